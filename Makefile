@@ -1,0 +1,47 @@
+# newsprism: `make run` opens the dashboard on the seeds, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-dev
+PORT ?= 8501
+
+.PHONY: install run test test-unit bench eval lint chromium clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,ray]'
+	touch $(STAMP)
+
+run: install
+	$(BIN)/newsprism app seeds --port $(PORT)
+
+# Debian's chromium for the browser tests and static chart export, when missing and we are root.
+chromium:
+	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "chromium is missing and this is not root: install it (apt-get install chromium) for the browser tests"; fi
+
+test: install chromium
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile -p no:cacheprovider
+
+test-unit: install
+	$(BIN)/python -m pytest -q -n 2 tests/unit -p no:cacheprovider
+
+bench: install
+	$(BIN)/newsprism bench --articles 10000
+
+eval: install
+	$(BIN)/newsprism eval
+
+lint: install
+	$(BIN)/ruff check dashboard pages tests
+	$(BIN)/ruff format --check dashboard pages tests
+	$(BIN)/mypy dashboard
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,37 @@
+"""newsprism's Streamlit entry: navigation, the shared filters, the cached analysis.
+
+Pages are thin: they read the filters and their own URL keys, call the package, draw.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import ui
+
+ROOT = Path(__file__).resolve().parents[1] / "pages"
+
+st.set_page_config(page_title="newsprism", page_icon=":material/public:", layout="wide")
+
+
+def page(file: str, title: str, url: str, icon: str, default: bool = False) -> st.Page:
+    # url_path set explicitly so renaming a file never breaks a shared link
+    return st.Page(ROOT / file, title=title, url_path=url, icon=icon, default=default)
+
+
+pages = {
+    "Corpus": [
+        page("overview.py", "Overview", "overview", ":material/dashboard:", default=True),
+        page("articles.py", "Articles", "articles", ":material/article:"),
+        page("load.py", "Load", "load", ":material/upload_file:"),
+    ],
+}
+
+nav = st.navigation(pages)
+an = ui.analysis()
+st.sidebar.markdown("### newsprism")
+if an is not None:
+    ui.sidebar_filters(an)
+nav.run()

@@ -1,0 +1,44 @@
+"""Atomic writes: a temporary file in the target's folder, then os.replace.
+
+A crash or two browser sessions writing at once never leave a half-written table, cache or
+alias file: readers see the old file or the new one, never a mix.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def write_with(path: Path, writer: Callable[[Path], None]) -> None:
+    """Call writer(tmp) on a temporary path beside `path`, then move it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        writer(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write bytes atomically."""
+    write_with(path, lambda tmp: tmp.write_bytes(data))
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write UTF-8 text atomically."""
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_json(path: Path, value: Any) -> None:
+    """Write JSON (UTF-8, indented, keys in given order) atomically."""
+    write_text(path, json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")

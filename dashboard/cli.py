@@ -1,0 +1,219 @@
+"""newsprism's command line: the same pipeline the app runs.
+
+Problems the user can cause print one line each on stderr (`origin: reason`) and exit with
+status 2; the good inputs are still analysed. Anything else is a bug and shows as one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from dashboard.errors import NewsprismError
+
+EXIT_BAD_INPUT = 2
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from dashboard import pipeline
+
+    translator = None
+    if args.translate:
+        from dashboard import translate
+
+        translator = translate.TranslatorConfig(
+            provider=args.translate, target=args.target, url=args.translator_url
+        )
+    options = pipeline.RunOptions(translator=translator)
+    if args.workers:
+        options.workers = args.workers
+    if args.engine == "ray":
+        from dashboard import engine_ray
+
+        result = engine_ray.analyze(args.paths, Path(args.out), options, address=args.ray_address)
+    else:
+        result = pipeline.analyze(args.paths, Path(args.out), options)
+    for problem in result.problems:
+        print(str(problem), file=sys.stderr)
+    counts = result.manifest["counts"]
+    print(
+        f"{args.out}: {counts['articles']} articles ({result.new_articles} new), "
+        f"{counts['paragraphs']} paragraphs, {counts['entities']} actors, "
+        f"{counts['dates']} dates, {counts['stories']} stories"
+    )
+    print(result.translation_note)
+    rejected = [p for p in result.problems if p.severity == "error"]
+    return EXIT_BAD_INPUT if rejected else 0
+
+
+def _app(args: argparse.Namespace) -> int:
+    from dashboard import pipeline, store, workspace
+
+    target = Path(args.dir) if args.dir else Path("seeds")
+    data_dirs = [Path(d).resolve() for d in args.data_dir]
+    if target.suffix == ".zip" and target.is_file():
+        from dashboard import export
+
+        analysis = export.open_bundle(target, workspace.home() / "bundles")
+    elif store.is_analysis(target):
+        analysis = target
+    elif target.exists():
+        analysis = workspace.analysis_dir_for(target)
+        print(f"analysing {target} into {analysis} ...", file=sys.stderr)
+        result = pipeline.analyze([target], analysis)
+        for problem in result.problems:
+            print(str(problem), file=sys.stderr)
+        if target.is_dir():
+            data_dirs.append(target.resolve())
+    else:
+        raise NewsprismError(str(target), "no such folder, file, analysis or bundle")
+    env = dict(os.environ)
+    env[workspace.ENV_ANALYSIS] = str(analysis.resolve())
+    env[workspace.ENV_DATA_DIRS] = os.pathsep.join(str(d) for d in data_dirs)
+    app_py = Path(__file__).with_name("app.py")
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(app_py),
+        "--server.port", str(args.port),
+        "--server.headless", "true" if args.headless else "false",
+        "--browser.gatherUsageStats", "false",
+    ]
+    print(f"newsprism: http://localhost:{args.port}", file=sys.stderr)
+    return subprocess.call(cmd, env=env, cwd=Path(__file__).resolve().parents[1])
+
+
+def _eval(args: argparse.Namespace) -> int:
+    root = Path(args.bench) if args.bench else None
+    which = args.what
+    if which in ("all", "language"):
+        from dashboard import eval_language
+
+        eval_language.main(root)
+    if which in ("all", "entities"):
+        from dashboard import eval_entities
+
+        eval_entities.main(root)
+    if which in ("all", "stories"):
+        from dashboard import eval_stories
+
+        eval_stories.main(root)
+    return 0
+
+
+def _cache(args: argparse.Namespace) -> int:
+    from dashboard import translate
+
+    path = Path(args.cache) if args.cache else None
+    if args.action == "stats":
+        stats = translate.cache_stats(path)
+        for key, value in stats.items():
+            print(f"{key}: {value}")
+    else:
+        removed = translate.cache_clear(path, provider=args.provider)
+        print(f"removed {removed} cached translations")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from dashboard import export
+
+    return export.cli_export(args)
+
+
+def _bundle(args: argparse.Namespace) -> int:
+    from dashboard import export
+
+    return export.cli_bundle(args)
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from dashboard import bench
+
+    return bench.main(args)
+
+
+def add_filter_options(p: argparse.ArgumentParser) -> None:
+    """The app's filters as options (export and bundle share them)."""
+    p.add_argument("--lang", action="append", default=[], help="language code (repeatable)")
+    p.add_argument("--outlet", action="append", default=[], help="outlet (repeatable)")
+    p.add_argument("--entity", action="append", default=[], help="actor id or label (repeatable)")
+    p.add_argument("--story", help="story id")
+    p.add_argument("--from", dest="date_from", help="first publication date YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", help="last publication date YYYY-MM-DD")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="newsprism", description="Follow one story across outlets and languages."
+    )
+    sub = top.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("analyze", help="analyse folders/files into a folder of Parquet tables")
+    p.add_argument("paths", nargs="+", help="folders, files (txt md html csv tsv jsonl parquet rss zip)")
+    p.add_argument("--out", required=True, help="analysis folder to write (re-runs add only new files)")
+    p.add_argument("--target", default="en", help="pivot language for translation (default en)")
+    p.add_argument("--translate", metavar="PROVIDER", help="google, deepl, microsoft, libretranslate, mymemory")
+    p.add_argument("--translator-url", help="LibreTranslate URL (self-hosted)")
+    p.add_argument("--workers", type=int, help="worker processes for enrichment (default: all cores)")
+    p.add_argument("--engine", choices=("local", "ray"), default="local")
+    p.add_argument("--ray-address", help="Ray cluster address (default: a local Ray instance)")
+    p.set_defaults(run=_analyze)
+
+    p = sub.add_parser("app", help="open the dashboard on an analysis, a corpus folder or a bundle")
+    p.add_argument("dir", nargs="?", help="analysis folder, corpus folder/file or bundle .zip (default seeds)")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--data-dir", action="append", default=[], help="folder browser users may load from")
+    p.add_argument("--headless", action="store_true", help="do not open a browser")
+    p.set_defaults(run=_app)
+
+    p = sub.add_parser("export", help="export one chart or table of an analysis")
+    p.add_argument("dir", nargs="?")
+    p.add_argument("--list", action="store_true", help="list chart names")
+    p.add_argument("--chart")
+    p.add_argument("--format", choices=("png", "svg", "html", "csv", "parquet"))
+    p.add_argument("--out")
+    add_filter_options(p)
+    p.set_defaults(run=_export)
+
+    p = sub.add_parser("bundle", help="one zip with tables, charts and a manifest to reopen the view")
+    p.add_argument("dir")
+    p.add_argument("--out", required=True)
+    add_filter_options(p)
+    p.set_defaults(run=_bundle)
+
+    p = sub.add_parser("bench", help="benchmark every step on a synthetic corpus")
+    p.add_argument("--articles", type=int, default=10_000)
+    p.add_argument("--json", help="write the numbers as JSON here")
+    p.add_argument("--latency", action="store_true", help="also measure dashboard latency")
+    p.set_defaults(run=_bench)
+
+    p = sub.add_parser("eval", help="score extraction against ../shared/bench")
+    p.add_argument("what", nargs="?", choices=("all", "language", "entities", "stories"), default="all")
+    p.add_argument("--bench", help="bench folder (default ../shared/bench or $NEWSPRISM_BENCH)")
+    p.set_defaults(run=_eval)
+
+    p = sub.add_parser("cache", help="translation cache: stats or clear")
+    p.add_argument("action", choices=("stats", "clear"))
+    p.add_argument("--provider")
+    p.add_argument("--cache", help="cache file (default $NEWSPRISM_CACHE or the user cache)")
+    p.set_defaults(run=_cache)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except NewsprismError as exc:
+        print(f"newsprism: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("newsprism: interrupted; what was written is complete", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

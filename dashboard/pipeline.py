@@ -1,0 +1,368 @@
+"""Runs the steps in order: the only place that knows the order.
+
+load -> normalise -> paragraphs -> language -> mentions -> dates   (per article, over batches,
+in worker processes)  -> translate (cached, optional) -> entities (cross-article linking)
+-> stories -> dates re-anchored for story-dated articles -> alignments.
+
+Each step declares the table columns it needs and adds; `check_order` proves at import time
+that every step only reads what an earlier step (or ingest) wrote.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from dashboard import (
+    align,
+    dates,
+    entities,
+    ingest,
+    language,
+    normalise,
+    store,
+    stories,
+)
+from dashboard.corrections import apply_corrections, read_corrections
+from dashboard.errors import InputProblem
+from dashboard.schema import TABLES, conform, empty
+
+Tables = dict[str, pl.DataFrame]
+
+INGEST_ADDS = (
+    "articles.article_id",
+    "articles.origin",
+    "articles.source",
+    "articles.title",
+    "articles.url",
+    "articles.published",
+    "articles.text",
+    "articles.provenance",
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    """A named pipeline step with the columns it reads and writes."""
+
+    name: str
+    needs: tuple[str, ...]
+    adds: tuple[str, ...]
+    per_article: bool
+
+
+STEPS: tuple[Step, ...] = (
+    Step("normalise", ("articles.text",), ("paragraphs.start", "articles.title"), True),
+    Step(
+        "language",
+        ("paragraphs.start", "articles.provenance"),
+        ("articles.language", "paragraphs.language"),
+        True,
+    ),
+    Step("mentions", ("articles.language", "paragraphs.start"), ("mentions.key",), True),
+    Step(
+        "dates",
+        ("articles.language", "articles.published", "paragraphs.start"),
+        ("dates.value",),
+        True,
+    ),
+    Step("translate", ("paragraphs.language",), ("paragraphs.translation",), False),
+    Step("entities", ("mentions.key",), ("mentions.entity_id", "entities.entity_id"), False),
+    Step(
+        "stories",
+        ("mentions.entity_id", "dates.value", "paragraphs.translation"),
+        ("articles.story_id", "stories.story_id"),
+        False,
+    ),
+    Step("alignments", ("articles.story_id", "mentions.entity_id"), ("alignments.score",), False),
+)
+
+
+def check_order(steps: Sequence[Step] = STEPS) -> None:
+    """Raise if a step needs a column no earlier step (nor ingest) adds."""
+    available = set(INGEST_ADDS)
+    for step in steps:
+        missing = [n for n in step.needs if n not in available]
+        if missing:
+            raise RuntimeError(f"pipeline step {step.name} runs before {missing} exist")
+        available.update(step.adds)
+
+
+check_order()
+
+
+def enrich(articles: pl.DataFrame) -> Tables:
+    """The per-article steps on one batch: pure, so it runs in any worker process."""
+    paragraphs = normalise.paragraphs(articles)
+    articles = normalise.infer_titles(articles, paragraphs)
+    articles, paragraphs = language.detect(articles, paragraphs)
+    return {
+        "articles": articles,
+        "paragraphs": paragraphs,
+        "mentions": entities.extract_mentions(articles, paragraphs),
+        "dates": dates.extract_dates(articles, paragraphs),
+    }
+
+
+def default_workers() -> int:
+    """Both cores (or all there are) for the enrichment steps."""
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def enrich_batches(articles: pl.DataFrame, *, workers: int, batch_size: int = 1000) -> Tables:
+    """Run `enrich` over batches, in worker processes when the corpus is large enough to pay."""
+    if articles.height == 0:
+        return {t: empty(t) for t in ("articles", "paragraphs", "mentions", "dates")}
+    batches = [articles.slice(i, batch_size) for i in range(0, articles.height, batch_size)]
+    if workers <= 1 or len(batches) == 1:
+        parts = [enrich(b) for b in batches]
+    else:
+        # spawn: polars' thread pool does not survive fork
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            parts = list(pool.map(enrich, batches))
+    return {
+        t: pl.concat([conform(p[t], t) for p in parts], how="vertical")
+        for t in ("articles", "paragraphs", "mentions", "dates")
+    }
+
+
+@dataclass
+class RunOptions:
+    """How to run an analysis (the CLI's and the app's options)."""
+
+    translator: Any = None  # translate.TranslatorConfig, or None: translate nothing
+    workers: int = field(default_factory=default_workers)
+    max_bytes: int = ingest.MAX_FILE_BYTES
+    progress: Callable[[str, float], None] | None = None
+    translate_progress: Callable[[Any], bool] | None = None
+
+
+@dataclass
+class Result:
+    """What a run produced: the tables, the manifest and every problem met on the way."""
+
+    tables: Tables
+    manifest: dict[str, Any]
+    problems: list[InputProblem]
+    new_articles: int
+    translation_note: str
+
+
+def _say(options: RunOptions, what: str, fraction: float) -> None:
+    if options.progress:
+        options.progress(what, fraction)
+
+
+def _existing(out: Path) -> Tables:
+    if not store.is_analysis(out):
+        return {t: empty(t) for t in TABLES}
+    return {t: conform(store.scan(out, t).collect(), t) for t in TABLES}
+
+
+def _merge(old: Tables, new: Tables, table: str) -> pl.DataFrame:
+    return pl.concat([conform(old[table], table), conform(new[table], table)], how="vertical")
+
+
+def analyze(
+    paths: Sequence[str | Path],
+    out: Path,
+    options: RunOptions | None = None,
+    *,
+    uploads: Sequence[tuple[str, bytes]] = (),
+) -> Result:
+    """Load inputs, enrich what is new, redo the cross-article steps and write the analysis."""
+    options = options or RunOptions()
+    out = Path(out)
+    old = _existing(out)
+    known = set(old["articles"]["article_id"].to_list())
+    known_hashes = set(old["articles"]["content_hash"].drop_nulls().to_list())
+
+    _say(options, "loading", 0.05)
+    loaded = ingest.load(list(paths), max_bytes=options.max_bytes, skip_ids=known)
+    problems = list(loaded.problems)
+    new_articles = loaded.articles
+    for name, data in uploads:
+        up = ingest.load_bytes(name, data, max_bytes=options.max_bytes)
+        problems.extend(up.problems)
+        new_articles = pl.concat([conform(new_articles, "articles"), conform(up.articles, "articles")])
+    new_articles, dup_problems = _drop_known(new_articles, known, known_hashes)
+    problems.extend(dup_problems)
+    new_articles = apply_corrections(new_articles, read_corrections(out))
+
+    _say(options, f"analysing {new_articles.height} new articles", 0.2)
+    fresh = enrich_batches(new_articles, workers=options.workers)
+    tables: Tables = {t: _merge(old, fresh, t) for t in ("articles", "paragraphs", "dates")}
+    tables["mentions"] = _merge(old, fresh, "mentions").with_columns(entity_id=pl.lit(None, pl.String))
+
+    translation_note = "translation: off (no --translate given); originals are shown"
+    translation_counts: dict[str, Any] = {}
+    if options.translator is not None:
+        _say(options, "translating", 0.5)
+        tables["paragraphs"], translation_note, translation_counts = _translate(
+            tables["articles"], tables["paragraphs"], options
+        )
+
+    _say(options, "linking actors", 0.7)
+    tables = finish(tables, out)
+    _say(options, "writing", 0.95)
+    manifest = store.write_analysis(
+        out, tables, _manifest_extra(out, paths, uploads, problems, options, translation_counts)
+    )
+    _say(options, "done", 1.0)
+    return Result(tables, manifest, problems, new_articles.height, translation_note)
+
+
+def finish(tables: Tables, out: Path) -> Tables:
+    """Cross-article steps: linking (+ alias file), stories (+ overrides), dates, alignments."""
+    mentions, ents = entities.link(tables["mentions"])
+    mentions, ents = entities.apply_aliases(
+        mentions, ents, entities.read_aliases(out / "aliases.json")
+    )
+    articles, story_table = stories.cluster(
+        tables["articles"], tables["paragraphs"], mentions, tables["dates"]
+    )
+    articles, story_table = stories.apply_overrides(
+        articles, story_table, stories.read_overrides(out / "stories.json")
+    )
+    articles, date_table = _reanchor(articles, tables["articles"], tables["paragraphs"], tables["dates"], story_table)
+    alignments = align.align(articles, tables["paragraphs"], mentions, date_table)
+    return {
+        "articles": articles,
+        "paragraphs": tables["paragraphs"],
+        "mentions": mentions,
+        "entities": ents,
+        "dates": date_table,
+        "stories": story_table,
+        "alignments": alignments,
+    }
+
+
+def _reanchor(
+    articles: pl.DataFrame,
+    before: pl.DataFrame,
+    paragraphs: pl.DataFrame,
+    date_table: pl.DataFrame,
+    story_table: pl.DataFrame,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Articles that got a publication date from their story get their dates anchored again."""
+    articles = stories.infer_published(articles, story_table)
+    changed = (
+        articles.join(before.select("article_id", old=pl.col("published")), on="article_id")
+        .filter(pl.col("published").is_not_null() & pl.col("old").is_null())
+        .get_column("article_id")
+    )
+    if changed.len() == 0:
+        return articles, date_table
+    subset = articles.filter(pl.col("article_id").is_in(changed.implode()))
+    redone = dates.extract_dates(subset, paragraphs.filter(pl.col("article_id").is_in(changed.implode())))
+    kept = date_table.filter(~pl.col("article_id").is_in(changed.implode()))
+    return articles, pl.concat([conform(kept, "dates"), conform(redone, "dates")])
+
+
+def _translate(
+    articles: pl.DataFrame, paragraphs: pl.DataFrame, options: RunOptions
+) -> tuple[pl.DataFrame, str, dict[str, Any]]:
+    from dashboard import translate
+
+    run = translate.translate_paragraphs(
+        articles, paragraphs, options.translator, progress=options.translate_progress
+    )
+    if run.unavailable_reason:
+        note = f"translation unavailable: {run.unavailable_reason}; originals are kept"
+    else:
+        note = (
+            f"translation: {run.requests_sent} requests, {run.cache_hits} from cache, "
+            f"{len(run.failures)} failures"
+        )
+    counts = {
+        "provider": options.translator.provider,
+        "target": options.translator.target,
+        "requests_sent": run.requests_sent,
+        "cache_hits": run.cache_hits,
+        "failures": len(run.failures),
+        **run.counts,
+    }
+    return run.paragraphs, note, counts
+
+
+def _drop_known(
+    new: pl.DataFrame, known: set[str], known_hashes: set[str]
+) -> tuple[pl.DataFrame, list[InputProblem]]:
+    """Articles already in the analysis (same id or same text) are not analysed twice."""
+    if new.height == 0:
+        return conform(new, "articles"), []
+    dup = new.filter(
+        pl.col("article_id").is_in(list(known)) | pl.col("content_hash").is_in(list(known_hashes))
+    )
+    problems = [
+        InputProblem(o, "already in this analysis; skipped", "warning")
+        for o in dup["origin"].to_list()
+    ]
+    return conform(new.join(dup.select("article_id"), on="article_id", how="anti"), "articles"), problems
+
+
+def _manifest_extra(
+    out: Path,
+    paths: Sequence[str | Path],
+    uploads: Sequence[tuple[str, bytes]],
+    problems: list[InputProblem],
+    options: RunOptions,
+    translation: dict[str, Any],
+) -> dict[str, Any]:
+    previous: dict[str, Any] = {}
+    if store.is_analysis(out):
+        previous = store.read_manifest(out)
+    inputs = list(previous.get("inputs", []))
+    for p in [str(Path(p)) for p in paths] + [f"upload:{name}" for name, _ in uploads]:
+        if p not in inputs:
+            inputs.append(p)
+    return {
+        "inputs": inputs,
+        "problems": [
+            {"origin": p.origin, "message": p.message, "severity": p.severity} for p in problems
+        ],
+        "translation": translation or previous.get("translation", {}),
+        "engine": {"name": "local", "workers": options.workers},
+    }
+
+
+def reanalyse(out: Path, article_ids: Sequence[str], options: RunOptions | None = None) -> Result:
+    """Re-run the per-article steps for some articles (after a correction), then finish.
+
+    The article text is already in the analysis, so no input file is read again.
+    """
+    options = options or RunOptions(workers=1)
+    old = _existing(out)
+    ids = pl.Series(list(article_ids), dtype=pl.String).implode()
+    chosen = apply_corrections(
+        old["articles"].filter(pl.col("article_id").is_in(ids)), read_corrections(out)
+    )
+    fresh = enrich_batches(chosen, workers=1)
+    keep = {t: old[t].filter(~pl.col("article_id").is_in(ids)) for t in fresh}
+    tables: Tables = {
+        t: pl.concat([conform(keep[t], t), conform(fresh[t], t)]) for t in fresh
+    }
+    tables["mentions"] = tables["mentions"].with_columns(entity_id=pl.lit(None, pl.String))
+    # keep translations already paid for
+    tables["paragraphs"] = _keep_translations(tables["paragraphs"], old["paragraphs"])
+    tables = finish(tables, out)
+    previous = store.read_manifest(out) if store.is_analysis(out) else {}
+    extra = {k: v for k, v in previous.items() if k in ("inputs", "problems", "translation", "engine")}
+    manifest = store.write_analysis(out, tables, extra)
+    return Result(tables, manifest, [], 0, "")
+
+
+def _keep_translations(paragraphs: pl.DataFrame, old: pl.DataFrame) -> pl.DataFrame:
+    cols = ("translation", "translator", "translation_status", "quality")
+    prior = old.select("article_id", "start", "end", *[pl.col(c).alias(f"_o_{c}") for c in cols])
+    joined = paragraphs.join(prior, on=["article_id", "start", "end"], how="left")
+    return joined.with_columns(
+        [pl.coalesce(pl.col(c), pl.col(f"_o_{c}")).alias(c) for c in cols]
+    ).drop([f"_o_{c}" for c in cols])

@@ -1,0 +1,271 @@
+"""Streamlit glue shared by app.py and the pages: the cached analysis, the URL-backed filters,
+safe rendering of untrusted article text, and the download buttons. (With app.py, the only
+module of the package that imports Streamlit.)"""
+
+from __future__ import annotations
+
+import html
+import io
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from dashboard import views
+from dashboard.errors import NewsprismError
+from dashboard.filters import PARAMS, Filters, from_query, language_name, to_query
+from dashboard.store import MANIFEST, Analysis
+from dashboard.workspace import Workspace
+
+
+def workspace() -> Workspace:
+    return Workspace.from_env()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _open(path: str, stamp: int) -> Analysis:
+    return Analysis.open(Path(path))
+
+
+def stamp(path: Path) -> int:
+    """Changes whenever a new analysis is written (the manifest is written last)."""
+    try:
+        return (path / MANIFEST).stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+def analysis() -> Analysis | None:
+    """The current analysis, or None when there is none yet (the pages say what to do)."""
+    path = workspace().analysis
+    if not stamp(path):
+        return None
+    try:
+        return _open(str(path), stamp(path))
+    except NewsprismError as exc:
+        st.error(str(exc))
+        return None
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def view_frame(name: str, path: str, stamp: int, f: Filters) -> pl.DataFrame:
+    """A registered view's frame, cached per analysis version and filters."""
+    return views.VIEWS[name].frame(_open(path, stamp), f)
+
+
+def frame(name: str, an: Analysis, f: Filters) -> pl.DataFrame:
+    return view_frame(name, str(an.path), stamp(an.path), f)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _choices(path: str, stamp: int) -> dict[str, object]:
+    an = _open(path, stamp)
+    arts = an.scan("articles").select("language", "source", "published", "story_id").collect()
+    ents = (
+        an.scan("entities")
+        .filter(~pl.col("hidden").fill_null(False))
+        .sort("n_mentions", descending=True)
+        .select("entity_id", "label", "type")
+        .collect()
+    )
+    stories = an.scan("stories").select("story_id", "label").collect()
+    return {
+        "languages": sorted(arts["language"].drop_nulls().unique().to_list()),
+        "outlets": sorted(arts["source"].drop_nulls().unique().to_list()),
+        "first": arts["published"].min(),
+        "last": arts["published"].max(),
+        "entities": dict(zip(ents["entity_id"], ents["label"], strict=True)),
+        "entity_types": dict(zip(ents["entity_id"], ents["type"], strict=True)),
+        "stories": dict(zip(stories["story_id"], stories["label"], strict=True)),
+    }
+
+
+def choices(an: Analysis) -> dict[str, object]:
+    return _choices(str(an.path), stamp(an.path))
+
+
+def _seed_from_url(c: dict[str, object]) -> None:
+    """On a session's first run, the link's filters become the widgets' values."""
+    if st.session_state.get("_seeded"):
+        return
+    params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    f, warnings = from_query(
+        params,
+        languages=set(c["languages"]),  # type: ignore[call-overload]
+        outlets=set(c["outlets"]),  # type: ignore[call-overload]
+        actors=set(c["entities"]),  # type: ignore[call-overload]
+        stories=set(c["stories"]),  # type: ignore[call-overload]
+    )
+    st.session_state.update(
+        f_lang=list(f.languages),
+        f_outlet=list(f.outlets),
+        f_actor=list(f.actors),
+        f_story=f.story,
+        f_from=f.date_from,
+        f_to=f.date_to,
+        _url_warnings=warnings,
+        _seeded=True,
+    )
+
+
+def sidebar_filters(an: Analysis) -> Filters:
+    """Draw the shared filters (in app.py, so they keep state across pages) and return them."""
+    c = choices(an)
+    _seed_from_url(c)
+    for w in st.session_state.pop("_url_warnings", []):
+        st.warning(w)
+    entities: dict[str, str] = c["entities"]  # type: ignore[assignment]
+    stories: dict[str, str] = c["stories"]  # type: ignore[assignment]
+    sb = st.sidebar
+    sb.multiselect("Language", c["languages"], key="f_lang", format_func=_lang_label,  # type: ignore[arg-type]
+                   placeholder="All languages")
+    sb.multiselect("Outlet", c["outlets"], key="f_outlet", placeholder="All outlets")  # type: ignore[arg-type]
+    sb.multiselect("Actor", list(entities), key="f_actor", placeholder="All actors",
+                   format_func=lambda e: entities.get(e, e))
+    sb.selectbox("Story", [None, *stories], key="f_story",
+                 format_func=lambda s: "All stories" if s is None else stories.get(s, s))
+    first, last = c["first"], c["last"]
+    cols = sb.columns(2)
+    cols[0].date_input("Published from", key="f_from", value=None, min_value=first,  # type: ignore[arg-type]
+                       max_value=last, format="YYYY-MM-DD")
+    cols[1].date_input("to", key="f_to", value=None, min_value=first, max_value=last,  # type: ignore[arg-type]
+                       format="YYYY-MM-DD")
+    f = Filters(
+        languages=tuple(st.session_state.get("f_lang") or ()),
+        outlets=tuple(st.session_state.get("f_outlet") or ()),
+        actors=tuple(st.session_state.get("f_actor") or ()),
+        story=st.session_state.get("f_story"),
+        date_from=_day(st.session_state.get("f_from")),
+        date_to=_day(st.session_state.get("f_to")),
+    )
+    write_url(f)
+    st.session_state["filters"] = f
+    return f
+
+
+def _day(value: object) -> date | None:
+    return value if isinstance(value, date) else None
+
+
+def _lang_label(code: str) -> str:
+    return f"{language_name(code)} ({code})"
+
+
+def write_url(f: Filters) -> None:
+    """Keep the shared filters in the query string; page-specific keys are left alone."""
+    query = to_query(f)
+    for key in PARAMS:
+        if key in query:
+            value = query[key]
+            if st.query_params.get_all(key) != (value if isinstance(value, list) else [value]):
+                st.query_params[key] = value
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def current_filters() -> Filters:
+    f = st.session_state.get("filters")
+    return f if isinstance(f, Filters) else Filters()
+
+
+def describe(an: Analysis, f: Filters) -> str:
+    c = choices(an)
+    return f.describe(c["entities"], c["stories"])  # type: ignore[arg-type]
+
+
+def page_param(key: str, default: str | None = None) -> str | None:
+    """A page's own URL parameter (article, entity...)."""
+    value = st.query_params.get(key)
+    return value if value else default
+
+
+def set_page_param(key: str, value: str | None) -> None:
+    if value is None:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
+
+
+
+def md_escape(text: str | None) -> str:
+    """Untrusted text made safe for Markdown (titles in headings, captions)."""
+    out = html.escape(text or "")
+    for ch in "\\`*_{}[]()#+-.!|$~>":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def show_error(exc: NewsprismError) -> None:
+    st.error(f"{exc.origin}: {exc.message}")
+
+
+def no_analysis() -> None:
+    st.info(
+        "No analysis yet. Open **Load** to upload articles or read a data folder; "
+        "or start the app on a folder: `newsprism app PATH`."
+    )
+
+
+def table_downloads(name: str, data: pl.DataFrame, caption: str) -> None:
+    """CSV (optionally with a BOM for spreadsheets) and Parquet downloads of a table."""
+    cols = st.columns([1, 1, 1, 3])
+    bom = cols[2].toggle("BOM for Excel", key=f"bom_{name}", help="UTF-8 with BOM so spreadsheets read accents right")
+    csv = data.write_csv(None)
+    cols[0].download_button(
+        "CSV", (("\ufeff" if bom else "") + f"# {caption}\n" + csv).encode("utf-8"),
+        file_name=f"newsprism-{name}.csv", mime="text/csv", key=f"csv_{name}",
+    )
+    buf = io.BytesIO()
+    data.write_parquet(buf)
+    cols[1].download_button(
+        "Parquet", buf.getvalue(), file_name=f"newsprism-{name}.parquet",
+        mime="application/vnd.apache.parquet", key=f"pq_{name}",
+    )
+
+
+def chart(name: str, an: Analysis, f: Filters, *, key: str | None = None) -> object:
+    """Draw a registered view's chart with the filters as its caption; return the selection."""
+    view = views.VIEWS[name]
+    data = frame(name, an, f)
+    caption = describe(an, f)
+    fig = view.chart(data, caption) if view.chart else None
+    if fig is None:
+        return None
+    state = st.plotly_chart(
+        fig, width="stretch", key=key or f"chart_{name}", on_select="rerun",
+        config={"toImageButtonOptions": {"filename": f"newsprism-{name}", "scale": 2,
+                                         "width": 1200, "height": 700},
+                "displaylogo": False},
+    )
+    chart_downloads(name, fig, data, caption)
+    return state
+
+
+def chart_downloads(name: str, fig: object, data: pl.DataFrame, caption: str) -> None:
+    """Chart as interactive HTML (offline), its data as CSV; PNG/SVG through kaleido."""
+    from dashboard import export
+
+    with st.expander("Export", expanded=False):
+        cols = st.columns(4)
+        cols[0].download_button(
+            "HTML", export.figure_html(fig), file_name=f"newsprism-{name}.html",  # type: ignore[arg-type]
+            mime="text/html", key=f"html_{name}",
+        )
+        for i, fmt in enumerate(("png", "svg"), start=1):
+            if cols[i].button(fmt.upper(), key=f"make_{fmt}_{name}"):
+                try:
+                    st.session_state[f"img_{fmt}_{name}"] = export.figure_image(fig, fmt)  # type: ignore[arg-type]
+                except NewsprismError as exc:
+                    show_error(exc)
+            blob = st.session_state.get(f"img_{fmt}_{name}")
+            if blob:
+                cols[i].download_button(
+                    f"Save {fmt.upper()}", blob, file_name=f"newsprism-{name}.{fmt}",
+                    key=f"dl_{fmt}_{name}",
+                )
+        cols[3].download_button(
+            "Data CSV", data.write_csv(None).encode("utf-8"), file_name=f"newsprism-{name}.csv",
+            mime="text/csv", key=f"data_{name}",
+        )

@@ -1,0 +1,105 @@
+"""What each view shows, as pure functions of an analysis and the filters.
+
+The pages, the export buttons and `newsprism export --chart NAME` all read this one registry,
+so a chart on screen and its exported file are the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard import charts
+from dashboard.filters import Filters, language_name
+from dashboard.store import Analysis
+
+
+def articles(an: Analysis, f: Filters) -> pl.DataFrame:
+    """Articles passing the filters (actors: articles that mention any chosen actor)."""
+    lf = an.scan("articles").filter(f.articles_expr())
+    if f.actors:
+        ids = (
+            an.scan("mentions")
+            .filter(pl.col("entity_id").is_in(list(f.actors)))
+            .select("article_id")
+            .unique()
+        )
+        lf = lf.join(ids, on="article_id", how="semi")
+    return lf.collect()
+
+
+def article_table(an: Analysis, f: Filters) -> pl.DataFrame:
+    """The articles table as shown and exported (no full text)."""
+    return (
+        articles(an, f)
+        .with_columns(
+            language_name=pl.col("language").map_elements(language_name, return_dtype=pl.String),
+            words=pl.col("text").str.count_matches(r"\w+"),
+            title_inferred=pl.col("provenance").struct.field("title").is_in(["first-line"]),
+        )
+        .select(
+            "article_id", "title", "source", "published", "published_inferred", "language",
+            "language_name", "language_score", "words", "story_id", "title_inferred", "origin",
+        )
+        .sort("published", "article_id", nulls_last=True)
+    )
+
+
+def by_language(an: Analysis, f: Filters) -> pl.DataFrame:
+    """Article counts per language."""
+    return (
+        articles(an, f)
+        .group_by("language")
+        .agg(articles=pl.len())
+        .with_columns(
+            language_name=pl.col("language").map_elements(language_name, return_dtype=pl.String)
+        )
+        .sort("articles", "language", descending=[True, False])
+    )
+
+
+def by_outlet(an: Analysis, f: Filters) -> pl.DataFrame:
+    """Article counts per outlet (unknown outlets grouped as such)."""
+    return (
+        articles(an, f)
+        .with_columns(source=pl.col("source").fill_null("(unknown outlet)"))
+        .group_by("source")
+        .agg(articles=pl.len(), languages=pl.col("language").unique().sort().str.join(", "))
+        .sort("articles", "source", descending=[True, False])
+    )
+
+
+def by_date(an: Analysis, f: Filters) -> pl.DataFrame:
+    """Article counts per publication day and language (undated articles left out)."""
+    return (
+        articles(an, f)
+        .filter(pl.col("published").is_not_null())
+        .group_by("published", "language")
+        .agg(articles=pl.len(), inferred=pl.col("published_inferred").sum())
+        .sort("published", "language")
+    )
+
+
+@dataclass(frozen=True)
+class View:
+    """A registered view: its title, its frame and its chart."""
+
+    title: str
+    frame: Callable[[Analysis, Filters], pl.DataFrame]
+    chart: Callable[[pl.DataFrame, str], go.Figure] | None
+
+
+VIEWS: dict[str, View] = {
+    "languages": View("Articles by language", by_language, charts.by_language),
+    "outlets": View("Articles by outlet", by_outlet, charts.by_outlet),
+    "published": View("Articles by publication date", by_date, charts.by_date),
+    "articles": View("Articles", article_table, None),
+}
+
+
+def register(name: str, view: View) -> None:
+    """Add a view to the registry (each feature module registers its own)."""
+    VIEWS[name] = view

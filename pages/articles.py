@@ -1,0 +1,76 @@
+"""Articles: the table, and one article to read with its paragraphs and metadata."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import corrections, pipeline, reading, ui
+from dashboard.errors import NewsprismError
+
+st.title("Articles")
+an = ui.analysis()
+if an is None:
+    ui.no_analysis()
+    st.stop()
+f = ui.current_filters()
+caption = ui.describe(an, f)
+st.caption(caption)
+table = ui.frame("articles", an, f)
+if table.height == 0:
+    st.warning("No article matches the filters. Clear a filter in the sidebar.")
+    st.stop()
+
+event = st.dataframe(
+    table.drop("origin"),
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode="single-row",
+    key="article_table",
+    column_config={
+        "language_score": st.column_config.NumberColumn("score", format="%.2f"),
+        "published_inferred": st.column_config.CheckboxColumn("date inferred"),
+        "title_inferred": st.column_config.CheckboxColumn("title inferred"),
+    },
+)
+ui.table_downloads("articles", table, caption)
+
+rows = event.selection.rows if event else []  # type: ignore[union-attr]
+if rows:
+    ui.set_page_param("article", table["article_id"][rows[0]])
+chosen = ui.page_param("article")
+ids = table["article_id"].to_list()
+if chosen not in ids:
+    st.info("Select an article in the table to read it.")
+    st.stop()
+
+article = an.scan("articles").filter(pl.col("article_id") == chosen).collect().row(0, named=True)
+paragraphs = an.scan("paragraphs").filter(pl.col("article_id") == chosen).sort("para_no").collect()
+st.divider()
+st.subheader(ui.md_escape(article["title"] or chosen))
+st.html(reading.metadata_html(article))
+for w in article["warnings"] or []:
+    st.warning(w)
+st.html(reading.article_html(article["text"], paragraphs))
+
+with st.expander("Correct metadata"):
+    with st.form(f"correct_{chosen}"):
+        title = st.text_input("Title", article["title"] or "")
+        source = st.text_input("Outlet", article["source"] or "")
+        published = st.text_input(
+            "Published (YYYY-MM-DD)", str(article["published"] or ""),
+        )
+        language = st.text_input("Language (ISO 639-1)", article["language"] or "")
+        url = st.text_input("URL", article["url"] or "")
+        if st.form_submit_button("Save correction"):
+            try:
+                corrections.save_correction(
+                    an.path, chosen,
+                    {"title": title, "source": source, "published": published,
+                     "language": language, "url": url},
+                )
+                with st.spinner("Re-analysing this article"):
+                    pipeline.reanalyse(an.path, [chosen])
+                st.success("Saved; the correction is kept when the corpus is analysed again.")
+                st.rerun()
+            except NewsprismError as exc:
+                ui.show_error(exc)

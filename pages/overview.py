@@ -1,0 +1,49 @@
+"""Overview: the corpus at a glance, what was inferred, and the load report."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import ui
+
+st.title("Overview")
+an = ui.analysis()
+if an is None:
+    ui.no_analysis()
+    st.stop()
+f = ui.current_filters()
+st.caption(ui.describe(an, f))
+arts = ui.frame("articles", an, f)
+cols = st.columns(4)
+cols[0].metric("Articles", arts.height)
+cols[1].metric("Languages", arts["language"].n_unique())
+cols[2].metric("Outlets", arts["source"].drop_nulls().n_unique())
+cols[3].metric("Dated", f"{arts['published'].is_not_null().sum()} / {arts.height}")
+if arts.height == 0:
+    st.warning("No article matches the filters. Clear a filter in the sidebar.")
+    st.stop()
+
+left, right = st.columns(2)
+with left:
+    ui.chart("languages", an, f)
+with right:
+    ui.chart("outlets", an, f)
+ui.chart("published", an, f)
+
+st.subheader("What was inferred")
+st.caption("Values not given by the files themselves; correct them on the Articles page.")
+inferred = arts.select(
+    "article_id",
+    "title",
+    title_from=pl.when(pl.col("title_inferred")).then(pl.lit("first line")),
+    date=pl.when(pl.col("published").is_null()).then(pl.lit("unknown"))
+    .when(pl.col("published_inferred")).then(pl.lit("inferred")),
+    language=pl.concat_str(pl.col("language"), pl.lit(" ("), pl.col("language_score").round(2).cast(pl.String), pl.lit(")")),
+)
+st.dataframe(inferred, hide_index=True, width="stretch")
+
+problems = an.manifest.get("problems", [])
+st.subheader("Load report")
+if problems:
+    st.dataframe(pl.DataFrame(problems), hide_index=True, width="stretch")
+else:
+    st.success(f"All {len(an.manifest.get('inputs', []))} inputs loaded without problems.")
