@@ -1,0 +1,350 @@
+"""Readers for each supported input kind: bytes of one file -> raw article records.
+
+A record is a dict with the keys text, title, source, url, published, language, id (rows only),
+provenance (field -> how it was obtained) and warnings (caveats about this article). Readers
+raise NewsprismError with an analyst message when a file cannot be read at all; they never
+normalise text (ingest does that once, vectorised, for every record).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import html
+import io
+import json
+import re
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import charset_normalizer
+import feedparser
+import polars as pl
+import trafilatura
+
+from dashboard.errors import NewsprismError
+
+Record = dict[str, Any]
+FIELDS = ("title", "source", "url", "published", "language")
+
+# BOM -> codec; UTF-32 first because its little-endian BOM starts with UTF-16's.
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
+    (b"\xef\xbb\xbf", "utf-8", "UTF-8"),
+    (b"\xff\xfe", "utf-16-le", "UTF-16"),
+    (b"\xfe\xff", "utf-16-be", "UTF-16"),
+)
+# C0 controls other than tab, newlines and form feed: text never has many of them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_MAX_CONTROL_SHARE = 0.01
+_TAG_BREAK = re.compile(r"(?i)<br\s*/?>")
+_TAG_BLOCK_END = re.compile(r"(?i)</(?:p|div|li|h[1-6]|blockquote|tr|section|article)\s*>")
+_TAG_DROP = re.compile(r"(?is)<(script|style)\b.*?</\1\s*>")
+_TAG = re.compile(r"(?s)<[^>]*>")
+
+
+@cache
+def config() -> dict[str, Any]:
+    """Ingest tables (extensions, column names, header keys, date formats) from data/ingest.json."""
+    text = resources.files("dashboard").joinpath("data/ingest.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def decode(data: bytes, origin: str) -> tuple[str, str | None]:
+    """Bytes -> text and a warning naming the guessed encoding when it was not UTF-8."""
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(codec), None
+            except UnicodeDecodeError as exc:
+                raise NewsprismError(
+                    origin, f"starts with a {label} mark but is not {label}"
+                ) from exc
+    if b"\x00" in data:
+        raise NewsprismError(origin, "binary file (contains NUL bytes), not text")
+    try:
+        text, warning = data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        best = charset_normalizer.from_bytes(data).best()
+        if best is None:
+            raise NewsprismError(
+                origin, "not text: could not decode it in any known encoding"
+            ) from None
+        text, warning = str(best), f"not UTF-8, read as {best.encoding}"
+    if len(_CONTROL.findall(text)) > _MAX_CONTROL_SHARE * len(text):
+        raise NewsprismError(origin, "binary file (control characters), not text")
+    return text, warning
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A date from an ISO, RFC 2822 or common day-month-year string (or a date); None if unknown."""
+    if value is None or isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    text = str(value).strip()
+    if not text:
+        return None
+    iso = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if iso:
+        try:
+            return dt.date(*map(int, iso.groups()))
+        except ValueError:
+            return None
+    for fmt in config()["date_formats"]:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    try:
+        return email.utils.parsedate_to_datetime(text).date()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def html_to_text(markup: str) -> str:
+    """Plain text of an HTML fragment (feed summaries): block ends become blank lines."""
+    text = _TAG_DROP.sub("", markup)
+    text = _TAG_BLOCK_END.sub("\n\n", _TAG_BREAK.sub("\n", text))
+    return html.unescape(_TAG.sub("", text))
+
+
+def _record(text: str, fields: dict[str, Any], how: str, warning: str | None) -> Record:
+    """A record with provenance `how` for each metadata field that has a value."""
+    values = {
+        f: (str(fields[f]).strip() or None) if fields.get(f) is not None else None for f in FIELDS
+    }
+    return {
+        "id": fields.get("id"),
+        "text": text,
+        **values,
+        "provenance": {f: how if values[f] is not None else None for f in FIELDS},
+        "warnings": [warning] if warning else [],
+    }
+
+
+@cache
+def _header_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    keys = config()["header_keys"]
+    date_keys = "|".join(k for k, v in keys.items() if v == "published")
+    # A date header may share its line with the body (" date 2025-12-12 ABD'nin ...").
+    dated = re.compile(
+        rf"[ \t]*({date_keys})[ \t]*[:=]?[ \t]*(\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}\.\d{{1,2}}\.\d{{4}})(?:[ \t]+|$)",
+        re.IGNORECASE,
+    )
+    keyed = re.compile(rf"[ \t]*({'|'.join(keys)})[ \t]*:[ \t]*(.*?)[ \t]*$", re.IGNORECASE)
+    return dated, keyed
+
+
+def split_header(text: str) -> tuple[dict[str, str], str]:
+    """Leading `key: value` header lines (and a bare `date YYYY-MM-DD`) -> (fields, body)."""
+    dated, keyed = _header_patterns()
+    keys = config()["header_keys"]
+    fields: dict[str, str] = {}
+    pos = 0
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos:end]
+        if not line.strip():
+            pos = end + 1
+            continue
+        match = dated.match(line)
+        if match and "published" not in fields:
+            fields["published"] = match.group(2)
+            if line[match.end() :].strip():
+                return fields, line[match.end() :] + text[end:]
+            pos = end + 1
+            continue
+        match = keyed.match(line)
+        if not match or keys[match.group(1).lower()] in fields:
+            break
+        fields[keys[match.group(1).lower()]] = match.group(2)
+        pos = end + 1
+    return (fields, text[pos:]) if fields else ({}, text)
+
+
+def _front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Markdown YAML-style front matter between `---` lines -> (fields, body); else a txt header."""
+    match = re.match(r"\ufeff?---[ \t]*\n(.*?)\n---[ \t]*(?:\n|$)", text, re.DOTALL)
+    if not match:
+        return split_header(text)
+    keys = config()["header_keys"]
+    fields = {}
+    for line in match.group(1).splitlines():
+        key, _, value = line.partition(":")
+        if key.strip().lower() in keys and value.strip():
+            fields[keys[key.strip().lower()]] = value.strip().strip("\"'")
+    return fields, text[match.end() :]
+
+
+def _plain(data: bytes, origin: str, front_matter: bool) -> list[Record]:
+    text, warning = decode(data, origin)
+    fields, body = (_front_matter if front_matter else split_header)(text.lstrip("\ufeff"))
+    if not text.strip():
+        raise NewsprismError(origin, "empty file" if not text else "only whitespace, no text")
+    if not body.strip():
+        raise NewsprismError(origin, "no text after the header lines")
+    return [_record(body, fields, "header", warning)]
+
+
+def _html(data: bytes, origin: str) -> list[Record]:
+    markup, warning = decode(data, origin)
+    if not markup.strip():
+        raise NewsprismError(origin, "empty file")
+    doc: Any = trafilatura.bare_extraction(markup, with_metadata=True, include_comments=False)
+    if doc is None or not (doc.text or "").strip():
+        raise NewsprismError(origin, "no main text found in the HTML page")
+    # trafilatura puts one block element per line; blank lines make them paragraphs.
+    body = "\n\n".join(line for line in doc.text.split("\n") if line.strip())
+    fields = {"title": doc.title, "published": doc.date, "source": doc.sitename, "url": doc.url}
+    return [_record(body, fields, "html-meta", warning)]
+
+
+def _feed(data: bytes, origin: str) -> tuple[list[Record], list[str]]:
+    parsed = feedparser.parse(data)
+    # feedparser's reasons look like "<unknown>:2:0: syntax error".
+    reason = re.sub(r"^<unknown>:(\d+):\d+:", r"line \1:", str(parsed.get("bozo_exception", "")))
+    if not parsed.entries:
+        if parsed.bozo:
+            raise NewsprismError(origin, f"not a valid RSS/Atom feed ({reason[:100]})")
+        raise NewsprismError(origin, "not a feed: no RSS/Atom entries found")
+    notes = ["feed is not well-formed; read the entries that could be read"] if parsed.bozo else []
+    channel = parsed.feed
+    records = []
+    for entry in parsed.entries:
+        content = entry.get("content") or [{}]
+        body = html_to_text(content[0].get("value") or entry.get("summary") or "")
+        if not body.strip():
+            continue
+        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        fields = {
+            "id": entry.get("id") or entry.get("link"),
+            "title": entry.get("title"),
+            "url": entry.get("link"),
+            "published": dt.date(*stamp[:3]) if stamp else entry.get("published"),
+            "source": channel.get("title"),
+            "language": channel.get("language"),
+        }
+        records.append(_record(body, fields, "feed", None))
+    if not records:
+        broken = f"not a valid RSS/Atom feed ({reason[:100]})" if parsed.bozo else ""
+        raise NewsprismError(origin, broken or "no feed entry has any text")
+    if len(records) < len(parsed.entries):
+        notes.append(f"{len(parsed.entries) - len(records)} feed entries without text skipped")
+    return records, notes
+
+
+def _json_rows(data: bytes, origin: str, lines: bool) -> tuple[pl.DataFrame, str | None, list[str]]:
+    text, warning = decode(data, origin)
+    notes: list[str] = []
+    if lines:
+        rows, bad = [], 0
+        for line in text.splitlines():
+            try:
+                row = json.loads(line) if line.strip() else None
+            except json.JSONDecodeError:
+                row = False
+            if row is None:
+                continue
+            if isinstance(row, dict):
+                rows.append(row)
+            else:
+                bad += 1
+        if bad and not rows:
+            raise NewsprismError(origin, "not valid JSON Lines (no line is a JSON object)")
+        if bad:
+            notes.append(f"{bad} lines that are not JSON objects skipped")
+    else:
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise NewsprismError(origin, f"not valid JSON ({exc.msg}, line {exc.lineno})") from exc
+        lists = [v for v in doc.values() if isinstance(v, list)] if isinstance(doc, dict) else [doc]
+        rows = [r for r in (lists[0] if lists else []) if isinstance(r, dict)]
+    if not rows:
+        raise NewsprismError(origin, "no records (expected objects with a text field)")
+    frame = pl.from_dicts(
+        [{k: None if v is None else str(v) for k, v in r.items()} for r in rows],
+        infer_schema_length=None,
+    )
+    return frame, warning, notes
+
+
+def _delimited(data: bytes, origin: str, separator: str | None) -> tuple[pl.DataFrame, str | None]:
+    text, warning = decode(data, origin)
+    if not text.strip():
+        raise NewsprismError(origin, "empty file")
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    sep = separator or max(",;\t|", key=first.count)
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(text.lstrip("\ufeff").encode()),
+            separator=sep,
+            infer_schema=False,
+            quote_char='"',
+        )
+    except pl.exceptions.PolarsError as exc:
+        reason = str(exc).splitlines()[0][:100]
+        raise NewsprismError(origin, f"not a readable table ({reason})") from exc
+    return frame, warning
+
+
+def _parquet(data: bytes, origin: str) -> pl.DataFrame:
+    try:
+        frame = pl.read_parquet(io.BytesIO(data))
+    except Exception as exc:  # polars/arrow raise several types for damaged files
+        raise NewsprismError(origin, "not a Parquet file (or a damaged one)") from exc
+    flat = [name for name, dtype in frame.schema.items() if not dtype.is_nested()]
+    return frame.select(pl.col(flat).cast(pl.String))
+
+
+def _rows(frame: pl.DataFrame, origin: str, warning: str | None) -> tuple[list[Record], list[str]]:
+    """Table rows -> records, picking columns by their usual names (case-insensitive)."""
+    lower = {name.strip().lower(): name for name in frame.columns}
+    # Several aliases may be present (JSON rows differ): the first non-null one wins per row.
+    picked = {
+        field: [lower[a] for a in aliases if a in lower]
+        for field, aliases in config()["columns"].items()
+        if any(a in lower for a in aliases)
+    }
+    if "text" not in picked:
+        expected = ", ".join(config()["columns"]["text"])
+        raise NewsprismError(origin, f"no text column (expected one of: {expected})")
+    if frame.height == 0:
+        raise NewsprismError(origin, "the table has no rows")
+    rows = frame.select(
+        [pl.coalesce(cols).alias(field) for field, cols in picked.items()]
+    ).to_dicts()
+    records = [_record(r["text"], r, "column", warning) for r in rows if (r["text"] or "").strip()]
+    notes = (
+        [f"{len(rows) - len(records)} rows without text skipped"]
+        if len(records) < len(rows)
+        else []
+    )
+    if not records:
+        raise NewsprismError(origin, "no row has any text")
+    return records, notes
+
+
+def read_table(kind: str, data: bytes, origin: str) -> tuple[pl.DataFrame, str | None, list[str]]:
+    """A csv/tsv/jsonl/json/parquet file as an all-string frame, an encoding warning, notes."""
+    if kind == "parquet":
+        return _parquet(data, origin), None, []
+    if kind in ("jsonl", "json"):
+        return _json_rows(data, origin, lines=kind == "jsonl")
+    frame, warning = _delimited(data, origin, "\t" if kind == "tsv" else None)
+    return frame, warning, []
+
+
+def parse(kind: str, data: bytes, origin: str) -> tuple[list[Record], list[str]]:
+    """Read one file of a known kind -> (records, warnings about the file as a whole)."""
+    if kind in ("text", "markdown"):
+        return _plain(data, origin, front_matter=kind == "markdown"), []
+    if kind == "html":
+        return _html(data, origin), []
+    if kind == "feed":
+        return _feed(data, origin)
+    frame, warning, notes = read_table(kind, data, origin)
+    records, more = _rows(frame, origin, warning)
+    return records, notes + more

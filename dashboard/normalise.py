@@ -1,0 +1,168 @@
+"""Text normalisation, paragraph spans, boilerplate flags and inferred titles (all vectorised).
+
+Paragraph rule: paragraphs are separated by blank lines. Inside a block of single-newline lines a
+line also ends its paragraph when it ends with sentence-final punctuation or is shorter than
+HEADLINE_CHARS (a headline, caption or list line); other single newlines are hard wraps and stay
+inside the paragraph. Boilerplate is flagged, never deleted, so offsets keep indexing the text.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import polars as pl
+
+from dashboard import schema
+
+HEADLINE_CHARS = 60
+"""A line shorter than this is a paragraph of its own (headline/caption), not a hard wrap."""
+TITLE_CHARS = 120
+"""An inferred title longer than this is cut at a word boundary and ends with an ellipsis."""
+_SENTENCE_END = r"[.!?…:;\"»“”)\]]$"
+_LINE_MARKERS = ("share line", "subscribe", "read more")
+
+
+@cache
+def boilerplate_rules() -> dict[str, Any]:
+    """Per-language boilerplate markers and language-independent patterns (data/boilerplate.json)."""
+    path = resources.files("dashboard").joinpath("data/boilerplate.json")
+    return json.loads(path.read_text("utf-8"))
+
+
+def _escape(marker: str) -> str:
+    """Escape a literal for the Rust regex engine (it rejects Python's escaped spaces)."""
+    return "".join("\\" + ch if ch in r"\.^$|?*+()[]{}-" else ch for ch in marker)
+
+
+@cache
+def _reason_patterns() -> tuple[tuple[str, str], ...]:
+    """(reason, regex) pairs in the order they are tried; markers of every language at once."""
+    rules = boilerplate_rules()
+    markers: dict[str, list[str]] = {}
+    for per_language in rules["markers"].values():
+        for reason, words in per_language.items():
+            markers.setdefault(reason, []).extend(words)
+
+    def alternatives(reason: str) -> str:
+        # Longest first so "Share this" wins over "Share".
+        return "|".join(_escape(m) for m in sorted(set(markers[reason]), key=len, reverse=True))
+
+    patterns = rules["patterns"]
+    return (
+        *(("source tag", p) for p in patterns["source tag"]),
+        ("comments", rf"(?i)^(?:\d+\s+)?(?:{alternatives('comments')})(?:\s*\(?\d+\)?)?\s*:?$"),
+        ("photo credit", rf"(?i)^(?:{alternatives('photo credit')})\s*[:：]"),
+        *(("photo credit", p) for p in patterns["photo credit"]),
+        *(("caption", p) for p in patterns["caption"]),
+        *((r, rf"(?i)^(?:{alternatives(r)})\b[^\n]{{0,40}}$") for r in _LINE_MARKERS),
+    )
+
+
+def normalise_expr(column: str | pl.Expr = "text") -> pl.Expr:
+    """NFC, LF line ends, no trailing spaces, at most one blank line in a row, stripped."""
+    expr = pl.col(column) if isinstance(column, str) else column
+    return (
+        expr.str.normalize("NFC")
+        .str.replace_all(r"\r\n?", "\n")
+        .str.replace_all(r"(?m)[^\S\n]+$", "")
+        .str.replace_all(r"\n{3,}", "\n\n")
+        .str.strip_chars()
+    )
+
+
+def normalise_text(text: str) -> str:
+    """Normalise one text exactly as ingest normalises articles.text (see normalise_expr)."""
+    return pl.select(normalise_expr(pl.lit(text, pl.String))).item()
+
+
+def _lines(articles: pl.DataFrame) -> pl.DataFrame:
+    """One row per line with its char offsets and whether a new paragraph starts there."""
+    line = pl.col("line")
+    length = line.str.len_chars()
+    content = line.str.strip_chars()
+    blank = content.str.len_chars() == 0
+    breaks_after = content.str.contains(_SENTENCE_END) | (content.str.len_chars() < HEADLINE_CHARS)
+    return (
+        articles.select(
+            pl.int_range(pl.len()).alias("order"),
+            "article_id",
+            pl.col("text").str.split("\n").alias("line"),
+        )
+        .explode("line")
+        .with_columns(line_start=((length + 1).cum_sum() - (length + 1)).over("order"))
+        .with_columns(
+            start=pl.col("line_start") + length - line.str.strip_chars_start().str.len_chars(),
+            end=pl.col("line_start") + line.str.strip_chars_end().str.len_chars(),
+            blank=blank,
+            new=(blank.shift(1, fill_value=True) | breaks_after.shift(1, fill_value=True)).over(
+                "order"
+            ),
+        )
+        .filter(~pl.col("blank"))
+        .with_columns(para_no=(pl.col("new").cum_sum() - 1).over("order"))
+    )
+
+
+def paragraphs(articles: pl.DataFrame) -> pl.DataFrame:
+    """Paragraph spans of articles.text with boilerplate flags and reasons (nothing is deleted)."""
+    spans = (
+        _lines(articles)
+        .group_by("order", "article_id", "para_no", maintain_order=True)
+        .agg(pl.col("start").first(), pl.col("end").last(), pl.col("line").str.join("\n"))
+        .with_columns(body=pl.col("line").str.strip_chars())
+    )
+    body = pl.col("body")
+    reason: Any = pl.lit(None, pl.String)
+    for name, pattern in reversed(_reason_patterns()):
+        reason = pl.when(body.str.contains(pattern)).then(pl.lit(name)).otherwise(reason)
+    short = body.str.len_chars() <= boilerplate_rules()["max_chars"]
+    flagged = spans.with_columns(
+        boilerplate_reason=pl.when(short).then(reason),
+    ).with_columns(boilerplate=pl.col("boilerplate_reason").is_not_null())
+    return schema.conform(flagged, "paragraphs")
+
+
+def _title_from(line: pl.Expr) -> pl.Expr:
+    """A title from a first line: markdown marks dropped; long lines -> first sentence, cut."""
+    line = line.str.replace(r"^[#*>\s]+", "").str.replace(r"[*\s]+$", "")
+    sentence = line.str.extract(r"^(.{10,}?[.!?…])(?:\s|$)", 1)
+    cut = pl.coalesce(sentence, line)
+    return (
+        pl.when(line.str.len_chars() <= TITLE_CHARS)
+        .then(line)
+        .when(cut.str.len_chars() <= TITLE_CHARS)
+        .then(cut)
+        .otherwise(cut.str.slice(0, TITLE_CHARS).str.replace(r"\s+\S*$", "") + "…")
+    )
+
+
+def infer_titles(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
+    """Fill missing titles from each article's first non-boilerplate paragraph ("first-line")."""
+    first = (
+        paragraphs.filter(~pl.col("boilerplate"))
+        .sort("article_id", "para_no")
+        .group_by("article_id")
+        .agg(pl.col("start").first(), pl.col("end").first())
+    )
+    joined = articles.join(first, on="article_id", how="left", maintain_order="left")
+    para = pl.col("text").str.slice(pl.col("start"), pl.col("end") - pl.col("start"))
+    guess = _title_from(para.str.split("\n").list.first())
+    fill = pl.col("title").is_null() & pl.col("start").is_not_null()
+    return joined.with_columns(
+        title=pl.when(fill).then(guess).otherwise(pl.col("title")),
+        # Rebuilt field by field: with_fields on a null struct would stay null.
+        provenance=pl.struct(
+            pl.when(fill)
+            .then(pl.lit("first-line"))
+            .otherwise(pl.col("provenance").struct.field("title"))
+            .alias("title"),
+            *(
+                pl.col("provenance").struct.field(f)
+                for f in schema.PROVENANCE.to_schema()
+                if f != "title"
+            ),
+        ),
+    ).select(articles.columns)

@@ -1,0 +1,181 @@
+"""Normalisation, paragraph offsets, boilerplate flags and inferred titles (seeds and tiny frames)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from dashboard import schema
+from dashboard.ingest import load
+from dashboard.normalise import boilerplate_rules, infer_titles, normalise_text, paragraphs
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+@pytest.fixture(scope="module")
+def seeds() -> pl.DataFrame:
+    return load([SEEDS]).articles
+
+
+@pytest.fixture(scope="module")
+def seed_paragraphs(seeds: pl.DataFrame) -> pl.DataFrame:
+    return paragraphs(seeds)
+
+
+def articles(*texts: str) -> pl.DataFrame:
+    frame = pl.DataFrame({"article_id": [f"a{i}" for i in range(len(texts))], "text": list(texts)})
+    return schema.conform(frame, "articles")
+
+
+def para_texts(frame: pl.DataFrame, paras: pl.DataFrame, article_id: str) -> list[str]:
+    text = frame.filter(pl.col("article_id") == article_id)["text"][0]
+    rows = paras.filter(pl.col("article_id") == article_id).sort("para_no")
+    return [text[s:e] for s, e in zip(rows["start"], rows["end"], strict=True)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("e\u0301te", "\u00e9te"),
+        ("a\r\nb\rc", "a\nb\nc"),
+        ("line  \t\nnext ", "line\nnext"),
+        ("a\n\n\n\n\nb", "a\n\nb"),
+        ("a\n \n\t\n\nb", "a\n\nb"),
+        ("  \n padded \n\n", "padded"),
+        ("Maduro'yu Putin’in „Zitat“ «τ» Lukašenko", "Maduro'yu Putin’in „Zitat“ «τ» Lukašenko"),
+        ("non\u00a0breaking inside", "non\u00a0breaking inside"),
+    ],
+)
+def test_normalise_text(raw: str, expected: str) -> None:
+    assert normalise_text(raw) == expected
+
+
+def test_offsets_index_the_text_on_every_seed(
+    seeds: pl.DataFrame, seed_paragraphs: pl.DataFrame
+) -> None:
+    for article_id, text in seeds.select("article_id", "text").iter_rows():
+        pieces = para_texts(seeds, seed_paragraphs, article_id)
+        assert pieces == [p.strip() for p in text.split("\n\n")]
+    assert seed_paragraphs.schema == schema.empty("paragraphs").schema
+    assert (
+        seed_paragraphs.group_by("article_id").agg(pl.col("para_no").min())["para_no"].to_list()
+        == [0] * 5
+    )
+
+
+def test_boilerplate_on_seeds(seeds: pl.DataFrame, seed_paragraphs: pl.DataFrame) -> None:
+    flagged = seed_paragraphs.filter("boilerplate").join(
+        seeds.select("article_id", "text"), on="article_id"
+    )
+    found = [
+        (row["article_id"][:3], row["text"][row["start"] : row["end"]], row["boilerplate_reason"])
+        for row in flagged.sort("article_id", "para_no").iter_rows(named=True)
+    ]
+    assert found == [
+        ("000", "Foto: Ariana Cubillos/AP", "photo credit"),
+        ("000", "Foto: AP Ilya Pitalev, AP Evan Vucci", "photo credit"),
+        (
+            "003",
+            "Maduro bricht diplomatische Beziehungen zu USA abMaduro, Nikolas 171004 bild © kremlin.ru",
+            "caption",
+        ),
+        ("003", "[hmw/russland.NEWS]", "source tag"),
+        ("003", "COMMENTS", "comments"),
+    ]
+
+
+def test_infer_titles_on_seeds(seeds: pl.DataFrame, seed_paragraphs: pl.DataFrame) -> None:
+    titled = infer_titles(seeds, seed_paragraphs)
+    assert titled.columns == seeds.columns
+    row = titled.filter(pl.col("article_id") == "003_6498edc4392190b0").row(0, named=True)
+    assert row["title"] == "Maduro bricht diplomatische Beziehungen zu USA ab"
+    assert row["provenance"]["title"] == "first-line"
+    assert titled["title"].str.len_chars().max() <= 121
+    serbian = titled["title"][0]
+    assert serbian.startswith("Rusija i njen bliski saveznik") and serbian.endswith("…")
+    assert (
+        titled.filter(pl.col("article_id") == "004_c88f0ea2b8ef4623")["provenance"][0]["published"]
+        == "header"
+    )
+
+
+def test_infer_titles_keeps_given_titles_and_strips_markdown() -> None:
+    frame = articles("# A heading\n\nBody.", "Photo: someone\n\nShort first line\nmore body here.")
+    frame = frame.with_columns(title=pl.Series([None, "Given"]))
+    titled = infer_titles(frame, paragraphs(frame))
+    assert titled["title"].to_list() == ["A heading", "Given"]
+    assert titled["provenance"].struct.field("title").to_list() == ["first-line", None]
+    assert titled["provenance"].struct.field("url").to_list() == [None, None]
+
+
+def test_single_newlines_hard_wraps_and_headlines() -> None:
+    text = (
+        "Headline of the story\n"
+        "The first sentence is wrapped by the sender at a fixed width and\n"
+        "continues here until it ends.\n"
+        "A second line that ends a sentence.\n\n"
+        "   Indented last paragraph."
+    )
+    frame = articles(text)
+    got = paragraphs(frame)
+    assert para_texts(frame, got, "a0") == [
+        "Headline of the story",
+        "The first sentence is wrapped by the sender at a fixed width and\ncontinues here until it ends.",
+        "A second line that ends a sentence.",
+        "Indented last paragraph.",
+    ]
+    assert got["para_no"].to_list() == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "reason"),
+    [
+        ("Photo: Reuters", "photo credit"),
+        ("Φωτογραφία: ΑΠΕ-ΜΠΕ", "photo credit"),
+        ("Fotoğraf: AA", "photo credit"),
+        ("© kremlin.ru", "photo credit"),
+        ("[hmw/russland.NEWS]", "source tag"),
+        ("COMMENTS", "comments"),
+        ("12 Kommentare", "comments"),
+        ("Σχόλια", "comments"),
+        ("Share this article", "share line"),
+        ("Podelite", "share line"),
+        ("Abonează-te la newsletter", "subscribe"),
+        ("Читайте также", "read more"),
+        ("Pres. Maduro speaks in Caracas © AP", "caption"),
+        ("Photography is an art that Maduro does not practise.", None),
+        ("Shares of PDVSA fell sharply on Thursday.", None),
+        ("Share " + "x" * 60, None),
+    ],
+)
+def test_boilerplate_markers(paragraph: str, reason: str | None) -> None:
+    got = paragraphs(articles("Body sentence.\n\n" + paragraph))
+    expected = pl.DataFrame(
+        {
+            "para_no": [0, 1],
+            "boilerplate": [False, reason is not None],
+            "boilerplate_reason": [None, reason],
+        },
+        schema={"para_no": pl.Int32, "boilerplate": pl.Boolean, "boilerplate_reason": pl.String},
+    )
+    assert_frame_equal(got.select(expected.columns), expected)
+
+
+def test_long_paragraph_starting_with_marker_is_not_boilerplate() -> None:
+    got = paragraphs(articles("Foto: " + "ein langer Satz über Maduro " * 10))
+    assert got["boilerplate"].to_list() == [False]
+
+
+@pytest.mark.parametrize("language", sorted(boilerplate_rules()["markers"]))
+def test_every_language_has_every_marker_key(language: str) -> None:
+    keys = {"photo credit", "comments", "share line", "subscribe", "read more"}
+    markers = boilerplate_rules()["markers"][language]
+    assert set(markers) == keys
+    assert all(markers[k] for k in keys)
+
+
+def test_empty_input_gives_empty_paragraphs() -> None:
+    assert_frame_equal(paragraphs(schema.empty("articles")), schema.empty("paragraphs"))
