@@ -1,0 +1,300 @@
+"""Date vocabulary per language: CLDR month/weekday names with inflected forms, relative phrases,
+and the one compiled regex per language that dates.py scans texts with.
+
+Everything is matched on folded text (lowercase, accents stripped, one character for one, so
+offsets stay valid); the data lives in data/dates_grammar.json and data/dates_relative.json.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import get_date_format, get_day_names, get_month_names
+
+DATA = Path(__file__).parent / "data"
+
+RELATIVE: dict[str, tuple[str, int]] = {
+    "today": ("day", 0),
+    "yesterday": ("day", -1),
+    "tomorrow": ("day", 1),
+    "day_before_yesterday": ("day", -2),
+    "day_after_tomorrow": ("day", 2),
+    "this_week": ("week", 0),
+    "last_week": ("week", -1),
+    "next_week": ("week", 1),
+    "this_month": ("month", 0),
+    "last_month": ("month", -1),
+    "next_month": ("month", 1),
+    "this_year": ("year", 0),
+    "last_year": ("year", -1),
+    "next_year": ("year", 1),
+}
+"""What each key of dates_relative.json means: granularity and offset from the publication date."""
+
+YEAR = r"(?:1[89]\d\d|20\d\d)"
+DAY = r"(?:0?[1-9]|[12]\d|3[01])"
+
+
+def _fold_table() -> dict[int, int]:
+    table: dict[int, int] = {}
+    ranges = (range(0x41, 0x5B), range(0xC0, 0x250), range(0x370, 0x530), range(0x1E00, 0x1F00))
+    for cp in chain(*ranges):
+        base = unicodedata.normalize("NFD", chr(cp))[0].lower()
+        if len(base) == 1 and base != chr(cp):
+            table[cp] = ord(base)
+    # one character for one: Turkish dotted/dotless i, Greek final sigma, typographic apostrophes
+    table.update({0x130: ord("i"), 0x131: ord("i"), 0x3C2: ord("σ")})
+    table.update(dict.fromkeys(map(ord, "’‘ʼ´`"), ord("'")))
+    return table
+
+
+FOLD = _fold_table()
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents character by character, so len(fold(t)) == len(t)."""
+    return text.translate(FOLD)
+
+
+def trie_regex(words: set[str] | list[str]) -> str:
+    """A regex matching any of `words` (already folded), prefix-shared so scanning stays fast.
+
+    A space in a word matches any run of whitespace.
+    """
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [
+            (r"\s+" if ch == " " else re.escape(ch)) + emit(child)
+            for ch, child in sorted(node.items())
+            if ch
+        ]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root) if root else r"(?!x)x"
+
+
+def _words(items: list[str]) -> frozenset[str]:
+    return frozenset(" ".join(fold(w).split()) for w in items)
+
+
+def _inflect(name: str, rules: list[list[Any]]) -> set[str]:
+    forms = {name}
+    for ending, strip, adds in rules:
+        if name.endswith(ending):
+            stem = name[: len(name) - strip]
+            forms.update(stem + add for add in adds)
+    return forms
+
+
+@cache
+def _json(name: str) -> dict[str, Any]:
+    with (DATA / name).open(encoding="utf-8") as handle:
+        data: dict[str, Any] = json.load(handle)
+    return data
+
+
+def grammar_languages() -> list[str]:
+    """Languages with their own grammar entry in dates_grammar.json."""
+    return [k for k in _json("dates_grammar.json") if not k.startswith("_")]
+
+
+def relative_table() -> dict[str, dict[str, list[str]]]:
+    """dates_relative.json without its comment: language -> key -> phrases."""
+    return {k: v for k, v in _json("dates_relative.json").items() if not k.startswith("_")}
+
+
+def grammar(lang: str) -> dict[str, Any]:
+    """The grammar entry of a language, falling back to the defaults key by key."""
+    data = _json("dates_grammar.json")
+    return {**data["_default"], **data.get(lang, {})}
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything needed to tag one language's dates; `pattern` runs on folded text."""
+
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    relative: dict[str, str]
+    ambiguous: frozenset[str]
+    abbreviations: frozenset[str]
+    month_before: frozenset[str]
+    weekday_before: frozenset[str]
+    next_words: frozenset[str]
+    need_capital: frozenset[str]
+    case_sensitive: frozenset[str]
+    day_first: bool
+    pattern: re.Pattern[str]
+
+
+@dataclass
+class _Parts:
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    relative: dict[str, str]
+    ambiguous: set[str]
+    abbreviations: set[str]
+    conflicts: set[str]
+    g: dict[str, set[str]]
+    flags: dict[str, bool]
+
+
+def _cldr(locale: str, kind: str) -> list[tuple[int, str, bool]]:
+    """(index, name, is_abbreviation) for months (1-12) or weekdays (0 = Monday) of a locale."""
+    getter = get_month_names if kind == "months" else get_day_names
+    out = []
+    for width in ("wide", "abbreviated"):
+        for context in ("format", "stand-alone"):
+            for idx, name in getter(width, context=context, locale=locale).items():
+                out.append((idx, name, width == "abbreviated"))
+    return out
+
+
+def _collect(lang: str, locales: list[str], parts: _Parts) -> None:
+    g = grammar(lang)
+    for kind, target, rules, extras in (
+        ("months", parts.months, g["month_rules"], g["extra_months"]),
+        ("weekdays", parts.weekdays, g["weekday_rules"], g["extra_weekdays"]),
+    ):
+        wide: set[str] = set()
+        abbrev: set[str] = set()
+        entries: list[tuple[int, str]] = []
+        for locale in locales:
+            for idx, name, is_abbr in _cldr(locale, kind):
+                if is_abbr:
+                    bare = fold(name).rstrip(".")
+                    # weekday abbreviations are common words ("die", "mit"): never used
+                    if kind == "months" and len(bare) >= 3:
+                        abbrev.update((bare, bare + "."))
+                        entries += [(idx, bare), (idx, bare + ".")]
+                else:
+                    forms = {fold(f) for f in _inflect(name, rules) | _inflect(fold(name), rules)}
+                    wide |= forms
+                    entries += [(idx, f) for f in forms]
+        entries += [(idx, fold(name)) for name, idx in extras.items()]
+        for idx, form in entries:
+            if target.get(form, idx) != idx:
+                parts.conflicts.add(form)
+            target[form] = idx
+        parts.abbreviations |= abbrev - wide
+    parts.ambiguous |= _words(g["ambiguous_months"] + g["ambiguous_weekdays"])
+    if g["weekday_capitalised"]:
+        parts.g["need_capital"] |= _words(g["ambiguous_weekdays"])
+    for key in ("month_before", "month_after", "weekday_before", "weekday_after", "next_words"):
+        parts.g[key] |= _words(g[key])
+    parts.g["year_words"] |= _words(g["year_words"])
+    parts.g["day_suffixes"] |= _words(g["day_suffixes"])
+    parts.g["case_sensitive"] |= _words(g["case_sensitive"])
+    for flag in ("month_first", "apostrophe_suffix"):
+        parts.flags[flag] = parts.flags.get(flag, False) or bool(g[flag])
+    for key, phrases in relative_table().get(lang, {}).items():
+        parts.relative.update(dict.fromkeys(_words(phrases), key))
+
+
+def _locales(lang: str) -> list[str]:
+    listed: list[str] = grammar(lang)["locales"]
+    if listed:
+        return listed
+    try:
+        Locale.parse(lang)
+    except (UnknownLocaleError, ValueError):
+        return []
+    return [lang]
+
+
+def _day_first(locale: str | None) -> bool:
+    if locale is None:
+        return True
+    pattern = get_date_format("short", locale=locale).pattern
+    return pattern.lower().find("d") < pattern.find("M")
+
+
+def _pattern(parts: _Parts) -> re.Pattern[str]:
+    g = parts.g
+    month = trie_regex(set(parts.months) - parts.conflicts)
+    weekday = trie_regex(set(parts.weekdays) - parts.conflicts)
+    suffix = r"(?:'\w+)?" if parts.flags.get("apostrophe_suffix") else ""
+    ordinal = r"(?:\.|" + trie_regex(g["day_suffixes"]) + ")?" if g["day_suffixes"] else r"\.?"
+    year_word = rf"(?:\.?\s+{trie_regex(g['year_words'])})?" if g["year_words"] else ""
+    month_after = rf"(?:\s+(?P<mo_after>{trie_regex(g['month_after'])}))?"
+    weekday_after = rf"(?:\s+(?P<wd_after>{trie_regex(g['weekday_after'])}))?"
+    branches = [
+        rf"(?P<iso>(?P<iso_y>{YEAR})[-/.](?P<iso_m>\d\d?)[-/.](?P<iso_d>\d\d?))",
+        rf"(?P<num>(?P<num_a>\d\d?)(?P<sep>[./])\s?(?P<num_b>\d\d?)(?P=sep)\s?(?P<num_y>{YEAR}))",
+        rf"(?P<dmy>(?P<dmy_d>{DAY}){ordinal}\s+(?:(?:de|of)\s+)?(?P<dmy_m>{month}){suffix}"
+        rf"(?:,?\s+(?P<dmy_y>{YEAR})(?!\d){year_word})?)",
+    ]
+    if parts.flags.get("month_first"):
+        branches.append(
+            rf"(?P<mdy>(?P<mdy_m>{month})\s+(?P<mdy_d>{DAY})(?:{trie_regex(g['day_suffixes'])})?"
+            rf"(?!\d)(?:,?\s+(?P<mdy_y>{YEAR}))?)"
+        )
+    branches += [
+        rf"(?P<my>(?P<my_m>{month}){suffix},?\s+(?P<my_y>{YEAR})(?!\d){year_word})",
+        rf"(?P<year>(?<![\d.,]){YEAR}(?!\d){year_word})",
+        rf"(?P<rel>{trie_regex(set(parts.relative))})",
+        rf"(?P<wd>(?P<wd_w>{weekday}){suffix}{weekday_after})",
+        rf"(?P<mo>(?P<mo_m>{month}){suffix}{month_after})",
+    ]
+    return re.compile(r"(?<!\w)(?:" + "|".join(branches) + r")(?!\w)")
+
+
+def _empty_parts() -> _Parts:
+    keys = ("month_before", "month_after", "weekday_before", "weekday_after", "next_words")
+    more = ("year_words", "day_suffixes", "case_sensitive", "need_capital")
+    return _Parts({}, {}, {}, set(), set(), set(), {k: set() for k in keys + more}, {})
+
+
+def lexicon(lang: str | None) -> Lexicon:
+    """The compiled vocabulary of a language (ISO 639-1; None: all languages with a grammar).
+
+    A language without a grammar entry still gets its CLDR month and weekday names, if babel
+    knows it; an unknown code falls back to all languages. Built once per language and cached.
+    """
+    return _lexicon((lang or "").replace("_", "-").split("-")[0].lower() or None)
+
+
+@cache
+def _lexicon(code: str | None) -> Lexicon:
+    parts = _empty_parts()
+    locales = _locales(code) if code else []
+    if locales and code:
+        _collect(code, locales, parts)
+        day_first = _day_first(locales[0])
+    else:
+        for other in grammar_languages():
+            _collect(other, _locales(other), parts)
+        # with no language, a bare month may be another language's word (ro "unor" = cs "únor")
+        parts.ambiguous |= set(parts.months)
+        day_first = True
+    return Lexicon(
+        months={k: v for k, v in parts.months.items() if k not in parts.conflicts},
+        weekdays={k: v for k, v in parts.weekdays.items() if k not in parts.conflicts},
+        relative=parts.relative,
+        ambiguous=frozenset(parts.ambiguous),
+        abbreviations=frozenset(parts.abbreviations),
+        month_before=frozenset(parts.g["month_before"]),
+        weekday_before=frozenset(parts.g["weekday_before"]),
+        next_words=frozenset(parts.g["next_words"]),
+        need_capital=frozenset(parts.g["need_capital"]),
+        case_sensitive=frozenset(parts.g["case_sensitive"]),
+        day_first=day_first,
+        pattern=_pattern(parts),
+    )
