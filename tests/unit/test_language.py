@@ -1,0 +1,260 @@
+"""Language per article and paragraph: seeds, Serbian/Croatian/Bosnian, inheritance, metadata."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import langdetect
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from dashboard import benchdata, eval_language, ingest, language, normalise
+from dashboard.eval_language import split_blank_lines
+from dashboard.schema import SCHEMAS, conform, empty
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEED_LANGS = {"000": "sr", "001": "ro", "002": "el", "003": "de", "004": "tr"}
+SEED_SCRIPTS = {"000": "Latn", "001": "Latn", "002": "Grek", "003": "Latn", "004": "Latn"}
+
+SERBIAN = [
+    "Predsednik Srbije je danas rekao da će vlada do kraja godine povećati plate i penzije.",
+    "Voz za Beograd kasnio je dva sata, a putnici su u toku čekanja dobili vodu.",
+    "Tramp je u razgovoru sa novinarima u Vašingtonu rekao da ne zna da li će se sastati sa Putinom.",
+    "Na protestu u centru grada okupilo se nekoliko hiljada ljudi, saopštila je policija.",
+    "Ministarka je najavila da će opština obezbediti novac za izgradnju novog vrtića do decembra.",
+]
+CROATIAN = [
+    "Predsjednik Vlade danas je izjavio kako će plaće i mirovine biti povećane do kraja godine.",
+    "Vlak za Split kasnio je dva sata, a putnici su tijekom čekanja dobili vodu.",
+    "Trump je u razgovoru s novinarima u Washingtonu rekao kako ne zna hoće li se sastati s Putinom.",
+    "Na prosvjedu u središtu grada okupilo se nekoliko tisuća ljudi, priopćila je policija.",
+    "Ministrica je najavila da će općina osigurati novac za izgradnju novog vrtića do prosinca.",
+]
+BOSNIAN = [
+    "Predsjedavajući Predsjedništva rekao je da hiljade građana već sedmicama čeka na pasoše.",
+    "Na protestu u centru Sarajeva okupilo se nekoliko hiljada ljudi, saopćila je policija.",
+    "Historija ovog grada duga je hiljadu godina, a stari sahat i danas pokazuje tačno vrijeme.",
+]
+SERBIAN_CYRILLIC = [
+    "Председник Србије рекао је данас да ће влада до краја године подићи плате и пензије.",
+    "Влада Републике Србије усвојила је нови закон о безбедности саобраћаја, који ступа на снагу у јануару.",
+    "Ђоковић је победио у финалу после три сата игре.",
+]
+OTHER_CYRILLIC = {
+    "mk": "Претседателот на Владата изјави дека Македонија ќе продолжи со реформите во следниот период.",
+    "bg": "Президентът на България заяви, че правителството ще подкрепи реформите в съдебната система.",
+    "ru": "Президент России заявил, что правительство поддержит реформы в судебной системе.",
+}
+
+
+def frames(texts: dict[str, str | None], **extra: list) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Articles and blank-line paragraphs following the schema, as ingest + normalise make them."""
+    articles = conform(
+        pl.DataFrame({"article_id": list(texts), "text": list(texts.values()), **extra}),
+        "articles",
+    )
+    return articles, split_blank_lines(articles)
+
+
+def seed_texts() -> dict[str, str]:
+    return {path.stem: path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))}
+
+
+def test_seeds_get_their_languages_and_scripts() -> None:
+    articles, paragraphs = frames(seed_texts())
+    out, paras = language.detect(articles, paragraphs)
+    got = {row["article_id"][:3]: row for row in out.iter_rows(named=True)}
+    assert {k: v["language"] for k, v in got.items()} == SEED_LANGS
+    assert {k: v["script"] for k, v in got.items()} == SEED_SCRIPTS
+    assert all(v["language_score"] > 0.9 for v in got.values())
+    assert all(v["provenance"]["language"] == "detected" for v in got.values())
+    # every paragraph of the Serbian seed, captions included, is Serbian
+    serbian = paras.filter(pl.col("article_id").str.starts_with("000"))
+    assert serbian["language"].unique().to_list() == ["sr"]
+
+
+def test_seeds_through_ingest_and_normalise() -> None:
+    loaded = ingest.load([SEEDS]).articles
+    out, paras = language.detect(loaded, normalise.paragraphs(loaded))
+    assert dict(zip(out["article_id"].str.slice(0, 3), out["language"], strict=True)) == SEED_LANGS
+    assert paras["language"].null_count() == 0
+    assert out.schema == loaded.schema
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [(t, "sr") for t in SERBIAN] + [(t, "hr") for t in CROATIAN] + [(t, "bs") for t in BOSNIAN],
+)
+def test_serbian_croatian_bosnian_sentences(text: str, expected: str) -> None:
+    assert language.detect_text(text)[0] == expected
+
+
+def test_serbian_and_croatian_articles() -> None:
+    articles, paragraphs = frames({"rs": "\n\n".join(SERBIAN), "hr": "\n\n".join(CROATIAN)})
+    out, paras = language.detect(articles, paragraphs)
+    assert out["language"].to_list() == ["sr", "hr"]
+    assert out["script"].to_list() == ["Latn", "Latn"]
+    by_article = paras.group_by("article_id").agg(pl.col("language").unique())
+    assert dict(by_article.iter_rows()) == {"rs": ["sr"], "hr": ["hr"]}
+
+
+@pytest.mark.parametrize("text", SERBIAN_CYRILLIC)
+def test_serbian_cyrillic(text: str) -> None:
+    assert language.detect_text(text)[0] == "sr"
+
+
+@pytest.mark.parametrize(("lang", "text"), OTHER_CYRILLIC.items())
+def test_other_cyrillic_languages_are_not_made_serbian(lang: str, text: str) -> None:
+    assert language.detect_text(text)[0] == lang
+
+
+def test_serbian_cyrillic_article_script() -> None:
+    articles, paragraphs = frames({"a": "\n\n".join(SERBIAN_CYRILLIC)})
+    out, paras = language.detect(articles, paragraphs)
+    assert out.select("language", "script").row(0) == ("sr", "Cyrl")
+    assert paras["language"].unique().to_list() == ["sr"]
+
+
+def test_short_caption_and_boilerplate_inherit_article_language() -> None:
+    text = "\n\n".join(
+        [
+            SERBIAN[0],
+            "Foto: Ariana Cubillos/AP",
+            SERBIAN[2],
+            "Read more: subscribe to our newsletter for the latest world news every morning.",
+        ]
+    )
+    articles, paragraphs = frames({"a": text})
+    paragraphs = paragraphs.with_columns(boilerplate=pl.col("para_no") == 3)
+    out, paras = language.detect(articles, paragraphs)
+    assert out["language"][0] == "sr"
+    assert paras["language"].to_list() == ["sr", "sr", "sr", "sr"]
+    assert paras["language_score"].is_null().to_list() == [False, True, False, True]
+
+
+def test_a_paragraph_in_another_language_keeps_it() -> None:
+    quote = "The president said on Thursday that the talks would continue in Geneva next week."
+    articles, paragraphs = frames({"a": "\n\n".join([*SERBIAN, quote])})
+    out, paras = language.detect(articles, paragraphs)
+    assert out["language"][0] == "sr"
+    assert paras["language"].to_list() == ["sr"] * len(SERBIAN) + ["en"]
+
+
+def test_same_result_twice() -> None:
+    articles, paragraphs = frames(seed_texts())
+    first = language.detect(articles, paragraphs)
+    second = language.detect(articles, paragraphs)
+    assert_frame_equal(first[0], second[0])
+    assert_frame_equal(first[1], second[1])
+    assert language.detect_text(SERBIAN[0]) == language.detect_text(SERBIAN[0])
+
+
+def test_empty_text_gives_null_language() -> None:
+    articles, paragraphs = frames({"empty": "", "none": None, "digits": "2025-12-12 17:00"})
+    out, paras = language.detect(articles, paragraphs)
+    assert out["language"].to_list() == [None, None, None]
+    assert out["language_score"].to_list() == [None, None, None]
+    assert out["script"].to_list() == [None, None, None]
+    assert out["provenance"].struct.field("language").to_list() == [None, None, None]
+    assert paras["language"].to_list() == [None]
+    assert language.detect_text("") == (None, 0.0)
+
+
+def test_empty_frames() -> None:
+    out, paras = language.detect(empty("articles"), empty("paragraphs"))
+    assert out.height == 0 and paras.height == 0
+    assert out.schema == pl.Schema(SCHEMAS["articles"])
+    assert paras.schema == pl.Schema(SCHEMAS["paragraphs"])
+
+
+def test_articles_without_paragraph_rows_are_detected_on_their_text() -> None:
+    articles, _ = frames({"a": CROATIAN[0], "b": OTHER_CYRILLIC["ru"]})
+    out, paras = language.detect(articles, empty("paragraphs"))
+    assert out["language"].to_list() == ["hr", "ru"]
+    assert paras.height == 0
+
+
+def test_metadata_language_wins() -> None:
+    given = {"title": None, "published": None, "source": None, "url": None, "language": "sidecar"}
+    earlier = {**given, "language": "detected"}
+    articles, paragraphs = frames(
+        {"meta": "\n\n".join(SERBIAN), "redo": "\n\n".join(SERBIAN)},
+        language=["hr", "en"],
+        language_score=[None, 0.5],
+        provenance=[given, earlier],
+    )
+    out, paras = language.detect(articles, paragraphs)
+    assert out["language"].to_list() == ["hr", "sr"]
+    assert out["language_score"][0] is None
+    assert out["provenance"].struct.field("language").to_list() == ["sidecar", "detected"]
+    # the Serbo-Croatian paragraphs follow the language the metadata gave
+    assert paras.filter(pl.col("article_id") == "meta")["language"].unique().to_list() == ["hr"]
+
+
+def test_row_order_and_other_columns_are_kept() -> None:
+    texts = {"z": CROATIAN[1], "a": SERBIAN[1], "m": OTHER_CYRILLIC["bg"]}
+    articles, paragraphs = frames(texts, source=["x", "y", "z"])
+    out, paras = language.detect(articles, paragraphs.reverse())
+    assert out.columns == articles.columns
+    assert out["article_id"].to_list() == ["z", "a", "m"]
+    assert out["source"].to_list() == ["x", "y", "z"]
+    assert paras["article_id"].to_list() == ["m", "a", "z"]
+    assert paras["language"].to_list() == ["bg", "sr", "hr"]
+
+
+def test_script_of() -> None:
+    texts = pl.Series(
+        ["Beograd", "Београд", "Αθήνα και Ρώμη", "東京", "서울", "", None, "Београд Ab"]
+    )
+    assert language.script_of(texts).to_list() == [
+        "Latn",
+        "Cyrl",
+        "Grek",
+        "Hani",
+        "Hang",
+        None,
+        None,
+        "Cyrl",
+    ]
+
+
+def test_langdetect_fallback_gives_the_same_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = SERBIAN + CROATIAN + SERBIAN_CYRILLIC + list(OTHER_CYRILLIC.values()) + [""]
+    fast = language.detect_texts(texts)
+    monkeypatch.setattr(language, "_engine", langdetect)
+    assert language.engine_name() == "langdetect"
+    assert language.detect_texts(texts) == fast
+
+
+def test_marker_data_is_consistent() -> None:
+    data = json.loads((language.DATA / "language_southslavic.json").read_text(encoding="utf-8"))
+    known = set(data["tie_order"])
+    seen: dict[str, str] = {}
+    for group in data["latin_groups"]:
+        assert set(group["langs"]) <= known, group["why"]
+        for word in group.get("words", []):
+            assert word == word.lower() and " " not in word, word
+            assert seen.setdefault(word, group["why"]) == group["why"], f"{word} in two groups"
+        assert all(len(phrase.split()) == 2 for phrase in group.get("phrases", []))
+
+
+def test_split_blank_lines_offsets() -> None:
+    articles, paragraphs = frames({"a": "Title\n\nFirst line\nsecond line\n\n\nLast"})
+    text = articles["text"][0]
+    spans = [text[s:e] for s, e in zip(paragraphs["start"], paragraphs["end"], strict=True)]
+    assert spans == ["Title", "First line\nsecond line", "Last"]
+    assert paragraphs["para_no"].to_list() == [0, 1, 2]
+
+
+@pytest.mark.skipif(
+    not (benchdata.default_root() / "slavicner_dev" / "raw").is_dir(),
+    reason="SlavicNER evaluation data not present (set NEWSPRISM_BENCH)",
+)
+def test_slavicner_accuracy_floor() -> None:
+    table = eval_language.evaluate(limit=300)
+    overall = table.filter(pl.col("lang") == "all").row(0, named=True)
+    assert overall["documents"] >= 300
+    assert overall["accuracy"] >= eval_language.FLOOR
+    assert set(table["lang"]) == {*benchdata.SLAVICNER_LANGS, "all"}
