@@ -27,6 +27,18 @@ pages = {
         page("articles.py", "Articles", "articles", ":material/article:"),
         page("load.py", "Load", "load", ":material/upload_file:"),
     ],
+    "Actors": [
+        page("timeline.py", "Timeline", "timeline", ":material/timeline:"),
+        page("entities.py", "Entities", "entities", ":material/groups:"),
+    ],
+    "Stories": [
+        page("compare.py", "Compare sources", "compare", ":material/compare:"),
+        page("versus.py", "Article next to article", "versus", ":material/view_column:"),
+    ],
+    "Read": [
+        page("reader.py", "Side by side", "side-by-side", ":material/translate:"),
+        page("translate.py", "Translation", "translation", ":material/g_translate:"),
+    ],
 }
 
 nav = st.navigation(pages)

@@ -53,7 +53,13 @@ def load_slavicner(root: Path | None = None, limit: int | None = None) -> Slavic
         doc = f"{topic}/{lang}/{raw.stem}"
         text = raw.read_text(encoding="utf-8")
         docs.append(
-            {"doc": doc, "topic": topic, "lang": lang, "text": text, "published": dates.get(raw.name)}
+            {
+                "doc": doc,
+                "topic": topic,
+                "lang": lang,
+                "text": text,
+                "published": dates.get(raw.name),
+            }
         )
         ner = base / "ner" / topic / lang / f"{raw.stem}.tsv"
         if ner.is_file():

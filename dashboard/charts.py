@@ -6,8 +6,16 @@ import plotly.graph_objects as go
 import polars as pl
 
 PALETTE = (
-    "#3b5bdb", "#e8590c", "#2f9e44", "#c2255c", "#7048e8",
-    "#1098ad", "#f08c00", "#5c940d", "#a61e4d", "#495057",
+    "#3b5bdb",
+    "#e8590c",
+    "#2f9e44",
+    "#c2255c",
+    "#7048e8",
+    "#1098ad",
+    "#f08c00",
+    "#5c940d",
+    "#a61e4d",
+    "#495057",
 )
 LAYOUT = dict(
     template="plotly_white",
@@ -100,4 +108,126 @@ def by_date(frame: pl.DataFrame, caption: str = "") -> go.Figure:
         )
     fig.update_layout(barmode="stack", legend_title_text="language")
     fig.update_yaxes(title="articles")
+    return finish(fig, title, caption)
+
+
+def timeline(counts: pl.DataFrame, dated: pl.DataFrame, caption: str = "") -> go.Figure:
+    """Actor mentions over publication time (top) and the dates articles mention (bottom),
+    on one shared time axis: who reported when next to what happened when."""
+    from plotly.subplots import make_subplots
+
+    title = "Actors over time"
+    if counts.height == 0 and dated.height == 0:
+        return empty_figure("No dated mentions match the filters", title, caption)
+    from dashboard.reading import entity_colour
+
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[0.72, 0.28],
+        vertical_spacing=0.08,
+        subplot_titles=("Mentions by publication date", "Dates the articles mention"),
+    )
+    for entity_id in counts["entity_id"].unique(maintain_order=True).to_list():
+        part = counts.filter(pl.col("entity_id") == entity_id)
+        label = part["label"][0] or entity_id
+        fig.add_scatter(
+            x=part["period"].to_list(),
+            y=part["mentions"].to_list(),
+            mode="lines+markers",
+            name=label,
+            line=dict(color=entity_colour(entity_id), width=2),
+            marker=dict(size=9),
+            customdata=[
+                [entity_id, a, (e or "")[:220]]
+                for a, e in zip(part["articles"], part["example"], strict=True)
+            ],
+            hovertemplate="<b>%{fullData.name}</b> %{x|%d %b %Y}: %{y} mentions in %{customdata[1]} "
+            "articles<br><i>%{customdata[2]}</i><extra></extra>",
+            row=1,
+            col=1,
+        )
+    if dated.height:
+        fig.add_scatter(
+            x=dated["day"].to_list(),
+            y=[1] * dated.height,
+            mode="markers",
+            name="mentioned date",
+            marker=dict(
+                size=[8 + 3 * min(m, 6) for m in dated["mentions"]],
+                color="#495057",
+                symbol="diamond",
+            ),
+            customdata=[
+                ["", a, t[:200]] for a, t in zip(dated["articles"], dated["texts"], strict=True)
+            ],
+            hovertemplate="%{x|%d %b %Y}: mentioned in %{customdata[1]} articles<br>"
+            "<i>%{customdata[2]}</i><extra></extra>",
+            row=2,
+            col=1,
+        )
+    fig.update_yaxes(title="mentions", rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(visible=False, row=2, col=1)
+    fig.update_layout(height=560, legend=dict(orientation="h", y=-0.12), hovermode="closest")
+    return finish(fig, title, caption)
+
+
+def coverage(
+    frame: pl.DataFrame, caption: str = "", by: str = "source", value: str = "n_mentions"
+) -> go.Figure:
+    """Outlets (or languages) by actors as a heat map of mentions (or mentions per 1,000 words)."""
+    title = f"Who mentions whom: {by}s by actor"
+    if frame.height == 0:
+        return empty_figure("No actor mentions in this story with these filters", title, caption)
+    actors = (
+        frame.group_by("label")
+        .agg(pl.col("n_mentions").sum())
+        .sort("n_mentions", "label", descending=[True, False])
+        .head(20)["label"]
+        .to_list()
+    )
+    rows = sorted(frame[by].unique().to_list())
+    grid = {(r[by], r["label"]): r[value] for r in frame.iter_rows(named=True)}
+    z = [[grid.get((row, a), 0) for a in actors] for row in rows]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=actors,
+            y=rows,
+            colorscale="Blues",
+            text=z,
+            texttemplate="%{text}",
+            hovertemplate="%{y} · %{x}: %{z}<extra></extra>",
+            colorbar=dict(title="per 1,000 words" if value == "per_1000_words" else "mentions"),
+        )
+    )
+    fig.update_xaxes(tickangle=-35)
+    fig.update_layout(height=max(320, 60 + 42 * len(rows)))
+    return finish(fig, title, caption)
+
+
+def publication(frame: pl.DataFrame, caption: str = "") -> go.Figure:
+    """Each outlet's articles of a story on a time line (inferred dates hollow)."""
+    title = "Who published when"
+    dated = frame.filter(pl.col("published").is_not_null())
+    if dated.height == 0:
+        return empty_figure("No dated article in this story", title, caption)
+    fig = go.Figure(
+        go.Scatter(
+            x=dated["published"].to_list(),
+            y=dated["source"].to_list(),
+            mode="markers+text",
+            text=dated["language"].to_list(),
+            textposition="middle right",
+            marker=dict(
+                size=14,
+                color=PALETTE[0],
+                symbol=["circle-open" if i else "circle" for i in dated["published_inferred"]],
+            ),
+            customdata=dated["article_id"].to_list(),
+            hovertemplate="%{y}: %{x|%d %b %Y} (%{text})<br>%{customdata}<extra></extra>",
+        )
+    )
+    fig.update_layout(height=max(260, 80 + 40 * dated["source"].n_unique()))
     return finish(fig, title, caption)

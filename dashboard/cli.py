@@ -76,10 +76,17 @@ def _app(args: argparse.Namespace) -> int:
     env[workspace.ENV_DATA_DIRS] = os.pathsep.join(str(d) for d in data_dirs)
     app_py = Path(__file__).with_name("app.py")
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(app_py),
-        "--server.port", str(args.port),
-        "--server.headless", "true" if args.headless else "false",
-        "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app_py),
+        "--server.port",
+        str(args.port),
+        "--server.headless",
+        "true" if args.headless else "false",
+        "--browser.gatherUsageStats",
+        "false",
     ]
     print(f"newsprism: http://localhost:{args.port}", file=sys.stderr)
     return subprocess.call(cmd, env=env, cwd=Path(__file__).resolve().parents[1])
@@ -152,20 +159,32 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("analyze", help="analyse folders/files into a folder of Parquet tables")
-    p.add_argument("paths", nargs="+", help="folders, files (txt md html csv tsv jsonl parquet rss zip)")
-    p.add_argument("--out", required=True, help="analysis folder to write (re-runs add only new files)")
+    p.add_argument(
+        "paths", nargs="+", help="folders, files (txt md html csv tsv jsonl parquet rss zip)"
+    )
+    p.add_argument(
+        "--out", required=True, help="analysis folder to write (re-runs add only new files)"
+    )
     p.add_argument("--target", default="en", help="pivot language for translation (default en)")
-    p.add_argument("--translate", metavar="PROVIDER", help="google, deepl, microsoft, libretranslate, mymemory")
+    p.add_argument(
+        "--translate", metavar="PROVIDER", help="google, deepl, microsoft, libretranslate, mymemory"
+    )
     p.add_argument("--translator-url", help="LibreTranslate URL (self-hosted)")
-    p.add_argument("--workers", type=int, help="worker processes for enrichment (default: all cores)")
+    p.add_argument(
+        "--workers", type=int, help="worker processes for enrichment (default: all cores)"
+    )
     p.add_argument("--engine", choices=("local", "ray"), default="local")
     p.add_argument("--ray-address", help="Ray cluster address (default: a local Ray instance)")
     p.set_defaults(run=_analyze)
 
     p = sub.add_parser("app", help="open the dashboard on an analysis, a corpus folder or a bundle")
-    p.add_argument("dir", nargs="?", help="analysis folder, corpus folder/file or bundle .zip (default seeds)")
+    p.add_argument(
+        "dir", nargs="?", help="analysis folder, corpus folder/file or bundle .zip (default seeds)"
+    )
     p.add_argument("--port", type=int, default=8501)
-    p.add_argument("--data-dir", action="append", default=[], help="folder browser users may load from")
+    p.add_argument(
+        "--data-dir", action="append", default=[], help="folder browser users may load from"
+    )
     p.add_argument("--headless", action="store_true", help="do not open a browser")
     p.set_defaults(run=_app)
 
@@ -178,7 +197,9 @@ def parser() -> argparse.ArgumentParser:
     add_filter_options(p)
     p.set_defaults(run=_export)
 
-    p = sub.add_parser("bundle", help="one zip with tables, charts and a manifest to reopen the view")
+    p = sub.add_parser(
+        "bundle", help="one zip with tables, charts and a manifest to reopen the view"
+    )
     p.add_argument("dir")
     p.add_argument("--out", required=True)
     add_filter_options(p)
@@ -191,7 +212,9 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_bench)
 
     p = sub.add_parser("eval", help="score extraction against ../shared/bench")
-    p.add_argument("what", nargs="?", choices=("all", "language", "entities", "stories"), default="all")
+    p.add_argument(
+        "what", nargs="?", choices=("all", "language", "entities", "stories"), default="all"
+    )
     p.add_argument("--bench", help="bench folder (default ../shared/bench or $NEWSPRISM_BENCH)")
     p.set_defaults(run=_eval)
 

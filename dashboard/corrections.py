@@ -75,11 +75,14 @@ def apply_corrections(articles: pl.DataFrame, corrections: Corrections) -> pl.Da
     ]
     if not rows:
         return articles
-    wide = (
-        pl.DataFrame(rows, schema={"article_id": pl.String, "field": pl.String, "value": pl.String})
-        .pivot(on="field", index="article_id", values="value")
+    wide = pl.DataFrame(
+        rows, schema={"article_id": pl.String, "field": pl.String, "value": pl.String}
+    ).pivot(on="field", index="article_id", values="value")
+    out = articles.join(
+        wide.rename({f: f"_c_{f}" for f in FIELDS if f in wide.columns}),
+        on="article_id",
+        how="left",
     )
-    out = articles.join(wide.rename({f: f"_c_{f}" for f in FIELDS if f in wide.columns}), on="article_id", how="left")
     prov = pl.col("provenance")
     for f in FIELDS:
         col = f"_c_{f}"

@@ -1,20 +1,425 @@
-"""Charts and tables out of the app and the CLI: interactive HTML, PNG/SVG, CSV/Parquet, bundles."""
+"""Charts and tables out of the app and the CLI: interactive HTML, PNG/SVG, CSV/Parquet.
+
+Static images go through kaleido and the system Chromium, kept open in one long-lived renderer
+so only the first image of a process pays for starting the browser. Every export carries its
+caption: the filters in force and the corpus. Bundles live in `dashboard/bundle.py`, the rows
+behind a chart's point in `dashboard/evidence.py`.
+"""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import atexit
+import contextlib
+import html
+import io
+import os
+import shutil
+import sys
+import threading
+from collections.abc import Sequence
+from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import date
+from pathlib import Path
+from typing import Any
+
 import plotly.graph_objects as go
+import polars as pl
 
+from dashboard import atomic, views
 from dashboard.errors import NewsprismError
+from dashboard.filters import Filters
+from dashboard.store import Analysis, tool_version
+
+IMAGE_FORMATS = ("png", "svg")
+CHART_FORMATS = ("png", "svg", "html")
+TABLE_FORMATS = ("csv", "parquet")
+FORMATS = CHART_FORMATS + TABLE_FORMATS
+WIDTH, HEIGHT, PNG_SCALE = 1200, 700, 2
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
+# the browser a user names wins; BROWSER_PATH is what choreographer itself reads
+BROWSER_ENV = ("NEWSPRISM_CHROMIUM", "BROWSER_PATH")
+RENDER_TIMEOUT = 90.0
 
 
-def figure_html(fig: go.Figure) -> bytes:
-    """A self-contained interactive HTML file: plotly.js inlined, so it opens offline."""
-    return fig.to_html(include_plotlyjs=True, full_html=True).encode("utf-8")
+def plotly_config(name: str) -> dict[str, Any]:
+    """The toolbar of an on-screen or exported chart: camera button names and sizes the file."""
+    return {
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": f"newsprism-{name}",
+            "width": WIDTH,
+            "height": HEIGHT,
+            "scale": PNG_SCALE,
+        },
+        "displaylogo": False,
+    }
 
 
-def figure_image(fig: go.Figure, fmt: str, *, width: int = 1200, height: int = 700) -> bytes:
-    """PNG or SVG bytes through kaleido and the system Chromium."""
+def figure_html(fig: go.Figure, *, name: str = "chart", title: str | None = None) -> bytes:
+    """A self-contained interactive HTML file: plotly.js inlined, no CDN, so it opens offline."""
+    page = fig.to_html(
+        include_plotlyjs=True, include_mathjax=False, full_html=True, config=plotly_config(name)
+    )
+    heading = title or _figure_title(fig) or f"newsprism {name}"
+    head = (
+        f"<title>{html.escape(heading)}</title>\n"
+        f'    <meta name="generator" content="newsprism {html.escape(tool_version())}" />\n'
+    )
+    return page.replace("<head>\n", "<head>\n    " + head, 1).encode("utf-8")
+
+
+def _figure_title(fig: go.Figure) -> str:
+    text = fig.layout.title.text or ""
+    return html.unescape(text.split("<br>")[0])
+
+
+def chromium_path() -> str | None:
+    """The browser kaleido drives: $NEWSPRISM_CHROMIUM, $BROWSER_PATH, else one on PATH."""
+    for var in BROWSER_ENV:
+        if os.environ.get(var):
+            return os.environ[var]
+    return next((found for name in BROWSERS if (found := shutil.which(name))), None)
+
+
+class Renderer:
+    """One Chromium driven by kaleido on its own event-loop thread, opened on first use.
+
+    Calls are serialised (Streamlit runs sessions in threads); a failed or timed-out render
+    closes the browser so the next call starts a fresh one instead of hanging on a dead one.
+    """
+
+    def __init__(self, browser: str | None = None, timeout: float = RENDER_TIMEOUT) -> None:
+        self._browser = browser
+        self._timeout = timeout
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._kaleido: Any = None
+
+    @property
+    def running(self) -> bool:
+        return self._kaleido is not None
+
+    def render(self, fig: go.Figure, fmt: str, width: int, height: int, scale: float) -> bytes:
+        """Image bytes of one figure (starts the browser when it is not running)."""
+        opts = {"format": fmt, "width": width, "height": height, "scale": scale}
+        with self._lock:
+            if self._kaleido is None:
+                self._start()
+            try:
+                return bytes(self._run(self._kaleido.calc_fig(fig.to_dict(), opts=opts)))
+            except Exception:
+                self._stop()
+                raise
+
+    def close(self) -> None:
+        """Close the browser (a later render opens a new one)."""
+        with self._lock:
+            self._stop()
+
+    def _run(self, coro: Any) -> Any:
+        assert self._loop is not None
+        future = asyncio.run_coroutine_threadsafe(coro, self._loop)
+        try:
+            return future.result(self._timeout)
+        except FutureTimeout:
+            future.cancel()
+            raise
+
+    def _start(self) -> None:
+        import kaleido
+
+        path = self._browser or chromium_path()
+        if not path or not Path(path).is_file():
+            raise NewsprismError(
+                "chromium",
+                f"no browser at {path!r}" if path else "no Chromium found on PATH",
+            )
+        self._loop = asyncio.new_event_loop()
+        threading.Thread(target=self._loop.run_forever, daemon=True, name="kaleido").start()
+        # mathjax=False: kaleido would otherwise fetch MathJax from a CDN on every page
+        k = kaleido.Kaleido(n=1, path=path, mathjax=False, timeout=self._timeout)
+        try:
+            self._run(k.open())
+        except Exception:
+            self._stop()
+            raise
+        self._kaleido = k
+
+    def _stop(self) -> None:
+        loop, k = self._loop, self._kaleido
+        self._loop, self._kaleido = None, None
+        if loop is None:
+            return
+        if k is not None:
+            # the browser may already be gone: closing is best effort
+            with contextlib.suppress(Exception):
+                asyncio.run_coroutine_threadsafe(k.close(), loop).result(15)
+        loop.call_soon_threadsafe(loop.stop)
+
+
+RENDERER = Renderer()
+atexit.register(RENDERER.close)
+
+
+def figure_image(
+    fig: go.Figure,
+    fmt: str,
+    *,
+    width: int = WIDTH,
+    height: int = HEIGHT,
+    renderer: Renderer | None = None,
+) -> bytes:
+    """PNG (at twice the layout size, for print) or SVG bytes through kaleido and Chromium."""
+    if fmt not in IMAGE_FORMATS:
+        raise ValueError(f"image format {fmt!r} is not one of {IMAGE_FORMATS}")
     try:
-        return bytes(fig.to_image(format=fmt, width=width, height=height, scale=1 if fmt == "svg" else 2))
-    except Exception as exc:  # kaleido reports a missing browser with assorted exception types
-        raise NewsprismError(fmt, f"static export needs Chromium (apt-get install chromium): {exc}") from exc
+        return (renderer or RENDERER).render(
+            fig, fmt, width, height, 1 if fmt == "svg" else PNG_SCALE
+        )
+    except NewsprismError as exc:
+        raise NewsprismError(
+            fmt,
+            f"static export needs Chromium ({exc.message}): install it (apt-get install "
+            "chromium) or set NEWSPRISM_CHROMIUM; HTML export works without it",
+        ) from exc
+    except Exception as exc:  # kaleido reports a broken browser with assorted exception types
+        raise NewsprismError(fmt, f"static export failed in Chromium: {exc}") from exc
+
+
+def close_renderer() -> None:
+    """Close the shared browser (tests, or a long-lived app freeing memory)."""
+    RENDERER.close()
+
+
+# Cells a spreadsheet would run as formulas (CSV injection): quoted with a leading apostrophe.
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def flat(frame: pl.DataFrame) -> pl.DataFrame:
+    """Nested columns made text for CSV: lists joined with "; ", structs as JSON."""
+    out = []
+    for name, dtype in frame.schema.items():
+        col = pl.col(name)
+        if isinstance(dtype, pl.List):
+            out.append(col.cast(pl.List(pl.String)).list.join("; ").alias(name))
+        elif isinstance(dtype, pl.Struct):
+            out.append(col.struct.json_encode().alias(name))
+        elif isinstance(dtype, pl.Array | pl.Object):
+            out.append(col.cast(pl.String).alias(name))
+        else:
+            out.append(col)
+    return frame.select(out)
+
+
+def table_csv(frame: pl.DataFrame, caption: str = "", bom: bool = False) -> bytes:
+    """CSV bytes, UTF-8, with the caption as a leading `# ` line (read with comment_prefix="#").
+
+    `bom=True` is the spreadsheet flavour: a byte-order mark so Excel reads accents right, and
+    text cells that a spreadsheet would run as a formula prefixed with an apostrophe.
+    """
+    data = flat(frame)
+    if bom:
+        data = data.with_columns(
+            pl.when(pl.col(c).str.contains(FORMULA_START))
+            .then(pl.lit("'") + pl.col(c))
+            .otherwise(pl.col(c))
+            .alias(c)
+            for c, t in data.schema.items()
+            if t == pl.String
+        )
+    head = "".join(f"# {line}\n" for line in caption.splitlines() if line.strip())
+    return (("\ufeff" if bom else "") + head + data.write_csv(None)).encode("utf-8")
+
+
+def table_parquet(frame: pl.DataFrame, caption: str = "") -> bytes:
+    """Parquet bytes (zstd); the caption travels in the file's key-value metadata."""
+    buf = io.BytesIO()
+    meta = {"newsprism.caption": caption, "newsprism.version": tool_version()}
+    frame.write_parquet(buf, compression="zstd", metadata=meta)
+    return buf.getvalue()
+
+
+def corpus_line(an: Analysis) -> str:
+    """The corpus a chart was drawn from, for its caption: size, inputs, when analysed."""
+    m = an.manifest
+    n = m.get("counts", {}).get("articles", 0)
+    names = [Path(str(p)).name or str(p) for p in m.get("inputs", [])]
+    source = ", ".join(names[:3]) + (f" +{len(names) - 3} more" if len(names) > 3 else "")
+    when = str(m.get("created", ""))[:10]
+    parts = [f"corpus: {n} article{'s' if n != 1 else ''}"]
+    if source:
+        parts.append(f"from {source}")
+    if when:
+        parts.append(f"analysed {when}")
+    return " ".join(parts)
+
+
+def labels(an: Analysis) -> tuple[dict[str, str], dict[str, str]]:
+    """Entity and story labels by id, for captions."""
+    ents = an.scan("entities").select("entity_id", "label").collect()
+    stories = an.scan("stories").select("story_id", "label").collect()
+    return (
+        dict(zip(ents["entity_id"], ents["label"], strict=True)),
+        dict(zip(stories["story_id"], stories["label"], strict=True)),
+    )
+
+
+def caption(an: Analysis, f: Filters) -> str:
+    """Filters in force and the corpus, one line: written into every exported chart and table."""
+    return f"{f.describe(*labels(an))} · {corpus_line(an)}"
+
+
+def chart_names() -> list[str]:
+    """Registered views that draw a chart (every view exports its table)."""
+    return [name for name, v in views.VIEWS.items() if v.chart is not None]
+
+
+def view_figure(an: Analysis, name: str, f: Filters) -> tuple[go.Figure | None, pl.DataFrame, str]:
+    """A registered view's figure (None for a table view), its frame and its caption."""
+    view = _view(name)
+    frame = view.frame(an, f)
+    cap = caption(an, f)
+    draw = view.chart
+    return (draw(an, f, frame, cap) if draw is not None else None), frame, cap
+
+
+def export_view(an: Analysis, name: str, fmt: str, f: Filters, *, bom: bool = False) -> bytes:
+    """One registered view in one format, as bytes: what `newsprism export` writes."""
+    if fmt not in FORMATS:
+        raise NewsprismError(fmt, f"unknown format; use one of {', '.join(FORMATS)}")
+    fig, frame, cap = view_figure(an, name, f)
+    if fmt == "csv":
+        return table_csv(frame, cap, bom)
+    if fmt == "parquet":
+        return table_parquet(frame, cap)
+    if fig is None:
+        raise NewsprismError(name, "is a table, not a chart; use --format csv or parquet")
+    if fmt == "html":
+        return figure_html(fig, name=name)
+    return figure_image(fig, fmt)
+
+
+def _view(name: str) -> views.View:
+    if name not in views.VIEWS:
+        raise NewsprismError(
+            name, f"no such chart; choose one of {', '.join(views.VIEWS)} (newsprism export --list)"
+        )
+    return views.VIEWS[name]
+
+
+def filters_from_args(an: Analysis, args: argparse.Namespace) -> Filters:
+    """The CLI's filter options checked against the analysis (an actor by id, label or alias)."""
+    arts = an.scan("articles").select("language", "source", "story_id").collect()
+    languages = _known("--lang", args.lang, set(arts["language"].drop_nulls()))
+    outlets = _known("--outlet", args.outlet, set(arts["source"].drop_nulls()))
+    story = None
+    if args.story:
+        stories = set(an.scan("stories").select("story_id").collect()["story_id"])
+        story = _known("--story", [args.story], stories | set(arts["story_id"].drop_nulls()))[0]
+    start, end = _day("--from", args.date_from), _day("--to", args.date_to)
+    if start and end and start > end:
+        raise NewsprismError("--from/--to", f"{start} is after {end}")
+    return Filters(
+        languages=languages,
+        outlets=outlets,
+        actors=tuple(dict.fromkeys(_actor(an, e) for e in args.entity)),
+        story=story,
+        date_from=start,
+        date_to=end,
+    )
+
+
+def _known(option: str, values: Sequence[str], known: set[str]) -> tuple[str, ...]:
+    bad = [v for v in values if v not in known]
+    if bad:
+        listed = ", ".join(sorted(known)[:12]) + (" ..." if len(known) > 12 else "")
+        raise NewsprismError(
+            f"{option} {bad[0]}", f"not in this analysis (it has: {listed or 'none'})"
+        )
+    return tuple(dict.fromkeys(values))
+
+
+def _day(option: str, value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise NewsprismError(f"{option} {value}", "not a date; use YYYY-MM-DD") from None
+
+
+def _actor(an: Analysis, wanted: str) -> str:
+    ents = an.scan("entities").select("entity_id", "label", "aliases").collect()
+    if wanted in set(ents["entity_id"]):
+        return wanted
+    key = wanted.casefold()
+    hits = ents.filter(
+        (pl.col("label").str.to_lowercase() == key)
+        | pl.col("aliases").list.eval(pl.element().str.to_lowercase()).list.contains(key)
+    )["entity_id"].to_list()
+    if len(hits) == 1:
+        return str(hits[0])
+    if hits:
+        raise NewsprismError(f"--entity {wanted}", f"ambiguous; use an id: {', '.join(hits[:8])}")
+    raise NewsprismError(f"--entity {wanted}", "no actor with that id, label or alias")
+
+
+def list_views() -> str:
+    """One line per registered view: name, what it is, formats."""
+    rows = []
+    for name, v in views.VIEWS.items():
+        kind = "chart" if v.chart else "table"
+        formats = FORMATS if v.chart else TABLE_FORMATS
+        rows.append(f"{name:<16} {kind:<6} {v.title}  [{' '.join(formats)}]")
+    return "\n".join(rows)
+
+
+def cli_export(args: argparse.Namespace) -> int:
+    """`newsprism export DIR --chart NAME --format F --out FILE [filters]`, or `--list`."""
+    if args.list:
+        print(list_views())
+        return 0
+    if not args.dir:
+        raise NewsprismError(
+            "export", "give the analysis folder: newsprism export DIR --chart NAME"
+        )
+    if not args.chart:
+        raise NewsprismError("export", "give --chart NAME (newsprism export --list shows them)")
+    _view(args.chart)
+    fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "")
+    if fmt not in FORMATS:
+        raise NewsprismError("--format", f"give one of {', '.join(FORMATS)}")
+    an = Analysis.open(Path(args.dir))
+    data = export_view(an, args.chart, fmt, filters_from_args(an, args))
+    out = Path(args.out or f"newsprism-{args.chart}.{fmt}")
+    atomic.write_bytes(out, data)
+    print(f"{out}: {args.chart} as {fmt} ({len(data):,} bytes)", file=sys.stderr)
+    return 0
+
+
+def cli_bundle(args: argparse.Namespace) -> int:
+    """`newsprism bundle DIR --out FILE.zip [filters]`: tables, charts and a reopenable view."""
+    from dashboard import bundle
+
+    an = Analysis.open(Path(args.dir))
+    result = bundle.write_bundle(an, Path(args.out), filters_from_args(an, args))
+    for note in result.notes:
+        print(f"{args.out}: {note}", file=sys.stderr)
+    print(f"{args.out}: {result.files} files, {result.size:,} bytes", file=sys.stderr)
+    return 0
+
+
+def open_bundle(zip_path: Path, dest_root: Path) -> Path:
+    """Extract a bundle safely into a new analysis folder under dest_root; return the folder."""
+    from dashboard import bundle
+
+    return bundle.open_bundle(zip_path, dest_root)
+
+
+def evidence(an: Analysis, view: str, point: dict[str, Any], filters: Filters) -> pl.DataFrame:
+    """The rows behind a selected point of a registered chart (see dashboard/evidence.py)."""
+    from dashboard import evidence as ev
+
+    return ev.evidence(an, view, point, filters)

@@ -54,8 +54,11 @@ class Filters:
             expr &= pl.col("published") <= self.date_to
         return expr
 
-    def describe(self, entity_labels: Mapping[str, str] | None = None,
-                 story_labels: Mapping[str, str] | None = None) -> str:
+    def describe(
+        self,
+        entity_labels: Mapping[str, str] | None = None,
+        story_labels: Mapping[str, str] | None = None,
+    ) -> str:
         """One sentence for people: shown above every chart and written into every export."""
         parts: list[str] = []
         if self.languages:
@@ -154,9 +157,7 @@ def from_query(
     if start and end and start > end:
         warnings.append("the link's date range is reversed; swapped it")
         start, end = end, start
-    extra = tuple(
-        (k, v[-1]) for k, v in sorted(params.items()) if k not in PARAMS and v and v[-1]
-    )
+    extra = tuple((k, v[-1]) for k, v in sorted(params.items()) if k not in PARAMS and v and v[-1])
     return (
         Filters(
             languages=pick("lang", languages),

@@ -191,7 +191,9 @@ def analyze(
     for name, data in uploads:
         up = ingest.load_bytes(name, data, max_bytes=options.max_bytes)
         problems.extend(up.problems)
-        new_articles = pl.concat([conform(new_articles, "articles"), conform(up.articles, "articles")])
+        new_articles = pl.concat(
+            [conform(new_articles, "articles"), conform(up.articles, "articles")]
+        )
     new_articles, dup_problems = _drop_known(new_articles, known, known_hashes)
     problems.extend(dup_problems)
     new_articles = apply_corrections(new_articles, read_corrections(out))
@@ -199,7 +201,9 @@ def analyze(
     _say(options, f"analysing {new_articles.height} new articles", 0.2)
     fresh = enrich_batches(new_articles, workers=options.workers)
     tables: Tables = {t: _merge(old, fresh, t) for t in ("articles", "paragraphs", "dates")}
-    tables["mentions"] = _merge(old, fresh, "mentions").with_columns(entity_id=pl.lit(None, pl.String))
+    tables["mentions"] = _merge(old, fresh, "mentions").with_columns(
+        entity_id=pl.lit(None, pl.String)
+    )
 
     translation_note = "translation: off (no --translate given); originals are shown"
     translation_counts: dict[str, Any] = {}
@@ -231,7 +235,9 @@ def finish(tables: Tables, out: Path) -> Tables:
     articles, story_table = stories.apply_overrides(
         articles, story_table, stories.read_overrides(out / "stories.json")
     )
-    articles, date_table = _reanchor(articles, tables["articles"], tables["paragraphs"], tables["dates"], story_table)
+    articles, date_table = _reanchor(
+        articles, tables["articles"], tables["paragraphs"], tables["dates"], story_table
+    )
     alignments = align.align(articles, tables["paragraphs"], mentions, date_table)
     return {
         "articles": articles,
@@ -261,7 +267,9 @@ def _reanchor(
     if changed.len() == 0:
         return articles, date_table
     subset = articles.filter(pl.col("article_id").is_in(changed.implode()))
-    redone = dates.extract_dates(subset, paragraphs.filter(pl.col("article_id").is_in(changed.implode())))
+    redone = dates.extract_dates(
+        subset, paragraphs.filter(pl.col("article_id").is_in(changed.implode()))
+    )
     kept = date_table.filter(~pl.col("article_id").is_in(changed.implode()))
     return articles, pl.concat([conform(kept, "dates"), conform(redone, "dates")])
 
@@ -305,7 +313,9 @@ def _drop_known(
         InputProblem(o, "already in this analysis; skipped", "warning")
         for o in dup["origin"].to_list()
     ]
-    return conform(new.join(dup.select("article_id"), on="article_id", how="anti"), "articles"), problems
+    return conform(
+        new.join(dup.select("article_id"), on="article_id", how="anti"), "articles"
+    ), problems
 
 
 def _manifest_extra(
@@ -346,15 +356,15 @@ def reanalyse(out: Path, article_ids: Sequence[str], options: RunOptions | None 
     )
     fresh = enrich_batches(chosen, workers=1)
     keep = {t: old[t].filter(~pl.col("article_id").is_in(ids)) for t in fresh}
-    tables: Tables = {
-        t: pl.concat([conform(keep[t], t), conform(fresh[t], t)]) for t in fresh
-    }
+    tables: Tables = {t: pl.concat([conform(keep[t], t), conform(fresh[t], t)]) for t in fresh}
     tables["mentions"] = tables["mentions"].with_columns(entity_id=pl.lit(None, pl.String))
     # keep translations already paid for
     tables["paragraphs"] = _keep_translations(tables["paragraphs"], old["paragraphs"])
     tables = finish(tables, out)
     previous = store.read_manifest(out) if store.is_analysis(out) else {}
-    extra = {k: v for k, v in previous.items() if k in ("inputs", "problems", "translation", "engine")}
+    extra = {
+        k: v for k, v in previous.items() if k in ("inputs", "problems", "translation", "engine")
+    }
     manifest = store.write_analysis(out, tables, extra)
     return Result(tables, manifest, [], 0, "")
 

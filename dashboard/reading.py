@@ -86,8 +86,12 @@ def metadata_html(article: dict[str, Any]) -> str:
         ("Published", escape(str(article.get("published") or "unknown")) + how("published")),
         (
             "Language",
-            escape(f"{language_name(lang)} ({lang}, {article.get('language_score') or 0:.2f})"
-                   if lang else "unknown") + how("language"),
+            escape(
+                f"{language_name(lang)} ({lang}, {article.get('language_score') or 0:.2f})"
+                if lang
+                else "unknown"
+            )
+            + how("language"),
         ),
         ("Title", escape(article.get("title") or "") + how("title")),
         ("From", escape(article.get("origin") or "")),
@@ -97,3 +101,152 @@ def metadata_html(article: dict[str, Any]) -> str:
         rows.append(("URL", f'<a href="{url}" target="_blank" rel="noopener noreferrer">{url}</a>'))
     cells = "".join(f"<div><b>{k}</b>: {v}</div>" for k, v in rows)
     return STYLE + f'<div class="np-meta">{cells}</div>'
+
+
+def entity_colour(entity_id: str | None) -> str:
+    """One colour per actor, the same in every view and session."""
+    from dashboard.charts import PALETTE
+
+    if not entity_id:
+        return "#868e96"
+    return PALETTE[sum(entity_id.encode()) % len(PALETTE)]
+
+
+def mention_spans(mentions: pl.DataFrame) -> list[tuple[int, int, str, str]]:
+    """Highlight spans for an article's mentions: (start, end, colour, tooltip)."""
+    if mentions.height == 0:
+        return []
+    return [
+        (m["start"], m["end"], entity_colour(m["entity_id"]), f"{m['type']}: {m['entity_id']}")
+        for m in mentions.iter_rows(named=True)
+    ]
+
+
+def translated_spans(translation: str, names: dict[str, str]) -> list[tuple[int, int, str, str]]:
+    """Spans in a translation where an actor's display label (or its last word) appears."""
+    import re
+
+    spans: list[tuple[int, int, str, str]] = []
+    for entity_id, label in names.items():
+        words = [label, label.split()[-1]] if " " in label else [label]
+        for word in words:
+            if len(word) < 3:
+                continue
+            for m in re.finditer(rf"\b{re.escape(word)}\b", translation):
+                spans.append((m.start(), m.end(), entity_colour(entity_id), label))
+    return spans
+
+
+def translation_note(manifest: dict[str, Any], paragraphs: pl.DataFrame) -> str:
+    """One plain sentence when this article has no translation, saying why."""
+    if paragraphs["translation"].is_not_null().any():
+        return ""
+    info = manifest.get("translation") or {}
+    why = info.get("unavailable_reason")
+    if why:
+        return f"Translation unavailable: {why} The original is shown."
+    if not info:
+        return "Not translated yet (no provider used): the original is shown. Open Translation to translate."
+    return "This article has no translated paragraph; the original is shown."
+
+
+def side_by_side_html(
+    text: str,
+    paragraphs: pl.DataFrame,
+    mentions: pl.DataFrame,
+    labels: dict[str, str] | None = None,
+) -> str:
+    """Original | translation rows, aligned paragraph by paragraph, with flags and highlights."""
+    spans = mention_spans(mentions)
+    names = labels or {}
+    rows = [
+        STYLE,
+        "<style>.np-sbs{display:grid;grid-template-columns:1fr 1fr;gap:.4em 1.6em}"
+        ".np-sbs .np-h{font-weight:600;border-bottom:1px solid #dee2e6;padding-bottom:.2em}"
+        ".np-missing{color:#868e96;font-style:italic}</style>",
+        '<div class="np-sbs"><div class="np-h">Original</div><div class="np-h">Translation</div>',
+    ]
+    for p in paragraphs.iter_rows(named=True):
+        local = [
+            (s - p["start"], e - p["start"], c, t)
+            for s, e, c, t in spans
+            if s >= p["start"] and e <= p["end"]
+        ]
+        cls = "np-para np-boiler" if p["boilerplate"] else "np-para"
+        tags = [p.get("language") or "?"]
+        if p.get("translator"):
+            tags.append(p["translator"])
+        tags += list(p.get("quality") or [])
+        tag_html = "".join(f'<span class="np-tag">{escape(t)}</span>' for t in tags)
+        original = highlight(text[p["start"] : p["end"]], local)
+        if p.get("translation"):
+            right = highlight(p["translation"], translated_spans(p["translation"], names))
+        else:
+            reason = p.get("translation_status") or "not translated"
+            right = f'<span class="np-missing">untranslated: {escape(reason)}</span>'
+        rows.append(
+            f'<div class="{cls}" id="o{p["para_no"]}">{tag_html}{original}</div>'
+            f'<div class="{cls}" id="t{p["para_no"]}">{right}</div>'
+        )
+    rows.append("</div>")
+    return "".join(rows)
+
+
+def versus_html(
+    rows: pl.DataFrame,
+    picked: list[str],
+    paragraphs: pl.DataFrame,
+    texts: dict[str, str],
+    mentions: pl.DataFrame,
+    headings: dict[str, str],
+    translated: bool,
+) -> str:
+    """A grid with one column per article; aligned paragraphs share a row, the rest are marked
+    as unique to their article. The same actor has the same colour in every column."""
+    by_para = {(p["article_id"], p["para_no"]): p for p in paragraphs.iter_rows(named=True)}
+    spans: dict[str, list[tuple[int, int, str, str]]] = {}
+    for m in mentions.iter_rows(named=True):
+        spans.setdefault(m["article_id"], []).append(
+            (m["start"], m["end"], entity_colour(m["entity_id"]), f"{m['type']}: {m['entity_id']}")
+        )
+    n = len(picked)
+    out = [
+        STYLE,
+        f"<style>.np-vs{{display:grid;grid-template-columns:repeat({n},1fr);gap:.5em 1.4em}}"
+        ".np-vs .np-h{font-weight:600;border-bottom:1px solid #dee2e6}"
+        ".np-unique{border-left:3px solid #f08c00;padding-left:.5em}"
+        ".np-score{font-size:.72rem;color:#2f9e44}</style>",
+        '<div class="np-vs">',
+    ]
+    out += [f'<div class="np-h">{escape(headings.get(a, a))}</div>' for a in picked]
+    for _, group in rows.group_by("row", maintain_order=True):
+        cells = {r["article_id"]: r for r in group.iter_rows(named=True)}
+        unique = len(cells) == 1
+        for a in picked:
+            r = cells.get(a)
+            if r is None:
+                out.append("<div></div>")
+                continue
+            p = by_para[(a, r["para_no"])]
+            if translated and p.get("translation"):
+                body = escape(p["translation"])
+            else:
+                local = [
+                    (s - p["start"], e - p["start"], c, t)
+                    for s, e, c, t in spans.get(a, [])
+                    if s >= p["start"] and e <= p["end"]
+                ]
+                body = highlight(texts[a][p["start"] : p["end"]], local)
+            if unique:
+                out.append(
+                    f'<div class="np-para np-unique"><span class="np-tag">only here</span>{body}</div>'
+                )
+            else:
+                score = (
+                    f'<span class="np-score">aligned {r["score"]:.2f}</span> '
+                    if r["score"] is not None
+                    else ""
+                )
+                out.append(f'<div class="np-para">{score}{body}</div>')
+    out.append("</div>")
+    return "".join(out)

@@ -128,3 +128,17 @@ class Analysis:
 
     def tables(self) -> dict[str, pl.DataFrame]:
         return {t: self.frame(t) for t in TABLES}
+
+
+def update_tables(
+    out: Path, tables: dict[str, pl.DataFrame], manifest_changes: dict[str, Any]
+) -> dict[str, Any]:
+    """Replace some tables of an existing analysis, then rewrite its manifest (last)."""
+    manifest = read_manifest(out)
+    for table, frame in tables.items():
+        write_table(out, table, frame)
+        manifest.setdefault("counts", {})[table] = frame.height
+    manifest.update(manifest_changes)
+    manifest["updated"] = datetime.now(UTC).isoformat(timespec="seconds")
+    atomic.write_json(out / MANIFEST, manifest)
+    return manifest

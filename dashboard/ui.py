@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import io
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -58,8 +59,21 @@ def frame(name: str, an: Analysis, f: Filters) -> pl.DataFrame:
     return view_frame(name, str(an.path), stamp(an.path), f)
 
 
+@dataclass(frozen=True)
+class Choices:
+    """What the filters can offer for one analysis."""
+
+    languages: list[str]
+    outlets: list[str]
+    first: date | None
+    last: date | None
+    entities: dict[str, str]
+    entity_types: dict[str, str]
+    stories: dict[str, str]
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
-def _choices(path: str, stamp: int) -> dict[str, object]:
+def _choices(path: str, stamp: int) -> Choices:
     an = _open(path, stamp)
     arts = an.scan("articles").select("language", "source", "published", "story_id").collect()
     ents = (
@@ -70,32 +84,32 @@ def _choices(path: str, stamp: int) -> dict[str, object]:
         .collect()
     )
     stories = an.scan("stories").select("story_id", "label").collect()
-    return {
-        "languages": sorted(arts["language"].drop_nulls().unique().to_list()),
-        "outlets": sorted(arts["source"].drop_nulls().unique().to_list()),
-        "first": arts["published"].min(),
-        "last": arts["published"].max(),
-        "entities": dict(zip(ents["entity_id"], ents["label"], strict=True)),
-        "entity_types": dict(zip(ents["entity_id"], ents["type"], strict=True)),
-        "stories": dict(zip(stories["story_id"], stories["label"], strict=True)),
-    }
+    return Choices(
+        languages=sorted(arts["language"].drop_nulls().unique().to_list()),
+        outlets=sorted(arts["source"].drop_nulls().unique().to_list()),
+        first=arts["published"].min(),  # type: ignore[arg-type]
+        last=arts["published"].max(),  # type: ignore[arg-type]
+        entities=dict(zip(ents["entity_id"], ents["label"], strict=True)),
+        entity_types=dict(zip(ents["entity_id"], ents["type"], strict=True)),
+        stories=dict(zip(stories["story_id"], stories["label"], strict=True)),
+    )
 
 
-def choices(an: Analysis) -> dict[str, object]:
+def choices(an: Analysis) -> Choices:
     return _choices(str(an.path), stamp(an.path))
 
 
-def _seed_from_url(c: dict[str, object]) -> None:
+def _seed_from_url(c: Choices) -> None:
     """On a session's first run, the link's filters become the widgets' values."""
     if st.session_state.get("_seeded"):
         return
-    params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
     f, warnings = from_query(
         params,
-        languages=set(c["languages"]),  # type: ignore[call-overload]
-        outlets=set(c["outlets"]),  # type: ignore[call-overload]
-        actors=set(c["entities"]),  # type: ignore[call-overload]
-        stories=set(c["stories"]),  # type: ignore[call-overload]
+        languages=set(c.languages),
+        outlets=set(c.outlets),
+        actors=set(c.entities),
+        stories=set(c.stories),
     )
     st.session_state.update(
         f_lang=list(f.languages),
@@ -115,22 +129,37 @@ def sidebar_filters(an: Analysis) -> Filters:
     _seed_from_url(c)
     for w in st.session_state.pop("_url_warnings", []):
         st.warning(w)
-    entities: dict[str, str] = c["entities"]  # type: ignore[assignment]
-    stories: dict[str, str] = c["stories"]  # type: ignore[assignment]
+    entities, stories = c.entities, c.stories
     sb = st.sidebar
-    sb.multiselect("Language", c["languages"], key="f_lang", format_func=_lang_label,  # type: ignore[arg-type]
-                   placeholder="All languages")
-    sb.multiselect("Outlet", c["outlets"], key="f_outlet", placeholder="All outlets")  # type: ignore[arg-type]
-    sb.multiselect("Actor", list(entities), key="f_actor", placeholder="All actors",
-                   format_func=lambda e: entities.get(e, e))
-    sb.selectbox("Story", [None, *stories], key="f_story",
-                 format_func=lambda s: "All stories" if s is None else stories.get(s, s))
-    first, last = c["first"], c["last"]
+    sb.multiselect(
+        "Language", c.languages, key="f_lang", format_func=_lang_label, placeholder="All languages"
+    )
+    sb.multiselect("Outlet", c.outlets, key="f_outlet", placeholder="All outlets")
+    sb.multiselect(
+        "Actor",
+        list(entities),
+        key="f_actor",
+        placeholder="All actors",
+        format_func=lambda e: entities.get(e, e),
+    )
+    sb.selectbox(
+        "Story",
+        [None, *stories],
+        key="f_story",
+        format_func=lambda s: "All stories" if s is None else stories.get(s, s),
+    )
     cols = sb.columns(2)
-    cols[0].date_input("Published from", key="f_from", value=None, min_value=first,  # type: ignore[arg-type]
-                       max_value=last, format="YYYY-MM-DD")
-    cols[1].date_input("to", key="f_to", value=None, min_value=first, max_value=last,  # type: ignore[arg-type]
-                       format="YYYY-MM-DD")
+    cols[0].date_input(
+        "Published from",
+        key="f_from",
+        value=None,
+        min_value=c.first,
+        max_value=c.last,
+        format="YYYY-MM-DD",
+    )
+    cols[1].date_input(
+        "to", key="f_to", value=None, min_value=c.first, max_value=c.last, format="YYYY-MM-DD"
+    )
     f = Filters(
         languages=tuple(st.session_state.get("f_lang") or ()),
         outlets=tuple(st.session_state.get("f_outlet") or ()),
@@ -171,7 +200,7 @@ def current_filters() -> Filters:
 
 def describe(an: Analysis, f: Filters) -> str:
     c = choices(an)
-    return f.describe(c["entities"], c["stories"])  # type: ignore[arg-type]
+    return f.describe(c.entities, c.stories)
 
 
 def page_param(key: str, default: str | None = None) -> str | None:
@@ -186,7 +215,6 @@ def set_page_param(key: str, value: str | None) -> None:
             del st.query_params[key]
     elif st.query_params.get(key) != value:
         st.query_params[key] = value
-
 
 
 def md_escape(text: str | None) -> str:
@@ -211,17 +239,25 @@ def no_analysis() -> None:
 def table_downloads(name: str, data: pl.DataFrame, caption: str) -> None:
     """CSV (optionally with a BOM for spreadsheets) and Parquet downloads of a table."""
     cols = st.columns([1, 1, 1, 3])
-    bom = cols[2].toggle("BOM for Excel", key=f"bom_{name}", help="UTF-8 with BOM so spreadsheets read accents right")
+    bom = cols[2].toggle(
+        "BOM for Excel", key=f"bom_{name}", help="UTF-8 with BOM so spreadsheets read accents right"
+    )
     csv = data.write_csv(None)
     cols[0].download_button(
-        "CSV", (("\ufeff" if bom else "") + f"# {caption}\n" + csv).encode("utf-8"),
-        file_name=f"newsprism-{name}.csv", mime="text/csv", key=f"csv_{name}",
+        "CSV",
+        (("\ufeff" if bom else "") + f"# {caption}\n" + csv).encode("utf-8"),
+        file_name=f"newsprism-{name}.csv",
+        mime="text/csv",
+        key=f"csv_{name}",
     )
     buf = io.BytesIO()
     data.write_parquet(buf)
     cols[1].download_button(
-        "Parquet", buf.getvalue(), file_name=f"newsprism-{name}.parquet",
-        mime="application/vnd.apache.parquet", key=f"pq_{name}",
+        "Parquet",
+        buf.getvalue(),
+        file_name=f"newsprism-{name}.parquet",
+        mime="application/vnd.apache.parquet",
+        key=f"pq_{name}",
     )
 
 
@@ -230,14 +266,23 @@ def chart(name: str, an: Analysis, f: Filters, *, key: str | None = None) -> obj
     view = views.VIEWS[name]
     data = frame(name, an, f)
     caption = describe(an, f)
-    fig = view.chart(data, caption) if view.chart else None
+    fig = view.chart(an, f, data, caption) if view.chart else None
     if fig is None:
         return None
     state = st.plotly_chart(
-        fig, width="stretch", key=key or f"chart_{name}", on_select="rerun",
-        config={"toImageButtonOptions": {"filename": f"newsprism-{name}", "scale": 2,
-                                         "width": 1200, "height": 700},
-                "displaylogo": False},
+        fig,
+        width="stretch",
+        key=key or f"chart_{name}",
+        on_select="rerun",
+        config={
+            "toImageButtonOptions": {
+                "filename": f"newsprism-{name}",
+                "scale": 2,
+                "width": 1200,
+                "height": 700,
+            },
+            "displaylogo": False,
+        },
     )
     chart_downloads(name, fig, data, caption)
     return state
@@ -250,8 +295,11 @@ def chart_downloads(name: str, fig: object, data: pl.DataFrame, caption: str) ->
     with st.expander("Export", expanded=False):
         cols = st.columns(4)
         cols[0].download_button(
-            "HTML", export.figure_html(fig), file_name=f"newsprism-{name}.html",  # type: ignore[arg-type]
-            mime="text/html", key=f"html_{name}",
+            "HTML",
+            export.figure_html(fig),
+            file_name=f"newsprism-{name}.html",  # type: ignore[arg-type]
+            mime="text/html",
+            key=f"html_{name}",
         )
         for i, fmt in enumerate(("png", "svg"), start=1):
             if cols[i].button(fmt.upper(), key=f"make_{fmt}_{name}"):
@@ -262,10 +310,35 @@ def chart_downloads(name: str, fig: object, data: pl.DataFrame, caption: str) ->
             blob = st.session_state.get(f"img_{fmt}_{name}")
             if blob:
                 cols[i].download_button(
-                    f"Save {fmt.upper()}", blob, file_name=f"newsprism-{name}.{fmt}",
+                    f"Save {fmt.upper()}",
+                    blob,
+                    file_name=f"newsprism-{name}.{fmt}",
                     key=f"dl_{fmt}_{name}",
                 )
         cols[3].download_button(
-            "Data CSV", data.write_csv(None).encode("utf-8"), file_name=f"newsprism-{name}.csv",
-            mime="text/csv", key=f"data_{name}",
+            "Data CSV",
+            data.write_csv(None).encode("utf-8"),
+            file_name=f"newsprism-{name}.csv",
+            mime="text/csv",
+            key=f"data_{name}",
         )
+
+
+def evidence_list(rows: pl.DataFrame, limit: int = 50) -> None:
+    """Mentions with the sentence around each highlighted, each opening the article there."""
+    from dashboard.reading import entity_colour, escape, highlight
+
+    for r in rows.head(limit).iter_rows(named=True):
+        snippet = highlight(
+            r["snippet"] or "",
+            [(r["hl_start"], r["hl_end"], entity_colour(r.get("entity_id")), r.get("label") or "")],
+        )
+        link = f"./articles?article={r['article_id']}&para={r['para_no']}"
+        st.html(
+            f'<div style="margin:.2em 0 .6em 0"><span style="font-size:.8rem;color:#555">'
+            f"{escape(str(r.get('published') or 'undated'))} · {escape(r.get('source') or 'unknown outlet')}"
+            f' · {escape(r.get("language") or "?")} · <a href="{escape(link)}" target="_self">'
+            f"{escape(r['article_id'])} ¶{r['para_no']}</a></span><br>…{snippet}…</div>"
+        )
+    if rows.height > limit:
+        st.caption(f"and {rows.height - limit} more; export the table for all of them")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import charts
+from dashboard import charts, compare, timeline
 from dashboard.filters import Filters, language_name
 from dashboard.store import Analysis
 
@@ -41,8 +41,18 @@ def article_table(an: Analysis, f: Filters) -> pl.DataFrame:
             title_inferred=pl.col("provenance").struct.field("title").is_in(["first-line"]),
         )
         .select(
-            "article_id", "title", "source", "published", "published_inferred", "language",
-            "language_name", "language_score", "words", "story_id", "title_inferred", "origin",
+            "article_id",
+            "title",
+            "source",
+            "published",
+            "published_inferred",
+            "language",
+            "language_name",
+            "language_score",
+            "words",
+            "story_id",
+            "title_inferred",
+            "origin",
         )
         .sort("published", "article_id", nulls_last=True)
     )
@@ -89,13 +99,31 @@ class View:
 
     title: str
     frame: Callable[[Analysis, Filters], pl.DataFrame]
-    chart: Callable[[pl.DataFrame, str], go.Figure] | None
+    chart: Callable[[Analysis, Filters, pl.DataFrame, str], go.Figure] | None
+
+
+def _simple(draw: Callable[[pl.DataFrame, str], go.Figure]) -> Callable[..., go.Figure]:
+    """A chart drawn from its frame alone."""
+    return lambda an, f, frame, caption: draw(frame, caption)
+
+
+def _timeline_chart(an: Analysis, f: Filters, frame: pl.DataFrame, caption: str) -> go.Figure:
+    return charts.timeline(frame, timeline.mentioned_dates(an, f), caption)
+
+
+def _coverage_chart(an: Analysis, f: Filters, frame: pl.DataFrame, caption: str) -> go.Figure:
+    return charts.coverage(frame, caption)
 
 
 VIEWS: dict[str, View] = {
-    "languages": View("Articles by language", by_language, charts.by_language),
-    "outlets": View("Articles by outlet", by_outlet, charts.by_outlet),
-    "published": View("Articles by publication date", by_date, charts.by_date),
+    "languages": View("Articles by language", by_language, _simple(charts.by_language)),
+    "outlets": View("Articles by outlet", by_outlet, _simple(charts.by_outlet)),
+    "published": View("Articles by publication date", by_date, _simple(charts.by_date)),
+    "timeline": View("Actors over time", timeline.timeline, _timeline_chart),
+    "coverage": View("Who mentions whom", compare.coverage, _coverage_chart),
+    "story-publication": View(
+        "Who published when", compare.publication, _simple(charts.publication)
+    ),
     "articles": View("Articles", article_table, None),
 }
 

@@ -58,7 +58,9 @@ class Workspace:
         if not typed:
             raise NewsprismError("folder", "type a folder inside the data folders")
         if not self.data_dirs:
-            raise NewsprismError(typed, "no data folders are configured for this server (--data-dir)")
+            raise NewsprismError(
+                typed, "no data folders are configured for this server (--data-dir)"
+            )
         candidate = Path(typed)
         tries = [candidate] if candidate.is_absolute() else [d / candidate for d in self.data_dirs]
         for path in tries:

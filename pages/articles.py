@@ -52,25 +52,31 @@ for w in article["warnings"] or []:
     st.warning(w)
 st.html(reading.article_html(article["text"], paragraphs))
 
-with st.expander("Correct metadata"):
-    with st.form(f"correct_{chosen}"):
-        title = st.text_input("Title", article["title"] or "")
-        source = st.text_input("Outlet", article["source"] or "")
-        published = st.text_input(
-            "Published (YYYY-MM-DD)", str(article["published"] or ""),
-        )
-        language = st.text_input("Language (ISO 639-1)", article["language"] or "")
-        url = st.text_input("URL", article["url"] or "")
-        if st.form_submit_button("Save correction"):
-            try:
-                corrections.save_correction(
-                    an.path, chosen,
-                    {"title": title, "source": source, "published": published,
-                     "language": language, "url": url},
-                )
-                with st.spinner("Re-analysing this article"):
-                    pipeline.reanalyse(an.path, [chosen])
-                st.success("Saved; the correction is kept when the corpus is analysed again.")
-                st.rerun()
-            except NewsprismError as exc:
-                ui.show_error(exc)
+with st.expander("Correct metadata"), st.form(f"correct_{chosen}"):
+    title = st.text_input("Title", article["title"] or "")
+    source = st.text_input("Outlet", article["source"] or "")
+    published = st.text_input(
+        "Published (YYYY-MM-DD)",
+        str(article["published"] or ""),
+    )
+    language = st.text_input("Language (ISO 639-1)", article["language"] or "")
+    url = st.text_input("URL", article["url"] or "")
+    if st.form_submit_button("Save correction"):
+        try:
+            corrections.save_correction(
+                an.path,
+                chosen,
+                {
+                    "title": title,
+                    "source": source,
+                    "published": published,
+                    "language": language,
+                    "url": url,
+                },
+            )
+            with st.spinner("Re-analysing this article"):
+                pipeline.reanalyse(an.path, [chosen])
+            st.success("Saved; the correction is kept when the corpus is analysed again.")
+            st.rerun()
+        except NewsprismError as exc:
+            ui.show_error(exc)

@@ -35,9 +35,16 @@ inferred = arts.select(
     "article_id",
     "title",
     title_from=pl.when(pl.col("title_inferred")).then(pl.lit("first line")),
-    date=pl.when(pl.col("published").is_null()).then(pl.lit("unknown"))
-    .when(pl.col("published_inferred")).then(pl.lit("inferred")),
-    language=pl.concat_str(pl.col("language"), pl.lit(" ("), pl.col("language_score").round(2).cast(pl.String), pl.lit(")")),
+    date=pl.when(pl.col("published").is_null())
+    .then(pl.lit("unknown"))
+    .when(pl.col("published_inferred"))
+    .then(pl.lit("inferred")),
+    language=pl.concat_str(
+        pl.col("language"),
+        pl.lit(" ("),
+        pl.col("language_score").round(2).cast(pl.String),
+        pl.lit(")"),
+    ),
 )
 st.dataframe(inferred, hide_index=True, width="stretch")
 

@@ -10,7 +10,9 @@ from dashboard.schema import conform
 
 def _articles():
     return conform(
-        pl.DataFrame({"article_id": ["a", "b"], "title": ["x", "y"], "published_inferred": [True, True]}),
+        pl.DataFrame(
+            {"article_id": ["a", "b"], "title": ["x", "y"], "published_inferred": [True, True]}
+        ),
         "articles",
     ).with_columns(
         provenance=pl.struct(
@@ -24,7 +26,9 @@ def _articles():
 
 
 def test_correction_is_saved_and_applied_with_provenance(tmp_path):
-    save_correction(tmp_path, "a", {"title": "Real title", "published": "2025-12-11", "language": "SR"})
+    save_correction(
+        tmp_path, "a", {"title": "Real title", "published": "2025-12-11", "language": "SR"}
+    )
     out = apply_corrections(_articles(), read_corrections(tmp_path))
     a = out.filter(pl.col("article_id") == "a").row(0, named=True)
     assert a["title"] == "Real title"
@@ -38,7 +42,11 @@ def test_correction_is_saved_and_applied_with_provenance(tmp_path):
 
 @pytest.mark.parametrize(
     ("field", "value", "message"),
-    [("published", "12/11/2025", "YYYY-MM-DD"), ("language", "Serbian", "ISO 639-1"), ("text", "x", "cannot correct")],
+    [
+        ("published", "12/11/2025", "YYYY-MM-DD"),
+        ("language", "Serbian", "ISO 639-1"),
+        ("text", "x", "cannot correct"),
+    ],
 )
 def test_bad_corrections_are_refused(tmp_path, field, value, message):
     with pytest.raises(NewsprismError, match=message):

@@ -1,0 +1,176 @@
+"""Who is mentioned when: actor mentions over publication time, and the dates the articles
+mention, on one time axis; plus the evidence (sentences) behind any point."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dashboard.filters import Filters
+from dashboard.store import Analysis
+
+EVERY = {"day": "1d", "week": "1w", "month": "1mo"}
+SNIPPET = 90  # characters of context each side of a mention
+
+
+def _articles(an: Analysis, f: Filters) -> pl.LazyFrame:
+    return (
+        an.scan("articles")
+        .filter(f.articles_expr())
+        .select("article_id", "published", "published_inferred", "source", "language", "title")
+    )
+
+
+def top_actors(an: Analysis, f: Filters, n: int = 6) -> list[str]:
+    """The chosen actors, or the n most mentioned in the filtered articles."""
+    if f.actors:
+        return list(f.actors)
+    arts = _articles(an, f).select("article_id")
+    visible = an.scan("entities").filter(~pl.col("hidden").fill_null(False)).select("entity_id")
+    return (
+        an.scan("mentions")
+        .join(arts, on="article_id", how="semi")
+        .join(visible, on="entity_id", how="semi")
+        .filter(pl.col("type") == "PER")
+        .group_by("entity_id")
+        .agg(n=pl.len())
+        .sort("n", "entity_id", descending=[True, False])
+        .head(n)
+        .collect()["entity_id"]
+        .to_list()
+    )
+
+
+def with_snippets(rows: pl.DataFrame, an: Analysis) -> pl.DataFrame:
+    """Add the text around each (article_id, start, end): snippet, and the span inside it."""
+    if rows.height == 0:
+        return rows.with_columns(
+            snippet=pl.lit(None, pl.String),
+            hl_start=pl.lit(None, pl.Int64),
+            hl_end=pl.lit(None, pl.Int64),
+        )
+    texts = (
+        an.scan("articles")
+        .join(rows.select("article_id").unique().lazy(), on="article_id", how="semi")
+        .select("article_id", "text")
+        .collect()
+    )
+    lo = (pl.col("start") - SNIPPET).clip(lower_bound=0)
+    return (
+        rows.join(texts, on="article_id", how="left")
+        .with_columns(_lo=lo)
+        .with_columns(
+            snippet=pl.col("text").str.slice(
+                pl.col("_lo"), pl.col("end") + SNIPPET - pl.col("_lo")
+            ),
+            hl_start=pl.col("start") - pl.col("_lo"),
+            hl_end=pl.col("end") - pl.col("_lo"),
+        )
+        .drop("text", "_lo")
+    )
+
+
+def actor_mentions(an: Analysis, f: Filters, actors: list[str]) -> pl.DataFrame:
+    """Mentions of the actors in filtered articles, with publication date, outlet and label."""
+    labels = an.scan("entities").select("entity_id", "label")
+    return (
+        an.scan("mentions")
+        .filter(pl.col("entity_id").is_in(actors))
+        .join(_articles(an, f), on="article_id", how="inner")
+        .join(labels, on="entity_id", how="left")
+        .sort("published", "article_id", "start", nulls_last=True)
+        .collect()
+    )
+
+
+def timeline(an: Analysis, f: Filters, every: str = "day") -> pl.DataFrame:
+    """Mentions per actor per period of publication (undated articles left out)."""
+    actors = top_actors(an, f)
+    rows = actor_mentions(an, f, actors).filter(pl.col("published").is_not_null())
+    if rows.height == 0:
+        return pl.DataFrame(
+            schema={
+                "period": pl.Date,
+                "entity_id": pl.String,
+                "label": pl.String,
+                "mentions": pl.UInt32,
+                "articles": pl.UInt32,
+                "example": pl.String,
+            }
+        )
+    first = with_snippets(
+        rows.group_by(
+            pl.col("published").dt.truncate(EVERY[every]).alias("period"), "entity_id"
+        ).agg(pl.col("article_id").first(), pl.col("start").first(), pl.col("end").first()),
+        an,
+    ).select("period", "entity_id", example=pl.col("snippet"))
+    return (
+        rows.with_columns(period=pl.col("published").dt.truncate(EVERY[every]))
+        .group_by("period", "entity_id")
+        .agg(
+            label=pl.col("label").first(),
+            mentions=pl.len(),
+            articles=pl.col("article_id").n_unique(),
+        )
+        .join(first, on=["period", "entity_id"], how="left")
+        .sort("period", "entity_id")
+    )
+
+
+def mentioned_dates(an: Analysis, f: Filters) -> pl.DataFrame:
+    """Dates the filtered articles mention, as days on the time axis (months: their first day)."""
+    arts = _articles(an, f)
+    if f.actors:
+        with_actor = (
+            an.scan("mentions")
+            .filter(pl.col("entity_id").is_in(list(f.actors)))
+            .select("article_id")
+        )
+        arts = arts.join(with_actor, on="article_id", how="semi")
+    return (
+        an.scan("dates")
+        .filter(pl.col("value").is_not_null() & pl.col("granularity").is_in(["day", "month"]))
+        .join(arts.select("article_id", "source", "language", "published"), on="article_id")
+        .with_columns(
+            day=pl.when(pl.col("granularity") == "month")
+            .then(pl.concat_str(pl.col("value"), pl.lit("-01")))
+            .otherwise(pl.col("value"))
+            .str.to_date(strict=False)
+        )
+        .filter(pl.col("day").is_not_null())
+        .group_by("day", "granularity")
+        .agg(
+            mentions=pl.len(),
+            articles=pl.col("article_id").n_unique(),
+            texts=pl.col("text").unique().sort().str.join(" · "),
+            languages=pl.col("language").unique().sort().str.join(", "),
+        )
+        .sort("day")
+        .collect()
+    )
+
+
+def evidence(
+    an: Analysis, f: Filters, entity_id: str | None, period: str | None, every: str = "day"
+) -> pl.DataFrame:
+    """The mentions behind one point of the timeline, with the sentence around each."""
+    actors = [entity_id] if entity_id else top_actors(an, f)
+    rows = actor_mentions(an, f, actors)
+    if period:
+        rows = rows.filter(
+            pl.col("published").dt.truncate(EVERY[every]).cast(pl.String) == period[:10]
+        )
+    return with_snippets(
+        rows.select(
+            "article_id",
+            "para_no",
+            "start",
+            "end",
+            "text",
+            "entity_id",
+            "label",
+            "published",
+            "source",
+            "language",
+        ),
+        an,
+    )

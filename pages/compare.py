@@ -1,0 +1,83 @@
+"""Source comparison: for one story, who reported what, when, and what each outlet adds or omits."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import align, charts, compare, quotes, ui
+
+st.title("Compare sources")
+an = ui.analysis()
+if an is None:
+    ui.no_analysis()
+    st.stop()
+f = ui.current_filters()
+stories = an.frame("stories")
+if stories.height == 0:
+    st.info("No stories yet: load articles first.")
+    st.stop()
+labels = dict(zip(stories["story_id"], stories["label"], strict=True))
+sizes = dict(zip(stories["story_id"], stories["article_ids"].list.len(), strict=True))
+default = compare.story_for(an, f, ui.page_param("cmp"))
+ids = sorted(labels, key=lambda s: (-sizes[s], s))
+story = st.selectbox(
+    "Story",
+    ids,
+    index=ids.index(default) if default in ids else 0,
+    key="cmp_story",
+    format_func=lambda s: f"{labels[s]} ({sizes[s]} articles)",
+)
+ui.set_page_param("cmp", story)
+caption = ui.describe(an, f) + f", story: {labels[story]}"
+st.caption(caption)
+arts = compare.story_articles(an, f, story)
+langs = ", ".join(sorted(arts["language"].drop_nulls().unique().to_list()))
+st.markdown(f"**{arts.height} articles** in {arts['language'].n_unique()} languages ({langs})")
+if arts.height == 0:
+    st.warning("No article of this story passes the filters.")
+    st.stop()
+
+by = (
+    st.segmented_control("Rows", ["source", "language"], default="source", key="cmp_by") or "source"
+)
+per = st.toggle("Per 1,000 words", key="cmp_per")
+cov = compare.coverage(an, f, story, by=by)
+fig = charts.coverage(cov, caption, by=by, value="per_1000_words" if per else "n_mentions")
+st.plotly_chart(fig, width="stretch", key="cmp_cov")
+ui.chart_downloads("coverage", fig, cov, caption)
+
+pub = compare.publication(an, f, story)
+fig = charts.publication(pub, caption)
+st.plotly_chart(fig, width="stretch", key="cmp_pub")
+
+mentions = (
+    an.scan("mentions")
+    .join(arts.select("article_id").lazy(), on="article_id", how="semi")
+    .collect()
+)
+paragraphs = (
+    an.scan("paragraphs")
+    .join(arts.select("article_id").lazy(), on="article_id", how="semi")
+    .collect()
+)
+alignments = an.frame("alignments")
+st.subheader("Who came first, and who copies whom")
+st.dataframe(
+    align.first_and_copies(arts, alignments, story, paragraphs), hide_index=True, width="stretch"
+)
+
+st.subheader("What only one article has, and what it leaves out")
+names = ui.choices(an).entities
+uniq = align.uniques(arts, paragraphs, mentions, alignments, story)
+for col in ("only_actors", "omitted_actors"):
+    if col in uniq.columns:
+        uniq = uniq.with_columns(pl.col(col).list.eval(pl.element().replace(names)))  # type: ignore[arg-type]
+st.dataframe(uniq, hide_index=True, width="stretch")
+ui.table_downloads("story-uniques", uniq, caption)
+
+st.subheader("Quotes and their speakers")
+q = quotes.quotes(arts, paragraphs, mentions)
+if q.height:
+    q = q.with_columns(speaker=pl.col("speaker_entity_id").replace(names)).drop("speaker_entity_id")  # type: ignore[arg-type]
+    st.dataframe(q.drop("start", "end"), hide_index=True, width="stretch")
+else:
+    st.caption("No quoted speech found in this story.")

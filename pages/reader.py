@@ -1,0 +1,37 @@
+"""Side by side: an article's original next to its translation, paragraph by paragraph."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import reading, ui
+
+st.title("Side by side")
+an = ui.analysis()
+if an is None:
+    ui.no_analysis()
+    st.stop()
+f = ui.current_filters()
+st.caption(ui.describe(an, f))
+table = ui.frame("articles", an, f)
+if table.height == 0:
+    st.warning("No article matches the filters. Clear a filter in the sidebar.")
+    st.stop()
+ids = table["article_id"].to_list()
+titles = dict(zip(ids, table["title"].fill_null("").to_list(), strict=True))
+wanted = ui.page_param("article")
+chosen = st.selectbox(
+    "Article",
+    ids,
+    index=ids.index(wanted) if wanted in ids else 0,
+    format_func=lambda a: f"{titles.get(a, '')[:80]} ({a})",
+    key="reader_article",
+)
+ui.set_page_param("article", chosen)
+article = an.scan("articles").filter(pl.col("article_id") == chosen).collect().row(0, named=True)
+paragraphs = an.scan("paragraphs").filter(pl.col("article_id") == chosen).sort("para_no").collect()
+mentions = an.scan("mentions").filter(pl.col("article_id") == chosen).collect()
+note = reading.translation_note(an.manifest, paragraphs)
+if note:
+    st.info(note)
+labels = ui.choices(an).entities
+st.html(reading.side_by_side_html(article["text"], paragraphs, mentions, labels))  # type: ignore[arg-type]
