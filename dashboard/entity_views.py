@@ -1,0 +1,82 @@
+"""Frames for the entity pages: the searchable table, one actor's mentions, co-mentioned actors."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dashboard.filters import Filters
+from dashboard.store import Analysis
+from dashboard.timeline import with_snippets
+
+
+def table(an: Analysis, f: Filters, search: str = "", show_hidden: bool = False) -> pl.DataFrame:
+    """Entities mentioned in the filtered articles; search matches label and aliases."""
+    arts = an.scan("articles").filter(f.articles_expr()).select("article_id")
+    counts = (
+        an.scan("mentions")
+        .join(arts, on="article_id", how="semi")
+        .group_by("entity_id")
+        .agg(articles=pl.col("article_id").n_unique(), mentions=pl.len())
+    )
+    ents = an.scan("entities")
+    if not show_hidden:
+        ents = ents.filter(~pl.col("hidden").fill_null(False))
+    out = ents.join(counts, on="entity_id", how="inner")
+    if search.strip():
+        needle = search.strip().lower()
+        out = out.filter(
+            pl.col("label").str.to_lowercase().str.contains(needle, literal=True)
+            | pl.col("aliases")
+            .list.eval(pl.element().str.to_lowercase().str.contains(needle, literal=True))
+            .list.any()
+        )
+    return (
+        out.select(
+            "entity_id", "label", "type", "languages", "aliases", "articles", "mentions", "hidden"
+        )
+        .sort("mentions", "label", descending=[True, False])
+        .collect()
+    )
+
+
+def mentions_of(an: Analysis, f: Filters, entity_id: str) -> pl.DataFrame:
+    """Every mention of one actor in the filtered articles, with the sentence around it."""
+    arts = (
+        an.scan("articles")
+        .filter(f.articles_expr())
+        .select("article_id", "published", "source", "language")
+    )
+    rows = (
+        an.scan("mentions")
+        .filter(pl.col("entity_id") == entity_id)
+        .join(arts, on="article_id", how="inner")
+        .join(an.scan("entities").select("entity_id", "label"), on="entity_id", how="left")
+        .sort("language", "article_id", "start")
+        .collect()
+    )
+    return with_snippets(rows, an)
+
+
+def co_mentioned(an: Analysis, f: Filters, entity_id: str, n: int = 15) -> pl.DataFrame:
+    """Actors mentioned in the same articles, by the number of articles they share."""
+    arts = an.scan("articles").filter(f.articles_expr()).select("article_id")
+    with_it = (
+        an.scan("mentions").filter(pl.col("entity_id") == entity_id).select("article_id").unique()
+    )
+    return (
+        an.scan("mentions")
+        .join(arts, on="article_id", how="semi")
+        .join(with_it, on="article_id", how="semi")
+        .filter(pl.col("entity_id") != entity_id)
+        .group_by("entity_id")
+        .agg(shared_articles=pl.col("article_id").n_unique(), mentions=pl.len())
+        .join(
+            an.scan("entities")
+            .filter(~pl.col("hidden").fill_null(False))
+            .select("entity_id", "label", "type"),
+            on="entity_id",
+        )
+        .sort("shared_articles", "mentions", descending=True)
+        .head(n)
+        .collect()
+    )
