@@ -1,0 +1,230 @@
+"""What the entity extractor knows without a model: cue words per language and CLDR place names.
+
+Cue words come from `data/entities_<lang>.json` (same keys in every language) and
+`data/entities_common.json`; country and city names in every language come from babel's CLDR
+data (territories and time-zone exemplar cities), keyed by the same linking keys as mentions so
+Μόσχα, Moskvi, Moscova and Moskau all find Moscow.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import available_timezones
+
+from babel import Locale
+
+from dashboard.translit import cut_endings, name_key
+
+DATA = Path(__file__).parent / "data"
+LEXICON_KEYS = (
+    "titles",
+    "org_words",
+    "loc_words",
+    "stop",
+    "particles",
+    "common_suffixes",
+    "extend_lowercase",
+)
+# languages whose CLDR names feed the place gazetteer (any article language is looked up in all)
+GAZETTEER_LOCALES = [
+    "en",
+    "de",
+    "fr",
+    "es",
+    "it",
+    "pt",
+    "nl",
+    "ro",
+    "tr",
+    "el",
+    "ru",
+    "uk",
+    "be",
+    "bg",
+    "mk",
+    "sr",
+    "sr_Latn",
+    "hr",
+    "bs",
+    "sl",
+    "cs",
+    "sk",
+    "pl",
+    "hu",
+    "sv",
+    "da",
+    "fi",
+    "lt",
+    "lv",
+    "et",
+    "sq",
+]
+# CLDR territory codes that are regions, not places an article names (001 world, 419 ...)
+_SKIP_TERRITORIES = {"ZZ", "QO", "EZ", "UN", "XA", "XB", "XK", "EU"}
+# continents and Latin America, which news names like places (Europe, Asia, Africa...)
+_CONTINENTS = {"150", "142", "002", "009", "419", "005", "010", "029"}
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Cue words of one language, as lower-case sets and prefix sets."""
+
+    titles: frozenset[str]
+    title_prefixes: frozenset[str]
+    org_words: frozenset[str]
+    org_prefixes: frozenset[str]
+    loc_words: frozenset[str]
+    loc_prefixes: frozenset[str]
+    stop: frozenset[str]
+    particles: frozenset[str]
+    common_suffixes: tuple[str, ...]  # endings of ordinary nouns (German -ung, -system...)
+    extend_lowercase: bool  # names written "Evropska komisija": a lower-case org word ends them
+    compound: bool  # German-style compounds: a cue may end a longer word
+
+
+def _prefixes(words: list[str]) -> frozenset[str]:
+    """Stems of 5+ letter cue words (the word minus two letters), for inflected forms."""
+    return frozenset(w[: max(5, len(w) - 2)] for w in words if len(w) >= 5)
+
+
+def available_languages() -> list[str]:
+    """Languages with a cue-word file."""
+    return sorted(
+        p.stem.split("_", 1)[1] for p in DATA.glob("entities_*.json") if "common" not in p.stem
+    )
+
+
+@lru_cache(maxsize=64)
+def cues(lang: str | None) -> Cues:
+    """Cue words for `lang`; unknown or missing languages get English plus the generic lists."""
+    path = DATA / f"entities_{lang}.json"
+    data = json.loads((path if path.is_file() else DATA / "entities_en.json").read_text("utf-8"))
+    months = _calendar_words(lang or "en")
+    return Cues(
+        titles=frozenset(data["titles"]),
+        title_prefixes=_prefixes(data["titles"]),
+        org_words=frozenset(data["org_words"]),
+        org_prefixes=_prefixes(data["org_words"]),
+        loc_words=frozenset(data["loc_words"]),
+        loc_prefixes=_prefixes(data["loc_words"]),
+        stop=frozenset(data["stop"]) | months,
+        particles=frozenset(data["particles"]),
+        common_suffixes=tuple(data["common_suffixes"]),
+        extend_lowercase=bool(data["extend_lowercase"]),
+        compound=lang == "de",
+    )
+
+
+def _calendar_words(lang: str) -> frozenset[str]:
+    """Month and weekday names (all forms babel has) in lower case."""
+    try:
+        loc = Locale.parse(lang)
+    except (ValueError, TypeError, LookupError):
+        loc = Locale("en")
+    words: set[str] = set()
+    for table in (loc.months, loc.days):
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                words.update(str(v).lower().strip(".") for v in table[context][width].values())
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def common() -> dict:
+    """The language-independent cue file."""
+    return json.loads((DATA / "entities_common.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def given_name_keys() -> frozenset[str]:
+    """Linking keys of common given names (so Владимир, Vladimir, Βλαντιμίρ all match)."""
+    return frozenset(name_key([n]) for n in common()["given_names"])
+
+
+@lru_cache(maxsize=1)
+def fixed_names() -> dict[str, tuple[str, str, str]]:
+    """Linking key -> (type, canonical key, label) for well-known organisations and short names."""
+    out: dict[str, tuple[str, str, str]] = {}
+    for canon, forms in common()["canonical"].items():
+        for form in forms:
+            out[name_key(form.split())] = ("ORG", canon, forms[0])
+    for code, forms in common()["loc_short"].items():
+        label = Locale("en").territories.get(code, forms[0])
+        for form in forms:
+            out[name_key(form.split())] = ("LOC", label.lower(), label)
+    return out
+
+
+@lru_cache(maxsize=1)
+def org_acronyms() -> frozenset[str]:
+    """Lower-case acronyms and names of well-known organisations (news agencies, NATO...)."""
+    return frozenset(common()["org_acronyms"]) | frozenset(common()["org_names"])
+
+
+@lru_cache(maxsize=1)
+def surname_endings() -> tuple[str, ...]:
+    """Endings of surname keys (Slavic -ov/-in/-sk/-ic/-enk, Greek -idis, Turkish -oglu...)."""
+    return tuple(sorted(set(common()["surname_endings"]), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> dict[str, dict[str, tuple[str, str]]]:
+    """Linking key -> {language: (canonical key, English label)} for countries and cities."""
+    english = Locale("en")
+    labels: dict[str, str] = {}
+    for code, name in english.territories.items():
+        if (len(code) == 2 and code not in _SKIP_TERRITORIES) or code in _CONTINENTS:
+            labels[code] = name
+    for zone in available_timezones():
+        if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "US/")):
+            city = english.time_zones.get(zone, {}).get("city")
+            labels[zone] = city or zone.rsplit("/", 1)[-1].replace("_", " ")
+    out: dict[str, dict[str, tuple[str, str]]] = {}
+    for ident in GAZETTEER_LOCALES:
+        loc = Locale.parse(ident)
+        lang = loc.language
+        names: list[tuple[str, str]] = [
+            (code, name) for code, name in loc.territories.items() if code in labels
+        ]
+        names += [(z, d["city"]) for z, d in loc.time_zones.items() if z in labels and "city" in d]
+        if ident == "en":
+            names += [(z, labels[z]) for z in labels if "/" in z]
+        for code, name in names:
+            key = name_key(name.replace("-", " ").split(), lang)
+            if key:
+                label = labels[code]
+                out.setdefault(key, {})[lang] = (label.lower(), label)
+    for name in common()["extra_places"]:
+        key = name_key(name.split(), "en")
+        out.setdefault(key, {})["en"] = (name.lower(), name)
+    return out
+
+
+@lru_cache(maxsize=1)
+def place_labels() -> dict[str, str]:
+    """Canonical place key (lower-case English name) -> English name."""
+    return {v[0]: v[1] for entry in _gazetteer().values() for v in entry.values()}
+
+
+def place(key: str, lang: str | None, *, strict: bool = False) -> tuple[str, str] | None:
+    """(canonical key, English label) of a country or city whose name has this key, else None.
+
+    A name of the article's own language wins; another language's name counts when its key
+    is long enough not to be a chance match (4+ letters), unless `strict`.
+    """
+    entry = _gazetteer().get(key)
+    if not entry and key.endswith("s") and " " not in key:
+        # Greek and German genitive -s (Βενεζουέλας, Venezuelas)
+        entry = _gazetteer().get(cut_endings(key[:-1], lang))
+    if not entry:
+        return None
+    if lang in entry:
+        return entry[lang]
+    if strict or len(key) < 4:
+        return None
+    found = Counter(entry.values()).most_common(1)[0][0]
+    return found

@@ -1,0 +1,208 @@
+"""Cross-article, cross-language linking of mentions into entities.
+
+Mentions meet by their linking key (transliterated, folded, endings cut); a person's
+surname-only key joins the full name that ends with it; keys that differ only by vowels or a
+short ending (Tramp/Trump, Madurov/Madur) merge by rapidfuzz similarity within one type. The
+entity id is derived from type and key (`PER:putin`), so it is stable across re-runs and the
+analyst's alias file keeps pointing at the same actor.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+import polars as pl
+from rapidfuzz import fuzz
+
+from dashboard import lexicon, schema
+from dashboard.translit import script_of, skeleton, to_latin
+
+# languages whose names are not inflected: their surface forms make the best labels
+_PLAIN_LANGS = {"en", "de", "fr", "es", "it", "pt", "nl", "ro", "tr", "sv", "da", "no", "hu"}
+
+
+class _Union:
+    """Union-find over keys; the root is the lexicographically smallest key (stable ids)."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            lo, hi = sorted((ra, rb), key=lambda k: (len(k), k))
+            self.parent[hi] = lo
+
+
+def _similar(a: str, b: str) -> bool:
+    """Two single-word keys that spell one name (Tramp/Trump, Madurov/Madur, Peskov/Peskow)."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 4 or a[0] != b[0]:
+        return False
+    short, long_ = sorted((a, b), key=len)
+    if long_.startswith(short) and len(long_) - len(short) <= 2 and len(short) >= 5:
+        return True
+    if skeleton(a) == skeleton(b) and len(skeleton(a)) >= 3:
+        return fuzz.ratio(a, b) >= 75
+    return len(short) >= 6 and fuzz.ratio(a, b) >= 88
+
+
+def _same_given(a: str, b: str) -> bool:
+    """Given-name keys of one person (Aleksandar/Alexander, Hesus/Jesus, an initial)."""
+    return a[:1] == b[:1] or fuzz.ratio(a, b) >= 70
+
+
+def _surname(key: str) -> str:
+    return key.rsplit(" ", 1)[-1]
+
+
+def _cluster(keys: Counter[str], types: dict[str, str]) -> dict[str, str]:
+    """key -> cluster root key, for the keys of one type."""
+    uf = _Union()
+    per_keys = [k for k in keys if types[k] == "PER"]
+    # persons: group by surname; a full name with a similar given name or a surname-only key joins
+    by_surname: dict[str, list[str]] = defaultdict(list)
+    for k in per_keys:
+        by_surname[_surname(k)].append(k)
+    for _surname_key, group in by_surname.items():
+        full = [k for k in group if " " in k]
+        firsts: list[str] = []
+        for k in sorted(full, key=lambda k: -keys[k]):
+            first = k.split(" ", 1)[0]
+            match = next((f for f in firsts if _same_given(first, f)), None)
+            if match is None:
+                firsts.append(first)
+                uf.find(k)
+            else:
+                root = next(x for x in full if x.split(" ", 1)[0] == match)
+                uf.union(root, k)
+        single = [k for k in group if " " not in k]
+        if full:
+            top = max(full, key=lambda k: keys[k])
+            for k in single:
+                uf.union(top, k)
+        for k in single:
+            uf.find(k)
+    # similar single-word keys (and surnames) of one type merge
+    for typ in set(types.values()):
+        words = sorted({_surname(k) if typ == "PER" else k for k in keys if types[k] == typ})
+        words = [w for w in words if " " not in w]
+        by_head: dict[str, list[str]] = defaultdict(list)
+        for w in words:
+            by_head[w[:1]].append(w)
+        for group in by_head.values():
+            for i, a in enumerate(group):
+                for b in group[i + 1 :]:
+                    if _similar(a, b):
+                        uf.union(_anchor(a, typ, by_surname), _anchor(b, typ, by_surname))
+    return {
+        k: uf.find(_anchor(k, types[k], by_surname)) if types[k] == "PER" else uf.find(k)
+        for k in keys
+    }
+
+
+def _anchor(word: str, typ: str, by_surname: dict[str, list[str]]) -> str:
+    """The key a surname stands for: the person's key when one exists, else the word itself."""
+    if typ == "PER" and by_surname.get(word):
+        return by_surname[word][0]
+    return word
+
+
+def _label(forms: Counter[tuple[str, str]], typ: str, key: str) -> str:
+    """The most useful display name: a place's English name, else a frequent Latin full form."""
+    place = lexicon.place_labels().get(key)
+    fixed = [v for k, v in lexicon.fixed_names().items() if v[1] == key]
+    if typ == "LOC" and place:
+        return place
+    if fixed:
+        return fixed[0][2]
+
+    def score(item: tuple[tuple[str, str], int]) -> tuple[float, int]:
+        (text, lang), n = item
+        s = float(n)
+        if script_of(text) == "Latn":
+            s *= 2
+        if lang in _PLAIN_LANGS:
+            s *= 2
+        if typ == "PER" and " " in text:
+            s *= 3
+        return s, -len(text)
+
+    (text, lang), _ = max(forms.items(), key=score)
+    return to_latin(text, lang)
+
+
+def _slug(key: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") or "x"
+
+
+def entities_of(mentions: pl.DataFrame, labels: dict[str, str] | None = None) -> pl.DataFrame:
+    """The entities table of mentions that carry entity_id (labels given win over computed)."""
+    if mentions.is_empty():
+        return schema.empty("entities")
+    rows = []
+    for (eid,), sub in mentions.group_by(["entity_id"], maintain_order=True):
+        forms = Counter(zip(sub["text"].to_list(), sub["language"].to_list(), strict=True))
+        typ = Counter(sub["type"].to_list()).most_common(1)[0][0]
+        key = Counter(sub["key"].to_list()).most_common(1)[0][0]
+        aliases = [t for t, _ in Counter(sub["text"].to_list()).most_common()]
+        rows.append(
+            {
+                "entity_id": eid,
+                "label": (labels or {}).get(eid) or _label(forms, typ, key),
+                "type": typ,
+                "aliases": aliases,
+                "languages": sorted({x for x in sub["language"].to_list() if x}),
+                "n_articles": sub["article_id"].n_unique(),
+                "n_mentions": sub.height,
+                "hidden": False,
+            }
+        )
+    frame = pl.DataFrame(
+        rows, schema_overrides={"aliases": pl.List(pl.String), "languages": pl.List(pl.String)}
+    )
+    return schema.conform(frame, "entities").sort(
+        ["n_mentions", "entity_id"], descending=[True, False]
+    )
+
+
+def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Fill entity_id across articles and languages; return (mentions, entities)."""
+    if mentions.is_empty():
+        return schema.conform(mentions, "mentions"), schema.empty("entities")
+    keys = Counter(mentions["key"].to_list())
+    # one type per key: the majority over its mentions
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for k, t in zip(mentions["key"].to_list(), mentions["type"].to_list(), strict=True):
+        votes[k][t] += 1
+    types = {k: v.most_common(1)[0][0] for k, v in votes.items()}
+    roots = _cluster(keys, types)
+    # a cluster's type is its mentions' majority; its id is type + root key
+    cluster_votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for k, n in keys.items():
+        cluster_votes[roots[k]][types[k]] += n
+    # the id names the cluster by its most mentioned key (a person by the surname)
+    best: dict[str, str] = {}
+    for k in sorted(keys, key=lambda k: (-keys[k], k)):
+        best.setdefault(roots[k], k)
+    ids = {}
+    for k in keys:
+        root = roots[k]
+        typ = cluster_votes[root].most_common(1)[0][0]
+        name = _surname(best[root]) if typ == "PER" else best[root]
+        ids[k] = (f"{typ}:{_slug(name)}", typ)
+    linked = mentions.with_columns(
+        entity_id=pl.col("key").replace_strict({k: v[0] for k, v in ids.items()}),
+        type=pl.col("key").replace_strict({k: v[1] for k, v in ids.items()}),
+    )
+    linked = schema.conform(linked, "mentions")
+    return linked, entities_of(linked)

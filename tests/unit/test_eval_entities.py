@@ -1,0 +1,59 @@
+"""The entity evaluation: clear error without data, correct scores on a tiny corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dashboard.errors import NewsprismError
+from dashboard.eval_entities import _bcubed, evaluate
+
+
+def test_absent_data_raises_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(NewsprismError, match="not found"):
+        evaluate(tmp_path)
+
+
+def test_bcubed() -> None:
+    assert _bcubed([("a", "x"), ("a", "x"), ("b", "y")]) == (1.0, 1.0, 1.0)
+    p, r, _ = _bcubed([("a", "x"), ("b", "x")])
+    assert p == 0.5 and r == 1.0
+
+
+def _bench(root: Path) -> None:
+    raw = root / "slavicner_dev" / "raw" / "t" / "pl"
+    ner = root / "slavicner_dev" / "ner" / "t" / "pl"
+    raw.mkdir(parents=True)
+    ner.mkdir(parents=True)
+    text = "Tytuł\n\nPrezydent Andrzej Duda odwiedził Warszawę. Duda mówił długo."
+    (raw / "d1.txt").write_text(text, encoding="utf-8")
+    rows = []
+    for form, typ, cid in [
+        ("Andrzej Duda", "PER", "PER-D"),
+        ("Warszawę", "LOC", "GPE-W"),
+        ("Duda", "PER", "PER-D"),
+    ]:
+        start = text.index(form, 20 if form == "Duda" else 0)
+        rows.append(f"{start}\t{start + len(form)}\t{form}\t{form}\t{typ}\t{cid}")
+    (ner / "d1.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    ronec = root / "ronec_ro"
+    ronec.mkdir()
+    sent = {"tokens": ["Klaus", "Iohannis", "a", "vizitat", "Parisul", "."],
+            "ner_tags": ["B-PERSON", "I-PERSON", "O", "O", "B-GPE", "O"],
+            "space_after": [True, True, True, True, False, False]}  # fmt: skip
+    (ronec / "test.json").write_text(json.dumps([sent]), encoding="utf-8")
+
+
+def test_scores_on_a_tiny_corpus(tmp_path: Path) -> None:
+    _bench(tmp_path)
+    result = evaluate(tmp_path)
+    row = result["slavicner"].filter(result["slavicner"]["language"] == "all").row(0, named=True)
+    assert row["gold_entities"] == 2
+    assert row["exact_r"] == 1.0
+    assert row["type_acc"] == 1.0
+    assert row["link_f1"] == 1.0
+    ronec = result["ronec"].row(0, named=True)
+    assert ronec["gold"] == 2 and ronec["recall"] == 1.0
+    assert result["speed"]["articles"][0] == 1

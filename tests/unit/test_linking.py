@@ -1,0 +1,75 @@
+"""Linking keys and cross-article linking."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from dashboard.linking import link
+from dashboard.mentions import article_mentions
+from dashboard.translit import to_latin, token_key
+
+
+@pytest.mark.parametrize(
+    ("forms", "lang"),
+    [
+        (["Лукашенко", "Lukašenko", "Lukaşenko", "Λουκασένκο", "Łukaszenka", "Лукашенкой"], None),
+        (["Madurom", "Maduro", "Μαδούρο", "Madura"], None),
+        (["Zaharova", "Захаровой", "Zacharowa"], None),
+        (["Ουάσιγκτον", "Vašington", "Washington"], None),
+    ],
+)
+def test_spellings_of_one_name_share_a_key(forms: list[str], lang: str | None) -> None:
+    assert len({token_key(f, lang) for f in forms}) == 1
+
+
+def test_different_names_keep_different_keys() -> None:
+    assert token_key("Putin") != token_key("Maduro")
+    assert token_key("Moskva") != token_key("Minsk")
+
+
+def test_romanisation_is_readable() -> None:
+    assert to_latin("Лукашенко", "ru") == "Lukashenko"
+    assert to_latin("Путін", "uk") == "Putin"
+    assert to_latin("Μαδούρο", "el") == "Madouro"
+
+
+def _mentions(rows: list[tuple[str, str, str, str, str]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        [{"article_id": a, "para_no": 0, "start": 0, "end": len(t), "text": t, "type": ty, "key": k, "language": lang}
+         for a, t, ty, k, lang in rows]
+    )  # fmt: skip
+
+
+def test_surname_joins_the_full_name_and_variants_merge() -> None:
+    mentions = _mentions(
+        [
+            ("a", "Donald Trump", "PER", "donald trump", "ro"),
+            ("b", "Tramp", "PER", "tramp", "sr"),
+            ("c", "Τραμπ", "PER", "tramp", "el"),
+            ("c", "Putin", "PER", "putin", "el"),
+        ]
+    )
+    linked, entities = link(mentions)
+    ids = dict(zip(linked["text"], linked["entity_id"], strict=True))
+    assert ids["Tramp"] == ids["Donald Trump"] == ids["Τραμπ"]
+    assert ids["Putin"] != ids["Tramp"]
+    trump = entities.filter(pl.col("entity_id") == ids["Tramp"]).row(0, named=True)
+    assert trump["label"] == "Donald Trump"
+    assert trump["n_articles"] == 3
+    assert trump["languages"] == ["el", "ro", "sr"]
+
+
+def test_surname_only_mention_takes_the_full_name_in_its_article() -> None:
+    text = "Predsednik Aleksandar Lukašenko je rekao. Lukašenko je dodao."
+    found = article_mentions(text, [(0, 0, len(text))], "sr")
+    keys = {t: k for _, _, _, t, _, k in found}
+    assert keys["Lukašenko"] == keys["Aleksandar Lukašenko"]
+
+
+def test_title_splits_a_turkish_run() -> None:
+    text = "Rusya Devlet Başkanı Vladimir Putin, Maduro'yu aradı."
+    found = {t: ty for _, _, _, t, ty, _ in article_mentions(text, [(0, 0, len(text))], "tr")}
+    assert found["Rusya"] == "LOC"
+    assert found["Vladimir Putin"] == "PER"
+    assert set(found) == {"Rusya", "Vladimir Putin", "Maduro"}
