@@ -1,0 +1,136 @@
+"""Paragraph alignment inside stories and the source-comparison helpers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+from dashboard import align, schema, stories
+from tests.unit.test_stories import EL, RO, SEEDS, SR, hand_frames
+
+TEXTS = {
+    "x1": "Alpha met Beta, the 17th meeting in a row.\nDelta counted 250 people at the rally.\nSomething only this one says.",
+    "x2": "The rally drew 250 people, said Delta.\nAlpha and Beta met for the 17th time.",
+    "x3": "Alpha and Beta met again, 17 meetings now.\nDelta: 250 marched.\nAlpha was there too.",
+}
+ACTORS = {"Alpha": "e-alpha", "Beta": "e-beta", "Delta": "e-delta"}
+
+
+@pytest.fixture()
+def story() -> tuple[pl.DataFrame, ...]:
+    published = {"x1": date(2025, 3, 1), "x2": date(2025, 3, 2), "x3": date(2025, 3, 3)}
+    articles, paragraphs, mentions, dates = hand_frames(TEXTS, ACTORS, published)
+    articles = articles.with_columns(story_id=pl.lit("s-1"))
+    return articles, paragraphs, mentions, dates, align.align(articles, paragraphs, mentions, dates)
+
+
+def pairs(alignments: pl.DataFrame) -> set[tuple[str, int, str, int]]:
+    return set(alignments.select("article_a", "para_a", "article_b", "para_b").iter_rows())
+
+
+def test_paragraphs_reporting_the_same_thing_align_one_to_one(story) -> None:
+    *_, alignments = story
+    assert alignments.schema == pl.Schema(schema.SCHEMAS["alignments"])
+    found = pairs(alignments)
+    assert {("x1", 0, "x2", 1), ("x1", 1, "x2", 0), ("x1", 0, "x3", 0), ("x2", 0, "x3", 1)} <= found
+    assert not any(("x1", 2) in ((a, pa), (b, pb)) for a, pa, b, pb in found)
+    per_side = alignments.group_by("article_a", "para_a", "article_b").len()
+    assert per_side["len"].max() == 1
+    assert (alignments["article_a"] < alignments["article_b"]).all()
+
+
+def test_articles_of_different_stories_never_align(story) -> None:
+    articles, paragraphs, mentions, dates, _ = story
+    apart = articles.with_columns(story_id=pl.format("s-{}", pl.col("article_id")))
+    assert align.align(apart, paragraphs, mentions, dates).height == 0
+
+
+def test_boilerplate_paragraphs_are_skipped(story) -> None:
+    articles, paragraphs, mentions, dates, _ = story
+    flagged = paragraphs.with_columns(boilerplate=pl.col("para_no") == 0)
+    found = pairs(align.align(articles, flagged, mentions, dates))
+    assert found and all(pa != 0 and pb != 0 for _, pa, _, pb in found)
+
+
+def test_coverage_counts_actors_per_source(story) -> None:
+    articles, _, mentions, _, _ = story
+    table = align.coverage(mentions, articles, "s-1", by="source")
+    row = table.filter((pl.col("source") == "outlet-x3") & (pl.col("entity_id") == "e-alpha")).row(
+        0, named=True
+    )
+    words = len(TEXTS["x3"].split())
+    assert row["n_mentions"] == 2 and row["n_articles"] == 1
+    assert row["per_1000_words"] == pytest.approx(round(2000 / words, 2))
+    with pytest.raises(ValueError):
+        align.coverage(mentions, articles, "s-1", by="colour")
+
+
+def test_first_and_copies(story) -> None:
+    articles, paragraphs, _, _, alignments = story
+    table = align.first_and_copies(articles, alignments, "s-1", paragraphs)
+    first = table.filter("first")["article_id"].to_list()
+    assert first == ["x1"]
+    x2 = table.filter(pl.col("article_id") == "x2").row(0, named=True)
+    assert x2["aligned"] == 2 and x2["share"] == 1.0 and x2["near_duplicate"]
+    x1 = table.filter(pl.col("article_id") == "x1").row(0, named=True)
+    assert x1["share"] == pytest.approx(2 / 3, abs=0.001) and x1["near_duplicate"]
+
+
+def test_uniques_lists_what_one_article_alone_has_or_omits(story) -> None:
+    articles, paragraphs, mentions, _, alignments = story
+    table = align.uniques(articles, paragraphs, mentions, alignments, "s-1")
+    x1 = table.filter(pl.col("article_id") == "x1").row(0, named=True)
+    assert x1["unaligned_paragraphs"] == [2]
+    assert table.filter(pl.col("article_id") == "x2")["unaligned_paragraphs"].to_list() == [[]]
+    assert x1["only_actors"] == [] and x1["omitted_actors"] == []
+
+
+@pytest.fixture(scope="module")
+def seed_alignments() -> tuple[pl.DataFrame, pl.DataFrame]:
+    from dashboard import dates, entities, ingest, pipeline
+
+    tables = pipeline.enrich(ingest.load([SEEDS]).articles)
+    mentions, _ = entities.link(tables["mentions"])
+    articles, story_table = stories.cluster(
+        tables["articles"], tables["paragraphs"], mentions, tables["dates"]
+    )
+    articles = stories.infer_published(articles, story_table)
+    date_table = dates.extract_dates(articles, tables["paragraphs"])
+    found = align.align(articles, tables["paragraphs"], mentions, date_table)
+    text = dict(articles.select("article_id", "text").iter_rows())
+    para = tables["paragraphs"].with_columns(
+        body=pl.struct("article_id", "start", "end").map_elements(
+            lambda r: text[r["article_id"]][r["start"] : r["end"]], return_dtype=pl.String
+        )
+    )
+    return found, para
+
+
+def _para(paragraphs: pl.DataFrame, article_id: str, needle: str) -> int:
+    hit = paragraphs.filter(
+        (pl.col("article_id") == article_id) & pl.col("body").str.contains(needle, literal=True)
+    )
+    assert hit.height == 1, (article_id, needle)
+    return int(hit["para_no"][0])
+
+
+@pytest.mark.parametrize(
+    "needles",
+    [
+        {
+            SR: "drugi sastanak za 17 dana",
+            RO: "a doua oară în 17 zile",
+            EL: "δεύτερη συνάντηση μέσα σε 17 ημέρες",
+        },
+        {SR: "amnestiju", RO: "amnistie", EL: "αμνηστία"},
+    ],
+    ids=["lukashenko-17-days", "amnesty-21-november"],
+)
+def test_seed_paragraphs_align_across_languages(seed_alignments, needles: dict[str, str]) -> None:
+    found, paragraphs = seed_alignments
+    wanted = {a: _para(paragraphs, a, n) for a, n in needles.items()}
+    links = pairs(found)
+    for a, b in ((SR, RO), (SR, EL), (RO, EL)):
+        assert (a, wanted[a], b, wanted[b]) in links, (a, b)

@@ -1,0 +1,81 @@
+"""Quoted speech spans and their speakers."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+
+from dashboard import quotes
+from tests.unit.test_stories import hand_frames
+
+ACTORS = {"Lukašenko": "e-luka", "Belt[a-z]+": "e-belta", "Trump": "e-trump", "Maduro": "e-maduro"}
+
+
+def run(texts: dict[str, str], language: str = "sr") -> pl.DataFrame:
+    articles, paragraphs, mentions, _ = hand_frames(texts, ACTORS)
+    mentions = mentions.with_columns(
+        type=pl.when(pl.col("entity_id") == "e-belta").then(pl.lit("ORG")).otherwise("type")
+    )
+    return quotes.quotes(articles.with_columns(language=pl.lit(language)), paragraphs, mentions)
+
+
+def test_quote_with_speech_verb_gets_the_nearby_actor() -> None:
+    text = "„Uključićemo i predsednika Venecuele“, citirao je Beltu Lukašenko."
+    found = run({"a": text})
+    assert found.height == 1
+    row = found.row(0, named=True)
+    assert text[row["start"] : row["end"]] == row["text"] == "Uključićemo i predsednika Venecuele"
+    assert row["speaker_entity_id"] == "e-luka"
+
+
+def test_quote_announced_by_the_previous_paragraph() -> None:
+    text = (
+        "Coordonarea a fost discutată, a transmis Lukašenko:\n„Am convenit să ne întâlnim din nou.”"
+    )
+    found = run({"a": text}, "ro")
+    assert found.select("para_no", "speaker_entity_id").rows() == [(1, "e-luka")]
+
+
+def test_actor_inside_the_quote_or_glued_to_it_is_not_the_speaker() -> None:
+    text = 'Trump said Maduro\'s "days are numbered".\nIt was reported that "Maduro is leaving".'
+    found = run({"a": text}, "en")
+    assert found.select("text", "speaker_entity_id").rows() == [
+        ("days are numbered", "e-trump"),
+        ("Maduro is leaving", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "«μέρες του Μαδούρο είναι μετρημένες», δήλωσε ο Trump.",
+            ["μέρες του Μαδούρο είναι μετρημένες"],
+        ),
+        ("Putin’in desteği ve Maduro'yu arayan Putin'in açıklaması.", []),
+        ("„Anhalten und gedeihen“ und ‚kurz‘ sagte er.", ["Anhalten und gedeihen", "kurz"]),
+        ("An opening „ that never closes.", []),
+    ],
+    ids=["greek-guillemets", "turkish-apostrophes", "german-marks", "unclosed"],
+)
+def test_quote_marks(text: str, expected: list[str]) -> None:
+    assert run({"a": text})["text"].to_list() == expected
+
+
+def test_boilerplate_paragraphs_have_no_quotes() -> None:
+    articles, paragraphs, mentions, _ = hand_frames({"a": '"Photo" credit line'}, ACTORS)
+    flagged = paragraphs.with_columns(boilerplate=pl.lit(True))
+    assert quotes.quotes(articles, flagged, mentions).height == 0
+
+
+@pytest.mark.parametrize("language", quotes.speech_verb_languages())
+def test_every_language_file_has_speech_verbs(language: str) -> None:
+    data = json.loads((quotes.DATA / f"quotes_{language}.json").read_text(encoding="utf-8"))
+    assert data["language"] == language
+    assert data["speech_verbs"] and all(v.strip() == v and v for v in data["speech_verbs"])
+
+
+def test_seed_languages_have_speech_verbs() -> None:
+    assert {"sr", "ro", "el", "de", "tr", "en"} <= set(quotes.speech_verb_languages())

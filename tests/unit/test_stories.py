@@ -1,0 +1,219 @@
+"""Story clustering, labels, overrides and inferred publication dates (hand-built frames, seeds)."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from dashboard import schema, stories
+from dashboard.errors import NewsprismError
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SR, RO, EL, DE, TR = (
+    "000_cb469a2b28302093",
+    "001_25734770e2e1359a",
+    "002_52a587739122be12",
+    "003_6498edc4392190b0",
+    "004_c88f0ea2b8ef4623",
+)
+
+
+def hand_frames(
+    texts: dict[str, str],
+    actors: dict[str, str],
+    published: dict[str, date] | None = None,
+    date_values: dict[str, str] | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """articles, paragraphs (blank-line blocks), mentions (regex -> entity id) and dates frames."""
+    published = published or {}
+    articles = schema.conform(
+        pl.DataFrame(
+            {
+                "article_id": list(texts),
+                "text": list(texts.values()),
+                "published": [published.get(a) for a in texts],
+                "language": ["en"] * len(texts),
+                "source": [f"outlet-{a}" for a in texts],
+            }
+        ),
+        "articles",
+    )
+    paras, mentions, dates = [], [], []
+    for article_id, text in texts.items():
+        for no, block in enumerate(re.finditer(r"[^\n]+", text)):
+            paras.append((article_id, no, block.start(), block.end(), False))
+            for pattern, entity in actors.items():
+                for m in re.finditer(pattern, block.group()):
+                    s, e = block.start() + m.start(), block.start() + m.end()
+                    mentions.append((article_id, no, s, e, text[s:e], entity, "PER"))
+            for pattern, value in (date_values or {}).items():
+                for m in re.finditer(pattern, block.group()):
+                    s, e = block.start() + m.start(), block.start() + m.end()
+                    dates.append((article_id, no, s, e, text[s:e], value, True))
+    p_cols = ["article_id", "para_no", "start", "end", "boilerplate"]
+    m_cols = ["article_id", "para_no", "start", "end", "text", "entity_id", "type"]
+    d_cols = ["article_id", "para_no", "start", "end", "text", "value", "anchored"]
+    return (
+        articles,
+        schema.conform(pl.DataFrame(paras, schema=p_cols, orient="row"), "paragraphs"),
+        schema.conform(pl.DataFrame(mentions, schema=m_cols, orient="row"), "mentions"),
+        schema.conform(pl.DataFrame(dates, schema=d_cols, orient="row"), "dates"),
+    )
+
+
+TEXTS = {
+    "a1": "Alpha met Beta in Gamma on 12 March, the 17th meeting.\nDelta said 250 people came.",
+    "a2": "Beta and Alpha held talks in Gamma: 17 rounds so far.\nDelta counted 250 protesters.",
+    "a3": "Omega visited Sigma to sign deal number 9081.\nKappa welcomed Omega in Sigma.",
+    "a4": "Sigma hosts Omega and Kappa; deal 9081 signed.\nOmega thanked Kappa.",
+}
+ACTORS = {
+    "Alpha": "e-alpha",
+    "Beta": "e-beta",
+    "Gamma": "e-gamma",
+    "Delta": "e-delta",
+    "Omega": "e-omega",
+    "Sigma": "e-sigma",
+    "Kappa": "e-kappa",
+}
+PUBLISHED = {"a1": date(2025, 3, 12), "a2": date(2025, 3, 14), "a3": date(2025, 3, 13)}
+
+
+@pytest.fixture()
+def clustered() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    frames = hand_frames(TEXTS, ACTORS, PUBLISHED, {"12 March": "2025-03-12"})
+    articles, story_table = stories.cluster(*frames)
+    return articles, story_table, frames[2], frames[3]
+
+
+def members(story_table: pl.DataFrame) -> set[frozenset[str]]:
+    return {frozenset(ids) for ids in story_table["article_ids"].to_list()}
+
+
+def test_cluster_groups_articles_sharing_actors_and_numbers(clustered) -> None:
+    articles, story_table, _, _ = clustered
+    assert members(story_table) == {frozenset({"a1", "a2"}), frozenset({"a3", "a4"})}
+    assert story_table.schema == pl.Schema(schema.SCHEMAS["stories"])
+    story_of = dict(articles.select("article_id", "story_id").iter_rows())
+    assert story_of["a1"] == story_of["a2"] == stories.story_id_for(["a1", "a2"])
+
+
+def test_story_ids_and_labels_are_stable_across_runs(clustered) -> None:
+    _, first, _, _ = clustered
+    _, again = stories.cluster(*hand_frames(TEXTS, ACTORS, PUBLISHED, {"12 March": "2025-03-12"}))
+    assert first.sort("story_id").equals(again.sort("story_id"))
+    labels = dict(first.select("story_id", "label").iter_rows())
+    label = labels[stories.story_id_for(["a1"])]
+    assert label.startswith(("Alpha", "Beta", "Gamma", "Delta")) and label.endswith("Mar 2025")
+    assert "Omega" in labels[stories.story_id_for(["a3"])]
+
+
+def test_publication_dates_far_apart_keep_alike_articles_apart() -> None:
+    far = {"a1": date(2019, 1, 24), "a2": date(2025, 12, 12)}
+    texts = {k: TEXTS[k] for k in ("a1", "a2")}
+    _, near_table = stories.cluster(*hand_frames(texts, ACTORS))
+    _, far_table = stories.cluster(*hand_frames(texts, ACTORS, far))
+    assert near_table.height == 1
+    assert far_table.height == 2
+
+
+def test_cluster_of_nothing_is_empty() -> None:
+    articles, story_table = stories.cluster(*hand_frames({}, ACTORS))
+    assert articles.height == 0 and story_table.height == 0
+
+
+def test_overrides_round_trip_through_an_atomic_file(tmp_path: Path, clustered) -> None:
+    _, story_table, _, _ = clustered
+    path = tmp_path / "stories.json"
+    assert stories.read_overrides(path) == stories.Overrides()
+    o = stories.add_op(
+        stories.Overrides(), stories.move("a3", stories.story_id_for(["a1"])), story_table
+    )
+    stories.write_overrides(path, o)
+    assert stories.read_overrides(path) == o
+    assert json.loads(path.read_text(encoding="utf-8"))["version"] == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["stories.json"]
+
+
+def test_unreadable_overrides_say_so(tmp_path: Path) -> None:
+    path = tmp_path / "stories.json"
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(NewsprismError, match="story edits unreadable"):
+        stories.read_overrides(path)
+
+
+def test_move_merge_split(clustered) -> None:
+    articles, story_table, mentions, dates = clustered
+    ab, cd = stories.story_id_for(["a1"]), stories.story_id_for(["a3"])
+    moved = stories.add_op(stories.Overrides(), stories.move("a3", ab), story_table)
+    _, after = stories.apply_overrides(articles, story_table, moved)
+    assert members(after) == {frozenset({"a1", "a2", "a3"}), frozenset({"a4"})}
+    merged = stories.add_op(stories.Overrides(), stories.merge([ab, cd]), story_table)
+    arts, after = stories.apply_overrides(
+        articles, story_table, merged, mentions=mentions, dates=dates
+    )
+    assert members(after) == {frozenset(TEXTS)}
+    assert arts["story_id"].unique().to_list() == [stories.story_id_for(list(TEXTS))]
+    split = stories.add_op(stories.Overrides(), stories.split(cd, ["a4"]), story_table)
+    _, after = stories.apply_overrides(articles, story_table, split)
+    assert members(after) == {frozenset({"a1", "a2"}), frozenset({"a3"}), frozenset({"a4"})}
+    assert dict(after.select("story_id", "label").iter_rows())[stories.story_id_for(["a4"])]
+
+
+def test_overrides_survive_a_rerun_that_renames_the_story(tmp_path: Path, clustered) -> None:
+    articles, story_table, _, _ = clustered
+    path = tmp_path / "stories.json"
+    ab, cd = stories.story_id_for(["a1"]), stories.story_id_for(["a3"])
+    stories.write_overrides(
+        path, stories.add_op(stories.Overrides(), stories.move("a4", ab), story_table)
+    )
+    # re-analysis with a new earliest article "a0" in the first story: its id changes
+    texts = {"a0": TEXTS["a1"].replace("17th", "third"), **TEXTS}
+    frames = hand_frames(texts, ACTORS, PUBLISHED)
+    fresh_articles, fresh = stories.cluster(*frames)
+    assert ab not in fresh["story_id"].to_list()
+    _, replayed = stories.apply_overrides(fresh_articles, fresh, stories.read_overrides(path))
+    assert members(replayed) == {frozenset({"a0", "a1", "a2", "a4"}), frozenset({"a3"})}
+    assert cd in replayed["story_id"].to_list()
+
+
+def test_edit_naming_an_unknown_story_is_refused(clustered) -> None:
+    _, story_table, _, _ = clustered
+    with pytest.raises(NewsprismError, match="no story"):
+        stories.add_op(stories.Overrides(), stories.merge(["s-nope", "s-gone"]), story_table)
+
+
+def test_infer_published_gives_undated_articles_their_story_median(clustered) -> None:
+    articles, story_table, _, _ = clustered
+    filled = stories.infer_published(articles, story_table).sort("article_id")
+    row = filled.filter(pl.col("article_id") == "a4").row(0, named=True)
+    assert row["published"] == date(2025, 3, 13)
+    assert row["published_inferred"] is True
+    assert row["provenance"]["published"] == "story"
+    kept = filled.filter(pl.col("article_id") == "a1").row(0, named=True)
+    assert kept["published"] == date(2025, 3, 12) and kept["published_inferred"] is False
+    assert filled.schema == articles.schema
+
+
+@pytest.fixture(scope="module")
+def seed_stories() -> tuple[pl.DataFrame, pl.DataFrame]:
+    from dashboard import entities, ingest, pipeline
+
+    tables = pipeline.enrich(ingest.load([SEEDS]).articles)
+    mentions, ents = entities.link(tables["mentions"])
+    return stories.cluster(
+        tables["articles"], tables["paragraphs"], mentions, tables["dates"], entities=ents
+    )
+
+
+def test_seeds_form_two_stories(seed_stories) -> None:
+    _, story_table = seed_stories
+    assert members(story_table) == {frozenset({SR, RO, EL, TR}), frozenset({DE})}
+    labels = dict(story_table.select("story_id", "label").iter_rows())
+    big = labels[stories.story_id_for([SR])]
+    assert "Maduro" in big and big.endswith("2025")
