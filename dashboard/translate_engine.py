@@ -1,0 +1,259 @@
+"""The request engine behind translate.py: batches on a few threads, each request with a timeout,
+retried with exponential backoff and jitter, under a per-provider rate limit, with a breaker that
+marks the provider unavailable for the run after repeated failures. Answers are written to the
+cache from the calling thread as they arrive.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from dashboard import providers
+from dashboard.providers import ProviderSpec, RequestFailed
+from dashboard.translate_cache import TranslationCache
+
+if TYPE_CHECKING:
+    from dashboard.translate import TranslatorConfig
+
+_MAX_FAILURE_LINES = 50
+_OFFLINE = ("timeout", "connection", "offline")  # failures that mean the provider is out of reach
+Key = tuple[str, str]  # (source language, text)
+
+
+@dataclass(frozen=True)
+class TranslationProgress:
+    """Progress over the texts that need a request (unique paragraphs or pieces of long ones)."""
+
+    done: int
+    total: int
+    failures: int
+    eta_seconds: float | None
+
+
+@dataclass(frozen=True)
+class _Batch:
+    source: str
+    texts: tuple[str, ...]
+
+
+@dataclass
+class _Result:
+    batch: _Batch
+    translations: list[str] | None
+    error: RequestFailed | str | None  # str: skipped ("cancelled", provider unavailable)
+    sent: int
+    notes: list[str]
+
+
+class _Limiter:
+    """Spaces request starts at 1/rate seconds across all threads."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self.next = 0.0
+        self.lock = threading.Lock()
+
+    def wait(self, cancel: threading.Event) -> None:
+        with self.lock:
+            now = time.monotonic()
+            slot = max(now, self.next)
+            self.next = slot + self.interval
+        if slot > now:
+            cancel.wait(slot - now)
+
+
+class _Health:
+    """Marks the provider unavailable after `threshold` failed requests in a row (or a refusal)."""
+
+    def __init__(self, spec: ProviderSpec, threshold: int) -> None:
+        self.spec, self.threshold = spec, threshold
+        self.streak = 0
+        self.reason: str | None = None
+        self.offline = False
+        self.lock = threading.Lock()
+
+    def success(self) -> None:
+        with self.lock:
+            self.streak = 0
+
+    def failure(self, err: RequestFailed) -> None:
+        with self.lock:
+            self.streak += 1 if err.kind != "rejected" else 0
+            too_long = (err.retry_after or 0) > providers.MAX_RETRY_AFTER
+            at_once = err.kind in ("auth", "offline") or too_long
+            if self.reason is None and (at_once or self.streak >= self.threshold):
+                self.offline = err.kind in _OFFLINE
+                self.reason = (
+                    f"{err.message}; translation stopped for this run."
+                    if at_once
+                    else f"{self.spec.label} failed {self.streak} times in a row "
+                    f"(last: {err.message}); translation stopped for this run."
+                )
+
+    def status(self) -> str:
+        return "offline" if self.offline else f"provider error: {self.reason}"
+
+
+def _delay(attempt: int, retry_after: float | None, base: float) -> float:
+    """Seconds before retry number attempt+1: Retry-After if given, else capped backoff, jittered."""
+    if retry_after is not None:
+        return min(retry_after, providers.MAX_RETRY_AFTER)
+    return min(30.0, base * 2**attempt) * random.uniform(0.5, 1.0)
+
+
+class Engine:
+    """Sends batches on a few threads, writes each answer to the cache from the calling thread."""
+
+    def __init__(
+        self,
+        spec: ProviderSpec,
+        config: TranslatorConfig,
+        target: str,
+        cache: TranslationCache,
+        secrets: list[str],
+    ) -> None:
+        self.spec, self.config, self.target, self.cache = spec, config, target, cache
+        self.key = providers.resolve_key(spec, config.keys)
+        self.secrets = secrets
+        self.cancel = threading.Event()
+        self.limiter = _Limiter(config.rate_per_second)
+        self.health = _Health(spec, max(2, config.retries + 1))
+        self.local = threading.local()
+        self.clients: list[providers.Client] = []
+        self.translations: dict[Key, str] = {}
+        self.errors: dict[Key, str] = {}
+        self.failures: list[str] = []
+        self.retries: list[str] = []
+        self.requests = 0
+
+    def run(
+        self, missing: list[Key], progress: Callable[[TranslationProgress], bool] | None
+    ) -> None:
+        log_filter = providers.RedactingFilter(self.secrets)
+        logging.getLogger("urllib3.connectionpool").addFilter(log_filter)
+        pool = ThreadPoolExecutor(max(1, self.config.concurrency), thread_name_prefix="translate")
+        futures = [pool.submit(self._send, batch) for batch in self._batches(missing)]
+        started, finished, failed = time.monotonic(), 0, 0
+        try:
+            self._report(progress, 0, len(missing), 0, started)
+            for future in as_completed(futures):
+                if future.cancelled():
+                    continue
+                result = future.result()
+                finished += len(result.batch.texts)
+                failed += self._take(result)
+                self._report(progress, finished, len(missing), failed, started)
+        finally:
+            self.cancel.set()  # stops retries and pending batches if we leave early (or a bug)
+            pool.shutdown(wait=True, cancel_futures=True)
+            logging.getLogger("urllib3.connectionpool").removeFilter(log_filter)
+            for client in self.clients:
+                client.close()
+        for key in missing:
+            if key not in self.translations and key not in self.errors:
+                self.errors[key] = "cancelled"
+        skipped = sum(1 for status in self.errors.values() if status == self.health.status())
+        if self.health.reason and skipped:
+            self.failures.append(f"{skipped} text(s) not sent: {self.health.reason}")
+        self.failures, self.retries = _capped(self.failures), _capped(self.retries)
+
+    def _report(
+        self,
+        progress: Callable[[TranslationProgress], bool] | None,
+        done: int,
+        total: int,
+        failed: int,
+        started: float,
+    ) -> None:
+        if progress is None or self.cancel.is_set():
+            return
+        elapsed = time.monotonic() - started
+        eta = elapsed / done * (total - done) if done else None
+        if progress(TranslationProgress(done, total, failed, eta)) is False:
+            self.cancel.set()
+
+    def _batches(self, missing: list[Key]) -> list[_Batch]:
+        """Texts of one source language per request, within the provider's item and char limits."""
+        by_source: dict[str, list[str]] = {}
+        for source, text in missing:
+            by_source.setdefault(source, []).append(text)
+        batches: list[_Batch] = []
+        for source, texts in by_source.items():
+            current: list[str] = []
+            for text in texts:
+                size = sum(map(len, current)) + len(text)
+                if current and (
+                    len(current) >= self.spec.batch_items or size > self.spec.batch_chars
+                ):
+                    batches.append(_Batch(source, tuple(current)))
+                    current = []
+                current.append(text)
+            batches.append(_Batch(source, tuple(current)))
+        return batches
+
+    def _client(self) -> providers.Client:
+        client = getattr(self.local, "client", None)
+        if client is None:
+            cfg = self.config
+            client = providers.Client(self.spec, self.target, cfg.url, self.key, cfg.timeout)
+            self.local.client = client
+            self.clients.append(client)
+        return client
+
+    def _send(self, batch: _Batch) -> _Result:
+        """One batch: attempts with backoff until success, a final failure, or a stop."""
+        notes: list[str] = []
+        for attempt in range(self.config.retries + 1):
+            if self.cancel.is_set():
+                return _Result(batch, None, "cancelled", attempt, notes)
+            if self.health.reason:
+                return _Result(batch, None, self.health.status(), attempt, notes)
+            self.limiter.wait(self.cancel)
+            try:
+                out = self._client().translate(batch.texts, batch.source)
+            except RequestFailed as err:
+                self.health.failure(err)
+                if not err.retryable or attempt == self.config.retries or self.health.reason:
+                    return _Result(batch, None, err, attempt + 1, notes)
+                notes.append(f"{err.message} (attempt {attempt + 1}); retried")
+                self.cancel.wait(_delay(attempt, err.retry_after, self.config.backoff))
+                continue
+            self.health.success()
+            return _Result(batch, out, None, attempt + 1, notes)
+        raise AssertionError("unreachable: the last attempt always returns")
+
+    def _take(self, result: _Result) -> int:
+        """Record one finished batch (cache first); return how many texts failed."""
+        batch, keys = result.batch, [(result.batch.source, t) for t in result.batch.texts]
+        self.requests += result.sent
+        self.retries += result.notes
+        if result.translations is not None:
+            self.cache.put_many(
+                self.spec.name,
+                batch.source,
+                self.target,
+                dict(zip(batch.texts, result.translations, strict=False)),
+            )
+            self.translations.update(zip(keys, result.translations, strict=True))
+            return 0
+        if isinstance(result.error, RequestFailed):
+            offline = self.health.offline and result.error.kind in _OFFLINE
+            status = "offline" if offline else f"provider error: {result.error.message}"
+            self.failures.append(f"{len(keys)} text(s) in {batch.source!r}: {result.error.message}")
+        else:
+            status = result.error or "cancelled"
+        self.errors.update(dict.fromkeys(keys, status))
+        return 0 if status == "cancelled" else len(keys)
+
+
+def _capped(lines: list[str]) -> list[str]:
+    if len(lines) <= _MAX_FAILURE_LINES:
+        return lines
+    return [*lines[:_MAX_FAILURE_LINES], f"... and {len(lines) - _MAX_FAILURE_LINES} more"]
