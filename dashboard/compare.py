@@ -9,6 +9,11 @@ from dashboard.filters import Filters
 from dashboard.store import Analysis
 
 
+def outlet_label() -> pl.Expr:
+    """The outlet, or for an article without one its language and id (still one row each)."""
+    return pl.col("source").fill_null(pl.concat_str(pl.col("language").fill_null("?"), pl.lit(" · "), pl.col("article_id")))
+
+
 def story_for(an: Analysis, f: Filters, wanted: str | None = None) -> str | None:
     """The story to compare: the one asked for, the filter's, else the one with most articles."""
     stories = an.frame("stories")

@@ -105,11 +105,14 @@ def metadata_html(article: dict[str, Any]) -> str:
 
 def entity_colour(entity_id: str | None) -> str:
     """One colour per actor, the same in every view and session."""
-    from dashboard.charts import PALETTE
+    import hashlib
+
+    from dashboard.charts import ACTOR_PALETTE
 
     if not entity_id:
         return "#868e96"
-    return PALETTE[sum(entity_id.encode()) % len(PALETTE)]
+    digest = hashlib.blake2b(entity_id.encode(), digest_size=4).digest()
+    return ACTOR_PALETTE[int.from_bytes(digest, "big") % len(ACTOR_PALETTE)]
 
 
 def mention_spans(mentions: pl.DataFrame) -> list[tuple[int, int, str, str]]:

@@ -115,7 +115,7 @@ def _seed_from_url(c: Choices) -> None:
         f_lang=list(f.languages),
         f_outlet=list(f.outlets),
         f_actor=list(f.actors),
-        f_story=f.story,
+        f_story=f.story or "",
         f_from=f.date_from,
         f_to=f.date_to,
         _url_warnings=warnings,
@@ -164,7 +164,7 @@ def sidebar_filters(an: Analysis) -> Filters:
         languages=tuple(st.session_state.get("f_lang") or ()),
         outlets=tuple(st.session_state.get("f_outlet") or ()),
         actors=tuple(st.session_state.get("f_actor") or ()),
-        story=st.session_state.get("f_story"),
+        story=st.session_state.get("f_story") or None,
         date_from=_day(st.session_state.get("f_from")),
         date_to=_day(st.session_state.get("f_to")),
     )
