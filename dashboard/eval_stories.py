@@ -42,18 +42,19 @@ def scores(gold: list[str], predicted: list[str]) -> dict[str, float]:
     }
 
 
-def _pipeline_tables(articles: pl.DataFrame, gold: pl.DataFrame | None) -> tuple[pl.DataFrame, ...]:
-    """Paragraphs, mentions (linked by entities.py, or the gold cross-lingual ids) and dates."""
+def _pipeline_tables(articles: pl.DataFrame, gold: pl.DataFrame | None) -> tuple[Any, ...]:
+    """Paragraphs, mentions (linked by entities.py, or the gold cross-lingual ids), entities
+    (None with gold ids) and dates."""
     from dashboard import dates, normalise
 
     paragraphs = normalise.paragraphs(articles)
     if gold is None:
         from dashboard import entities
 
-        mentions, _ = entities.link(entities.extract_mentions(articles, paragraphs))
+        mentions, ents = entities.link(entities.extract_mentions(articles, paragraphs))
     else:
-        mentions = _gold_mentions(gold, paragraphs)
-    return paragraphs, mentions, dates.extract_dates(articles, paragraphs)
+        mentions, ents = _gold_mentions(gold, paragraphs), None
+    return paragraphs, mentions, ents, dates.extract_dates(articles, paragraphs)
 
 
 def _gold_mentions(gold: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
@@ -107,12 +108,12 @@ def evaluate(
         "articles",
     )
     started = time.perf_counter()
-    paragraphs, mentions, date_table = _pipeline_tables(
+    paragraphs, mentions, ents, date_table = _pipeline_tables(
         articles, corpus.gold if gold_entities else None
     )
     prepared = time.perf_counter()
     clustered, story_table = stories.cluster(
-        articles, paragraphs, mentions, date_table, threshold=threshold
+        articles, paragraphs, mentions, date_table, entities=ents, threshold=threshold
     )
     done = time.perf_counter()
     joined = clustered.select("article_id", "story_id").join(

@@ -230,10 +230,15 @@ def finish(tables: Tables, out: Path) -> Tables:
         mentions, ents, entities.read_aliases(out / "aliases.json")
     )
     articles, story_table = stories.cluster(
-        tables["articles"], tables["paragraphs"], mentions, tables["dates"]
+        tables["articles"], tables["paragraphs"], mentions, tables["dates"], entities=ents
     )
     articles, story_table = stories.apply_overrides(
-        articles, story_table, stories.read_overrides(out / "stories.json")
+        articles,
+        story_table,
+        stories.read_overrides(out / "stories.json"),
+        mentions=mentions,
+        dates=tables["dates"],
+        entities=ents,
     )
     articles, date_table = _reanchor(
         articles, tables["articles"], tables["paragraphs"], tables["dates"], story_table
@@ -376,3 +381,18 @@ def _keep_translations(paragraphs: pl.DataFrame, old: pl.DataFrame) -> pl.DataFr
     return joined.with_columns(
         [pl.coalesce(pl.col(c), pl.col(f"_o_{c}")).alias(c) for c in cols]
     ).drop([f"_o_{c}" for c in cols])
+
+
+def refresh(out: Path) -> Result:
+    """Redo only the cross-article steps from the stored tables (after an alias or story edit):
+    nothing is extracted, loaded or translated again."""
+    old = _existing(out)
+    tables: Tables = {t: old[t] for t in ("articles", "paragraphs", "mentions", "dates")}
+    tables["mentions"] = tables["mentions"].with_columns(entity_id=pl.lit(None, pl.String))
+    tables = finish(tables, out)
+    previous = store.read_manifest(out)
+    extra = {
+        k: v for k, v in previous.items() if k in ("inputs", "problems", "translation", "engine")
+    }
+    manifest = store.write_analysis(out, tables, extra)
+    return Result(tables, manifest, [], 0, "")

@@ -4,8 +4,9 @@ Each article becomes a sparse vector of what survives translation: linked actors
 dates, numbers, quote speakers and (when present) words of its translation, weighted by rarity
 (idf over articles). Candidate pairs come from an inverted index over the rarer features (no
 all-pairs pass), their cosine is damped by the distance between publication dates, and pairs are
-merged greedily while the clusters' centroids stay similar. The analyst's moves, merges and
-splits live in `stories.json` and are replayed on every re-analysis.
+merged greedily while the clusters' centroids stay similar; an article left alone then joins the
+story it is most like if that is nearly close enough. The analyst's moves, merges and splits live
+in `stories.json` and are replayed on every re-analysis.
 """
 
 from __future__ import annotations

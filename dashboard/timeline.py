@@ -51,7 +51,7 @@ def with_snippets(rows: pl.DataFrame, an: Analysis) -> pl.DataFrame:
     texts = (
         an.scan("articles")
         .join(rows.select("article_id").unique().lazy(), on="article_id", how="semi")
-        .select("article_id", "text")
+        .select("article_id", _doc=pl.col("text"))
         .collect()
     )
     lo = (pl.col("start") - SNIPPET).clip(lower_bound=0)
@@ -59,13 +59,13 @@ def with_snippets(rows: pl.DataFrame, an: Analysis) -> pl.DataFrame:
         rows.join(texts, on="article_id", how="left")
         .with_columns(_lo=lo)
         .with_columns(
-            snippet=pl.col("text").str.slice(
+            snippet=pl.col("_doc").str.slice(
                 pl.col("_lo"), pl.col("end") + SNIPPET - pl.col("_lo")
             ),
             hl_start=pl.col("start") - pl.col("_lo"),
             hl_end=pl.col("end") - pl.col("_lo"),
         )
-        .drop("text", "_lo")
+        .drop("_doc", "_lo")
     )
 
 

@@ -11,7 +11,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -136,20 +136,34 @@ class Engine:
     def run(
         self, missing: list[Key], progress: Callable[[TranslationProgress], bool] | None
     ) -> None:
+        """Translate `missing`; fills translations, errors, failures, retries and requests.
+
+        At most `concurrency` batches are out at once and a new one starts only after a finished
+        one is committed, so a kill loses at most the answers of the batches in flight.
+        """
         log_filter = providers.RedactingFilter(self.secrets)
         logging.getLogger("urllib3.connectionpool").addFilter(log_filter)
-        pool = ThreadPoolExecutor(max(1, self.config.concurrency), thread_name_prefix="translate")
-        futures = [pool.submit(self._send, batch) for batch in self._batches(missing)]
+        workers = max(1, self.config.concurrency)
+        pool = ThreadPoolExecutor(workers, thread_name_prefix="translate")
+        queue = iter(self._batches(missing))
+        running: set[Future[_Result]] = set()
         started, finished, failed = time.monotonic(), 0, 0
         try:
             self._report(progress, 0, len(missing), 0, started)
-            for future in as_completed(futures):
-                if future.cancelled():
-                    continue
-                result = future.result()
-                finished += len(result.batch.texts)
-                failed += self._take(result)
-                self._report(progress, finished, len(missing), failed, started)
+            while True:
+                while len(running) < workers and not self.cancel.is_set():
+                    batch = next(queue, None)
+                    if batch is None:
+                        break
+                    running.add(pool.submit(self._send, batch))
+                if not running:
+                    break
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    result = future.result()
+                    finished += len(result.batch.texts)
+                    failed += self._take(result)
+                    self._report(progress, finished, len(missing), failed, started)
         finally:
             self.cancel.set()  # stops retries and pending batches if we leave early (or a bug)
             pool.shutdown(wait=True, cancel_futures=True)

@@ -242,7 +242,7 @@ def table_downloads(name: str, data: pl.DataFrame, caption: str) -> None:
     bom = cols[2].toggle(
         "BOM for Excel", key=f"bom_{name}", help="UTF-8 with BOM so spreadsheets read accents right"
     )
-    csv = data.write_csv(None)
+    csv = views.csv_ready(data).write_csv(None)
     cols[0].download_button(
         "CSV",
         (("\ufeff" if bom else "") + f"# {caption}\n" + csv).encode("utf-8"),
@@ -317,7 +317,7 @@ def chart_downloads(name: str, fig: object, data: pl.DataFrame, caption: str) ->
                 )
         cols[3].download_button(
             "Data CSV",
-            data.write_csv(None).encode("utf-8"),
+            views.csv_ready(data).write_csv(None).encode("utf-8"),
             file_name=f"newsprism-{name}.csv",
             mime="text/csv",
             key=f"data_{name}",

@@ -3,7 +3,9 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import align, charts, compare, quotes, ui
+from dashboard import align, charts, compare, pipeline, quotes, ui
+from dashboard import stories as story_ops
+from dashboard.errors import NewsprismError
 
 st.title("Compare sources")
 an = ui.analysis()
@@ -81,3 +83,47 @@ if q.height:
     st.dataframe(q.drop("start", "end"), hide_index=True, width="stretch")
 else:
     st.caption("No quoted speech found in this story.")
+
+with st.expander("Correct the stories (kept in stories.json across re-analysis)"):
+    path = an.path / "stories.json"
+    describe_art = {
+        r["article_id"]: f"{r['language']} · {r['article_id']}"
+        for r in an.frame("articles").iter_rows(named=True)
+    }
+
+    def save_op(op: dict) -> None:
+        try:
+            current = story_ops.read_overrides(path)
+            story_ops.write_overrides(path, story_ops.add_op(current, op, stories))
+            with st.spinner("Regrouping stories"):
+                pipeline.refresh(an.path)
+            st.rerun()
+        except NewsprismError as exc:
+            ui.show_error(exc)
+
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        art = st.selectbox(
+            "Move article", list(describe_art), format_func=describe_art.get, key="st_move_a"
+        )
+        dest = st.selectbox("to story", ids, format_func=labels.get, key="st_move_s")
+        if st.button("Move", key="st_move"):
+            save_op(story_ops.move(art, dest))
+    with c2:
+        more = st.multiselect(
+            "Merge this story with",
+            [s for s in ids if s != story],
+            format_func=labels.get,
+            key="st_merge_s",
+        )
+        if st.button("Merge", disabled=not more, key="st_merge"):
+            save_op(story_ops.merge([story, *more]))
+    with c3:
+        out_ids = st.multiselect(
+            "Split these articles off",
+            arts["article_id"].to_list(),
+            format_func=describe_art.get,
+            key="st_split_a",
+        )
+        if st.button("Split", disabled=not out_ids, key="st_split"):
+            save_op(story_ops.split(story, out_ids))

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from dashboard import entity_views, ui
+from dashboard import entities, entity_views, pipeline, ui
+from dashboard.errors import NewsprismError
 
 st.title("Actors, places and organisations")
 an = ui.analysis()
@@ -57,3 +58,58 @@ with right:
         hide_index=True,
         width="stretch",
     )
+
+st.divider()
+st.markdown("**Correct this actor** (kept in `aliases.json`, applied again after every analysis)")
+alias_path = an.path / entities.ALIAS_FILE
+others = {e: lab for e, lab in labels.items() if e != chosen}
+tabs = st.tabs(["Merge", "Split", "Rename", "Retype", "Hide"])
+
+
+def save(aliases: entities.Aliases, done: str) -> None:
+    try:
+        entities.write_aliases(alias_path, aliases)
+        with st.spinner("Linking actors again"):
+            pipeline.refresh(an.path)
+        st.session_state["ent_done"] = done
+        st.rerun()
+    except NewsprismError as exc:
+        ui.show_error(exc)
+
+
+current = entities.read_aliases(alias_path)
+with tabs[0]:
+    into = st.multiselect(
+        "Merge these into this actor",
+        list(others),
+        key="al_merge",
+        format_func=lambda e: others.get(e, e),
+    )
+    if st.button("Merge", disabled=not into, key="al_merge_btn"):
+        save(entities.merge(current, [chosen, *into]), f"merged {len(into)} into {label}")
+with tabs[1]:
+    forms = st.multiselect(
+        "Move these spellings to a new actor",
+        row["aliases"][0].to_list() if row.height else [],
+        key="al_split",
+    )
+    new_label = st.text_input("Name of the new actor", key="al_split_label")
+    if st.button("Split", disabled=not forms, key="al_split_btn"):
+        aliases, new_id = entities.split(current, chosen, forms, new_label or None)
+        save(aliases, f"split {len(forms)} spellings into {new_label or new_id}")
+with tabs[2]:
+    name = st.text_input("Display name", value=label, key="al_rename")
+    if st.button("Rename", disabled=not name.strip() or name == label, key="al_rename_btn"):
+        save(entities.rename(current, chosen, name.strip()), f"renamed to {name.strip()}")
+with tabs[3]:
+    kinds = ["PER", "ORG", "LOC", "MISC"]
+    now = ui.choices(an).entity_types.get(chosen, "MISC")
+    kind = st.segmented_control("Type", kinds, default=now, key="al_type")
+    if st.button("Retype", disabled=kind in (None, now), key="al_type_btn"):
+        save(entities.retype(current, chosen, str(kind)), f"{label} is now {kind}")
+with tabs[4]:
+    st.caption("Hidden actors leave every view and filter; their mentions stay in the tables.")
+    if st.button("Hide this actor", key="al_hide_btn"):
+        save(entities.hide(current, chosen), f"hid {label}")
+if done := st.session_state.pop("ent_done", None):
+    st.success(f"Saved: {done}.")

@@ -1,0 +1,67 @@
+"""Timeline and Entities pages through AppTest, including alias editing that survives refresh."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+
+from dashboard.store import Analysis
+
+from .conftest import open_page
+
+
+def _entities(analysis) -> pl.DataFrame:
+    return Analysis.open(analysis).frame("entities")
+
+
+def test_timeline_shows_top_people_and_filters_by_actor(analysis):
+    at = open_page("timeline.py")
+    assert not at.exception
+    assert any("most mentioned people" in c.value for c in at.caption)
+    at = open_page("timeline.py", actor=["PER:madur"])
+    assert not at.exception
+    assert any("actor: Maduro" in c.value for c in at.caption)
+
+
+def test_entity_table_search_and_entity_page(analysis):
+    at = open_page("entities.py", q="Lukash")
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert "Lukashenko" in list(table["label"])
+    at = open_page("entities.py", entity="PER:lukasenk")
+    assert not at.exception
+    html = " ".join(h.proto.body for h in at.html)
+    # mentions across Latin and Greek script, each with its sentence
+    assert "Lukašenko" in html and "Λουκασένκο" in html and "Lukashenko" in html
+
+
+def test_rename_and_hide_are_kept_in_the_alias_file(analysis):
+    at = open_page("entities.py", entity="PER:lukasenk")
+    at.text_input(key="al_rename").set_value("Alexander Lukashenko").run()
+    at.button(key="al_rename_btn").click().run()
+    assert not at.exception
+    saved = json.loads((analysis / "aliases.json").read_text())
+    assert "Alexander Lukashenko" in json.dumps(saved)
+    ents = _entities(analysis)
+    assert ents.filter(pl.col("entity_id") == "PER:lukasenk")["label"][0] == "Alexander Lukashenko"
+
+    at = open_page("entities.py", entity="ORG:politik")
+    at.button(key="al_hide_btn").click().run()
+    assert not at.exception
+    ents = _entities(analysis)
+    assert ents.filter(pl.col("entity_id") == "ORG:politik")["hidden"][0] is True
+
+
+def test_merge_two_actors(analysis):
+    before = _entities(analysis)
+    assert {"PER:putin", "PER:tramp"} <= set(before["entity_id"])
+    at = open_page("entities.py", entity="PER:putin")
+    at.multiselect(key="al_merge").set_value(["PER:tramp"]).run()
+    at.button(key="al_merge_btn").click().run()
+    assert not at.exception
+    after = _entities(analysis)
+    assert "PER:tramp" not in set(after["entity_id"])
+    putin = after.filter(pl.col("entity_id") == "PER:putin").row(0, named=True)
+    old = before.filter(pl.col("entity_id").is_in(["PER:putin", "PER:tramp"]))["n_mentions"].sum()
+    assert putin["n_mentions"] == old
