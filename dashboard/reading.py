@@ -48,9 +48,15 @@ def highlight(text: str, spans: list[tuple[int, int, str, str]]) -> str:
 
 
 def article_html(
-    text: str, paragraphs: pl.DataFrame, spans: list[tuple[int, int, str, str]] | None = None
+    text: str,
+    paragraphs: pl.DataFrame,
+    spans: list[tuple[int, int, str, str]] | None = None,
+    *,
+    focus: int | None = None,
+    translated: bool = False,
 ) -> str:
-    """The article paragraph by paragraph; boilerplate dimmed and labelled, not hidden."""
+    """The article paragraph by paragraph; boilerplate dimmed and labelled, not hidden; the
+    focused paragraph marked; translations instead of originals where asked and available."""
     parts = [STYLE]
     for p in paragraphs.iter_rows(named=True):
         local = [
@@ -59,6 +65,10 @@ def article_html(
             if s >= p["start"] and e <= p["end"]
         ]
         body = highlight(text[p["start"] : p["end"]], local)
+        if translated and p.get("translation"):
+            body = f'<span class="np-tag">translated</span>{escape(p["translation"])}'
+        if focus is not None and p["para_no"] == focus:
+            body = f'<span style="background:#fff3bf;display:block">{body}</span>'
         if p["boilerplate"]:
             reason = escape(p.get("boilerplate_reason") or "boilerplate")
             parts.append(

@@ -45,6 +45,7 @@ def with_snippets(rows: pl.DataFrame, an: Analysis) -> pl.DataFrame:
     if rows.height == 0:
         return rows.with_columns(
             snippet=pl.lit(None, pl.String),
+            translation=pl.lit(None, pl.String),
             hl_start=pl.lit(None, pl.Int64),
             hl_end=pl.lit(None, pl.Int64),
         )
@@ -54,9 +55,16 @@ def with_snippets(rows: pl.DataFrame, an: Analysis) -> pl.DataFrame:
         .select("article_id", _doc=pl.col("text"))
         .collect()
     )
+    translations = (
+        an.scan("paragraphs")
+        .join(texts.select("article_id").lazy(), on="article_id", how="semi")
+        .select("article_id", "para_no", "translation")
+        .collect()
+    )
     lo = (pl.col("start") - SNIPPET).clip(lower_bound=0)
     return (
         rows.join(texts, on="article_id", how="left")
+        .join(translations, on=["article_id", "para_no"], how="left")
         .with_columns(_lo=lo)
         .with_columns(
             snippet=pl.col("_doc").str.slice(
@@ -100,7 +108,12 @@ def timeline(an: Analysis, f: Filters, every: str = "day") -> pl.DataFrame:
     first = with_snippets(
         rows.group_by(
             pl.col("published").dt.truncate(EVERY[every]).alias("period"), "entity_id"
-        ).agg(pl.col("article_id").first(), pl.col("start").first(), pl.col("end").first()),
+        ).agg(
+            pl.col("article_id").first(),
+            pl.col("para_no").first(),
+            pl.col("start").first(),
+            pl.col("end").first(),
+        ),
         an,
     ).select("period", "entity_id", example=pl.col("snippet"))
     return (

@@ -170,7 +170,20 @@ def sidebar_filters(an: Analysis) -> Filters:
     )
     write_url(f)
     st.session_state["filters"] = f
+    if "f_tr" not in st.session_state:
+        st.session_state["f_tr"] = st.query_params.get("tr") == "1"
+    sb.toggle(
+        "Show translations",
+        key="f_tr",
+        help="Titles, snippets and reading views in the pivot language where a translation exists",
+    )
+    set_page_param("tr", "1" if st.session_state["f_tr"] else None)
     return f
+
+
+def show_translations() -> bool:
+    """The sidebar toggle: translations instead of originals wherever there is one."""
+    return bool(st.session_state.get("f_tr"))
 
 
 def _day(value: object) -> date | None:
@@ -324,6 +337,15 @@ def chart_downloads(name: str, fig: object, data: pl.DataFrame, caption: str) ->
         )
 
 
+def _translated(row: dict[str, object]) -> str:
+    from dashboard.reading import escape
+
+    text = row.get("translation")
+    if not (show_translations() and text):
+        return ""
+    return f'<br><span style="color:#495057;font-size:.9rem">⟶ {escape(str(text))}</span>'
+
+
 def evidence_list(rows: pl.DataFrame, limit: int = 50) -> None:
     """Mentions with the sentence around each highlighted, each opening the article there."""
     from dashboard.reading import entity_colour, escape, highlight
@@ -338,7 +360,8 @@ def evidence_list(rows: pl.DataFrame, limit: int = 50) -> None:
             f'<div style="margin:.2em 0 .6em 0"><span style="font-size:.8rem;color:#555">'
             f"{escape(str(r.get('published') or 'undated'))} · {escape(r.get('source') or 'unknown outlet')}"
             f' · {escape(r.get("language") or "?")} · <a href="{escape(link)}" target="_self">'
-            f"{escape(r['article_id'])} ¶{r['para_no']}</a></span><br>…{snippet}…</div>"
+            f"{escape(r['article_id'])} ¶{r['para_no']}</a></span><br>…{snippet}…"
+            f"{_translated(r)}</div>"
         )
     if rows.height > limit:
         st.caption(f"and {rows.height - limit} more; export the table for all of them")

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import charts, compare, timeline
-from dashboard.filters import Filters, language_name
+from dashboard.filters import Filters
 from dashboard.store import Analysis
 
 
@@ -31,18 +31,47 @@ def articles(an: Analysis, f: Filters) -> pl.DataFrame:
     return lf.collect()
 
 
+def language_names(codes: pl.Expr) -> pl.Expr:
+    """English language names for ISO codes, without a Python call per row."""
+    from babel import Locale
+
+    names = {str(k): str(v) for k, v in Locale("en").languages.items() if len(str(k)) <= 3}
+    return codes.replace_strict(names, default=codes, return_dtype=pl.String)
+
+
+def translated_titles(an: Analysis, ids: pl.DataFrame) -> pl.DataFrame:
+    """article_id -> title_translation: the first sentence of the first translated paragraph."""
+    first = (
+        an.scan("paragraphs")
+        .join(ids.lazy(), on="article_id", how="semi")
+        .filter(~pl.col("boilerplate") & pl.col("translation").is_not_null())
+        .sort("article_id", "para_no")
+        .group_by("article_id", maintain_order=True)
+        .agg(pl.col("translation").first())
+        .collect()
+    )
+    return first.select(
+        "article_id",
+        title_translation=pl.col("translation")
+        .str.extract(r"^(.{1,120}?[.!?])(\s|$)", 1)
+        .fill_null(pl.col("translation").str.slice(0, 120)),
+    )
+
+
 def article_table(an: Analysis, f: Filters) -> pl.DataFrame:
     """The articles table as shown and exported (no full text)."""
+    arts = articles(an, f)
     return (
-        articles(an, f)
-        .with_columns(
-            language_name=pl.col("language").map_elements(language_name, return_dtype=pl.String),
+        arts.with_columns(
+            language_name=language_names(pl.col("language")),
             words=pl.col("text").str.count_matches(r"\w+"),
             title_inferred=pl.col("provenance").struct.field("title").is_in(["first-line"]),
         )
+        .join(translated_titles(an, arts.select("article_id")), on="article_id", how="left")
         .select(
             "article_id",
             "title",
+            "title_translation",
             "source",
             "published",
             "published_inferred",
@@ -64,9 +93,7 @@ def by_language(an: Analysis, f: Filters) -> pl.DataFrame:
         articles(an, f)
         .group_by("language")
         .agg(articles=pl.len())
-        .with_columns(
-            language_name=pl.col("language").map_elements(language_name, return_dtype=pl.String)
-        )
+        .with_columns(language_name=language_names(pl.col("language")))
         .sort("articles", "language", descending=[True, False])
     )
 

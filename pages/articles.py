@@ -19,8 +19,11 @@ if table.height == 0:
     st.warning("No article matches the filters. Clear a filter in the sidebar.")
     st.stop()
 
+shown = table.drop("origin")
+if ui.show_translations():
+    shown = shown.with_columns(title=pl.coalesce("title_translation", "title"))
 event = st.dataframe(
-    table.drop("origin"),
+    shown,
     hide_index=True,
     width="stretch",
     on_select="rerun",
@@ -50,7 +53,19 @@ st.subheader(ui.md_escape(article["title"] or chosen))
 st.html(reading.metadata_html(article))
 for w in article["warnings"] or []:
     st.warning(w)
-st.html(reading.article_html(article["text"], paragraphs))
+mentions = an.scan("mentions").filter(pl.col("article_id") == chosen).collect()
+focus = ui.page_param("para")
+if focus is not None and focus.isdigit():
+    st.caption(f"Paragraph {focus} is highlighted: it holds the evidence you opened.")
+st.html(
+    reading.article_html(
+        article["text"],
+        paragraphs,
+        reading.mention_spans(mentions),
+        focus=int(focus) if focus and focus.isdigit() else None,
+        translated=ui.show_translations(),
+    )
+)
 
 with st.expander("Correct metadata"), st.form(f"correct_{chosen}"):
     title = st.text_input("Title", article["title"] or "")
