@@ -11,7 +11,9 @@ from dashboard.store import Analysis
 
 def outlet_label() -> pl.Expr:
     """The outlet, or for an article without one its language and id (still one row each)."""
-    return pl.col("source").fill_null(pl.concat_str(pl.col("language").fill_null("?"), pl.lit(" · "), pl.col("article_id")))
+    return pl.col("source").fill_null(
+        pl.concat_str(pl.col("language").fill_null("?"), pl.lit(" · "), pl.col("article_id"))
+    )
 
 
 def story_for(an: Analysis, f: Filters, wanted: str | None = None) -> str | None:
@@ -52,9 +54,7 @@ def coverage(
                 "per_1000_words": pl.Float64,
             }
         )
-    arts = story_articles(an, f, story).with_columns(
-        pl.col("source").fill_null(pl.col("article_id"))
-    )
+    arts = story_articles(an, f, story).with_columns(source=outlet_label())
     mentions = an.scan("mentions").join(
         arts.select("article_id").lazy(), on="article_id", how="semi"
     )
@@ -84,7 +84,7 @@ def publication(an: Analysis, f: Filters, story: str | None = None) -> pl.DataFr
             "language",
             "published",
             "published_inferred",
-            source=pl.col("source").fill_null(pl.col("article_id")),
+            source=outlet_label(),
         )
         .sort("published", "article_id", nulls_last=True)
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 
 from dashboard.filters import Filters
+from dashboard.sentences import with_sentences
 from dashboard.store import Analysis
-from dashboard.timeline import with_snippets
 
 
 def table(an: Analysis, f: Filters, search: str = "", show_hidden: bool = False) -> pl.DataFrame:
@@ -41,20 +41,15 @@ def table(an: Analysis, f: Filters, search: str = "", show_hidden: bool = False)
 
 def mentions_of(an: Analysis, f: Filters, entity_id: str) -> pl.DataFrame:
     """Every mention of one actor in the filtered articles, with the sentence around it."""
-    arts = (
-        an.scan("articles")
-        .filter(f.articles_expr())
-        .select("article_id", "published", "source", "language")
-    )
-    rows = (
+    arts = an.scan("articles").filter(f.articles_expr()).collect()
+    spans = (
         an.scan("mentions")
         .filter(pl.col("entity_id") == entity_id)
-        .join(arts, on="article_id", how="inner")
-        .join(an.scan("entities").select("entity_id", "label"), on="entity_id", how="left")
-        .sort("language", "article_id", "start")
+        .join(arts.lazy().select("article_id"), on="article_id", how="semi")
+        .select("article_id", "para_no", "start", "end", "text")
         .collect()
     )
-    return with_snippets(rows, an)
+    return with_sentences(spans, arts, an, f).sort("language", "article_id", "start")
 
 
 def co_mentioned(an: Analysis, f: Filters, entity_id: str, n: int = 15) -> pl.DataFrame:

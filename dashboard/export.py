@@ -54,6 +54,8 @@ def plotly_config(name: str) -> dict[str, Any]:
             "scale": PNG_SCALE,
         },
         "displaylogo": False,
+        # plotly.js 4 offers to upload the chart to Plotly Cloud: never from an analyst's data
+        "showSendToCloud": False,
     }
 
 
@@ -96,6 +98,7 @@ class Renderer:
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._kaleido: Any = None
+        self._at_exit = False
 
     @property
     def running(self) -> bool:
@@ -146,6 +149,10 @@ class Renderer:
             self._stop()
             raise
         self._kaleido = k
+        if not self._at_exit:
+            # registered after the browser's temporary profile, so it runs before its cleanup
+            atexit.register(self.close)
+            self._at_exit = True
 
     def _stop(self) -> None:
         loop, k = self._loop, self._kaleido
@@ -160,7 +167,6 @@ class Renderer:
 
 
 RENDERER = Renderer()
-atexit.register(RENDERER.close)
 
 
 def figure_image(

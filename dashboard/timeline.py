@@ -6,10 +6,10 @@ from __future__ import annotations
 import polars as pl
 
 from dashboard.filters import Filters
+from dashboard.sentences import with_sentences
 from dashboard.store import Analysis
 
 EVERY = {"day": "1d", "week": "1w", "month": "1mo"}
-SNIPPET = 90  # characters of context each side of a mention
 
 
 def _articles(an: Analysis, f: Filters) -> pl.LazyFrame:
@@ -37,43 +37,6 @@ def top_actors(an: Analysis, f: Filters, n: int = 6) -> list[str]:
         .head(n)
         .collect()["entity_id"]
         .to_list()
-    )
-
-
-def with_snippets(rows: pl.DataFrame, an: Analysis) -> pl.DataFrame:
-    """Add the text around each (article_id, start, end): snippet, and the span inside it."""
-    if rows.height == 0:
-        return rows.with_columns(
-            snippet=pl.lit(None, pl.String),
-            translation=pl.lit(None, pl.String),
-            hl_start=pl.lit(None, pl.Int64),
-            hl_end=pl.lit(None, pl.Int64),
-        )
-    texts = (
-        an.scan("articles")
-        .join(rows.select("article_id").unique().lazy(), on="article_id", how="semi")
-        .select("article_id", _doc=pl.col("text"))
-        .collect()
-    )
-    translations = (
-        an.scan("paragraphs")
-        .join(texts.select("article_id").lazy(), on="article_id", how="semi")
-        .select("article_id", "para_no", "translation")
-        .collect()
-    )
-    lo = (pl.col("start") - SNIPPET).clip(lower_bound=0)
-    return (
-        rows.join(texts, on="article_id", how="left")
-        .join(translations, on=["article_id", "para_no"], how="left")
-        .with_columns(_lo=lo)
-        .with_columns(
-            snippet=pl.col("_doc").str.slice(
-                pl.col("_lo"), pl.col("end") + SNIPPET - pl.col("_lo")
-            ),
-            hl_start=pl.col("start") - pl.col("_lo"),
-            hl_end=pl.col("end") - pl.col("_lo"),
-        )
-        .drop("_doc", "_lo")
     )
 
 
@@ -105,7 +68,7 @@ def timeline(an: Analysis, f: Filters, every: str = "day") -> pl.DataFrame:
                 "example": pl.String,
             }
         )
-    first = with_snippets(
+    first = with_sentences(
         rows.group_by(
             pl.col("published").dt.truncate(EVERY[every]).alias("period"), "entity_id"
         ).agg(
@@ -113,9 +76,19 @@ def timeline(an: Analysis, f: Filters, every: str = "day") -> pl.DataFrame:
             pl.col("para_no").first(),
             pl.col("start").first(),
             pl.col("end").first(),
+            pl.col("text").first(),
+        ),
+        rows.select("article_id")
+        .unique()
+        .join(
+            an.scan("articles")
+            .select("article_id", "title", "source", "published", "language", "text")
+            .collect(),
+            on="article_id",
         ),
         an,
-    ).select("period", "entity_id", example=pl.col("snippet"))
+        f,
+    ).select("period", "entity_id", example=pl.col("sentence"))
     return (
         rows.with_columns(period=pl.col("published").dt.truncate(EVERY[every]))
         .group_by("period", "entity_id")
@@ -159,31 +132,4 @@ def mentioned_dates(an: Analysis, f: Filters) -> pl.DataFrame:
         )
         .sort("day")
         .collect()
-    )
-
-
-def evidence(
-    an: Analysis, f: Filters, entity_id: str | None, period: str | None, every: str = "day"
-) -> pl.DataFrame:
-    """The mentions behind one point of the timeline, with the sentence around each."""
-    actors = [entity_id] if entity_id else top_actors(an, f)
-    rows = actor_mentions(an, f, actors)
-    if period:
-        rows = rows.filter(
-            pl.col("published").dt.truncate(EVERY[every]).cast(pl.String) == period[:10]
-        )
-    return with_snippets(
-        rows.select(
-            "article_id",
-            "para_no",
-            "start",
-            "end",
-            "text",
-            "entity_id",
-            "label",
-            "published",
-            "source",
-            "language",
-        ),
-        an,
     )

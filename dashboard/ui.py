@@ -5,15 +5,15 @@ module of the package that imports Streamlit.)"""
 from __future__ import annotations
 
 import html
-import io
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import views
+from dashboard import bundle, export, views
 from dashboard.errors import NewsprismError
 from dashboard.filters import PARAMS, Filters, from_query, language_name, to_query
 from dashboard.store import MANIFEST, Analysis
@@ -99,11 +99,15 @@ def choices(an: Analysis) -> Choices:
     return _choices(str(an.path), stamp(an.path))
 
 
-def _seed_from_url(c: Choices) -> None:
+def _seed_from_url(c: Choices, an: Analysis | None = None) -> None:
     """On a session's first run, the link's filters become the widgets' values."""
     if st.session_state.get("_seeded"):
         return
     params = {k: st.query_params.get_all(k) for k in st.query_params}
+    view = (an.manifest.get("view") or {}) if an is not None else {}
+    if not params and view.get("query"):
+        # a reopened bundle starts on the view it was made from
+        params = {k: v if isinstance(v, list) else [v] for k, v in view["query"].items()}
     f, warnings = from_query(
         params,
         languages=set(c.languages),
@@ -126,7 +130,7 @@ def _seed_from_url(c: Choices) -> None:
 def sidebar_filters(an: Analysis) -> Filters:
     """Draw the shared filters (in app.py, so they keep state across pages) and return them."""
     c = choices(an)
-    _seed_from_url(c)
+    _seed_from_url(c, an)
     for w in st.session_state.pop("_url_warnings", []):
         st.warning(w)
     entities, stories = c.entities, c.stories
@@ -251,23 +255,20 @@ def no_analysis() -> None:
 
 def table_downloads(name: str, data: pl.DataFrame, caption: str) -> None:
     """CSV (optionally with a BOM for spreadsheets) and Parquet downloads of a table."""
-    cols = st.columns([1, 1, 1, 3])
+    cols = st.columns([1, 1, 2, 3])
     bom = cols[2].toggle(
-        "BOM for Excel", key=f"bom_{name}", help="UTF-8 with BOM so spreadsheets read accents right"
+        "For Excel", key=f"bom_{name}", help="UTF-8 with BOM, and formulas neutralised"
     )
-    csv = views.csv_ready(data).write_csv(None)
     cols[0].download_button(
         "CSV",
-        (("\ufeff" if bom else "") + f"# {caption}\n" + csv).encode("utf-8"),
+        export.table_csv(data, caption, bom),
         file_name=f"newsprism-{name}.csv",
         mime="text/csv",
         key=f"csv_{name}",
     )
-    buf = io.BytesIO()
-    data.write_parquet(buf)
     cols[1].download_button(
         "Parquet",
-        buf.getvalue(),
+        export.table_parquet(data, caption),
         file_name=f"newsprism-{name}.parquet",
         mime="application/vnd.apache.parquet",
         key=f"pq_{name}",
@@ -287,37 +288,28 @@ def chart(name: str, an: Analysis, f: Filters, *, key: str | None = None) -> obj
         width="stretch",
         key=key or f"chart_{name}",
         on_select="rerun",
-        config={
-            "toImageButtonOptions": {
-                "filename": f"newsprism-{name}",
-                "scale": 2,
-                "width": 1200,
-                "height": 700,
-            },
-            "displaylogo": False,
-        },
+        config=export.plotly_config(name),
     )
     chart_downloads(name, fig, data, caption)
+    evidence_for(name, an, f, state, quiet=True)
     return state
 
 
-def chart_downloads(name: str, fig: object, data: pl.DataFrame, caption: str) -> None:
-    """Chart as interactive HTML (offline), its data as CSV; PNG/SVG through kaleido."""
-    from dashboard import export
-
+def chart_downloads(name: str, fig: go.Figure, data: pl.DataFrame, caption: str) -> None:
+    """Chart as interactive HTML (offline), PNG/SVG through kaleido, its data as CSV."""
     with st.expander("Export", expanded=False):
         cols = st.columns(4)
         cols[0].download_button(
             "HTML",
-            export.figure_html(fig),
-            file_name=f"newsprism-{name}.html",  # type: ignore[arg-type]
+            export.figure_html(fig, name=name),
+            file_name=f"newsprism-{name}.html",
             mime="text/html",
             key=f"html_{name}",
         )
         for i, fmt in enumerate(("png", "svg"), start=1):
             if cols[i].button(fmt.upper(), key=f"make_{fmt}_{name}"):
                 try:
-                    st.session_state[f"img_{fmt}_{name}"] = export.figure_image(fig, fmt)  # type: ignore[arg-type]
+                    st.session_state[f"img_{fmt}_{name}"] = export.figure_image(fig, fmt)
                 except NewsprismError as exc:
                     show_error(exc)
             blob = st.session_state.get(f"img_{fmt}_{name}")
@@ -330,38 +322,87 @@ def chart_downloads(name: str, fig: object, data: pl.DataFrame, caption: str) ->
                 )
         cols[3].download_button(
             "Data CSV",
-            views.csv_ready(data).write_csv(None).encode("utf-8"),
+            export.table_csv(data, caption),
             file_name=f"newsprism-{name}.csv",
             mime="text/csv",
             key=f"data_{name}",
         )
 
 
-def _translated(row: dict[str, object]) -> str:
-    from dashboard.reading import escape
-
-    text = row.get("translation")
-    if not (show_translations() and text):
-        return ""
-    return f'<br><span style="color:#495057;font-size:.9rem">⟶ {escape(str(text))}</span>'
-
-
-def evidence_list(rows: pl.DataFrame, limit: int = 50) -> None:
-    """Mentions with the sentence around each highlighted, each opening the article there."""
-    from dashboard.reading import entity_colour, escape, highlight
-
-    for r in rows.head(limit).iter_rows(named=True):
-        snippet = highlight(
-            r["snippet"] or "",
-            [(r["hl_start"], r["hl_end"], entity_colour(r.get("entity_id")), r.get("label") or "")],
+def bundle_button(an: Analysis, f: Filters, charts: list[str], page: str) -> None:
+    """One zip with the tables, this view's charts and a manifest that reopens the view."""
+    if st.button(
+        "Bundle this view", key=f"zip_{page}", help="tables, charts and filters in one zip"
+    ):
+        with st.spinner("Packing the bundle"):
+            st.session_state[f"zipped_{page}"] = bundle.bundle_bytes(
+                an, f, charts=charts, page=page
+            )
+    packed = st.session_state.get(f"zipped_{page}")
+    if packed:
+        data, notes = packed
+        for note in notes:
+            st.caption(note)
+        st.download_button(
+            "Save bundle",
+            data,
+            file_name=f"newsprism-{page}.zip",
+            mime="application/zip",
+            key=f"zipdl_{page}",
         )
-        link = f"./articles?article={r['article_id']}&para={r['para_no']}"
+
+
+def evidence_for(
+    name: str, an: Analysis, f: Filters, state: object, *, quiet: bool = False, **context: str
+) -> None:
+    """Under a chart: the mentions or articles behind the selected bar or point."""
+    from dashboard import evidence
+
+    points = getattr(getattr(state, "selection", None), "points", None) or []
+    if not evidence.has_evidence(name) or (quiet and not points):
+        return
+    st.markdown("**Evidence**")
+    if not points:
+        st.caption("Select a bar or point in the chart to list the text behind it.")
+        return
+    rows = evidence.evidence(an, name, {**points[0], **context}, f)
+    st.caption(f"{rows.height} passages behind the selected point")
+    evidence_list(an, rows)
+
+
+def evidence_list(an: Analysis, rows: pl.DataFrame, limit: int = 50) -> None:
+    """Evidence rows (dashboard.sentences columns): the sentence with the span highlighted,
+    where it comes from, a link opening the article at that paragraph, and the paragraph's
+    translation when the sidebar asks for translations."""
+    from dashboard.reading import escape, highlight
+
+    shown = rows.head(limit)
+    if show_translations() and shown.height:
+        shown = shown.join(
+            an.scan("paragraphs").select("article_id", "para_no", "translation").collect(),
+            on=["article_id", "para_no"],
+            how="left",
+        )
+    for r in shown.iter_rows(named=True):
+        sentence = highlight(r["sentence"] or "", [(r["mark_start"], r["mark_end"], "#f08c00", "")])
+        where = " · ".join(
+            escape(str(v))
+            for v in (
+                r["published"] or "undated",
+                r["source"] or "unknown outlet",
+                r["language"] or "?",
+            )
+        )
+        translated = r.get("translation")
+        extra = (
+            f'<br><span style="color:#495057;font-size:.9rem">⟶ {escape(translated)}</span>'
+            if translated
+            else ""
+        )
         st.html(
-            f'<div style="margin:.2em 0 .6em 0"><span style="font-size:.8rem;color:#555">'
-            f"{escape(str(r.get('published') or 'undated'))} · {escape(r.get('source') or 'unknown outlet')}"
-            f' · {escape(r.get("language") or "?")} · <a href="{escape(link)}" target="_self">'
-            f"{escape(r['article_id'])} ¶{r['para_no']}</a></span><br>…{snippet}…"
-            f"{_translated(r)}</div>"
+            f'<div style="margin:.2em 0 .7em 0"><span style="font-size:.8rem;color:#555">{where} · '
+            f'<a href="./{escape(r["link"])}" target="_self">{escape(r["title"] or r["article_id"])}'
+            f" ¶{r['para_no']}</a></span><br>{sentence}{extra}</div>"
         )
     if rows.height > limit:
         st.caption(f"and {rows.height - limit} more; export the table for all of them")

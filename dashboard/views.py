@@ -158,17 +158,3 @@ VIEWS: dict[str, View] = {
 def register(name: str, view: View) -> None:
     """Add a view to the registry (each feature module registers its own)."""
     VIEWS[name] = view
-
-
-def csv_ready(frame: pl.DataFrame) -> pl.DataFrame:
-    """Lists joined with "; " and structs as JSON, so any table can be written as CSV."""
-    return frame.with_columns(
-        [
-            pl.col(name).cast(pl.List(pl.String)).list.join("; ")
-            if isinstance(dtype, pl.List)
-            else pl.col(name).struct.json_encode()
-            if isinstance(dtype, pl.Struct)
-            else pl.col(name)
-            for name, dtype in frame.schema.items()
-        ]
-    )

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import align, charts, compare, pipeline, quotes, ui
+from dashboard import align, charts, compare, export, pipeline, quotes, ui
 from dashboard import stories as story_ops
 from dashboard.errors import NewsprismError
 
@@ -44,12 +44,24 @@ by = (
 per = st.toggle("Per 1,000 words", key="cmp_per")
 cov = compare.coverage(an, f, story, by=by)
 fig = charts.coverage(cov, caption, by=by, value="per_1000_words" if per else "n_mentions")
-st.plotly_chart(fig, width="stretch", key="cmp_cov")
+state = st.plotly_chart(
+    fig, width="stretch", key="cmp_cov", on_select="rerun", config=export.plotly_config("coverage")
+)
 ui.chart_downloads("coverage", fig, cov, caption)
+ui.evidence_for("coverage", an, f.with_(story=story), state, quiet=True)
 
 pub = compare.publication(an, f, story)
 fig = charts.publication(pub, caption)
-st.plotly_chart(fig, width="stretch", key="cmp_pub")
+state = st.plotly_chart(
+    fig,
+    width="stretch",
+    key="cmp_pub",
+    on_select="rerun",
+    config=export.plotly_config("story-publication"),
+)
+ui.chart_downloads("story-publication", fig, pub, caption)
+ui.evidence_for("story-publication", an, f.with_(story=story), state, quiet=True)
+ui.bundle_button(an, f.with_(story=story), ["coverage", "story-publication", "timeline"], "compare")
 
 mentions = (
     an.scan("mentions")

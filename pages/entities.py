@@ -50,7 +50,7 @@ left, right = st.columns([3, 1])
 with left:
     ev = entity_views.mentions_of(an, f, chosen)
     st.markdown(f"**Mentions** ({ev.height})")
-    ui.evidence_list(ev)
+    ui.evidence_list(an, ev)
 with right:
     st.markdown("**Mentioned with**")
     st.dataframe(

@@ -22,12 +22,14 @@ if arts.height == 0:
     st.warning("No article matches the filters. Clear a filter in the sidebar.")
     st.stop()
 
+st.caption("Select any bar to list the articles behind it.")
 left, right = st.columns(2)
 with left:
     ui.chart("languages", an, f)
 with right:
     ui.chart("outlets", an, f)
 ui.chart("published", an, f)
+ui.bundle_button(an, f, ["languages", "outlets", "published", "timeline"], "overview")
 
 st.subheader("What was inferred")
 st.caption("Values not given by the files themselves; correct them on the Articles page.")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, timeline, ui
+from dashboard import charts, export, timeline, ui
 
 st.title("Actors over time")
 an = ui.analysis()
@@ -34,26 +34,8 @@ state = st.plotly_chart(
     on_select="rerun",
     selection_mode=("points",),
     key="timeline_chart",
-    config={
-        "toImageButtonOptions": {
-            "filename": "newsprism-timeline",
-            "scale": 2,
-            "width": 1400,
-            "height": 800,
-        },
-        "displaylogo": False,
-    },
+    config=export.plotly_config("timeline"),
 )
 ui.chart_downloads("timeline", fig, counts, caption)
 
-points = state.selection.points if state else []  # type: ignore[union-attr]
-st.subheader("Evidence")
-if not points:
-    st.caption("Select a point in the chart to list the mentions behind it.")
-    st.stop()
-point = points[0]
-custom = point.get("customdata") or [None]
-entity_id = custom[0] or None
-ev = timeline.evidence(an, f, entity_id, str(point.get("x", ""))[:10] or None, every)
-st.caption(f"{ev.height} mentions behind the selected point")
-ui.evidence_list(ev)
+ui.evidence_for("timeline", an, f, state, every=every)

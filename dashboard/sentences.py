@@ -1,0 +1,86 @@
+"""The sentence around a span of article text, for evidence lists, hovers and exports.
+
+Pure: spans in, the same spans with their sentence, offsets inside it, article metadata and a
+link opening the article at that paragraph out.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+import polars as pl
+
+from dashboard.filters import Filters, to_query
+from dashboard.store import Analysis
+
+CONTEXT = 300  # characters kept either side of a span when a sentence runs on without an end
+_END = r"[.!?…][\"'»”’)\]]*"
+SENTENCE_BEFORE = rf"(?s)^(.*{_END}\s+)"
+SENTENCE_AFTER = rf"(?s)^(.*?{_END})(?:\s|$)"
+COLUMNS = (
+    "article_id",
+    "title",
+    "source",
+    "published",
+    "language",
+    "para_no",
+    "start",
+    "end",
+    "text",
+    "sentence",
+    "sentence_start",
+    "sentence_end",
+    "mark_start",
+    "mark_end",
+    "link",
+)
+
+
+def with_sentences(
+    spans: pl.DataFrame, arts: pl.DataFrame, an: Analysis, f: Filters
+) -> pl.DataFrame:
+    """Spans (article_id, para_no, start, end, text) with the sentence around each, its article's
+    title/outlet/date/language and a link opening the article at that paragraph."""
+    paras = (
+        an.scan("paragraphs")
+        .select("article_id", "para_no", p_start="start", p_end="end")
+        .join(spans.lazy().select("article_id").unique(), on="article_id", how="semi")
+        .collect()
+    )
+    meta = arts.select("article_id", "title", "source", "published", "language", "text")
+    text, start, end = pl.col("text_full"), pl.col("start"), pl.col("end")
+    before = text.str.slice(pl.col("p_start"), start - pl.col("p_start"))
+    after = text.str.slice(end, pl.col("p_end") - end)
+    s_start = pl.col("p_start") + before.str.extract(SENTENCE_BEFORE, 1).str.len_chars().fill_null(
+        0
+    )
+    s_end = end + after.str.extract(SENTENCE_AFTER, 1).str.len_chars().fill_null(
+        after.str.len_chars()
+    )
+    prefix = urlencode(to_query(f), doseq=True)
+    return (
+        spans.join(paras, on=["article_id", "para_no"], how="left")
+        .join(meta.rename({"text": "text_full"}), on="article_id", how="inner")
+        .with_columns(
+            pl.col("p_start").fill_null(start),
+            pl.col("p_end").fill_null(end),
+        )
+        .with_columns(
+            sentence_start=pl.max_horizontal(s_start, start - CONTEXT).cast(pl.Int32),
+            sentence_end=pl.min_horizontal(s_end, end + CONTEXT).cast(pl.Int32),
+        )
+        .with_columns(
+            sentence=text.str.slice(
+                pl.col("sentence_start"), pl.col("sentence_end") - pl.col("sentence_start")
+            ),
+            mark_start=start - pl.col("sentence_start"),
+            mark_end=end - pl.col("sentence_start"),
+            link=pl.lit("articles?" + (prefix + "&" if prefix else "") + "article=")
+            + pl.col("article_id").map_elements(lambda s: quote(s, safe=""), pl.String)
+            + pl.lit("&para=")
+            + pl.col("para_no").cast(pl.String),
+        )
+        .sort("published", "article_id", "start", nulls_last=True)
+        # extra span columns (an actor, a period) travel along after the evidence columns
+        .select(*COLUMNS, *[c for c in spans.columns if c not in COLUMNS])
+    )
