@@ -21,9 +21,26 @@ PALETTE = (
 )
 # actors: a wider, still readable palette so few actors share a colour (stable by id)
 ACTOR_PALETTE = (
-    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
-    "#bcbd22", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d",
-    "#31a354", "#756bb1", "#636363", "#a55194",
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#17becf",
+    "#8c564b",
+    "#e377c2",
+    "#bcbd22",
+    "#393b79",
+    "#637939",
+    "#8c6d31",
+    "#843c39",
+    "#7b4173",
+    "#3182bd",
+    "#e6550d",
+    "#31a354",
+    "#756bb1",
+    "#636363",
+    "#a55194",
 )
 LAYOUT = dict(
     template="plotly_white",
@@ -239,7 +256,10 @@ def publication(frame: pl.DataFrame, caption: str = "") -> go.Figure:
     )
     first, last = dated["published"].min(), dated["published"].max()
     pad = max((last - first).days // 10, 2)  # type: ignore[operator]
-    fig.update_xaxes(type="date", tickformat="%d %b %Y",
-                     range=[first - timedelta(days=pad), last + timedelta(days=pad)])  # type: ignore[operator]
+    fig.update_xaxes(
+        type="date",
+        tickformat="%d %b %Y",
+        range=[first - timedelta(days=pad), last + timedelta(days=pad)],
+    )  # type: ignore[operator]
     fig.update_layout(height=max(260, 80 + 40 * dated["source"].n_unique()))
     return finish(fig, title, caption)
