@@ -46,4 +46,5 @@ an = ui.analysis()
 st.sidebar.markdown("### newsprism")
 if an is not None:
     ui.sidebar_filters(an)
+    ui.copy_link()
 nav.run()

@@ -185,6 +185,17 @@ def sidebar_filters(an: Analysis) -> Filters:
     return f
 
 
+def copy_link() -> None:
+    """The link to this exact view (page, filters, choices), with a copy button."""
+    from urllib.parse import urlencode
+
+    base = str(st.context.url or "").split("?")[0]
+    query = urlencode([(k, v) for k in st.query_params for v in st.query_params.get_all(k)])
+    with st.sidebar.popover("Copy link to this view", width="stretch"):
+        st.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)
+        st.caption("Anyone with access to this server opens the same view.")
+
+
 def show_translations() -> bool:
     """The sidebar toggle: translations instead of originals wherever there is one."""
     return bool(st.session_state.get("f_tr"))
