@@ -93,21 +93,28 @@ def _app(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    root = Path(args.bench) if args.bench else None
-    which = args.what
-    if which in ("all", "language"):
+    from dashboard import benchdata
+
+    if args.bench:
+        # every evaluation reads the bench folder through benchdata.default_root()
+        os.environ["NEWSPRISM_BENCH"] = args.bench
+    root = benchdata.default_root()
+    if not root.is_dir():
+        raise NewsprismError(str(root), "evaluation data not found (give --bench FOLDER)")
+    status = 0
+    if args.what in ("all", "language"):
         from dashboard import eval_language
 
-        eval_language.main(root)
-    if which in ("all", "entities"):
+        status = max(status, eval_language.main(root))
+    if args.what in ("all", "entities"):
         from dashboard import eval_entities
 
-        eval_entities.main(root)
-    if which in ("all", "stories"):
+        eval_entities.main()
+    if args.what in ("all", "stories"):
         from dashboard import eval_stories
 
         eval_stories.main(root)
-    return 0
+    return status
 
 
 def _cache(args: argparse.Namespace) -> int:

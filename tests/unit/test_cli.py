@@ -48,8 +48,20 @@ def test_bad_inputs_exit_2_with_one_line_each_and_good_files_still_analysed(corp
     (corpus / "photo.jpg").write_bytes(b"\xff\xd8\xff")
     out = tmp_path / "out"
     run = subprocess.run(
-        [sys.executable, "-m", "dashboard.cli", "analyze", str(corpus), "--out", str(out), "--workers", "1"],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "dashboard.cli",
+            "analyze",
+            str(corpus),
+            "--out",
+            str(out),
+            "--workers",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert run.returncode == 2
     assert "Traceback" not in run.stderr
@@ -71,13 +83,25 @@ def test_rerun_analyses_only_new_files(corpus, tmp_path, capsys):
     assert "6 articles (1 new)" in capsys.readouterr().out
 
 
-def test_translate_through_a_loopback_provider_then_rerun_sends_nothing(corpus, tmp_path, capsys, monkeypatch):
+def test_translate_through_a_loopback_provider_then_rerun_sends_nothing(
+    corpus, tmp_path, capsys, monkeypatch
+):
     monkeypatch.setenv("NEWSPRISM_CACHE", str(tmp_path / "cache.sqlite"))
     monkeypatch.setenv("NEWSPRISM_LIBRETRANSLATE_KEY", "sekret-api-key-123")
     out = tmp_path / "out"
     with run_server(api_key="sekret-api-key-123") as server:
-        args = ["analyze", str(corpus), "--out", str(out), "--workers", "1",
-                "--translate", "libretranslate", "--translator-url", server.url]
+        args = [
+            "analyze",
+            str(corpus),
+            "--out",
+            str(out),
+            "--workers",
+            "1",
+            "--translate",
+            "libretranslate",
+            "--translator-url",
+            server.url,
+        ]
         assert cli.main(args) == 0
         first = server.requests
         assert first > 0
@@ -94,6 +118,52 @@ def test_unknown_provider_and_missing_path_are_one_line_errors(tmp_path, capsys)
     assert cli.main(["analyze", str(tmp_path / "nope"), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert "nope" in err and "Traceback" not in err
-    code = cli.main(["analyze", str(ROOT_SEEDS), "--out", str(tmp_path / "o2"), "--translate", "babelfish"])
+    code = cli.main(
+        ["analyze", str(ROOT_SEEDS), "--out", str(tmp_path / "o2"), "--translate", "babelfish"]
+    )
     assert code == 2
     assert "babelfish" in capsys.readouterr().err
+
+
+def test_cache_stats_and_clear(corpus, tmp_path, capsys, monkeypatch):
+    cache = tmp_path / "cache.sqlite"
+    monkeypatch.setenv("NEWSPRISM_CACHE", str(cache))
+    with run_server() as server:
+        cli.main(
+            [
+                "analyze",
+                str(corpus),
+                "--out",
+                str(tmp_path / "o"),
+                "--workers",
+                "1",
+                "--translate",
+                "libretranslate",
+                "--translator-url",
+                server.url,
+            ]
+        )
+    capsys.readouterr()
+    assert cli.main(["cache", "stats"]) == 0
+    stats = capsys.readouterr().out
+    assert "libretranslate" in stats
+    assert cli.main(["cache", "clear", "--provider", "deepl"]) == 0
+    assert "removed 0" in capsys.readouterr().out
+    assert cli.main(["cache", "clear", "--provider", "libretranslate"]) == 0
+    removed = int(capsys.readouterr().out.split()[1])
+    assert removed > 0
+
+
+def test_eval_language_reports_the_floor_or_says_data_is_absent(tmp_path, capsys, monkeypatch):
+    from dashboard import benchdata
+
+    if not (benchdata.default_root() / "slavicner_dev").is_dir():
+        assert cli.main(["eval", "language"]) == 2
+        return
+    assert cli.main(["eval", "language"]) == 0
+    out = capsys.readouterr().out
+    assert "all" in out and "1773" in out
+    monkeypatch.setenv("NEWSPRISM_BENCH", str(tmp_path))
+    assert cli.main(["eval", "language"]) == 2
+    said = capsys.readouterr()
+    assert "not found" in said.out + said.err
