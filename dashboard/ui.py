@@ -59,6 +59,9 @@ def frame(name: str, an: Analysis, f: Filters) -> pl.DataFrame:
     return view_frame(name, str(an.path), stamp(an.path), f)
 
 
+ALL_STORIES = "all"
+
+
 @dataclass(frozen=True)
 class Choices:
     """What the filters can offer for one analysis."""
@@ -119,7 +122,7 @@ def _seed_from_url(c: Choices, an: Analysis | None = None) -> None:
         f_lang=list(f.languages),
         f_outlet=list(f.outlets),
         f_actor=list(f.actors),
-        f_story=f.story or "",
+        f_story=f.story or ALL_STORIES,
         f_from=f.date_from,
         f_to=f.date_to,
         _url_warnings=warnings,
@@ -148,9 +151,9 @@ def sidebar_filters(an: Analysis) -> Filters:
     )
     sb.selectbox(
         "Story",
-        [None, *stories],
+        [ALL_STORIES, *stories],
         key="f_story",
-        format_func=lambda s: "All stories" if s is None else stories.get(s, s),
+        format_func=lambda s: "All stories" if s == ALL_STORIES else stories.get(s, s),
     )
     cols = sb.columns(2)
     cols[0].date_input(
@@ -168,7 +171,9 @@ def sidebar_filters(an: Analysis) -> Filters:
         languages=tuple(st.session_state.get("f_lang") or ()),
         outlets=tuple(st.session_state.get("f_outlet") or ()),
         actors=tuple(st.session_state.get("f_actor") or ()),
-        story=st.session_state.get("f_story") or None,
+        story=None
+        if st.session_state.get("f_story") in (None, ALL_STORIES)
+        else st.session_state["f_story"],
         date_from=_day(st.session_state.get("f_from")),
         date_to=_day(st.session_state.get("f_to")),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import polars as pl
 import pytest
 
 from .conftest import metric, open_page
@@ -107,3 +108,25 @@ def test_text_with_markup_is_escaped(analysis):
     html = reading.article_html(text, paras)
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "$" not in html.split("</style>")[-1]
+
+
+def test_story_filter_defaults_to_all_and_narrows(analysis):
+    at = open_page()
+    assert at.sidebar.selectbox(key="f_story").value == "all"
+    at.sidebar.selectbox(key="f_story").set_value(
+        next(k for k in ui_story_ids(analysis) if k != "all")
+    ).run()
+    assert not at.exception
+    assert metric(at, "Articles") == "4"
+    assert "story" in at.query_params
+
+
+def ui_story_ids(analysis):
+    from dashboard.store import Analysis
+
+    stories = (
+        Analysis.open(analysis)
+        .frame("stories")
+        .sort(pl.col("article_ids").list.len(), descending=True)
+    )
+    return stories["story_id"].to_list()
