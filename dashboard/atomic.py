@@ -31,7 +31,10 @@ def write_with(path: Path, writer: Callable[[Path], None]) -> None:
 
 def write_bytes(path: Path, data: bytes) -> None:
     """Write bytes atomically."""
-    write_with(path, lambda tmp: tmp.write_bytes(data))
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    write_with(path, write)
 
 
 def write_text(path: Path, text: str) -> None:

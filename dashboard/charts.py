@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import plotly.graph_objects as go
 import polars as pl
@@ -254,12 +254,9 @@ def publication(frame: pl.DataFrame, caption: str = "") -> go.Figure:
             hovertemplate="%{y}: %{x|%d %b %Y} (%{text})<br>%{customdata}<extra></extra>",
         )
     )
-    first, last = dated["published"].min(), dated["published"].max()
-    pad = max((last - first).days // 10, 2)  # type: ignore[operator]
-    fig.update_xaxes(
-        type="date",
-        tickformat="%d %b %Y",
-        range=[first - timedelta(days=pad), last + timedelta(days=pad)],
-    )  # type: ignore[operator]
+    days: list[date] = dated["published"].to_list()
+    first, last = min(days), max(days)
+    pad = timedelta(days=max((last - first).days // 10, 2))
+    fig.update_xaxes(type="date", tickformat="%d %b %Y", range=[first - pad, last + pad])
     fig.update_layout(height=max(260, 80 + 40 * dated["source"].n_unique()))
     return finish(fig, title, caption)
