@@ -65,8 +65,8 @@ GAZETTEER_LOCALES = [
 ]
 # CLDR territory codes that are regions, not places an article names (001 world, 419 ...)
 _SKIP_TERRITORIES = {"ZZ", "QO", "EZ", "UN", "XA", "XB", "XK", "EU"}
-# continents and Latin America, which news names like places (Europe, Asia, Africa...)
-_CONTINENTS = {"150", "142", "002", "009", "419", "005", "010", "029"}
+# CLDR continents and regions news names like places (Europe, Asia, Africa, the Americas...)
+_CONTINENTS = {"150", "142", "002", "009", "019", "419", "005", "010", "029"}
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,8 @@ class Cues:
     particles: frozenset[str]
     common_suffixes: tuple[str, ...]  # endings of ordinary nouns (German -ung, -system...)
     extend_lowercase: bool  # names written "Evropska komisija": a lower-case org word ends them
+    place_endings: tuple[tuple[str, str], ...]  # inflected ending -> base-form ending of places
+    people_endings: tuple[str, ...]  # plural nouns for peoples and families (Amerykanie, Němci)
     compound: bool  # German-style compounds: a cue may end a longer word
 
 
@@ -104,17 +106,21 @@ def cues(lang: str | None) -> Cues:
     path = DATA / f"entities_{lang}.json"
     data = json.loads((path if path.is_file() else DATA / "entities_en.json").read_text("utf-8"))
     months = _calendar_words(lang or "en")
+    # English organisation words name companies in every language (Wizz Air, Brussels Airlines)
+    org = sorted(set(data["org_words"]) | set(common()["org_words_any"]))
     return Cues(
         titles=frozenset(data["titles"]),
         title_prefixes=_prefixes(data["titles"]),
-        org_words=frozenset(data["org_words"]),
-        org_prefixes=_prefixes(data["org_words"]),
+        org_words=frozenset(org),
+        org_prefixes=_prefixes(org),
         loc_words=frozenset(data["loc_words"]),
         loc_prefixes=_prefixes(data["loc_words"]),
         stop=frozenset(data["stop"]) | months,
         particles=frozenset(data["particles"]),
         common_suffixes=tuple(data["common_suffixes"]),
         extend_lowercase=bool(data["extend_lowercase"]),
+        place_endings=tuple((a, b) for a, b in data.get("place_endings", [])),
+        people_endings=tuple(data.get("plural_people_endings", [])),
         compound=lang == "de",
     )
 
@@ -131,6 +137,26 @@ def _calendar_words(lang: str) -> frozenset[str]:
             for width in ("wide", "abbreviated"):
                 words.update(str(v).lower().strip(".") for v in table[context][width].values())
     return frozenset(words)
+
+
+@lru_cache(maxsize=64)
+def month_words(lang: str | None) -> frozenset[str]:
+    """Month names of `lang` in every form babel has, lower case."""
+    try:
+        loc = Locale.parse(lang or "en")
+    except (ValueError, TypeError, LookupError):
+        loc = Locale("en")
+    words: set[str] = set()
+    for context in ("format", "stand-alone"):
+        for width in ("wide", "abbreviated"):
+            words.update(str(v).lower().strip(".") for v in loc.months[context][width].values())
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def org_acronym_keys() -> frozenset[str]:
+    """Linking keys of the well-known organisation acronyms (inflected BelTA, Beltu meet)."""
+    return frozenset(k for k in (name_key([a]) for a in common()["org_acronyms"]) if len(k) >= 3)
 
 
 @lru_cache(maxsize=1)
@@ -198,9 +224,11 @@ def _gazetteer() -> dict[str, dict[str, tuple[str, str]]]:
             if key:
                 label = labels[code]
                 out.setdefault(key, {})[lang] = (label.lower(), label)
-    for name in common()["extra_places"]:
-        key = name_key(name.split(), "en")
-        out.setdefault(key, {})["en"] = (name.lower(), name)
+    # capitals of CLDR territories, in English (other scripts meet them through their keys)
+    for capital in common()["capitals"].values():
+        key = name_key(capital.replace("-", " ").split(), "en")
+        if key and "en" not in out.get(key, {}):
+            out.setdefault(key, {})["en"] = (capital.lower(), capital)
     return out
 
 
@@ -217,7 +245,7 @@ def place(key: str, lang: str | None, *, strict: bool = False) -> tuple[str, str
     is long enough not to be a chance match (4+ letters), unless `strict`.
     """
     entry = _gazetteer().get(key)
-    if not entry and key.endswith("s") and " " not in key:
+    if not entry and key.endswith(("as", "is", "es")) and " " not in key:
         # Greek and German genitive -s (Βενεζουέλας, Venezuelas)
         entry = _gazetteer().get(cut_endings(key[:-1], lang))
     if not entry:

@@ -66,7 +66,7 @@ def _surname(key: str) -> str:
 
 
 def _cluster(keys: Counter[str], types: dict[str, str]) -> dict[str, str]:
-    """key -> cluster root key, for the keys of one type."""
+    """key -> cluster root key, over keys of every type."""
     uf = _Union()
     per_keys = [k for k in keys if types[k] == "PER"]
     # persons: group by surname; a full name with a similar given name or a surname-only key joins
@@ -92,6 +92,20 @@ def _cluster(keys: Counter[str], types: dict[str, str]) -> dict[str, str]:
                 uf.union(top, k)
         for k in single:
             uf.find(k)
+    # a one-word key typed otherwise but equal to a person's surname is that person (Trump as ORG)
+    for k in keys:
+        if types[k] in ("ORG", "MISC") and " " not in k and by_surname.get(k):
+            full = [x for x in by_surname[k] if " " in x]
+            if full:
+                uf.union(max(full, key=lambda x: keys[x]), k)
+    # multi-word organisation names in another word order (Komisja Europejska, Evropska komisija)
+    by_words: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for k in keys:
+        if types[k] == "ORG" and " " in k:
+            by_words[tuple(sorted(k.split()))].append(k)
+    for group in by_words.values():
+        for k in group[1:]:
+            uf.union(group[0], k)
     # similar single-word keys (and surnames) of one type merge
     for typ in set(types.values()):
         words = sorted({_surname(k) if typ == "PER" else k for k in keys if types[k] == typ})

@@ -12,12 +12,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import polars as pl
 import simplemma
 
-from dashboard import lexicon, schema
+from dashboard import lexicon, mention_types, schema
 from dashboard.translit import name_key, token_key
 
 # a word: letters with inner hyphens; an apostrophe suffix is handled separately
@@ -25,39 +24,6 @@ _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _APOS = "'’ʼ"
 _SENTENCE_END = re.compile(r"[.!?…:;\n•|]")
 _BREAK = re.compile(r"[^\s]")  # any non-space between two words breaks a run
-# simplemma language codes for the article languages it knows under another name
-_SIMPLEMMA_LANG = {"sr": "hbs", "hr": "hbs", "bs": "hbs", "me": "hbs"}
-_SIMPLEMMA_KNOWN = frozenset(
-    [
-        "bg",
-        "cs",
-        "de",
-        "el",
-        "en",
-        "es",
-        "fr",
-        "hbs",
-        "it",
-        "mk",
-        "nl",
-        "pl",
-        "pt",
-        "ro",
-        "ru",
-        "sk",
-        "sl",
-        "tr",
-        "uk",
-        "hu",
-        "sv",
-        "da",
-        "fi",
-        "lt",
-        "lv",
-        "et",
-        "sq",
-    ]
-)
 _INNER_APOS_LANGS = {"uk", "be"}
 # a model number after a name (Nord Stream 2, Boeing 737), not a year
 _NUMBER = re.compile(r"[ -](?!(?:19|20)\d\d\b)\d{1,4}\b(?![.,:]\d)")
@@ -83,63 +49,6 @@ class _Cand:
     org_tail: list[_Word] = field(default_factory=list)
 
 
-def _lemma_lang(lang: str | None) -> str | None:
-    code = _SIMPLEMMA_LANG.get(lang or "", lang or "")
-    return code if code in _SIMPLEMMA_KNOWN else None
-
-
-def _is_common(word: str, lang: str | None) -> bool:
-    """A capitalised word that is an ordinary word of the language (its lemma is lower case)."""
-    code = _lemma_lang(lang)
-    if code is None:
-        return False
-    try:
-        lemma = simplemma.lemmatize(word, lang=code)
-    except ValueError:
-        return False
-    if _caseless(code):
-        # this dictionary lower-cases everything: only an inflected known form tells
-        if simplemma.is_known(word, lang=code) and lemma != word.lower():
-            return True
-    elif lemma[:1].islower():
-        return True
-    if lexicon.cues(lang).common_suffixes and word.lower().endswith(
-        lexicon.cues(lang).common_suffixes
-    ):
-        return True
-    # German capitalises nouns: a noun simplemma knows is not a name
-    return code == "de" and simplemma.is_known(word, lang=code)
-
-
-@lru_cache(maxsize=64)
-def _caseless(code: str) -> bool:
-    """Whether simplemma's dictionary for `code` lower-cases unknown capitalised words."""
-    return simplemma.lemmatize("Qwertyx", lang=code)[:1].islower()
-
-
-def _plain_known(word: str, lang: str | None) -> bool:
-    """In a lower-cased dictionary, a known word that is not a place of the language."""
-    code = _lemma_lang(lang)
-    if code is None or not _caseless(code):
-        return False
-    return (
-        simplemma.is_known(word, lang=code)
-        and lexicon.place(token_key(word, lang), lang, strict=True) is None
-    )
-
-
-def _has_cue(low: str, words: frozenset[str], prefixes: frozenset[str], compound: bool) -> bool:
-    """Whether a lower-case word is a cue word or an inflected form of one."""
-    if low in words:
-        return True
-    for n in (5, 6, 7, 8, 9, 10):
-        if len(low) >= n and low[:n] in prefixes:
-            return True
-    if compound and len(low) > 8:
-        return any(low.endswith(w) for w in words if len(w) >= 5)
-    return False
-
-
 def _parts(text: str, start: int, end: int, lang: str | None) -> list[tuple[int, int]]:
     """A hyphenated word as one word, or its parts when they are names of their own (ABD-Venezuela)."""
     word = text[start:end]
@@ -148,19 +57,13 @@ def _parts(text: str, start: int, end: int, lang: str | None) -> list[tuple[int,
     pieces = word.split("-")
     if not all(p[:1].isupper() for p in pieces):
         return [(start, end)]
-    if not any(_known(p, lang) for p in pieces):
+    if not any(mention_types.known(p, lang) for p in pieces):
         return [(start, end)]
     out, pos = [], start
     for p in pieces:
         out.append((pos, pos + len(p)))
         pos += len(p) + 1
     return out
-
-
-def _known(word: str, lang: str | None) -> bool:
-    """A place, a well-known organisation or short country name."""
-    key = token_key(word, lang)
-    return key in lexicon.fixed_names() or lexicon.place(key, lang) is not None
 
 
 def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
@@ -228,17 +131,17 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
 
     for i, w in enumerate(words):
         low = w.text.lower()
-        is_title = _has_cue(low, cue.titles, cue.title_prefixes, cue.compound)
+        is_title = mention_types.has_cue(low, cue.titles, cue.title_prefixes, cue.compound)
         joins = run and not w.gap_break
         if w.capital and not is_title:
             if not joins:
                 close()
                 after_title = (
-                    _has_cue(prev_low, cue.titles, cue.title_prefixes, cue.compound)
+                    mention_types.has_cue(prev_low, cue.titles, cue.title_prefixes, cue.compound)
                     and not w.gap_break
                 )
                 after_org = (
-                    _has_cue(prev_low, cue.org_words, cue.org_prefixes, cue.compound)
+                    mention_types.has_cue(prev_low, cue.org_words, cue.org_prefixes, cue.compound)
                     and not w.gap_break
                 )
             run.append(w)
@@ -264,13 +167,14 @@ def _extends(run: list[_Word], w: _Word, cue: lexicon.Cues, lang: str | None) ->
     low = w.text.lower()
     if not cue.extend_lowercase or low in cue.stop or len(run) > 2:
         return False
-    if name_key([x.text for x in run] + [w.text], lang) in lexicon.fixed_names():
+    whole = name_key([x.text for x in run] + [w.text], lang)
+    if whole in lexicon.fixed_names() or lexicon.place(whole, lang, strict=True):
         return True
     if len(run) != 1:
         return False
-    return _has_cue(low, cue.org_words, cue.org_prefixes, cue.compound) or _has_cue(
-        low, cue.loc_words, cue.loc_prefixes, cue.compound
-    )
+    return mention_types.has_cue(
+        low, cue.org_words, cue.org_prefixes, cue.compound
+    ) or mention_types.has_cue(low, cue.loc_words, cue.loc_prefixes, cue.compound)
 
 
 def _trim(cand: _Cand, lang: str | None, lower_seen: set[str], cap_mid: set[str]) -> list[_Word]:
@@ -292,17 +196,22 @@ def _trim(cand: _Cand, lang: str | None, lower_seen: set[str], cap_mid: set[str]
             and not fixed
             and not extended
             and w.text not in cap_mid
-            and (low in lower_seen or _is_common(w.text, lang) or _plain_known(w.text, lang))
+            and (
+                low in lower_seen
+                or mention_types.is_common(w.text, lang)
+                or mention_types.plain_known(w.text, lang)
+            )
         ):
             words.pop(0)
             if words:
                 words[0] = _Word(words[0].start, words[0].end, words[0].text, True, True, False)
-        elif lang == "de" and not known_name and _is_common(w.text, lang):
+        elif lang == "de" and not known_name and mention_types.is_common(w.text, lang):
             words.pop(0)
         else:
             break
     while words and (
-        words[-1].text.lower() in cue.stop or (lang == "de" and _is_common(words[-1].text, lang))
+        words[-1].text.lower() in cue.stop
+        or (lang == "de" and mention_types.is_common(words[-1].text, lang))
     ):
         words.pop()
     return words
@@ -316,63 +225,22 @@ def _split(words: list[_Word], cand: _Cand, lang: str | None) -> list[tuple[list
     if lexicon.place(name_key([w.text for w in words], lang), lang):
         return [(words, cand)]
     first, second = words[0], words[1]
-    head_known = _known(first.text, lang) or (first.text.isupper() and len(first.text) > 1)
+    head_known = mention_types.known(first.text, lang) or (
+        first.text.isupper() and len(first.text) > 1
+    )
     second_key = token_key(second.text, lang)
-    if head_known and (second_key in lexicon.given_name_keys() or _known(second.text, lang)):
+    # an agency before a name (Beltu Lukašenko) or a place before a full name (Rusiji Ana Novak)
+    head_org = token_key(first.text, lang) in lexicon.org_acronym_keys()
+    head_place = lexicon.place(token_key(first.text, lang), lang) is not None
+    if head_known and (
+        second_key in lexicon.given_name_keys()
+        or mention_types.known(second.text, lang)
+        or head_org
+        or (head_place and len(words) >= 3)
+    ):
         rest = _Cand(words[1:], after_title=False, after_org=False)
         return [([first], cand), *_split(words[1:], rest, lang)]
     return [(words, cand)]
-
-
-def _lemma_place(texts: list[str], lang: str | None) -> tuple[str, str] | None:
-    """A place found through the dictionary's base form (Niemczech -> Niemcy)."""
-    code = _lemma_lang(lang)
-    if code is None or len(texts) > 3:
-        return None
-    try:
-        lemmas = [simplemma.lemmatize(t, lang=code) for t in texts]
-    except ValueError:
-        return None
-    if lemmas == texts:
-        return None
-    return lexicon.place(name_key(lemmas, lang), lang, strict=True)
-
-
-def _classify(words: list[_Word], cand: _Cand, lang: str | None) -> tuple[str, str, bool]:
-    """(type, key, strong cue?) of a trimmed run."""
-    cue = lexicon.cues(lang)
-    texts = [w.text for w in words]
-    key = name_key(texts, lang)
-    fixed = lexicon.fixed_names().get(key)
-    if fixed:
-        return fixed[0], fixed[1], True
-    found = lexicon.place(key, lang) or _lemma_place(texts, lang)
-    if found:
-        return "LOC", found[0], True
-    lows = [t.lower() for t in texts]
-    if any(_has_cue(low, cue.org_words, cue.org_prefixes, cue.compound) for low in lows):
-        return "ORG", key, True
-    if len(texts) == 1 and lows[0] in lexicon.org_acronyms():
-        return "ORG", key, True
-    if any(_has_cue(low, cue.loc_words, cue.loc_prefixes, cue.compound) for low in lows):
-        return "LOC", key, True
-    if cand.after_title:
-        return "PER", key, True
-    first = token_key(texts[0], lang)
-    if first in lexicon.given_name_keys() and (len(texts) > 1 or not texts[0].isupper()):
-        return "PER", key, True
-    if cand.after_org:
-        return "ORG", key, True
-    if all(t.isupper() and len(t) > 1 for t in texts):
-        return "ORG", key, False
-    last = key.rsplit(" ", 1)[-1]
-    if len(last) >= 5 and last.endswith(lexicon.surname_endings()):
-        return "PER", key, False
-    if 2 <= len(texts) <= 3 and first in lexicon.given_name_keys():
-        return "PER", key, False
-    if 2 <= len(texts) <= 3 and all(t[:1].isupper() and not t.isupper() for t in texts):
-        return "PER", key, False
-    return "ORG", key, False
 
 
 def article_mentions(
@@ -391,31 +259,48 @@ def article_mentions(
             for part, sub in _split(kept, cand, lang):
                 if len(part) == 1 and len(part[0].text) < 2:
                     continue
-                typ, key, strong = _classify(part, sub, lang)
+                typ, key, strong = mention_types.classify(
+                    [w.text for w in part], sub.after_title, sub.after_org, lang
+                )
                 if key:
                     found.append((para_no, part, typ, key, strong))
-    return _resolve_in_article(found, text)
+    return _resolve_in_article(found, text, lang)
+
+
+def _common_head(word: str, lang: str | None) -> bool:
+    """A run's first word that is an ordinary word of the language, not a place (Pilot, Szef)."""
+    code = mention_types.lemma_lang(lang)
+    if code is None or not simplemma.is_known(word.lower(), lang=code):
+        return False
+    return not mention_types.known(word, lang)
+
+
+def _day_of_month(text: str, pos: int, lang: str | None) -> bool:
+    """Whether the number ending at `pos` is a day: a month name follows (25. novembra, 3 May)."""
+    m = _WORD.match(text, pos + len(text[pos:]) - len(text[pos:].lstrip(". ")))
+    return bool(m) and m.group(0).lower() in lexicon.month_words(lang)
 
 
 def _resolve_in_article(
-    found: list[tuple[int, list[_Word], str, str, bool]], text: str
+    found: list[tuple[int, list[_Word], str, str, bool]], text: str, lang: str | None
 ) -> list[tuple[int, int, int, str, str, str]]:
     """Surname-only mentions take the full name's key; a key takes its best-cued type."""
     full_by_last: dict[str, Counter[str]] = {}
     votes: dict[str, Counter[str]] = {}
     for _, _words, typ, key, strong in found:
         votes.setdefault(key, Counter())[typ] += 3 if strong else 1
-        if typ == "PER" and " " in key:
+        # a full name lends its key unless it starts with a common noun (Pilot Ryanair)
+        if typ == "PER" and " " in key and (strong or not _common_head(_words[0].text, lang)):
             full_by_last.setdefault(key.rsplit(" ", 1)[-1], Counter())[key] += 1
     out = []
     for para_no, words, typ, key, _ in found:
         typ = votes[key].most_common(1)[0][0]
-        if " " not in key and key in full_by_last:
+        if " " not in key and key in full_by_last and not votes[key]["LOC"]:
             key = full_by_last[key].most_common(1)[0][0]
             typ = "PER"
         start, end = words[0].start, words[-1].end
         number = _NUMBER.match(text, end)
-        if number and not words[-1].suffix:
+        if number and not words[-1].suffix and not _day_of_month(text, number.end(), lang):
             end = number.end()
             typ = "MISC" if typ in ("PER", "ORG") and not votes[key]["LOC"] else typ
         out.append((para_no, start, end, text[start:end], typ, key))

@@ -123,3 +123,67 @@ def test_entity_ids_are_stable_across_runs() -> None:
     _, first = link(extract_mentions(articles, paragraphs))
     _, again = link(extract_mentions(articles.reverse(), paragraphs))
     assert sorted(first["entity_id"].to_list()) == sorted(again["entity_id"].to_list())
+
+
+def _found(text: str, lang: str) -> list[tuple[str, str, str]]:
+    """(surface, type, key) of one paragraph's mentions (sentences written for these tests)."""
+    from dashboard.mentions import article_mentions
+
+    return [(m[3], m[4], m[5]) for m in article_mentions(text, [(0, 0, len(text))], lang)]
+
+
+def test_inflected_place_is_undone_by_declension_rules() -> None:
+    found = _found("Delegacja wróciła wczoraj z Niemiec do Warszawy.", "pl")
+    assert ("Niemiec", "LOC", "germany") in found
+
+
+def test_lower_case_word_completes_a_cldr_place() -> None:
+    assert _found("Prezident navštívil Spojené státy minulý týden.", "cs") == [
+        ("Spojené státy", "LOC", "united states")
+    ]
+
+
+def test_day_of_month_is_not_glued_to_a_name_but_a_model_number_is() -> None:
+    found = _found("Stretnutie bolo v Minsku, kde Lukašenko 12. decembra hovoril.", "sk")
+    assert ("Lukašenko", "PER", "lukasenk") in found
+    assert any(
+        text == "Boeing 737" for text, _, _ in _found("Letalo Boeing 737 je pristalo.", "sl")
+    )
+
+
+def test_agency_before_a_name_is_split_off() -> None:
+    found = _found("Podľa Beltu Lukašenko povedal, že rokovania pokračujú.", "sk")
+    assert [t for t, _, _ in found] == ["Beltu", "Lukašenko"]
+
+
+def test_greek_demonym_is_not_the_country() -> None:
+    found = _found("Ο πρόεδρος είπε ότι ο Ρώσος διπλωμάτης έφυγε.", "el")
+    assert all(typ != "LOC" for _, typ, _ in found)
+
+
+def test_english_company_words_mark_organisations_in_any_language() -> None:
+    assert ("Wizz Air", "ORG", "vis air") in _found(
+        "Samoloty linii Wizz Air latają do Rzymu.", "pl"
+    )
+
+
+def test_common_noun_before_a_name_does_not_make_a_person() -> None:
+    text = "Wczoraj Steward Nordavia opowiadał o locie. Firma Nordavia odwołała loty."
+    assert ("Nordavia", "ORG", "nordav") in _found(text, "pl")
+
+
+def test_plural_people_are_persons() -> None:
+    assert ("Amerykanie", "PER", "amerikan") in _found("Protestowali wczoraj Amerykanie.", "pl")
+
+
+def test_capital_of_a_cldr_territory_is_a_place() -> None:
+    assert _found("Officials in Ottawa said the talks would resume.", "en") == [
+        ("Ottawa", "LOC", "ottawa")
+    ]
+
+
+def test_places_come_from_cldr_and_capitals_only() -> None:
+    from dashboard import lexicon
+
+    assert "extra_places" not in lexicon.common()
+    assert lexicon.place("lahore", "en") is None  # a city that is neither a capital nor a tz city

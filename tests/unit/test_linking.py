@@ -73,3 +73,30 @@ def test_title_splits_a_turkish_run() -> None:
     assert found["Rusya"] == "LOC"
     assert found["Vladimir Putin"] == "PER"
     assert set(found) == {"Rusya", "Vladimir Putin", "Maduro"}
+
+
+def test_organisation_names_in_another_word_order_link() -> None:
+    texts = [
+        ("a", "Wczoraj Komisja Europejska ogłosiła decyzję.", "pl"),
+        ("b", "Včeraj je Evropska komisija sprejela odločitev.", "sl"),
+    ]
+    rows = []
+    for aid, text, lang in texts:
+        for m in article_mentions(text, [(0, 0, len(text))], lang):
+            rows.append((aid, m[3], m[4], m[5], lang))
+    linked, _ = link(_mentions(rows))
+    assert linked["entity_id"].n_unique() == 1
+
+
+def test_cyrillic_g_meets_latin_g_and_h() -> None:
+    assert token_key("Газпрому", "uk") == token_key("Gazprom", "pl") == token_key("Газпром", "ru")
+    assert token_key("Хайко", "ru") == token_key("Heiko", "de")
+
+
+def test_one_word_key_typed_otherwise_joins_the_person() -> None:
+    rows = [
+        ("a", "Ana Novak", "PER", "ana novak", "sl"),
+        ("b", "Novak", "ORG", "novak", "cs"),
+    ]
+    linked, _ = link(_mentions(rows))
+    assert linked["entity_id"].n_unique() == 1

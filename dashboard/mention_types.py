@@ -1,0 +1,183 @@
+"""What kind of name a capitalised run is: language knowledge used by dashboard.mentions.
+
+Common-word tests (simplemma), cue words (titles, organisation and place words, inflected by
+prefix), CLDR places found through inflection, and the type decision for one run.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import simplemma
+
+from dashboard import lexicon
+from dashboard.translit import name_key, token_key
+
+# simplemma language codes for the article languages it knows under another name
+_SIMPLEMMA_LANG = {"sr": "hbs", "hr": "hbs", "bs": "hbs", "me": "hbs"}
+_SIMPLEMMA_KNOWN = frozenset(
+    [
+        "bg",
+        "cs",
+        "de",
+        "el",
+        "en",
+        "es",
+        "fr",
+        "hbs",
+        "it",
+        "mk",
+        "nl",
+        "pl",
+        "pt",
+        "ro",
+        "ru",
+        "sk",
+        "sl",
+        "tr",
+        "uk",
+        "hu",
+        "sv",
+        "da",
+        "fi",
+        "lt",
+        "lv",
+        "et",
+        "sq",
+    ]
+)
+
+
+def lemma_lang(lang: str | None) -> str | None:
+    code = _SIMPLEMMA_LANG.get(lang or "", lang or "")
+    return code if code in _SIMPLEMMA_KNOWN else None
+
+
+def is_common(word: str, lang: str | None) -> bool:
+    """A capitalised word that is an ordinary word of the language (its lemma is lower case)."""
+    code = lemma_lang(lang)
+    if code is None:
+        return False
+    try:
+        lemma = simplemma.lemmatize(word, lang=code)
+    except ValueError:
+        return False
+    if caseless(code):
+        # this dictionary lower-cases everything: only an inflected known form tells
+        if simplemma.is_known(word, lang=code) and lemma != word.lower():
+            return True
+    elif lemma[:1].islower():
+        return True
+    if lexicon.cues(lang).common_suffixes and word.lower().endswith(
+        lexicon.cues(lang).common_suffixes
+    ):
+        return True
+    # German capitalises nouns: a noun simplemma knows is not a name
+    return code == "de" and simplemma.is_known(word, lang=code)
+
+
+@lru_cache(maxsize=64)
+def caseless(code: str) -> bool:
+    """Whether simplemma's dictionary for `code` lower-cases unknown capitalised words."""
+    return simplemma.lemmatize("Qwertyx", lang=code)[:1].islower()
+
+
+def plain_known(word: str, lang: str | None) -> bool:
+    """In a lower-cased dictionary, a known word that is not a place of the language."""
+    code = lemma_lang(lang)
+    if code is None or not caseless(code):
+        return False
+    return (
+        simplemma.is_known(word, lang=code)
+        and lexicon.place(token_key(word, lang), lang, strict=True) is None
+    )
+
+
+def has_cue(low: str, words: frozenset[str], prefixes: frozenset[str], compound: bool) -> bool:
+    """Whether a lower-case word is a cue word or an inflected form of one."""
+    if low in words:
+        return True
+    for n in (5, 6, 7, 8, 9, 10):
+        if len(low) >= n and low[:n] in prefixes:
+            return True
+    if compound and len(low) > 8:
+        return any(low.endswith(w) for w in words if len(w) >= 5)
+    return False
+
+
+def known(word: str, lang: str | None) -> bool:
+    """A place, a well-known organisation (BelTA, Beltu) or short country name."""
+    key = token_key(word, lang)
+    if key in lexicon.fixed_names() or key in lexicon.org_acronym_keys():
+        return True
+    return lexicon.place(key, lang) is not None or inflected_place([word], lang) is not None
+
+
+def inflected_place(texts: list[str], lang: str | None) -> tuple[str, str] | None:
+    """A place whose last word is an inflected form the language's rules undo (Niemiec -> Niemcy)."""
+    rules = lexicon.cues(lang).place_endings
+    if not rules:
+        return None
+    last = texts[-1].lower()
+    for ending, base in rules:
+        if last.endswith(ending) and len(last) - len(ending) >= 3:
+            words = [*texts[:-1], last[: len(last) - len(ending)] + base]
+            found = lexicon.place(name_key(words, lang), lang, strict=True)
+            if found:
+                return found
+    return None
+
+
+def lemma_place(texts: list[str], lang: str | None) -> tuple[str, str] | None:
+    """A place found through the dictionary's base form (Niemczech -> Niemcy)."""
+    code = lemma_lang(lang)
+    if code is None or len(texts) > 3:
+        return None
+    try:
+        lemmas = [simplemma.lemmatize(t, lang=code) for t in texts]
+    except ValueError:
+        return None
+    if lemmas == texts:
+        return None
+    return lexicon.place(name_key(lemmas, lang), lang, strict=True)
+
+
+def classify(
+    texts: list[str], after_title: bool, after_org: bool, lang: str | None
+) -> tuple[str, str, bool]:
+    """(type, key, strong cue?) of a trimmed run of words."""
+    cue = lexicon.cues(lang)
+    key = name_key(texts, lang)
+    fixed = lexicon.fixed_names().get(key)
+    if fixed:
+        return fixed[0], fixed[1], True
+    found = lexicon.place(key, lang) or lemma_place(texts, lang) or inflected_place(texts, lang)
+    if found:
+        return "LOC", found[0], True
+    lows = [t.lower() for t in texts]
+    if any(has_cue(low, cue.org_words, cue.org_prefixes, cue.compound) for low in lows):
+        return "ORG", key, True
+    if len(texts) == 1 and lows[0] in lexicon.org_acronyms():
+        return "ORG", key, True
+    if any(has_cue(low, cue.loc_words, cue.loc_prefixes, cue.compound) for low in lows):
+        return "LOC", key, True
+    if after_title:
+        return "PER", key, True
+    if len(texts) == 1 and not texts[0].isupper() and lows[0].endswith(cue.people_endings):
+        # a people or a family in the plural (Amerykanie, Němci, Kaczyńscy) names persons
+        return "PER", key, len(lows[0]) >= 6
+    first = token_key(texts[0], lang)
+    if first in lexicon.given_name_keys() and (len(texts) > 1 or not texts[0].isupper()):
+        return "PER", key, True
+    if after_org:
+        return "ORG", key, True
+    if all(t.isupper() and len(t) > 1 for t in texts):
+        return "ORG", key, False
+    last = key.rsplit(" ", 1)[-1]
+    if len(last) >= 5 and last.endswith(lexicon.surname_endings()):
+        return "PER", key, False
+    if 2 <= len(texts) <= 3 and first in lexicon.given_name_keys():
+        return "PER", key, False
+    if 2 <= len(texts) <= 3 and all(t[:1].isupper() and not t.isupper() for t in texts):
+        return "PER", key, False
+    return "ORG", key, False
