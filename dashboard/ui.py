@@ -262,6 +262,44 @@ def show_error(exc: NewsprismError) -> None:
     st.error(f"{exc.origin}: {exc.message}")
 
 
+def page_start(title: str, *, caption: bool = True) -> tuple[Analysis, Filters, str]:
+    """Every page's opening: its title, the analysis (or what to do without one), the shared
+    filters and the sentence describing them."""
+    st.title(title)
+    an = analysis()
+    if an is None:
+        no_analysis()
+        st.stop()
+    f = current_filters()
+    text = describe(an, f)
+    if caption:
+        st.caption(text)
+    return an, f, text  # type: ignore[return-value]
+
+
+def story_picker(an: Analysis, f: Filters, key: str) -> tuple[str, dict[str, str]]:
+    """The story a story page shows (its id in the URL as `cmp`), biggest first; and labels."""
+    from dashboard import compare
+
+    stories = an.frame("stories")
+    if stories.height == 0:
+        st.info("No stories yet: load articles first.")
+        st.stop()
+    labels = dict(zip(stories["story_id"], stories["label"], strict=True))
+    sizes = dict(zip(stories["story_id"], stories["article_ids"].list.len(), strict=True))
+    ids = sorted(labels, key=lambda s: (-sizes[s], s))
+    default = compare.story_for(an, f, page_param("cmp"))
+    story = st.selectbox(
+        "Story",
+        ids,
+        index=ids.index(default) if default in ids else 0,
+        key=key,
+        format_func=lambda s: f"{labels[s]} ({sizes[s]} articles)",
+    )
+    set_page_param("cmp", story)
+    return str(story), labels
+
+
 def no_analysis() -> None:
     st.info(
         "No analysis yet. Open **Load** to upload articles or read a data folder; "

@@ -6,14 +6,7 @@ import streamlit as st
 from dashboard import corrections, pipeline, reading, ui
 from dashboard.errors import NewsprismError
 
-st.title("Articles")
-an = ui.analysis()
-if an is None:
-    ui.no_analysis()
-    st.stop()
-f = ui.current_filters()
-caption = ui.describe(an, f)
-st.caption(caption)
+an, f, caption = ui.page_start("Articles")
 table = ui.frame("articles", an, f)
 if table.height == 0:
     st.warning("No article matches the filters. Clear a filter in the sidebar.")

@@ -7,29 +7,11 @@ from dashboard import align, charts, compare, export, pipeline, quotes, ui
 from dashboard import stories as story_ops
 from dashboard.errors import NewsprismError
 
-st.title("Compare sources")
-an = ui.analysis()
-if an is None:
-    ui.no_analysis()
-    st.stop()
-f = ui.current_filters()
+an, f, described = ui.page_start("Compare sources", caption=False)
+story, labels = ui.story_picker(an, f, "cmp_story")
+ids = list(labels)
 stories = an.frame("stories")
-if stories.height == 0:
-    st.info("No stories yet: load articles first.")
-    st.stop()
-labels = dict(zip(stories["story_id"], stories["label"], strict=True))
-sizes = dict(zip(stories["story_id"], stories["article_ids"].list.len(), strict=True))
-default = compare.story_for(an, f, ui.page_param("cmp"))
-ids = sorted(labels, key=lambda s: (-sizes[s], s))
-story = st.selectbox(
-    "Story",
-    ids,
-    index=ids.index(default) if default in ids else 0,
-    key="cmp_story",
-    format_func=lambda s: f"{labels[s]} ({sizes[s]} articles)",
-)
-ui.set_page_param("cmp", story)
-caption = ui.describe(an, f) + f", story: {labels[story]}"
+caption = described + f", story: {labels[story]}"
 st.caption(caption)
 arts = compare.story_articles(an, f, story)
 langs = ", ".join(sorted(arts["language"].drop_nulls().unique().to_list()))

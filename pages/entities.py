@@ -5,14 +5,7 @@ import streamlit as st
 from dashboard import entities, entity_views, pipeline, ui
 from dashboard.errors import NewsprismError
 
-st.title("Actors, places and organisations")
-an = ui.analysis()
-if an is None:
-    ui.no_analysis()
-    st.stop()
-f = ui.current_filters()
-caption = ui.describe(an, f)
-st.caption(caption)
+an, f, caption = ui.page_start("Actors, places and organisations")
 search = st.text_input("Search names and aliases", key="ent_search", value=ui.page_param("q") or "")
 ui.set_page_param("q", search or None)
 table = entity_views.table(an, f, search)

@@ -5,13 +5,7 @@ import streamlit as st
 
 from dashboard import ui
 
-st.title("Overview")
-an = ui.analysis()
-if an is None:
-    ui.no_analysis()
-    st.stop()
-f = ui.current_filters()
-st.caption(ui.describe(an, f))
+an, f, _ = ui.page_start("Overview")
 arts = ui.frame("articles", an, f)
 cols = st.columns(4)
 cols[0].metric("Articles", arts.height)

@@ -5,13 +5,7 @@ import streamlit as st
 
 from dashboard import reading, ui
 
-st.title("Side by side")
-an = ui.analysis()
-if an is None:
-    ui.no_analysis()
-    st.stop()
-f = ui.current_filters()
-st.caption(ui.describe(an, f))
+an, f, _ = ui.page_start("Side by side")
 table = ui.frame("articles", an, f)
 if table.height == 0:
     st.warning("No article matches the filters. Clear a filter in the sidebar.")

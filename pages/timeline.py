@@ -4,14 +4,7 @@ import streamlit as st
 
 from dashboard import charts, export, timeline, ui
 
-st.title("Actors over time")
-an = ui.analysis()
-if an is None:
-    ui.no_analysis()
-    st.stop()
-f = ui.current_filters()
-caption = ui.describe(an, f)
-st.caption(caption)
+an, f, caption = ui.page_start("Actors over time")
 every = (
     st.segmented_control(
         "Group publication dates by",

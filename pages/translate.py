@@ -9,11 +9,7 @@ from dashboard.filters import language_name
 from dashboard.providers import PROVIDERS, resolve_key
 from dashboard.translate_job import TranslationJob
 
-st.title("Translation")
-an = ui.analysis()
-if an is None:
-    ui.no_analysis()
-    st.stop()
+an, _, _ = ui.page_start("Translation", caption=False)
 
 
 @st.cache_resource

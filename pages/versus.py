@@ -5,28 +5,8 @@ import streamlit as st
 
 from dashboard import compare, reading, ui
 
-st.title("Article next to article")
-an = ui.analysis()
-if an is None:
-    ui.no_analysis()
-    st.stop()
-f = ui.current_filters()
-stories = an.frame("stories")
-if stories.height == 0:
-    st.info("No stories yet: load articles first.")
-    st.stop()
-labels = dict(zip(stories["story_id"], stories["label"], strict=True))
-sizes = dict(zip(stories["story_id"], stories["article_ids"].list.len(), strict=True))
-ids = sorted(labels, key=lambda s: (-sizes[s], s))
-default = compare.story_for(an, f, ui.page_param("cmp"))
-story = st.selectbox(
-    "Story",
-    ids,
-    index=ids.index(default) if default in ids else 0,
-    key="vs_story",
-    format_func=lambda s: f"{labels[s]} ({sizes[s]} articles)",
-)
-ui.set_page_param("cmp", story)
+an, f, _ = ui.page_start("Article next to article", caption=False)
+story, labels = ui.story_picker(an, f, "vs_story")
 arts = compare.story_articles(an, f, story)
 choices = arts["article_id"].to_list()
 describe = {
