@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from dashboard import align, schema, stories
+from dashboard import align, comparison, features, schema, stories
 from tests.unit.test_stories import EL, RO, SEEDS, SR, hand_frames
 
 TEXTS = {
@@ -54,37 +54,11 @@ def test_boilerplate_paragraphs_are_skipped(story) -> None:
     assert found and all(pa != 0 and pb != 0 for _, pa, _, pb in found)
 
 
-def test_coverage_counts_actors_per_source(story) -> None:
-    articles, _, mentions, _, _ = story
-    table = align.coverage(mentions, articles, "s-1", by="source")
-    row = table.filter((pl.col("source") == "outlet-x3") & (pl.col("entity_id") == "e-alpha")).row(
-        0, named=True
-    )
-    words = len(TEXTS["x3"].split())
-    assert row["n_mentions"] == 2 and row["n_articles"] == 1
-    assert row["per_1000_words"] == pytest.approx(round(2000 / words, 2))
-    with pytest.raises(ValueError):
-        align.coverage(mentions, articles, "s-1", by="colour")
-
-
-def test_first_and_copies(story) -> None:
-    articles, paragraphs, _, _, alignments = story
-    table = align.first_and_copies(articles, alignments, "s-1", paragraphs)
-    first = table.filter("first")["article_id"].to_list()
-    assert first == ["x1"]
-    x2 = table.filter(pl.col("article_id") == "x2").row(0, named=True)
-    assert x2["aligned"] == 2 and x2["share"] == 1.0 and x2["near_duplicate"]
-    x1 = table.filter(pl.col("article_id") == "x1").row(0, named=True)
-    assert x1["share"] == pytest.approx(2 / 3, abs=0.001) and x1["near_duplicate"]
-
-
-def test_uniques_lists_what_one_article_alone_has_or_omits(story) -> None:
-    articles, paragraphs, mentions, _, alignments = story
-    table = align.uniques(articles, paragraphs, mentions, alignments, "s-1")
-    x1 = table.filter(pl.col("article_id") == "x1").row(0, named=True)
-    assert x1["unaligned_paragraphs"] == [2]
-    assert table.filter(pl.col("article_id") == "x2")["unaligned_paragraphs"].to_list() == [[]]
-    assert x1["only_actors"] == [] and x1["omitted_actors"] == []
+def test_comparison_helpers_are_still_importable_from_align() -> None:
+    assert align.coverage is comparison.coverage
+    assert align.first_and_copies is comparison.first_and_copies
+    assert align.uniques is comparison.uniques
+    assert align.paragraph_features is features.paragraph_features
 
 
 @pytest.fixture(scope="module")

@@ -122,6 +122,41 @@ def test_publication_dates_far_apart_keep_alike_articles_apart() -> None:
     assert far_table.height == 2
 
 
+RUN = {
+    "b1": "Alpha met Beta in Gamma on 12 March, the 17th meeting.\nBeta said 250 people came.",
+    "b2": "Beta and Alpha held talks in Gamma: 17 rounds so far.\nBeta counted 250 protesters.",
+    "b3": "Alpha opened the Zeta plant with 9081 jobs.\nZeta thanked Alpha for 44 million.",
+    "b4": "At Zeta, Alpha promised 9081 jobs.\nAlpha and Zeta spent 44 million.",
+    "b5": "Omega visited Sigma to sign deal number 731.\nKappa welcomed Omega in Sigma.",
+    "b6": "Sigma hosts Omega and Kappa; deal 731 signed.\nOmega thanked Kappa.",
+    "b7": "Lambda won the Theta race by 3 seconds.\nTheta fans cheered Lambda.",
+    "b8": "Theta race: Lambda first, 3 seconds ahead.\nLambda thanked Theta.",
+}
+RUN_ACTORS = {**ACTORS, "Zeta": "e-zeta", "Lambda": "e-lambda", "Theta": "e-theta"}
+
+
+def test_events_sharing_their_core_actor_become_one_story() -> None:
+    days = {a: date(2025, 3, 1 + 2 * k) for k, a in enumerate(RUN)}
+    frames = hand_frames(RUN, RUN_ACTORS, days)
+    _, events = stories.cluster(*frames, merge_threshold=None)
+    _, merged = stories.cluster(*frames)
+    pairs = {frozenset({a, b}) for a, b in (("b1", "b2"), ("b3", "b4"), ("b5", "b6"), ("b7", "b8"))}
+    assert members(events) == pairs
+    assert members(merged) == {
+        frozenset({"b1", "b2", "b3", "b4"}),
+        frozenset({"b5", "b6"}),
+        frozenset({"b7", "b8"}),
+    }
+
+
+def test_epoch_publication_dates_do_not_stretch_a_story_label() -> None:
+    days = {"a1": date(1970, 1, 1), "a2": date(2025, 3, 14)}
+    texts = {k: TEXTS[k] for k in ("a1", "a2")}
+    _, story_table = stories.cluster(*hand_frames(texts, ACTORS, days))
+    assert story_table.height == 1
+    assert story_table["label"][0].endswith("Mar 2025")
+
+
 def test_cluster_of_nothing_is_empty() -> None:
     articles, story_table = stories.cluster(*hand_frames({}, ACTORS))
     assert articles.height == 0 and story_table.height == 0

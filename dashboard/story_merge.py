@@ -1,0 +1,185 @@
+"""Second clustering pass: events (tight clusters from stories.cluster) merged into stories.
+
+A story is a run of events about the same core actors. Each event gets a profile of its core
+actors only: those mentioned by at least CORE_SHARE of its articles, weighted by (1 + ln tf) x
+ln(N / df) summed over the articles (tf: mentions in an article; df: articles of the corpus that
+mention the actor). An actor every article mentions weighs nothing, so in a small corpus sharing the
+obvious actors is no evidence; in a big one a common actor still counts when rarer ones come with
+it. Two events' similarity is the cosine of their profiles, damped by the gap between their time
+spans on a scale that follows the corpus' own time spread (clipped to MIN/MAX_SCALE_DAYS). In
+rounds, every event joins its most similar event when that is at least MERGE_THRESHOLD; profiles
+are recomputed after each round, so core actors are always those of the story as it now stands.
+Candidate pairs come from a join on shared core actors (an inverted index over those that are core
+to at most MAX_POSTINGS stories), never all pairs.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+CORE_SHARE = 0.5  # an actor is core to a story when at least this share of its articles name it
+MERGE_THRESHOLD = 0.08  # profile cosine (after time damping) from which two stories are one
+MIN_SCALE_DAYS = 30.0  # time-gap scale for a corpus collected over a few weeks
+MAX_SCALE_DAYS = 365.0  # ... and for one spanning years: events years apart stay apart
+SPREAD_QUANTILE = 0.1  # spans and the corpus spread run from this quantile to 1 minus it
+MAX_ROUNDS = 50
+MAX_POSTINGS = 500  # a core actor of more stories than this scores pairs but does not propose them
+PLACEHOLDER_DATE = date(1970, 1, 1)  # the Unix epoch: a missing timestamp, not a publication date
+
+
+def usable_published(published: pl.Expr) -> pl.Expr:
+    """Publication date, null when it is the epoch placeholder some exports write for "unknown"."""
+    return pl.when(published != pl.lit(PLACEHOLDER_DATE)).then(published)
+
+
+def actor_vectors(mentions: pl.DataFrame, n_articles: int) -> pl.DataFrame:
+    """(article_id, entity_id, w): (1 + ln tf) x ln(N / df), L2-normalised per article."""
+    counts = (
+        mentions.filter(pl.col("entity_id").is_not_null())
+        .group_by("article_id", "entity_id")
+        .agg(tf=pl.len())
+        .with_columns(df=pl.len().over("entity_id"))
+    )
+    idf = (pl.lit(float(max(n_articles, 1))) / pl.col("df")).log().clip(lower_bound=0.0)
+    return (
+        counts.with_columns(w=(1.0 + pl.col("tf").cast(pl.Float64).log()) * idf)
+        .filter(pl.col("w") > 0)
+        .with_columns(w=pl.col("w") / (pl.col("w") ** 2).sum().over("article_id").sqrt())
+        .select("article_id", "entity_id", "w")
+    )
+
+
+def time_scale(days: pl.Series) -> float:
+    """Days over which a gap between stories divides their similarity by e: the corpus' spread."""
+    known = days.drop_nulls()
+    if known.len() < 2:
+        return MIN_SCALE_DAYS
+    high, low = known.quantile(1 - SPREAD_QUANTILE), known.quantile(SPREAD_QUANTILE)
+    spread = float(high or 0.0) - float(low or 0.0)
+    return min(max(spread, MIN_SCALE_DAYS), MAX_SCALE_DAYS)
+
+
+def _profiles(vectors: pl.DataFrame, member: pl.DataFrame) -> pl.DataFrame:
+    """(story, entity_id, w): the story's core actors, summed article weights, L2-normalised."""
+    return (
+        vectors.join(member, on="article_id")
+        .group_by("story", "entity_id")
+        .agg(w=pl.col("w").sum(), n=pl.len())
+        .join(member.group_by("story").agg(size=pl.len()), on="story")
+        .filter(pl.col("n") >= CORE_SHARE * pl.col("size"))
+        .with_columns(w=pl.col("w") / (pl.col("w") ** 2).sum().over("story").sqrt())
+        .select("story", "entity_id", "w")
+    )
+
+
+def _best_partners(
+    profiles: pl.DataFrame, spans: pl.DataFrame, scale: float, threshold: float
+) -> list[tuple[str, str]]:
+    """(story, partner): each story's most similar other story, when at least threshold."""
+    postings = pl.len().over("entity_id")
+    keys = profiles.filter(postings <= MAX_POSTINGS).select("story", "entity_id")
+    candidates = (
+        keys.join(keys.rename({"story": "story_b"}), on="entity_id")
+        .filter(pl.col("story") < pl.col("story_b"))
+        .select("story", "story_b")
+        .unique()
+    )
+    other = profiles.rename({"story": "story_b", "w": "w_b"})
+    gap = pl.max_horizontal(
+        pl.col("lo_b") - pl.col("hi"), pl.col("lo") - pl.col("hi_b"), pl.lit(0.0)
+    ).fill_null(0.0)
+    pairs = (
+        candidates.join(profiles, on="story")
+        .join(other, on=["story_b", "entity_id"])
+        .group_by("story", "story_b")
+        .agg(sim=(pl.col("w") * pl.col("w_b")).sum())
+        .join(spans, on="story", how="left")
+        .join(
+            spans.rename({"story": "story_b", "lo": "lo_b", "hi": "hi_b"}), on="story_b", how="left"
+        )
+        .with_columns(sim=pl.col("sim") * (-gap / scale).exp())
+        .filter(pl.col("sim") >= threshold)
+        .select(
+            "story",
+            "story_b",
+            "sim",
+            dated=pl.col("lo").is_not_null(),
+            dated_b=pl.col("lo_b").is_not_null(),
+        )
+    )
+    # a story of known time never reaches another through one whose time is unknown: an undated
+    # story may join a dated one, but is nobody's bridge between two periods
+    both = pl.concat(
+        [
+            pairs.filter(pl.col("dated_b") | ~pl.col("dated")).select("story", "story_b", "sim"),
+            pairs.filter(pl.col("dated") | ~pl.col("dated_b")).select(
+                story="story_b", story_b="story", sim="sim"
+            ),
+        ]
+    )
+    best = both.sort(["sim", "story", "story_b"], descending=[True, False, False]).group_by(
+        "story", maintain_order=True
+    )
+    return list(best.first().select("story", "story_b").iter_rows())
+
+
+def _unite(links: list[tuple[str, str]]) -> dict[str, str]:
+    """story -> the story it now belongs to (the smallest id of its linked group), for linked ones.
+
+    Links chain (A joins B while B joins C): with imperfect cross-lingual linking, a story often
+    reaches its other language versions only through an article that names both spellings.
+    """
+    parent: dict[str, str] = {}
+
+    def root(s: str) -> str:
+        while parent.get(s, s) != s:
+            s = parent[s]
+        return s
+
+    for a, b in links:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {s: root(s) for s in parent}
+
+
+def merge_events(
+    articles: pl.DataFrame,
+    events: pl.DataFrame,
+    mentions: pl.DataFrame,
+    *,
+    threshold: float = MERGE_THRESHOLD,
+) -> pl.DataFrame:
+    """(article_id, story): events (article_id, event) merged into stories; story is an event id.
+
+    articles needs article_id and published (dates at the epoch count as unknown).
+    """
+    member = events.select("article_id", story=pl.col("event").cast(pl.String))
+    vectors = actor_vectors(mentions.join(member, on="article_id", how="semi"), articles.height)
+    days = articles.select(
+        "article_id", day=usable_published(pl.col("published")).cast(pl.Int32).cast(pl.Float64)
+    )
+    scale = time_scale(days["day"])
+    for _ in range(MAX_ROUNDS):
+        spans = (
+            days.join(member, on="article_id")
+            .group_by("story")
+            .agg(
+                lo=pl.col("day").quantile(SPREAD_QUANTILE),
+                hi=pl.col("day").quantile(1 - SPREAD_QUANTILE),
+            )
+        )
+        links = _best_partners(_profiles(vectors, member), spans, scale, threshold)
+        if not links:
+            break
+        into = _unite(links)
+        renamed = pl.DataFrame(
+            {"story": list(into), "into": list(into.values())},
+            schema={"story": pl.String, "into": pl.String},
+        )
+        member = member.join(renamed, on="story", how="left").select(
+            "article_id", story=pl.coalesce("into", "story")
+        )
+    return member

@@ -1,0 +1,133 @@
+"""Events merged into stories by their core actors, damped by time (hand-built frames)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import polars as pl
+import pytest
+
+from dashboard import story_merge
+
+START = date(2018, 3, 1)
+
+
+def frames(
+    events: dict[str, list[list[str]]], days: dict[str, int | None] | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """articles (published START + days[event], None: undated), events and mentions: one list of
+    actors per article."""
+    days = days or {}
+    arts, member, mentions = [], [], []
+    for event, articles in events.items():
+        for k, actors in enumerate(articles):
+            article_id = f"{event}-{k}"
+            offset = days.get(event, 0)
+            arts.append(
+                (article_id, None if offset is None else START + timedelta(days=offset + k))
+            )
+            member.append((article_id, event))
+            mentions += [(article_id, actor) for actor in actors]
+    return (
+        pl.DataFrame(arts, schema=["article_id", "published"], orient="row"),
+        pl.DataFrame(member, schema=["article_id", "event"], orient="row"),
+        pl.DataFrame(mentions, schema=["article_id", "entity_id"], orient="row"),
+    )
+
+
+def groups(merged: pl.DataFrame) -> set[frozenset[str]]:
+    by_story = merged.group_by("story").agg(pl.col("article_id").str.extract(r"^(\w+)-").unique())
+    return {frozenset(g) for g in by_story["article_id"].to_list()}
+
+
+# Two events of one story share their core actor "core"; two other events have their own.
+STORY = {
+    "strike": [["core", "pilots", "union"], ["core", "pilots"], ["core", "union", "pilots"]],
+    "base": [["core", "airport", "mayor"], ["core", "airport"], ["core", "airport", "mayor"]],
+    "pipe": [["pipe", "gas"], ["pipe", "gas", "port"], ["pipe", "port"]],
+    "trial": [["judge", "court"], ["judge", "court", "appeal"], ["court", "appeal"]],
+}
+
+
+def test_events_sharing_core_actors_merge_and_others_stay_apart() -> None:
+    merged = story_merge.merge_events(*frames(STORY))
+    assert groups(merged) == {
+        frozenset({"strike", "base"}),
+        frozenset({"pipe"}),
+        frozenset({"trial"}),
+    }
+    assert merged.columns == ["article_id", "story"] and merged.height == 12
+
+
+def test_an_actor_every_article_names_is_no_evidence() -> None:
+    everywhere = {e: [[*a, "everyone"] for a in arts] for e, arts in STORY.items()}
+    alone = {"strike": everywhere["strike"], "base": everywhere["base"]}
+    alone = {e: [[x for x in a if x != "core"] for a in arts] for e, arts in alone.items()}
+    merged = story_merge.merge_events(*frames(alone))
+    assert groups(merged) == {frozenset({"strike"}), frozenset({"base"})}
+
+
+def test_an_actor_only_a_minority_names_does_not_link_events() -> None:
+    minority = {
+        "strike": [["pilots", "core"], ["pilots", "union"], ["union", "pilots"]],
+        "base": [["airport", "core"], ["airport", "mayor"], ["airport", "mayor"]],
+        "pipe": STORY["pipe"],
+    }
+    assert groups(story_merge.merge_events(*frames(minority))) == {
+        frozenset({"strike"}),
+        frozenset({"base"}),
+        frozenset({"pipe"}),
+    }
+
+
+def test_years_apart_the_same_core_actors_are_two_stories() -> None:
+    near = story_merge.merge_events(*frames(STORY, {"base": 10}))
+    far = story_merge.merge_events(*frames(STORY, {"base": 6 * 365}))
+    assert frozenset({"strike", "base"}) in groups(near)
+    assert frozenset({"strike"}) in groups(far) and frozenset({"base"}) in groups(far)
+
+
+def test_an_undated_story_does_not_bridge_two_periods() -> None:
+    events = {
+        "then": [["core", "then"], ["core", "then"], ["core", "then"]],
+        "now": [["core", "now"], ["core", "now"], ["core", "now"]],
+        "undated": [["core", "then", "now"]],
+        "pipe": STORY["pipe"],
+        "trial": STORY["trial"],
+    }
+    merged = groups(story_merge.merge_events(*frames(events, {"now": 6 * 365, "undated": None})))
+    assert frozenset({"then", "now", "undated"}) not in merged
+    assert frozenset({"then", "undated"}) in merged or frozenset({"now", "undated"}) in merged
+
+
+def test_time_scale_follows_the_corpus_spread_within_bounds() -> None:
+    weeks = pl.Series([0.0, 3.0, 7.0, 14.0, None])
+    decade = pl.Series([float(d) for d in range(0, 3650, 30)])
+    months = pl.Series([float(d) for d in range(0, 200, 2)])
+    assert story_merge.time_scale(weeks) == story_merge.MIN_SCALE_DAYS
+    assert story_merge.time_scale(decade) == story_merge.MAX_SCALE_DAYS
+    assert story_merge.time_scale(months) == pytest.approx(0.8 * 198, abs=2)
+
+
+def test_epoch_publication_dates_count_as_unknown() -> None:
+    frame = pl.DataFrame({"d": [date(1970, 1, 1), date(2018, 5, 2), None]})
+    kept = frame.select(story_merge.usable_published(pl.col("d")))["d"].to_list()
+    assert kept == [None, date(2018, 5, 2), None]
+
+
+def test_actor_vectors_weigh_repeated_and_rare_actors_more() -> None:
+    mentions = pl.DataFrame(
+        {
+            "article_id": ["a", "a", "a", "a", "b", "c"],
+            "entity_id": ["rare", "rare", "common", "x", "common", "common"],
+        }
+    )
+    w = dict(
+        story_merge.actor_vectors(mentions, 3)
+        .filter(pl.col("article_id") == "a")
+        .select("entity_id", "w")
+        .iter_rows()
+    )
+    assert "common" not in w  # named by every article: idf 0
+    assert w["rare"] > w["x"] > 0
+    assert sum(v * v for v in w.values()) == pytest.approx(1.0)
