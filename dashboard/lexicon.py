@@ -86,6 +86,7 @@ class Cues:
     place_endings: tuple[tuple[str, str], ...]  # inflected ending -> base-form ending of places
     people_endings: tuple[str, ...]  # plural nouns for peoples and families (Amerykanie, Němci)
     compound: bool  # German-style compounds: a cue may end a longer word
+    place_prepositions: frozenset[str] = frozenset()  # "in" words: an unknown name after is a place
 
 
 def _prefixes(words: list[str]) -> frozenset[str]:
@@ -122,6 +123,7 @@ def cues(lang: str | None) -> Cues:
         place_endings=tuple((a, b) for a, b in data.get("place_endings", [])),
         people_endings=tuple(data.get("plural_people_endings", [])),
         compound=lang == "de",
+        place_prepositions=frozenset(data.get("place_prepositions", [])),
     )
 
 

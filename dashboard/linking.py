@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 import polars as pl
 from rapidfuzz import fuzz
@@ -118,6 +119,13 @@ def _cluster(keys: Counter[str], types: dict[str, str]) -> dict[str, str]:
                 for b in group[i + 1 :]:
                     if _similar(a, b):
                         uf.union(_anchor(a, typ, by_surname), _anchor(b, typ, by_surname))
+    # an inflected form typed otherwise by its context (w Ryanairze as a place) joins its name
+    plain = {k for k in keys if types[k] != "PER" and " " not in k}
+    for k in plain:
+        for cut in (1, 2):
+            short = k[:-cut]
+            if len(short) >= 5 and short in plain and types[short] != types[k]:
+                uf.union(short, k)
     return {
         k: uf.find(_anchor(k, types[k], by_surname)) if types[k] == "PER" else uf.find(k)
         for k in keys
@@ -131,14 +139,23 @@ def _anchor(word: str, typ: str, by_surname: dict[str, list[str]]) -> str:
     return word
 
 
+@lru_cache(maxsize=1)
+def _fixed_labels() -> dict[str, str]:
+    """Canonical key of a well-known name -> its label (the first form listed)."""
+    out: dict[str, str] = {}
+    for _type, canon, label in lexicon.fixed_names().values():
+        out.setdefault(canon, label)
+    return out
+
+
 def _label(forms: Counter[tuple[str, str]], typ: str, key: str) -> str:
     """The most useful display name: a place's English name, else a frequent Latin full form."""
     place = lexicon.place_labels().get(key)
-    fixed = [v for k, v in lexicon.fixed_names().items() if v[1] == key]
+    fixed = _fixed_labels().get(key)
     if typ == "LOC" and place:
         return place
     if fixed:
-        return fixed[0][2]
+        return fixed
 
     def score(item: tuple[tuple[str, str], int]) -> tuple[float, int]:
         (text, lang), n = item
@@ -163,21 +180,26 @@ def entities_of(mentions: pl.DataFrame, labels: dict[str, str] | None = None) ->
     """The entities table of mentions that carry entity_id (labels given win over computed)."""
     if mentions.is_empty():
         return schema.empty("entities")
+    # group rows in order (plain Python: one polars call per entity costs more than the work)
+    groups: dict[str, list[tuple[str, str, str | None, str, str]]] = defaultdict(list)
+    cols = mentions.select("entity_id", "text", "language", "type", "key", "article_id")
+    for eid, text, lang, typ, key, aid in cols.iter_rows():
+        groups[eid].append((text, lang, typ, key, aid))
     rows = []
-    for (eid,), sub in mentions.group_by(["entity_id"], maintain_order=True):
-        forms = Counter(zip(sub["text"].to_list(), sub["language"].to_list(), strict=True))
-        typ = Counter(sub["type"].to_list()).most_common(1)[0][0]
-        key = Counter(sub["key"].to_list()).most_common(1)[0][0]
-        aliases = [t for t, _ in Counter(sub["text"].to_list()).most_common()]
+    for eid, sub in groups.items():
+        texts = [r[0] for r in sub]
+        forms = Counter((r[0], r[1]) for r in sub)
+        typ = Counter(r[2] for r in sub).most_common(1)[0][0]
+        key = Counter(r[3] for r in sub).most_common(1)[0][0]
         rows.append(
             {
                 "entity_id": eid,
                 "label": (labels or {}).get(eid) or _label(forms, typ, key),
                 "type": typ,
-                "aliases": aliases,
-                "languages": sorted({x for x in sub["language"].to_list() if x}),
-                "n_articles": sub["article_id"].n_unique(),
-                "n_mentions": sub.height,
+                "aliases": [t for t, _ in Counter(texts).most_common()],
+                "languages": sorted({r[1] for r in sub if r[1]}),
+                "n_articles": len({r[4] for r in sub}),
+                "n_mentions": len(sub),
                 "hidden": False,
             }
         )

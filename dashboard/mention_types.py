@@ -53,6 +53,7 @@ def lemma_lang(lang: str | None) -> str | None:
     return code if code in _SIMPLEMMA_KNOWN else None
 
 
+@lru_cache(maxsize=200_000)
 def is_common(word: str, lang: str | None) -> bool:
     """A capitalised word that is an ordinary word of the language (its lemma is lower case)."""
     code = lemma_lang(lang)
@@ -82,6 +83,7 @@ def caseless(code: str) -> bool:
     return simplemma.lemmatize("Qwertyx", lang=code)[:1].islower()
 
 
+@lru_cache(maxsize=200_000)
 def plain_known(word: str, lang: str | None) -> bool:
     """In a lower-cased dictionary, a known word that is not a place of the language."""
     code = lemma_lang(lang)
@@ -105,6 +107,23 @@ def has_cue(low: str, words: frozenset[str], prefixes: frozenset[str], compound:
     return False
 
 
+# the cue-word sets of each kind, with the prefix set that catches their inflected forms
+_CUE_KINDS = {
+    "title": ("titles", "title_prefixes"),
+    "org": ("org_words", "org_prefixes"),
+    "loc": ("loc_words", "loc_prefixes"),
+}
+
+
+@lru_cache(maxsize=400_000)
+def cue_of(low: str, lang: str | None, kind: str) -> bool:
+    """Whether a lower-case word is a `kind` cue ("title", "org", "loc") of `lang` (memoised)."""
+    cue = lexicon.cues(lang)
+    words, prefixes = _CUE_KINDS[kind]
+    return has_cue(low, getattr(cue, words), getattr(cue, prefixes), cue.compound)
+
+
+@lru_cache(maxsize=200_000)
 def known(word: str, lang: str | None) -> bool:
     """A place, a well-known organisation (BelTA, Beltu) or short country name."""
     key = token_key(word, lang)
@@ -143,9 +162,9 @@ def lemma_place(texts: list[str], lang: str | None) -> tuple[str, str] | None:
 
 
 def classify(
-    texts: list[str], after_title: bool, after_org: bool, lang: str | None
+    texts: list[str], after_title: bool, after_org: bool, lang: str | None, after_in: bool = False
 ) -> tuple[str, str, bool]:
-    """(type, key, strong cue?) of a trimmed run of words."""
+    """(type, key, strong cue?) of a trimmed run of words (`after_in`: after "in", w, v, в)."""
     cue = lexicon.cues(lang)
     key = name_key(texts, lang)
     fixed = lexicon.fixed_names().get(key)
@@ -155,11 +174,11 @@ def classify(
     if found:
         return "LOC", found[0], True
     lows = [t.lower() for t in texts]
-    if any(has_cue(low, cue.org_words, cue.org_prefixes, cue.compound) for low in lows):
+    if any(cue_of(low, lang, "org") for low in lows):
         return "ORG", key, True
     if len(texts) == 1 and lows[0] in lexicon.org_acronyms():
         return "ORG", key, True
-    if any(has_cue(low, cue.loc_words, cue.loc_prefixes, cue.compound) for low in lows):
+    if any(cue_of(low, lang, "loc") for low in lows):
         return "LOC", key, True
     if after_title:
         return "PER", key, True
@@ -173,6 +192,9 @@ def classify(
         return "ORG", key, True
     if all(t.isupper() and len(t) > 1 for t in texts):
         return "ORG", key, False
+    if after_in:
+        # "in X" with no other cue: a place (w Krakowie, v Mariboru, в Пловдиве)
+        return "LOC", key, True
     last = key.rsplit(" ", 1)[-1]
     if len(last) >= 5 and last.endswith(lexicon.surname_endings()):
         return "PER", key, False

@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import polars as pl
 import simplemma
 
 from dashboard import lexicon, mention_types, schema
+from dashboard.mention_types import cue_of
 from dashboard.translit import name_key, token_key
 
 # a word: letters with inner hyphens; an apostrophe suffix is handled separately
@@ -27,10 +29,11 @@ _BREAK = re.compile(r"[^\s]")  # any non-space between two words breaks a run
 _INNER_APOS_LANGS = {"uk", "be"}
 # a model number after a name (Nord Stream 2, Boeing 737), not a year
 _NUMBER = re.compile(r"[ -](?!(?:19|20)\d\d\b)\d{1,4}\b(?![.,:]\d)")
+_OPENERS = '"„“«»—–-('
 _MID_CAP = re.compile(r"(?<=[\w,] )[^\W\d_][\w-]*", re.UNICODE)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Word:
     start: int
     end: int  # end of the name part (before an apostrophe suffix)
@@ -46,6 +49,7 @@ class _Cand:
     words: list[_Word]
     after_title: bool = False
     after_org: bool = False
+    after_in: bool = False  # right after a locative preposition (w, v, в)
     org_tail: list[_Word] = field(default_factory=list)
 
 
@@ -71,11 +75,13 @@ def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
     out: list[_Word] = []
     prev_end = start
     pos = start
+    search = _WORD.search
+    inner_apos = lang in _INNER_APOS_LANGS
     while True:
-        m = _WORD.search(text, pos, end)
+        m = search(text, pos, end)
         if not m:
             break
-        w_start, w_end = m.start(), m.end()
+        w_start, w_end = m.span()
         name_end = w_end
         pos = w_end
         suffix = False
@@ -84,30 +90,38 @@ def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
             nxt = _WORD.match(text, pos + 1, end)
             if not nxt:
                 break
-            if lang in _INNER_APOS_LANGS or text[pos + 1].isupper():
+            if inner_apos or text[pos + 1].isupper():
                 name_end = nxt.end()
             else:
                 suffix = True
             pos = nxt.end()
-        gap = text[prev_end:w_start]
-        first = not out
-        opener = gap.strip()
-        sent = first or bool(_SENTENCE_END.search(gap)) or (opener != "" and opener in '"„“«»—–-(')
-        brk = first or bool(_BREAK.search(gap))
-        for k, (p_start, p_end) in enumerate(_parts(text, w_start, name_end, lang)):
-            token = text[p_start:p_end]
-            last = p_end == name_end
-            out.append(
-                _Word(
-                    p_start,
-                    p_end,
-                    token,
-                    token[:1].isupper(),
-                    sent and k == 0,
-                    brk or k > 0,
-                    suffix and last,
+        if out and w_start - prev_end == 1 and text[prev_end] == " ":
+            # the common case: one space after the previous word, no break
+            sent = brk = False
+        else:
+            gap = text[prev_end:w_start]
+            first = not out
+            opener = gap.strip()
+            sent = first or bool(_SENTENCE_END.search(gap)) or (opener != "" and opener in _OPENERS)
+            brk = first or bool(_BREAK.search(gap))
+        if "-" not in text[w_start:name_end]:
+            token = text[w_start:name_end]
+            out.append(_Word(w_start, name_end, token, token[:1].isupper(), sent, brk, suffix))
+        else:
+            for k, (p_start, p_end) in enumerate(_parts(text, w_start, name_end, lang)):
+                token = text[p_start:p_end]
+                last = p_end == name_end
+                out.append(
+                    _Word(
+                        p_start,
+                        p_end,
+                        token,
+                        token[:1].isupper(),
+                        sent and k == 0,
+                        brk or k > 0,
+                        suffix and last,
+                    )
                 )
-            )
         prev_end = pos
     return out
 
@@ -117,7 +131,7 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
     cue = lexicon.cues(lang)
     out: list[_Cand] = []
     run: list[_Word] = []
-    after_title = after_org = False
+    after_title = after_org = after_in = False
     prev_low: str = ""
 
     def close() -> None:
@@ -126,24 +140,19 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
             while run and run[-1].text.lower() in cue.particles:
                 run.pop()
             if run:
-                out.append(_Cand(run, after_title, after_org))
+                out.append(_Cand(run, after_title, after_org, after_in))
         run = []
 
     for i, w in enumerate(words):
         low = w.text.lower()
-        is_title = mention_types.has_cue(low, cue.titles, cue.title_prefixes, cue.compound)
+        is_title = cue_of(low, lang, "title")
         joins = run and not w.gap_break
         if w.capital and not is_title:
             if not joins:
                 close()
-                after_title = (
-                    mention_types.has_cue(prev_low, cue.titles, cue.title_prefixes, cue.compound)
-                    and not w.gap_break
-                )
-                after_org = (
-                    mention_types.has_cue(prev_low, cue.org_words, cue.org_prefixes, cue.compound)
-                    and not w.gap_break
-                )
+                after_title = not w.gap_break and cue_of(prev_low, lang, "title")
+                after_org = not w.gap_break and cue_of(prev_low, lang, "org")
+                after_in = not w.gap_break and prev_low in cue.place_prepositions
             run.append(w)
             if w.suffix:
                 close()
@@ -167,14 +176,18 @@ def _extends(run: list[_Word], w: _Word, cue: lexicon.Cues, lang: str | None) ->
     low = w.text.lower()
     if not cue.extend_lowercase or low in cue.stop or len(run) > 2:
         return False
-    whole = name_key([x.text for x in run] + [w.text], lang)
-    if whole in lexicon.fixed_names() or lexicon.place(whole, lang, strict=True):
+    if _known_whole((*(x.text for x in run), w.text), lang):
         return True
     if len(run) != 1:
         return False
-    return mention_types.has_cue(
-        low, cue.org_words, cue.org_prefixes, cue.compound
-    ) or mention_types.has_cue(low, cue.loc_words, cue.loc_prefixes, cue.compound)
+    return cue_of(low, lang, "org") or cue_of(low, lang, "loc")
+
+
+@lru_cache(maxsize=100_000)
+def _known_whole(texts: tuple[str, ...], lang: str | None) -> bool:
+    """A run plus its lower-case word is a well-known name or a place (Bela kuća)."""
+    whole = name_key(texts, lang)
+    return whole in lexicon.fixed_names() or lexicon.place(whole, lang, strict=True) is not None
 
 
 def _trim(cand: _Cand, lang: str | None, lower_seen: set[str], cap_mid: set[str]) -> list[_Word]:
@@ -248,10 +261,9 @@ def article_mentions(
 ) -> list[tuple[int, int, int, str, str, str]]:
     """Mentions of one article: (para_no, start, end, text, type, key) for given paragraphs."""
     found: list[tuple[int, list[_Word], str, str, bool]] = []
-    lower_seen = {m.group(0) for m in _WORD.finditer(text) if m.group(0)[:1].islower()}
-    lower_seen = {w.lower() for w in lower_seen}
+    lower_seen = {w.lower() for w in set(_WORD.findall(text)) if w[:1].islower()}
     # capitalised words seen inside a sentence are names even where a sentence starts with them
-    cap_mid = {m.group(0) for m in _MID_CAP.finditer(text)}
+    cap_mid = set(_MID_CAP.findall(text))
     for para_no, start, end in spans:
         words = _words(text, start, end, lang)
         for cand in _candidates(words, lang):
@@ -260,7 +272,7 @@ def article_mentions(
                 if len(part) == 1 and len(part[0].text) < 2:
                     continue
                 typ, key, strong = mention_types.classify(
-                    [w.text for w in part], sub.after_title, sub.after_org, lang
+                    [w.text for w in part], sub.after_title, sub.after_org, lang, sub.after_in
                 )
                 if key:
                     found.append((para_no, part, typ, key, strong))

@@ -19,6 +19,9 @@ DATA = Path(__file__).parent / "data"
 _GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _VOWELS = set("aeiou")
+_NON_LETTER = re.compile(r"[^a-z ]+")
+_DOUBLED = re.compile(r"(.)\1+")
+_VOWEL_RUN = re.compile(r"[aeiou ]+")
 
 
 @lru_cache(maxsize=1)
@@ -119,10 +122,10 @@ def fold(text: str, lang: str | None = None) -> str:
     for pattern, repl in rules:
         low = pattern.sub(repl, low)
     low = "".join(c for c in unicodedata.normalize("NFD", low) if not unicodedata.combining(c))
-    low = re.sub(r"[^a-z ]+", "", low)
+    low = _NON_LETTER.sub("", low)
     for a, b in letters:
         low = low.replace(a, b)
-    return re.sub(r"(.)\1+", r"\1", low)
+    return _DOUBLED.sub(r"\1", low)
 
 
 @lru_cache(maxsize=64)
@@ -156,9 +159,12 @@ def token_key(word: str, lang: str | None = None) -> str:
 
 def name_key(words: list[str] | tuple[str, ...], lang: str | None = None) -> str:
     """The linking key of a multi-word name: its words' keys joined by spaces."""
+    if len(words) == 1:
+        return token_key(words[0], lang)
     return " ".join(k for k in (token_key(w, lang) for w in words) if k)
 
 
+@lru_cache(maxsize=200_000)
 def skeleton(key: str) -> str:
     """Consonants of a key: spellings that differ only in vowels (Tramp, Trump) share it."""
-    return re.sub(r"[aeiou ]+", "", key)
+    return _VOWEL_RUN.sub("", key)

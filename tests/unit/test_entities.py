@@ -187,3 +187,12 @@ def test_places_come_from_cldr_and_capitals_only() -> None:
 
     assert "extra_places" not in lexicon.common()
     assert lexicon.place("lahore", "en") is None  # a city that is neither a capital nor a tz city
+
+
+def test_unknown_name_after_in_is_a_place_but_cues_still_win() -> None:
+    assert _found("Spotkanie odbyło się wczoraj w Zgorzelcu.", "pl") == [
+        ("Zgorzelcu", "LOC", "shorselk")
+    ]
+    # without the preposition the same unknown word keeps the default type
+    assert ("Zgorzelcu", "ORG", "shorselk") in _found("Spotkanie: Zgorzelcu odbyło się.", "pl")
+    assert _found("Pracuje od lat w Wizz Air.", "pl") == [("Wizz Air", "ORG", "vis air")]

@@ -100,3 +100,20 @@ def test_one_word_key_typed_otherwise_joins_the_person() -> None:
     ]
     linked, _ = link(_mentions(rows))
     assert linked["entity_id"].n_unique() == 1
+
+
+def test_inflected_form_typed_otherwise_joins_its_name_and_takes_its_type() -> None:
+    rows = [
+        ("a", "Nordavia", "ORG", "nordav", "pl"),
+        ("b", "Nordavia", "ORG", "nordav", "cs"),
+        ("c", "Nordavias", "LOC", "nordavs", "pl"),
+        ("c", "Nordavo", "LOC", "nordavo", "pl"),
+    ]
+    linked, _ = link(_mentions(rows))
+    ids = dict(zip(linked["text"], linked["entity_id"], strict=True))
+    types = dict(zip(linked["text"], linked["type"], strict=True))
+    assert ids["Nordavias"] == ids["Nordavia"]
+    assert types["Nordavias"] == "ORG"
+    # one letter more than a 4-letter key is not enough evidence: "nordavo" shares the 6-letter
+    # stem, so it joins too; a short unrelated key stays apart
+    assert ids["Nordavo"] == ids["Nordavia"]
