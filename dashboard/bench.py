@@ -1,0 +1,553 @@
+"""`newsprism bench`: every pipeline step on a synthetic corpus, the reference tools beside ours,
+and (with --latency) the dashboard's view functions on a 100,000-article analysis.
+
+Each step runs in a fresh process that reads the tables the steps before it wrote, so its peak
+memory (ru_maxrss) is its own. A benchmark prints numbers; nothing here asserts on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from dashboard import corpus_synth, pipeline, store
+
+Tables = dict[str, pl.DataFrame]
+REFERENCE_LANGDETECT = 300
+"""Articles the pure-Python langdetect reference sees (it is ~40x slower than ours)."""
+REFERENCE_DATEPARSER = 100
+"""Articles the dateparser reference sees (it is slower still)."""
+INCREMENT = 100
+BATCH = 1000
+"""Articles per batch of a per-article step: pipeline.enrich_batches' batch size."""
+
+
+def _ingest(t: Tables, work: Path) -> Tables:
+    from dashboard import ingest
+
+    return {"articles": ingest.load(sorted((work / "corpus").glob("*.parquet"))).articles}
+
+
+def _normalise(t: Tables, work: Path) -> Tables:
+    from dashboard import normalise
+
+    paragraphs = normalise.paragraphs(t["articles"])
+    return {"articles": normalise.infer_titles(t["articles"], paragraphs), "paragraphs": paragraphs}
+
+
+def _language(t: Tables, work: Path) -> Tables:
+    from dashboard import language
+
+    articles, paragraphs = language.detect(t["articles"], t["paragraphs"])
+    return {"articles": articles, "paragraphs": paragraphs}
+
+
+def _mentions(t: Tables, work: Path) -> Tables:
+    from dashboard import entities
+
+    return {"mentions": entities.extract_mentions(t["articles"], t["paragraphs"])}
+
+
+def _dates(t: Tables, work: Path) -> Tables:
+    from dashboard import dates
+
+    return {"dates": dates.extract_dates(t["articles"], t["paragraphs"])}
+
+
+def _entities(t: Tables, work: Path) -> Tables:
+    from dashboard import entities
+
+    mentions, ents = entities.link(t["mentions"])
+    return {"mentions": mentions, "entities": ents}
+
+
+def _stories(t: Tables, work: Path) -> Tables:
+    from dashboard import stories
+
+    articles, story_table = stories.cluster(
+        t["articles"], t["paragraphs"], t["mentions"], t["dates"]
+    )
+    return {"articles": articles, "stories": story_table}
+
+
+def _alignments(t: Tables, work: Path) -> Tables:
+    from dashboard import align
+
+    return {"alignments": align.align(t["articles"], t["paragraphs"], t["mentions"], t["dates"])}
+
+
+def _write(t: Tables, work: Path) -> Tables:
+    store.write_analysis(work / "analysis", t, {})
+    return {}
+
+
+STEPS: dict[str, Callable[[Tables, Path], Tables]] = {
+    "ingest": _ingest,
+    "normalise": _normalise,
+    "language": _language,
+    "mentions": _mentions,
+    "dates": _dates,
+    "entities": _entities,
+    "stories": _stories,
+    "alignments": _alignments,
+    "write": _write,
+}
+"""The steps in pipeline order (translation is left out: it is a network service)."""
+WARM = ("normalise", "language", "mentions", "dates")
+"""Steps whose first call in a process builds per-language data: warmed up, timed apart."""
+
+
+def _reset_peak() -> None:
+    """Start this process's peak memory afresh: a spawned child inherits its parent's at fork."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")  # Linux: reset VmHWM to the current RSS
+
+
+def _peak_mib() -> float:
+    """Peak resident memory of this process and its finished children, MiB."""
+    status = Path("/proc/self/status")
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    if status.is_file():
+        hwm = [ln for ln in status.read_text().splitlines() if ln.startswith("VmHWM:")]
+        own = int(hwm[0].split()[1]) if hwm else own
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, kids) / 1024
+
+
+def _one_per_language(tables: Tables) -> Tables:
+    """One article per language: the per-process set-up (lexicons) is paid outside the timing."""
+    arts = tables["articles"].with_columns(
+        _group=pl.coalesce("language", pl.col("url").str.extract(r"//([^/]+?)-outlet", 1))
+    )
+    ids = arts.unique("_group", keep="first").select("article_id")
+    return {
+        t: f.join(ids, on="article_id", how="semi") if "article_id" in f.columns else f
+        for t, f in tables.items()
+    }
+
+
+def _batched(name: str, tables: Tables, work: Path) -> Tables:
+    """A per-article step over batches of BATCH articles, as pipeline.enrich_batches runs it."""
+    parts: list[Tables] = []
+    ids = tables["articles"].select("article_id")
+    for start in range(0, ids.height, BATCH):
+        batch = ids.slice(start, BATCH)
+        parts.append(
+            STEPS[name](
+                {
+                    t: f.join(batch, on="article_id", how="semi")
+                    if t != "articles"
+                    else tables["articles"].slice(start, BATCH)
+                    for t, f in tables.items()
+                    if "article_id" in f.columns
+                },
+                work,
+            )
+        )
+    return {t: pl.concat([p[t] for p in parts], how="vertical") for t in parts[0]}
+
+
+def _read_state(state: Path) -> Tables:
+    return {p.stem: pl.read_parquet(p) for p in state.glob("*.parquet")}
+
+
+def run_step(name: str, work: str) -> dict[str, Any]:
+    """Child process: read the state, run one step, write what it made back; time and memory."""
+    state = Path(work) / "state"
+    tables = _read_state(state)
+    warmup = 0.0
+    if "articles" in tables and name in WARM:
+        started = time.perf_counter()
+        STEPS[name](_one_per_language(tables), Path(work))
+        warmup = time.perf_counter() - started
+    before = _peak_mib()
+    started = time.perf_counter()
+    made = _batched(name, tables, Path(work)) if name in WARM else STEPS[name](tables, Path(work))
+    seconds = time.perf_counter() - started
+    rows, size = {}, 0
+    for table, frame in made.items():
+        frame.write_parquet(state / f"{table}.parquet", compression="zstd")
+        rows[table] = frame.height
+        size += (state / f"{table}.parquet").stat().st_size
+    if name == "write":
+        size = sum(p.stat().st_size for p in (Path(work) / "analysis").rglob("*.parquet"))
+        rows = {}
+    return {
+        "seconds": seconds,
+        "warmup_seconds": warmup,
+        "base_mib": before,
+        "peak_mib": _peak_mib(),
+        "rows": rows,
+        "bytes": size,
+    }
+
+
+def run_enrich(work: str, workers: int) -> dict[str, Any]:
+    """Child process: pipeline.enrich_batches over the ingested articles with N workers."""
+    articles = pl.read_parquet(Path(work) / "ingested.parquet")
+    started = time.perf_counter()
+    pipeline.enrich_batches(articles, workers=workers)
+    return {"seconds": time.perf_counter() - started, "peak_mib": _peak_mib()}
+
+
+def run_increment(work: str, fresh: bool) -> dict[str, Any]:
+    """Child process: analyse the 100 new articles into a copy of the analysis, or alone."""
+    target = Path(work) / ("alone" if fresh else "grown")
+    if not fresh:
+        shutil.copytree(Path(work) / "analysis", target)
+    started = time.perf_counter()
+    pipeline.analyze([Path(work) / "increment"], target, pipeline.RunOptions(workers=1))
+    return {"seconds": time.perf_counter() - started, "peak_mib": _peak_mib()}
+
+
+def in_child(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    """Run fn in a fresh spawned process, so its peak memory is measured alone."""
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=_reset_peak) as pool:
+        return pool.submit(fn, *args).result()
+
+
+def references(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> dict[str, Any]:
+    """langdetect against our engine, dateparser against our tagger, on the same sampled texts."""
+    import langdetect
+
+    from dashboard import bench_dates, language
+
+    picked = articles.sample(min(REFERENCE_LANGDETECT, articles.height), seed=0)
+    texts = _segments(picked, paragraphs, language.MIN_LETTERS)
+    started = time.perf_counter()
+    language.detect_texts(texts)
+    ours = time.perf_counter() - started
+    langdetect.DetectorFactory.seed = 0
+    started = time.perf_counter()
+    for text in texts:
+        with contextlib.suppress(langdetect.LangDetectException):
+            langdetect.detect_langs(text)
+    theirs = time.perf_counter() - started
+    dated = articles.sample(min(REFERENCE_DATEPARSER, articles.height), seed=1)
+    dates = bench_dates.compare(dated.select("text", "language", "published"))
+    return {
+        "language": {
+            "engine": language.engine_name(),
+            "articles": picked.height,
+            "texts": len(texts),
+            "ours_articles_per_s": picked.height / ours,
+            "langdetect_articles_per_s": picked.height / theirs,
+            "speedup": theirs / ours,
+        },
+        "dates": dates,
+    }
+
+
+def _segments(articles: pl.DataFrame, paragraphs: pl.DataFrame, min_letters: int) -> list[str]:
+    """The paragraph texts language detection looks at (long enough, not boilerplate)."""
+    return (
+        paragraphs.join(articles.select("article_id", "text"), on="article_id")
+        .filter(~pl.col("boilerplate").fill_null(False))
+        .select(segment=pl.col("text").str.slice(pl.col("start"), pl.col("end") - pl.col("start")))
+        .filter(pl.col("segment").str.count_matches(r"\p{L}") >= min_letters)
+        .get_column("segment")
+        .to_list()
+    )
+
+
+def run(n: int) -> dict[str, Any]:
+    """Build an N-article corpus, run and measure every step; the whole report as a dict."""
+    work = Path(tempfile.mkdtemp(prefix="newsprism-bench-"))
+    try:
+        frame = corpus_synth.corpus(n)
+        corpus_synth.write_corpus(frame, work / "corpus", shards=max(1, n // 50_000))
+        (work / "state").mkdir()
+        steps: dict[str, Any] = {}
+        for name in STEPS:
+            steps[name] = in_child(run_step, name, str(work))
+            print(f"bench: {name} {steps[name]['seconds']:.1f} s", file=sys.stderr, flush=True)
+            if name == "ingest":
+                shutil.copy(work / "state" / "articles.parquet", work / "ingested.parquet")
+        enrich = {str(w): in_child(run_enrich, str(work), w) for w in (1, 2)}
+        state = _read_state(work / "state")
+        refs = references(state["articles"], state["paragraphs"])
+        corpus_synth.write_corpus(
+            corpus_synth.corpus(INCREMENT, seed=n + 1, id_prefix="new"), work / "increment"
+        )
+        increment = {
+            "into_analysis": in_child(run_increment, str(work), False),
+            "alone": in_child(run_increment, str(work), True),
+        }
+        report = {
+            "articles": n,
+            "steps": steps,
+            "enrich_workers": enrich,
+            "references": refs,
+            "increment": {"articles": INCREMENT, "existing": n, **increment},
+        }
+        report["floors"] = floors(report)
+        report["translate"] = translation(n)
+        return report
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def translation(n: int) -> dict[str, Any]:
+    """dashboard.bench_translate on the same size, through its loopback server (checkout only)."""
+    from dashboard import bench_translate
+    from dashboard.errors import NewsprismError
+
+    try:
+        return bench_translate.bench(n)
+    except NewsprismError as exc:
+        return {"skipped": str(exc)}
+
+
+def floors(report: dict[str, Any]) -> dict[str, Any]:
+    """Offline enrichment per core, and against the langdetect + dateparser reference."""
+    n = report["articles"]
+    ours_s = sum(report["steps"][s]["seconds"] for s in ("ingest", *WARM))
+    with_warmup = report["steps"]["ingest"]["seconds"] + report["enrich_workers"]["1"]["seconds"]
+    refs = report["references"]
+    ref_s = (
+        1 / refs["language"]["langdetect_articles_per_s"]
+        + 1 / refs["dates"]["dateparser_articles_per_s"]
+    )
+    per_core = n / ours_s
+    return {
+        "enrichment_articles_per_s_per_core": per_core,
+        "enrichment_with_warmup_articles_per_s": n / with_warmup,
+        "reference_articles_per_s": 1 / ref_s,
+        "vs_reference": per_core * ref_s,
+        "increment_ratio": report["increment"]["into_analysis"]["seconds"]
+        / report["increment"]["alone"]["seconds"],
+    }
+
+
+def _filters(an: store.Analysis) -> list[Any]:
+    """A walk through typical filter changes: languages, outlets, months, a story, an actor."""
+    from datetime import date
+
+    from dashboard.filters import Filters
+
+    arts = an.scan("articles")
+    langs = arts.group_by("language").len().sort("len", descending=True).collect()["language"]
+    outlets = arts.group_by("source").len().sort("len", descending=True).head(3).collect()["source"]
+    story = arts.select(pl.col("story_id").drop_nulls().first()).collect().item()
+    actor = an.scan("entities").sort("n_mentions", descending=True).head(1).collect()["entity_id"]
+    base = Filters()
+    return [
+        base,
+        base.with_(languages=(langs[0],)),
+        base.with_(languages=tuple(langs.head(2))),
+        base.with_(outlets=(outlets[0],)),
+        base.with_(outlets=tuple(outlets)),
+        base.with_(date_from=date(2025, 3, 1), date_to=date(2025, 3, 31)),
+        base.with_(languages=(langs[0],), date_from=date(2025, 6, 1), date_to=date(2025, 8, 31)),
+        base.with_(story=story),
+        base.with_(actors=tuple(actor)),
+        base,
+    ]
+
+
+def _registered_views() -> dict[str, Any]:
+    """Every view the pages can show: modules that register views are imported first."""
+    import importlib
+    import pkgutil
+
+    import dashboard
+    from dashboard import views
+
+    for mod in pkgutil.iter_modules(dashboard.__path__):
+        source = Path(dashboard.__path__[0]) / f"{mod.name}.py"
+        registers = source.is_file() and "views.register(" in source.read_text(encoding="utf-8")
+        if registers and mod.name not in ("app", "bench"):
+            importlib.import_module(f"dashboard.{mod.name}")
+    return dict(views.VIEWS)
+
+
+def _pct(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def cold_open(path: str) -> dict[str, Any]:
+    """Child process: open an analysis and compute the first page's views, unfiltered."""
+    from dashboard import views
+    from dashboard.filters import Filters
+
+    started = time.perf_counter()
+    an = store.Analysis.open(Path(path))
+    for view in (views.by_language, views.by_outlet, views.by_date):
+        view(an, Filters())
+    return {"ms": (time.perf_counter() - started) * 1000, "peak_mib": _peak_mib()}
+
+
+def lazy_open(path: str) -> dict[str, Any]:
+    """Child process: open an analysis lazily and count articles per language, outlet, day."""
+    started = time.perf_counter()
+    an = store.Analysis.open(Path(path))
+    arts = an.scan("articles")
+    total = arts.select(pl.len()).collect().item()
+    for key in ("language", "source", "published"):
+        arts.group_by(key).agg(pl.len()).collect()
+    return {
+        "articles": total,
+        "ms": (time.perf_counter() - started) * 1000,
+        "peak_mib": _peak_mib(),
+    }
+
+
+def dashboard_latency(n: int = 100_000, repeats: int = 3) -> dict[str, Any]:
+    """View functions on an n-article analysis made by replicating the seeds' analysis, then
+    the lazy open of a 1,000,000-article one."""
+    work = Path(tempfile.mkdtemp(prefix="newsprism-latency-"))
+    try:
+        return _latency(work, n, repeats)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _latency(work: Path, n: int, repeats: int) -> dict[str, Any]:
+    seeds_an = work / "seeds-analysis"
+    pipeline.analyze([corpus_synth.SEEDS], seeds_an, pipeline.RunOptions(workers=1))
+    big = work / f"latency-{n}"
+    counts = corpus_synth.replicate_analysis(seeds_an, big, n)
+    report: dict[str, Any] = {"articles": counts["articles"], "rows": counts}
+    report["cold_open"] = in_child(cold_open, str(big))
+    an = store.Analysis.open(big)
+    filters = _filters(an)
+    views: dict[str, Any] = {}
+    for name, view in _registered_views().items():
+        samples = []
+        try:
+            for f in filters[1:]:
+                for _ in range(repeats):
+                    started = time.perf_counter()
+                    view.frame(an, f)
+                    samples.append((time.perf_counter() - started) * 1000)
+        except Exception as exc:  # a view another module registers must not end the whole run
+            views[name] = {"error": f"{type(exc).__name__}: {str(exc)[:160]}"}
+            continue
+        views[name] = {"p50_ms": _pct(samples, 0.5), "p95_ms": _pct(samples, 0.95)}
+    report["views"] = views
+    report["million"] = million(work)
+    return report
+
+
+def million(work: Path, n: int = 1_000_000, shards: int = 10) -> dict[str, Any]:
+    """A 1,000,000-article analysis (sharded, as the Ray engine writes it) opened lazily."""
+    seeds_an = work / "seeds-analysis"
+    if not store.is_analysis(seeds_an):
+        pipeline.analyze([corpus_synth.SEEDS], seeds_an, pipeline.RunOptions(workers=1))
+    big = work / "million"
+    counts = corpus_synth.replicate_analysis(seeds_an, big, n, shards=shards)
+    return {
+        "rows": counts,
+        "lazy_open": in_child(lazy_open, str(big)),
+        "views_open": in_child(cold_open, str(big)),
+    }
+
+
+def render(report: dict[str, Any]) -> str:
+    """The report as plain-text tables."""
+    n = report["articles"]
+    lines = [f"newsprism bench: {n:,} articles", ""]
+    lines.append(
+        f"{'step':<12}{'seconds':>9}{'art/s':>10}{'warm-up s':>10}{'peak MiB':>10}{'out MiB':>9}"
+        "  rows out"
+    )
+    for name, s in report["steps"].items():
+        rows = ", ".join(f"{t} {r:,}" for t, r in s["rows"].items())
+        rate = n / s["seconds"] if s["seconds"] else float("inf")
+        lines.append(
+            f"{name:<12}{s['seconds']:>9.2f}{rate:>10,.0f}{s['warmup_seconds']:>10.1f}"
+            f"{s['peak_mib']:>10,.0f}"
+            f"{s['bytes'] / 2**20:>9.1f}  {rows}"
+        )
+    lines.append("")
+    for workers, e in report["enrich_workers"].items():
+        lines.append(
+            f"enrich (normalise..dates), {workers} worker(s): {e['seconds']:.2f} s, "
+            f"{n / e['seconds']:,.0f} articles/s, peak {e['peak_mib']:,.0f} MiB"
+        )
+    one, two = (report["enrich_workers"][k]["seconds"] for k in ("1", "2"))
+    lines.append(f"2 workers vs 1: {one / two:.2f}x")
+    lang, dates = report["references"]["language"], report["references"]["dates"]
+    lines += [
+        "",
+        f"language: {lang['engine']} {lang['ours_articles_per_s']:,.0f} art/s vs langdetect "
+        f"{lang['langdetect_articles_per_s']:,.0f} art/s = {lang['speedup']:.1f}x "
+        f"({lang['articles']} articles, {lang['texts']} paragraphs)",
+        f"dates: ours {dates['ours_articles_per_s']:,.0f} art/s ({dates['ours_dates']} dates) vs "
+        f"dateparser {dates['dateparser_articles_per_s']:,.1f} art/s ({dates['dateparser_dates']}"
+        f" dates) = {dates['speedup']:.0f}x ({dates['articles']} articles)",
+    ]
+    fl = report["floors"]
+    inc = report["increment"]
+    lines += [
+        f"offline enrichment (ingest..dates, 1 core): "
+        f"{fl['enrichment_articles_per_s_per_core']:,.0f} art/s (floor 300; "
+        f"{fl['enrichment_with_warmup_articles_per_s']:,.0f} with warm-up); reference "
+        f"langdetect+dateparser {fl['reference_articles_per_s']:,.1f} art/s: "
+        f"{fl['vs_reference']:.0f}x (floor 10x)",
+        f"adding {inc['articles']} articles to {inc['existing']:,}: "
+        f"{inc['into_analysis']['seconds']:.2f} s vs {inc['alone']['seconds']:.2f} s alone "
+        f"({fl['increment_ratio']:.1f}x)",
+    ]
+    tr = report.get("translate", {})
+    if "skipped" in tr:
+        lines.append(f"translation: skipped ({tr['skipped']})")
+    elif tr:
+        lines.append(
+            f"translation (loopback LibreTranslate, {tr['articles']:,} articles): "
+            f"{tr['requests_per_1000_paragraphs']} requests per 1,000 paragraphs (one per "
+            f"paragraph: {tr['naive_requests_per_1000_paragraphs']}), first run "
+            f"{tr['first_run_seconds']} s; re-run {tr['rerun_requests']} requests, "
+            f"{tr['rerun_seconds']} s, cache hits {tr['rerun_cache_hit_rate']:.0%}"
+        )
+    return "\n".join(lines)
+
+
+def _render_latency(lat: dict[str, Any]) -> list[str]:
+    lines = [
+        "",
+        f"dashboard latency at {lat['articles']:,} articles "
+        f"(cold open {lat['cold_open']['ms']:,.0f} ms, peak {lat['cold_open']['peak_mib']:,.0f} MiB)",
+        f"{'view':<24}{'p50 ms':>9}{'p95 ms':>9}",
+    ]
+    lines += [
+        f"{k:<24}{v['p50_ms']:>9.1f}{v['p95_ms']:>9.1f}"
+        if "error" not in v
+        else f"{k:<24}  failed: {v['error']}"
+        for k, v in lat["views"].items()
+    ]
+    if "million" in lat:
+        m = lat["million"]
+        lines.append(
+            f"{m['rows']['articles']:,} articles ({m['rows']['mentions']:,} mentions, shards): "
+            f"lazy open {m['lazy_open']['ms']:,.0f} ms, peak {m['lazy_open']['peak_mib']:,.0f} MiB; "
+            f"first page through views {m['views_open']['ms']:,.0f} ms, "
+            f"peak {m['views_open']['peak_mib']:,.0f} MiB"
+        )
+    return lines
+
+
+def main(args: argparse.Namespace) -> int:
+    """`newsprism bench`: run, print the table, optionally write the JSON."""
+    report = run(args.articles)
+    print(render(report), flush=True)
+    if args.latency:
+        report["latency"] = dashboard_latency()
+        print("\n".join(_render_latency(report["latency"])))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
+    return 0

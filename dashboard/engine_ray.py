@@ -1,0 +1,204 @@
+"""`newsprism analyze --engine ray`: the same pure steps, mapped over Parquet shards with Ray.
+
+The driver loads the inputs and cuts the new articles into shards under `out/_work/in/`. One Ray
+task per shard runs `pipeline.enrich` (normalise, language, mentions, dates) and writes its
+tables beside them. The cross-article steps (translation, linking, stories, alignments:
+`pipeline.finish`) are a reduce over those shard results in the driver. The analysis is written
+partitioned, `out/articles/part-00000.parquet`..., which `store.scan` reads like a single file.
+
+`out` must be on storage every Ray node sees (the shards travel as files, not in the object
+store); with no address a local Ray instance with two CPUs is started and shut down again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import platform
+import shutil
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from dashboard import atomic, ingest, pipeline, store
+from dashboard.corrections import apply_corrections, read_corrections
+from dashboard.schema import CONTRACT_VERSION, TABLES, conform, empty
+
+SHARD_ARTICLES = 2000
+"""Articles per shard: big enough to amortise a task, small enough to spread over the nodes."""
+PER_ARTICLE = ("articles", "paragraphs", "mentions", "dates")
+WORK = "_work"
+LOCAL_CPUS = 2
+
+
+def write_shard(out: Path, table: str, part: int, frame: pl.DataFrame) -> Path:
+    """Write one shard of a contract table atomically (conformed to its schema)."""
+    return _write_part(out / table, part, conform(frame, table))
+
+
+def _write_part(folder: Path, part: int, frame: pl.DataFrame) -> Path:
+    path = folder / f"part-{part:05d}.parquet"
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic.write_with(path, lambda tmp: frame.write_parquet(tmp, compression="zstd"))
+    return path
+
+
+def write_manifest(out: Path, counts: dict[str, int], extra: dict[str, Any]) -> dict[str, Any]:
+    """The manifest store.write_analysis writes, for tables already on disk (written last)."""
+    manifest = {
+        "contract_version": CONTRACT_VERSION,
+        "tool": "newsprism",
+        "tool_version": store.tool_version(),
+        "python": platform.python_version(),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "counts": counts,
+        "schema": store.schema_description(),
+        **extra,
+    }
+    atomic.write_json(out / store.MANIFEST, manifest)
+    return manifest
+
+
+def write_partitioned(
+    out: Path, tables: pipeline.Tables, extra: dict[str, Any], *, shard_articles: int
+) -> dict[str, Any]:
+    """Write every table as a folder of shards (per-article tables split by article), then the
+    manifest. A table is written beside the old one and swapped in whole."""
+    out.mkdir(parents=True, exist_ok=True)
+    ids = tables.get("articles", empty("articles")).select("article_id")
+    part_of = ids.with_columns(_part=(pl.int_range(pl.len()) // shard_articles).cast(pl.Int32))
+    counts: dict[str, int] = {}
+    staged: dict[str, Path] = {}
+    for table in TABLES:
+        frame = conform(tables.get(table, empty(table)), table)
+        counts[table] = frame.height
+        stage = out / f".{table}.new"
+        shutil.rmtree(stage, ignore_errors=True)
+        if table in PER_ARTICLE:
+            frame = frame.join(part_of, on="article_id", how="left", maintain_order="left")
+            frame = frame.with_columns(pl.col("_part").fill_null(0))
+            parts = frame.partition_by("_part", as_dict=True, include_key=False)
+            for key, piece in (parts or {(0,): frame.drop("_part")}).items():
+                _write_part(stage, int(str(key[0])), piece)
+        else:
+            _write_part(stage, 0, frame)
+        staged[table] = stage
+    for table, stage in staged.items():
+        store.table_path(out, table).unlink(missing_ok=True)  # a single file would win in scan
+        old = out / f".{table}.old"
+        shutil.rmtree(old, ignore_errors=True)
+        if (out / table).exists():
+            (out / table).rename(old)
+        stage.rename(out / table)
+        shutil.rmtree(old, ignore_errors=True)
+    return write_manifest(out, counts, extra)
+
+
+def _enrich_shard(in_path: str, out_dir: str, part: int) -> dict[str, int]:
+    """One map task: read a shard of articles, enrich it, write each table's shard."""
+    tables = pipeline.enrich(pl.read_parquet(in_path))
+    for table, frame in tables.items():
+        write_shard(Path(out_dir), table, part, frame)
+    return {t: f.height for t, f in tables.items()}
+
+
+def enrich_shards(articles: pl.DataFrame, work: Path, *, shard_articles: int) -> pipeline.Tables:
+    """Map `pipeline.enrich` over shards of `articles` with Ray tasks; collect their tables."""
+    import ray
+
+    shutil.rmtree(work, ignore_errors=True)
+    task = ray.remote(num_cpus=1)(_enrich_shard)
+    refs = []
+    for part, start in enumerate(range(0, articles.height, shard_articles)):
+        path = _write_part(work / "in", part, articles.slice(start, shard_articles))
+        refs.append(task.remote(str(path), str(work / "enriched"), part))
+    ray.get(refs)
+    # the reduce reads the shard files back in part order, so rows keep the input order
+    tables = {t: store.scan(work / "enriched", t).collect() for t in PER_ARTICLE}
+    shutil.rmtree(work, ignore_errors=True)
+    return {t: conform(f, t) for t, f in tables.items()}
+
+
+def _start(address: str | None) -> bool:
+    """Connect to `address`, or start a quiet local instance; True when we started one."""
+    import ray
+
+    if ray.is_initialized():
+        return False
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    quiet: dict[str, Any] = {
+        "include_dashboard": False,
+        "log_to_driver": False,
+        "logging_level": logging.ERROR,
+    }
+    if address:
+        # ship this package to the cluster; its dependencies must be installed on the nodes
+        ray.init(
+            address=address,
+            runtime_env={"py_modules": [str(Path(__file__).parent)]},
+            **quiet,
+        )
+    else:
+        ray.init(num_cpus=LOCAL_CPUS, **quiet)
+    return True
+
+
+def analyze(
+    paths: Sequence[str | Path],
+    out: Path,
+    options: pipeline.RunOptions | None = None,
+    *,
+    address: str | None = None,
+    shard_articles: int = SHARD_ARTICLES,
+) -> pipeline.Result:
+    """pipeline.analyze with enrichment mapped over Ray tasks and a partitioned store."""
+    import ray
+
+    options = options or pipeline.RunOptions()
+    out = Path(out)
+    old = pipeline._existing(out)
+    known = set(old["articles"]["article_id"].to_list())
+    known_hashes = set(old["articles"]["content_hash"].drop_nulls().to_list())
+    loaded = ingest.load(list(paths), max_bytes=options.max_bytes, skip_ids=known)
+    problems = list(loaded.problems)
+    new_articles, dup_problems = pipeline._drop_known(loaded.articles, known, known_hashes)
+    problems.extend(dup_problems)
+    new_articles = apply_corrections(new_articles, read_corrections(out))
+
+    pipeline._say(options, f"analysing {new_articles.height} new articles on Ray", 0.2)
+    fresh = {t: empty(t) for t in PER_ARTICLE}
+    resources: dict[str, float] = {}
+    if new_articles.height:  # nothing new: no cluster needed, only the reduce
+        started = _start(address)
+        try:
+            resources = ray.cluster_resources()
+            fresh = enrich_shards(new_articles, out / WORK, shard_articles=shard_articles)
+        finally:
+            if started:
+                ray.shutdown()
+    tables: pipeline.Tables = {t: pipeline._merge(old, fresh, t) for t in PER_ARTICLE}
+    tables["mentions"] = tables["mentions"].with_columns(entity_id=pl.lit(None, pl.String))
+
+    note = "translation: off (no --translate given); originals are shown"
+    counts: dict[str, Any] = {}
+    if options.translator is not None:
+        pipeline._say(options, "translating", 0.5)
+        tables["paragraphs"], note, counts = pipeline._translate(
+            tables["articles"], tables["paragraphs"], options
+        )
+    pipeline._say(options, "linking actors", 0.7)
+    tables = pipeline.finish(tables, out)
+    extra = pipeline._manifest_extra(out, paths, (), problems, options, counts)
+    extra["engine"] = {
+        "name": "ray",
+        "address": address or "local",
+        "cpus": int(resources.get("CPU", 0)),
+        "shard_articles": shard_articles,
+    }
+    pipeline._say(options, "writing", 0.95)
+    manifest = write_partitioned(out, tables, extra, shard_articles=shard_articles)
+    pipeline._say(options, "done", 1.0)
+    return pipeline.Result(tables, manifest, problems, new_articles.height, note)
