@@ -166,3 +166,8 @@ def infer_titles(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFra
             ),
         ),
     ).select(articles.columns)
+
+
+def with_word_counts(articles: pl.DataFrame) -> pl.DataFrame:
+    """Words per article, counted once here so no view has to scan full texts for it."""
+    return articles.with_columns(words=pl.col("text").str.count_matches(r"\w+").cast(pl.Int32))

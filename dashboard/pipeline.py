@@ -59,7 +59,12 @@ class Step:
 
 
 STEPS: tuple[Step, ...] = (
-    Step("normalise", ("articles.text",), ("paragraphs.start", "articles.title"), True),
+    Step(
+        "normalise",
+        ("articles.text",),
+        ("paragraphs.start", "articles.title", "articles.words"),
+        True,
+    ),
     Step(
         "language",
         ("paragraphs.start", "articles.provenance"),
@@ -101,7 +106,7 @@ check_order()
 def enrich(articles: pl.DataFrame) -> Tables:
     """The per-article steps on one batch: pure, so it runs in any worker process."""
     paragraphs = normalise.paragraphs(articles)
-    articles = normalise.infer_titles(articles, paragraphs)
+    articles = normalise.with_word_counts(normalise.infer_titles(articles, paragraphs))
     articles, paragraphs = language.detect(articles, paragraphs)
     return {
         "articles": articles,

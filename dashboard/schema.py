@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-CONTRACT_VERSION = "1.0"
+CONTRACT_VERSION = "1.1"
 
 PROVENANCE = pl.Struct(
     {
@@ -40,6 +40,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "provenance": PROVENANCE,
         "warnings": pl.List(pl.String()),
         "content_hash": pl.String(),
+        "words": pl.Int32(),
     },
     "paragraphs": {
         "article_id": pl.String(),

@@ -40,24 +40,33 @@ def top_actors(an: Analysis, f: Filters, n: int = 6) -> list[str]:
     )
 
 
-def actor_mentions(an: Analysis, f: Filters, actors: list[str]) -> pl.DataFrame:
-    """Mentions of the actors in filtered articles, with publication date, outlet and label."""
-    labels = an.scan("entities").select("entity_id", "label")
-    return (
+def timeline(an: Analysis, f: Filters, every: str = "day") -> pl.DataFrame:
+    """Mentions per actor per period of publication (undated articles left out), with one
+    example sentence per point for the hover; one lazy pass over the mentions."""
+    actors = top_actors(an, f)
+    dated = (
+        _articles(an, f).filter(pl.col("published").is_not_null()).select("article_id", "published")
+    )
+    counts = (
         an.scan("mentions")
         .filter(pl.col("entity_id").is_in(actors))
-        .join(_articles(an, f), on="article_id", how="inner")
-        .join(labels, on="entity_id", how="left")
-        .sort("published", "article_id", "start", nulls_last=True)
+        .join(dated, on="article_id", how="inner")
+        .sort("published", "article_id", "start")
+        .group_by(pl.col("published").dt.truncate(EVERY[every]).alias("period"), "entity_id")
+        .agg(
+            mentions=pl.len(),
+            articles=pl.col("article_id").n_unique(),
+            article_id=pl.col("article_id").first(),
+            para_no=pl.col("para_no").first(),
+            start=pl.col("start").first(),
+            end=pl.col("end").first(),
+            text=pl.col("text").first(),
+        )
+        .join(an.scan("entities").select("entity_id", "label"), on="entity_id", how="left")
+        .sort("period", "entity_id")
         .collect()
     )
-
-
-def timeline(an: Analysis, f: Filters, every: str = "day") -> pl.DataFrame:
-    """Mentions per actor per period of publication (undated articles left out)."""
-    actors = top_actors(an, f)
-    rows = actor_mentions(an, f, actors).filter(pl.col("published").is_not_null())
-    if rows.height == 0:
+    if counts.height == 0:
         return pl.DataFrame(
             schema={
                 "period": pl.Date,
@@ -68,36 +77,19 @@ def timeline(an: Analysis, f: Filters, every: str = "day") -> pl.DataFrame:
                 "example": pl.String,
             }
         )
-    first = with_sentences(
-        rows.group_by(
-            pl.col("published").dt.truncate(EVERY[every]).alias("period"), "entity_id"
-        ).agg(
-            pl.col("article_id").first(),
-            pl.col("para_no").first(),
-            pl.col("start").first(),
-            pl.col("end").first(),
-            pl.col("text").first(),
-        ),
-        rows.select("article_id")
-        .unique()
-        .join(
-            an.scan("articles")
-            .select("article_id", "title", "source", "published", "language", "text")
-            .collect(),
-            on="article_id",
-        ),
-        an,
-        f,
-    ).select("period", "entity_id", example=pl.col("sentence"))
+    meta = (
+        an.scan("articles")
+        .join(counts.lazy().select("article_id").unique(), on="article_id", how="semi")
+        .select("article_id", "title", "source", "published", "language", "text")
+        .collect()
+    )
+    spans = counts.select("period", "entity_id", "article_id", "para_no", "start", "end", "text")
+    examples = with_sentences(spans, meta, an, f).select(
+        "period", "entity_id", example=pl.col("sentence")
+    )
     return (
-        rows.with_columns(period=pl.col("published").dt.truncate(EVERY[every]))
-        .group_by("period", "entity_id")
-        .agg(
-            label=pl.col("label").first(),
-            mentions=pl.len(),
-            articles=pl.col("article_id").n_unique(),
-        )
-        .join(first, on=["period", "entity_id"], how="left")
+        counts.select("period", "entity_id", "label", "mentions", "articles")
+        .join(examples, on=["period", "entity_id"], how="left")
         .sort("period", "entity_id")
     )
 

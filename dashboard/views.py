@@ -17,8 +17,9 @@ from dashboard.filters import Filters
 from dashboard.store import Analysis
 
 
-def articles(an: Analysis, f: Filters) -> pl.DataFrame:
-    """Articles passing the filters (actors: articles that mention any chosen actor)."""
+def filtered(an: Analysis, f: Filters) -> pl.LazyFrame:
+    """Articles passing the filters, lazily (actors: articles that mention any chosen actor);
+    callers select only the columns they need, so full texts are read only when used."""
     lf = an.scan("articles").filter(f.articles_expr())
     if f.actors:
         ids = (
@@ -28,7 +29,12 @@ def articles(an: Analysis, f: Filters) -> pl.DataFrame:
             .unique()
         )
         lf = lf.join(ids, on="article_id", how="semi")
-    return lf.collect()
+    return lf
+
+
+def articles(an: Analysis, f: Filters) -> pl.DataFrame:
+    """Articles passing the filters, every column."""
+    return filtered(an, f).collect()
 
 
 def language_names(codes: pl.Expr) -> pl.Expr:
@@ -60,13 +66,25 @@ def translated_titles(an: Analysis, ids: pl.DataFrame) -> pl.DataFrame:
 
 def article_table(an: Analysis, f: Filters) -> pl.DataFrame:
     """The articles table as shown and exported (no full text)."""
-    arts = articles(an, f)
-    return (
-        arts.with_columns(
-            language_name=language_names(pl.col("language")),
-            words=pl.col("text").str.count_matches(r"\w+"),
+    arts = (
+        filtered(an, f)
+        .select(
+            "article_id",
+            "title",
+            "source",
+            "published",
+            "published_inferred",
+            "language",
+            "language_score",
+            "words",
+            "story_id",
+            "origin",
             title_inferred=pl.col("provenance").struct.field("title").is_in(["first-line"]),
         )
+        .collect()
+    )
+    return (
+        arts.with_columns(language_name=language_names(pl.col("language")))
         .join(translated_titles(an, arts.select("article_id")), on="article_id", how="left")
         .select(
             "article_id",
@@ -90,9 +108,10 @@ def article_table(an: Analysis, f: Filters) -> pl.DataFrame:
 def by_language(an: Analysis, f: Filters) -> pl.DataFrame:
     """Article counts per language."""
     return (
-        articles(an, f)
+        filtered(an, f)
         .group_by("language")
         .agg(articles=pl.len())
+        .collect()
         .with_columns(language_name=language_names(pl.col("language")))
         .sort("articles", "language", descending=[True, False])
     )
@@ -101,10 +120,11 @@ def by_language(an: Analysis, f: Filters) -> pl.DataFrame:
 def by_outlet(an: Analysis, f: Filters) -> pl.DataFrame:
     """Article counts per outlet (unknown outlets grouped as such)."""
     return (
-        articles(an, f)
+        filtered(an, f)
         .with_columns(source=pl.col("source").fill_null("(unknown outlet)"))
         .group_by("source")
         .agg(articles=pl.len(), languages=pl.col("language").unique().sort().str.join(", "))
+        .collect()
         .sort("articles", "source", descending=[True, False])
     )
 
@@ -112,10 +132,11 @@ def by_outlet(an: Analysis, f: Filters) -> pl.DataFrame:
 def by_date(an: Analysis, f: Filters) -> pl.DataFrame:
     """Article counts per publication day and language (undated articles left out)."""
     return (
-        articles(an, f)
+        filtered(an, f)
         .filter(pl.col("published").is_not_null())
         .group_by("published", "language")
         .agg(articles=pl.len(), inferred=pl.col("published_inferred").sum())
+        .collect()
         .sort("published", "language")
     )
 
