@@ -31,6 +31,7 @@ def write_with(path: Path, writer: Callable[[Path], None]) -> None:
 
 def write_bytes(path: Path, data: bytes) -> None:
     """Write bytes atomically."""
+
     def write(tmp: Path) -> None:
         tmp.write_bytes(data)
 

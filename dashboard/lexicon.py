@@ -87,6 +87,10 @@ class Cues:
     people_endings: tuple[str, ...]  # plural nouns for peoples and families (Amerykanie, Němci)
     compound: bool  # German-style compounds: a cue may end a longer word
     place_prepositions: frozenset[str] = frozenset()  # "in" words: an unknown name after is a place
+    misc_words: frozenset[str] = frozenset()  # press, pipeline, project words: products (MISC)
+    misc_prefixes: frozenset[str] = frozenset()
+    event_words: frozenset[str] = frozenset()  # summit, war, election...: events (MISC) in a run
+    event_prefixes: frozenset[str] = frozenset()
 
 
 def _prefixes(words: list[str]) -> frozenset[str]:
@@ -109,6 +113,8 @@ def cues(lang: str | None) -> Cues:
     months = _calendar_words(lang or "en")
     # English organisation words name companies in every language (Wizz Air, Brussels Airlines)
     org = sorted(set(data["org_words"]) | set(common()["org_words_any"]))
+    # likewise English press and pipeline words (Financial Times, Baltic Pipe)
+    misc = sorted(set(data.get("misc_words", [])) | set(common().get("misc_words_any", [])))
     return Cues(
         titles=frozenset(data["titles"]),
         title_prefixes=_prefixes(data["titles"]),
@@ -124,6 +130,10 @@ def cues(lang: str | None) -> Cues:
         people_endings=tuple(data.get("plural_people_endings", [])),
         compound=lang == "de",
         place_prepositions=frozenset(data.get("place_prepositions", [])),
+        misc_words=frozenset(misc),
+        misc_prefixes=_prefixes(misc),
+        event_words=frozenset(data.get("event_words", [])),
+        event_prefixes=_prefixes(data.get("event_words", [])),
     )
 
 

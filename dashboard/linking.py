@@ -66,9 +66,55 @@ def _surname(key: str) -> str:
     return key.rsplit(" ", 1)[-1]
 
 
-def _cluster(keys: Counter[str], types: dict[str, str]) -> dict[str, str]:
-    """key -> cluster root key, over keys of every type."""
+@lru_cache(maxsize=100_000)
+def _initials(text: str) -> frozenset[str]:
+    """Upper-case initials of a multi-word name: of every word, and of its capitalised words only
+    (Organizacja Narodów Zjednoczonych -> ONZ; Bank for International Settlements -> BIS, BFIS)."""
+    words = [w for w in re.split(r"[\s-]+", text) if w[:1].isalpha()]
+    if len(words) < 2:
+        return frozenset()
+    out = {"".join(w[0] for w in words).upper()}
+    caps = [w for w in words if w[0].isupper()]
+    if len(caps) >= 2:
+        out.add("".join(w[0] for w in caps).upper())
+    return frozenset(out)
+
+
+def _acronym_pairs(
+    rows: list[tuple[str, str, str]], types: dict[str, str]
+) -> list[tuple[str, str]]:
+    """(acronym key, name key) where one article holds an acronym and a multi-word name whose
+    initials are its letters (ONZ and Organizacja Narodów Zjednoczonych), most frequent name.
+
+    rows: (article_id, text, key); persons and known places or names are left alone.
+    """
+    known = lexicon.place_labels().keys() | _fixed_labels().keys()
+    by_article: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for aid, text, key in rows:
+        by_article[aid].append((text, key))
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for found in by_article.values():
+        names: dict[str, str] = {}
+        for text, key in found:
+            if " " in text and types[key] != "PER" and key not in known:
+                for ini in _initials(text):
+                    names.setdefault(ini, key)
+        if not names:
+            continue
+        for text, key in found:
+            acronym = 2 <= len(text) <= 6 and text.isupper() and key not in known
+            if acronym and names.get(text, key) != key:
+                votes[key][names[text]] += 1
+    return [(acr, full.most_common(1)[0][0]) for acr, full in votes.items()]
+
+
+def _cluster(
+    keys: Counter[str], types: dict[str, str], pairs: list[tuple[str, str]] = ()
+) -> dict[str, str]:
+    """key -> cluster root key, over keys of every type (`pairs`: acronym and name keys)."""
     uf = _Union()
+    for acr, full in pairs:
+        uf.union(acr, full)
     per_keys = [k for k in keys if types[k] == "PER"]
     # persons: group by surname; a full name with a similar given name or a surname-only key joins
     by_surname: dict[str, list[str]] = defaultdict(list)
@@ -221,7 +267,8 @@ def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     for k, t in zip(mentions["key"].to_list(), mentions["type"].to_list(), strict=True):
         votes[k][t] += 1
     types = {k: v.most_common(1)[0][0] for k, v in votes.items()}
-    roots = _cluster(keys, types)
+    rows = mentions.select("article_id", "text", "key").rows()
+    roots = _cluster(keys, types, _acronym_pairs(rows, types))
     # a cluster's type is its mentions' majority; its id is type + root key
     cluster_votes: dict[str, Counter[str]] = defaultdict(Counter)
     for k, n in keys.items():

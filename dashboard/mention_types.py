@@ -112,6 +112,8 @@ _CUE_KINDS = {
     "title": ("titles", "title_prefixes"),
     "org": ("org_words", "org_prefixes"),
     "loc": ("loc_words", "loc_prefixes"),
+    "misc": ("misc_words", "misc_prefixes"),
+    "event": ("event_words", "event_prefixes"),
 }
 
 
@@ -162,9 +164,15 @@ def lemma_place(texts: list[str], lang: str | None) -> tuple[str, str] | None:
 
 
 def classify(
-    texts: list[str], after_title: bool, after_org: bool, lang: str | None, after_in: bool = False
+    texts: list[str],
+    after_title: bool,
+    after_org: bool,
+    lang: str | None,
+    after_in: bool = False,
+    after_misc: bool = False,
 ) -> tuple[str, str, bool]:
-    """(type, key, strong cue?) of a trimmed run of words (`after_in`: after "in", w, v, в)."""
+    """(type, key, strong cue?) of a trimmed run of words (`after_in`: after "in", w, v, в;
+    `after_misc`: right after a press or pipeline word, quoted or not)."""
     cue = lexicon.cues(lang)
     key = name_key(texts, lang)
     fixed = lexicon.fixed_names().get(key)
@@ -174,6 +182,9 @@ def classify(
     if found:
         return "LOC", found[0], True
     lows = [t.lower() for t in texts]
+    # a newspaper, pipeline or event word in the name, or a press word before it: a product/event
+    if after_misc or any(cue_of(low, lang, "misc") or cue_of(low, lang, "event") for low in lows):
+        return "MISC", key, True
     if any(cue_of(low, lang, "org") for low in lows):
         return "ORG", key, True
     if len(texts) == 1 and lows[0] in lexicon.org_acronyms():
@@ -183,6 +194,9 @@ def classify(
     if after_title:
         return "PER", key, True
     if len(texts) == 1 and not texts[0].isupper() and lows[0].endswith(cue.people_endings):
+        if after_in:
+            # "in" wins over a plural-people ending: a place (v Olomouci), not people
+            return "LOC", key, True
         # a people or a family in the plural (Amerykanie, Němci, Kaczyńscy) names persons
         return "PER", key, len(lows[0]) >= 6
     first = token_key(texts[0], lang)

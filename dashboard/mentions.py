@@ -30,6 +30,7 @@ _INNER_APOS_LANGS = {"uk", "be"}
 # a model number after a name (Nord Stream 2, Boeing 737), not a year
 _NUMBER = re.compile(r"[ -](?!(?:19|20)\d\d\b)\d{1,4}\b(?![.,:]\d)")
 _OPENERS = '"„“«»—–-('
+_QUOTES = frozenset("\"„“«»‚‘'")
 _MID_CAP = re.compile(r"(?<=[\w,] )[^\W\d_][\w-]*", re.UNICODE)
 
 
@@ -42,6 +43,7 @@ class _Word:
     sentence_start: bool
     gap_break: bool  # punctuation between this word and the previous one
     suffix: bool = False  # an apostrophe suffix followed (Maduro'yu): the name ends here
+    quoted: bool = False  # only an opening quote stands between this word and the previous one
 
 
 @dataclass
@@ -50,6 +52,7 @@ class _Cand:
     after_title: bool = False
     after_org: bool = False
     after_in: bool = False  # right after a locative preposition (w, v, в)
+    after_misc: bool = False  # right after a press or pipeline word (gazeta „X", газопровод «X»)
     org_tail: list[_Word] = field(default_factory=list)
 
 
@@ -95,6 +98,7 @@ def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
             else:
                 suffix = True
             pos = nxt.end()
+        quoted = False
         if out and w_start - prev_end == 1 and text[prev_end] == " ":
             # the common case: one space after the previous word, no break
             sent = brk = False
@@ -104,9 +108,12 @@ def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
             opener = gap.strip()
             sent = first or bool(_SENTENCE_END.search(gap)) or (opener != "" and opener in _OPENERS)
             brk = first or bool(_BREAK.search(gap))
+            quoted = not first and opener != "" and all(c in _QUOTES for c in opener)
         if "-" not in text[w_start:name_end]:
             token = text[w_start:name_end]
-            out.append(_Word(w_start, name_end, token, token[:1].isupper(), sent, brk, suffix))
+            out.append(
+                _Word(w_start, name_end, token, token[:1].isupper(), sent, brk, suffix, quoted)
+            )
         else:
             for k, (p_start, p_end) in enumerate(_parts(text, w_start, name_end, lang)):
                 token = text[p_start:p_end]
@@ -120,6 +127,7 @@ def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
                         sent and k == 0,
                         brk or k > 0,
                         suffix and last,
+                        quoted and k == 0,
                     )
                 )
         prev_end = pos
@@ -131,7 +139,7 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
     cue = lexicon.cues(lang)
     out: list[_Cand] = []
     run: list[_Word] = []
-    after_title = after_org = after_in = False
+    after_title = after_org = after_in = after_misc = False
     prev_low: str = ""
 
     def close() -> None:
@@ -140,7 +148,7 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
             while run and run[-1].text.lower() in cue.particles:
                 run.pop()
             if run:
-                out.append(_Cand(run, after_title, after_org, after_in))
+                out.append(_Cand(run, after_title, after_org, after_in, after_misc))
         run = []
 
     for i, w in enumerate(words):
@@ -153,6 +161,7 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
                 after_title = not w.gap_break and cue_of(prev_low, lang, "title")
                 after_org = not w.gap_break and cue_of(prev_low, lang, "org")
                 after_in = not w.gap_break and prev_low in cue.place_prepositions
+                after_misc = (not w.gap_break or w.quoted) and cue_of(prev_low, lang, "misc")
             run.append(w)
             if w.suffix:
                 close()
@@ -272,7 +281,12 @@ def article_mentions(
                 if len(part) == 1 and len(part[0].text) < 2:
                     continue
                 typ, key, strong = mention_types.classify(
-                    [w.text for w in part], sub.after_title, sub.after_org, lang, sub.after_in
+                    [w.text for w in part],
+                    sub.after_title,
+                    sub.after_org,
+                    lang,
+                    sub.after_in,
+                    sub.after_misc,
                 )
                 if key:
                     found.append((para_no, part, typ, key, strong))
@@ -314,7 +328,12 @@ def _resolve_in_article(
         number = _NUMBER.match(text, end)
         if number and not words[-1].suffix and not _day_of_month(text, number.end(), lang):
             end = number.end()
-            typ = "MISC" if typ in ("PER", "ORG") and not votes[key]["LOC"] else typ
+            if typ in ("PER", "ORG") and not votes[key]["LOC"]:
+                typ = "MISC"
+                model = number.group(0).strip(" -")
+                if len(model) >= 3:
+                    # a model number (Boeing 737) names a product apart from its maker
+                    key = f"{key} {model}"
         out.append((para_no, start, end, text[start:end], typ, key))
     return out
 

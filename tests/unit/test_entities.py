@@ -196,3 +196,45 @@ def test_unknown_name_after_in_is_a_place_but_cues_still_win() -> None:
     # without the preposition the same unknown word keeps the default type
     assert ("Zgorzelcu", "ORG", "shorselk") in _found("Spotkanie: Zgorzelcu odbyło się.", "pl")
     assert _found("Pracuje od lat w Wizz Air.", "pl") == [("Wizz Air", "ORG", "vis air")]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "name"),
+    [
+        ("Wywiad ukazał się w dzienniku „Głos Doliny” w sobotę.", "pl", "Głos Doliny"),
+        ("Článek otiskl deník Horský Kurýr minulý týden.", "cs", "Horský Kurýr"),
+        ("Об этом пишет газета «Квелтон» со ссылкой на источники.", "ru", "Квелтон"),
+        ("Budowa gazociągu Jantar ruszy w przyszłym roku.", "pl", "Jantar"),
+        ("The Valley Tribune reported the decision on Monday.", "en", "Valley Tribune"),
+    ],
+)
+def test_press_and_pipeline_names_are_products(text: str, lang: str, name: str) -> None:
+    assert any(t == name and typ == "MISC" for t, typ, _ in _found(text, lang)), _found(text, lang)
+
+
+def test_event_word_in_a_capitalised_run_makes_an_event() -> None:
+    found = _found("Delegaci przyjechali na Forum Ekonomiczne Karpat.", "pl")
+    assert [typ for t, typ, _ in found if t.startswith("Forum")] == ["MISC"]
+    # the same run without the event word keeps its ordinary type
+    assert all(typ != "MISC" for _, typ, _ in _found("Delegaci przyjechali do Karpat.", "pl"))
+
+
+def test_model_number_is_a_product_apart_from_its_maker() -> None:
+    found = _found("Firma Aerolux pokazała Aerolux 320 w hangarze.", "pl")
+    keys = {t: (typ, k) for t, typ, k in found}
+    assert keys["Aerolux 320"][0] == "MISC"
+    assert keys["Aerolux 320"][1] != keys["Aerolux"][1]
+
+
+def test_locative_preposition_wins_over_a_plural_people_ending() -> None:
+    assert ("Olomouci", "LOC", token_key_cs("Olomouci")) in _found(
+        "Jednání se konalo včera v Olomouci.", "cs"
+    )
+    # the same word with no preposition is read as people
+    assert _found("Protestovali Olomouci.", "cs")[0][1] == "PER"
+
+
+def token_key_cs(word: str) -> str:
+    from dashboard.translit import name_key
+
+    return name_key([word], "cs")

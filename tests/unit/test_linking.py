@@ -117,3 +117,30 @@ def test_inflected_form_typed_otherwise_joins_its_name_and_takes_its_type() -> N
     # one letter more than a 4-letter key is not enough evidence: "nordavo" shares the 6-letter
     # stem, so it joins too; a short unrelated key stays apart
     assert ids["Nordavo"] == ids["Nordavia"]
+
+
+def test_acronym_joins_the_name_whose_initials_it_spells_in_one_article() -> None:
+    text = (
+        "Wczoraj Stowarzyszenie Pilotów Bałtyckich ogłosiło strajk. "
+        "Rzecznik SPB zapowiedział rozmowy."
+    )
+    rows = [
+        ("a", m[3], m[4], m[5], "pl") for m in article_mentions(text, [(0, 0, len(text))], "pl")
+    ]
+    rows.append(("b", "SPB", "ORG", rows[-1][3], "pl"))
+    linked, _ = link(_mentions(rows))
+    ids = dict(zip(linked["text"], linked["entity_id"], strict=True))
+    assert ids["SPB"] == ids["Stowarzyszenie Pilotów Bałtyckich"]
+
+
+def test_acronym_leaves_persons_and_unrelated_names_alone() -> None:
+    rows = [
+        ("a", "Jan Kowalski", "PER", "jan kovalsk", "pl"),
+        ("a", "JK", "ORG", "jk", "pl"),
+        ("b", "Rada Miejska", "ORG", "rad miejsk", "pl"),
+        ("c", "RM", "ORG", "rm", "pl"),  # another article: no evidence it is the same
+    ]
+    linked, _ = link(_mentions(rows))
+    ids = dict(zip(linked["text"], linked["entity_id"], strict=True))
+    assert ids["JK"] != ids["Jan Kowalski"]
+    assert ids["RM"] != ids["Rada Miejska"]

@@ -22,8 +22,12 @@ def _copy(seed_analysis, tmp_path):
 
 def _config(url, tmp_path, **kw):
     return translate.TranslatorConfig(
-        provider="libretranslate", url=url, cache_path=tmp_path / "cache.sqlite",
-        concurrency=1, rate_per_second=0, **kw,
+        provider="libretranslate",
+        url=url,
+        cache_path=tmp_path / "cache.sqlite",
+        concurrency=1,
+        rate_per_second=0,
+        **kw,
     )
 
 
