@@ -24,6 +24,16 @@ def top_actors(an: Analysis, f: Filters, n: int = 6) -> list[str]:
     """The chosen actors, or the n most mentioned in the filtered articles."""
     if f.actors:
         return list(f.actors)
+    if not f.active:
+        # the whole corpus: the entities table already has the counts
+        return (
+            an.scan("entities")
+            .filter(~pl.col("hidden").fill_null(False) & (pl.col("type") == "PER"))
+            .sort("n_mentions", "entity_id", descending=[True, False])
+            .head(n)
+            .collect()["entity_id"]
+            .to_list()
+        )
     arts = _articles(an, f).select("article_id")
     visible = an.scan("entities").filter(~pl.col("hidden").fill_null(False)).select("entity_id")
     return (
@@ -51,7 +61,7 @@ def timeline(an: Analysis, f: Filters, every: str = "day") -> pl.DataFrame:
         an.scan("mentions")
         .filter(pl.col("entity_id").is_in(actors))
         .join(dated, on="article_id", how="inner")
-        .sort("published", "article_id", "start")
+        # mentions are stored in article and text order, so `first` is each point's first mention
         .group_by(pl.col("published").dt.truncate(EVERY[every]).alias("period"), "entity_id")
         .agg(
             mentions=pl.len(),
