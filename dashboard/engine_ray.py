@@ -23,8 +23,7 @@ from typing import Any
 
 import polars as pl
 
-from dashboard import atomic, ingest, pipeline, store
-from dashboard.corrections import apply_corrections, read_corrections
+from dashboard import atomic, pipeline, store
 from dashboard.schema import CONTRACT_VERSION, TABLES, conform, empty
 
 SHARD_ARTICLES = 2000
@@ -155,50 +154,27 @@ def analyze(
     shard_articles: int = SHARD_ARTICLES,
 ) -> pipeline.Result:
     """pipeline.analyze with enrichment mapped over Ray tasks and a partitioned store."""
-    import ray
+    info: dict[str, Any] = {
+        "name": "ray",
+        "address": address or "local",
+        "cpus": 0,
+        "shard_articles": shard_articles,
+    }
 
-    options = options or pipeline.RunOptions()
-    out = Path(out)
-    old = pipeline._existing(out)
-    known = set(old["articles"]["article_id"].to_list())
-    known_hashes = set(old["articles"]["content_hash"].drop_nulls().to_list())
-    loaded = ingest.load(list(paths), max_bytes=options.max_bytes, skip_ids=known)
-    problems = list(loaded.problems)
-    new_articles, dup_problems = pipeline._drop_known(loaded.articles, known, known_hashes)
-    problems.extend(dup_problems)
-    new_articles = apply_corrections(new_articles, read_corrections(out))
+    def enrich_on_ray(articles: pl.DataFrame) -> pipeline.Tables:
+        if articles.height == 0:  # nothing new: no cluster needed, only the reduce
+            return {t: empty(t) for t in PER_ARTICLE}
+        import ray
 
-    pipeline._say(options, f"analysing {new_articles.height} new articles on Ray", 0.2)
-    fresh = {t: empty(t) for t in PER_ARTICLE}
-    resources: dict[str, float] = {}
-    if new_articles.height:  # nothing new: no cluster needed, only the reduce
         started = _start(address)
         try:
-            resources = ray.cluster_resources()
-            fresh = enrich_shards(new_articles, out / WORK, shard_articles=shard_articles)
+            info["cpus"] = int(ray.cluster_resources().get("CPU", 0))
+            return enrich_shards(articles, Path(out) / WORK, shard_articles=shard_articles)
         finally:
             if started:
                 ray.shutdown()
-    tables: pipeline.Tables = {t: pipeline._merge(old, fresh, t) for t in PER_ARTICLE}
-    tables["mentions"] = tables["mentions"].with_columns(entity_id=pl.lit(None, pl.String))
 
-    note = "translation: off (no --translate given); originals are shown"
-    counts: dict[str, Any] = {}
-    if options.translator is not None:
-        pipeline._say(options, "translating", 0.5)
-        tables["paragraphs"], note, counts = pipeline._translate(
-            tables["articles"], tables["paragraphs"], options
-        )
-    pipeline._say(options, "linking actors", 0.7)
-    tables = pipeline.finish(tables, out)
-    extra = pipeline._manifest_extra(out, paths, (), problems, options, counts)
-    extra["engine"] = {
-        "name": "ray",
-        "address": address or "local",
-        "cpus": int(resources.get("CPU", 0)),
-        "shard_articles": shard_articles,
-    }
-    pipeline._say(options, "writing", 0.95)
-    manifest = write_partitioned(out, tables, extra, shard_articles=shard_articles)
-    pipeline._say(options, "done", 1.0)
-    return pipeline.Result(tables, manifest, problems, new_articles.height, note)
+    def write(folder: Path, tables: pipeline.Tables, extra: dict[str, Any]) -> dict[str, Any]:
+        return write_partitioned(folder, tables, extra, shard_articles=shard_articles)
+
+    return pipeline.analyze(paths, out, options, engine=pipeline.Engine(enrich_on_ray, write, info))

@@ -150,6 +150,15 @@ class RunOptions:
 
 
 @dataclass
+class Engine:
+    """How an analysis maps the per-article steps and writes its tables."""
+
+    enrich: Callable[[pl.DataFrame], Tables]
+    write: Callable[[Path, Tables, dict[str, Any]], dict[str, Any]]
+    info: dict[str, Any]  # written into the manifest as "engine" (filled in during the run)
+
+
+@dataclass
 class Result:
     """What a run produced: the tables, the manifest and every problem met on the way."""
 
@@ -181,9 +190,19 @@ def analyze(
     options: RunOptions | None = None,
     *,
     uploads: Sequence[tuple[str, bytes]] = (),
+    engine: Engine | None = None,
 ) -> Result:
-    """Load inputs, enrich what is new, redo the cross-article steps and write the analysis."""
+    """Load inputs, enrich what is new, redo the cross-article steps and write the analysis.
+
+    `engine` says how the per-article map runs and how the tables are written (default: local
+    worker processes and one Parquet file per table; the Ray engine maps over shards).
+    """
     options = options or RunOptions()
+    engine = engine or Engine(
+        enrich=lambda arts: enrich_batches(arts, workers=options.workers),
+        write=store.write_analysis,
+        info={"name": "local", "workers": options.workers},
+    )
     out = Path(out)
     old = _existing(out)
     known = set(old["articles"]["article_id"].to_list())
@@ -204,7 +223,7 @@ def analyze(
     new_articles = apply_corrections(new_articles, read_corrections(out))
 
     _say(options, f"analysing {new_articles.height} new articles", 0.2)
-    fresh = enrich_batches(new_articles, workers=options.workers)
+    fresh = engine.enrich(new_articles)
     tables: Tables = {t: _merge(old, fresh, t) for t in ("articles", "paragraphs", "dates")}
     tables["mentions"] = _merge(old, fresh, "mentions").with_columns(
         entity_id=pl.lit(None, pl.String)
@@ -221,9 +240,8 @@ def analyze(
     _say(options, "linking actors", 0.7)
     tables = finish(tables, out)
     _say(options, "writing", 0.95)
-    manifest = store.write_analysis(
-        out, tables, _manifest_extra(out, paths, uploads, problems, options, translation_counts)
-    )
+    extra = _manifest_extra(out, paths, uploads, problems, translation_counts)
+    manifest = engine.write(out, tables, {**extra, "engine": engine.info})
     _say(options, "done", 1.0)
     return Result(tables, manifest, problems, new_articles.height, translation_note)
 
@@ -333,7 +351,6 @@ def _manifest_extra(
     paths: Sequence[str | Path],
     uploads: Sequence[tuple[str, bytes]],
     problems: list[InputProblem],
-    options: RunOptions,
     translation: dict[str, Any],
 ) -> dict[str, Any]:
     previous: dict[str, Any] = {}
@@ -349,7 +366,6 @@ def _manifest_extra(
             {"origin": p.origin, "message": p.message, "severity": p.severity} for p in problems
         ],
         "translation": translation or previous.get("translation", {}),
-        "engine": {"name": "local", "workers": options.workers},
     }
 
 
