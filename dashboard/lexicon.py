@@ -17,7 +17,7 @@ from zoneinfo import available_timezones
 
 from babel import Locale
 
-from dashboard.translit import cut_endings, name_key
+from dashboard.translit import cut_endings, fold, name_key
 
 DATA = Path(__file__).parent / "data"
 LEXICON_KEYS = (
@@ -209,6 +209,21 @@ def surname_endings() -> tuple[str, ...]:
     return tuple(sorted(set(common()["surname_endings"]), key=len, reverse=True))
 
 
+# keys this short meet chance words (Perry -> per = Peru): their spelling must match further
+_SHORT_KEY = 3
+_SHORT_SPELLINGS: dict[str, set[str]] = {}  # short key -> place names' first key+1 letters
+
+
+def spelled_like_place(word: str, key: str, lang: str | None) -> bool:
+    """Whether a one-word name with a short place key is spelled like that place beyond the key
+    (Rusije, Rusija: yes; Perry for Peru, Maas for Maceió: no). Longer keys always pass."""
+    if len(key) > _SHORT_KEY:
+        return True
+    _gazetteer()
+    spellings = _SHORT_SPELLINGS.get(key)
+    return spellings is None or fold(word, lang)[: len(key) + 1] in spellings
+
+
 @lru_cache(maxsize=1)
 def _gazetteer() -> dict[str, dict[str, tuple[str, str]]]:
     """Linking key -> {language: (canonical key, English label)} for countries and cities."""
@@ -236,6 +251,8 @@ def _gazetteer() -> dict[str, dict[str, tuple[str, str]]]:
             if key:
                 label = labels[code]
                 out.setdefault(key, {})[lang] = (label.lower(), label)
+                if len(key) <= _SHORT_KEY:
+                    _SHORT_SPELLINGS.setdefault(key, set()).add(fold(name, lang)[: len(key) + 1])
     # capitals of CLDR territories, in English (other scripts meet them through their keys)
     for capital in common()["capitals"].values():
         key = name_key(capital.replace("-", " ").split(), "en")

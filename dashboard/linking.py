@@ -19,6 +19,8 @@ from rapidfuzz import fuzz
 from dashboard import lexicon, schema
 from dashboard.translit import script_of, skeleton, to_latin
 
+# a cue-typed mention outweighs this many bare ones in the type vote of its key
+_CUE_WEIGHT = 5
 # languages whose names are not inflected: their surface forms make the best labels
 _PLAIN_LANGS = {"en", "de", "fr", "es", "it", "pt", "nl", "ro", "tr", "sv", "da", "no", "hu"}
 
@@ -262,10 +264,12 @@ def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     if mentions.is_empty():
         return schema.conform(mentions, "mentions"), schema.empty("entities")
     keys = Counter(mentions["key"].to_list())
-    # one type per key: the majority over its mentions
+    # one type per key: the majority over its mentions, a cue-typed one ("in X", a title) counting
+    # _CUE_WEIGHT times when the table carries the extractor's "cue" column
     votes: dict[str, Counter[str]] = defaultdict(Counter)
-    for k, t in zip(mentions["key"].to_list(), mentions["type"].to_list(), strict=True):
-        votes[k][t] += 1
+    cues = mentions["cue"].to_list() if "cue" in mentions.columns else [False] * mentions.height
+    for k, t, c in zip(mentions["key"].to_list(), mentions["type"].to_list(), cues, strict=True):
+        votes[k][t] += _CUE_WEIGHT if c else 1
     types = {k: v.most_common(1)[0][0] for k, v in votes.items()}
     rows = mentions.select("article_id", "text", "key").rows()
     roots = _cluster(keys, types, _acronym_pairs(rows, types))

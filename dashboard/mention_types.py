@@ -178,7 +178,10 @@ def classify(
     fixed = lexicon.fixed_names().get(key)
     if fixed:
         return fixed[0], fixed[1], True
-    found = lexicon.place(key, lang) or lemma_place(texts, lang) or inflected_place(texts, lang)
+    found = lexicon.place(key, lang)
+    if found and len(texts) == 1 and not lexicon.spelled_like_place(texts[0], key, lang):
+        found = None
+    found = found or lemma_place(texts, lang) or inflected_place(texts, lang)
     if found:
         return "LOC", found[0], True
     lows = [t.lower() for t in texts]

@@ -269,6 +269,13 @@ def article_mentions(
     text: str, spans: list[tuple[int, int, int]], lang: str | None
 ) -> list[tuple[int, int, int, str, str, str]]:
     """Mentions of one article: (para_no, start, end, text, type, key) for given paragraphs."""
+    return [m[:6] for m in _cued_mentions(text, spans, lang)]
+
+
+def _cued_mentions(
+    text: str, spans: list[tuple[int, int, int]], lang: str | None
+) -> list[tuple[int, int, int, str, str, str, bool]]:
+    """article_mentions plus whether a cue typed each mention ("in X", a title, an org word)."""
     found: list[tuple[int, list[_Word], str, str, bool]] = []
     lower_seen = {w.lower() for w in set(_WORD.findall(text)) if w[:1].islower()}
     # capitalised words seen inside a sentence are names even where a sentence starts with them
@@ -309,7 +316,7 @@ def _day_of_month(text: str, pos: int, lang: str | None) -> bool:
 
 def _resolve_in_article(
     found: list[tuple[int, list[_Word], str, str, bool]], text: str, lang: str | None
-) -> list[tuple[int, int, int, str, str, str]]:
+) -> list[tuple[int, int, int, str, str, str, bool]]:
     """Surname-only mentions take the full name's key; a key takes its best-cued type."""
     full_by_last: dict[str, Counter[str]] = {}
     votes: dict[str, Counter[str]] = {}
@@ -319,7 +326,7 @@ def _resolve_in_article(
         if typ == "PER" and " " in key and (strong or not _common_head(_words[0].text, lang)):
             full_by_last.setdefault(key.rsplit(" ", 1)[-1], Counter())[key] += 1
     out = []
-    for para_no, words, typ, key, _ in found:
+    for para_no, words, typ, key, strong in found:
         typ = votes[key].most_common(1)[0][0]
         if " " not in key and key in full_by_last and not votes[key]["LOC"]:
             key = full_by_last[key].most_common(1)[0][0]
@@ -334,7 +341,7 @@ def _resolve_in_article(
                 if len(model) >= 3:
                     # a model number (Boeing 737) names a product apart from its maker
                     key = f"{key} {model}"
-        out.append((para_no, start, end, text[start:end], typ, key))
+        out.append((para_no, start, end, text[start:end], typ, key, strong))
     return out
 
 
@@ -354,7 +361,7 @@ def extract_mentions(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.Dat
         if not text:
             continue
         spans = sorted(by_article.get(aid, []))
-        for para_no, start, end, surface, typ, key in article_mentions(text, spans, lang):
+        for para_no, start, end, surface, typ, key, cue in _cued_mentions(text, spans, lang):
             rows.append(
                 {
                     "article_id": aid,
@@ -365,6 +372,8 @@ def extract_mentions(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.Dat
                     "type": typ,
                     "key": key,
                     "language": lang,
+                    # kept only once the mentions schema has a "cue" column (see linking.link)
+                    "cue": cue,
                 }
             )
     if not rows:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-CONTRACT_VERSION = "1.1"
+CONTRACT_VERSION = "1.2"
 
 PROVENANCE = pl.Struct(
     {
@@ -68,6 +68,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         # extras
         "key": pl.String(),
         "language": pl.String(),
+        "cue": pl.Boolean(),
     },
     "entities": {
         "entity_id": pl.String(),

@@ -238,3 +238,14 @@ def token_key_cs(word: str) -> str:
     from dashboard.translit import name_key
 
     return name_key([word], "cs")
+
+
+@pytest.mark.parametrize(
+    ("word", "place"),
+    [("Perri", False), ("Peru", True), ("Peruja", True), ("Rusije", True)],
+)
+def test_short_place_keys_need_the_place_spelling(word: str, place: bool) -> None:
+    # "Perri" (an invented surname) cuts to Peru's key "per" but is not spelled like it
+    from dashboard.mention_types import classify
+
+    assert (classify([word], False, False, "sl")[0] == "LOC") is place

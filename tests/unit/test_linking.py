@@ -144,3 +144,38 @@ def test_acronym_leaves_persons_and_unrelated_names_alone() -> None:
     ids = dict(zip(linked["text"], linked["entity_id"], strict=True))
     assert ids["JK"] != ids["Jan Kowalski"]
     assert ids["RM"] != ids["Rada Miejska"]
+
+
+def _vote_frame(with_cue: bool) -> pl.DataFrame:
+    # an invented town: typed a place by "w" once, four bare mentions typed an organisation
+    rows = {
+        "article_id": ["a", "b", "b", "c", "d"],
+        "para_no": [0] * 5,
+        "start": [0] * 5,
+        "end": [8] * 5,
+        "text": ["Wardomiu", "Wardom", "Wardom", "Wardom", "Wardom"],
+        "entity_id": [None] * 5,
+        "type": ["LOC", "ORG", "ORG", "ORG", "ORG"],
+        "key": ["vard"] * 5,
+        "language": ["pl"] * 5,
+    }
+    if with_cue:
+        rows["cue"] = [True, False, False, False, False]
+    return pl.DataFrame(rows, schema_overrides={"entity_id": pl.String})
+
+
+def test_a_cue_typed_mention_outweighs_bare_ones_when_the_table_says_so() -> None:
+    cued, _ = link(_vote_frame(with_cue=True))
+    plain, _ = link(_vote_frame(with_cue=False))
+    assert set(cued["type"]) == {"LOC"}
+    assert set(plain["type"]) == {"ORG"}
+    assert cued["entity_id"].n_unique() == 1
+
+
+def test_extraction_marks_cue_typed_mentions() -> None:
+    from dashboard.mentions import _cued_mentions
+
+    text = "Rozmowy odbyły się w Wardomiu, a Wardom milczy."
+    found = {m[3]: (m[4], m[6]) for m in _cued_mentions(text, [(0, 0, len(text))], "pl")}
+    assert found["Wardomiu"][1] is True
+    assert found["Wardom"][1] is False
