@@ -35,6 +35,9 @@ ALIGN_THRESHOLD = 0.3  # aligned paragraphs score at least this
 POSITION_WEIGHT = 0.2  # share of the score that rewards similar relative position
 TRANSLATION_WEIGHT = 0.35  # share of the score from translation similarity, when both have one
 BLOCK_DF = 60  # within a story, features in more paragraphs than this do not propose pairs
+TOP_K = 20  # a paragraph keeps at most this many partners (its best): output grows linearly
+CANDIDATES = 4 * TOP_K  # scored pairs kept per paragraph for the matching
+CHUNK_POSTINGS = 100_000  # rare (feature, paragraph) postings of the stories scored together
 
 
 def align(
@@ -68,24 +71,50 @@ def align(
         vectors.select("story_id", "article_id", "para_no").unique().sort("article_id", "para_no")
     )
     units = units.with_row_index("i").with_columns(pl.col("i").cast(pl.Int64))
-    vectors = vectors.join(units, on=["story_id", "article_id", "para_no"])
+    # integer feature ids: the pair joins below are on numbers, not strings
+    vectors = vectors.join(units, on=["story_id", "article_id", "para_no"]).select(
+        "story_id", "article_id", "i", "df", "w", feature=pl.col("feature").rank("dense")
+    )
     rare = vectors.filter(pl.col("df").is_between(2, BLOCK_DF)).select(
-        "story_id", "feature", "i", "article_id", "w"
+        "story_id", "feature", "i", "article_id"
     )
-    candidates = (
-        rare.join(rare, on=["story_id", "feature"], suffix="_b")
-        .filter(pl.col("article_id") < pl.col("article_id_b"))
-        .select("i", "i_b")
-        .unique()
+    # stories are scored a chunk at a time: memory is bounded by a chunk, not by the corpus
+    chunk_of = (
+        rare.group_by("story_id")
+        .agg(n=pl.len())
+        .sort("story_id")
+        .select("story_id", chunk=pl.col("n").cum_sum() // CHUNK_POSTINGS)
     )
-    cosine = (
-        candidates.join(vectors.select("i", "feature", "w"), on="i")
-        .join(vectors.select(i_b="i", feature="feature", w_b="w"), on=["i_b", "feature"])
-        .group_by("i", "i_b")
-        .agg(cos=(pl.col("w") * pl.col("w_b")).sum())
-    )
-    scored = _with_position_and_translation(cosine, units, paragraphs)
-    return _one_to_one(scored.filter(pl.col("score") >= threshold))
+    parts = []
+    for _, stories in chunk_of.group_by("chunk", maintain_order=True):
+        mine = rare.join(stories, on="story_id", how="semi")
+        candidates = (
+            mine.join(mine, on=["story_id", "feature"], suffix="_b")
+            .filter(pl.col("article_id") < pl.col("article_id_b"))
+            .select("i", "i_b")
+            .unique()
+        )
+        units_here = units.join(stories, on="story_id", how="semi")
+        own = vectors.join(units_here.select("i"), on="i", how="semi").select("i", "feature", "w")
+        cosine = (
+            candidates.join(own, on="i")
+            .join(own.rename({"i": "i_b", "w": "w_b"}), on=["i_b", "feature"])
+            .group_by("i", "i_b")
+            .agg(cos=(pl.col("w") * pl.col("w_b")).sum())
+        )
+        scored = _with_position_and_translation(cosine, units_here, paragraphs)
+        parts.append(_best(scored.filter(pl.col("score") >= threshold)))
+    if not parts:
+        return empty("alignments")
+    return _one_to_one(pl.concat(parts))
+
+
+def _best(scored: pl.DataFrame) -> pl.DataFrame:
+    """Pairs among the CANDIDATES best of either paragraph: the only ones the matching needs."""
+    order = ["score", "i", "i_b"]
+    best_a = pl.struct(order).rank("ordinal", descending=True).over("i") <= CANDIDATES
+    best_b = pl.struct(order).rank("ordinal", descending=True).over("i_b") <= CANDIDATES
+    return scored.filter(best_a | best_b)
 
 
 def _with_position_and_translation(
@@ -107,10 +136,17 @@ def _with_position_and_translation(
         how="left",
     )
     b = position.rename({c: f"{c}_b" for c in position.columns})
-    pairs = cosine.join(position, on="i").join(b, on="i_b")
-    fuzzy = [
-        None if ta is None or tb is None else fuzz.token_set_ratio(ta, tb) / 100.0
-        for ta, tb in pairs.select("translation", "translation_b").iter_rows()
+    both = pl.col("translation").is_not_null() & pl.col("translation_b").is_not_null()
+    # untranslated pairs first: rapidfuzz (a Python call per pair) runs on the others only
+    pairs = (
+        cosine.join(position, on="i")
+        .join(b, on="i_b")
+        .with_columns(_both=both)
+        .sort("_both", "i", "i_b")
+    )
+    translated = pairs.filter("_both").select("translation", "translation_b")
+    fuzzy = [None] * (pairs.height - translated.height) + [
+        fuzz.token_set_ratio(ta, tb) / 100.0 for ta, tb in translated.iter_rows()
     ]
     blended = (
         pl.when(pl.col("fuzzy").is_not_null())
@@ -118,14 +154,19 @@ def _with_position_and_translation(
         .otherwise(pl.col("cos"))
     )
     near = 1.0 - (pl.col("rel") - pl.col("rel_b")).abs()
-    return pairs.with_columns(fuzzy=pl.Series(fuzzy, dtype=pl.Float64)).with_columns(
-        score=blended * (1 - POSITION_WEIGHT + POSITION_WEIGHT * near)
+    return (
+        pairs.with_columns(fuzzy=pl.Series(fuzzy, dtype=pl.Float64))
+        .drop("_both")
+        # rounded: float sums in another row order must not flip ties in the greedy matching
+        .with_columns(score=(blended * (1 - POSITION_WEIGHT + POSITION_WEIGHT * near)).round(9))
     )
 
 
 def _one_to_one(scored: pl.DataFrame) -> pl.DataFrame:
-    """Greedy best-first matching: one partner per paragraph per other article."""
+    """Greedy best-first matching: one partner per paragraph per other article, at most TOP_K
+    partners per paragraph (in a story of thousands of copies, not one per copy)."""
     used: set[tuple[str, int, str]] = set()
+    degree: dict[tuple[str, int], int] = {}
     rows = []
     ordered = scored.sort(
         ["score", "article_id", "para_no", "article_id_b", "para_no_b"],
@@ -136,7 +177,11 @@ def _one_to_one(scored: pl.DataFrame) -> pl.DataFrame:
     ).iter_rows():
         if (a, pa, b) in used or (b, pb, a) in used:
             continue
+        if degree.get((a, pa), 0) >= TOP_K or degree.get((b, pb), 0) >= TOP_K:
+            continue
         used.update({(a, pa, b), (b, pb, a)})
+        degree[(a, pa)] = degree.get((a, pa), 0) + 1
+        degree[(b, pb)] = degree.get((b, pb), 0) + 1
         rows.append((story_id, a, pa, b, pb, round(score, 4)))
     frame = pl.DataFrame(
         rows,

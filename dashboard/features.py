@@ -21,6 +21,7 @@ KIND_WEIGHT = {
     "q": 0.6,
     "t": 0.3,
 }
+BATCH = 10_000  # articles whose paragraph features are made together
 
 
 def _texts(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
@@ -69,7 +70,35 @@ def paragraph_features(
     dates: pl.DataFrame,
     quote_table: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """(article_id, para_no, feature) for every non-boilerplate paragraph, features prefixed by kind."""
+    """(article_id, para_no, feature) for every non-boilerplate paragraph, features prefixed by kind.
+
+    Runs BATCH articles at a time: a paragraph's features are its own, and the paragraph texts
+    and numbers of a whole corpus at once are what peaks memory.
+    """
+    if articles.height <= BATCH:
+        return _paragraph_features(articles, paragraphs, mentions, dates, quote_table)
+    parts = []
+    for start in range(0, articles.height, BATCH):
+        ids = articles.slice(start, BATCH).select("article_id")
+        parts.append(
+            _paragraph_features(
+                *(
+                    t.join(ids, on="article_id", how="semi")
+                    for t in (articles, paragraphs, mentions, dates)
+                ),
+                None if quote_table is None else quote_table.join(ids, on="article_id", how="semi"),
+            )
+        )
+    return pl.concat(parts)
+
+
+def _paragraph_features(
+    articles: pl.DataFrame,
+    paragraphs: pl.DataFrame,
+    mentions: pl.DataFrame,
+    dates: pl.DataFrame,
+    quote_table: pl.DataFrame | None,
+) -> pl.DataFrame:
     texts = _texts(articles, paragraphs)
     keys = texts.select("article_id", "para_no")
     frames = [

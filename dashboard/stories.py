@@ -60,35 +60,107 @@ BLOCK_DF = 100  # features in more articles than this are scored but not used to
 BLOCK_KEYS = 3  # every article also proposes pairs through its rarest features
 BLOCK_MAX = 2000  # features in more articles than this never propose pairs
 BROAD = r"^(?:m|mo|y):"  # months and years are scored but too broad to find pairs
+WINDOW = 100  # a common key proposes only the articles nearest in time, about this many a side
+TOP_K = 50  # each article keeps its this-many most similar partners: a sparse kNN graph
+CANDIDATES = 4 * TOP_K  # candidates scored per article, those sharing the most keys
+PAIR_BLOCK = 1000  # articles whose candidate pairs are scored together: bounds the memory
+
+
+def _keys_and_postings(vectors: pl.DataFrame, block_df: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Keys (i, f, bucket) articles propose pairs through, and postings (i_b, f, bucket).
+
+    A feature's articles are ordered by (day, i) and cut into buckets of WINDOW; each posting is
+    copied into its neighbouring buckets, so a key pairs its article with at most 3 x WINDOW
+    others nearest in time, never with the whole posting list (a quadratic blow-up for a common
+    feature). Features in at most WINDOW articles pair every article with every other.
+    """
+    usable = (
+        vectors.filter(
+            pl.col("df").is_between(2, BLOCK_MAX) & ~pl.col("feature").str.contains(BROAD)
+        )
+        .sort("day", "i", nulls_last=True)
+        .with_columns(bucket=(pl.int_range(pl.len()).over("f") // WINDOW).cast(pl.Int32))
+    )
+    rarest = pl.col("df").rank("ordinal").over("i") <= BLOCK_KEYS
+    keys = usable.filter((pl.col("df") <= block_df) | rarest).select("i", "f", "bucket")
+    near = pl.concat_list(pl.col("bucket") - 1, "bucket", pl.col("bucket") + 1)
+    postings = usable.select(i_b="i", f="f", bucket=near).explode("bucket")
+    return keys.sort("i"), postings
 
 
 def pair_similarity(vectors: pl.DataFrame, block_df: int = BLOCK_DF) -> pl.DataFrame:
-    """Cosine (i, i_b, sim) of candidate pairs found through an inverted index (no all-pairs pass).
+    """(i, i_b, sim), i < i_b: every article's TOP_K most similar candidates (a sparse kNN graph).
 
-    An article proposes pairs through its features rarer than block_df and through its
-    BLOCK_KEYS rarest ones (so an article naming only a story's main actors still finds its
-    story); features in more than BLOCK_MAX articles never propose pairs.
+    vectors: (i, feature, w, df) and optionally day (publication day number), which damps sim
+    by exp(-gap / TIME_SCALE_DAYS); pairs below MIN_PAIR are dropped. Candidates come from an
+    inverted index (no all-pairs pass): an article proposes pairs through its features rarer
+    than block_df and its BLOCK_KEYS rarest ones (so an article naming only a story's main
+    actors still finds its story); features in more than BLOCK_MAX articles never propose, and
+    a common one only among articles near in time. Pairs are scored PAIR_BLOCK proposing
+    articles at a time, so memory grows with the articles, not with a posting list squared.
     """
-    usable = vectors.filter(
-        pl.col("df").is_between(2, BLOCK_MAX) & ~pl.col("feature").str.contains(BROAD)
-    )
-    rarest = pl.col("df").rank("ordinal").over("i") <= BLOCK_KEYS
-    keys = usable.filter((pl.col("df") <= block_df) | rarest).select("i", "feature")
-    postings = usable.select(i_b="i", feature="feature")
-    candidates = (
-        keys.join(postings, on="feature")
-        .filter(pl.col("i") != pl.col("i_b"))
-        .select(
-            pl.min_horizontal("i", "i_b").alias("i"), pl.max_horizontal("i", "i_b").alias("i_b")
+    if "day" not in vectors.columns:
+        vectors = vectors.with_columns(day=pl.lit(None, pl.Int32))
+    # integer feature ids: joins on them are cheaper than on strings
+    # integer feature ids, rows in a fixed order (ties among the rarest keys break the same way)
+    vectors = vectors.with_columns(
+        f=pl.col("feature").rank("dense").cast(pl.UInt64), i=pl.col("i").cast(pl.Int64)
+    ).sort("i", "f")
+    keys, postings = _keys_and_postings(vectors, block_df)
+    n_features = int(vectors["f"].max() or 0) + 1
+    shared = vectors.filter(pl.col("df") > 1).select("i", "f", "w")
+    # (article, feature) as one integer: the scoring join is on a single cheap key
+    other = shared.select("i", k=pl.col("i").cast(pl.UInt64) * n_features + pl.col("f"), w_b="w")
+    days = vectors.select("i", pl.col("day").cast(pl.Int32)).unique("i")
+    gap = (pl.col("day") - pl.col("day_b")).abs().cast(pl.Float64)
+    blocks = []
+    top = int(vectors["i"].max() or 0) + 1
+    for first in range(0, top, PAIR_BLOCK):
+        inside = pl.col("i").is_between(first, first + PAIR_BLOCK - 1)
+        candidates = (
+            keys.filter(inside)
+            .join(postings, on=["f", "bucket"])
+            .filter(pl.col("i") != pl.col("i_b"))
+            .group_by("i", "i_b")
+            .agg(hits=pl.len())
+            # only the partners sharing most keys are scored: the rest rarely make the top k
+            .sort(["i", "hits", "i_b"], descending=[False, True, False])
+            .group_by("i", maintain_order=True)
+            .head(CANDIDATES)
+            .select("i", "i_b")
         )
-        .unique()
-    )
-    shared = vectors.filter(pl.col("df") > 1).select("i", "feature", "w")
+        scored = (
+            candidates.join(shared.filter(inside), on="i")
+            .with_columns(k=pl.col("i_b").cast(pl.UInt64) * n_features + pl.col("f"))
+            # only the partners' rows: the join then hashes a block's worth, not the corpus
+            .join(
+                other.join(candidates.select(i="i_b").unique(), on="i", how="semi").drop("i"),
+                on="k",
+            )
+            .group_by("i", "i_b")
+            .agg(sim=(pl.col("w") * pl.col("w_b")).sum())
+            .join(days, on="i")
+            .join(days.rename({"i": "i_b", "day": "day_b"}), on="i_b")
+            .with_columns(sim=pl.col("sim") * (-gap / TIME_SCALE_DAYS).exp().fill_null(1.0))
+            .filter(pl.col("sim") >= MIN_PAIR)
+        )
+        best = scored.sort(["i", "sim", "i_b"], descending=[False, True, False]).group_by(
+            "i", maintain_order=True
+        )
+        blocks.append(best.head(TOP_K).select("i", "i_b", "sim"))
+    if not blocks:
+        return pl.DataFrame(schema={"i": pl.Int64, "i_b": pl.Int64, "sim": pl.Float64})
+    # a pair kept from both ends is one edge
     return (
-        candidates.join(shared, on="i")
-        .join(shared.rename({"i": "i_b", "w": "w_b"}), on=["i_b", "feature"])
+        pl.concat(blocks)
+        .select(
+            pl.min_horizontal("i", "i_b").alias("i"),
+            pl.max_horizontal("i", "i_b").alias("i_b"),
+            "sim",
+        )
         .group_by("i", "i_b")
-        .agg(sim=(pl.col("w") * pl.col("w_b")).sum())
+        .agg(pl.col("sim").max())
+        .sort("i", "i_b")
     )
 
 
@@ -195,17 +267,8 @@ def _events(
     vectors = weighted(pl.concat([feats, published]).unique(), ["article_id"]).join(
         index, on="article_id"
     )
-    pairs = pair_similarity(vectors)
     days = index.join(dated, on="article_id").select("i", day=pl.col("published").cast(pl.Int32))
-    pairs = (
-        pairs.join(days, on="i")
-        .join(days.rename({"i": "i_b", "day": "day_b"}), on="i_b")
-        .with_columns(
-            sim=pl.col("sim")
-            * (-(pl.col("day") - pl.col("day_b")).abs() / TIME_SCALE_DAYS).exp().fill_null(1.0)
-        )
-        .filter(pl.col("sim") >= MIN_PAIR)
-    )
+    pairs = pair_similarity(vectors.join(days, on="i", how="left"))
     roots = _linkage(len(ids), list(pairs.select("i", "i_b", "sim").iter_rows()), threshold)
     return pl.DataFrame(
         {"article_id": ids, "event": [ids[r] for r in roots]},

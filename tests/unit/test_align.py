@@ -108,3 +108,22 @@ def test_seed_paragraphs_align_across_languages(seed_alignments, needles: dict[s
     links = pairs(found)
     for a, b in ((SR, RO), (SR, EL), (RO, EL)):
         assert (a, wanted[a], b, wanted[b]) in links, (a, b)
+
+
+def test_a_paragraph_in_a_story_of_many_copies_keeps_its_best_partners_only() -> None:
+    n = 2 * align.TOP_K
+    texts = {f"c{k:02d}": TEXTS["x1"] for k in range(n)}
+    articles, paragraphs, mentions, dates = hand_frames(texts, ACTORS)
+    articles = articles.with_columns(story_id=pl.lit("s-copies"))
+    alignments = align.align(articles, paragraphs, mentions, dates)
+    ends = pl.concat(
+        [
+            alignments.select(article="article_a", para="para_a"),
+            alignments.select(article="article_b", para="para_b"),
+        ]
+    )
+    partners = ends.group_by("article", "para").len()["len"]
+    # without the cap every paragraph would align with all n - 1 copies
+    assert partners.max() == align.TOP_K
+    assert partners.min() >= 1
+    assert ends.select("article", "para").unique().height == 2 * n

@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard import schema, stories
+from dashboard import features, schema, stories
 from dashboard.errors import NewsprismError
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -252,3 +252,32 @@ def test_seeds_form_two_stories(seed_stories) -> None:
     labels = dict(story_table.select("story_id", "label").iter_rows())
     big = labels[stories.story_id_for([SR])]
     assert "Maduro" in big and big.endswith("2025")
+
+
+def test_wire_copies_make_a_sparse_graph_and_still_one_story() -> None:
+    # more copies of one text than an article keeps partners: the pairs stay linear in articles
+    n = 3 * stories.TOP_K
+    texts = {
+        f"c{k:03d}": "Varga met Okonkwo in Tallinn on 12 May.\nThey signed 4471 deals."
+        for k in range(n)
+    }
+    texts["other"] = "Nakamura opened the Lisbon port.\nIt cost 93 million."
+    actors = {"Varga": "e1", "Okonkwo": "e2", "Tallinn": "e3", "Nakamura": "e4", "Lisbon": "e5"}
+    articles, paragraphs, mentions, dates = hand_frames(
+        texts, actors, {a: date(2025, 5, 12) for a in texts}
+    )
+    index = pl.DataFrame({"article_id": sorted(texts), "i": range(len(texts))})
+    vectors = features.weighted(
+        features.paragraph_features(articles, paragraphs, mentions, dates)
+        .select("article_id", "feature")
+        .unique(),
+        ["article_id"],
+    ).join(index, on="article_id")
+    pairs = stories.pair_similarity(vectors)
+    degree = pl.concat([pairs["i"], pairs["i_b"]]).value_counts()["count"]
+    assert pairs.height <= n * stories.TOP_K < n * (n - 1) // 2
+    assert degree.min() >= stories.TOP_K
+    clustered, table = stories.cluster(articles, paragraphs, mentions, dates)
+    copies = clustered.filter(pl.col("article_id") != "other")["story_id"].unique()
+    assert copies.len() == 1
+    assert clustered.filter(pl.col("article_id") == "other")["story_id"].item() not in copies
