@@ -268,7 +268,8 @@ def run(n: int) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="newsprism-bench-"))
     try:
         frame = corpus_synth.corpus(n)
-        corpus_synth.write_corpus(frame, work / "corpus", shards=max(1, n // 50_000))
+        # shards of 10,000 articles (~4 MB) stay well under ingest's per-file size limit
+        corpus_synth.write_corpus(frame, work / "corpus", shards=max(1, n // 10_000))
         (work / "state").mkdir()
         steps: dict[str, Any] = {}
         for name in STEPS:
