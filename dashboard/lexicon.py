@@ -153,16 +153,11 @@ def _calendar_words(lang: str) -> frozenset[str]:
 
 @lru_cache(maxsize=64)
 def month_words(lang: str | None) -> frozenset[str]:
-    """Month names of `lang` in every form babel has, lower case."""
-    try:
-        loc = Locale.parse(lang or "en")
-    except (ValueError, TypeError, LookupError):
-        loc = Locale("en")
-    words: set[str] = set()
-    for context in ("format", "stand-alone"):
-        for width in ("wide", "abbreviated"):
-            words.update(str(v).lower().strip(".") for v in loc.months[context][width].values())
-    return frozenset(words)
+    """Month names of `lang` in every inflected form the date tagger knows, folded
+    (datewords.fold): "novembra", "Νοεμβρίου", "Kasım" all count, in either script."""
+    from dashboard import datewords
+
+    return frozenset(datewords.lexicon(lang).months)
 
 
 @lru_cache(maxsize=1)

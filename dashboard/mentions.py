@@ -17,7 +17,7 @@ from functools import lru_cache
 import polars as pl
 import simplemma
 
-from dashboard import lexicon, mention_types, schema
+from dashboard import datewords, lexicon, mention_types, schema
 from dashboard.mention_types import cue_of
 from dashboard.translit import name_key, token_key
 
@@ -311,7 +311,7 @@ def _common_head(word: str, lang: str | None) -> bool:
 def _day_of_month(text: str, pos: int, lang: str | None) -> bool:
     """Whether the number ending at `pos` is a day: a month name follows (25. novembra, 3 May)."""
     m = _WORD.match(text, pos + len(text[pos:]) - len(text[pos:].lstrip(". ")))
-    return bool(m) and m.group(0).lower() in lexicon.month_words(lang)
+    return bool(m) and datewords.fold(m.group(0)) in lexicon.month_words(lang)
 
 
 def _resolve_in_article(

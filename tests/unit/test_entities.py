@@ -249,3 +249,16 @@ def test_short_place_keys_need_the_place_spelling(word: str, place: bool) -> Non
     from dashboard.mention_types import classify
 
     assert (classify([word], False, False, "sl")[0] == "LOC") is place
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Agencija javlja da je Ivanović 25. novembra rekao diplomatama da dođu.", "sr"),
+        ("Agenția scrie că Popescu pe 3 decembrie a spus că vine.", "ro"),
+        ("Το πρακτορείο γράφει ότι ο Παπαδόπουλος 21 Νοεμβρίου είπε ότι έρχεται.", "el"),
+    ],
+)
+def test_a_day_of_month_after_a_name_is_not_part_of_it(text: str, lang: str) -> None:
+    names = [m for m, _, _ in _found(text, lang)]
+    assert names and not any(ch.isdigit() for name in names for ch in name), names
