@@ -7,7 +7,6 @@ re-extracting. Writes are atomic (temporary file + os.replace).
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -35,14 +34,9 @@ class Aliases:
 
 def read_aliases(path: Path) -> Aliases:
     """The alias file at `path`; an absent file means no corrections."""
-    if not path.is_file():
+    data = atomic.read_json_object(path, "alias file")
+    if data is None:
         return Aliases()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise NewsprismError(str(path), f"alias file is not valid JSON ({err})") from None
-    if not isinstance(data, dict):
-        raise NewsprismError(str(path), "alias file must hold a JSON object")
     return Aliases(
         merge=dict(data.get("merge", {})),
         split=tuple(dict(s) for s in data.get("split", [])),

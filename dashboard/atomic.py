@@ -1,4 +1,5 @@
-"""Atomic writes: a temporary file in the target's folder, then os.replace.
+"""Atomic writes: a temporary file in the target's folder, then os.replace; and the one reader
+of the analyst's JSON files (aliases, story edits, corrections) that says plainly what is wrong.
 
 A crash or two browser sessions writing at once never leave a half-written table, cache or
 alias file: readers see the old file or the new one, never a mix.
@@ -46,3 +47,25 @@ def write_text(path: Path, text: str) -> None:
 def write_json(path: Path, value: Any) -> None:
     """Write JSON (UTF-8, indented, keys in given order) atomically."""
     write_text(path, json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def read_json_object(path: Path, what: str) -> dict[str, Any] | None:
+    """The JSON object in `path`, None when the file does not exist; a NewsprismError naming
+    `what` when it is unreadable or not an object."""
+    from dashboard.errors import NewsprismError
+
+    if not path.is_file():
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        raise NewsprismError(str(path), f"{what} cannot be read ({exc})") from exc
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise NewsprismError(
+            str(path), f"{what} is not valid JSON ({exc}); fix or delete it"
+        ) from exc
+    if not isinstance(data, dict):
+        raise NewsprismError(str(path), f"{what} must hold a JSON object")
+    return data

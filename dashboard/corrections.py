@@ -6,7 +6,6 @@ run, so a correction survives re-analysis. Corrected fields get provenance "corr
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
@@ -23,15 +22,9 @@ Corrections = dict[str, dict[str, str | None]]
 
 def read_corrections(out: Path) -> Corrections:
     """The corrections of an analysis folder ({} when there are none)."""
-    path = out / FILE
-    if not path.is_file():
+    data = atomic.read_json_object(out / FILE, "corrections file")
+    if data is None:
         return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise NewsprismError(str(path), f"unreadable corrections file ({exc})") from exc
-    if not isinstance(data, dict):
-        raise NewsprismError(str(path), "corrections file must map article ids to fields")
     return {str(k): dict(v) for k, v in data.items() if isinstance(v, dict)}
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any
 
 import polars as pl
 
+from dashboard import atomic
 from dashboard.atomic import write_json
 from dashboard.errors import NewsprismError
 from dashboard.story_labels import story_id_for, story_tables
@@ -56,12 +56,12 @@ def add_op(overrides: Overrides, op: dict[str, Any], stories: pl.DataFrame) -> O
 
 def read_overrides(path: Path) -> Overrides:
     """The story edits saved beside an analysis; none when the file does not exist."""
-    if not path.is_file():
+    data = atomic.read_json_object(path, "story edits file")
+    if data is None:
         return Overrides()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
         ops = tuple(dict(op) for op in data["ops"])
-    except (ValueError, KeyError, TypeError) as exc:
+    except (KeyError, TypeError, ValueError) as exc:
         raise NewsprismError(
             str(path), f"story edits unreadable ({exc}); fix or delete the file"
         ) from exc

@@ -88,7 +88,7 @@ def test_missing_file_means_no_corrections_and_bad_file_says_so(tmp_path: Path) 
     assert read_aliases(tmp_path / "none.json") == Aliases()
     bad = tmp_path / "aliases.json"
     bad.write_text("{not json", encoding="utf-8")
-    with pytest.raises(NewsprismError, match="not valid JSON"):
+    with pytest.raises(NewsprismError, match="alias file is not valid JSON"):
         read_aliases(bad)
 
 

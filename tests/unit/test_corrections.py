@@ -56,5 +56,5 @@ def test_bad_corrections_are_refused(tmp_path, field, value, message):
 
 def test_broken_corrections_file_is_a_clear_error(tmp_path):
     (tmp_path / "corrections.json").write_text("[1, 2")
-    with pytest.raises(NewsprismError, match="unreadable corrections"):
+    with pytest.raises(NewsprismError, match="corrections file is not valid JSON"):
         read_corrections(tmp_path)

@@ -178,7 +178,7 @@ def test_overrides_round_trip_through_an_atomic_file(tmp_path: Path, clustered) 
 def test_unreadable_overrides_say_so(tmp_path: Path) -> None:
     path = tmp_path / "stories.json"
     path.write_text("{not json", encoding="utf-8")
-    with pytest.raises(NewsprismError, match="story edits unreadable"):
+    with pytest.raises(NewsprismError, match="story edits file is not valid JSON"):
         stories.read_overrides(path)
 
 
