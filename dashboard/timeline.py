@@ -60,7 +60,7 @@ def timeline(an: Analysis, f: Filters, every: str = "day") -> pl.DataFrame:
     counts = (
         an.scan("mentions")
         .filter(pl.col("entity_id").is_in(actors))
-        .join(dated, on="article_id", how="inner")
+        .join(dated, on="article_id", how="inner", maintain_order="left")
         # mentions are stored in article and text order, so `first` is each point's first mention
         .group_by(pl.col("published").dt.truncate(EVERY[every]).alias("period"), "entity_id")
         .agg(
