@@ -258,5 +258,7 @@ def publication(frame: pl.DataFrame, caption: str = "") -> go.Figure:
     first, last = min(days), max(days)
     pad = timedelta(days=max((last - first).days // 10, 2))
     fig.update_xaxes(type="date", tickformat="%d %b %Y", range=[first - pad, last + pad])
+    if (last - first).days <= 31:
+        fig.update_xaxes(dtick=24 * 3600 * 1000)  # one tick a day: no repeated day labels
     fig.update_layout(height=max(260, 80 + 40 * dated["source"].n_unique()))
     return finish(fig, title, caption)
