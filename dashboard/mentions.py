@@ -311,7 +311,7 @@ def _common_head(word: str, lang: str | None) -> bool:
 def _day_of_month(text: str, pos: int, lang: str | None) -> bool:
     """Whether the number ending at `pos` is a day: a month name follows (25. novembra, 3 May)."""
     m = _WORD.match(text, pos + len(text[pos:]) - len(text[pos:].lstrip(". ")))
-    return bool(m) and datewords.fold(m.group(0)) in lexicon.month_words(lang)
+    return m is not None and datewords.fold(m.group(0)) in lexicon.month_words(lang)
 
 
 def _resolve_in_article(

@@ -107,14 +107,14 @@ def pair_similarity(vectors: pl.DataFrame, block_df: int = BLOCK_DF) -> pl.DataF
         f=pl.col("feature").rank("dense").cast(pl.UInt64), i=pl.col("i").cast(pl.Int64)
     ).sort("i", "f")
     keys, postings = _keys_and_postings(vectors, block_df)
-    n_features = int(vectors["f"].max() or 0) + 1
+    n_features = int(vectors.select(pl.col("f").max().fill_null(0)).item()) + 1
     shared = vectors.filter(pl.col("df") > 1).select("i", "f", "w")
     # (article, feature) as one integer: the scoring join is on a single cheap key
     other = shared.select("i", k=pl.col("i").cast(pl.UInt64) * n_features + pl.col("f"), w_b="w")
     days = vectors.select("i", pl.col("day").cast(pl.Int32)).unique("i")
     gap = (pl.col("day") - pl.col("day_b")).abs().cast(pl.Float64)
     blocks = []
-    top = int(vectors["i"].max() or 0) + 1
+    top = int(vectors.select(pl.col("i").max().fill_null(0)).item()) + 1
     for first in range(0, top, PAIR_BLOCK):
         inside = pl.col("i").is_between(first, first + PAIR_BLOCK - 1)
         candidates = (
