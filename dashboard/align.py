@@ -47,6 +47,7 @@ def align(
     dates: pl.DataFrame,
     *,
     threshold: float = ALIGN_THRESHOLD,
+    quote_table: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Paragraphs of different articles of one story that report the same thing (alignments table).
 
@@ -60,7 +61,11 @@ def align(
         return empty("alignments")
     arts = articles.join(multi, on="article_id", how="semi")
     paras = paragraphs.join(multi, on="article_id", how="semi")
-    quote_table = quotes_mod.quotes(arts, paras, mentions)
+    # quotes are per article: the pipeline passes the table it already has for the stories
+    if quote_table is None:
+        quote_table = quotes_mod.quotes(arts, paras, mentions)
+    else:
+        quote_table = quote_table.join(multi, on="article_id", how="semi")
     feats = paragraph_features(arts, paras, mentions, dates, quote_table).join(
         multi, on="article_id"
     )

@@ -27,6 +27,7 @@ from dashboard import (
     ingest,
     language,
     normalise,
+    quotes,
     store,
     stories,
 )
@@ -252,8 +253,15 @@ def finish(tables: Tables, out: Path) -> Tables:
     mentions, ents = entities.apply_aliases(
         mentions, ents, entities.read_aliases(out / "aliases.json")
     )
+    # quotes (and their speakers) feed both the stories and the alignments: found once
+    quote_table = quotes.quotes(tables["articles"], tables["paragraphs"], mentions)
     articles, story_table = stories.cluster(
-        tables["articles"], tables["paragraphs"], mentions, tables["dates"], entities=ents
+        tables["articles"],
+        tables["paragraphs"],
+        mentions,
+        tables["dates"],
+        entities=ents,
+        quote_table=quote_table,
     )
     articles, story_table = stories.apply_overrides(
         articles,
@@ -266,7 +274,9 @@ def finish(tables: Tables, out: Path) -> Tables:
     articles, date_table = _reanchor(
         articles, tables["articles"], tables["paragraphs"], tables["dates"], story_table
     )
-    alignments = align.align(articles, tables["paragraphs"], mentions, date_table)
+    alignments = align.align(
+        articles, tables["paragraphs"], mentions, date_table, quote_table=quote_table
+    )
     return {
         "articles": articles,
         "paragraphs": tables["paragraphs"],

@@ -219,6 +219,7 @@ def cluster(
     entities: pl.DataFrame | None = None,
     threshold: float = THRESHOLD,
     merge_threshold: float | None = MERGE_THRESHOLD,
+    quote_table: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Articles with story_id set, and the stories table (story_id, label, article_ids).
 
@@ -227,7 +228,9 @@ def cluster(
     """
     if articles.height == 0:
         return articles.with_columns(story_id=pl.lit(None, pl.String)), empty("stories")
-    events = _events(articles, paragraphs, mentions, dates, threshold)
+    if quote_table is None:
+        quote_table = quotes_mod.quotes(articles, paragraphs, mentions)
+    events = _events(articles, paragraphs, mentions, dates, quote_table, threshold)
     if merge_threshold is not None:
         body = paragraphs
         if "boilerplate" in body.columns:
@@ -249,6 +252,7 @@ def _events(
     paragraphs: pl.DataFrame,
     mentions: pl.DataFrame,
     dates: pl.DataFrame,
+    quote_table: pl.DataFrame,
     threshold: float,
 ) -> pl.DataFrame:
     """(article_id, event): tight clusters of articles reporting the same event."""
@@ -256,7 +260,6 @@ def _events(
     index = pl.DataFrame(
         {"article_id": ids, "i": range(len(ids))}, schema={"article_id": pl.String, "i": pl.Int64}
     )
-    quote_table = quotes_mod.quotes(articles, paragraphs, mentions)
     feats = paragraph_features(articles, paragraphs, mentions, dates, quote_table).select(
         "article_id", "feature"
     )
