@@ -9,6 +9,7 @@ data (territories and time-zone exemplar cities), keyed by the same linking keys
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -185,11 +186,21 @@ def fixed_names() -> dict[str, tuple[str, str, str]]:
     for canon, forms in common()["canonical"].items():
         for form in forms:
             out[name_key(form.split())] = ("ORG", canon, forms[0])
+    for canon, forms in common()["canonical_loc"].items():
+        for form in forms:
+            out.setdefault(name_key(form.split()), ("LOC", canon, forms[0]))
     for code, forms in common()["loc_short"].items():
         label = Locale("en").territories.get(code, forms[0])
         for form in forms:
             out[name_key(form.split())] = ("LOC", label.lower(), label)
     return out
+
+
+@lru_cache(maxsize=1)
+def legal_form() -> re.Pattern[str]:
+    """A company legal form right after a name and its model number (Nord Stream 2 AG)."""
+    forms = sorted(common()["legal_forms"], key=len, reverse=True)
+    return re.compile(r"[ \u00a0]+(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w.])")
 
 
 @lru_cache(maxsize=1)

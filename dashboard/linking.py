@@ -17,7 +17,7 @@ import polars as pl
 from rapidfuzz import fuzz
 
 from dashboard import lexicon, schema
-from dashboard.translit import script_of, skeleton, to_latin
+from dashboard.translit import cut_endings, script_of, skeleton, to_latin
 
 # a cue-typed mention outweighs this many bare ones in the type vote of its key
 _CUE_WEIGHT = 5
@@ -108,6 +108,37 @@ def _acronym_pairs(
             if acronym and names.get(text, key) != key:
                 votes[key][names[text]] += 1
     return [(acr, full.most_common(1)[0][0]) for acr, full in votes.items()]
+
+
+# Czech and Slovak add -ová to a woman's surname, foreign ones too (Merkelová, Bibiová)
+_FEMININE_SURNAME_LANGS = ("cs", "sk")
+
+
+def _feminine_pairs(mentions: pl.DataFrame, types: dict[str, str]) -> list[tuple[str, str]]:
+    """(key, person key) where a Czech or Slovak surname key is another person's surname plus the
+    feminine -ov(á) (Bibiová, Bibiové -> Bibi), so she links to her name in other languages."""
+    if "language" not in mentions.columns:
+        return []
+    west = (
+        mentions.filter(pl.col("language").is_in(_FEMININE_SURNAME_LANGS))
+        .get_column("key")
+        .unique()
+        .to_list()
+    )
+    surnames: dict[str, str] = {}
+    for k, typ in types.items():
+        if typ == "PER":
+            surnames.setdefault(_surname(k), k)
+    out = []
+    for k in west:
+        last = _surname(k)
+        if types.get(k) != "PER" or not last.endswith("ov") or len(last) < 5:
+            continue
+        stem = cut_endings(last[:-2], "cs")
+        base = surnames.get(stem)
+        if base is not None and stem != last:
+            out.append((k, base))
+    return out
 
 
 def _cluster(
@@ -272,7 +303,8 @@ def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         votes[k][t] += _CUE_WEIGHT if c else 1
     types = {k: v.most_common(1)[0][0] for k, v in votes.items()}
     rows = mentions.select("article_id", "text", "key").rows()
-    roots = _cluster(keys, types, _acronym_pairs(rows, types))
+    pairs = _acronym_pairs(rows, types) + _feminine_pairs(mentions, types)
+    roots = _cluster(keys, types, pairs)
     # a cluster's type is its mentions' majority; its id is type + root key
     cluster_votes: dict[str, Counter[str]] = defaultdict(Counter)
     for k, n in keys.items():

@@ -176,6 +176,8 @@ def classify(
     cue = lexicon.cues(lang)
     key = name_key(texts, lang)
     fixed = lexicon.fixed_names().get(key)
+    if fixed and len(key) < 3 and not all(t.isupper() for t in texts):
+        fixed = None  # a short key names an acronym (ООН, ЕС), not a word (On, Es)
     if fixed:
         return fixed[0], fixed[1], True
     found = lexicon.place(key, lang)

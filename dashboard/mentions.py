@@ -204,6 +204,8 @@ def _trim(cand: _Cand, lang: str | None, lower_seen: set[str], cap_mid: set[str]
     cue = lexicon.cues(lang)
     words = list(cand.words)
     while words:
+        if len(words) > 1 and _known_whole(tuple(x.text for x in words), lang):
+            return words  # a well-known name of common words (Komisja Europejska)
         w = words[0]
         low = w.text.lower()
         key = token_key(w.text, lang)
@@ -244,7 +246,8 @@ def _split(words: list[_Word], cand: _Cand, lang: str | None) -> list[tuple[list
     (Λευκορωσίας Αλεξάντερ Λουκασένκο, AP Ilya Pitalev)."""
     if len(words) < 2:
         return [(words, cand)] if words else []
-    if lexicon.place(name_key([w.text for w in words], lang), lang):
+    whole = name_key([w.text for w in words], lang)
+    if lexicon.place(whole, lang) or whole in lexicon.fixed_names():
         return [(words, cand)]
     first, second = words[0], words[1]
     head_known = mention_types.known(first.text, lang) or (
@@ -308,6 +311,15 @@ def _common_head(word: str, lang: str | None) -> bool:
     return not mention_types.known(word, lang)
 
 
+def _lends(votes: Counter[str], cued: Counter[str] | None, given: bool) -> bool:
+    """Whether a one-word key may take a full name's key: it is not read as a place, and the
+    full name starts with a given name or the word is not more often cued as an organisation
+    or a product than as a person (Ryanair after "Irski Ryanair" stays the airline)."""
+    if votes["LOC"]:
+        return False
+    return given or not cued or cued["PER"] >= cued["ORG"] + cued["MISC"]
+
+
 def _day_of_month(text: str, pos: int, lang: str | None) -> bool:
     """Whether the number ending at `pos` is a day: a month name follows (25. novembra, 3 May)."""
     m = _WORD.match(text, pos + len(text[pos:]) - len(text[pos:].lstrip(". ")))
@@ -319,16 +331,27 @@ def _resolve_in_article(
 ) -> list[tuple[int, int, int, str, str, str, bool]]:
     """Surname-only mentions take the full name's key; a key takes its best-cued type."""
     full_by_last: dict[str, Counter[str]] = {}
+    given_first: set[str] = set()
     votes: dict[str, Counter[str]] = {}
+    cued: dict[str, Counter[str]] = {}
     for _, _words, typ, key, strong in found:
         votes.setdefault(key, Counter())[typ] += 3 if strong else 1
+        if strong:
+            cued.setdefault(key, Counter())[typ] += 1
         # a full name lends its key unless it starts with a common noun (Pilot Ryanair)
         if typ == "PER" and " " in key and (strong or not _common_head(_words[0].text, lang)):
-            full_by_last.setdefault(key.rsplit(" ", 1)[-1], Counter())[key] += 1
+            last = key.rsplit(" ", 1)[-1]
+            full_by_last.setdefault(last, Counter())[key] += 1
+            if key.split(" ", 1)[0] in lexicon.given_name_keys():
+                given_first.add(last)
     out = []
     for para_no, words, typ, key, strong in found:
         typ = votes[key].most_common(1)[0][0]
-        if " " not in key and key in full_by_last and not votes[key]["LOC"]:
+        if (
+            " " not in key
+            and key in full_by_last
+            and _lends(votes[key], cued.get(key), key in given_first)
+        ):
             key = full_by_last[key].most_common(1)[0][0]
             typ = "PER"
         start, end = words[0].start, words[-1].end
@@ -341,6 +364,14 @@ def _resolve_in_article(
                 if len(model) >= 3:
                     # a model number (Boeing 737) names a product apart from its maker
                     key = f"{key} {model}"
+            legal = lexicon.legal_form().match(text, end)
+            if legal and not votes[key]["LOC"]:
+                # the company named after its product (Nord Stream 2 AG): its own organisation
+                end = legal.end()
+                typ = "ORG"
+                key = f"{key} {token_key(legal.group(0).strip(), lang)}"
+        if out and start < out[-1][2] and out[-1][0] == para_no:
+            continue  # the legal form just taken into the previous name
         out.append((para_no, start, end, text[start:end], typ, key, strong))
     return out
 

@@ -262,3 +262,44 @@ def test_short_place_keys_need_the_place_spelling(word: str, place: bool) -> Non
 def test_a_day_of_month_after_a_name_is_not_part_of_it(text: str, lang: str) -> None:
     names = [m for m, _, _ in _found(text, lang)]
     assert names and not any(ch.isdigit() for name in names for ch in name), names
+
+
+def test_company_named_after_its_product_is_its_own_organisation() -> None:
+    found = _found(
+        "Firma Baltolink 3 AG podpisała umowę, a gazociąg Baltolink 3 ruszy wiosną.", "pl"
+    )
+    texts = {t: (typ, key) for t, typ, key in found}
+    assert texts["Baltolink 3 AG"][0] == "ORG"
+    assert texts["Baltolink 3"][1] != texts["Baltolink 3 AG"][1]
+    assert "AG" not in texts  # the legal form is part of the name, not a mention of its own
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Корабли вошли в Черное море в понедельник.", "ru"),
+        ("Wczoraj statki wpłynęły na Morze Czarne.", "pl"),
+        ("Ships entered the Black Sea on Monday.", "en"),
+        ("Τα πλοία μπήκαν στη Μαύρη Θάλασσα τη Δευτέρα.", "el"),
+    ],
+)
+def test_seas_cldr_does_not_name_are_one_place_in_every_language(text: str, lang: str) -> None:
+    assert [(typ, key) for _, typ, key in _found(text, lang)] == [("LOC", "black sea")]
+
+
+def test_international_bodies_meet_across_languages() -> None:
+    keys = {
+        key
+        for text, lang in [
+            ("Komisja Europejska zatwierdziła plan.", "pl"),
+            ("Европейская комиссия одобрила план.", "ru"),
+            ("Die Europäische Kommission billigte den Plan.", "de"),
+        ]
+        for _, _, key in _found(text, lang)
+    }
+    assert keys == {"european commission"}
+
+
+def test_short_acronym_of_a_body_is_not_an_ordinary_word() -> None:
+    assert _found("On Monday the minister spoke.", "en") == []
+    assert [key for _, _, key in _found("Генсек ООН выступил вчера.", "ru")] == ["united nations"]

@@ -179,3 +179,20 @@ def test_extraction_marks_cue_typed_mentions() -> None:
     found = {m[3]: (m[4], m[6]) for m in _cued_mentions(text, [(0, 0, len(text))], "pl")}
     assert found["Wardomiu"][1] is True
     assert found["Wardom"][1] is False
+
+
+def test_czech_feminine_surname_links_to_her_name_elsewhere() -> None:
+    mentions = _mentions(
+        [
+            ("a", "Maria Kessler", "PER", "mar kesler", "de"),
+            ("b", "Kesslerová", "PER", "keslerov", "cs"),
+            ("b", "Marie Kesslerová", "PER", "mar keslerov", "cs"),
+            ("c", "Pavlov", "PER", "pavlov", "ru"),
+            ("d", "Pavla", "PER", "pavl", "pl"),
+        ]
+    )
+    linked, _ = link(mentions)
+    ids = dict(zip(linked["text"], linked["entity_id"], strict=True))
+    assert ids["Kesslerová"] == ids["Marie Kesslerová"] == ids["Maria Kessler"]
+    # only Czech and Slovak make -ová surnames: a Russian -ov name keeps its own entity
+    assert ids["Pavlov"] != ids["Pavla"]
