@@ -23,6 +23,19 @@ def test_spellings_of_one_name_share_a_key(forms: list[str], lang: str | None) -
     assert len({token_key(f, lang) for f in forms}) == 1
 
 
+@pytest.mark.parametrize(
+    "forms",
+    [
+        # genitive adjectives, the Bulgarian definite article and Ukrainian є
+        [("Европейского", "ru"), ("Європейського", "uk"), ("Europejskiego", "pl"),
+         ("Evropského", "cs"), ("Европейският", "bg"), ("Европейската", "bg"), ("Europejski", "pl")],
+        [("Верховного", "ru"), ("Верховный", "ru"), ("Верховному", "ru"), ("Верховного", "uk")],
+    ],
+)  # fmt: skip
+def test_inflected_adjectives_share_a_key(forms: list[tuple[str, str]]) -> None:
+    assert len({token_key(f, lang) for f, lang in forms}) == 1
+
+
 def test_different_names_keep_different_keys() -> None:
     assert token_key("Putin") != token_key("Maduro")
     assert token_key("Moskva") != token_key("Minsk")
