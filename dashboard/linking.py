@@ -90,7 +90,7 @@ def _acronym_pairs(
 
     rows: (article_id, text, key); persons and known places or names are left alone.
     """
-    known = lexicon.place_labels().keys() | _fixed_labels().keys()
+    known = lexicon.place_labels().keys()
     by_article: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for aid, text, key in rows:
         by_article[aid].append((text, key))
@@ -178,11 +178,12 @@ def _cluster(
             full = [x for x in by_surname[k] if " " in x]
             if full:
                 uf.union(max(full, key=lambda x: keys[x]), k)
-    # multi-word organisation names in another word order (Komisja Europejska, Evropska komisija)
+    # multi-word names in another word order (Komisja Europejska, Evropska komisija; Morze
+    # Bałtyckie, Baltijsko morje), within one type
     by_words: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for k in keys:
-        if types[k] == "ORG" and " " in k:
-            by_words[tuple(sorted(k.split()))].append(k)
+        if types[k] != "PER" and " " in k:
+            by_words[(types[k], *sorted(k.split()))].append(k)
     for group in by_words.values():
         for k in group[1:]:
             uf.union(group[0], k)
