@@ -17,6 +17,9 @@ from dashboard.translit import to_latin, token_key
         (["Madurom", "Maduro", "Μαδούρο", "Madura"], None),
         (["Zaharova", "Захаровой", "Zacharowa"], None),
         (["Ουάσιγκτον", "Vašington", "Washington"], None),
+        # Polish cz and a Slavic -ić written without diacritics
+        (["Šefčovič", "Szefczowicz", "Шефчович"], None),
+        (["Vučić", "Vucic", "Вучич", "Βούτσιτς"], None),
     ],
 )
 def test_spellings_of_one_name_share_a_key(forms: list[str], lang: str | None) -> None:
