@@ -235,10 +235,23 @@ def _trim(cand: _Cand, lang: str | None, lower_seen: set[str], cap_mid: set[str]
             break
     while words and (
         words[-1].text.lower() in cue.stop
-        or (lang == "de" and mention_types.is_common(words[-1].text, lang))
+        or (lang == "de" and _german_common(words[-1].text, lang))
     ):
         words.pop()
     return words
+
+
+def _german_common(word: str, lang: str | None) -> bool:
+    """A capitalised German word that is a noun of the language, not a place or a known name
+    (German capitalises every noun; Moskau and Caracas are in the dictionary too)."""
+    if not mention_types.is_common(word, lang):
+        return False
+    key = token_key(word, lang)
+    return (
+        lexicon.place(key, lang) is None
+        and key not in lexicon.fixed_names()
+        and key not in lexicon.given_name_keys()
+    )
 
 
 def _split(words: list[_Word], cand: _Cand, lang: str | None) -> list[tuple[list[_Word], _Cand]]:
