@@ -145,7 +145,9 @@ def _topics(data: SlavicNER, linked: pl.DataFrame) -> pl.DataFrame:
 def _ronec(root: Path | None) -> pl.DataFrame:
     """Romanian mention F1 over token spans: span only and span + type."""
     sentences = load_ronec(root)
-    arts, gold_spans = [], {}
+    arts: list[dict[str, str]] = []
+    gold_spans: dict[str, set[tuple[int, int, str]]] = {}
+    other_spans: dict[str, set[tuple[int, int]]] = {}  # entities of kinds RONEC scores apart
     for i, sent in enumerate(sentences):
         text, offsets = "", []
         for tok, space in zip(
@@ -153,7 +155,8 @@ def _ronec(root: Path | None) -> pl.DataFrame:
         ):
             offsets.append((len(text), len(text) + len(tok)))
             text += tok + (" " if space else "")
-        spans, cur = set(), None
+        spans: set[tuple[int, int, str]] = set()
+        cur: tuple[int, int, str] | None = None
         for (s, e), tag in zip(offsets, [*sent["ner_tags"]], strict=True):
             tag = str(tag)
             kind = tag[2:] if "-" in tag else ""
@@ -170,13 +173,13 @@ def _ronec(root: Path | None) -> pl.DataFrame:
         if cur:
             spans.add(cur)
         gold_spans[str(i)] = {(s, e, _RONEC[k]) for s, e, k in spans if k in _RONEC}
-        gold_spans[str(i) + "_other"] = {(s, e) for s, e, k in spans if k not in _RONEC}
+        other_spans[str(i)] = {(s, e) for s, e, k in spans if k not in _RONEC}
         arts.append({"article_id": str(i), "text": text, "language": "ro"})
     articles = pl.DataFrame(arts)
     found = extract_mentions(articles, paragraphs_of(articles))
     sys_spans: dict[str, set] = defaultdict(set)
     for aid, s, e, typ in found.select("article_id", "start", "end", "type").iter_rows():
-        if (s, e) not in gold_spans[aid + "_other"]:
+        if (s, e) not in other_spans[aid]:
             sys_spans[aid].add((s, e, typ))
     n_gold = sum(len(gold_spans[a["article_id"]]) for a in arts)
     n_sys = sum(len(v) for v in sys_spans.values())

@@ -268,6 +268,14 @@ def _gazetteer() -> dict[str, dict[str, tuple[str, str]]]:
 
 
 @lru_cache(maxsize=1)
+def name_tails() -> frozenset[str]:
+    """Keys of the last words of multi-word places and well-known names (a lower-case word can
+    only complete one of those if its key is here: kuća, state, morje)."""
+    keys = [k for k in (*_gazetteer(), *fixed_names()) if " " in k]
+    return frozenset(k.rsplit(" ", 1)[1] for k in keys)
+
+
+@lru_cache(maxsize=1)
 def place_labels() -> dict[str, str]:
     """Canonical place key (lower-case English name) -> English name."""
     return {v[0]: v[1] for entry in _gazetteer().values() for v in entry.values()}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from functools import lru_cache
 
 import polars as pl
@@ -142,7 +143,7 @@ def _feminine_pairs(mentions: pl.DataFrame, types: dict[str, str]) -> list[tuple
 
 
 def _cluster(
-    keys: Counter[str], types: dict[str, str], pairs: list[tuple[str, str]] = ()
+    keys: Counter[str], types: dict[str, str], pairs: Sequence[tuple[str, str]] = ()
 ) -> dict[str, str]:
     """key -> cluster root key, over keys of every type (`pairs`: acronym and name keys)."""
     uf = _Union()
@@ -154,20 +155,20 @@ def _cluster(
     for k in per_keys:
         by_surname[_surname(k)].append(k)
     for _surname_key, group in by_surname.items():
-        full = [k for k in group if " " in k]
+        full_names = [k for k in group if " " in k]
         firsts: list[str] = []
-        for k in sorted(full, key=lambda k: -keys[k]):
+        for k in sorted(full_names, key=lambda k: -keys[k]):
             first = k.split(" ", 1)[0]
             match = next((f for f in firsts if _same_given(first, f)), None)
             if match is None:
                 firsts.append(first)
                 uf.find(k)
             else:
-                root = next(x for x in full if x.split(" ", 1)[0] == match)
+                root = next(x for x in full_names if x.split(" ", 1)[0] == match)
                 uf.union(root, k)
         single = [k for k in group if " " not in k]
-        if full:
-            top = max(full, key=lambda k: keys[k])
+        if full_names:
+            top = max(full_names, key=lambda k: keys[k])
             for k in single:
                 uf.union(top, k)
         for k in single:
@@ -175,9 +176,9 @@ def _cluster(
     # a one-word key typed otherwise but equal to a person's surname is that person (Trump as ORG)
     for k in keys:
         if types[k] in ("ORG", "MISC") and " " not in k and by_surname.get(k):
-            full = [x for x in by_surname[k] if " " in x]
-            if full:
-                uf.union(max(full, key=lambda x: keys[x]), k)
+            named = [x for x in by_surname[k] if " " in x]
+            if named:
+                uf.union(max(named, key=lambda x: keys[x]), k)
     # multi-word names in another word order (Komisja Europejska, Evropska komisija; Morze
     # Bałtyckie, Baltijsko morje), within one type
     by_words: dict[tuple[str, ...], list[str]] = defaultdict(list)
@@ -228,7 +229,7 @@ def _fixed_labels() -> dict[str, str]:
     return out
 
 
-def _label(forms: Counter[tuple[str, str]], typ: str, key: str) -> str:
+def _label(forms: Counter[tuple[str, str | None]], typ: str, key: str) -> str:
     """The most useful display name: a place's English name, else a frequent Latin full form."""
     place = lexicon.place_labels().get(key)
     fixed = _fixed_labels().get(key)
@@ -237,7 +238,7 @@ def _label(forms: Counter[tuple[str, str]], typ: str, key: str) -> str:
     if fixed:
         return fixed
 
-    def score(item: tuple[tuple[str, str], int]) -> tuple[float, int]:
+    def score(item: tuple[tuple[str, str | None], int]) -> tuple[float, int]:
         (text, lang), n = item
         s = float(n)
         if script_of(text) == "Latn":
@@ -261,7 +262,7 @@ def entities_of(mentions: pl.DataFrame, labels: dict[str, str] | None = None) ->
     if mentions.is_empty():
         return schema.empty("entities")
     # group rows in order (plain Python: one polars call per entity costs more than the work)
-    groups: dict[str, list[tuple[str, str, str | None, str, str]]] = defaultdict(list)
+    groups: dict[str, list[tuple[str, str | None, str, str, str]]] = defaultdict(list)
     cols = mentions.select("entity_id", "text", "language", "type", "key", "article_id")
     for eid, text, lang, typ, key, aid in cols.iter_rows():
         groups[eid].append((text, lang, typ, key, aid))

@@ -185,7 +185,9 @@ def _extends(run: list[_Word], w: _Word, cue: lexicon.Cues, lang: str | None) ->
     low = w.text.lower()
     if not cue.extend_lowercase or low in cue.stop or len(run) > 2:
         return False
-    if _known_whole((*(x.text for x in run), w.text), lang):
+    if token_key(w.text, lang) in lexicon.name_tails() and _known_whole(
+        (*(x.text for x in run), w.text), lang
+    ):
         return True
     if len(run) != 1:
         return False
@@ -357,7 +359,7 @@ def _resolve_in_article(
             full_by_last.setdefault(last, Counter())[key] += 1
             if key.split(" ", 1)[0] in lexicon.given_name_keys():
                 given_first.add(last)
-    out = []
+    out: list[tuple[int, int, int, str, str, str, bool]] = []
     for para_no, words, typ, key, strong in found:
         typ = votes[key].most_common(1)[0][0]
         if (
