@@ -92,6 +92,9 @@ class Cues:
     misc_prefixes: frozenset[str] = frozenset()
     event_words: frozenset[str] = frozenset()  # summit, war, election...: events (MISC) in a run
     event_prefixes: frozenset[str] = frozenset()
+    # lower-case words inside an organisation's or a place's name (Bank of England, Teatrul de
+    # Comedie): they join capitalised words when the name starts with an org or place word
+    name_links: frozenset[str] = frozenset()
 
 
 def _prefixes(words: list[str]) -> frozenset[str]:
@@ -123,8 +126,9 @@ def cues(lang: str | None) -> Cues:
         org_prefixes=_prefixes(org),
         loc_words=frozenset(data["loc_words"]),
         loc_prefixes=_prefixes(data["loc_words"]),
-        stop=frozenset(data["stop"]) | months,
+        stop=frozenset(data["stop"]) | months | _relative_day_words(lang),
         particles=frozenset(data["particles"]),
+        name_links=frozenset(data.get("name_links", [])),
         common_suffixes=tuple(data["common_suffixes"]),
         extend_lowercase=bool(data["extend_lowercase"]),
         place_endings=tuple((a, b) for a, b in data.get("place_endings", [])),
@@ -135,6 +139,15 @@ def cues(lang: str | None) -> Cues:
         misc_prefixes=_prefixes(misc),
         event_words=frozenset(data.get("event_words", [])),
         event_prefixes=_prefixes(data.get("event_words", [])),
+    )
+
+
+def _relative_day_words(lang: str | None) -> frozenset[str]:
+    """One-word relative days of the date tagger (yesterday, ieri, juče): never names."""
+    data = json.loads((DATA / "dates_relative.json").read_text("utf-8")).get(lang or "en", {})
+    words = data.values() if isinstance(data, dict) else []
+    return frozenset(
+        w.lower() for forms in words if isinstance(forms, list) for w in forms if " " not in w
     )
 
 

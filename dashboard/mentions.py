@@ -153,7 +153,8 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
 
     for i, w in enumerate(words):
         low = w.text.lower()
-        is_title = cue_of(low, lang, "title")
+        # a word both a title and an organisation (Ministerul next to ministrul) names the body
+        is_title = cue_of(low, lang, "title") and (low in cue.titles or low not in cue.org_words)
         joins = run and not w.gap_break
         if w.capital and not is_title:
             if not joins:
@@ -167,6 +168,15 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
                 close()
         elif joins and low in cue.particles and i + 1 < len(words) and words[i + 1].capital:
             run.append(w)
+        elif (
+            joins
+            and low in cue.name_links
+            and i + 1 < len(words)
+            and words[i + 1].capital
+            and not words[i + 1].gap_break
+            and any(_names_a_body(x.text, lang) for x in run)
+        ):
+            run.append(w)  # Bank of England, Teatrul de Comedie
         elif run and joins and _extends(run, w, cue, lang):
             run.append(w)
             close()
@@ -177,6 +187,12 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
         prev_low = low
     close()
     return out
+
+
+def _names_a_body(word: str, lang: str | None) -> bool:
+    """Whether a run's first word is an organisation or place word (Bank, Ministerul, Gulf)."""
+    low = word.lower()
+    return cue_of(low, lang, "org") or cue_of(low, lang, "loc")
 
 
 def _extends(run: list[_Word], w: _Word, cue: lexicon.Cues, lang: str | None) -> bool:
@@ -215,6 +231,11 @@ def _trim(cand: _Cand, lang: str | None, lower_seen: set[str], cap_mid: set[str]
         fixed = fixed or lexicon.place(key, lang, strict=True) is not None
         known_name = fixed or lexicon.place(key, lang) is not None
         extended = len(words) > 1 and not words[-1].capital
+        # where names capitalise every word, an organisation word heads its name even at a
+        # sentence start (Ministerul Agriculturii); Slavic news lower-cases the descriptor
+        # mid-sentence (przewoźnik Ryanair), so a capital there is only the sentence's
+        head = not cue.extend_lowercase and len(words) > 1 and cue_of(low, lang, "org")
+        extended = extended or head
         if low in cue.stop or low in lexicon.cues(None).stop:
             words.pop(0)
         elif (

@@ -312,3 +312,26 @@ def test_german_places_survive_the_noun_rule(linked) -> None:
     german = mentions.filter(pl.col("language") == "de")
     assert {"Moskau", "Caracas", "Russland", "USA"} <= set(german["text"].to_list())
     assert "Zusammenarbeit" not in german["text"].to_list()
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Ieri, Institutul Național al Magistraturii a anunțat.", "ro",
+         [("Institutul Național al Magistraturii", "ORG")]),
+        ("Ministerul Agriculturii a anunțat ieri.", "ro", [("Ministerul Agriculturii", "ORG")]),
+        ("Ministrul Ion Popescu a spus ieri.", "ro", [("Ion Popescu", "PER")]),
+        ("Spectacolul are loc la Teatrul de Comedie mâine.", "ro", [("Teatrul de Comedie", "ORG")]),
+        ("Yesterday the Bank of England raised rates.", "en", [("Bank of England", "ORG")]),
+    ],
+)  # fmt: skip
+def test_organisation_names_with_their_inner_words(
+    text: str, lang: str, expected: list[tuple[str, str]]
+) -> None:
+    assert [(t, typ) for t, typ, _ in _found(text, lang)] == expected
+
+
+def test_a_conjunction_does_not_join_two_names() -> None:
+    found = [t for t, _, _ in _found("Samoloty Wizz Air i Ryanair latają do Rzymu.", "pl")]
+    assert "Ryanair" in found
+    assert not any(" i " in t for t in found)
