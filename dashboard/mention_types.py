@@ -6,6 +6,7 @@ prefix), CLDR places found through inflection, and the type decision for one run
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 import simplemma
@@ -134,7 +135,7 @@ def known(word: str, lang: str | None) -> bool:
     return lexicon.place(key, lang) is not None or inflected_place([word], lang) is not None
 
 
-def inflected_place(texts: list[str], lang: str | None) -> tuple[str, str] | None:
+def inflected_place(texts: Sequence[str], lang: str | None) -> tuple[str, str] | None:
     """A place whose last word is an inflected form the language's rules undo (Niemiec -> Niemcy)."""
     rules = lexicon.cues(lang).place_endings
     if not rules:
@@ -149,7 +150,7 @@ def inflected_place(texts: list[str], lang: str | None) -> tuple[str, str] | Non
     return None
 
 
-def lemma_place(texts: list[str], lang: str | None) -> tuple[str, str] | None:
+def lemma_place(texts: Sequence[str], lang: str | None) -> tuple[str, str] | None:
     """A place found through the dictionary's base form (Niemczech -> Niemcy)."""
     code = lemma_lang(lang)
     if code is None or len(texts) > 3:
@@ -158,13 +159,14 @@ def lemma_place(texts: list[str], lang: str | None) -> tuple[str, str] | None:
         lemmas = [simplemma.lemmatize(t, lang=code) for t in texts]
     except ValueError:
         return None
-    if lemmas == texts:
+    if lemmas == list(texts):
         return None
     return lexicon.place(name_key(lemmas, lang), lang, strict=True)
 
 
+@lru_cache(maxsize=200_000)
 def classify(
-    texts: list[str],
+    texts: tuple[str, ...],
     after_title: bool,
     after_org: bool,
     lang: str | None,

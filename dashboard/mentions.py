@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import polars as pl
 import simplemma
@@ -74,19 +74,20 @@ def _parts(text: str, start: int, end: int, lang: str | None) -> list[tuple[int,
 
 
 def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
-    """Words of text[start:end] with their capitalisation and sentence position."""
-    out: list[_Word] = []
-    prev_end = start
+    """Words of text[start:end] with their capitalisation and sentence position.
+
+    Only capitalised words and their neighbours are kept: a lower-case word between two other
+    lower-case words changes nothing in a run or its context (the next kept word then counts as
+    after a break, so nothing joins across the words left out).
+    """
+    raw: list[tuple[int, int, int, bool]] = []  # (start, name end, end with suffix, suffix?)
     pos = start
-    search = _WORD.search
     inner_apos = lang in _INNER_APOS_LANGS
-    while True:
-        m = search(text, pos, end)
-        if not m:
-            break
+    for m in _WORD.finditer(text, start, end):
         w_start, w_end = m.span()
-        name_end = w_end
-        pos = w_end
+        if w_start < pos:
+            continue  # taken by an apostrophe suffix
+        name_end = pos = w_end
         suffix = False
         # apostrophe: Turkish/English suffix (Maduro'yu) is cut; Ukrainian inner one is kept
         while pos < end and text[pos] in _APOS and pos + 1 < end and text[pos + 1].isalpha():
@@ -98,17 +99,28 @@ def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
             else:
                 suffix = True
             pos = nxt.end()
+        raw.append((w_start, name_end, pos, suffix))
+    n = len(raw)
+    caps = [text[r[0]].isupper() or "-" in text[r[0] : r[1]] for r in raw]
+    out: list[_Word] = []
+    prev_end = start
+    kept_prev = True
+    for i, (w_start, name_end, after, suffix) in enumerate(raw):
+        if not (caps[i] or (i and caps[i - 1]) or (i + 1 < n and caps[i + 1])):
+            prev_end, kept_prev = after, False
+            continue
         quoted = False
-        if out and w_start - prev_end == 1 and text[prev_end] == " ":
+        if i and w_start - prev_end == 1 and text[prev_end] == " ":
             # the common case: one space after the previous word, no break
             sent = brk = False
         else:
             gap = text[prev_end:w_start]
-            first = not out
+            first = i == 0
             opener = gap.strip()
             sent = first or bool(_SENTENCE_END.search(gap)) or (opener != "" and opener in _OPENERS)
             brk = first or bool(_BREAK.search(gap))
             quoted = not first and opener != "" and all(c in _QUOTES for c in opener)
+        brk = brk or not kept_prev
         if "-" not in text[w_start:name_end]:
             token = text[w_start:name_end]
             out.append(
@@ -130,7 +142,7 @@ def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
                         quoted and k == 0,
                     )
                 )
-        prev_end = pos
+        prev_end, kept_prev = after, True
     return out
 
 
@@ -217,7 +229,25 @@ def _known_whole(texts: tuple[str, ...], lang: str | None) -> bool:
     return whole in lexicon.fixed_names() or lexicon.place(whole, lang, strict=True) is not None
 
 
-def _trim(cand: _Cand, lang: str | None, lower_seen: set[str], cap_mid: set[str]) -> list[_Word]:
+class _Seen:
+    """Words of one article that tell a sentence-initial word's nature, made when first asked
+    (most runs never need them)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def lower(self) -> frozenset[str]:
+        """Words written in lower case somewhere in the article (lower-cased)."""
+        return frozenset(w.lower() for w in set(_WORD.findall(self.text)) if w[:1].islower())
+
+    @cached_property
+    def mid_sentence(self) -> frozenset[str]:
+        """Words seen after another word inside a sentence: a capital there marks a name."""
+        return frozenset(_MID_CAP.findall(self.text))
+
+
+def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
     """Drop leading stop words, months and sentence-initial common words from a run."""
     cue = lexicon.cues(lang)
     words = list(cand.words)
@@ -226,10 +256,7 @@ def _trim(cand: _Cand, lang: str | None, lower_seen: set[str], cap_mid: set[str]
             return words  # a well-known name of common words (Komisja Europejska)
         w = words[0]
         low = w.text.lower()
-        key = token_key(w.text, lang)
-        fixed = key in lexicon.given_name_keys() or key in lexicon.fixed_names()
-        fixed = fixed or lexicon.place(key, lang, strict=True) is not None
-        known_name = fixed or lexicon.place(key, lang) is not None
+        fixed, known_name = _known_word(w.text, lang)
         extended = len(words) > 1 and not words[-1].capital
         # where names capitalise every word, an organisation word heads its name even at a
         # sentence start (Ministerul Agriculturii); Slavic news lower-cases the descriptor
@@ -242,9 +269,9 @@ def _trim(cand: _Cand, lang: str | None, lower_seen: set[str], cap_mid: set[str]
             w.sentence_start
             and not fixed
             and not extended
-            and w.text not in cap_mid
+            and w.text not in seen.mid_sentence
             and (
-                low in lower_seen
+                low in seen.lower
                 or mention_types.is_common(w.text, lang)
                 or mention_types.plain_known(w.text, lang)
             )
@@ -262,6 +289,15 @@ def _trim(cand: _Cand, lang: str | None, lower_seen: set[str], cap_mid: set[str]
     ):
         words.pop()
     return words
+
+
+@lru_cache(maxsize=200_000)
+def _known_word(word: str, lang: str | None) -> tuple[bool, bool]:
+    """(a given name, well-known name or place of the language; any place at all) for one word."""
+    key = token_key(word, lang)
+    fixed = key in lexicon.given_name_keys() or key in lexicon.fixed_names()
+    fixed = fixed or lexicon.place(key, lang, strict=True) is not None
+    return fixed, fixed or lexicon.place(key, lang) is not None
 
 
 def _german_common(word: str, lang: str | None) -> bool:
@@ -316,18 +352,16 @@ def _cued_mentions(
 ) -> list[tuple[int, int, int, str, str, str, bool]]:
     """article_mentions plus whether a cue typed each mention ("in X", a title, an org word)."""
     found: list[tuple[int, list[_Word], str, str, bool]] = []
-    lower_seen = {w.lower() for w in set(_WORD.findall(text)) if w[:1].islower()}
-    # capitalised words seen inside a sentence are names even where a sentence starts with them
-    cap_mid = set(_MID_CAP.findall(text))
+    seen = _Seen(text)
     for para_no, start, end in spans:
         words = _words(text, start, end, lang)
         for cand in _candidates(words, lang):
-            kept = _trim(cand, lang, lower_seen, cap_mid)
+            kept = _trim(cand, lang, seen)
             for part, sub in _split(kept, cand, lang):
                 if len(part) == 1 and len(part[0].text) < 2:
                     continue
                 typ, key, strong = mention_types.classify(
-                    [w.text for w in part],
+                    tuple(w.text for w in part),
                     sub.after_title,
                     sub.after_org,
                     lang,

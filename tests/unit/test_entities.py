@@ -249,7 +249,7 @@ def test_short_place_keys_need_the_place_spelling(word: str, place: bool) -> Non
     # "Perri" (an invented surname) cuts to Peru's key "per" but is not spelled like it
     from dashboard.mention_types import classify
 
-    assert (classify([word], False, False, "sl")[0] == "LOC") is place
+    assert (classify((word,), False, False, "sl")[0] == "LOC") is place
 
 
 @pytest.mark.parametrize(
