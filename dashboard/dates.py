@@ -116,7 +116,10 @@ def _resolve(
         # "Nord Stream 2 pro Evropu": a bare abbreviation (cs "pro") is too often a word
         if _day(2000, month, day) is None or (form in lex.abbreviations and form[-1] != "."):
             return None
-        value = _day_month(month, day, published) if published else None
+        if published is None:
+            # no year to anchor to: ISO 8601's day-month (--11-21) still says which day it is
+            return f"--{month:02d}-{day:02d}", False, "day"
+        value = _day_month(month, day, published)
         return value, value is not None, "day"
     if kind == "my":
         return f"{int(g['my_y']):04d}-{lex.months[g['my_m']]:02d}", False, "month"
@@ -144,7 +147,9 @@ def _resolve(
         return None
     if g["mo_after"] is None and not _confirmed(form, lex, lex.month_before, previous):
         return None
-    value = _month(lex.months[form], published) if published else None
+    if published is None:
+        return f"--{lex.months[form]:02d}", False, "month"  # ISO 8601's month without a year
+    value = _month(lex.months[form], published)
     return value, value is not None, "month"
 
 

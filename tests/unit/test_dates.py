@@ -292,7 +292,7 @@ def test_weekday_on_publication_day_is_that_day() -> None:
     assert _found("joi", "ro", date(2025, 12, 12)) == [("joi", "2025-12-11")]
 
 
-def test_without_publication_date_anchored_values_are_null() -> None:
+def test_without_publication_date_relative_values_are_null_and_day_months_have_no_year() -> None:
     articles, paragraphs = _frames(
         [("a", "Danas, 21. novembra, ove nedelje, 2013. godine, 12.12.2025.", "sr", None)]
     )
@@ -300,7 +300,8 @@ def test_without_publication_date_anchored_values_are_null() -> None:
     expected = pl.DataFrame(
         {
             "text": ["Danas", "21. novembra", "ove nedelje", "2013. godine", "12.12.2025"],
-            "value": [None, None, None, "2013", "2025-12-12"],
+            # ISO 8601's day-month without a year: which day it is, not which year
+            "value": [None, "--11-21", None, "2013", "2025-12-12"],
             "anchored": [False, False, False, False, False],
         },
         schema_overrides={"value": pl.String},
