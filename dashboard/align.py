@@ -48,12 +48,20 @@ def align(
     *,
     threshold: float = ALIGN_THRESHOLD,
     quote_table: pl.DataFrame | None = None,
+    features: pl.DataFrame | None = None,
+    new_ids: pl.Series | None = None,
+    prior: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Paragraphs of different articles of one story that report the same thing (alignments table).
 
     Scores combine the cosine of idf-weighted shared features, similar relative position and
     (when both are translated) rapidfuzz similarity of the translations; each paragraph keeps at
     most one partner per other article, best scores first.
+
+    features: paragraph features the caller already has (features.paragraph_features). With
+    new_ids, only pairs with a paragraph of one of those articles are scored (an increment: the
+    rarity weights are the whole story's), and `prior` (alignments already made) counts in the
+    one-partner-per-article and TOP_K limits; the result holds the new pairs only.
     """
     story = articles.filter(pl.col("story_id").is_not_null()).select("article_id", "story_id")
     multi = story.filter(pl.len().over("story_id") > 1)
@@ -61,21 +69,39 @@ def align(
         return empty("alignments")
     arts = articles.join(multi, on="article_id", how="semi")
     paras = paragraphs.join(multi, on="article_id", how="semi")
-    # quotes are per article: the pipeline passes the table it already has for the stories
-    if quote_table is None:
-        quote_table = quotes_mod.quotes(arts, paras, mentions)
-    else:
-        quote_table = quote_table.join(multi, on="article_id", how="semi")
-    feats = paragraph_features(arts, paras, mentions, dates, quote_table).join(
-        multi, on="article_id"
-    )
+    if features is None:
+        # quotes are per article: the pipeline passes the table it already has for the stories
+        if quote_table is None:
+            quote_table = quotes_mod.quotes(arts, paras, mentions)
+        else:
+            quote_table = quote_table.join(multi, on="article_id", how="semi")
+        features = paragraph_features(arts, paras, mentions, dates, quote_table)
+    full = features.join(multi, on="article_id")
+    # an increment scores only the new paragraphs and those sharing a rare feature with them,
+    # weighted by the counts of the whole story
+    feats = full if new_ids is None else _near(full, new_ids)
     vectors = weighted(
-        feats, ["article_id", "para_no"], ["story_id"], kinds=ALIGN_KINDS, power=ALIGN_IDF_POWER
+        feats,
+        ["article_id", "para_no"],
+        ["story_id"],
+        kinds=ALIGN_KINDS,
+        power=ALIGN_IDF_POWER,
+        within=None if new_ids is None else full,
     )
     units = (
         vectors.select("story_id", "article_id", "para_no").unique().sort("article_id", "para_no")
     )
     units = units.with_row_index("i").with_columns(pl.col("i").cast(pl.Int64))
+    # relative position among all the article's paragraphs (with features)
+    positions = (
+        full.select("article_id", "para_no")
+        .unique()
+        .with_columns(
+            rel=(pl.col("para_no").rank("dense").over("article_id") - 1)
+            / (pl.col("para_no").n_unique().over("article_id") - 1).clip(lower_bound=1)
+        )
+    )
+    units = units.join(positions, on=["article_id", "para_no"], how="left")
     # integer feature ids: the pair joins below are on numbers, not strings
     vectors = vectors.join(units, on=["story_id", "article_id", "para_no"]).select(
         "story_id", "article_id", "i", "df", "w", feature=pl.col("feature").rank("dense")
@@ -93,12 +119,19 @@ def align(
     parts = []
     for _, stories in chunk_of.group_by("chunk", maintain_order=True):
         mine = rare.join(stories, on="story_id", how="semi")
-        candidates = (
-            mine.join(mine, on=["story_id", "feature"], suffix="_b")
-            .filter(pl.col("article_id") < pl.col("article_id_b"))
-            .select("i", "i_b")
-            .unique()
-        )
+        if new_ids is None:
+            pairs = mine.join(mine, on=["story_id", "feature"], suffix="_b").filter(
+                pl.col("article_id") < pl.col("article_id_b")
+            )
+        else:
+            new = mine.filter(pl.col("article_id").is_in(new_ids.implode()))
+            # units are numbered in article order: the smaller i is always article_a
+            pairs = (
+                new.join(mine, on=["story_id", "feature"], suffix="_b")
+                .filter(pl.col("article_id") != pl.col("article_id_b"))
+                .select(i=pl.min_horizontal("i", "i_b"), i_b=pl.max_horizontal("i", "i_b"))
+            )
+        candidates = pairs.select("i", "i_b").unique()
         units_here = units.join(stories, on="story_id", how="semi")
         own = vectors.join(units_here.select("i"), on="i", how="semi").select("i", "feature", "w")
         cosine = (
@@ -111,7 +144,22 @@ def align(
         parts.append(_best(scored.filter(pl.col("score") >= threshold)))
     if not parts:
         return empty("alignments")
-    return _one_to_one(pl.concat(parts))
+    return _one_to_one(pl.concat(parts), prior)
+
+
+def _near(feats: pl.DataFrame, new_ids: pl.Series) -> pl.DataFrame:
+    """The rows of paragraphs of new articles and of paragraphs sharing a rare feature with one."""
+    keys = ["story_id", "feature"]
+    df = feats.group_by(keys).agg(df=pl.len()).filter(pl.col("df").is_between(2, BLOCK_DF))
+    shared = (
+        feats.filter(pl.col("article_id").is_in(new_ids.implode()))
+        .join(df, on=keys, how="semi")
+        .select(keys)
+        .unique()
+    )
+    unit = ["story_id", "article_id", "para_no"]
+    near = feats.join(shared, on=keys, how="semi").select(unit).unique()
+    return feats.join(near, on=unit, how="semi")
 
 
 def _best(scored: pl.DataFrame) -> pl.DataFrame:
@@ -126,10 +174,7 @@ def _with_position_and_translation(
     cosine: pl.DataFrame, units: pl.DataFrame, paragraphs: pl.DataFrame
 ) -> pl.DataFrame:
     """Score = cosine blended with relative-position similarity and translation similarity."""
-    position = units.with_columns(
-        rel=(pl.col("para_no").rank("dense").over("article_id") - 1)
-        / (pl.col("para_no").n_unique().over("article_id") - 1).clip(lower_bound=1)
-    ).join(
+    position = units.join(
         paragraphs.select(
             "article_id",
             "para_no",
@@ -167,11 +212,33 @@ def _with_position_and_translation(
     )
 
 
-def _one_to_one(scored: pl.DataFrame) -> pl.DataFrame:
+def _one_to_one(scored: pl.DataFrame, prior: pl.DataFrame | None = None) -> pl.DataFrame:
     """Greedy best-first matching: one partner per paragraph per other article, at most TOP_K
-    partners per paragraph (in a story of thousands of copies, not one per copy)."""
+    partners per paragraph (in a story of thousands of copies, not one per copy). Pairs in
+    `prior` are taken already (they are not returned)."""
     used: set[tuple[str, int, str]] = set()
     degree: dict[tuple[str, int], int] = {}
+    if prior is not None:
+        # only the pairs of paragraphs scored here can limit them
+        seen = pl.concat(
+            [
+                scored.select(article="article_id", para="para_no"),
+                scored.select(article="article_id_b", para="para_no_b"),
+            ]
+        ).unique()
+        touching = prior.join(
+            seen, left_on=["article_a", "para_a"], right_on=["article", "para"], how="semi"
+        ).vstack(
+            prior.join(
+                seen, left_on=["article_b", "para_b"], right_on=["article", "para"], how="semi"
+            )
+        )
+        for a, pa, b, pb in (
+            touching.unique().select("article_a", "para_a", "article_b", "para_b").iter_rows()
+        ):
+            used.update({(a, pa, b), (b, pb, a)})
+            degree[(a, pa)] = degree.get((a, pa), 0) + 1
+            degree[(b, pb)] = degree.get((b, pb), 0) + 1
     rows = []
     ordered = scored.sort(
         ["score", "article_id", "para_no", "article_id_b", "para_no_b"],

@@ -82,10 +82,10 @@ def paragraph_features(
         ids = articles.slice(start, BATCH).select("article_id")
         parts.append(
             _paragraph_features(
-                *(
-                    t.join(ids, on="article_id", how="semi")
-                    for t in (articles, paragraphs, mentions, dates)
-                ),
+                articles.join(ids, on="article_id", how="semi"),
+                paragraphs.join(ids, on="article_id", how="semi"),
+                mentions.join(ids, on="article_id", how="semi"),
+                dates.join(ids, on="article_id", how="semi"),
                 None if quote_table is None else quote_table.join(ids, on="article_id", how="semi"),
             )
         )
@@ -154,22 +154,34 @@ def weighted(
     *,
     kinds: dict[str, float] = KIND_WEIGHT,
     power: float = 1.0,
+    within: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Add w = kind weight x idf^power (units per scope), L2-normalised per unit.
 
     `df` is the number of units in the scope that have the feature; features no other unit has
-    stay in the norm (an article full of things nobody else reports is less alike).
+    stay in the norm (an article full of things nobody else reports is less alike). `within`:
+    the larger frame the counts come from when `features` holds only some of its units (an
+    increment weights its new paragraphs by the whole story).
     """
     scope = scope or []
-    n = (
-        pl.struct(unit).n_unique().over(scope)
-        if scope
-        else pl.lit(features.select(unit).n_unique())
+    counted = features if within is None else within
+    n_col = (
+        pl.struct(unit).n_unique().over(scope) if scope else pl.lit(counted.select(unit).n_unique())
     )
     kind_weight = pl.col("feature").str.extract(r"^([a-z]+):").replace_strict(kinds, default=0.0)
+    if within is None:
+        counts = features.with_columns(n=n_col, df=pl.len().over([*scope, "feature"]))
+    else:
+        df = within.group_by([*scope, "feature"]).agg(df=pl.len())
+        if scope:
+            n = within.group_by(scope).agg(n=pl.struct(unit).n_unique())
+            counts = features.join(df, on=[*scope, "feature"], how="left").join(
+                n, on=scope, how="left"
+            )
+        else:
+            counts = features.join(df, on="feature", how="left").with_columns(n=n_col)
     return (
-        features.with_columns(n=n, df=pl.len().over([*scope, "feature"]))
-        .with_columns(w=kind_weight * (1.0 + pl.col("n") / pl.col("df")).log().pow(power))
+        counts.with_columns(w=kind_weight * (1.0 + pl.col("n") / pl.col("df")).log().pow(power))
         .with_columns(w=pl.col("w") / (pl.col("w") ** 2).sum().over(unit).sqrt())
         .drop("n")
     )

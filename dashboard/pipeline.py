@@ -24,6 +24,7 @@ from dashboard import (
     align,
     dates,
     entities,
+    increment,
     ingest,
     language,
     normalise,
@@ -33,6 +34,7 @@ from dashboard import (
 )
 from dashboard.corrections import apply_corrections, read_corrections
 from dashboard.errors import InputProblem
+from dashboard.features import paragraph_features
 from dashboard.schema import TABLES, conform, empty
 
 Tables = dict[str, pl.DataFrame]
@@ -148,6 +150,7 @@ class RunOptions:
     max_bytes: int = ingest.MAX_FILE_BYTES
     progress: Callable[[str, float], None] | None = None
     translate_progress: Callable[[Any], bool] | None = None
+    recluster: bool = False  # redo the cross-article steps over everything, not an increment
 
 
 @dataclass
@@ -193,10 +196,13 @@ def analyze(
     uploads: Sequence[tuple[str, bytes]] = (),
     engine: Engine | None = None,
 ) -> Result:
-    """Load inputs, enrich what is new, redo the cross-article steps and write the analysis.
+    """Load inputs, enrich what is new, run the cross-article steps and write the analysis.
 
     `engine` says how the per-article map runs and how the tables are written (default: local
-    worker processes and one Parquet file per table; the Ray engine maps over shards).
+    worker processes and one Parquet file per table; the Ray engine maps over shards). New
+    articles up to increment.RECLUSTER_SHARE of an existing analysis are added to it
+    (increment.finish_increment); more of them, options.recluster or a changed alias or story
+    edit file redo the cross-article steps over every article.
     """
     options = options or RunOptions()
     engine = engine or Engine(
@@ -239,9 +245,15 @@ def analyze(
         )
 
     _say(options, "linking actors", 0.7)
-    tables = finish(tables, out)
+    state = increment.usable_state(out, old, new_articles.height, options.recluster)
+    if state is None:
+        tables, feats = finish_full(tables, out)
+    else:
+        ids = fresh["articles"]["article_id"]
+        tables, feats = increment.finish_increment(old, tables, ids, out, state)
     _say(options, "writing", 0.95)
     extra = _manifest_extra(out, paths, uploads, problems, translation_counts)
+    extra["state"] = increment.state_entry(out, tables, feats, "full" if state is None else "add")
     manifest = engine.write(out, tables, {**extra, "engine": engine.info})
     _say(options, "done", 1.0)
     return Result(tables, manifest, problems, new_articles.height, translation_note)
@@ -249,19 +261,28 @@ def analyze(
 
 def finish(tables: Tables, out: Path) -> Tables:
     """Cross-article steps: linking (+ alias file), stories (+ overrides), dates, alignments."""
+    return finish_full(tables, out)[0]
+
+
+def finish_full(tables: Tables, out: Path) -> tuple[Tables, pl.DataFrame]:
+    """`finish` over every article; also the paragraph features (the increment's sidecar)."""
     mentions, ents = entities.link(tables["mentions"])
     mentions, ents = entities.apply_aliases(
         mentions, ents, entities.read_aliases(out / "aliases.json")
     )
-    # quotes (and their speakers) feed both the stories and the alignments: found once
+    # quotes (and their speakers) feed both the stories and the alignments: found once, and so
+    # are the paragraph features made of them
     quote_table = quotes.quotes(tables["articles"], tables["paragraphs"], mentions)
+    feats = paragraph_features(
+        tables["articles"], tables["paragraphs"], mentions, tables["dates"], quote_table
+    )
     articles, story_table = stories.cluster(
         tables["articles"],
         tables["paragraphs"],
         mentions,
         tables["dates"],
         entities=ents,
-        quote_table=quote_table,
+        features=feats,
     )
     articles, story_table = stories.apply_overrides(
         articles,
@@ -271,45 +292,19 @@ def finish(tables: Tables, out: Path) -> Tables:
         dates=tables["dates"],
         entities=ents,
     )
-    articles, date_table = _reanchor(
+    articles, date_table, redated = increment.reanchor(
         articles, tables["articles"], tables["paragraphs"], tables["dates"], story_table
     )
-    alignments = align.align(
-        articles, tables["paragraphs"], mentions, date_table, quote_table=quote_table
-    )
+    done = {"paragraphs": tables["paragraphs"], "mentions": mentions, "dates": date_table}
+    feats = increment.refeature(feats, redated, {**done, "articles": articles})
+    alignments = align.align(articles, tables["paragraphs"], mentions, date_table, features=feats)
     return {
+        **done,
         "articles": articles,
-        "paragraphs": tables["paragraphs"],
-        "mentions": mentions,
         "entities": ents,
-        "dates": date_table,
         "stories": story_table,
         "alignments": alignments,
-    }
-
-
-def _reanchor(
-    articles: pl.DataFrame,
-    before: pl.DataFrame,
-    paragraphs: pl.DataFrame,
-    date_table: pl.DataFrame,
-    story_table: pl.DataFrame,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Articles that got a publication date from their story get their dates anchored again."""
-    articles = stories.infer_published(articles, story_table)
-    changed = (
-        articles.join(before.select("article_id", old=pl.col("published")), on="article_id")
-        .filter(pl.col("published").is_not_null() & pl.col("old").is_null())
-        .get_column("article_id")
-    )
-    if changed.len() == 0:
-        return articles, date_table
-    subset = articles.filter(pl.col("article_id").is_in(changed.implode()))
-    redone = dates.extract_dates(
-        subset, paragraphs.filter(pl.col("article_id").is_in(changed.implode()))
-    )
-    kept = date_table.filter(~pl.col("article_id").is_in(changed.implode()))
-    return articles, pl.concat([conform(kept, "dates"), conform(redone, "dates")])
+    }, feats
 
 
 def _translate(
@@ -396,12 +391,8 @@ def reanalyse(out: Path, article_ids: Sequence[str], options: RunOptions | None 
     tables["mentions"] = tables["mentions"].with_columns(entity_id=pl.lit(None, pl.String))
     # keep translations already paid for
     tables["paragraphs"] = _keep_translations(tables["paragraphs"], old["paragraphs"])
-    tables = finish(tables, out)
     previous = store.read_manifest(out) if store.is_analysis(out) else {}
-    extra = {
-        k: v for k, v in previous.items() if k in ("inputs", "problems", "translation", "engine")
-    }
-    manifest = store.write_analysis(out, tables, extra)
+    manifest = _write_full(out, tables, previous)
     return Result(tables, manifest, [], 0, "")
 
 
@@ -420,10 +411,16 @@ def refresh(out: Path) -> Result:
     old = _existing(out)
     tables: Tables = {t: old[t] for t in ("articles", "paragraphs", "mentions", "dates")}
     tables["mentions"] = tables["mentions"].with_columns(entity_id=pl.lit(None, pl.String))
-    tables = finish(tables, out)
-    previous = store.read_manifest(out)
+    manifest = _write_full(out, tables, store.read_manifest(out))
+    return Result(tables, manifest, [], 0, "")
+
+
+def _write_full(out: Path, tables: Tables, previous: dict[str, Any]) -> dict[str, Any]:
+    """Run the full `finish` on tables (updated in place) and write them with the sidecar."""
+    done, feats = finish_full(tables, out)
+    tables.update(done)
     extra = {
         k: v for k, v in previous.items() if k in ("inputs", "problems", "translation", "engine")
     }
-    manifest = store.write_analysis(out, tables, extra)
-    return Result(tables, manifest, [], 0, "")
+    extra["state"] = increment.state_entry(out, done, feats, "full")
+    return store.write_analysis(out, done, extra)

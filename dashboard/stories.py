@@ -40,6 +40,7 @@ __all__ = [
     "Overrides",
     "add_op",
     "apply_overrides",
+    "article_vectors",
     "cluster",
     "infer_published",
     "label_stories",
@@ -60,6 +61,7 @@ BLOCK_DF = 100  # features in more articles than this are scored but not used to
 BLOCK_KEYS = 3  # every article also proposes pairs through its rarest features
 BLOCK_MAX = 2000  # features in more articles than this never propose pairs
 BROAD = r"^(?:m|mo|y):"  # months and years are scored but too broad to find pairs
+MONTH_CONFLICT = 0.3  # similarity kept by an undated pair naming months, none in common
 WINDOW = 100  # a common key proposes only the articles nearest in time, about this many a side
 TOP_K = 50  # each article keeps its this-many most similar partners: a sparse kNN graph
 CANDIDATES = 4 * TOP_K  # candidates scored per article, those sharing the most keys
@@ -220,17 +222,21 @@ def cluster(
     threshold: float = THRESHOLD,
     merge_threshold: float | None = MERGE_THRESHOLD,
     quote_table: pl.DataFrame | None = None,
+    features: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Articles with story_id set, and the stories table (story_id, label, article_ids).
 
     threshold groups articles into events; merge_threshold merges events sharing their core
-    actors into stories (None keeps the events as the stories).
+    actors into stories (None keeps the events as the stories). features: the paragraph
+    features (features.paragraph_features) when the caller has them already.
     """
     if articles.height == 0:
         return articles.with_columns(story_id=pl.lit(None, pl.String)), empty("stories")
-    if quote_table is None:
-        quote_table = quotes_mod.quotes(articles, paragraphs, mentions)
-    events = _events(articles, paragraphs, mentions, dates, quote_table, threshold)
+    if features is None:
+        if quote_table is None:
+            quote_table = quotes_mod.quotes(articles, paragraphs, mentions)
+        features = paragraph_features(articles, paragraphs, mentions, dates, quote_table)
+    events = _events(articles, features, threshold)
     if merge_threshold is not None:
         body = paragraphs
         if "boilerplate" in body.columns:
@@ -247,31 +253,57 @@ def cluster(
     return story_tables(articles, membership, mentions, dates, entities)
 
 
-def _events(
-    articles: pl.DataFrame,
-    paragraphs: pl.DataFrame,
-    mentions: pl.DataFrame,
-    dates: pl.DataFrame,
-    quote_table: pl.DataFrame,
-    threshold: float,
+def article_vectors(articles: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
+    """(article_id, feature, w, df): an article's paragraph features and publication month,
+    weighted by rarity over the articles (what events are clustered on)."""
+    dated = articles.select("article_id", published=usable_published(pl.col("published")))
+    published = dated.filter(pl.col("published").is_not_null()).select(
+        "article_id", feature=pl.format("m:{}", pl.col("published").dt.strftime("%Y-%m"))
+    )
+    feats = features.select("article_id", "feature")
+    return weighted(pl.concat([feats, published]).unique(), ["article_id"])
+
+
+def _month_conflicts(
+    pairs: pl.DataFrame, vectors: pl.DataFrame, days: pl.DataFrame
 ) -> pl.DataFrame:
+    """Damp the similarity of two articles, one of them undated, that both name months but no
+    month in common (21 and 25 November against 23 January): with no publication date to keep
+    them apart in time, that is the one sign they report different events."""
+    months = (
+        vectors.select(
+            "i", month=pl.col("feature").str.extract(r"^(?:d:\d{4}-|m:\d{4}-|md:|mo:)(\d{2})")
+        )
+        .drop_nulls()
+        .group_by("i")
+        .agg(pl.col("month").unique())
+        .join(days, on="i", how="left")
+    )
+    other = months.rename({"i": "i_b", "month": "month_b", "day": "day_b"})
+    conflict = (
+        (pl.col("day").is_null() | pl.col("day_b").is_null())
+        & (pl.col("month").list.len() > 0)
+        & (pl.col("month_b").list.len() > 0)
+        & (pl.col("month").list.set_intersection("month_b").list.len() == 0)
+    )
+    return (
+        pairs.join(months, on="i", how="left")
+        .join(other, on="i_b", how="left")
+        .with_columns(sim=pl.when(conflict).then(pl.col("sim") * MONTH_CONFLICT).otherwise("sim"))
+        .select(pairs.columns)
+    )
+
+
+def _events(articles: pl.DataFrame, features: pl.DataFrame, threshold: float) -> pl.DataFrame:
     """(article_id, event): tight clusters of articles reporting the same event."""
     ids = sorted(articles["article_id"].to_list())
     index = pl.DataFrame(
         {"article_id": ids, "i": range(len(ids))}, schema={"article_id": pl.String, "i": pl.Int64}
     )
-    feats = paragraph_features(articles, paragraphs, mentions, dates, quote_table).select(
-        "article_id", "feature"
-    )
+    vectors = article_vectors(articles, features).join(index, on="article_id")
     dated = articles.select("article_id", published=usable_published(pl.col("published")))
-    published = dated.filter(pl.col("published").is_not_null()).select(
-        "article_id", feature=pl.format("m:{}", pl.col("published").dt.strftime("%Y-%m"))
-    )
-    vectors = weighted(pl.concat([feats, published]).unique(), ["article_id"]).join(
-        index, on="article_id"
-    )
     days = index.join(dated, on="article_id").select("i", day=pl.col("published").cast(pl.Int32))
-    pairs = pair_similarity(vectors.join(days, on="i", how="left"))
+    pairs = _month_conflicts(pair_similarity(vectors.join(days, on="i", how="left")), vectors, days)
     roots = _linkage(len(ids), list(pairs.select("i", "i_b", "sim").iter_rows()), threshold)
     return pl.DataFrame(
         {"article_id": ids, "event": [ids[r] for r in roots]},

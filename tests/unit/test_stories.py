@@ -281,3 +281,29 @@ def test_wire_copies_make_a_sparse_graph_and_still_one_story() -> None:
     copies = clustered.filter(pl.col("article_id") != "other")["story_id"].unique()
     assert copies.len() == 1
     assert clustered.filter(pl.col("article_id") == "other")["story_id"].item() not in copies
+
+
+def test_undated_articles_naming_other_months_are_kept_apart() -> None:
+    # 0 and 1 undated: November against January; 0 and 2: both name November; 3 and 4 dated
+    vectors = pl.DataFrame(
+        {
+            "i": [0, 0, 1, 2, 3, 4],
+            "feature": ["md:11-21", "e:PER:madur", "md:01-23", "mo:11", "d:2025-11-02", "md:01-23"],
+        }
+    )
+    days = pl.DataFrame(
+        {"i": [0, 1, 2, 3, 4], "day": [None, None, None, 20_000, 20_100]},
+        schema={"i": pl.Int64, "day": pl.Int32},
+    )
+    pairs = pl.DataFrame({"i": [0, 0, 3], "i_b": [1, 2, 4], "sim": [0.5, 0.5, 0.5]})
+    got = dict(
+        zip(
+            zip(*stories._month_conflicts(pairs, vectors, days).select("i", "i_b"), strict=True),
+            stories._month_conflicts(pairs, vectors, days)["sim"],
+            strict=True,
+        )
+    )
+    assert got[(0, 1)] == pytest.approx(0.5 * stories.MONTH_CONFLICT)
+    assert got[(0, 1)] < 0.5
+    assert got[(0, 2)] == 0.5  # a month in common
+    assert got[(3, 4)] == 0.5  # both dated: their publication dates keep them apart in time

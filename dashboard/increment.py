@@ -1,0 +1,229 @@
+"""The cross-article steps for articles added to an analysis, without redoing the whole corpus.
+
+`pipeline.analyze` on an existing analysis enriches only the new articles; when they are at most
+RECLUSTER_SHARE of the corpus, no `--recluster` was asked for, the analyst's aliases.json and
+stories.json are those the stored tables were made with, and the state sidecar is current,
+`finish_increment` runs instead of the full reduce:
+
+- linking: new mentions take the stored entity ids of their keys; only new keys are linked
+  (dashboard.link_incremental); stored mentions and entity ids never change;
+- quotes and paragraph features: found for the new articles only (those of an old article depend
+  on its own text and entity ids, which do not change); the old ones come from the sidecar;
+- stories: new articles join existing stories or form new ones (dashboard.story_attach); stored
+  stories keep their ids and members, labels are redone for the stories that grew;
+- dates: new articles dated by their story are re-anchored, as in a full run;
+- alignments: only pairs with a paragraph of a new article are scored, in the stories that grew
+  (rarity over the whole grown story); every stored pair is kept as it is.
+
+The sidecar `_state_features.parquet` holds the paragraph features of every article (the one
+thing the increment needs that the contract tables do not give cheaply: quote speakers); the
+manifest's "state" entry says which tables it belongs to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from dashboard import atomic, dates, entities, quotes, store, stories
+from dashboard.align import align
+from dashboard.features import paragraph_features
+from dashboard.link_incremental import link_new
+from dashboard.schema import conform
+from dashboard.story_attach import attach
+from dashboard.story_labels import label_stories
+
+Tables = dict[str, pl.DataFrame]
+
+RECLUSTER_SHARE = 0.2  # more new articles than this share of the corpus: full re-cluster
+STATE_FILE = "_state_features.parquet"
+
+
+def _sha(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+def state_entry(out: Path, tables: Tables, features: pl.DataFrame, mode: str) -> dict[str, Any]:
+    """Write the features sidecar (atomically) and return the manifest's "state" entry."""
+    atomic.write_with(out / STATE_FILE, lambda tmp: features.write_parquet(tmp, compression="zstd"))
+    return {
+        "features": STATE_FILE,
+        "feature_rows": features.height,
+        "articles": tables["articles"].height,
+        "mentions": tables["mentions"].height,
+        "aliases_sha256": _sha(out / entities.ALIAS_FILE),
+        "stories_sha256": _sha(out / "stories.json"),
+        "finish": mode,
+    }
+
+
+def usable_state(out: Path, old: Tables, n_new: int, recluster: bool) -> pl.DataFrame | None:
+    """The stored paragraph features when an increment may run, else None (full re-cluster)."""
+    n_old = old["articles"].height
+    if recluster or n_old == 0 or n_new > RECLUSTER_SHARE * n_old or not store.is_analysis(out):
+        return None
+    state = store.read_manifest(out).get("state") or {}
+    path = out / STATE_FILE
+    current = (
+        state.get("articles") == n_old
+        and state.get("mentions") == old["mentions"].height
+        and state.get("aliases_sha256") == _sha(out / entities.ALIAS_FILE)
+        and state.get("stories_sha256") == _sha(out / "stories.json")
+        and path.is_file()
+    )
+    if not current:
+        return None
+    features = pl.read_parquet(path)
+    return features if features.height == state.get("feature_rows") else None
+
+
+def reanchor(
+    articles: pl.DataFrame,
+    before: pl.DataFrame,
+    paragraphs: pl.DataFrame,
+    date_table: pl.DataFrame,
+    story_table: pl.DataFrame,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series]:
+    """Articles that got a publication date from their story get their dates anchored again.
+
+    Returns the articles, the dates and the ids of the articles re-anchored.
+    """
+    articles = stories.infer_published(articles, story_table)
+    changed = (
+        articles.join(before.select("article_id", old=pl.col("published")), on="article_id")
+        .filter(pl.col("published").is_not_null() & pl.col("old").is_null())
+        .get_column("article_id")
+    )
+    if changed.len() == 0:
+        return articles, date_table, changed
+    subset = articles.filter(pl.col("article_id").is_in(changed.implode()))
+    redone = dates.extract_dates(
+        subset, paragraphs.filter(pl.col("article_id").is_in(changed.implode()))
+    )
+    kept = date_table.filter(~pl.col("article_id").is_in(changed.implode()))
+    return articles, pl.concat([conform(kept, "dates"), conform(redone, "dates")]), changed
+
+
+def refeature(features: pl.DataFrame, changed: pl.Series, tables: Tables) -> pl.DataFrame:
+    """Paragraph features with those of the re-anchored `changed` articles made again from
+    `tables` (articles, paragraphs, mentions, dates); their quote speakers do not change."""
+    if changed.len() == 0:
+        return features
+    ids = changed.implode()
+    sub = [
+        tables[t].filter(pl.col("article_id").is_in(ids))
+        for t in ("articles", "paragraphs", "mentions", "dates")
+    ]
+    mine = pl.col("article_id").is_in(ids)
+    speakers = features.filter(mine & pl.col("feature").str.starts_with("q:"))
+    return pl.concat(
+        [features.filter(~mine), paragraph_features(*sub).select(features.columns), speakers]
+    )
+
+
+def _story_table(
+    old_stories: pl.DataFrame,
+    membership: dict[str, list[str]],
+    articles: pl.DataFrame,
+    mentions: pl.DataFrame,
+    date_table: pl.DataFrame,
+    ents: pl.DataFrame,
+) -> tuple[pl.DataFrame, list[str]]:
+    """The stories table (stored rows for the stories that did not change) and the changed ids."""
+    before = {s: sorted(m) for s, m in old_stories.select("story_id", "article_ids").iter_rows()}
+    changed = [s for s, m in membership.items() if before.get(s) != m]
+    inside = articles.filter(pl.col("story_id").is_in(changed))
+    ids = inside.select("article_id")
+    labels = label_stories(
+        inside,
+        mentions.join(ids, on="article_id", how="semi"),
+        date_table.join(ids, on="article_id", how="semi"),
+        ents,
+    )
+    fresh = pl.DataFrame(
+        {
+            "story_id": changed,
+            "label": [labels.get(s, "") for s in changed],
+            "article_ids": [membership[s] for s in changed],
+        },
+        schema={"story_id": pl.String, "label": pl.String, "article_ids": pl.List(pl.String)},
+    )
+    kept = old_stories.filter(~pl.col("story_id").is_in(changed))
+    table = pl.concat([conform(kept, "stories"), conform(fresh, "stories")]).sort(
+        pl.col("article_ids").list.len(), "story_id", descending=[True, False]
+    )
+    return table, changed
+
+
+def finish_increment(
+    old: Tables, tables: Tables, new_ids: pl.Series, out: Path, old_features: pl.DataFrame
+) -> tuple[Tables, pl.DataFrame]:
+    """The cross-article steps for the articles `new_ids` added to the stored analysis `old`.
+
+    tables: articles, paragraphs, dates of old and new articles (old rows as stored, paragraphs
+    possibly with new translations) and mentions; returns the contract tables and the paragraph
+    features of every article (the sidecar).
+    """
+    ids = new_ids.implode()
+    is_new = pl.col("article_id").is_in(ids)
+    new = {t: tables[t].filter(is_new) for t in ("articles", "paragraphs", "mentions", "dates")}
+    aliases = entities.read_aliases(out / entities.ALIAS_FILE)
+    new_mentions, ents = link_new(old["mentions"], old["entities"], new["mentions"], aliases)
+    mentions = pl.concat([conform(old["mentions"], "mentions"), new_mentions])
+    new["mentions"] = new_mentions
+    new_quotes = quotes.quotes(new["articles"], new["paragraphs"], new_mentions)
+    feats = pl.concat(
+        [
+            old_features.filter(~is_new),
+            paragraph_features(
+                new["articles"], new["paragraphs"], new_mentions, new["dates"], new_quotes
+            ),
+        ]
+    )
+    articles, paragraphs = tables["articles"], tables["paragraphs"]
+    membership = attach(articles, paragraphs, mentions, tables["dates"], feats, new_ids)
+    story_of = pl.DataFrame(
+        [(a, s) for s, ms in membership.items() for a in ms],
+        schema={"article_id": pl.String, "story_id": pl.String},
+        orient="row",
+    )
+    articles = articles.drop("story_id").join(story_of, on="article_id", how="left")
+    articles = conform(articles, "articles")
+    story_table, changed = _story_table(
+        old["stories"], membership, articles, mentions, tables["dates"], ents
+    )
+    articles, date_table, redated = reanchor(
+        articles, tables["articles"], paragraphs, tables["dates"], story_table
+    )
+    feats = refeature(
+        feats,
+        redated,
+        {"articles": articles, "paragraphs": paragraphs, "mentions": mentions, "dates": date_table},
+    )
+    grown = articles.filter(pl.col("story_id").is_in(changed))
+    grown_ids = grown.select("article_id")
+    pairs = align(
+        grown,
+        paragraphs.join(grown_ids, on="article_id", how="semi"),
+        mentions.join(grown_ids, on="article_id", how="semi"),
+        date_table.join(grown_ids, on="article_id", how="semi"),
+        features=feats.join(grown_ids, on="article_id", how="semi"),
+        new_ids=new_ids,
+        prior=old["alignments"].filter(pl.col("story_id").is_in(changed)),
+    )
+    alignments = pl.concat([conform(old["alignments"], "alignments"), pairs]).sort(
+        "story_id", "article_a", "para_a", "article_b"
+    )
+    result = {
+        "articles": articles,
+        "paragraphs": paragraphs,
+        "mentions": mentions,
+        "entities": ents,
+        "dates": date_table,
+        "stories": story_table,
+        "alignments": alignments,
+    }
+    return result, feats

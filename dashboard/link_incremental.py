@@ -1,0 +1,191 @@
+"""Incremental linking: the mentions of new articles joined to an analysis that is already linked.
+
+A new mention whose key the stored mentions already carry gets that key's stored entity id (the
+id most of its stored mentions have, not counting forms the alias file split off). Only keys never
+seen before are linked, with `linking.link` over the new articles' mentions plus the stored
+mentions of the keys they could join (same surname, same words, a similar single word, one
+spelling a short ending away): a new key that lands in a cluster with stored keys takes the stored
+entity id of that cluster, the others get the id linking gives them. The alias file is then applied
+to the new mentions. Stored ids never change; a full run (`pipeline.refresh`) may re-cluster keys
+differently (a new key can no longer bridge two stored entities, and the type votes of stored keys
+are the stored entity types, not the extractor's).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import polars as pl
+
+from dashboard import schema
+from dashboard.aliases import Aliases, apply_aliases
+from dashboard.linking import _similar, _surname, entities_of, link
+
+RELATED_ROWS = 200  # stored mentions per related key passed to linking: enough for its votes
+
+
+def key_map(old_mentions: pl.DataFrame, aliases: Aliases) -> pl.DataFrame:
+    """(key, entity_id, type, n): the stored entity of every key, with its stored mention count.
+
+    Forms split off by the alias file are re-split on the new mentions by apply_aliases, so a key
+    maps to the entity its unsplit mentions carry (the split's source when all were split off).
+    """
+    split_source = {s["new_id"]: s["entity_id"] for s in aliases.split}
+    linked = old_mentions.filter(pl.col("entity_id").is_not_null() & pl.col("key").is_not_null())
+    counts = (
+        linked.with_columns(
+            entity_id=pl.col("entity_id").replace(split_source),
+            _split=pl.col("entity_id").is_in(list(split_source)),
+        )
+        .group_by("key", "entity_id", "type")
+        .agg(n=pl.len(), _split=pl.col("_split").all())
+    )
+    return (
+        counts.sort(["key", "_split", "n", "entity_id"], descending=[False, False, True, False])
+        .group_by("key", maintain_order=True)
+        .agg(pl.col("entity_id").first(), pl.col("type").first(), n=pl.col("n").sum())
+    )
+
+
+def _words(keys: list[str]) -> dict[str, list[str]]:
+    """First letter -> single words among keys and their surnames (what _similar compares)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for k in keys:
+        w = _surname(k)
+        out[w[:1]].add(w)
+    return {h: sorted(ws) for h, ws in out.items()}
+
+
+def related_keys(new_keys: list[str], old_keys: list[str]) -> set[str]:
+    """Stored keys a new key could join in linking: same surname or words, similar single word,
+    a short ending apart."""
+    surname_of: dict[str, list[str]] = defaultdict(list)
+    words_of: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    cut: dict[str, list[str]] = defaultdict(list)
+    for k in old_keys:
+        surname_of[_surname(k)].append(k)
+        words_of[tuple(sorted(k.split()))].append(k)
+        if " " not in k:
+            for c in (1, 2):
+                cut[k[:-c]].append(k)
+    by_head = _words(old_keys)
+    found: set[str] = set()
+    for k in new_keys:
+        w = _surname(k)
+        found.update(surname_of.get(w, ()))
+        found.update(surname_of.get(k, ()))
+        found.update(words_of.get(tuple(sorted(k.split())), ()))
+        if " " not in k:
+            found.update(cut.get(k, ()))
+            found.update(k[:-c] for c in (1, 2) if k[:-c] in surname_of)
+        for other in by_head.get(w[:1], ()):
+            # ratio >= 75 needs lengths within a factor of ~1.6: most pairs are skipped unscored
+            if abs(len(other) - len(w)) <= max(2, len(w) // 2) and _similar(w, other):
+                found.update(surname_of.get(other, ()))
+                found.add(other)
+    return {k for k in found if k in surname_of.get(_surname(k), ())}
+
+
+def link_new(
+    old_mentions: pl.DataFrame,
+    old_entities: pl.DataFrame,
+    new_mentions: pl.DataFrame,
+    aliases: Aliases,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """New mentions linked against the stored ones, and the entities table of all mentions."""
+    if new_mentions.is_empty():
+        return schema.conform(new_mentions, "mentions"), old_entities
+    known = key_map(old_mentions, aliases)
+    stored = {k: (e, t) for k, e, t in known.select("key", "entity_id", "type").iter_rows()}
+    new_keys = sorted(set(new_mentions["key"].drop_nulls().to_list()) - set(stored))
+    ids = dict(stored)
+    if new_keys:
+        ids.update(_link_new_keys(old_mentions, new_mentions, known, new_keys))
+    mapping = {k: v[0] for k, v in ids.items()}
+    types = {k: v[1] for k, v in ids.items()}
+    linked = schema.conform(
+        new_mentions.with_columns(
+            entity_id=pl.col("key").replace_strict(mapping, default=None),
+            type=pl.col("key").replace_strict(types, default=pl.col("type")),
+        ),
+        "mentions",
+    )
+    linked, new_ents = apply_aliases(linked, entities_of(linked), aliases)
+    return linked, _entities(old_mentions, old_entities, linked, new_ents)
+
+
+def _link_new_keys(
+    old_mentions: pl.DataFrame, new_mentions: pl.DataFrame, known: pl.DataFrame, new_keys: list[str]
+) -> dict[str, tuple[str, str]]:
+    """key -> (entity id, type) for keys no stored mention has."""
+    related = related_keys(new_keys, known["key"].to_list())
+    context = (
+        old_mentions.filter(pl.col("key").is_in(list(related)))
+        .filter(pl.int_range(pl.len()).over("key") < RELATED_ROWS)
+        .with_columns(entity_id=pl.lit(None, pl.String))
+    )
+    sample = pl.concat(
+        [schema.conform(context, "mentions"), schema.conform(new_mentions, "mentions")]
+    )
+    linked, _ = link(sample)
+    cluster = dict(linked.select("key", "entity_id").unique("key").iter_rows())
+    typed = dict(linked.select("key", "type").unique("key").iter_rows())
+    # a cluster holding stored keys is the stored entity of its most mentioned stored key
+    stored_of: dict[str, tuple[int, str, str]] = {}
+    for key, eid, typ, n in known.filter(pl.col("key").is_in(list(related))).iter_rows():
+        c = cluster.get(key)
+        if c is not None and (c not in stored_of or (n, eid) > stored_of[c][:2]):
+            stored_of[c] = (n, eid, typ)
+    out = {}
+    for k in new_keys:
+        c = cluster[k]
+        out[k] = (stored_of[c][1], stored_of[c][2]) if c in stored_of else (c, typed[k])
+    return out
+
+
+def _entities(
+    old_mentions: pl.DataFrame,
+    old_entities: pl.DataFrame,
+    new_mentions: pl.DataFrame,
+    new_entities: pl.DataFrame,
+) -> pl.DataFrame:
+    """The stored entities table with the entities the new mentions touch brought up to date.
+
+    A stored entity keeps its label, type and hidden flag; its counts, aliases (by frequency) and
+    languages are recounted over its stored and new mentions. A new entity is as linking made it.
+    """
+    touched = new_mentions["entity_id"].drop_nulls().unique()
+    existing = old_entities.filter(pl.col("entity_id").is_in(touched.implode()))
+    cols = ["entity_id", "text", "language", "article_id"]
+    rows = pl.concat(
+        [
+            old_mentions.filter(pl.col("entity_id").is_in(existing["entity_id"].implode())).select(
+                cols
+            ),
+            new_mentions.filter(pl.col("entity_id").is_in(existing["entity_id"].implode())).select(
+                cols
+            ),
+        ]
+    ).with_row_index("_row")
+    forms = (
+        rows.group_by("entity_id", "text")
+        .agg(n=pl.len(), first=pl.col("_row").min())
+        .sort(["entity_id", "n", "first"], descending=[False, True, False])
+        .group_by("entity_id", maintain_order=True)
+        .agg(aliases=pl.col("text"))
+    )
+    counts = rows.group_by("entity_id").agg(
+        n_articles=pl.col("article_id").n_unique(),
+        n_mentions=pl.len(),
+        languages=pl.col("language").drop_nulls().unique().sort(),
+    )
+    updated = (
+        existing.select("entity_id", "label", "type", "hidden")
+        .join(forms, on="entity_id")
+        .join(counts, on="entity_id")
+    )
+    brand_new = new_entities.join(old_entities.select("entity_id"), on="entity_id", how="anti")
+    kept = old_entities.join(existing.select("entity_id"), on="entity_id", how="anti")
+    return pl.concat(
+        [schema.conform(f, "entities") for f in (kept, updated, brand_new)], how="vertical"
+    ).sort(["n_mentions", "entity_id"], descending=[True, False])

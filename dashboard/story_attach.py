@@ -1,0 +1,243 @@
+"""New articles placed into the stories an analysis already has, without clustering it again.
+
+A new article joins the existing story whose centroid it is most like: the cosine of its event
+vector (stories.article_vectors: rarity-weighted features, idf over every article, old and new)
+with the sum of the story members' vectors, damped by how far its publication day lies outside
+the story's time window (the 10%-90% span of its members' days) on the event pass' time scale
+(stories.TIME_SCALE_DAYS). It joins when that is at least the score at which a lone article joins
+an event in a full run (stories.ATTACH x stories.THRESHOLD). An article near no centroid (a copy
+of one event inside a broad story) joins the story most of its nearest old articles belong to
+when its best pair similarity there reaches the event threshold (stories.THRESHOLD), pairs found
+and scored as stories.pair_similarity does. The new articles that join no story are clustered
+among themselves (stories.cluster); each story they form then joins the existing
+story it shares its core actors with, by the rule that merges events into stories
+(story_merge.MERGE_THRESHOLD, time-damped on the corpus' spread), or stays a new story.
+Existing stories keep their ids and their members; only whole new stories are added.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dashboard import stories
+from dashboard.story_merge import (
+    MERGE_THRESHOLD,
+    SPREAD_QUANTILE,
+    _profiles,
+    actor_vectors,
+    time_scale,
+    usable_published,
+)
+
+ATTACH_SCORE = stories.ATTACH * stories.THRESHOLD
+
+
+def _days(articles: pl.DataFrame) -> pl.DataFrame:
+    return articles.select(
+        "article_id", day=usable_published(pl.col("published")).cast(pl.Int32).cast(pl.Float64)
+    )
+
+
+def _spans(days: pl.DataFrame, member: pl.DataFrame) -> pl.DataFrame:
+    """(story, lo, hi): the time window of each story's members."""
+    return (
+        days.join(member, on="article_id")
+        .group_by("story")
+        .agg(
+            lo=pl.col("day").quantile(SPREAD_QUANTILE),
+            hi=pl.col("day").quantile(1 - SPREAD_QUANTILE),
+        )
+    )
+
+
+def _damped(scale: float) -> pl.Expr:
+    """sim damped by the gap between a day (or span lo_b..hi_b) and a story window (lo..hi)."""
+    gap = pl.max_horizontal(
+        pl.col("lo_b") - pl.col("hi"), pl.col("lo") - pl.col("hi_b"), pl.lit(0.0)
+    ).fill_null(0.0)
+    return pl.col("sim") * (-gap / scale).exp()
+
+
+def nearest_story(
+    vectors: pl.DataFrame, articles: pl.DataFrame, member: pl.DataFrame
+) -> pl.DataFrame:
+    """(article_id, story, sim): each new article's most similar existing story (by centroid).
+
+    vectors: article_vectors of old and new articles; member: (article_id, story) of the old.
+    """
+    is_new = ~pl.col("article_id").is_in(member["article_id"].implode())
+    new = vectors.filter(is_new)
+    centroid = (
+        vectors.filter(~is_new)
+        .join(member, on="article_id")
+        .group_by("story", "feature")
+        .agg(c=pl.col("w").sum())
+    )
+    norms = centroid.group_by("story").agg(norm=(pl.col("c") ** 2).sum().sqrt())
+    days = _days(articles)
+    spans = _spans(days, member)
+    return (
+        new.join(
+            centroid.join(new.select("feature").unique(), on="feature", how="semi"), on="feature"
+        )
+        .group_by("article_id", "story")
+        .agg(sim=(pl.col("w") * pl.col("c")).sum())
+        .join(norms, on="story")
+        .with_columns(sim=pl.col("sim") / pl.col("norm"))
+        .join(days.select("article_id", lo_b="day", hi_b="day"), on="article_id", how="left")
+        .join(spans, on="story", how="left")
+        .with_columns(sim=_damped(stories.TIME_SCALE_DAYS))
+        .sort(["article_id", "sim", "story"], descending=[False, True, False])
+        .group_by("article_id", maintain_order=True)
+        .first()
+        .select("article_id", "story", "sim")
+    )
+
+
+def nearest_neighbours(
+    vectors: pl.DataFrame, articles: pl.DataFrame, member: pl.DataFrame
+) -> pl.DataFrame:
+    """(article_id, story, sim): for each new article, the story its TOP_K most similar old
+    articles mostly belong to (sum of similarities) and its best pair similarity there.
+
+    Pairs are proposed as stories.pair_similarity proposes them (features in at most
+    BLOCK_MAX articles, months and years excepted), scored over all features, time-damped.
+    """
+    is_old = pl.col("article_id").is_in(member["article_id"].implode())
+    proposing = (pl.col("df") <= stories.BLOCK_MAX) & ~pl.col("feature").str.contains(stories.BROAD)
+    new = vectors.filter(~is_old)
+    old = vectors.filter(is_old)
+    candidates = (
+        new.filter(proposing)
+        .select("article_id", "feature")
+        .join(old.filter(proposing).select("feature", article_b="article_id"), on="feature")
+        .group_by("article_id", "article_b")
+        .agg(hits=pl.len())
+        .sort(["article_id", "hits", "article_b"], descending=[False, True, False])
+        .group_by("article_id", maintain_order=True)
+        .head(stories.CANDIDATES)
+        .select("article_id", "article_b")
+    )
+    days = _days(articles)
+    gap = (pl.col("day") - pl.col("day_b")).abs()
+    scored = (
+        candidates.join(new.select("article_id", "feature", "w"), on="article_id")
+        .join(
+            old.select(article_b="article_id", feature="feature", w_b="w"),
+            on=["article_b", "feature"],
+        )
+        .group_by("article_id", "article_b")
+        .agg(sim=(pl.col("w") * pl.col("w_b")).sum())
+        .join(days, on="article_id", how="left")
+        .join(days.select(article_b="article_id", day_b="day"), on="article_b", how="left")
+        .with_columns(sim=pl.col("sim") * (-gap / stories.TIME_SCALE_DAYS).exp().fill_null(1.0))
+        .sort(["article_id", "sim", "article_b"], descending=[False, True, False])
+        .group_by("article_id", maintain_order=True)
+        .head(stories.TOP_K)
+        .join(member.rename({"article_id": "article_b"}), on="article_b")
+    )
+    return (
+        scored.group_by("article_id", "story")
+        .agg(vote=pl.col("sim").sum(), sim=pl.col("sim").max())
+        .sort(["article_id", "vote", "story"], descending=[False, True, False])
+        .group_by("article_id", maintain_order=True)
+        .first()
+        .select("article_id", "story", "sim")
+    )
+
+
+def _join_new_stories(
+    articles: pl.DataFrame,
+    said: pl.DataFrame,
+    member: pl.DataFrame,
+    fresh: dict[str, list[str]],
+) -> dict[str, str]:
+    """new story -> the existing story it merges into (core actors shared, time-damped)."""
+    if not fresh:
+        return {}
+    new_member = pl.DataFrame(
+        [(a, s) for s, ms in fresh.items() for a in ms],
+        schema={"article_id": pl.String, "story": pl.String},
+        orient="row",
+    )
+    both = pl.concat([member, new_member])
+    vectors = actor_vectors(said.join(both, on="article_id", how="semi"), articles.height)
+    profiles = _profiles(vectors, both)
+    days = _days(articles)
+    spans = _spans(days, both)
+    is_new = pl.col("story").is_in(list(fresh))
+    new_p = profiles.filter(is_new)
+    old_p = profiles.filter(~is_new).rename({"story": "story_b", "w": "w_b"})
+    pairs = (
+        new_p.join(old_p, on="entity_id")
+        .group_by("story", "story_b")
+        .agg(sim=(pl.col("w") * pl.col("w_b")).sum())
+        .join(spans, on="story", how="left")
+        .join(
+            spans.rename({"story": "story_b", "lo": "lo_b", "hi": "hi_b"}), on="story_b", how="left"
+        )
+        .with_columns(sim=_damped(time_scale(days["day"])))
+        .filter(pl.col("sim") >= MERGE_THRESHOLD)
+        .sort(["story", "sim", "story_b"], descending=[False, True, False])
+        .group_by("story", maintain_order=True)
+        .first()
+    )
+    return dict(pairs.select("story", "story_b").iter_rows())
+
+
+def attach(
+    articles: pl.DataFrame,
+    paragraphs: pl.DataFrame,
+    mentions: pl.DataFrame,
+    dates: pl.DataFrame,
+    features: pl.DataFrame,
+    new_ids: pl.Series,
+) -> dict[str, list[str]]:
+    """story_id -> members after adding the new articles (old stories keep their ids).
+
+    Every table covers old and new articles; old articles carry their story_id.
+    """
+    is_new = pl.col("article_id").is_in(new_ids.implode())
+    member = articles.filter(~is_new & pl.col("story_id").is_not_null()).select(
+        "article_id", story="story_id"
+    )
+    membership = {s: list(ms) for s, ms in member.group_by("story").agg("article_id").iter_rows()}
+    placed: dict[str, str] = {}
+    if member.height and new_ids.len():
+        vectors = stories.article_vectors(articles, features).select(
+            "article_id", "feature", "w", "df"
+        )
+        near = nearest_story(vectors, articles, member)
+        placed = dict(
+            near.filter(pl.col("sim") >= ATTACH_SCORE).select("article_id", "story").iter_rows()
+        )
+        # an article near no story's centroid may still be one event's copy: its nearest articles
+        rest = vectors.filter(~pl.col("article_id").is_in(list(placed)))
+        neighbours = nearest_neighbours(rest, articles, member)
+        placed |= dict(
+            neighbours.filter(pl.col("sim") >= stories.THRESHOLD)
+            .select("article_id", "story")
+            .iter_rows()
+        )
+    for article_id, story in placed.items():
+        membership[story].append(article_id)
+    alone = articles.filter(is_new & ~pl.col("article_id").is_in(list(placed)))
+    if alone.height:
+        ids = alone.select("article_id")
+        sub = [
+            t.join(ids, on="article_id", how="semi")
+            for t in (paragraphs, mentions, dates, features)
+        ]
+        _, table = stories.cluster(alone, sub[0], sub[1], sub[2], features=sub[3])
+        fresh = {s: list(ms) for s, ms in table.select("story_id", "article_ids").iter_rows()}
+        body = paragraphs.filter(~pl.col("boilerplate").fill_null(False))
+        said = mentions.join(
+            body.select("article_id", "para_no"), on=["article_id", "para_no"], how="semi"
+        )
+        into = _join_new_stories(articles, said, member, fresh) if member.height else {}
+        for story, members in fresh.items():
+            if story in into:
+                membership[into[story]].extend(members)
+            else:
+                membership[story] = members
+    return {s: sorted(ms) for s, ms in membership.items()}
