@@ -28,7 +28,7 @@ def _analyze(args: argparse.Namespace) -> int:
         translator = translate.TranslatorConfig(
             provider=args.translate, target=args.target, url=args.translator_url
         )
-    options = pipeline.RunOptions(translator=translator)
+    options = pipeline.RunOptions(translator=translator, recluster=args.recluster)
     if args.workers:
         options.workers = args.workers
     if args.engine == "ray":
@@ -45,6 +45,11 @@ def _analyze(args: argparse.Namespace) -> int:
         f"{counts['paragraphs']} paragraphs, {counts['entities']} actors, "
         f"{counts['dates']} dates, {counts['stories']} stories"
     )
+    finish = (result.manifest.get("state") or {}).get("finish")
+    if finish == "add":
+        print("actors and stories: new articles added to the stored ones (--recluster redoes all)")
+    elif finish == "full":
+        print("actors and stories: made over every article")
     print(result.translation_note)
     rejected = [p for p in result.problems if p.severity == "error"]
     return EXIT_BAD_INPUT if rejected else 0
@@ -179,6 +184,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--translator-url", help="LibreTranslate URL (self-hosted)")
     p.add_argument(
         "--workers", type=int, help="worker processes for enrichment (default: all cores)"
+    )
+    p.add_argument(
+        "--recluster",
+        action="store_true",
+        help="redo linking, stories and alignments over every article instead of adding the new "
+        "ones to the stored results (done anyway when new articles are over 20%% of the corpus)",
     )
     p.add_argument("--engine", choices=("local", "ray"), default="local")
     p.add_argument("--ray-address", help="Ray cluster address (default: a local Ray instance)")

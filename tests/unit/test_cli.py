@@ -167,3 +167,28 @@ def test_eval_language_reports_the_floor_or_says_data_is_absent(tmp_path, capsys
     assert cli.main(["eval", "language"]) == 2
     said = capsys.readouterr()
     assert "not found" in said.out + said.err
+
+
+def test_a_small_addition_joins_the_stored_results_unless_recluster_is_asked(
+    corpus, tmp_path, capsys
+):
+    for i in range(5):
+        (corpus / f"extra{i}.txt").write_text(
+            f"title: Extra {i}\n\nThe mayor of Graz opened bridge number {i} on Monday.",
+            encoding="utf-8",
+        )
+    out = tmp_path / "out"
+    cli.main(["analyze", str(corpus), "--out", str(out), "--workers", "1"])
+    assert "made over every article" in capsys.readouterr().out
+    (corpus / "new.txt").write_text(
+        "title: New\n\nThe mayor of Graz opened another bridge on Tuesday.", encoding="utf-8"
+    )
+    assert cli.main(["analyze", str(corpus), "--out", str(out), "--workers", "1"]) == 0
+    said = capsys.readouterr().out
+    assert "11 articles (1 new)" in said and "added to the stored ones" in said
+    (corpus / "newer.txt").write_text(
+        "title: Newer\n\nThe mayor of Graz closed a bridge on Wednesday.", encoding="utf-8"
+    )
+    args = ["analyze", str(corpus), "--out", str(out), "--workers", "1", "--recluster"]
+    assert cli.main(args) == 0
+    assert "made over every article" in capsys.readouterr().out
