@@ -2,7 +2,8 @@
 and (with --latency) the dashboard's view functions on a 100,000-article analysis.
 
 Each step runs in a fresh process that reads the tables the steps before it wrote, so its peak
-memory (ru_maxrss) is its own. A benchmark prints numbers; nothing here asserts on time.
+memory (ru_maxrss) is its own. A benchmark prints numbers; nothing here asserts on time. The dashboard's latency and the
+million-article open are in dashboard.bench_latency.
 """
 
 from __future__ import annotations
@@ -131,7 +132,7 @@ def _reset_peak() -> None:
         Path("/proc/self/clear_refs").write_text("5")  # Linux: reset VmHWM to the current RSS
 
 
-def _peak_mib() -> float:
+def peak_mib() -> float:
     """Peak resident memory of this process and its finished children, MiB."""
     status = Path("/proc/self/status")
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
@@ -188,7 +189,7 @@ def run_step(name: str, work: str) -> dict[str, Any]:
         started = time.perf_counter()
         STEPS[name](_one_per_language(tables), Path(work))
         warmup = time.perf_counter() - started
-    before = _peak_mib()
+    before = peak_mib()
     started = time.perf_counter()
     made = _batched(name, tables, Path(work)) if name in WARM else STEPS[name](tables, Path(work))
     seconds = time.perf_counter() - started
@@ -204,7 +205,7 @@ def run_step(name: str, work: str) -> dict[str, Any]:
         "seconds": seconds,
         "warmup_seconds": warmup,
         "base_mib": before,
-        "peak_mib": _peak_mib(),
+        "peak_mib": peak_mib(),
         "rows": rows,
         "bytes": size,
     }
@@ -215,7 +216,7 @@ def run_enrich(work: str, workers: int) -> dict[str, Any]:
     articles = pl.read_parquet(Path(work) / "ingested.parquet")
     started = time.perf_counter()
     pipeline.enrich_batches(articles, workers=workers)
-    return {"seconds": time.perf_counter() - started, "peak_mib": _peak_mib()}
+    return {"seconds": time.perf_counter() - started, "peak_mib": peak_mib()}
 
 
 def run_increment(work: str, fresh: bool) -> dict[str, Any]:
@@ -227,7 +228,7 @@ def run_increment(work: str, fresh: bool) -> dict[str, Any]:
     result = pipeline.analyze([Path(work) / "increment"], target, pipeline.RunOptions(workers=1))
     return {
         "seconds": time.perf_counter() - started,
-        "peak_mib": _peak_mib(),
+        "peak_mib": peak_mib(),
         # "add": the increment (dashboard.increment); "full": every cross-article step redone
         "finish": result.manifest.get("state", {}).get("finish"),
     }
@@ -353,131 +354,6 @@ def floors(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _filters(an: store.Analysis) -> list[Any]:
-    """A walk through typical filter changes: languages, outlets, months, a story, an actor."""
-    from datetime import date
-
-    from dashboard.filters import Filters
-
-    arts = an.scan("articles")
-    langs = arts.group_by("language").len().sort("len", descending=True).collect()["language"]
-    outlets = arts.group_by("source").len().sort("len", descending=True).head(3).collect()["source"]
-    story = arts.select(pl.col("story_id").drop_nulls().first()).collect().item()
-    actor = an.scan("entities").sort("n_mentions", descending=True).head(1).collect()["entity_id"]
-    base = Filters()
-    return [
-        base,
-        base.with_(languages=(langs[0],)),
-        base.with_(languages=tuple(langs.head(2))),
-        base.with_(outlets=(outlets[0],)),
-        base.with_(outlets=tuple(outlets)),
-        base.with_(date_from=date(2025, 3, 1), date_to=date(2025, 3, 31)),
-        base.with_(languages=(langs[0],), date_from=date(2025, 6, 1), date_to=date(2025, 8, 31)),
-        base.with_(story=story),
-        base.with_(actors=tuple(actor)),
-        base,
-    ]
-
-
-def _registered_views() -> dict[str, Any]:
-    """Every view the pages can show: modules that register views are imported first."""
-    import importlib
-    import pkgutil
-
-    import dashboard
-    from dashboard import views
-
-    for mod in pkgutil.iter_modules(dashboard.__path__):
-        source = Path(dashboard.__path__[0]) / f"{mod.name}.py"
-        registers = source.is_file() and "views.register(" in source.read_text(encoding="utf-8")
-        if registers and mod.name not in ("app", "bench"):
-            importlib.import_module(f"dashboard.{mod.name}")
-    return dict(views.VIEWS)
-
-
-def _pct(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def cold_open(path: str) -> dict[str, Any]:
-    """Child process: open an analysis and compute the first page's views, unfiltered."""
-    from dashboard import views
-    from dashboard.filters import Filters
-
-    started = time.perf_counter()
-    an = store.Analysis.open(Path(path))
-    for view in (views.by_language, views.by_outlet, views.by_date):
-        view(an, Filters())
-    return {"ms": (time.perf_counter() - started) * 1000, "peak_mib": _peak_mib()}
-
-
-def lazy_open(path: str) -> dict[str, Any]:
-    """Child process: open an analysis lazily and count articles per language, outlet, day."""
-    started = time.perf_counter()
-    an = store.Analysis.open(Path(path))
-    arts = an.scan("articles")
-    total = arts.select(pl.len()).collect().item()
-    for key in ("language", "source", "published"):
-        arts.group_by(key).agg(pl.len()).collect()
-    return {
-        "articles": total,
-        "ms": (time.perf_counter() - started) * 1000,
-        "peak_mib": _peak_mib(),
-    }
-
-
-def dashboard_latency(n: int = 100_000, repeats: int = 3) -> dict[str, Any]:
-    """View functions on an n-article analysis made by replicating the seeds' analysis, then
-    the lazy open of a 1,000,000-article one."""
-    work = Path(tempfile.mkdtemp(prefix="newsprism-latency-"))
-    try:
-        return _latency(work, n, repeats)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-def _latency(work: Path, n: int, repeats: int) -> dict[str, Any]:
-    seeds_an = work / "seeds-analysis"
-    pipeline.analyze([corpus_synth.SEEDS], seeds_an, pipeline.RunOptions(workers=1))
-    big = work / f"latency-{n}"
-    counts = corpus_synth.replicate_analysis(seeds_an, big, n)
-    report: dict[str, Any] = {"articles": counts["articles"], "rows": counts}
-    report["cold_open"] = in_child(cold_open, str(big))
-    an = store.Analysis.open(big)
-    filters = _filters(an)
-    views: dict[str, Any] = {}
-    for name, view in _registered_views().items():
-        samples = []
-        try:
-            for f in filters[1:]:
-                for _ in range(repeats):
-                    started = time.perf_counter()
-                    view.frame(an, f)
-                    samples.append((time.perf_counter() - started) * 1000)
-        except Exception as exc:  # a view another module registers must not end the whole run
-            views[name] = {"error": f"{type(exc).__name__}: {str(exc)[:160]}"}
-            continue
-        views[name] = {"p50_ms": _pct(samples, 0.5), "p95_ms": _pct(samples, 0.95)}
-    report["views"] = views
-    report["million"] = million(work)
-    return report
-
-
-def million(work: Path, n: int = 1_000_000, shards: int = 10) -> dict[str, Any]:
-    """A 1,000,000-article analysis (sharded, as the Ray engine writes it) opened lazily."""
-    seeds_an = work / "seeds-analysis"
-    if not store.is_analysis(seeds_an):
-        pipeline.analyze([corpus_synth.SEEDS], seeds_an, pipeline.RunOptions(workers=1))
-    big = work / "million"
-    counts = corpus_synth.replicate_analysis(seeds_an, big, n, shards=shards)
-    return {
-        "rows": counts,
-        "lazy_open": in_child(lazy_open, str(big)),
-        "views_open": in_child(cold_open, str(big)),
-    }
-
-
 def render(report: dict[str, Any]) -> str:
     """The report as plain-text tables."""
     n = report["articles"]
@@ -539,37 +415,15 @@ def render(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _render_latency(lat: dict[str, Any]) -> list[str]:
-    lines = [
-        "",
-        f"dashboard latency at {lat['articles']:,} articles "
-        f"(cold open {lat['cold_open']['ms']:,.0f} ms, peak {lat['cold_open']['peak_mib']:,.0f} MiB)",
-        f"{'view':<24}{'p50 ms':>9}{'p95 ms':>9}",
-    ]
-    lines += [
-        f"{k:<24}{v['p50_ms']:>9.1f}{v['p95_ms']:>9.1f}"
-        if "error" not in v
-        else f"{k:<24}  failed: {v['error']}"
-        for k, v in lat["views"].items()
-    ]
-    if "million" in lat:
-        m = lat["million"]
-        lines.append(
-            f"{m['rows']['articles']:,} articles ({m['rows']['mentions']:,} mentions, shards): "
-            f"lazy open {m['lazy_open']['ms']:,.0f} ms, peak {m['lazy_open']['peak_mib']:,.0f} MiB; "
-            f"first page through views {m['views_open']['ms']:,.0f} ms, "
-            f"peak {m['views_open']['peak_mib']:,.0f} MiB"
-        )
-    return lines
-
-
 def main(args: argparse.Namespace) -> int:
     """`newsprism bench`: run, print the table, optionally write the JSON."""
     report = run(args.articles)
     print(render(report), flush=True)
     if args.latency:
-        report["latency"] = dashboard_latency()
-        print("\n".join(_render_latency(report["latency"])))
+        from dashboard import bench_latency
+
+        report["latency"] = bench_latency.dashboard_latency()
+        print("\n".join(bench_latency.render_latency(report["latency"])))
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
     return 0
