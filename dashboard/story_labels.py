@@ -147,7 +147,8 @@ def _periods(articles: pl.DataFrame, dates: pl.DataFrame | None) -> dict[str, st
 def _month_range(first: date, last: date) -> str:
     names = get_month_names("abbreviated", locale="en")
     if first.year == 1:
-        return names[first.month]
+        # only day-months without a year were mentioned: say so, "Jan" alone reads like a name
+        return f"{get_month_names('wide', locale='en')[first.month]}, year unknown"
     if first == last:
         return f"{names[first.month]} {first.year}"
     if first.year == last.year:

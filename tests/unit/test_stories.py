@@ -252,6 +252,8 @@ def test_seeds_form_two_stories(seed_stories) -> None:
     labels = dict(story_table.select("story_id", "label").iter_rows())
     big = labels[stories.story_id_for([SR])]
     assert "Maduro" in big and big.endswith("2025")
+    # the German article has no date and names 23 January without a year
+    assert labels[stories.story_id_for([DE])].endswith("· January, year unknown")
 
 
 def test_wire_copies_make_a_sparse_graph_and_still_one_story() -> None:
