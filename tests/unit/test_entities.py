@@ -335,3 +335,16 @@ def test_a_conjunction_does_not_join_two_names() -> None:
     found = [t for t, _, _ in _found("Samoloty Wizz Air i Ryanair latają do Rzymu.", "pl")]
     assert "Ryanair" in found
     assert not any(" i " in t for t in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Wczoraj premier przyleciał do Wielkiej Brytanii.", "pl"),
+        ("Včera premiér přiletěl do Velké Británie.", "cs"),
+        ("Вчера премьер прилетел в Британию.", "ru"),
+        ("Gestern flog der Premier nach Großbritannien.", "de"),
+    ],
+)
+def test_short_and_common_names_of_a_country(text: str, lang: str) -> None:
+    assert ("LOC", "united kingdom") in [(typ, key) for _, typ, key in _found(text, lang)]
