@@ -93,8 +93,15 @@ def _app(args: argparse.Namespace) -> int:
         "--browser.gatherUsageStats",
         "false",
     ]
-    print(f"newsprism: http://localhost:{args.port}", file=sys.stderr)
-    return subprocess.call(cmd, env=env, cwd=Path(__file__).resolve().parents[1])
+    print(f"newsprism: http://localhost:{args.port}", file=sys.stderr, flush=True)
+    root = Path(__file__).resolve().parents[1]
+    if os.name == "posix":
+        # the server takes this process's place: stopping `newsprism app` (a service manager's
+        # SIGTERM, a test's terminate) stops the server instead of orphaning it
+        sys.stdout.flush()
+        os.chdir(root)
+        os.execve(sys.executable, cmd, env)
+    return subprocess.call(cmd, env=env, cwd=root)
 
 
 def _eval(args: argparse.Namespace) -> int:

@@ -64,6 +64,16 @@ def test_app_on_a_corpus_folder(browser, tmp_path):
         assert len(analyses) == 1 and (analyses[0] / "manifest.json").is_file()
     finally:
         _stop(proc)
+    # stopping `newsprism app` stops the server too (it is not left running on its port)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+        except OSError:
+            break
+        time.sleep(0.3)
+    else:
+        raise AssertionError(f"the server at {url} still answers after newsprism app stopped")
 
 
 def test_app_reopens_a_bundle_on_its_view(browser, seed_analysis, tmp_path):
