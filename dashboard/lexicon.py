@@ -144,11 +144,10 @@ def cues(lang: str | None) -> Cues:
 
 def _relative_day_words(lang: str | None) -> frozenset[str]:
     """One-word relative days of the date tagger (yesterday, ieri, juče): never names."""
-    data = json.loads((DATA / "dates_relative.json").read_text("utf-8")).get(lang or "en", {})
-    words = data.values() if isinstance(data, dict) else []
-    return frozenset(
-        w.lower() for forms in words if isinstance(forms, list) for w in forms if " " not in w
-    )
+    from dashboard import datewords
+
+    phrases = datewords.relative_table().get(lang or "en", {}).values()
+    return frozenset(w.lower() for forms in phrases for w in forms if " " not in w)
 
 
 def _calendar_words(lang: str) -> frozenset[str]:
