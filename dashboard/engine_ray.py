@@ -58,6 +58,7 @@ def write_manifest(out: Path, counts: dict[str, int], extra: dict[str, Any]) -> 
         **extra,
     }
     atomic.write_json(out / store.MANIFEST, manifest)
+    store.sweep(out, manifest)  # an earlier increment's part files: the tables now hold all rows
     return manifest
 
 

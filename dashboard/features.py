@@ -155,21 +155,27 @@ def weighted(
     kinds: dict[str, float] = KIND_WEIGHT,
     power: float = 1.0,
     within: pl.DataFrame | None = None,
+    rarity: tuple[pl.DataFrame, int] | None = None,
 ) -> pl.DataFrame:
     """Add w = kind weight x idf^power (units per scope), L2-normalised per unit.
 
     `df` is the number of units in the scope that have the feature; features no other unit has
     stay in the norm (an article full of things nobody else reports is less alike). `within`:
     the larger frame the counts come from when `features` holds only some of its units (an
-    increment weights its new paragraphs by the whole story).
+    increment weights its new paragraphs by the whole story). `rarity`: the counts already made,
+    (feature, df) and the number of units (no scope; an increment keeps them between runs).
     """
     scope = scope or []
     counted = features if within is None else within
     n_col = (
-        pl.struct(unit).n_unique().over(scope) if scope else pl.lit(counted.select(unit).n_unique())
+        pl.struct(unit).n_unique().over(scope)
+        if scope
+        else pl.lit(rarity[1] if rarity is not None else counted.select(unit).n_unique())
     )
     kind_weight = pl.col("feature").str.extract(r"^([a-z]+):").replace_strict(kinds, default=0.0)
-    if within is None:
+    if rarity is not None:
+        counts = features.join(rarity[0], on="feature", how="left").with_columns(n=n_col)
+    elif within is None:
         counts = features.with_columns(n=n_col, df=pl.len().over([*scope, "feature"]))
     else:
         df = within.group_by([*scope, "feature"]).agg(df=pl.len())

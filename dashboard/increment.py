@@ -15,20 +15,24 @@ stories.json are those the stored tables were made with, and the state sidecar i
 - alignments: only pairs with a paragraph of a new article are scored, in the stories that grew
   (rarity over the whole grown story); every stored pair is kept as it is.
 
-The sidecar `_state_features.parquet` holds the paragraph features of every article (the one
-thing the increment needs that the contract tables do not give cheaply: quote speakers); the
-manifest's "state" entry says which tables it belongs to.
+Two state tables beside the contract tables hold what the contract tables do not give cheaply:
+`_state_features.parquet`, the paragraph features of every article (quote speakers), and
+`_state_centroids.parquet`, the story centroids (dashboard.story_state); the manifest's "state"
+entry says which tables they belong to. An increment writes only what it adds (store.append_analysis:
+new rows as part files; the small entities and stories tables whole), so its cost follows the new
+articles and the stories they touch, not the corpus.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from dashboard import atomic, dates, entities, quotes, store, stories
+from dashboard import dates, entities, quotes, store, stories, story_state
 from dashboard.align import align
 from dashboard.features import paragraph_features
 from dashboard.link_incremental import link_new
@@ -39,6 +43,9 @@ from dashboard.story_labels import label_stories
 Tables = dict[str, pl.DataFrame]
 
 RECLUSTER_SHARE = 0.2  # more new articles than this share of the corpus: full re-cluster
+FEATURES = "state_features"  # the paragraph features of every article (a state table)
+CENTROIDS = "state_centroids"  # the story centroids (dashboard.story_state)
+DF = "state_df"  # how many articles have each feature (dashboard.story_state)
 STATE_FILE = "_state_features.parquet"
 
 
@@ -46,11 +53,26 @@ def _sha(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
 
-def state_entry(out: Path, tables: Tables, features: pl.DataFrame, mode: str) -> dict[str, Any]:
-    """Write the features sidecar (atomically) and return the manifest's "state" entry."""
-    atomic.write_with(out / STATE_FILE, lambda tmp: features.write_parquet(tmp, compression="zstd"))
+def state_entry(
+    out: Path,
+    tables: Tables,
+    features: pl.DataFrame,
+    mode: str,
+    *,
+    units: int | None = None,
+) -> dict[str, Any]:
+    """The manifest's "state" entry. Without `units` (a full run) the state tables are written
+    whole first (atomically): the features sidecar and the story state (story_state.initial);
+    an increment appends its rows itself and passes the new number of units."""
+    if units is None:
+        centroids, df, units = story_state.initial(tables["articles"], features)
+        for name, frame in ((FEATURES, features), (CENTROIDS, centroids), (DF, df)):
+            store.write_frame(out / store.base_file(name), frame)
     return {
-        "features": STATE_FILE,
+        "features": store.base_file(FEATURES),
+        "centroids": store.base_file(CENTROIDS),
+        "df": store.base_file(DF),
+        "units": units,
         "feature_rows": features.height,
         "articles": tables["articles"].height,
         "mentions": tables["mentions"].height,
@@ -60,24 +82,32 @@ def state_entry(out: Path, tables: Tables, features: pl.DataFrame, mode: str) ->
     }
 
 
-def usable_state(out: Path, old: Tables, n_new: int, recluster: bool) -> pl.DataFrame | None:
-    """The stored paragraph features when an increment may run, else None (full re-cluster)."""
+def usable_state(
+    out: Path, old: Tables, n_new: int, recluster: bool
+) -> tuple[pl.DataFrame, story_state.Stored] | None:
+    """The stored paragraph features and story state when an increment may run, else None
+    (full re-cluster)."""
     n_old = old["articles"].height
     if recluster or n_old == 0 or n_new > RECLUSTER_SHARE * n_old or not store.is_analysis(out):
         return None
-    state = store.read_manifest(out).get("state") or {}
-    path = out / STATE_FILE
+    manifest = store.read_manifest(out)
+    state = manifest.get("state") or {}
     current = (
         state.get("articles") == n_old
         and state.get("mentions") == old["mentions"].height
         and state.get("aliases_sha256") == _sha(out / entities.ALIAS_FILE)
         and state.get("stories_sha256") == _sha(out / "stories.json")
-        and path.is_file()
+        and isinstance(state.get("units"), int)
     )
-    if not current:
+    features = store.scan_parts(out, FEATURES, manifest)
+    centroids = store.scan_parts(out, CENTROIDS, manifest)
+    df = store.scan_parts(out, DF, manifest)
+    if not current or features is None or centroids is None or df is None:
         return None
-    features = pl.read_parquet(path)
-    return features if features.height == state.get("feature_rows") else None
+    frame = features.collect()
+    if frame.height != state.get("feature_rows"):
+        return None
+    return frame, story_state.Stored(centroids, df, state["units"])
 
 
 def reanchor(
@@ -158,14 +188,29 @@ def _story_table(
     return table, changed
 
 
+@dataclass
+class Added:
+    """What an increment made: every table (old and new rows) and how to store it cheaply."""
+
+    tables: Tables
+    features: pl.DataFrame  # the paragraph features of every article (the sidecar)
+    units: int  # articles with an event vector (story_state)
+    appended: dict[str, pl.DataFrame]  # new rows of tables whose stored rows did not change
+    replaced: dict[str, pl.DataFrame]  # tables (and state tables) written whole
+
+
 def finish_increment(
-    old: Tables, tables: Tables, new_ids: pl.Series, out: Path, old_features: pl.DataFrame
-) -> tuple[Tables, pl.DataFrame]:
+    old: Tables,
+    tables: Tables,
+    new_ids: pl.Series,
+    out: Path,
+    old_features: pl.DataFrame,
+    stored: story_state.Stored,
+) -> Added:
     """The cross-article steps for the articles `new_ids` added to the stored analysis `old`.
 
     tables: articles, paragraphs, dates of old and new articles (old rows as stored, paragraphs
-    possibly with new translations) and mentions; returns the contract tables and the paragraph
-    features of every article (the sidecar).
+    possibly with new translations) and mentions; old_features, stored: the stored state.
     """
     ids = new_ids.implode()
     is_new = pl.col("article_id").is_in(ids)
@@ -175,16 +220,14 @@ def finish_increment(
     mentions = pl.concat([conform(old["mentions"], "mentions"), new_mentions])
     new["mentions"] = new_mentions
     new_quotes = quotes.quotes(new["articles"], new["paragraphs"], new_mentions)
-    feats = pl.concat(
-        [
-            old_features.filter(~is_new),
-            paragraph_features(
-                new["articles"], new["paragraphs"], new_mentions, new["dates"], new_quotes
-            ),
-        ]
-    )
+    new_feats = paragraph_features(
+        new["articles"], new["paragraphs"], new_mentions, new["dates"], new_quotes
+    ).select(old_features.columns)
+    feats = pl.concat([old_features.filter(~is_new), new_feats])
     articles, paragraphs = tables["articles"], tables["paragraphs"]
-    membership = attach(articles, paragraphs, mentions, tables["dates"], feats, new_ids)
+    membership, state_rows, units = attach(
+        articles, paragraphs, mentions, tables["dates"], feats, new_ids, stored
+    )
     story_of = pl.DataFrame(
         [(a, s) for s, ms in membership.items() for a in ms],
         schema={"article_id": pl.String, "story_id": pl.String},
@@ -214,9 +257,6 @@ def finish_increment(
         new_ids=new_ids,
         prior=old["alignments"].filter(pl.col("story_id").is_in(changed)),
     )
-    alignments = pl.concat([conform(old["alignments"], "alignments"), pairs]).sort(
-        "story_id", "article_a", "para_a", "article_b"
-    )
     result = {
         "articles": articles,
         "paragraphs": paragraphs,
@@ -224,6 +264,20 @@ def finish_increment(
         "entities": ents,
         "dates": date_table,
         "stories": story_table,
-        "alignments": alignments,
+        "alignments": pl.concat([conform(old["alignments"], "alignments"), pairs]),
     }
-    return result, feats
+    appended = {"mentions": new_mentions, "alignments": pairs, **state_rows}
+    replaced = {"entities": ents, "stories": story_table}
+    # an old article dated by its story now (rare): its row, its dates and features are redone
+    old_redated = redated.filter(~redated.is_in(new_ids.implode())).len() > 0
+    for table in ("articles", "dates"):
+        if old_redated:
+            replaced[table] = result[table]
+        else:
+            appended[table] = result[table].filter(is_new)
+    if old_redated:
+        replaced["state_features"] = feats
+    else:
+        appended["state_features"] = feats.filter(is_new)
+    appended["paragraphs"] = new["paragraphs"]
+    return Added(result, feats, units, appended, replaced)

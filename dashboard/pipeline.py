@@ -160,6 +160,8 @@ class Engine:
     enrich: Callable[[pl.DataFrame], Tables]
     write: Callable[[Path, Tables, dict[str, Any]], dict[str, Any]]
     info: dict[str, Any]  # written into the manifest as "engine" (filled in during the run)
+    # adds an increment's rows as part files (store.append_analysis); None: `write` everything
+    append: Callable[..., dict[str, Any]] | None = None
 
 
 @dataclass
@@ -209,8 +211,21 @@ def analyze(
         enrich=lambda arts: enrich_batches(arts, workers=options.workers),
         write=store.write_analysis,
         info={"name": "local", "workers": options.workers},
+        append=store.append_analysis,
     )
     out = Path(out)
+    # one writer at a time per analysis folder: two sessions adding files take turns
+    with store.writing(out):
+        return _analyze(paths, out, options, uploads, engine)
+
+
+def _analyze(
+    paths: Sequence[str | Path],
+    out: Path,
+    options: RunOptions,
+    uploads: Sequence[tuple[str, bytes]],
+    engine: Engine,
+) -> Result:
     old = _existing(out)
     known = set(old["articles"]["article_id"].to_list())
     known_hashes = set(old["articles"]["content_hash"].drop_nulls().to_list())
@@ -246,17 +261,43 @@ def analyze(
 
     _say(options, "linking actors", 0.7)
     state = increment.usable_state(out, old, new_articles.height, options.recluster)
+    extra = _manifest_extra(out, paths, uploads, problems, translation_counts)
     if state is None:
         tables, feats = finish_full(tables, out)
+        _say(options, "writing", 0.95)
+        extra["state"] = increment.state_entry(out, tables, feats, "full")
+        manifest = engine.write(out, tables, {**extra, "engine": engine.info})
     else:
         ids = fresh["articles"]["article_id"]
-        tables, feats = increment.finish_increment(old, tables, ids, out, state)
-    _say(options, "writing", 0.95)
-    extra = _manifest_extra(out, paths, uploads, problems, translation_counts)
-    extra["state"] = increment.state_entry(out, tables, feats, "full" if state is None else "add")
-    manifest = engine.write(out, tables, {**extra, "engine": engine.info})
+        added = increment.finish_increment(old, tables, ids, out, *state)
+        tables = added.tables
+        _say(options, "writing", 0.95)
+        manifest = _write_added(
+            out, added, engine, extra, translated=options.translator is not None
+        )
     _say(options, "done", 1.0)
     return Result(tables, manifest, problems, new_articles.height, translation_note)
+
+
+def _write_added(
+    out: Path, added: increment.Added, engine: Engine, extra: dict[str, Any], *, translated: bool
+) -> dict[str, Any]:
+    """Store an increment: its new rows as part files, or every table when the engine writes
+    only whole tables."""
+    appended, replaced = dict(added.appended), dict(added.replaced)
+    if translated:
+        # translation may have filled paragraphs of old articles too
+        replaced["paragraphs"] = added.tables["paragraphs"]
+        appended.pop("paragraphs", None)
+    extra = {**extra, "engine": engine.info}
+    if engine.append is None:
+        # an engine that writes whole tables: the state is summed afresh too
+        extra["state"] = increment.state_entry(out, added.tables, added.features, "add")
+        return engine.write(out, added.tables, extra)
+    extra["state"] = increment.state_entry(
+        out, added.tables, added.features, "add", units=added.units
+    )
+    return engine.append(out, appended, replaced, extra)
 
 
 def finish(tables: Tables, out: Path) -> Tables:

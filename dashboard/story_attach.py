@@ -2,7 +2,7 @@
 
 A new article joins the existing story whose centroid it is most like: the cosine of its event
 vector (stories.article_vectors: rarity-weighted features, idf over every article, old and new)
-with the sum of the story members' vectors, damped by how far its publication day lies outside
+with the sum of the story members' vectors (kept between runs by dashboard.story_state), damped by how far its publication day lies outside
 the story's time window (the 10%-90% span of its members' days) on the event pass' time scale
 (stories.TIME_SCALE_DAYS). It joins when that is at least the score at which a lone article joins
 an event in a full run (stories.ATTACH x stories.THRESHOLD). An article near no centroid (a copy
@@ -17,9 +17,11 @@ Existing stories keep their ids and their members; only whole new stories are ad
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
-from dashboard import stories
+from dashboard import stories, story_state
 from dashboard.story_merge import (
     MERGE_THRESHOLD,
     SPREAD_QUANTILE,
@@ -59,29 +61,38 @@ def _damped(scale: float) -> pl.Expr:
 
 
 def nearest_story(
-    vectors: pl.DataFrame, articles: pl.DataFrame, member: pl.DataFrame
+    vectors: pl.DataFrame, articles: pl.DataFrame, member: pl.DataFrame, stored: pl.DataFrame
 ) -> pl.DataFrame:
     """(article_id, story, sim): each new article's most similar existing story (by centroid).
 
-    vectors: article_vectors of old and new articles; member: (article_id, story) of the old.
+    vectors: the new articles' vectors; member: (article_id, story) of the old articles; stored:
+    the centroid rows at the new articles' features and the norms (story_state.read).
     """
-    is_new = ~pl.col("article_id").is_in(member["article_id"].implode())
-    new = vectors.filter(is_new)
+    # a month or a big actor is shared with thousands of stories: the products are joined and
+    # summed on integer codes, not strings
+    feature = vectors.select("feature").unique().with_row_index("f")
+    story = stored.select("story").unique().with_row_index("s")
+    article = vectors.select("article_id").unique().with_row_index("a")
     centroid = (
-        vectors.filter(~is_new)
-        .join(member, on="article_id")
-        .group_by("story", "feature")
-        .agg(c=pl.col("w").sum())
+        stored.filter(pl.col("feature") != story_state.NORM)
+        .join(feature, on="feature")
+        .join(story, on="story")
+        .select("f", "s", "c")
     )
-    norms = centroid.group_by("story").agg(norm=(pl.col("c") ** 2).sum().sqrt())
+    norms = stored.filter(pl.col("feature") == story_state.NORM).select(
+        "story", norm=pl.col("c").sqrt()
+    )
     days = _days(articles)
     spans = _spans(days, member)
     return (
-        new.join(
-            centroid.join(new.select("feature").unique(), on="feature", how="semi"), on="feature"
-        )
-        .group_by("article_id", "story")
+        vectors.join(feature, on="feature")
+        .join(article, on="article_id")
+        .select("a", "f", "w")
+        .join(centroid, on="f")
+        .group_by("a", "s")
         .agg(sim=(pl.col("w") * pl.col("c")).sum())
+        .join(article, on="a")
+        .join(story, on="s")
         .join(norms, on="story")
         .with_columns(sim=pl.col("sim") / pl.col("norm"))
         .join(days.select("article_id", lo_b="day", hi_b="day"), on="article_id", how="left")
@@ -95,22 +106,31 @@ def nearest_story(
 
 
 def nearest_neighbours(
-    vectors: pl.DataFrame, articles: pl.DataFrame, member: pl.DataFrame
+    vectors: pl.DataFrame,
+    articles: pl.DataFrame,
+    member: pl.DataFrame,
+    features: pl.DataFrame,
+    df: Callable[[pl.Series], tuple[pl.DataFrame, int]],
 ) -> pl.DataFrame:
     """(article_id, story, sim): for each new article, the story its TOP_K most similar old
     articles mostly belong to (sum of similarities) and its best pair similarity there.
 
+    vectors: the new articles' vectors; features: the paragraph features of every article; df:
+    the rarity of some features (story_state.rarity) and the number of articles.
     Pairs are proposed as stories.pair_similarity proposes them (features in at most
     BLOCK_MAX articles, months and years excepted), scored over all features, time-damped.
     """
-    is_old = pl.col("article_id").is_in(member["article_id"].implode())
     proposing = (pl.col("df") <= stories.BLOCK_MAX) & ~pl.col("feature").str.contains(stories.BROAD)
-    new = vectors.filter(~is_old)
-    old = vectors.filter(is_old)
+    keys = vectors.filter(proposing).select("article_id", "feature")
+    olds = member.select("article_id")
+    postings = (
+        features.select(article_b="article_id", feature="feature")
+        .join(keys.select("feature").unique(), on="feature", how="semi")
+        .join(olds.rename({"article_id": "article_b"}), on="article_b", how="semi")
+        .unique()
+    )
     candidates = (
-        new.filter(proposing)
-        .select("article_id", "feature")
-        .join(old.filter(proposing).select("feature", article_b="article_id"), on="feature")
+        keys.join(postings, on="feature")
         .group_by("article_id", "article_b")
         .agg(hits=pl.len())
         .sort(["article_id", "hits", "article_b"], descending=[False, True, False])
@@ -118,10 +138,12 @@ def nearest_neighbours(
         .head(stories.CANDIDATES)
         .select("article_id", "article_b")
     )
+    near = story_state.rows(articles, features, candidates["article_b"].unique())
+    old = story_state.vectors(near, *df(near["feature"]))
     days = _days(articles)
     gap = (pl.col("day") - pl.col("day_b")).abs()
     scored = (
-        candidates.join(new.select("article_id", "feature", "w"), on="article_id")
+        candidates.join(vectors.select("article_id", "feature", "w"), on="article_id")
         .join(
             old.select(article_b="article_id", feature="feature", w_b="w"),
             on=["article_b", "feature"],
@@ -192,8 +214,10 @@ def attach(
     dates: pl.DataFrame,
     features: pl.DataFrame,
     new_ids: pl.Series,
-) -> dict[str, list[str]]:
-    """story_id -> members after adding the new articles (old stories keep their ids).
+    stored: story_state.Stored,
+) -> tuple[dict[str, list[str]], dict[str, pl.DataFrame], int]:
+    """story_id -> members after adding the new articles (old stories keep their ids), the rows
+    to append to the stored state (state_centroids, state_df) and its new number of units.
 
     Every table covers old and new articles; old articles carry their story_id.
     """
@@ -202,18 +226,24 @@ def attach(
         "article_id", story="story_id"
     )
     membership = {s: list(ms) for s, ms in member.group_by("story").agg("article_id").iter_rows()}
+    new_rows = story_state.rows(articles, features, new_ids)
+    new_df = story_state.counts(new_rows)
+    units = stored.units + new_rows.get_column("article_id").n_unique()
+
+    def rarity(wanted: pl.Series) -> tuple[pl.DataFrame, int]:
+        return story_state.rarity(stored, new_df, wanted), units
+
+    vectors = story_state.vectors(new_rows, *rarity(new_rows["feature"]))
+    centroid = story_state.read(stored, vectors["feature"])
     placed: dict[str, str] = {}
     if member.height and new_ids.len():
-        vectors = stories.article_vectors(articles, features).select(
-            "article_id", "feature", "w", "df"
-        )
-        near = nearest_story(vectors, articles, member)
+        near = nearest_story(vectors, articles, member, centroid)
         placed = dict(
             near.filter(pl.col("sim") >= ATTACH_SCORE).select("article_id", "story").iter_rows()
         )
         # an article near no story's centroid may still be one event's copy: its nearest articles
         rest = vectors.filter(~pl.col("article_id").is_in(list(placed)))
-        neighbours = nearest_neighbours(rest, articles, member)
+        neighbours = nearest_neighbours(rest, articles, member, features, rarity)
         placed |= dict(
             neighbours.filter(pl.col("sim") >= stories.THRESHOLD)
             .select("article_id", "story")
@@ -221,6 +251,7 @@ def attach(
         )
     for article_id, story in placed.items():
         membership[story].append(article_id)
+    joined = dict(placed)
     alone = articles.filter(is_new & ~pl.col("article_id").is_in(list(placed)))
     if alone.height:
         ids = alone.select("article_id")
@@ -236,8 +267,14 @@ def attach(
         )
         into = _join_new_stories(articles, said, member, fresh) if member.height else {}
         for story, members in fresh.items():
-            if story in into:
-                membership[into[story]].extend(members)
-            else:
-                membership[story] = members
-    return {s: sorted(ms) for s, ms in membership.items()}
+            target = into.get(story, story)
+            membership.setdefault(target, []).extend(members)
+            joined.update(dict.fromkeys(members, target))
+    new_member = pl.DataFrame(
+        list(joined.items()), schema={"article_id": pl.String, "story": pl.String}, orient="row"
+    )
+    appended = {
+        "state_centroids": story_state.added(vectors, new_member, centroid),
+        "state_df": new_df,
+    }
+    return {s: sorted(ms) for s, ms in membership.items()}, appended, units
