@@ -224,3 +224,45 @@ def test_link_new_applies_the_alias_file_to_new_mentions() -> None:
     aliases = Aliases(merge={"PER:putin": "PER:vladimir"})
     linked, _ = link_incremental.link_new(old, entities_of(old), new, aliases)
     assert set(linked["entity_id"]) == {"PER:vladimir"}
+
+
+def test_an_increment_appends_parts_and_a_second_one_builds_on_it(tmp_path: Path) -> None:
+    base, extra = _synthetic(tmp_path)
+    more = tmp_path / "more"
+    corpus_synth.write_corpus(
+        corpus_synth.corpus(3, seed=9, texts=corpus_synth.seed_texts(), id_prefix="more"), more
+    )
+    out = tmp_path / "an"
+    _analyse([base], out)
+    stored = {t: (out / f"{t}.parquet").read_bytes() for t in ("articles", "mentions")}
+    features = (out / increment.STATE_FILE).read_bytes()
+    assert _analyse([extra], out).manifest["state"]["finish"] == "add"
+    second = _analyse([more], out).manifest
+    assert second["state"]["finish"] == "add"
+    # the stored tables and the features sidecar were not rewritten: rows went to part files
+    for table, data in stored.items():
+        assert (out / f"{table}.parquet").read_bytes() == data
+        assert len(second["parts"][table]) == 3
+    assert (out / increment.STATE_FILE).read_bytes() == features
+    an = store.Analysis.open(out)
+    articles = an.frame("articles")
+    assert articles.height == 71 == second["counts"]["articles"]
+    assert articles["article_id"].n_unique() == 71
+    assert articles["story_id"].null_count() == 0
+    # the state counts every article, as a full run over the same corpus does
+    full = tmp_path / "full"
+    _analyse([base, extra, more], full)
+    full_state = store.read_manifest(full)["state"]
+    assert second["state"]["units"] == full_state["units"]
+    assert second["state"]["feature_rows"] == full_state["feature_rows"]
+    df_inc = store.scan_parts(out, increment.DF, second)
+    df_full = pl.read_parquet(full / "_state_df.parquet")
+    assert df_inc is not None
+    summed = df_inc.group_by("feature").agg(pl.col("df").sum()).collect()
+    assert summed.sort("feature").equals(df_full.sort("feature"))
+    # mentions of every article are there once, with ids
+    mentions = an.frame("mentions")
+    assert set(mentions["article_id"].unique()) <= set(articles["article_id"])
+    assert (
+        mentions.filter(pl.col("article_id").str.starts_with("more"))["entity_id"].null_count() == 0
+    )
