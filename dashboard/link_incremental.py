@@ -95,12 +95,17 @@ def link_new(
     """New mentions linked against the stored ones, and the entities table of all mentions."""
     if new_mentions.is_empty():
         return schema.conform(new_mentions, "mentions"), old_entities
-    known = key_map(old_mentions, aliases)
+    old_keys = old_mentions.get_column("key").drop_nulls().unique()
+    keys = new_mentions.get_column("key").drop_nulls().unique()
+    new_keys = sorted(set(keys.to_list()) - set(old_keys.filter(old_keys.is_in(keys.implode()))))
+    related = related_keys(new_keys, old_keys.to_list()) if new_keys else set()
+    # only the stored keys the new mentions have, or could join, are looked up
+    wanted = pl.Series([*keys.to_list(), *related], dtype=pl.String).implode()
+    known = key_map(old_mentions.filter(pl.col("key").is_in(wanted)), aliases)
     stored = {k: (e, t) for k, e, t in known.select("key", "entity_id", "type").iter_rows()}
-    new_keys = sorted(set(new_mentions["key"].drop_nulls().to_list()) - set(stored))
     ids = dict(stored)
     if new_keys:
-        ids.update(_link_new_keys(old_mentions, new_mentions, known, new_keys))
+        ids.update(_link_new_keys(old_mentions, new_mentions, known, new_keys, related))
     mapping = {k: v[0] for k, v in ids.items()}
     types = {k: v[1] for k, v in ids.items()}
     linked = schema.conform(
@@ -111,14 +116,18 @@ def link_new(
         "mentions",
     )
     linked, new_ents = apply_aliases(linked, entities_of(linked), aliases)
-    return linked, _entities(old_mentions, old_entities, linked, new_ents)
+    return linked, _entities(old_entities, linked, new_ents)
 
 
 def _link_new_keys(
-    old_mentions: pl.DataFrame, new_mentions: pl.DataFrame, known: pl.DataFrame, new_keys: list[str]
+    old_mentions: pl.DataFrame,
+    new_mentions: pl.DataFrame,
+    known: pl.DataFrame,
+    new_keys: list[str],
+    related: set[str],
 ) -> dict[str, tuple[str, str]]:
-    """key -> (entity id, type) for keys no stored mention has."""
-    related = related_keys(new_keys, known["key"].to_list())
+    """key -> (entity id, type) for keys no stored mention has; related: the stored keys they
+    could join (related_keys)."""
     context = (
         old_mentions.filter(pl.col("key").is_in(list(related)))
         .filter(pl.int_range(pl.len()).over("key") < RELATED_ROWS)
@@ -144,48 +153,44 @@ def _link_new_keys(
 
 
 def _entities(
-    old_mentions: pl.DataFrame,
-    old_entities: pl.DataFrame,
-    new_mentions: pl.DataFrame,
-    new_entities: pl.DataFrame,
+    old_entities: pl.DataFrame, new_mentions: pl.DataFrame, new_entities: pl.DataFrame
 ) -> pl.DataFrame:
     """The stored entities table with the entities the new mentions touch brought up to date.
 
-    A stored entity keeps its label, type and hidden flag; its counts, aliases (by frequency) and
-    languages are recounted over its stored and new mentions. A new entity is as linking made it.
+    A stored entity keeps its label, type and hidden flag; its mention and article counts grow by
+    the new mentions' (new articles are not stored ones) and its languages by theirs; forms the
+    new mentions bring are listed after the stored aliases, most frequent first (a full run
+    orders every form by frequency again). A new entity is as linking made it.
     """
-    touched = new_mentions["entity_id"].drop_nulls().unique()
-    existing = old_entities.filter(pl.col("entity_id").is_in(touched.implode()))
-    cols = ["entity_id", "text", "language", "article_id"]
-    rows = pl.concat(
-        [
-            old_mentions.filter(pl.col("entity_id").is_in(existing["entity_id"].implode())).select(
-                cols
-            ),
-            new_mentions.filter(pl.col("entity_id").is_in(existing["entity_id"].implode())).select(
-                cols
-            ),
-        ]
+    touched = new_mentions.filter(
+        pl.col("entity_id").is_in(old_entities["entity_id"].implode())
     ).with_row_index("_row")
+    stored_forms = old_entities.select("entity_id", text="aliases").explode("text")
     forms = (
-        rows.group_by("entity_id", "text")
+        touched.group_by("entity_id", "text")
         .agg(n=pl.len(), first=pl.col("_row").min())
+        .join(stored_forms, on=["entity_id", "text"], how="anti")
         .sort(["entity_id", "n", "first"], descending=[False, True, False])
         .group_by("entity_id", maintain_order=True)
-        .agg(aliases=pl.col("text"))
+        .agg(new_forms=pl.col("text"))
     )
-    counts = rows.group_by("entity_id").agg(
-        n_articles=pl.col("article_id").n_unique(),
-        n_mentions=pl.len(),
-        languages=pl.col("language").drop_nulls().unique().sort(),
+    counts = touched.group_by("entity_id").agg(
+        new_articles=pl.col("article_id").n_unique(),
+        new_mentions=pl.len(),
+        new_languages=pl.col("language").drop_nulls().unique(),
     )
     updated = (
-        existing.select("entity_id", "label", "type", "hidden")
-        .join(forms, on="entity_id")
-        .join(counts, on="entity_id")
+        old_entities.join(counts, on="entity_id")
+        .join(forms, on="entity_id", how="left")
+        .with_columns(
+            aliases=pl.concat_list("aliases", pl.col("new_forms").fill_null([])),
+            n_articles=pl.col("n_articles") + pl.col("new_articles"),
+            n_mentions=pl.col("n_mentions") + pl.col("new_mentions"),
+            languages=pl.concat_list("languages", "new_languages").list.unique().list.sort(),
+        )
     )
     brand_new = new_entities.join(old_entities.select("entity_id"), on="entity_id", how="anti")
-    kept = old_entities.join(existing.select("entity_id"), on="entity_id", how="anti")
+    kept = old_entities.join(updated.select("entity_id"), on="entity_id", how="anti")
     return pl.concat(
         [schema.conform(f, "entities") for f in (kept, updated, brand_new)], how="vertical"
     ).sort(["n_mentions", "entity_id"], descending=[True, False])
