@@ -68,40 +68,15 @@ def nearest_story(
     vectors: the new articles' vectors; member: (article_id, story) of the old articles; stored:
     the centroid rows at the new articles' features and the norms (story_state.read).
     """
-    # a month or a big actor is shared with thousands of stories: the products are joined and
-    # summed on integer codes, not strings
-    feature = vectors.select("feature").unique().with_row_index("f")
-    story = stored.select("story").unique().with_row_index("s")
-    article = vectors.select("article_id").unique().with_row_index("a")
-    centroid = (
-        stored.filter(pl.col("feature") != story_state.NORM)
-        .join(feature, on="feature")
-        .join(story, on="story")
-        .select("f", "s", "c")
-    )
-    norms = stored.filter(pl.col("feature") == story_state.NORM).select(
-        "story", norm=pl.col("c").sqrt()
-    )
     days = _days(articles)
     spans = _spans(days, member)
-    return (
-        vectors.join(feature, on="feature")
-        .join(article, on="article_id")
-        .select("a", "f", "w")
-        .join(centroid, on="f")
-        .group_by("a", "s")
-        .agg(sim=(pl.col("w") * pl.col("c")).sum())
-        .join(article, on="a")
-        .join(story, on="s")
-        .join(norms, on="story")
-        .with_columns(sim=pl.col("sim") / pl.col("norm"))
-        .join(days.select("article_id", lo_b="day", hi_b="day"), on="article_id", how="left")
-        .join(spans, on="story", how="left")
-        .with_columns(sim=_damped(stories.TIME_SCALE_DAYS))
-        .sort(["article_id", "sim", "story"], descending=[False, True, False])
-        .group_by("article_id", maintain_order=True)
-        .first()
-        .select("article_id", "story", "sim")
+    new_days = days.join(vectors.select("article_id").unique(), on="article_id")
+    return story_state.best_centroids(
+        vectors,
+        stored,
+        {a: d for a, d in new_days.iter_rows() if d is not None},
+        {s: (lo, hi) for s, lo, hi in spans.iter_rows() if lo is not None},
+        stories.TIME_SCALE_DAYS,
     )
 
 

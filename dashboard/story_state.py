@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from dashboard.features import weighted
@@ -131,3 +132,83 @@ def initial(
         "article_id", story="story_id"
     )
     return centroids(vectors(every, df, units), member), df, units
+
+
+DENSE_SPREAD = 64  # a feature in more stories than this is scored as a dense column
+CELLS = 8_000_000  # articles x stories (or stories x dense features) scored at a time
+
+
+def best_centroids(
+    vectors: pl.DataFrame,
+    stored: pl.DataFrame,
+    day: dict[str, float],
+    window: dict[str, tuple[float, float]],
+    scale: float,
+) -> pl.DataFrame:
+    """(article_id, story, sim): each article's most similar story by centroid cosine, damped by
+    exp(-gap / scale) where gap is the days between the article's day and the story's window.
+
+    vectors: the articles' vectors; stored: the centroid rows at their features and the norms
+    (read); day, window: publication day of an article, (lo, hi) of a story (NaN or absent: no
+    damping). A month or a big actor is shared with thousands of stories: such features are
+    multiplied as dense matrices, the rare ones joined, so the cost follows the new articles
+    and the stories they share something with, not the pairs of rows.
+    """
+    centroid = stored.filter(pl.col("feature") != NORM)
+    norm_rows = stored.filter(pl.col("feature") == NORM)
+    stories = sorted(norm_rows["story"].to_list())
+    articles = sorted(vectors["article_id"].unique().to_list())
+    if not stories or not articles:
+        return pl.DataFrame(schema={"article_id": pl.String, "story": pl.String, "sim": pl.Float64})
+    s_code = pl.DataFrame(
+        {"story": stories, "s": range(len(stories))}, schema_overrides={"s": pl.Int64}
+    )
+    a_code = pl.DataFrame(
+        {"article_id": articles, "a": range(len(articles))}, schema_overrides={"a": pl.Int64}
+    )
+    spread = centroid.group_by("feature").agg(n=pl.len())
+    dense = spread.filter(pl.col("n") > DENSE_SPREAD).sort("n", "feature", descending=[True, False])
+    dense = dense.head(max(1, CELLS // len(stories))).select("feature").with_row_index("f")
+    cent = centroid.join(s_code, on="story")
+    vec = vectors.join(a_code, on="article_id")
+    norms = np.ones(len(stories))
+    norms[norm_rows.join(s_code, on="story")["s"].to_numpy()] = np.sqrt(
+        norm_rows.join(s_code, on="story")["c"].to_numpy()
+    )
+    norms[norms == 0] = 1.0
+    lo = np.array([window.get(s, (np.nan, np.nan))[0] for s in stories], dtype=float)
+    hi = np.array([window.get(s, (np.nan, np.nan))[1] for s in stories], dtype=float)
+    dense_c = np.zeros((len(stories), dense.height))
+    dc = cent.join(dense, on="feature")
+    dense_c[dc["s"].to_numpy(), dc["f"].to_numpy()] = dc["c"].to_numpy()
+    sparse_c = cent.join(dense, on="feature", how="anti").select("feature", "s", "c")
+    out = []
+    step = max(1, CELLS // len(stories))
+    for first in range(0, len(articles), step):
+        mine = vec.filter(pl.col("a").is_between(first, first + step - 1))
+        sims = np.zeros((min(step, len(articles) - first), len(stories)))
+        dv = mine.join(dense, on="feature")
+        dense_w = np.zeros((sims.shape[0], dense.height))
+        dense_w[dv["a"].to_numpy() - first, dv["f"].to_numpy()] = dv["w"].to_numpy()
+        sims += dense_w @ dense_c.T
+        sv = (
+            mine.select("a", "feature", "w")
+            .join(sparse_c, on="feature")
+            .group_by("a", "s")
+            .agg(v=(pl.col("w") * pl.col("c")).sum())
+        )
+        np.add.at(sims, (sv["a"].to_numpy() - first, sv["s"].to_numpy()), sv["v"].to_numpy())
+        shared = sims != 0
+        sims /= norms
+        days = np.array([day.get(a, np.nan) for a in articles[first : first + sims.shape[0]]])
+        gap = np.fmax(np.fmax(days[:, None] - hi[None, :], lo[None, :] - days[:, None]), 0.0)
+        sims *= np.exp(-np.nan_to_num(gap, nan=0.0) / scale)
+        # ties go to the smallest story id, as a sort by (sim desc, story) would
+        sims[~shared] = -np.inf
+        best = sims.argmax(axis=1)
+        top = sims[np.arange(sims.shape[0]), best]
+        for i in np.flatnonzero(np.isfinite(top)):
+            out.append((articles[first + i], stories[best[i]], float(top[i])))
+    return pl.DataFrame(
+        out, schema={"article_id": pl.String, "story": pl.String, "sim": pl.Float64}, orient="row"
+    )

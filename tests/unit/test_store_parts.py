@@ -139,3 +139,56 @@ def test_centroid_rows_appended_sum_to_the_centroid_of_all_members() -> None:
     # the squared norm of s1 is |(0.6+1+0.28, 0.8, 0.96)|^2
     norm = summed.filter((pl.col("story") == "s1") & (pl.col("feature") == story_state.NORM))
     assert norm["c"].item() == pytest.approx(1.88**2 + 0.8**2 + 0.96**2)
+
+
+def test_best_centroids_match_a_plain_cosine_over_dense_and_sparse_features(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import math
+    import random
+
+    rng = random.Random(7)
+    features = [f"e:{i}" for i in range(12)]
+    vectors = pl.DataFrame(
+        [(f"n{a}", f, rng.random()) for a in range(5) for f in rng.sample(features, 4)],
+        schema={"article_id": pl.String, "feature": pl.String, "w": pl.Float64},
+        orient="row",
+    )
+    member = pl.DataFrame(
+        [(f"o{i}", f"s{i % 9}") for i in range(30)], schema=["article_id", "story"], orient="row"
+    )
+    old = pl.DataFrame(
+        [(f"o{i}", f, rng.random()) for i in range(30) for f in rng.sample(features, 3)],
+        schema={"article_id": pl.String, "feature": pl.String, "w": pl.Float64},
+        orient="row",
+    )
+    stored = story_state.centroids(old, member)
+    day = {"n0": 100.0, "n1": 500.0, "n2": float("nan")}
+    window = {f"s{i}": (90.0 + 40 * i, 110.0 + 40 * i) for i in range(9)}
+    # a low spread makes the common features dense columns; a few cells chunk the articles
+    monkeypatch.setattr(story_state, "DENSE_SPREAD", 2)
+    monkeypatch.setattr(story_state, "CELLS", 20)
+    got = story_state.best_centroids(vectors, stored, day, window, 365.0)
+
+    cent: dict[str, dict[str, float]] = {}
+    for s, f, c in stored.iter_rows():
+        cent.setdefault(s, {})[f] = c
+    expected = {}
+    for a in sorted(set(vectors["article_id"])):
+        w = {f: x for aid, f, x in vectors.iter_rows() if aid == a}
+        best = None
+        for s in sorted(cent):
+            dot = sum(x * cent[s].get(f, 0.0) for f, x in w.items())
+            if dot == 0:
+                continue
+            lo, hi = window[s]
+            d = day.get(a, float("nan"))
+            gap = 0.0 if math.isnan(d) else max(d - hi, lo - d, 0.0)
+            sim = dot / math.sqrt(cent[s][story_state.NORM]) * math.exp(-gap / 365.0)
+            if best is None or sim > best[1] + 1e-12:
+                best = (s, sim)
+        if best:
+            expected[a] = best
+    assert {a: s for a, s, _ in got.iter_rows()} == {a: b[0] for a, b in expected.items()}
+    for a, _, sim in got.iter_rows():
+        assert sim == pytest.approx(expected[a][1])
