@@ -35,7 +35,7 @@ import polars as pl
 from dashboard import dates, entities, quotes, store, stories, story_state
 from dashboard.align import align
 from dashboard.features import paragraph_features
-from dashboard.link_incremental import link_new
+from dashboard.link_incremental import key_counts, link_new
 from dashboard.schema import conform
 from dashboard.story_attach import attach
 from dashboard.story_labels import label_stories
@@ -46,6 +46,18 @@ RECLUSTER_SHARE = 0.2  # more new articles than this share of the corpus: full r
 FEATURES = "state_features"  # the paragraph features of every article (a state table)
 CENTROIDS = "state_centroids"  # the story centroids (dashboard.story_state)
 DF = "state_df"  # how many articles have each feature (dashboard.story_state)
+KEYS = "state_keys"  # linked mentions per key and entity (link_incremental.key_counts)
+
+
+@dataclass
+class State:
+    """What an increment starts from besides the contract tables."""
+
+    features: pl.DataFrame  # the paragraph features of every article
+    story: story_state.Stored
+    keys: pl.LazyFrame  # key_counts of the stored mentions
+
+
 STATE_FILE = "_state_features.parquet"
 
 
@@ -66,12 +78,14 @@ def state_entry(
     an increment appends its rows itself and passes the new number of units."""
     if units is None:
         centroids, df, units = story_state.initial(tables["articles"], features)
-        for name, frame in ((FEATURES, features), (CENTROIDS, centroids), (DF, df)):
+        keys = key_counts(tables["mentions"])
+        for name, frame in ((FEATURES, features), (CENTROIDS, centroids), (DF, df), (KEYS, keys)):
             store.write_frame(out / store.base_file(name), frame)
     return {
         "features": store.base_file(FEATURES),
         "centroids": store.base_file(CENTROIDS),
         "df": store.base_file(DF),
+        "keys": store.base_file(KEYS),
         "units": units,
         "feature_rows": features.height,
         "articles": tables["articles"].height,
@@ -82,11 +96,8 @@ def state_entry(
     }
 
 
-def usable_state(
-    out: Path, old: Tables, n_new: int, recluster: bool
-) -> tuple[pl.DataFrame, story_state.Stored] | None:
-    """The stored paragraph features and story state when an increment may run, else None
-    (full re-cluster)."""
+def usable_state(out: Path, old: Tables, n_new: int, recluster: bool) -> State | None:
+    """The stored state when an increment may run, else None (full re-cluster)."""
     n_old = old["articles"].height
     if recluster or n_old == 0 or n_new > RECLUSTER_SHARE * n_old or not store.is_analysis(out):
         return None
@@ -102,12 +113,13 @@ def usable_state(
     features = store.scan_parts(out, FEATURES, manifest)
     centroids = store.scan_parts(out, CENTROIDS, manifest)
     df = store.scan_parts(out, DF, manifest)
-    if not current or features is None or centroids is None or df is None:
+    keys = store.scan_parts(out, KEYS, manifest)
+    if not current or features is None or centroids is None or df is None or keys is None:
         return None
     frame = features.collect()
     if frame.height != state.get("feature_rows"):
         return None
-    return frame, story_state.Stored(centroids, df, state["units"])
+    return State(frame, story_state.Stored(centroids, df, state["units"]), keys)
 
 
 def reanchor(
@@ -204,29 +216,30 @@ def finish_increment(
     tables: Tables,
     new_ids: pl.Series,
     out: Path,
-    old_features: pl.DataFrame,
-    stored: story_state.Stored,
+    state: State,
 ) -> Added:
     """The cross-article steps for the articles `new_ids` added to the stored analysis `old`.
 
     tables: articles, paragraphs, dates of old and new articles (old rows as stored, paragraphs
-    possibly with new translations) and mentions; old_features, stored: the stored state.
+    possibly with new translations) and mentions; state: the stored state (usable_state).
     """
     ids = new_ids.implode()
     is_new = pl.col("article_id").is_in(ids)
     new = {t: tables[t].filter(is_new) for t in ("articles", "paragraphs", "mentions", "dates")}
     aliases = entities.read_aliases(out / entities.ALIAS_FILE)
-    new_mentions, ents = link_new(old["mentions"], old["entities"], new["mentions"], aliases)
+    new_mentions, ents = link_new(
+        old["mentions"], old["entities"], new["mentions"], aliases, state.keys
+    )
     mentions = pl.concat([conform(old["mentions"], "mentions"), new_mentions])
     new["mentions"] = new_mentions
     new_quotes = quotes.quotes(new["articles"], new["paragraphs"], new_mentions)
     new_feats = paragraph_features(
         new["articles"], new["paragraphs"], new_mentions, new["dates"], new_quotes
-    ).select(old_features.columns)
-    feats = pl.concat([old_features.filter(~is_new), new_feats])
+    ).select(state.features.columns)
+    feats = pl.concat([state.features, new_feats])
     articles, paragraphs = tables["articles"], tables["paragraphs"]
     membership, state_rows, units = attach(
-        articles, paragraphs, mentions, tables["dates"], feats, new_ids, stored
+        articles, paragraphs, mentions, tables["dates"], feats, new_ids, state.story
     )
     story_of = pl.DataFrame(
         [(a, s) for s, ms in membership.items() for a in ms],
@@ -266,7 +279,12 @@ def finish_increment(
         "stories": story_table,
         "alignments": pl.concat([conform(old["alignments"], "alignments"), pairs]),
     }
-    appended = {"mentions": new_mentions, "alignments": pairs, **state_rows}
+    appended = {
+        "mentions": new_mentions,
+        "alignments": pairs,
+        KEYS: key_counts(new_mentions),
+        **state_rows,
+    }
     replaced = {"entities": ents, "stories": story_table}
     # an old article dated by its story now (rare): its row, its dates and features are redone
     old_redated = redated.filter(~redated.is_in(new_ids.implode())).len() > 0

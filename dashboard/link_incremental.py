@@ -22,26 +22,38 @@ from dashboard.aliases import Aliases, apply_aliases
 from dashboard.linking import _similar, _surname, entities_of, link
 
 RELATED_ROWS = 200  # stored mentions per related key passed to linking: enough for its votes
+KEY_SCHEMA = {"key": pl.String, "entity_id": pl.String, "type": pl.String, "n": pl.Int64}
 
 
-def key_map(old_mentions: pl.DataFrame, aliases: Aliases) -> pl.DataFrame:
-    """(key, entity_id, type, n): the stored entity of every key, with its stored mention count.
+def key_counts(mentions: pl.DataFrame) -> pl.DataFrame:
+    """(key, entity_id, type, n): how many linked mentions of each key carry each entity id (what
+    key_map decides from; a run keeps it as a state table, an increment appends its own)."""
+    return (
+        mentions.filter(pl.col("entity_id").is_not_null() & pl.col("key").is_not_null())
+        .group_by("key", "entity_id", "type")
+        .agg(n=pl.len().cast(pl.Int64))
+        .select(*KEY_SCHEMA)
+    )
+
+
+def key_map(counts: pl.DataFrame, aliases: Aliases) -> pl.DataFrame:
+    """(key, entity_id, type, n): the stored entity of every key, with its stored mention count,
+    from key_counts (rows of one key may come from several runs: they are summed).
 
     Forms split off by the alias file are re-split on the new mentions by apply_aliases, so a key
     maps to the entity its unsplit mentions carry (the split's source when all were split off).
     """
     split_source = {s["new_id"]: s["entity_id"] for s in aliases.split}
-    linked = old_mentions.filter(pl.col("entity_id").is_not_null() & pl.col("key").is_not_null())
-    counts = (
-        linked.with_columns(
+    merged = (
+        counts.with_columns(
             entity_id=pl.col("entity_id").replace(split_source),
             _split=pl.col("entity_id").is_in(list(split_source)),
         )
         .group_by("key", "entity_id", "type")
-        .agg(n=pl.len(), _split=pl.col("_split").all())
+        .agg(pl.col("n").sum(), _split=pl.col("_split").all())
     )
     return (
-        counts.sort(["key", "_split", "n", "entity_id"], descending=[False, False, True, False])
+        merged.sort(["key", "_split", "n", "entity_id"], descending=[False, False, True, False])
         .group_by("key", maintain_order=True)
         .agg(pl.col("entity_id").first(), pl.col("type").first(), n=pl.col("n").sum())
     )
@@ -91,17 +103,22 @@ def link_new(
     old_entities: pl.DataFrame,
     new_mentions: pl.DataFrame,
     aliases: Aliases,
+    counts: pl.LazyFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """New mentions linked against the stored ones, and the entities table of all mentions."""
+    """New mentions linked against the stored ones, and the entities table of all mentions.
+
+    counts: the stored key_counts (None: counted from old_mentions)."""
     if new_mentions.is_empty():
         return schema.conform(new_mentions, "mentions"), old_entities
-    old_keys = old_mentions.get_column("key").drop_nulls().unique()
+    if counts is None:
+        counts = key_counts(old_mentions).lazy()
+    old_keys = counts.select("key").unique().collect().get_column("key")
     keys = new_mentions.get_column("key").drop_nulls().unique()
     new_keys = sorted(set(keys.to_list()) - set(old_keys.filter(old_keys.is_in(keys.implode()))))
     related = related_keys(new_keys, old_keys.to_list()) if new_keys else set()
     # only the stored keys the new mentions have, or could join, are looked up
     wanted = pl.Series([*keys.to_list(), *related], dtype=pl.String).implode()
-    known = key_map(old_mentions.filter(pl.col("key").is_in(wanted)), aliases)
+    known = key_map(counts.filter(pl.col("key").is_in(wanted)).collect(), aliases)
     stored = {k: (e, t) for k, e, t in known.select("key", "entity_id", "type").iter_rows()}
     ids = dict(stored)
     if new_keys:
@@ -115,7 +132,9 @@ def link_new(
         ),
         "mentions",
     )
-    linked, new_ents = apply_aliases(linked, entities_of(linked), aliases)
+    new_ents = entities_of(linked)
+    if aliases != Aliases():
+        linked, new_ents = apply_aliases(linked, new_ents, aliases)
     return linked, _entities(old_entities, linked, new_ents)
 
 

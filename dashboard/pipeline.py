@@ -269,7 +269,7 @@ def _analyze(
         manifest = engine.write(out, tables, {**extra, "engine": engine.info})
     else:
         ids = fresh["articles"]["article_id"]
-        added = increment.finish_increment(old, tables, ids, out, *state)
+        added = increment.finish_increment(old, tables, ids, out, state)
         tables = added.tables
         _say(options, "writing", 0.95)
         manifest = _write_added(

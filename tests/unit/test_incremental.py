@@ -262,8 +262,14 @@ def test_an_increment_appends_parts_and_a_second_one_builds_on_it(tmp_path: Path
     assert df_inc is not None
     summed = df_inc.group_by("feature").agg(pl.col("df").sum()).collect()
     assert summed.sort("feature").equals(df_full.sort("feature"))
-    # mentions of every article are there once, with ids
+    # mentions of every article are there once, with ids, and the key counts kept add up to them
     mentions = an.frame("mentions")
+    keys = store.scan_parts(out, increment.KEYS, second)
+    assert keys is not None
+    kept = keys.group_by("key", "entity_id", "type").agg(pl.col("n").sum()).collect()
+    counted = link_incremental.key_counts(mentions)
+    order = ["key", "entity_id", "type"]
+    assert kept.sort(order).equals(counted.sort(order))
     assert set(mentions["article_id"].unique()) <= set(articles["article_id"])
     assert (
         mentions.filter(pl.col("article_id").str.starts_with("more"))["entity_id"].null_count() == 0
