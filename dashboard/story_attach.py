@@ -69,13 +69,11 @@ def nearest_story(
     the centroid rows at the new articles' features and the norms (story_state.read).
     """
     days = _days(articles)
-    spans = _spans(days, member)
-    new_days = days.join(vectors.select("article_id").unique(), on="article_id")
     return story_state.best_centroids(
         vectors,
         stored,
-        {a: d for a, d in new_days.iter_rows() if d is not None},
-        {s: (lo, hi) for s, lo, hi in spans.iter_rows() if lo is not None},
+        days.join(vectors.select("article_id").unique(), on="article_id"),
+        _spans(days, member),
         stories.TIME_SCALE_DAYS,
     )
 

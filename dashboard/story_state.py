@@ -141,16 +141,16 @@ CELLS = 8_000_000  # articles x stories (or stories x dense features) scored at 
 def best_centroids(
     vectors: pl.DataFrame,
     stored: pl.DataFrame,
-    day: dict[str, float],
-    window: dict[str, tuple[float, float]],
+    days: pl.DataFrame,
+    spans: pl.DataFrame,
     scale: float,
 ) -> pl.DataFrame:
     """(article_id, story, sim): each article's most similar story by centroid cosine, damped by
     exp(-gap / scale) where gap is the days between the article's day and the story's window.
 
     vectors: the articles' vectors; stored: the centroid rows at their features and the norms
-    (read); day, window: publication day of an article, (lo, hi) of a story (NaN or absent: no
-    damping). A month or a big actor is shared with thousands of stories: such features are
+    (read); days: (article_id, day), spans: (story, lo, hi), the publication day of an article
+    and the window of a story (null or absent: no damping). A month or a big actor is shared with thousands of stories: such features are
     multiplied as dense matrices, the rare ones joined, so the cost follows the new articles
     and the stories they share something with, not the pairs of rows.
     """
@@ -176,8 +176,13 @@ def best_centroids(
         norm_rows.join(s_code, on="story")["c"].to_numpy()
     )
     norms[norms == 0] = 1.0
-    lo = np.array([window.get(s, (np.nan, np.nan))[0] for s in stories], dtype=float)
-    hi = np.array([window.get(s, (np.nan, np.nan))[1] for s in stories], dtype=float)
+    window = spans.join(s_code, on="story").drop_nulls(["lo", "hi"])
+    lo, hi = np.full(len(stories), np.nan), np.full(len(stories), np.nan)
+    lo[window["s"].to_numpy()] = window["lo"].to_numpy()
+    hi[window["s"].to_numpy()] = window["hi"].to_numpy()
+    dated = days.join(a_code, on="article_id").drop_nulls("day")
+    day = np.full(len(articles), np.nan)
+    day[dated["a"].to_numpy()] = dated["day"].to_numpy()
     dense_c = np.zeros((len(stories), dense.height))
     dc = cent.join(dense, on="feature")
     dense_c[dc["s"].to_numpy(), dc["f"].to_numpy()] = dc["c"].to_numpy()
@@ -200,8 +205,8 @@ def best_centroids(
         np.add.at(sims, (sv["a"].to_numpy() - first, sv["s"].to_numpy()), sv["v"].to_numpy())
         shared = sims != 0
         sims /= norms
-        days = np.array([day.get(a, np.nan) for a in articles[first : first + sims.shape[0]]])
-        gap = np.fmax(np.fmax(days[:, None] - hi[None, :], lo[None, :] - days[:, None]), 0.0)
+        mine_day = day[first : first + sims.shape[0], None]
+        gap = np.fmax(np.fmax(mine_day - hi[None, :], lo[None, :] - mine_day), 0.0)
         sims *= np.exp(-np.nan_to_num(gap, nan=0.0) / scale)
         # ties go to the smallest story id, as a sort by (sim desc, story) would
         sims[~shared] = -np.inf

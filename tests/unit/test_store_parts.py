@@ -168,7 +168,19 @@ def test_best_centroids_match_a_plain_cosine_over_dense_and_sparse_features(
     # a low spread makes the common features dense columns; a few cells chunk the articles
     monkeypatch.setattr(story_state, "DENSE_SPREAD", 2)
     monkeypatch.setattr(story_state, "CELLS", 20)
-    got = story_state.best_centroids(vectors, stored, day, window, 365.0)
+    got = story_state.best_centroids(
+        vectors,
+        stored,
+        pl.DataFrame({"article_id": list(day), "day": list(day.values())}).with_columns(
+            pl.col("day").fill_nan(None)
+        ),
+        pl.DataFrame(
+            [(s, lo, hi) for s, (lo, hi) in window.items()],
+            schema=["story", "lo", "hi"],
+            orient="row",
+        ),
+        365.0,
+    )
 
     cent: dict[str, dict[str, float]] = {}
     for s, f, c in stored.iter_rows():
