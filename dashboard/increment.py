@@ -26,6 +26,7 @@ articles and the stories they touch, not the corpus.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,9 +129,11 @@ def reanchor(
     paragraphs: pl.DataFrame,
     date_table: pl.DataFrame,
     story_table: pl.DataFrame,
+    text: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series]:
     """Articles that got a publication date from their story get their dates anchored again.
 
+    text: fills in the text of articles read without it (the ones re-anchored need theirs).
     Returns the articles, the dates and the ids of the articles re-anchored.
     """
     articles = stories.infer_published(articles, story_table)
@@ -142,6 +145,8 @@ def reanchor(
     if changed.len() == 0:
         return articles, date_table, changed
     subset = articles.filter(pl.col("article_id").is_in(changed.implode()))
+    if text is not None:
+        subset = text(subset)
     redone = dates.extract_dates(
         subset, paragraphs.filter(pl.col("article_id").is_in(changed.implode()))
     )
@@ -149,9 +154,15 @@ def reanchor(
     return articles, pl.concat([conform(kept, "dates"), conform(redone, "dates")]), changed
 
 
-def refeature(features: pl.DataFrame, changed: pl.Series, tables: Tables) -> pl.DataFrame:
+def refeature(
+    features: pl.DataFrame,
+    changed: pl.Series,
+    tables: Tables,
+    text: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
+) -> pl.DataFrame:
     """Paragraph features with those of the re-anchored `changed` articles made again from
-    `tables` (articles, paragraphs, mentions, dates); their quote speakers do not change."""
+    `tables` (articles, paragraphs, mentions, dates); their quote speakers do not change.
+    text: as in reanchor."""
     if changed.len() == 0:
         return features
     ids = changed.implode()
@@ -159,6 +170,8 @@ def refeature(features: pl.DataFrame, changed: pl.Series, tables: Tables) -> pl.
         tables[t].filter(pl.col("article_id").is_in(ids))
         for t in ("articles", "paragraphs", "mentions", "dates")
     ]
+    if text is not None:
+        sub[0] = text(sub[0])
     mine = pl.col("article_id").is_in(ids)
     speakers = features.filter(mine & pl.col("feature").str.starts_with("q:"))
     return pl.concat(
@@ -217,11 +230,14 @@ def finish_increment(
     new_ids: pl.Series,
     out: Path,
     state: State,
+    *,
+    text: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
 ) -> Added:
     """The cross-article steps for the articles `new_ids` added to the stored analysis `old`.
 
     tables: articles, paragraphs, dates of old and new articles (old rows as stored, paragraphs
-    possibly with new translations) and mentions; state: the stored state (usable_state).
+    possibly with new translations) and mentions; state: the stored state (usable_state); text:
+    fills in the text of stored articles read without it (pipeline._with_text).
     """
     ids = new_ids.implode()
     is_new = pl.col("article_id").is_in(ids)
@@ -252,12 +268,13 @@ def finish_increment(
         old["stories"], membership, articles, mentions, tables["dates"], ents
     )
     articles, date_table, redated = reanchor(
-        articles, tables["articles"], paragraphs, tables["dates"], story_table
+        articles, tables["articles"], paragraphs, tables["dates"], story_table, text
     )
     feats = refeature(
         feats,
         redated,
         {"articles": articles, "paragraphs": paragraphs, "mentions": mentions, "dates": date_table},
+        text,
     )
     grown = articles.filter(pl.col("story_id").is_in(changed))
     grown_ids = grown.select("article_id")
@@ -290,7 +307,8 @@ def finish_increment(
     old_redated = redated.filter(~redated.is_in(new_ids.implode())).len() > 0
     for table in ("articles", "dates"):
         if old_redated:
-            replaced[table] = result[table]
+            whole = result[table]
+            replaced[table] = text(whole) if text is not None and table == "articles" else whole
         else:
             appended[table] = result[table].filter(is_new)
     if old_redated:

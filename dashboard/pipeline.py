@@ -166,7 +166,10 @@ class Engine:
 
 @dataclass
 class Result:
-    """What a run produced: the tables, the manifest and every problem met on the way."""
+    """What a run produced: the tables, the manifest and every problem met on the way.
+
+    tables: every table as analysed; after an increment the stored articles' text is left out
+    (null: it is in the analysis folder)."""
 
     tables: Tables
     manifest: dict[str, Any]
@@ -180,10 +183,34 @@ def _say(options: RunOptions, what: str, fraction: float) -> None:
         options.progress(what, fraction)
 
 
-def _existing(out: Path) -> Tables:
+def _existing(out: Path, *, text: bool = True) -> Tables:
+    """The stored tables; without `text`, articles come without their text (null: most of the
+    bytes, which an increment needs only for the few articles it re-dates: `_with_text`)."""
     if not store.is_analysis(out):
         return {t: empty(t) for t in TABLES}
-    return {t: conform(store.scan(out, t).collect(), t) for t in TABLES}
+    manifest = store.read_manifest(out)
+    scans = {t: store.scan(out, t, manifest) for t in TABLES}
+    if not text:
+        scans["articles"] = scans["articles"].drop("text")
+    return {t: conform(scans[t].collect(), t) for t in TABLES}
+
+
+def _with_text(out: Path, articles: pl.DataFrame) -> pl.DataFrame:
+    """Articles with the stored text filled in where it was left out (`_existing(text=False)`)."""
+    missing = articles.filter(pl.col("text").is_null()).select("article_id")
+    if missing.is_empty() or not store.is_analysis(out):
+        return articles
+    stored = (
+        store.scan(out, "articles")
+        .select("article_id", _stored="text")
+        .join(missing.lazy(), on="article_id", how="semi")
+        .collect()
+    )
+    return (
+        articles.join(stored, on="article_id", how="left", maintain_order="left")
+        .with_columns(text=pl.coalesce("text", "_stored"))
+        .drop("_stored")
+    )
 
 
 def _merge(old: Tables, new: Tables, table: str) -> pl.DataFrame:
@@ -226,7 +253,7 @@ def _analyze(
     uploads: Sequence[tuple[str, bytes]],
     engine: Engine,
 ) -> Result:
-    old = _existing(out)
+    old = _existing(out, text=False)
     known = set(old["articles"]["article_id"].to_list())
     known_hashes = set(old["articles"]["content_hash"].drop_nulls().to_list())
 
@@ -251,6 +278,10 @@ def _analyze(
         entity_id=pl.lit(None, pl.String)
     )
 
+    state = increment.usable_state(out, old, new_articles.height, options.recluster)
+    if state is None or options.translator is not None:
+        # a full run reads every text, translation every untranslated paragraph
+        tables["articles"] = _with_text(out, tables["articles"])
     translation_note = "translation: off (no --translate given); originals are shown"
     translation_counts: dict[str, Any] = {}
     if options.translator is not None:
@@ -260,7 +291,6 @@ def _analyze(
         )
 
     _say(options, "linking actors", 0.7)
-    state = increment.usable_state(out, old, new_articles.height, options.recluster)
     extra = _manifest_extra(out, paths, uploads, problems, translation_counts)
     if state is None:
         tables, feats = finish_full(tables, out)
@@ -269,7 +299,9 @@ def _analyze(
         manifest = engine.write(out, tables, {**extra, "engine": engine.info})
     else:
         ids = fresh["articles"]["article_id"]
-        added = increment.finish_increment(old, tables, ids, out, state)
+        added = increment.finish_increment(
+            old, tables, ids, out, state, text=lambda arts: _with_text(out, arts)
+        )
         tables = added.tables
         _say(options, "writing", 0.95)
         manifest = _write_added(

@@ -274,3 +274,39 @@ def test_an_increment_appends_parts_and_a_second_one_builds_on_it(tmp_path: Path
     assert (
         mentions.filter(pl.col("article_id").str.starts_with("more"))["entity_id"].null_count() == 0
     )
+
+
+def test_an_old_article_dated_by_its_grown_story_keeps_its_text(tmp_path: Path) -> None:
+    # two undated versions of a report form a story with no date; a dated one joins it later
+    first = tmp_path / "first"
+    shutil.copytree(SEEDS, first)
+    for name, extra in (("harbour_a", "Tickets cost 12 euros."), ("harbour_b", "Entry is free.")):
+        (first / f"{name}.txt").write_text(f"{UNRELATED}\n{extra}\n", encoding="utf-8")
+    out = tmp_path / "an"
+    _analyse([first], out)
+    later = tmp_path / "later"
+    later.mkdir()
+    dated = UNRELATED.replace(
+        "title: Harbour festival\n", "title: Harbour festival\npublished: 2025-06-13\n"
+    )
+    (later / "harbour_c.txt").write_text(f"{dated}\nParking is scarce.\n", encoding="utf-8")
+    before = store.Analysis.open(out).frame("articles").sort("article_id")
+    assert before.filter(pl.col("title") == "Harbour festival")["published"].null_count() == 2
+
+    manifest = _analyse([later], out).manifest
+    assert manifest["state"]["finish"] == "add"
+    articles = store.Analysis.open(out).frame("articles").sort("article_id")
+    harbour = articles.filter(pl.col("title") == "Harbour festival")
+    assert harbour.height == 3 and harbour["story_id"].n_unique() == 1
+    # the stored versions are dated by their story now: the articles table was written whole,
+    # and no stored article lost its text on the way
+    assert harbour["published"].null_count() == 0
+    assert harbour["published_inferred"].sum() == 2
+    assert manifest["parts"]["articles"] == ["articles.parquet"]
+    old = articles.join(before.select("article_id"), on="article_id", how="semi")
+    assert old["text"].to_list() == before["text"].to_list()
+    assert articles["text"].null_count() == 0
+    # and their relative dates ("on Friday") are anchored on that date
+    dates = store.Analysis.open(out).frame("dates")
+    anchored = dates.join(harbour.select("article_id"), on="article_id", how="semi")
+    assert anchored.filter(pl.col("anchored"))["article_id"].n_unique() == 3
