@@ -323,9 +323,10 @@ def _write_added(
         appended.pop("paragraphs", None)
     extra = {**extra, "engine": engine.info}
     if engine.append is None:
-        # an engine that writes whole tables: the state is summed afresh too
-        extra["state"] = increment.state_entry(out, added.tables, added.features, "add")
-        return engine.write(out, added.tables, extra)
+        # an engine that writes whole tables (texts included): the state is summed afresh too
+        tables = {**added.tables, "articles": _with_text(out, added.tables["articles"])}
+        extra["state"] = increment.state_entry(out, tables, added.features, "add")
+        return engine.write(out, tables, extra)
     extra["state"] = increment.state_entry(
         out, added.tables, added.features, "add", units=added.units
     )
