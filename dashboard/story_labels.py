@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, defaultdict
 from datetime import date, timedelta
+from functools import cache
+from typing import Literal
 
 import polars as pl
 from babel.dates import get_month_names
@@ -61,20 +62,7 @@ def label_stories(
     """story_id -> readable label: the main actors and the period ("Maduro, Putin · Nov–Dec 2025")."""
     story_of = articles.select("article_id", "story_id").filter(pl.col("story_id").is_not_null())
     names = _entity_names(mentions, entities)
-    ranked = (
-        mentions.filter(pl.col("entity_id").is_not_null())
-        .join(story_of, on="article_id")
-        .group_by("story_id", "entity_id")
-        .agg(
-            n_articles=pl.col("article_id").n_unique(),
-            n=pl.len(),
-            person=(pl.col("type") == "PER").any(),
-        )
-        .sort(["n_articles", "person", "n", "entity_id"], descending=[True, True, True, False])
-        .group_by("story_id", maintain_order=True)
-        .agg(pl.col("entity_id").head(LABEL_ACTORS))
-    )
-    actors = {s: [names.get(e, e) for e in es] for s, es in ranked.iter_rows()}
+    actors = {s: [names.get(e, e) for e in es] for s, es in _top_actors(mentions, story_of)}
     periods = _periods(articles, dates)
     out = {}
     for story_id in story_of["story_id"].unique().to_list():
@@ -86,15 +74,48 @@ def label_stories(
     return out
 
 
+def _top_actors(mentions: pl.DataFrame, story_of: pl.DataFrame) -> list[tuple[str, list[str]]]:
+    """(story_id, entity ids): most articles, then persons, then most mentions, then by id."""
+    # categorical (integer) keys keep grouping millions of mentions cheap; art: an article's first row
+    keyed = story_of.with_row_index("art").select(
+        "article_id",
+        pl.col("art").first().over("article_id"),
+        story=pl.col("story_id").cast(pl.Categorical),
+    )
+    ranked = (
+        mentions.lazy()
+        .filter(pl.col("entity_id").is_not_null())
+        .select(
+            "article_id",
+            entity=pl.col("entity_id").cast(pl.Categorical),
+            person=pl.col("type") == "PER",
+        )
+        .join(keyed.lazy(), on="article_id")
+        .group_by("story", "entity")
+        .agg(n_articles=pl.col("art").n_unique(), n=pl.len(), person=pl.col("person").any())
+        .select(
+            "n_articles",
+            "n",
+            "person",
+            story_id=pl.col("story").cast(pl.String),
+            entity_id=pl.col("entity").cast(pl.String),
+        )
+        .sort(["n_articles", "person", "n", "entity_id"], descending=[True, True, True, False])
+        .group_by("story_id", maintain_order=True)
+        .agg(pl.col("entity_id").head(LABEL_ACTORS))
+    )
+    return list(ranked.collect().iter_rows())
+
+
 def _entity_names(mentions: pl.DataFrame, entities: pl.DataFrame | None) -> dict[str, str]:
     """entity_id -> display name: the entities label, else its most frequent Latin-script form."""
     if entities is not None and entities.height:
         return dict(entities.select("entity_id", "label").drop_nulls().iter_rows())
     forms = (
         mentions.filter(pl.col("entity_id").is_not_null())
-        .with_columns(latin=pl.col("text").str.contains(r"^[\p{Latin}\s'’.-]+$"))
-        .group_by("entity_id", "text", "latin")
+        .group_by("entity_id", "text")
         .agg(n=pl.len())
+        .with_columns(latin=pl.col("text").str.contains(r"^[\p{Latin}\s'’.-]+$"))
         .sort(
             ["latin", "n", pl.col("text").str.len_chars(), "text"],
             descending=[True, True, False, False],
@@ -107,50 +128,76 @@ def _entity_names(mentions: pl.DataFrame, entities: pl.DataFrame | None) -> dict
 
 def _periods(articles: pl.DataFrame, dates: pl.DataFrame | None) -> dict[str, str]:
     """story_id -> month range from publication dates and the dates the story mentions."""
-    months: dict[str, list[date]] = defaultdict(list)
-    published: dict[str, list[date]] = defaultdict(list)
-    dated = articles.select("story_id", usable_published(pl.col("published")))
-    for story_id, day in dated.drop_nulls().iter_rows():
-        published[story_id].append(day)
-    mentioned: dict[str, list[tuple[int | None, int]]] = defaultdict(list)
+    day = usable_published(pl.col("published"))
+    # a zoned time counts in its own zone (as Python's dates did); an all-null column has no type
+    day = day.dt.date() if articles.schema["published"].is_temporal() else day.cast(pl.Date)
+    pubs = (
+        articles.select("story_id", day=day)
+        .drop_nulls()
+        .group_by("story_id")
+        .agg(
+            ref=pl.col("day").sort().get(pl.len() // 2),  # the upper median, as in a sorted list
+            first=pl.col("day").min(),
+            last=pl.col("day").max(),
+        )
+    )
+    spans = [
+        pubs.select(
+            "story_id", lo=pl.col("first").dt.month_start(), hi=pl.col("last").dt.month_start()
+        )
+    ]
     if dates is not None and dates.height:
-        parsed = (
-            dates.join(articles.select("article_id", "story_id"), on="article_id")
-            .select(
-                "story_id",
+        # one row per story and date value: each value is parsed once, "row" is where it first shows
+        mentioned = (
+            dates.select("article_id", "value")
+            .join(articles.select("article_id", "story_id"), on="article_id")
+            .with_row_index("row")
+            .filter(pl.col("story_id").is_not_null())
+            .group_by("story_id", "value")
+            .agg(n=pl.len(), row=pl.col("row").min())
+            .with_columns(
                 year=pl.col("value").str.extract(r"^(\d{4})").cast(pl.Int32),
                 month=pl.col("value").str.extract(r"^(?:\d{4}|-)-(\d{2})(?:-|$)").cast(pl.Int32),
             )
-            .filter(pl.col("month").is_not_null() & pl.col("story_id").is_not_null())
+            .filter(pl.col("month").is_not_null())
         )
-        for story_id, year, month in parsed.iter_rows():
-            mentioned[story_id].append((year, month))
-    for story_id in set(published) | set(mentioned):
-        pubs = sorted(published.get(story_id, []))
-        ref = pubs[len(pubs) // 2] if pubs else None
-        for year, month in mentioned.get(story_id, []):
-            if year is None and ref is not None:
-                # a day and month without a year: the latest such month not after the story
-                year = ref.year if month <= ref.month else ref.year - 1
-            if year is not None:
-                day = date(year, month, 1)
-                if not pubs or pubs[0] - timedelta(days=CONTEXT_DAYS) <= day <= pubs[-1]:
-                    months[story_id].append(day)
-        months[story_id] += [d.replace(day=1) for d in pubs]
-        if not months[story_id] and mentioned.get(story_id):
-            # only yearless months: name the most frequent one
-            month = Counter(m for _, m in mentioned[story_id]).most_common(1)[0][0]
-            months[story_id] = [date(1, month, 1)]
-    return {s: _month_range(min(ms), max(ms)) for s, ms in months.items() if ms}
+        ref = pl.col("ref")
+        # a day and month without a year: the latest such month not after the story
+        guessed = ref.dt.year() - (pl.col("month") > ref.dt.month()).cast(pl.Int32)
+        day = pl.date(pl.coalesce("year", guessed), "month", 1)
+        window = (day >= pl.col("first") - timedelta(days=CONTEXT_DAYS)) & (day <= pl.col("last"))
+        placed = (
+            mentioned.join(pubs, on="story_id", how="left")
+            .filter(day.is_not_null() & (pl.col("first").is_null() | window))
+            .select("story_id", lo=day, hi=day)
+        )
+        spans.append(placed)
+        # only yearless months: name the most frequent one, the first seen among equals
+        spans.append(
+            mentioned.join(pl.concat(spans).select("story_id"), on="story_id", how="anti")
+            .group_by("story_id", "month")
+            .agg(pl.col("n").sum(), pl.col("row").min())
+            .sort(["n", "row"], descending=[True, False])
+            .group_by("story_id", maintain_order=True)
+            .agg(lo=pl.date(1, pl.col("month").first(), 1))
+            .with_columns(hi="lo")
+        )
+    ranges = pl.concat(spans).group_by("story_id").agg(pl.col("lo").min(), pl.col("hi").max())
+    return {s: _month_range(lo, hi) for s, lo, hi in ranges.iter_rows()}
 
 
 def _month_range(first: date, last: date) -> str:
-    names = get_month_names("abbreviated", locale="en")
+    names = _month_names("abbreviated")
     if first.year == 1:
         # only day-months without a year were mentioned: say so, "Jan" alone reads like a name
-        return f"{get_month_names('wide', locale='en')[first.month]}, year unknown"
+        return f"{_month_names('wide')[first.month]}, year unknown"
     if first == last:
         return f"{names[first.month]} {first.year}"
     if first.year == last.year:
         return f"{names[first.month]}–{names[last.month]} {last.year}"
     return f"{names[first.month]} {first.year}–{names[last.month]} {last.year}"
+
+
+@cache
+def _month_names(width: Literal["abbreviated", "wide"]) -> dict[int, str]:
+    return dict(get_month_names(width, locale="en"))
