@@ -7,6 +7,7 @@ first_and_copies, uniques) in dashboard.comparison; both are re-exported here fo
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 from rapidfuzz import fuzz
 
@@ -38,6 +39,8 @@ BLOCK_DF = 60  # within a story, features in more paragraphs than this do not pr
 TOP_K = 20  # a paragraph keeps at most this many partners (its best): output grows linearly
 CANDIDATES = 4 * TOP_K  # scored pairs kept per paragraph for the matching
 CHUNK_POSTINGS = 100_000  # rare (feature, paragraph) postings of the stories scored together
+# a paragraph (article number a, para_no) as one integer
+_UNIT = (pl.col("a").cast(pl.UInt64) * (1 << 32) + pl.col("para_no").cast(pl.UInt64)).alias("u")
 
 
 def align(
@@ -67,40 +70,29 @@ def align(
     multi = story.filter(pl.len().over("story_id") > 1)
     if multi.height == 0:
         return empty("alignments")
-    arts = articles.join(multi, on="article_id", how="semi")
-    paras = paragraphs.join(multi, on="article_id", how="semi")
     if features is None:
+        arts = articles.join(multi, on="article_id", how="semi")
+        paras = paragraphs.join(multi, on="article_id", how="semi")
         # quotes are per article: the pipeline passes the table it already has for the stories
         if quote_table is None:
             quote_table = quotes_mod.quotes(arts, paras, mentions)
         else:
             quote_table = quote_table.join(multi, on="article_id", how="semi")
         features = paragraph_features(arts, paras, mentions, dates, quote_table)
-    full = features.join(multi, on="article_id")
-    # an increment scores only the new paragraphs and those sharing a rare feature with them,
-    # weighted by the counts of the whole story
-    feats = full if new_ids is None else _near(full, new_ids)
-    vectors = weighted(
-        feats,
-        ["article_id", "para_no"],
-        ["story_id"],
-        kinds=ALIGN_KINDS,
-        power=ALIGN_IDF_POWER,
-        within=None if new_ids is None else full,
-    )
+    if new_ids is None:
+        full = features.join(multi, on="article_id")
+        vectors = weighted(
+            full, ["article_id", "para_no"], ["story_id"], kinds=ALIGN_KINDS, power=ALIGN_IDF_POWER
+        )
+        positions = _positions(full)
+    else:
+        # an increment scores only the new paragraphs and those sharing a rare feature with them,
+        # weighted by the counts of the whole story
+        vectors, positions = _near_vectors(features, multi, new_ids)
     units = (
         vectors.select("story_id", "article_id", "para_no").unique().sort("article_id", "para_no")
     )
     units = units.with_row_index("i").with_columns(pl.col("i").cast(pl.Int64))
-    # relative position among all the article's paragraphs (with features)
-    positions = (
-        full.select("article_id", "para_no")
-        .unique()
-        .with_columns(
-            rel=(pl.col("para_no").rank("dense").over("article_id") - 1)
-            / (pl.col("para_no").n_unique().over("article_id") - 1).clip(lower_bound=1)
-        )
-    )
     units = units.join(positions, on=["article_id", "para_no"], how="left")
     # integer feature ids: the pair joins below are on numbers, not strings
     vectors = vectors.join(units, on=["story_id", "article_id", "para_no"]).select(
@@ -147,19 +139,84 @@ def align(
     return _one_to_one(pl.concat(parts), prior)
 
 
-def _near(feats: pl.DataFrame, new_ids: pl.Series) -> pl.DataFrame:
-    """The rows of paragraphs of new articles and of paragraphs sharing a rare feature with one."""
-    keys = ["story_id", "feature"]
-    df = feats.group_by(keys).agg(df=pl.len()).filter(pl.col("df").is_between(2, BLOCK_DF))
-    shared = (
-        feats.filter(pl.col("article_id").is_in(new_ids.implode()))
-        .join(df, on=keys, how="semi")
+def _near_vectors(
+    features: pl.DataFrame, multi: pl.DataFrame, new_ids: pl.Series
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Weighted vectors and positions of the paragraphs an increment scores: those sharing a rare
+    feature with a paragraph of a new article, with df and n counted over the whole story.
+
+    The same numbers as weighted(within=...) for those paragraphs, for a fraction of the work:
+    one count of every (story, feature), the rest on the few rows these paragraphs touch.
+    """
+    ids = multi.with_row_index("a").with_columns(s=pl.col("story_id").rank("dense").cast(pl.UInt32))
+    new_a = ids.filter(pl.col("article_id").is_in(new_ids.implode()))["a"].implode()
+    # the article ids stay behind (a stands for them); this join is fastest in memory, while
+    # the grouping and semi-join of millions of rows below are several times faster streamed
+    rows = (
+        features.lazy()
+        .join(ids.lazy().select("article_id", "a", "s"), on="article_id")
+        .select("para_no", "feature", "a", "s")
+        .collect(engine="in-memory")
+    )
+    keys = ["s", "feature"]
+    df = rows.lazy().group_by(keys).agg(df=pl.len()).collect(engine="streaming")
+    rare = (
+        rows.filter(pl.col("a").is_in(new_a))
         .select(keys)
         .unique()
+        .join(df, on=keys)
+        .filter(pl.col("df").is_between(2, BLOCK_DF))
     )
-    unit = ["story_id", "article_id", "para_no"]
-    near = feats.join(shared, on=keys, how="semi").select(unit).unique()
-    return feats.join(near, on=unit, how="semi")
+    # the paragraphs with a rare feature of a new one (the new ones among them)
+    sharing = rows.lazy().join(rare.lazy().select(keys), on=keys, how="semi")
+    near_units = sharing.select(_UNIT.unique()).collect(engine="streaming")["u"]
+    # all paragraphs of their articles: the positions need them
+    their = rows.filter(pl.col("a").is_in((near_units // (1 << 32)).cast(pl.UInt32).implode()))
+    their = their.with_columns(_UNIT, article_id=ids["article_id"].gather(their["a"]))
+    near = their.filter(pl.col("u").is_in(near_units.implode()))
+    n = _units_per_story(rows, ids)
+    kind_weight = (
+        pl.col("feature").str.extract(r"^([a-z]+):").replace_strict(ALIGN_KINDS, default=0.0)
+    )
+    # the same arithmetic as weighted(): the floats must come out bit for bit the same
+    vectors = (
+        near.join(df, on=keys, how="left")
+        .join(n, on="s", how="left")
+        .with_columns(w=kind_weight * (1.0 + pl.col("n") / pl.col("df")).log().pow(ALIGN_IDF_POWER))
+        .with_columns(w=pl.col("w") / (pl.col("w") ** 2).sum().over("u").sqrt())
+        .join(ids.select("a", "story_id"), on="a")
+        .drop("a", "s", "u", "n")
+    )
+    return vectors, _positions(their)
+
+
+def _units_per_story(rows: pl.DataFrame, ids: pl.DataFrame) -> pl.DataFrame:
+    """The n of weighted(): each story's paragraphs (with features), each counted once."""
+    para = pl.col("para_no")
+    lo, hi, nulls = rows.select(lo=para.min(), hi=para.max(), nulls=para.null_count()).row(0)
+    span = (hi or 0) + 1
+    if ids.height * span <= 8 * rows.height and nulls == 0 and (lo or 0) >= 0:
+        # a bitmap article x paragraph: news articles have tens of paragraphs, not thousands
+        seen = np.zeros(ids.height * span, dtype=bool)
+        seen[rows.select(pl.col("a").cast(pl.Int64) * span + para)["a"].to_numpy()] = True
+        per_article = pl.Series("n", seen.reshape(ids.height, span).sum(axis=1))
+        units = ids.select("s").with_columns(per_article)
+    else:
+        first = (rows.select(_UNIT.unique())["u"] // (1 << 32)).cast(pl.UInt32)
+        units = pl.DataFrame({"a": first}).join(ids.select("a", "s"), on="a").with_columns(n=1)
+    return units.group_by("s").agg(n=pl.col("n").sum().cast(pl.UInt32))
+
+
+def _positions(rows: pl.DataFrame) -> pl.DataFrame:
+    """Relative position of each paragraph among all its article's paragraphs (with features)."""
+    return (
+        rows.select("article_id", "para_no")
+        .unique()
+        .with_columns(
+            rel=(pl.col("para_no").rank("dense").over("article_id") - 1)
+            / (pl.col("para_no").n_unique().over("article_id") - 1).clip(lower_bound=1)
+        )
+    )
 
 
 def _best(scored: pl.DataFrame) -> pl.DataFrame:
@@ -174,6 +231,10 @@ def _with_position_and_translation(
     cosine: pl.DataFrame, units: pl.DataFrame, paragraphs: pl.DataFrame
 ) -> pl.DataFrame:
     """Score = cosine blended with relative-position similarity and translation similarity."""
+    if units.height < paragraphs.height // 16:
+        # a few units (an increment): the paragraphs of their articles, not all of them hashed
+        mine = units["article_id"].unique().implode()
+        paragraphs = paragraphs.filter(pl.col("article_id").is_in(mine))
     position = units.join(
         paragraphs.select(
             "article_id",
@@ -219,26 +280,7 @@ def _one_to_one(scored: pl.DataFrame, prior: pl.DataFrame | None = None) -> pl.D
     used: set[tuple[str, int, str]] = set()
     degree: dict[tuple[str, int], int] = {}
     if prior is not None:
-        # only the pairs of paragraphs scored here can limit them
-        seen = pl.concat(
-            [
-                scored.select(article="article_id", para="para_no"),
-                scored.select(article="article_id_b", para="para_no_b"),
-            ]
-        ).unique()
-        touching = prior.join(
-            seen, left_on=["article_a", "para_a"], right_on=["article", "para"], how="semi"
-        ).vstack(
-            prior.join(
-                seen, left_on=["article_b", "para_b"], right_on=["article", "para"], how="semi"
-            )
-        )
-        for a, pa, b, pb in (
-            touching.unique().select("article_a", "para_a", "article_b", "para_b").iter_rows()
-        ):
-            used.update({(a, pa, b), (b, pb, a)})
-            degree[(a, pa)] = degree.get((a, pa), 0) + 1
-            degree[(b, pb)] = degree.get((b, pb), 0) + 1
+        used, degree = _taken(scored, prior)
     rows = []
     ordered = scored.sort(
         ["score", "article_id", "para_no", "article_id_b", "para_no_b"],
@@ -261,3 +303,35 @@ def _one_to_one(scored: pl.DataFrame, prior: pl.DataFrame | None = None) -> pl.D
         orient="row",
     )
     return conform(frame, "alignments").sort("story_id", "article_a", "para_a", "article_b")
+
+
+def _taken(
+    scored: pl.DataFrame, prior: pl.DataFrame
+) -> tuple[set[tuple[str, int, str]], dict[tuple[str, int], int]]:
+    """What `prior` already gives the paragraphs scored here: their (paragraph, other article)
+    sides that are taken, and how many partners each has (only these can limit the matching)."""
+    asked = pl.concat(
+        [
+            scored.select(article="article_id", para="para_no", other="article_id_b"),
+            scored.select(article="article_id_b", para="para_no_b", other="article_id"),
+        ]
+    )
+    ends = asked.select("article", "para").unique()
+    # a cheap filter on article first: the prior of grown stories can be millions of pairs
+    arts = ends["article"].unique().implode()
+    near = prior.filter(pl.col("article_a").is_in(arts) | pl.col("article_b").is_in(arts))
+    by = ["article", "para"]
+    touching = (
+        near.join(ends, left_on=["article_a", "para_a"], right_on=by, how="semi")
+        .vstack(near.join(ends, left_on=["article_b", "para_b"], right_on=by, how="semi"))
+        .unique()
+    )
+    sides = pl.concat(
+        [
+            touching.select(article="article_a", para="para_a", other="article_b"),
+            touching.select(article="article_b", para="para_b", other="article_a"),
+        ]
+    )
+    degree = sides.join(ends, on=by, how="semi").group_by(by).len()
+    used = sides.join(asked, on=[*by, "other"], how="semi").unique()
+    return set(used.iter_rows()), {(a, p): n for a, p, n in degree.iter_rows()}
