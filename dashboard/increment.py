@@ -181,30 +181,22 @@ def refeature(
 
 def _story_table(
     old_stories: pl.DataFrame,
-    membership: dict[str, list[str]],
+    placed: pl.DataFrame,
     articles: pl.DataFrame,
     mentions: pl.DataFrame,
     date_table: pl.DataFrame,
     ents: pl.DataFrame,
 ) -> tuple[pl.DataFrame, list[str]]:
-    """The stories table (stored rows for the stories that did not change) and the changed ids."""
-    before = {s: sorted(m) for s, m in old_stories.select("story_id", "article_ids").iter_rows()}
-    changed = [s for s, m in membership.items() if before.get(s) != m]
+    """The stories table (stored rows for the stories no new article joined) and the ids of the
+    stories that grew or are new. placed: (article_id, story) of the new articles."""
+    changed = sorted(set(placed["story"].to_list()))
     inside = articles.filter(pl.col("story_id").is_in(changed))
-    ids = inside.select("article_id")
-    labels = label_stories(
-        inside,
-        mentions.join(ids, on="article_id", how="semi"),
-        date_table.join(ids, on="article_id", how="semi"),
-        ents,
-    )
-    fresh = pl.DataFrame(
-        {
-            "story_id": changed,
-            "label": [labels.get(s, "") for s in changed],
-            "article_ids": [membership[s] for s in changed],
-        },
-        schema={"story_id": pl.String, "label": pl.String, "article_ids": pl.List(pl.String)},
+    # label_stories keeps the mentions and dates of `inside` itself (inner joins)
+    labels = label_stories(inside, mentions, date_table, ents)
+    fresh = (
+        inside.group_by("story_id")
+        .agg(article_ids=pl.col("article_id").sort())
+        .with_columns(label=pl.col("story_id").replace_strict(labels, default=""))
     )
     kept = old_stories.filter(~pl.col("story_id").is_in(changed))
     table = pl.concat([conform(kept, "stories"), conform(fresh, "stories")]).sort(
@@ -254,18 +246,15 @@ def finish_increment(
     ).select(state.features.columns)
     feats = pl.concat([state.features, new_feats])
     articles, paragraphs = tables["articles"], tables["paragraphs"]
-    membership, state_rows, units = attach(
+    placed, state_rows, units = attach(
         articles, paragraphs, mentions, tables["dates"], feats, new_ids, state.story
     )
-    story_of = pl.DataFrame(
-        [(a, s) for s, ms in membership.items() for a in ms],
-        schema={"article_id": pl.String, "story_id": pl.String},
-        orient="row",
+    story_of = dict(placed.iter_rows())
+    articles = articles.with_columns(
+        story_id=pl.col("article_id").replace_strict(story_of, default=pl.col("story_id"))
     )
-    articles = articles.drop("story_id").join(story_of, on="article_id", how="left")
-    articles = conform(articles, "articles")
     story_table, changed = _story_table(
-        old["stories"], membership, articles, mentions, tables["dates"], ents
+        old["stories"], placed, articles, mentions, tables["dates"], ents
     )
     articles, date_table, redated = reanchor(
         articles, tables["articles"], paragraphs, tables["dates"], story_table, text
@@ -276,14 +265,14 @@ def finish_increment(
         {"articles": articles, "paragraphs": paragraphs, "mentions": mentions, "dates": date_table},
         text,
     )
-    grown = articles.filter(pl.col("story_id").is_in(changed))
-    grown_ids = grown.select("article_id")
+    # align keeps the rows of the grown stories' articles itself (features given, the mentions
+    # and dates are not read)
     pairs = align(
-        grown,
-        paragraphs.join(grown_ids, on="article_id", how="semi"),
-        mentions.join(grown_ids, on="article_id", how="semi"),
-        date_table.join(grown_ids, on="article_id", how="semi"),
-        features=feats.join(grown_ids, on="article_id", how="semi"),
+        articles.filter(pl.col("story_id").is_in(changed)),
+        paragraphs,
+        mentions,
+        date_table,
+        features=feats,
         new_ids=new_ids,
         prior=old["alignments"].filter(pl.col("story_id").is_in(changed)),
     )

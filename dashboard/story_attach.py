@@ -188,9 +188,9 @@ def attach(
     features: pl.DataFrame,
     new_ids: pl.Series,
     stored: story_state.Stored,
-) -> tuple[dict[str, list[str]], dict[str, pl.DataFrame], int]:
-    """story_id -> members after adding the new articles (old stories keep their ids), the rows
-    to append to the stored state (state_centroids, state_df) and its new number of units.
+) -> tuple[pl.DataFrame, dict[str, pl.DataFrame], int]:
+    """(article_id, story) of every new article (old stories keep their ids and members), the
+    rows to append to the stored state (state_centroids, state_df) and its new number of units.
 
     Every table covers old and new articles; old articles carry their story_id.
     """
@@ -198,7 +198,6 @@ def attach(
     member = articles.filter(~is_new & pl.col("story_id").is_not_null()).select(
         "article_id", story="story_id"
     )
-    membership = {s: list(ms) for s, ms in member.group_by("story").agg("article_id").iter_rows()}
     new_rows = story_state.rows(articles, features, new_ids)
     new_df = story_state.counts(new_rows)
     units = stored.units + new_rows.get_column("article_id").n_unique()
@@ -222,8 +221,6 @@ def attach(
             .select("article_id", "story")
             .iter_rows()
         )
-    for article_id, story in placed.items():
-        membership[story].append(article_id)
     joined = dict(placed)
     alone = articles.filter(is_new & ~pl.col("article_id").is_in(list(placed)))
     if alone.height:
@@ -240,9 +237,7 @@ def attach(
         )
         into = _join_new_stories(articles, said, member, fresh) if member.height else {}
         for story, members in fresh.items():
-            target = into.get(story, story)
-            membership.setdefault(target, []).extend(members)
-            joined.update(dict.fromkeys(members, target))
+            joined.update(dict.fromkeys(members, into.get(story, story)))
     new_member = pl.DataFrame(
         list(joined.items()), schema={"article_id": pl.String, "story": pl.String}, orient="row"
     )
@@ -250,4 +245,4 @@ def attach(
         "state_centroids": story_state.added(vectors, new_member, centroid),
         "state_df": new_df,
     }
-    return {s: sorted(ms) for s, ms in membership.items()}, appended, units
+    return new_member, appended, units
