@@ -36,6 +36,7 @@ from dashboard.corrections import apply_corrections, read_corrections
 from dashboard.errors import InputProblem
 from dashboard.features import paragraph_features
 from dashboard.schema import TABLES, conform, empty
+from dashboard.translate_cache import carry_translations
 
 Tables = dict[str, pl.DataFrame]
 
@@ -453,7 +454,11 @@ def reanalyse(out: Path, article_ids: Sequence[str], options: RunOptions | None 
 
     The article text is already in the analysis, so no input file is read again.
     """
-    options = options or RunOptions(workers=1)
+    with store.writing(out):
+        return _reanalyse(out, article_ids)
+
+
+def _reanalyse(out: Path, article_ids: Sequence[str]) -> Result:
     old = _existing(out)
     ids = pl.Series(list(article_ids), dtype=pl.String).implode()
     chosen = apply_corrections(
@@ -464,29 +469,21 @@ def reanalyse(out: Path, article_ids: Sequence[str], options: RunOptions | None 
     tables: Tables = {t: pl.concat([conform(keep[t], t), conform(fresh[t], t)]) for t in fresh}
     tables["mentions"] = tables["mentions"].with_columns(entity_id=pl.lit(None, pl.String))
     # keep translations already paid for
-    tables["paragraphs"] = _keep_translations(tables["paragraphs"], old["paragraphs"])
+    tables["paragraphs"] = carry_translations(tables["paragraphs"], old["paragraphs"])
     previous = store.read_manifest(out) if store.is_analysis(out) else {}
     manifest = _write_full(out, tables, previous)
     return Result(tables, manifest, [], 0, "")
 
 
-def _keep_translations(paragraphs: pl.DataFrame, old: pl.DataFrame) -> pl.DataFrame:
-    cols = ("translation", "translator", "translation_status", "quality")
-    prior = old.select("article_id", "start", "end", *[pl.col(c).alias(f"_o_{c}") for c in cols])
-    joined = paragraphs.join(prior, on=["article_id", "start", "end"], how="left")
-    return joined.with_columns(
-        [pl.coalesce(pl.col(c), pl.col(f"_o_{c}")).alias(c) for c in cols]
-    ).drop([f"_o_{c}" for c in cols])
-
-
 def refresh(out: Path) -> Result:
     """Redo only the cross-article steps from the stored tables (after an alias or story edit):
     nothing is extracted, loaded or translated again."""
-    old = _existing(out)
-    tables: Tables = {t: old[t] for t in ("articles", "paragraphs", "mentions", "dates")}
-    tables["mentions"] = tables["mentions"].with_columns(entity_id=pl.lit(None, pl.String))
-    manifest = _write_full(out, tables, store.read_manifest(out))
-    return Result(tables, manifest, [], 0, "")
+    with store.writing(out):
+        old = _existing(out)
+        tables: Tables = {t: old[t] for t in ("articles", "paragraphs", "mentions", "dates")}
+        tables["mentions"] = tables["mentions"].with_columns(entity_id=pl.lit(None, pl.String))
+        manifest = _write_full(out, tables, store.read_manifest(out))
+        return Result(tables, manifest, [], 0, "")
 
 
 def _write_full(out: Path, tables: Tables, previous: dict[str, Any]) -> dict[str, Any]:

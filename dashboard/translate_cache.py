@@ -15,6 +15,8 @@ import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import polars as pl
+
 SCHEMA_VERSION = 1
 _CHUNK = 500  # keys per IN query, under SQLite's parameter limit
 
@@ -179,3 +181,23 @@ def _iso(stamp: float | None) -> str | None:
     if stamp is None:
         return None
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stamp))
+
+
+TRANSLATION_COLUMNS = ("translation", "translator", "translation_status", "quality")
+
+
+def carry_translations(
+    paragraphs: pl.DataFrame, source: pl.DataFrame, *, source_wins: bool = False
+) -> pl.DataFrame:
+    """`paragraphs` with the translation columns of the same paragraphs (article, start, end) in
+    `source` filled in where they have none (or, with source_wins, wherever source has them):
+    translations already paid for are never lost when a table is made again."""
+    cols = TRANSLATION_COLUMNS
+    prior = source.select("article_id", "start", "end", *[pl.col(c).alias(f"_o_{c}") for c in cols])
+    joined = paragraphs.join(
+        prior, on=["article_id", "start", "end"], how="left", maintain_order="left"
+    )
+    first = (lambda c: (f"_o_{c}", c)) if source_wins else (lambda c: (c, f"_o_{c}"))
+    return joined.with_columns([pl.coalesce(*first(c)).alias(c) for c in cols]).drop(
+        [f"_o_{c}" for c in cols]
+    )

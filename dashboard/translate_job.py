@@ -11,8 +11,12 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import polars as pl
 
 from dashboard import store, translate
+from dashboard.translate_cache import carry_translations
 
 
 @dataclass
@@ -76,7 +80,7 @@ class TranslationJob:
                 "unavailable_reason": run.unavailable_reason,
                 **run.counts,
             }
-            store.update_tables(self.out, {"paragraphs": run.paragraphs}, {"translation": counts})
+            store_translations(self.out, run.paragraphs, counts)
             cancelled = self._cancel.is_set()
             if run.unavailable_reason:
                 self.state, self.message = "failed", run.unavailable_reason
@@ -89,3 +93,12 @@ class TranslationJob:
                 )
         except Exception as exc:  # the page shows it; the analysis on disk is untouched
             self.state, self.message = "failed", f"translation stopped: {exc}"
+
+
+def store_translations(out: Path, translated: pl.DataFrame, counts: dict[str, Any]) -> None:
+    """Write a translation job's paragraphs: its translations go into the paragraphs stored now,
+    so the paragraphs of articles added while it ran are kept (one writer at a time)."""
+    with store.writing(out):
+        current = store.Analysis.open(out).frame("paragraphs")
+        merged = carry_translations(current, translated, source_wins=True)
+        store.update_tables(out, {"paragraphs": merged}, {"translation": counts})

@@ -83,3 +83,41 @@ def test_dead_provider_fails_plainly_and_keeps_the_analysis(seed_analysis, tmp_p
     after = Analysis.open(out).frame("paragraphs")
     assert after.height == before.height
     assert after["translation"].null_count() == after.height
+
+
+def test_articles_added_while_a_job_runs_keep_their_paragraphs(seed_analysis, tmp_path):
+    from pathlib import Path
+
+    from dashboard import pipeline
+    from dashboard.translate_job import store_translations
+
+    out = _copy(seed_analysis, tmp_path)
+    # what a job read and translated ...
+    translated = (
+        Analysis.open(out)
+        .frame("paragraphs")
+        .with_columns(translation=pl.lit("done"), translation_status=pl.lit("ok"))
+    )
+    # ... while an article was added to the analysis
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "harbour.txt").write_text(
+        "title: Harbour festival\n\nThe harbour festival in Bergen opened on Friday.\n\n"
+        "Organisers expect forty thousand visitors.\n",
+        encoding="utf-8",
+    )
+    pipeline.analyze([more], Path(out), pipeline.RunOptions(workers=1))
+    added = Analysis.open(out).frame("paragraphs").height
+    assert added > translated.height
+
+    store_translations(out, translated, {"provider": "libretranslate"})
+    paragraphs = Analysis.open(out).frame("paragraphs")
+    assert paragraphs.height == added
+    old = paragraphs.join(translated.select("article_id"), on="article_id", how="semi")
+    assert old["translation"].to_list() == ["done"] * translated.height
+    assert (
+        paragraphs.join(translated.select("article_id"), on="article_id", how="anti")[
+            "translation"
+        ].null_count()
+        == added - translated.height
+    )
