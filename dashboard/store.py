@@ -128,13 +128,19 @@ def current_parts(out: Path, manifest: dict[str, Any] | None, name: str) -> list
     else its single file or its folder of shards."""
     listed = ((manifest or {}).get("parts") or {}).get(name)
     if listed is not None:
-        return [str(p) for p in listed]
+        # only files inside the analysis folder, whatever a hand-edited manifest says
+        return [str(p) for p in listed if _inside(str(p))]
     if (out / base_file(name)).is_file():
         return [base_file(name)]
     shards = out / name
     if shards.is_dir():
         return sorted(p.relative_to(out).as_posix() for p in shards.glob("*.parquet"))
     return []
+
+
+def _inside(rel: str) -> bool:
+    path = Path(rel)
+    return bool(rel) and not path.is_absolute() and ".." not in path.parts
 
 
 def scan_parts(out: Path, name: str, manifest: dict[str, Any] | None = None) -> pl.LazyFrame | None:
@@ -200,6 +206,8 @@ def sweep(out: Path, manifest: dict[str, Any]) -> None:
             if path.relative_to(out).as_posix() not in listed:
                 path.unlink(missing_ok=True)
     for name, files in parts.items():
+        if not name.replace("_", "").isalpha():
+            continue  # not a table name this tool writes
         single = base_file(name)
         if single not in files:
             (out / single).unlink(missing_ok=True)

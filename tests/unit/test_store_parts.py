@@ -204,3 +204,15 @@ def test_best_centroids_match_a_plain_cosine_over_dense_and_sparse_features(
     assert {a: s for a, s, _ in got.iter_rows()} == {a: b[0] for a, b in expected.items()}
     for a, _, sim in got.iter_rows():
         assert sim == pytest.approx(expected[a][1])
+
+
+def test_a_manifest_never_points_a_reader_outside_the_analysis(analysis: Path) -> None:
+    import json
+
+    outside = analysis.parent / "elsewhere.parquet"
+    _dates(["secret"]).write_parquet(outside)
+    manifest = json.loads((analysis / "manifest.json").read_text())
+    manifest["parts"]["dates"] = ["dates.parquet", "../elsewhere.parquet", str(outside)]
+    (analysis / "manifest.json").write_text(json.dumps(manifest))
+    read = store.Analysis.open(analysis).frame("dates")
+    assert sorted(read["article_id"]) == ["a", "b"]
