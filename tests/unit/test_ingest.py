@@ -368,3 +368,14 @@ def test_save_upload_refuses_oversize(tmp_path: Path) -> None:
     with pytest.raises(NewsprismError, match="too large"):
         save_upload("big.txt", b"x" * 11, tmp_path, max_bytes=10)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_upload_box_limit_is_the_ingest_limit() -> None:
+    import tomllib
+    from pathlib import Path
+
+    from dashboard import ingest
+
+    config = Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml"
+    limit_mb = tomllib.loads(config.read_text(encoding="utf-8"))["server"]["maxUploadSize"]
+    assert limit_mb * 1024 * 1024 == ingest.MAX_FILE_BYTES
