@@ -30,13 +30,17 @@ def story_for(an: Analysis, f: Filters, wanted: str | None = None) -> str | None
     )["story_id"][0]
 
 
-def story_articles(an: Analysis, f: Filters, story: str) -> pl.DataFrame:
-    """Articles of the story that pass the other filters (the story filter itself is implied)."""
-    return (
-        an.scan("articles")
-        .filter(f.with_(story=None).articles_expr() & (pl.col("story_id") == story))
-        .collect()
+def story_scan(an: Analysis, f: Filters, story: str) -> pl.LazyFrame:
+    """Articles of the story that pass the other filters (the story filter itself is implied),
+    lazily: a view that selects a few columns never reads the texts."""
+    return an.scan("articles").filter(
+        f.with_(story=None).articles_expr() & (pl.col("story_id") == story)
     )
+
+
+def story_articles(an: Analysis, f: Filters, story: str) -> pl.DataFrame:
+    """story_scan, every column."""
+    return story_scan(an, f, story).collect()
 
 
 def coverage(
@@ -54,7 +58,13 @@ def coverage(
                 "per_1000_words": pl.Float64,
             }
         )
-    arts = story_articles(an, f, story).with_columns(source=outlet_label())
+    # no texts: the stored word counts are all coverage needs of them
+    arts = (
+        story_scan(an, f, story)
+        .select("article_id", "story_id", "source", "language", "words")
+        .collect()
+        .with_columns(source=outlet_label())
+    )
     mentions = an.scan("mentions").join(
         arts.select("article_id").lazy(), on="article_id", how="semi"
     )
@@ -77,7 +87,7 @@ def publication(an: Analysis, f: Filters, story: str | None = None) -> pl.DataFr
             schema={"article_id": pl.String, "source": pl.String, "published": pl.Date}
         )
     return (
-        story_articles(an, f, story)
+        story_scan(an, f, story)
         .select(
             "article_id",
             "title",
@@ -87,6 +97,7 @@ def publication(an: Analysis, f: Filters, story: str | None = None) -> pl.DataFr
             source=outlet_label(),
         )
         .sort("published", "article_id", nulls_last=True)
+        .collect()
     )
 
 

@@ -27,21 +27,37 @@ def coverage(
     """
     if by not in ("source", "language"):
         raise ValueError(f"coverage by {by!r}: use 'source' or 'language'")
+    counted = pl.col("text").str.count_matches(r"\w+")
+    # the stored count (normalise.with_word_counts) spares reading every text of the story
+    if "words" in articles.columns:
+        counted = (
+            pl.col("words").cast(pl.UInt32).fill_null(counted)
+            if "text" in articles.columns
+            else pl.col("words").cast(pl.UInt32)
+        )
     arts = _story_articles(articles, story_id).select(
-        "article_id",
-        pl.col(by).fill_null("unknown"),
-        words=pl.col("text").str.count_matches(r"\w+"),
+        "article_id", pl.col(by).fill_null("unknown"), words=counted
     )
     words = arts.group_by(by).agg(pl.col("words").sum())
+    said = mentions.filter(pl.col("entity_id").is_not_null()).join(
+        arts.select("article_id", by), on="article_id"
+    )
+    # the most frequent form, the first in sort order among ties (a per-group mode is slower)
+    names = (
+        said.group_by(by, "entity_id", "text")
+        .agg(k=pl.len())
+        .sort([by, "entity_id", "k", "text"], descending=[False, False, True, False])
+        .group_by(by, "entity_id", maintain_order=True)
+        .agg(name=pl.col("text").first())
+    )
     return (
-        mentions.filter(pl.col("entity_id").is_not_null())
-        .join(arts.select("article_id", by), on="article_id")
-        .group_by(by, "entity_id")
+        said.group_by(by, "entity_id")
         .agg(
-            name=pl.col("text").mode().sort().first(),
             n_mentions=pl.len().cast(pl.Int64),
             n_articles=pl.col("article_id").n_unique().cast(pl.Int64),
         )
+        .join(names, on=[by, "entity_id"])
+        .select(by, "entity_id", "name", "n_mentions", "n_articles")
         .join(words, on=by)
         .with_columns(
             per_1000_words=(

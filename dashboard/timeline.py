@@ -87,9 +87,10 @@ def timeline(an: Analysis, f: Filters, every: str = "day") -> pl.DataFrame:
                 "example": pl.String,
             }
         )
+    # a filter, not a join: the scan then decodes the texts of these articles only
     meta = (
         an.scan("articles")
-        .join(counts.lazy().select("article_id").unique(), on="article_id", how="semi")
+        .filter(pl.col("article_id").is_in(counts["article_id"].unique().implode()))
         .select("article_id", "title", "source", "published", "language", "text")
         .collect()
     )
