@@ -50,3 +50,29 @@ def test_uniques_lists_what_one_article_alone_has_or_omits(story) -> None:
     assert x1["unaligned_paragraphs"] == [2]
     assert table.filter(pl.col("article_id") == "x2")["unaligned_paragraphs"].to_list() == [[]]
     assert x1["only_actors"] == [] and x1["omitted_actors"] == []
+
+
+def test_coverage_uses_the_stored_word_counts_without_reading_texts() -> None:
+    articles = pl.DataFrame(
+        {
+            "article_id": ["a", "b", "c"],
+            "story_id": ["s", "s", "s"],
+            "source": ["x", "x", "y"],
+            "words": [100, 300, 50],
+        }
+    )
+    mentions = pl.DataFrame(
+        {
+            "article_id": ["a", "a", "b", "c", "c"],
+            "entity_id": ["PER:m", "PER:m", "PER:m", "PER:m", "PER:t"],
+            "text": ["Maduro", "Madura", "Maduro", "Madurom", "Tramp"],
+        }
+    )
+    table = comparison.coverage(mentions, articles, "s")
+    rows = {(r["source"], r["entity_id"]): r for r in table.iter_rows(named=True)}
+    assert rows[("x", "PER:m")]["n_mentions"] == 3 and rows[("x", "PER:m")]["n_articles"] == 2
+    assert rows[("x", "PER:m")]["per_1000_words"] == 7.5  # 3 mentions in 400 words
+    assert rows[("x", "PER:m")]["name"] == "Maduro"
+    assert rows[("y", "PER:t")]["per_1000_words"] == 20.0
+    # a tie between forms goes to the first in sort order
+    assert rows[("y", "PER:m")]["name"] == "Madurom"
