@@ -63,9 +63,9 @@ def test_coverage_uses_the_stored_word_counts_without_reading_texts() -> None:
     )
     mentions = pl.DataFrame(
         {
-            "article_id": ["a", "a", "b", "c", "c"],
-            "entity_id": ["PER:m", "PER:m", "PER:m", "PER:m", "PER:t"],
-            "text": ["Maduro", "Madura", "Maduro", "Madurom", "Tramp"],
+            "article_id": ["a", "a", "b", "c", "c", "c"],
+            "entity_id": ["PER:m", "PER:m", "PER:m", "PER:m", "PER:m", "PER:t"],
+            "text": ["Maduro", "Madura", "Maduro", "Maduru", "Madurom", "Tramp"],
         }
     )
     table = comparison.coverage(mentions, articles, "s")
