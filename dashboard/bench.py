@@ -234,6 +234,14 @@ def run_increment(work: str, fresh: bool) -> dict[str, Any]:
     }
 
 
+def run_views(work: str) -> dict[str, Any]:
+    """Child process: every view over the filter walk on the analysis the steps wrote (made by
+    the pipeline, so its stories are as big as the corpus makes them)."""
+    from dashboard import bench_latency
+
+    return bench_latency.view_latency(store.Analysis.open(Path(work) / "analysis"))
+
+
 def in_child(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
     """Run fn in a fresh spawned process, so its peak memory is measured alone."""
     with ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=_reset_peak) as pool:
@@ -308,12 +316,14 @@ def run(n: int) -> dict[str, Any]:
             "into_analysis": in_child(run_increment, str(work), False),
             "alone": in_child(run_increment, str(work), True),
         }
+        views = in_child(run_views, str(work))
         report = {
             "articles": n,
             "steps": steps,
             "enrich_workers": enrich,
             "references": refs,
             "increment": {"articles": INCREMENT, "existing": n, **increment},
+            "views": views,
         }
         report["floors"] = floors(report)
         report["translate"] = translation(n)
@@ -401,6 +411,11 @@ def render(report: dict[str, Any]) -> str:
         f"({fl['increment_ratio']:.1f}x; cross-article steps: "
         f"{inc['into_analysis'].get('finish')})",
     ]
+    if report.get("views"):
+        from dashboard import bench_latency
+
+        lines += ["", f"views on this analysis ({n:,} articles, filter changes):"]
+        lines += bench_latency.render_views(report["views"])
     tr = report.get("translate", {})
     if "skipped" in tr:
         lines.append(f"translation: skipped ({tr['skipped']})")

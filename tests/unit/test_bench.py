@@ -122,3 +122,7 @@ def test_bench_prints_every_step_and_writes_json(
     assert report["steps"]["write"]["bytes"] > 0
     assert report["increment"]["articles"] == 5
     assert report["references"]["dates"]["articles"] == 5
+    # the views are timed on the analysis the pipeline made, not only on a replicated one
+    assert "views on this analysis" in printed
+    assert report["views"]["timeline"]["p95_ms"] >= report["views"]["timeline"]["p50_ms"] > 0
+    assert "error" not in report["views"]["coverage"]
