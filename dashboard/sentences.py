@@ -41,10 +41,11 @@ def with_sentences(
 ) -> pl.DataFrame:
     """Spans (article_id, para_no, start, end, text) with the sentence around each, its article's
     title/outlet/date/language and a link opening the article at that paragraph."""
+    # a filter, not a join: the scan keeps only these articles' rows as it reads
     paras = (
         an.scan("paragraphs")
         .select("article_id", "para_no", p_start="start", p_end="end")
-        .join(spans.lazy().select("article_id").unique(), on="article_id", how="semi")
+        .filter(pl.col("article_id").is_in(spans["article_id"].unique().implode()))
         .collect()
     )
     meta = arts.select("article_id", "title", "source", "published", "language", "text")
