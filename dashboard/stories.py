@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 import polars as pl
 
 from dashboard import quotes as quotes_mod
+from dashboard import story_state
 from dashboard.features import paragraph_features, weighted
 from dashboard.schema import empty
 from dashboard.story_edits import (
@@ -256,12 +257,7 @@ def cluster(
 def article_vectors(articles: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
     """(article_id, feature, w, df): an article's paragraph features and publication month,
     weighted by rarity over the articles (what events are clustered on)."""
-    dated = articles.select("article_id", published=usable_published(pl.col("published")))
-    published = dated.filter(pl.col("published").is_not_null()).select(
-        "article_id", feature=pl.format("m:{}", pl.col("published").dt.strftime("%Y-%m"))
-    )
-    feats = features.select("article_id", "feature")
-    return weighted(pl.concat([feats, published]).unique(), ["article_id"])
+    return weighted(story_state.rows(articles, features), ["article_id"])
 
 
 def _month_conflicts(
