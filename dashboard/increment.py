@@ -45,8 +45,7 @@ Tables = dict[str, pl.DataFrame]
 
 RECLUSTER_SHARE = 0.2  # more new articles than this share of the corpus: full re-cluster
 FEATURES = "state_features"  # the paragraph features of every article (a state table)
-CENTROIDS = "state_centroids"  # the story centroids (dashboard.story_state)
-DF = "state_df"  # how many articles have each feature (dashboard.story_state)
+CENTROIDS, DF = story_state.CENTROIDS, story_state.DF  # story centroids, feature counts
 KEYS = "state_keys"  # linked mentions per key and entity (link_incremental.key_counts)
 
 
@@ -293,16 +292,14 @@ def finish_increment(
     }
     replaced = {"entities": ents, "stories": story_table}
     # an old article dated by its story now (rare): its row, its dates and features are redone
-    old_redated = redated.filter(~redated.is_in(new_ids.implode())).len() > 0
-    for table in ("articles", "dates"):
-        if old_redated:
-            whole = result[table]
-            replaced[table] = text(whole) if text is not None and table == "articles" else whole
-        else:
-            appended[table] = result[table].filter(is_new)
-    if old_redated:
-        replaced["state_features"] = feats
+    if redated.filter(~redated.is_in(ids)).len():
+        whole = text(articles) if text is not None else articles
+        replaced |= {"articles": whole, "dates": date_table, FEATURES: feats}
     else:
-        appended["state_features"] = feats.filter(is_new)
+        appended |= {
+            "articles": articles.filter(is_new),
+            "dates": date_table.filter(is_new),
+            FEATURES: feats.filter(is_new),
+        }
     appended["paragraphs"] = new["paragraphs"]
     return Added(result, feats, units, appended, replaced)

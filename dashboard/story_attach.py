@@ -242,7 +242,7 @@ def attach(
         list(joined.items()), schema={"article_id": pl.String, "story": pl.String}, orient="row"
     )
     appended = {
-        "state_centroids": story_state.added(vectors, new_member, centroid),
-        "state_df": new_df,
+        story_state.CENTROIDS: story_state.added(vectors, new_member, centroid),
+        story_state.DF: new_df,
     }
     return new_member, appended, units

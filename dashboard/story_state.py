@@ -28,6 +28,8 @@ from dashboard.story_merge import usable_published
 NORM = ""  # the feature of the row holding a centroid's squared norm
 SCHEMA = {"story": pl.String, "feature": pl.String, "c": pl.Float64}
 DF_SCHEMA = {"feature": pl.String, "df": pl.Int64}
+CENTROIDS = "state_centroids"  # the state table of the story centroids
+DF = "state_df"  # the state table of how many articles have each feature
 
 
 @dataclass
