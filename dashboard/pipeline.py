@@ -203,8 +203,8 @@ def _with_text(out: Path, articles: pl.DataFrame) -> pl.DataFrame:
         return articles
     stored = (
         store.scan(out, "articles")
+        .filter(pl.col("article_id").is_in(missing["article_id"].implode()))
         .select("article_id", _stored="text")
-        .join(missing.lazy(), on="article_id", how="semi")
         .collect()
     )
     return (
