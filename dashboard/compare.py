@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard import align
 from dashboard.filters import Filters
 from dashboard.store import Analysis
+from dashboard.view_tables import ACTOR_ARTICLES, ACTOR_FORMS, most_frequent_form, outlet_label
 
-
-def outlet_label() -> pl.Expr:
-    """The outlet, or for an article without one its language and id (still one row each)."""
-    return pl.col("source").fill_null(
-        pl.concat_str(pl.col("language").fill_null("?"), pl.lit(" · "), pl.col("article_id"))
-    )
+__all__ = ["aligned_rows", "coverage", "outlet_label", "publication", "story_for"]
 
 
 def story_for(an: Analysis, f: Filters, wanted: str | None = None) -> str | None:
@@ -46,37 +41,90 @@ def story_articles(an: Analysis, f: Filters, story: str) -> pl.DataFrame:
 def coverage(
     an: Analysis, f: Filters, story: str | None = None, by: str = "source"
 ) -> pl.DataFrame:
-    """Outlet (or language) by actor: mentions, articles and mentions per 1,000 words."""
+    """Outlet (or language) by actor in one story: mentions, articles, the most frequent form
+    (name) and mentions per 1,000 words; read from the view tables (view_tables), not the
+    mentions. With a date filter the counts are the period's and the name is the story's."""
+    if by not in ("source", "language"):
+        raise ValueError(f"coverage by {by!r}: use 'source' or 'language'")
     story = story_for(an, f, story)
     if story is None:
         return pl.DataFrame(
             schema={
                 by: pl.String,
                 "entity_id": pl.String,
-                "label": pl.String,
+                "name": pl.String,
                 "n_mentions": pl.Int64,
+                "n_articles": pl.Int64,
+                "words": pl.UInt32,
                 "per_1000_words": pl.Float64,
+                "label": pl.String,
+                "type": pl.String,
             }
         )
-    # no texts: the stored word counts are all coverage needs of them
-    arts = (
-        story_scan(an, f, story)
-        .select("article_id", "story_id", "source", "language", "words")
-        .collect()
-        .with_columns(source=outlet_label())
-    )
-    mentions = an.scan("mentions").join(
-        arts.select("article_id").lazy(), on="article_id", how="semi"
-    )
+    key = "outlet" if by == "source" else "language"
+    group = pl.col(key).fill_null("unknown").alias(by)
+    in_story = pl.col("story_id") == story
     if f.actors:
-        mentions = mentions.filter(pl.col("entity_id").is_in(list(f.actors)))
+        in_story &= pl.col("entity_id").is_in(list(f.actors))
+    undated = f.with_(story=None, date_from=None, date_to=None).articles_expr()
+    forms = (
+        an.view(ACTOR_FORMS)
+        .filter(in_story & undated)
+        .group_by(group, "entity_id", "text")
+        .agg(pl.col("mentions", "articles").sum())
+        .collect()
+    )
+    names = forms.group_by(by, "entity_id")
+    name = most_frequent_form()
+    if f.date_from or f.date_to:
+        counts = (
+            an.view(ACTOR_ARTICLES)
+            .filter(in_story & f.with_(story=None).articles_expr())
+            .with_columns(outlet=outlet_label())
+            .group_by(group, "entity_id")
+            .agg(n_mentions=pl.col("mentions").sum(), n_articles=pl.len())
+            .collect()
+            .join(names.agg(name=name), on=[by, "entity_id"], how="left")
+        )
+    else:
+        counts = names.agg(
+            name=name,
+            n_mentions=pl.col("mentions").sum(),
+            n_articles=pl.col("articles").sum(),
+        )
+    # no texts: the stored word counts are all coverage needs of them
+    words = (
+        story_scan(an, f, story)
+        .select(pl.col("words").cast(pl.UInt32), outlet=outlet_label(), language="language")
+        .group_by(group)
+        .agg(pl.col("words").sum())
+        .collect()
+    )
     visible = (
         an.scan("entities")
         .filter(~pl.col("hidden").fill_null(False))
         .select("entity_id", "label", "type")
+        .collect()
     )
-    table = align.coverage(mentions.collect(), arts, story, by=by)
-    return table.join(visible.collect(), on="entity_id", how="inner")
+    return (
+        counts.lazy()
+        .select(
+            by,
+            "entity_id",
+            "name",
+            pl.col("n_mentions").cast(pl.Int64),
+            pl.col("n_articles").cast(pl.Int64),
+        )
+        .join(words.lazy(), on=by)
+        .with_columns(
+            per_1000_words=(
+                1000 * pl.col("n_mentions") / pl.col("words").clip(lower_bound=1)
+            ).round(2)
+        )
+        .join(visible.lazy(), on="entity_id", how="inner")
+        .sort([by, "n_mentions", "entity_id"], descending=[False, True, False])
+        .collect()
+    )
 
 
 def publication(an: Analysis, f: Filters, story: str | None = None) -> pl.DataFrame:

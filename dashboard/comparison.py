@@ -8,6 +8,7 @@ import polars as pl
 from dashboard import quotes as quotes_mod
 from dashboard.features import paragraph_features
 from dashboard.schema import empty
+from dashboard.view_tables import most_frequent_form
 
 NEAR_DUPLICATE = 0.6  # share of paragraphs aligned with one other article that makes a copy
 MAJORITY = 0.5  # an actor "most others have" is in more than this share of the other articles
@@ -42,13 +43,11 @@ def coverage(
     said = mentions.filter(pl.col("entity_id").is_not_null()).join(
         arts.select("article_id", by), on="article_id"
     )
-    # the most frequent form, the first in sort order among ties (a per-group mode is slower)
     names = (
         said.group_by(by, "entity_id", "text")
         .agg(k=pl.len())
-        .sort([by, "entity_id", "k", "text"], descending=[False, False, True, False])
-        .group_by(by, "entity_id", maintain_order=True)
-        .agg(name=pl.col("text").first())
+        .group_by(by, "entity_id")
+        .agg(name=most_frequent_form("k"))
     )
     return (
         said.group_by(by, "entity_id")

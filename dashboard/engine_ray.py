@@ -23,7 +23,7 @@ from typing import Any
 
 import polars as pl
 
-from dashboard import atomic, pipeline, store
+from dashboard import atomic, pipeline, store, view_tables
 from dashboard.schema import CONTRACT_VERSION, TABLES, conform, empty
 
 SHARD_ARTICLES = 2000
@@ -35,18 +35,22 @@ LOCAL_CPUS = 2
 
 def write_shard(out: Path, table: str, part: int, frame: pl.DataFrame) -> Path:
     """Write one shard of a contract table atomically (conformed to its schema)."""
-    return _write_part(out / table, part, conform(frame, table))
+    return _write_part(out / table, part, conform(frame, table), table)
 
 
-def _write_part(folder: Path, part: int, frame: pl.DataFrame) -> Path:
+def _write_part(folder: Path, part: int, frame: pl.DataFrame, table: str | None = None) -> Path:
     path = folder / f"part-{part:05d}.parquet"
     folder.mkdir(parents=True, exist_ok=True)
-    atomic.write_with(path, lambda tmp: frame.write_parquet(tmp, compression="zstd"))
+    store.write_frame(path, frame, table)
     return path
 
 
-def write_manifest(out: Path, counts: dict[str, int], extra: dict[str, Any]) -> dict[str, Any]:
-    """The manifest store.write_analysis writes, for tables already on disk (written last)."""
+def write_manifest(
+    out: Path, counts: dict[str, int], extra: dict[str, Any], *, views: bool = False
+) -> dict[str, Any]:
+    """The manifest store.write_analysis writes, for tables already on disk (written last).
+    views: the view tables were just written from these tables (else any old ones are removed,
+    and readers compute the views from the tables)."""
     manifest = {
         "contract_version": CONTRACT_VERSION,
         "tool": "newsprism",
@@ -57,6 +61,11 @@ def write_manifest(out: Path, counts: dict[str, int], extra: dict[str, Any]) -> 
         "schema": store.schema_description(),
         **extra,
     }
+    if views:
+        manifest[store.VIEWS_FROM] = store.view_fingerprint(out, manifest)
+    else:
+        for name in view_tables.NAMES:
+            (out / store.base_file(name)).unlink(missing_ok=True)
     atomic.write_json(out / store.MANIFEST, manifest)
     store.sweep(out, manifest)  # an earlier increment's part files: the tables now hold all rows
     return manifest
@@ -82,9 +91,9 @@ def write_partitioned(
             frame = frame.with_columns(pl.col("_part").fill_null(0))
             parts = frame.partition_by("_part", as_dict=True, include_key=False)
             for key, piece in (parts or {(0,): frame.drop("_part")}).items():
-                _write_part(stage, int(str(key[0])), piece)
+                _write_part(stage, int(str(key[0])), piece, table)
         else:
-            _write_part(stage, 0, frame)
+            _write_part(stage, 0, frame, table)
         staged[table] = stage
     for table, stage in staged.items():
         store.table_path(out, table).unlink(missing_ok=True)  # a single file would win in scan
@@ -94,7 +103,10 @@ def write_partitioned(
             (out / table).rename(old)
         stage.rename(out / table)
         shutil.rmtree(old, ignore_errors=True)
-    return write_manifest(out, counts, extra)
+    store.write_views(
+        out, *(conform(tables.get(t, empty(t)), t).lazy() for t in view_tables.SOURCES)
+    )
+    return write_manifest(out, counts, extra, views=True)
 
 
 def _enrich_shard(in_path: str, out_dir: str, part: int) -> dict[str, int]:

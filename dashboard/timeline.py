@@ -8,6 +8,7 @@ import polars as pl
 from dashboard.filters import Filters
 from dashboard.sentences import with_sentences
 from dashboard.store import Analysis
+from dashboard.view_tables import ACTOR_ARTICLES
 
 EVERY = {"day": "1d", "week": "1w", "month": "1mo"}
 
@@ -24,25 +25,23 @@ def top_actors(an: Analysis, f: Filters, n: int = 6) -> list[str]:
     """The chosen actors, or the n most mentioned in the filtered articles."""
     if f.actors:
         return list(f.actors)
+    people = an.scan("entities").filter(
+        ~pl.col("hidden").fill_null(False) & (pl.col("type") == "PER")
+    )
     if not f.active:
         # the whole corpus: the entities table already has the counts
         return (
-            an.scan("entities")
-            .filter(~pl.col("hidden").fill_null(False) & (pl.col("type") == "PER"))
-            .sort("n_mentions", "entity_id", descending=[True, False])
+            people.sort("n_mentions", "entity_id", descending=[True, False])
             .head(n)
             .collect()["entity_id"]
             .to_list()
         )
-    arts = _articles(an, f).select("article_id")
-    visible = an.scan("entities").filter(~pl.col("hidden").fill_null(False)).select("entity_id")
     return (
-        an.scan("mentions")
-        .join(arts, on="article_id", how="semi")
-        .join(visible, on="entity_id", how="semi")
-        .filter(pl.col("type") == "PER")
+        an.view(ACTOR_ARTICLES)
+        .filter(f.articles_expr())
         .group_by("entity_id")
-        .agg(n=pl.len())
+        .agg(n=pl.col("mentions").sum())
+        .join(people.select("entity_id"), on="entity_id", how="semi")
         .sort("n", "entity_id", descending=[True, False])
         .head(n)
         .collect()["entity_id"]
@@ -52,26 +51,25 @@ def top_actors(an: Analysis, f: Filters, n: int = 6) -> list[str]:
 
 def timeline(an: Analysis, f: Filters, every: str = "day") -> pl.DataFrame:
     """Mentions per actor per period of publication (undated articles left out), with one
-    example sentence per point for the hover; one lazy pass over the mentions."""
+    example sentence per point for the hover: the first mention in the period's first article.
+    Reads the actor-by-article view table (view_tables), not the mentions."""
     actors = top_actors(an, f)
-    dated = (
-        _articles(an, f).filter(pl.col("published").is_not_null()).select("article_id", "published")
-    )
     counts = (
-        an.scan("mentions")
-        .filter(pl.col("entity_id").is_in(actors))
-        .join(dated, on="article_id", how="inner", maintain_order="left")
-        # mentions are stored in article and text order, so `first` is each point's first mention
+        an.view(ACTOR_ARTICLES)
+        .filter(
+            pl.col("entity_id").is_in(actors)
+            & f.articles_expr()
+            & pl.col("published").is_not_null()
+        )
         .group_by(pl.col("published").dt.truncate(EVERY[every]).alias("period"), "entity_id")
         .agg(
-            mentions=pl.len(),
-            articles=pl.col("article_id").n_unique(),
-            article_id=pl.col("article_id").first(),
-            para_no=pl.col("para_no").first(),
-            start=pl.col("start").first(),
-            end=pl.col("end").first(),
-            text=pl.col("text").first(),
+            pl.col("mentions").sum(),
+            articles=pl.len().cast(pl.UInt32),
+            first=pl.struct("article_id", "para_no", "start", "end", "text")
+            .sort_by("published", "article_id")
+            .first(),
         )
+        .unnest("first")
         .join(an.scan("entities").select("entity_id", "label"), on="entity_id", how="left")
         .sort("period", "entity_id")
         .collect()
