@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 
@@ -42,6 +43,8 @@ ACTOR_PALETTE = (
     "#636363",
     "#a55194",
 )
+MAX_ROWS = 40  # outlets (or languages) a chart draws as rows; the frame and exports keep all
+
 LAYOUT = dict(
     template="plotly_white",
     margin=dict(l=48, r=24, t=64, b=48),
@@ -157,17 +160,19 @@ def timeline(counts: pl.DataFrame, dated: pl.DataFrame, caption: str = "") -> go
     for entity_id in counts["entity_id"].unique(maintain_order=True).to_list():
         part = counts.filter(pl.col("entity_id") == entity_id)
         label = part["label"][0] or entity_id
+        # numpy columns: plotly then checks no item one by one
         fig.add_scatter(
-            x=part["period"].to_list(),
-            y=part["mentions"].to_list(),
+            x=part["period"].to_numpy(),
+            y=part["mentions"].to_numpy(),
             mode="lines+markers",
             name=label,
             line=dict(color=entity_colour(entity_id), width=2),
             marker=dict(size=9),
-            customdata=[
-                [entity_id, a, (e or "")[:220]]
-                for a, e in zip(part["articles"], part["example"], strict=True)
-            ],
+            customdata=part.select(
+                pl.lit(entity_id).alias("entity_id"),
+                pl.col("articles").cast(pl.String),
+                pl.col("example").fill_null("").str.slice(0, 220),
+            ).to_numpy(),
             hovertemplate="<b>%{fullData.name}</b> %{x|%d %b %Y}: %{y} mentions in %{customdata[1]} "
             "articles<br><i>%{customdata[2]}</i><extra></extra>",
             row=1,
@@ -175,18 +180,18 @@ def timeline(counts: pl.DataFrame, dated: pl.DataFrame, caption: str = "") -> go
         )
     if dated.height:
         fig.add_scatter(
-            x=dated["day"].to_list(),
-            y=[1] * dated.height,
+            x=dated["day"].to_numpy(),
+            y=np.ones(dated.height),
             mode="markers",
             name="mentioned date",
             marker=dict(
-                size=[8 + 3 * min(m, 6) for m in dated["mentions"]],
+                size=(8 + 3 * dated["mentions"].clip(upper_bound=6)).to_numpy(),
                 color="#495057",
                 symbol="diamond",
             ),
-            customdata=[
-                ["", a, t[:200]] for a, t in zip(dated["articles"], dated["texts"], strict=True)
-            ],
+            customdata=dated.select(
+                pl.lit(""), pl.col("articles").cast(pl.String), pl.col("texts").str.slice(0, 200)
+            ).to_numpy(),
             hovertemplate="%{x|%d %b %Y}: mentioned in %{customdata[1]} articles<br>"
             "<i>%{customdata[2]}</i><extra></extra>",
             row=2,
@@ -212,9 +217,24 @@ def coverage(
         .head(20)["label"]
         .to_list()
     )
-    rows = sorted(frame[by].unique().to_list())
-    grid = {(r[by], r["label"]): r[value] for r in frame.iter_rows(named=True)}
-    z = [[grid.get((row, a), 0) for a in actors] for row in rows]
+    shown = frame.filter(pl.col("label").is_in(actors))
+    ranked = (
+        shown.group_by(by)
+        .agg(pl.col("n_mentions").sum())
+        .sort("n_mentions", by, descending=[True, False])
+    )
+    rows = sorted(ranked[by].head(MAX_ROWS).to_list())
+    if ranked.height > len(rows):
+        title += f" ({len(rows)} of {ranked.height:,} {by}s, most mentions; the table has all)"
+    cells = (
+        shown.filter(pl.col(by).is_in(rows))
+        .group_by(by, "label")
+        .agg(pl.col(value).sum())
+        .pivot(on="label", index=by, values=value)
+    )
+    grid = pl.DataFrame({by: rows}).join(cells, on=by, how="left")
+    z = [grid[a].fill_null(0).to_list() if a in grid.columns else [0] * len(rows) for a in actors]
+    z = [list(row) for row in zip(*z, strict=True)] if z else []
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -238,27 +258,57 @@ def publication(frame: pl.DataFrame, caption: str = "") -> go.Figure:
     dated = frame.filter(pl.col("published").is_not_null())
     if dated.height == 0:
         return empty_figure("No dated article in this story", title, caption)
-    fig = go.Figure(
-        go.Scatter(
-            x=dated["published"].to_list(),
-            y=dated["source"].to_list(),
-            mode="markers+text",
-            text=dated["language"].to_list(),
+    # one point per outlet and day (a story of thousands of articles stays readable)
+    points = (
+        dated.group_by("source", "published")
+        .agg(
+            n=pl.len(),
+            inferred=pl.col("published_inferred").fill_null(False).all(),
+            languages=pl.col("language").fill_null("?").unique().sort().str.join(", "),
+            first=pl.col("article_id").min(),
+        )
+        .sort("published", "source")
+    )
+    outlets = (
+        dated.group_by("source")
+        .agg(n=pl.len(), first=pl.col("published").min())
+        .sort("n", "first", "source", descending=[True, False, False])
+    )
+    if outlets.height > MAX_ROWS:
+        title += f" ({MAX_ROWS} of {outlets.height:,} outlets, most articles; the table has all)"
+        points = points.filter(pl.col("source").is_in(outlets["source"].head(MAX_ROWS).implode()))
+    points = points.with_columns(
+        size=(12 + 3 * (pl.col("n") - 1)).clip(upper_bound=30),
+        said=pl.when(pl.col("n") > 1)
+        .then(pl.col("n").cast(pl.String) + " articles")
+        .otherwise(pl.col("first")),
+    )
+    fig = go.Figure()
+    # a trace per symbol and numpy columns: plotly then checks no item one by one
+    for inferred, symbol, name in ((False, "circle", "dated"), (True, "circle-open", "inferred")):
+        part = points.filter(pl.col("inferred") == inferred)
+        if part.height == 0:
+            continue
+        fig.add_scatter(
+            x=part["published"].to_numpy(),
+            y=part["source"].to_numpy(),
+            mode="markers+text" if points.height <= 300 else "markers",
+            name=f"publication date {name}",
+            text=part["languages"].to_numpy(),
             textposition="middle right",
-            marker=dict(
-                size=14,
-                color=PALETTE[0],
-                symbol=["circle-open" if i else "circle" for i in dated["published_inferred"]],
-            ),
-            customdata=dated["article_id"].to_list(),
+            marker=dict(size=part["size"].to_numpy(), color=PALETTE[0], symbol=symbol),
+            customdata=part["said"].to_numpy(),
             hovertemplate="%{y}: %{x|%d %b %Y} (%{text})<br>%{customdata}<extra></extra>",
         )
-    )
-    days: list[date] = dated["published"].to_list()
+    fig.update_layout(showlegend=points["inferred"].n_unique() > 1)
+    # the outlet with most articles on top
+    order = outlets["source"].head(MAX_ROWS).to_list()
+    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1])
+    days: list[date] = points["published"].to_list()
     first, last = min(days), max(days)
     pad = timedelta(days=max((last - first).days // 10, 2))
     fig.update_xaxes(type="date", tickformat="%d %b %Y", range=[first - pad, last + pad])
     if (last - first).days <= 31:
         fig.update_xaxes(dtick=24 * 3600 * 1000)  # one tick a day: no repeated day labels
-    fig.update_layout(height=max(260, 80 + 40 * dated["source"].n_unique()))
+    fig.update_layout(height=max(260, 80 + 40 * points["source"].n_unique()))
     return finish(fig, title, caption)

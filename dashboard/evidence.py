@@ -94,7 +94,10 @@ def _coverage(an: Analysis, f: Filters, point: Point, frame: pl.DataFrame) -> Se
 
 
 def _story_article(an: Analysis, f: Filters, point: Point, frame: pl.DataFrame) -> Selector:
-    return "articles", pl.col("article_id") == value(point, "customdata")
+    # charts.publication draws one point per outlet and day
+    return "articles", (compare.outlet_label() == point.get("y")) & (
+        pl.col("published") == day(point)
+    )
 
 
 RULES: dict[str, Rule] = {

@@ -221,10 +221,12 @@ def views_current(out: Path, manifest: dict[str, Any] | None) -> bool:
     return all(current_parts(out, manifest, name) for name in view_tables.NAMES)
 
 
-def write_views(out: Path, articles: pl.LazyFrame, mentions: pl.LazyFrame) -> None:
-    """Build the view tables from these articles and mentions and write each as one file; the
-    caller lists them in the manifest with their VIEWS_FROM."""
-    for name, frame in view_tables.build(articles, mentions).items():
+def write_views(
+    out: Path, articles: pl.LazyFrame, mentions: pl.LazyFrame, dates: pl.LazyFrame
+) -> None:
+    """Build the view tables from these tables (view_tables.SOURCES) and write each as one
+    file; the caller lists them in the manifest with their VIEWS_FROM."""
+    for name, frame in view_tables.build(articles, mentions, dates).items():
         write_frame(out / base_file(name), frame)
 
 
@@ -301,12 +303,14 @@ def _only_new_articles(
     appended: dict[str, pl.DataFrame], replaced: dict[str, pl.DataFrame]
 ) -> bool:
     """True when the rows added to the view tables' sources are new articles and their mentions
-    only: the view tables then grow by those articles' rows."""
+    and dates only: the view tables then grow by those articles' rows."""
     if set(view_tables.SOURCES) & set(replaced):
         return False
-    new_ids = appended.get("articles", empty("articles"))["article_id"]
-    mentions = appended.get("mentions", empty("mentions"))
-    return bool(mentions["article_id"].is_in(new_ids.implode()).all())
+    new_ids = appended.get("articles", empty("articles"))["article_id"].implode()
+    return all(
+        bool(appended.get(t, empty(t))["article_id"].is_in(new_ids).all())
+        for t in view_tables.SOURCES
+    )
 
 
 def _scan_listed(out: Path, table: str, parts: list[str]) -> pl.LazyFrame:

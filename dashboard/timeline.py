@@ -8,7 +8,7 @@ import polars as pl
 from dashboard.filters import Filters
 from dashboard.sentences import with_sentences
 from dashboard.store import Analysis
-from dashboard.view_tables import ACTOR_ARTICLES
+from dashboard.view_tables import ACTOR_ARTICLES, DATES
 
 EVERY = {"day": "1d", "week": "1w", "month": "1mo"}
 
@@ -104,27 +104,18 @@ def timeline(an: Analysis, f: Filters, every: str = "day") -> pl.DataFrame:
 
 
 def mentioned_dates(an: Analysis, f: Filters) -> pl.DataFrame:
-    """Dates the filtered articles mention, as days on the time axis (months: their first day)."""
-    arts = _articles(an, f)
+    """Dates the filtered articles mention, as days on the time axis (months: their first day);
+    read from the calendar-dates view table (view_tables)."""
+    dates = an.view(DATES).filter(f.articles_expr())
     if f.actors:
         with_actor = (
-            an.scan("mentions")
+            an.view(ACTOR_ARTICLES)
             .filter(pl.col("entity_id").is_in(list(f.actors)))
             .select("article_id")
         )
-        arts = arts.join(with_actor, on="article_id", how="semi")
+        dates = dates.join(with_actor, on="article_id", how="semi")
     return (
-        an.scan("dates")
-        .filter(pl.col("value").is_not_null() & pl.col("granularity").is_in(["day", "month"]))
-        .join(arts.select("article_id", "source", "language", "published"), on="article_id")
-        .with_columns(
-            day=pl.when(pl.col("granularity") == "month")
-            .then(pl.concat_str(pl.col("value"), pl.lit("-01")))
-            .otherwise(pl.col("value"))
-            .str.to_date(strict=False)
-        )
-        .filter(pl.col("day").is_not_null())
-        .group_by("day", "granularity")
+        dates.group_by("day", "granularity")
         .agg(
             mentions=pl.len(),
             articles=pl.col("article_id").n_unique(),

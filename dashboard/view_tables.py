@@ -9,6 +9,8 @@ the mentions, defined here once as lazy frames.
   articles whose first mention of the actor has that form (summed over the forms: the articles
   mentioning the actor). The coverage comparison of a story of 40,000 articles reads a fifth of
   its mentions' rows.
+- view_dates: the dates articles mention that fall on a calendar day or month, as the day on the
+  time axis, with their article's columns: the timeline's lower row without a join or a parse.
 
 The store writes them with the tables they come from and records what they were made from
 (store.view_fingerprint); a reader uses them only when that still matches, and otherwise gets
@@ -23,8 +25,9 @@ import polars as pl
 
 ACTOR_ARTICLES = "view_actor_articles"
 ACTOR_FORMS = "view_actor_forms"
-NAMES = (ACTOR_ARTICLES, ACTOR_FORMS)
-SOURCES = ("articles", "mentions")  # the tables they are derived from
+DATES = "view_dates"
+NAMES = (ACTOR_ARTICLES, ACTOR_FORMS, DATES)
+SOURCES = ("articles", "mentions", "dates")  # the tables they are derived from, in this order
 
 SPAN = ("para_no", "start", "end", "text")
 ARTICLE = ("story_id", "source", "language", "published")
@@ -99,17 +102,45 @@ def actor_forms(
     )
 
 
-def define(name: str, articles: pl.LazyFrame, mentions: pl.LazyFrame) -> pl.LazyFrame:
+def calendar_dates(articles: pl.LazyFrame, dates: pl.LazyFrame) -> pl.LazyFrame:
+    """Mentioned dates of a day or a month (months on their first day) as `day`, with their
+    article's story, outlet, language and publication day; year-less values left out."""
+    return (
+        dates.filter(pl.col("value").is_not_null() & pl.col("granularity").is_in(["day", "month"]))
+        .with_columns(
+            day=pl.when(pl.col("granularity") == "month")
+            .then(pl.concat_str(pl.col("value"), pl.lit("-01")))
+            .otherwise(pl.col("value"))
+            .str.to_date(strict=False)
+        )
+        .filter(pl.col("day").is_not_null())
+        .join(articles.select("article_id", *ARTICLE), on="article_id", how="inner")
+        .select("day", "granularity", "article_id", "text", *ARTICLE)
+        .sort("day", "article_id", nulls_last=True)
+    )
+
+
+def define(
+    name: str, articles: pl.LazyFrame, mentions: pl.LazyFrame, dates: pl.LazyFrame
+) -> pl.LazyFrame:
     """The view table `name` computed from the tables (what a reader gets when none is stored)."""
     if name == ACTOR_ARTICLES:
         return actor_articles(articles, mentions)
     if name == ACTOR_FORMS:
         return actor_forms(articles, mentions)
+    if name == DATES:
+        return calendar_dates(articles, dates)
     raise ValueError(f"no view table {name!r}")
 
 
-def build(articles: pl.LazyFrame, mentions: pl.LazyFrame) -> dict[str, pl.DataFrame]:
-    """Both view tables, collected (the per-article one is computed once)."""
+def build(
+    articles: pl.LazyFrame, mentions: pl.LazyFrame, dates: pl.LazyFrame
+) -> dict[str, pl.DataFrame]:
+    """Every view table, collected (the per-article one is computed once)."""
     per_article = actor_articles(articles, mentions).collect()
     forms = actor_forms(articles, mentions, per_article.lazy()).collect()
-    return {ACTOR_ARTICLES: per_article, ACTOR_FORMS: forms}
+    return {
+        ACTOR_ARTICLES: per_article,
+        ACTOR_FORMS: forms,
+        DATES: calendar_dates(articles, dates).collect(),
+    }

@@ -13,7 +13,7 @@ import pytest
 
 from dashboard import compare, comparison, corpus_synth, engine_ray, pipeline, store, timeline
 from dashboard.filters import Filters
-from dashboard.view_tables import ACTOR_ARTICLES, ACTOR_FORMS, NAMES, define
+from dashboard.view_tables import ACTOR_ARTICLES, ACTOR_FORMS, DATES, NAMES, SOURCES, define
 
 FORM_KEYS = ["story_id", "outlet", "source", "language", "entity_id", "text"]
 
@@ -27,11 +27,14 @@ def _canonical(name: str, frame: pl.LazyFrame) -> pl.DataFrame:
     if name == ACTOR_FORMS:
         frame = frame.group_by(FORM_KEYS).agg(pl.col("mentions", "articles").sum())
         return frame.collect().sort(FORM_KEYS, nulls_last=True)
+    if name == DATES:
+        rows = frame.collect()
+        return rows.sort(rows.columns, nulls_last=True)
     return frame.collect().sort("entity_id", "article_id")
 
 
 def _defined(an: store.Analysis, name: str) -> pl.DataFrame:
-    return _canonical(name, define(name, an.scan("articles"), an.scan("mentions")))
+    return _canonical(name, define(name, *(an.scan(t) for t in SOURCES)))
 
 
 def _assert_current_and_right(out: Path) -> store.Analysis:
