@@ -368,6 +368,19 @@ class Analysis:
         return view_tables.define(name, *(self.scan(t) for t in view_tables.SOURCES))
 
 
+def ensure_views(out: Path) -> bool:
+    """Make the view tables of an analysis whose ones are missing or stale (an older analysis, a
+    copied folder); True when they are current afterwards. A folder this process cannot write
+    keeps working with the views computed from the tables."""
+    if views_current(out, read_manifest(out)):
+        return True
+    try:
+        update_tables(out, {}, {})
+    except OSError:
+        return False
+    return views_current(out, read_manifest(out))
+
+
 def update_tables(
     out: Path, tables: dict[str, pl.DataFrame], manifest_changes: dict[str, Any]
 ) -> dict[str, Any]:

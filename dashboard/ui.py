@@ -16,7 +16,7 @@ import streamlit as st
 from dashboard import bundle, export, views
 from dashboard.errors import NewsprismError
 from dashboard.filters import PARAMS, Filters, from_query, language_name, to_query
-from dashboard.store import MANIFEST, Analysis
+from dashboard.store import MANIFEST, Analysis, ensure_views
 from dashboard.workspace import Workspace
 
 
@@ -26,6 +26,8 @@ def workspace() -> Workspace:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _open(path: str, stamp: int) -> Analysis:
+    # an analysis from an older newsprism or a copied folder: its view tables are made once
+    ensure_views(Path(path))
     return Analysis.open(Path(path))
 
 

@@ -248,3 +248,23 @@ def test_the_ray_writer_writes_view_tables_and_the_copy_of_a_folder_disowns_them
     assert compare.coverage(an, Filters()).equals(
         compare.coverage(store.Analysis.open(out), Filters())
     )
+    # the app makes them again when it opens the copy
+    assert store.ensure_views(copy)
+    _assert_current_and_right(copy)
+    assert store.ensure_views(copy)  # current: nothing to do
+
+
+def test_a_folder_that_cannot_be_written_keeps_computing_its_views(
+    seed_analysis: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "an"
+    shutil.copytree(seed_analysis, out, copy_function=shutil.copy)
+    # the write lock cannot be taken (a directory in its place: fails for root too)
+    (out / store.LOCK).unlink(missing_ok=True)
+    (out / store.LOCK).mkdir()
+    assert not store.ensure_views(out)
+    an = store.Analysis.open(out)
+    assert not store.views_current(out, an.manifest)
+    assert compare.coverage(an, Filters()).equals(
+        compare.coverage(store.Analysis.open(seed_analysis), Filters())
+    )
