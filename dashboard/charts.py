@@ -43,6 +43,7 @@ ACTOR_PALETTE = (
     "#636363",
     "#a55194",
 )
+NEAR_PUBLICATION = timedelta(days=90)  # mentioned dates the timeline opens on, around reporting
 MAX_ROWS = 40  # outlets (or languages) a chart draws as rows; the frame and exports keep all
 
 LAYOUT = dict(
@@ -197,10 +198,36 @@ def timeline(counts: pl.DataFrame, dated: pl.DataFrame, caption: str = "") -> go
             row=2,
             col=1,
         )
+    _publication_window(fig, counts, dated)
     fig.update_yaxes(title="mentions", rangemode="tozero", row=1, col=1)
     fig.update_yaxes(visible=False, row=2, col=1)
     fig.update_layout(height=560, legend=dict(orientation="h", y=-0.12), hovermode="closest")
     return finish(fig, title, caption)
+
+
+def _publication_window(fig: go.Figure, counts: pl.DataFrame, dated: pl.DataFrame) -> None:
+    """Open the shared time axis on the publication period and the dates mentioned within 90
+    days of it: a text recalling 1848 must not squeeze a year of reporting into one column.
+    Dates further out stay in the chart (zoom out) and the lower row's title counts them."""
+    if counts.height == 0:
+        return
+    first, last = counts["period"].min(), counts["period"].max()
+    assert isinstance(first, date) and isinstance(last, date)
+    near = NEAR_PUBLICATION
+    if dated.height:
+        dated_near = dated.filter(pl.col("day").is_between(first - near, last + near))
+    else:
+        dated_near = dated
+    ends = [d for d in (dated_near["day"].min(), dated_near["day"].max()) if isinstance(d, date)]
+    low, high = min([first, *ends]), max([last, *ends])
+    pad = timedelta(days=max((high - low).days // 40, 2))
+    fig.update_xaxes(range=[low - pad, high + pad])
+    outside = dated.height - dated_near.height
+    if outside:
+        note = (
+            f"Dates the articles mention ({outside:,} more, further from the reporting: zoom out)"
+        )
+        fig.layout.annotations[1].text = note
 
 
 def coverage(
