@@ -13,14 +13,6 @@ from dashboard.view_tables import ACTOR_ARTICLES, DATES
 EVERY = {"day": "1d", "week": "1w", "month": "1mo"}
 
 
-def _articles(an: Analysis, f: Filters) -> pl.LazyFrame:
-    return (
-        an.scan("articles")
-        .filter(f.articles_expr())
-        .select("article_id", "published", "published_inferred", "source", "language", "title")
-    )
-
-
 def top_actors(an: Analysis, f: Filters, n: int = 6) -> list[str]:
     """The chosen actors, or the n most mentioned in the filtered articles."""
     if f.actors:
