@@ -260,8 +260,9 @@ def coverage(
         .pivot(on="label", index=by, values=value)
     )
     grid = pl.DataFrame({by: rows}).join(cells, on=by, how="left")
-    z = [grid[a].fill_null(0).to_list() if a in grid.columns else [0] * len(rows) for a in actors]
-    z = [list(row) for row in zip(*z, strict=True)] if z else []
+    z = grid.select(
+        pl.col(a).fill_null(0) if a in grid.columns else pl.lit(0).alias(a) for a in actors
+    ).rows()
     fig = go.Figure(
         go.Heatmap(
             z=z,

@@ -103,9 +103,7 @@ def write_partitioned(
             (out / table).rename(old)
         stage.rename(out / table)
         shutil.rmtree(old, ignore_errors=True)
-    store.write_views(
-        out, *(conform(tables.get(t, empty(t)), t).lazy() for t in view_tables.SOURCES)
-    )
+    store.write_views_of(out, tables)
     return write_manifest(out, counts, extra, views=True)
 
 

@@ -88,7 +88,7 @@ def write_analysis(
             frame = tables.get(table, empty(table))
             write_table(out, table, frame)
             counts[table] = frame.height
-        write_views(out, *(conform(tables.get(t, empty(t)), t).lazy() for t in view_tables.SOURCES))
+        write_views_of(out, tables)
         manifest = {
             "contract_version": CONTRACT_VERSION,
             "tool": "newsprism",
@@ -222,6 +222,11 @@ def views_current(out: Path, manifest: dict[str, Any] | None) -> bool:
     if not made_from or made_from != view_fingerprint(out, manifest):
         return False
     return all(current_parts(out, manifest, name) for name in view_tables.NAMES)
+
+
+def write_views_of(out: Path, tables: dict[str, pl.DataFrame]) -> None:
+    """write_views from tables in memory (a missing one is empty)."""
+    write_views(out, *(conform(tables.get(t, empty(t)), t).lazy() for t in view_tables.SOURCES))
 
 
 def write_views(
