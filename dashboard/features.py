@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from dashboard import news_prior
+
 # Relative weight of each kind of feature: actors and exact dates say most across languages.
 KIND_WEIGHT = {
     "e": 1.0,
@@ -147,6 +149,15 @@ def _paragraph_features(
     )
 
 
+def _news_discount(features: pl.DataFrame) -> pl.Expr:
+    """news_prior.discount_of each actor feature (e:, q:) by its share in this corpus (`df` of
+    `n` units); 1.0 for every other feature."""
+    actors = features.filter(pl.col("feature").str.contains(r"^[eq]:"))["feature"].unique()
+    shares = {f: news_prior.share(f[2:]) for f in actors.to_list()}
+    prior = pl.col("feature").replace_strict(shares, default=0.0, return_dtype=pl.Float64)
+    return news_prior.discount_of(news_prior.in_corpus(prior, pl.col("df"), pl.col("n")))
+
+
 def weighted(
     features: pl.DataFrame,
     unit: list[str],
@@ -156,6 +167,7 @@ def weighted(
     power: float = 1.0,
     within: pl.DataFrame | None = None,
     rarity: tuple[pl.DataFrame, int] | None = None,
+    news_wide: bool = False,
 ) -> pl.DataFrame:
     """Add w = kind weight x idf^power (units per scope), L2-normalised per unit.
 
@@ -164,6 +176,8 @@ def weighted(
     the larger frame the counts come from when `features` holds only some of its units (an
     increment weights its new paragraphs by the whole story). `rarity`: the counts already made,
     (feature, df) and the number of units (no scope; an increment keeps them between runs).
+    `news_wide`: actors (`e:`, `q:`) also weigh by how rare they are in news in general
+    (news_prior.discount), so celebrities count for less than what only this story names.
     """
     scope = scope or []
     counted = features if within is None else within
@@ -186,6 +200,8 @@ def weighted(
             )
         else:
             counts = features.join(df, on="feature", how="left").with_columns(n=n_col)
+    if news_wide:
+        kind_weight = kind_weight * _news_discount(features)
     return (
         counts.with_columns(w=kind_weight * (1.0 + pl.col("n") / pl.col("df")).log().pow(power))
         .with_columns(w=pl.col("w") / (pl.col("w") ** 2).sum().over(unit).sqrt())

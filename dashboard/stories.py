@@ -257,7 +257,7 @@ def cluster(
 def article_vectors(articles: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
     """(article_id, feature, w, df): an article's paragraph features and publication month,
     weighted by rarity over the articles (what events are clustered on)."""
-    return weighted(story_state.rows(articles, features), ["article_id"])
+    return weighted(story_state.rows(articles, features), ["article_id"], news_wide=True)
 
 
 def _month_conflicts(

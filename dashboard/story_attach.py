@@ -24,9 +24,11 @@ import polars as pl
 from dashboard import stories, story_state
 from dashboard.story_merge import (
     MERGE_THRESHOLD,
-    SPREAD_QUANTILE,
-    _profiles,
     actor_vectors,
+    candidate_pairs,
+    core_profiles,
+    scored_pairs,
+    spans_of,
     time_scale,
     usable_published,
 )
@@ -38,26 +40,6 @@ def _days(articles: pl.DataFrame) -> pl.DataFrame:
     return articles.select(
         "article_id", day=usable_published(pl.col("published")).cast(pl.Int32).cast(pl.Float64)
     )
-
-
-def _spans(days: pl.DataFrame, member: pl.DataFrame) -> pl.DataFrame:
-    """(story, lo, hi): the time window of each story's members."""
-    return (
-        days.join(member, on="article_id")
-        .group_by("story")
-        .agg(
-            lo=pl.col("day").quantile(SPREAD_QUANTILE),
-            hi=pl.col("day").quantile(1 - SPREAD_QUANTILE),
-        )
-    )
-
-
-def _damped(scale: float) -> pl.Expr:
-    """sim damped by the gap between a day (or span lo_b..hi_b) and a story window (lo..hi)."""
-    gap = pl.max_horizontal(
-        pl.col("lo_b") - pl.col("hi"), pl.col("lo") - pl.col("hi_b"), pl.lit(0.0)
-    ).fill_null(0.0)
-    return pl.col("sim") * (-gap / scale).exp()
 
 
 def nearest_story(
@@ -73,7 +55,7 @@ def nearest_story(
         vectors,
         stored,
         days.join(vectors.select("article_id").unique(), on="article_id"),
-        _spans(days, member),
+        spans_of(days, member),
         stories.TIME_SCALE_DAYS,
     )
 
@@ -157,22 +139,25 @@ def _join_new_stories(
     )
     both = pl.concat([member, new_member])
     vectors = actor_vectors(said.join(both, on="article_id", how="semi"), articles.height)
-    profiles = _profiles(vectors, both)
+    profiles = core_profiles(vectors, both)
     days = _days(articles)
-    spans = _spans(days, both)
-    is_new = pl.col("story").is_in(list(fresh))
-    new_p = profiles.filter(is_new)
-    old_p = profiles.filter(~is_new).rename({"story": "story_b", "w": "w_b"})
+    new = list(fresh)
+    # only pairs of a new and an old story: old stories were merged when they were made
+    one_new = pl.col("story").is_in(new) != pl.col("story_b").is_in(new)
+    scored = scored_pairs(
+        profiles,
+        candidate_pairs(profiles, among=one_new),
+        spans_of(days, both),
+        time_scale(days["day"]),
+        MERGE_THRESHOLD,
+    )
+    swap = ~pl.col("story").is_in(new)
     pairs = (
-        new_p.join(old_p, on="entity_id")
-        .group_by("story", "story_b")
-        .agg(sim=(pl.col("w") * pl.col("w_b")).sum())
-        .join(spans, on="story", how="left")
-        .join(
-            spans.rename({"story": "story_b", "lo": "lo_b", "hi": "hi_b"}), on="story_b", how="left"
+        scored.select(
+            story=pl.when(swap).then("story_b").otherwise("story"),
+            story_b=pl.when(swap).then("story").otherwise("story_b"),
+            sim="sim",
         )
-        .with_columns(sim=_damped(time_scale(days["day"])))
-        .filter(pl.col("sim") >= MERGE_THRESHOLD)
         .sort(["story", "sim", "story_b"], descending=[False, True, False])
         .group_by("story", maintain_order=True)
         .first()

@@ -2,15 +2,18 @@
 
 A story is a run of events about the same core actors. Each event gets a profile of its core
 actors only: those mentioned by at least CORE_SHARE of its articles, weighted by (1 + ln tf) x
-ln(N / df) summed over the articles (tf: mentions in an article; df: articles of the corpus that
-mention the actor). An actor every article mentions weighs nothing, so in a small corpus sharing the
-obvious actors is no evidence; in a big one a common actor still counts when rarer ones come with
-it. Two events' similarity is the cosine of their profiles, damped by the gap between their time
-spans on a scale that follows the corpus' own time spread (clipped to MIN/MAX_SCALE_DAYS). In
-rounds, every event joins its most similar event when that is at least MERGE_THRESHOLD; profiles
-are recomputed after each round, so core actors are always those of the story as it now stands.
-Candidate pairs come from a join on shared core actors (an inverted index over those that are core
-to at most MAX_POSTINGS stories), never all pairs.
+ln(N / df) x the actor's news-wide discount, summed over the articles (tf: mentions in an article;
+df: articles of the corpus that mention the actor; dashboard.news_prior: how common the actor is
+in news in general). An actor every article mentions weighs nothing, so in a small corpus sharing
+the obvious actors is no evidence; the news-wide discount does the same for Trump or the United
+States in a one-day corpus of unrelated reports, which gives no rarity signal of its own. Two
+events' similarity is the cosine of their profiles, damped by the gap between their time spans on
+a scale that follows the corpus' own time spread (clipped to MIN/MAX_SCALE_DAYS). In rounds, every
+event joins its most similar event when that is at least MERGE_THRESHOLD (SETTLED_THRESHOLD
+between two events of several articles) and they share a specific core actor; profiles are
+recomputed after each round, so core actors are always those of the story as it now stands.
+Candidate pairs come from a join on shared specific core actors (an inverted index over those that
+are core to at most MAX_POSTINGS stories), never all pairs.
 """
 
 from __future__ import annotations
@@ -19,12 +22,19 @@ from datetime import date
 
 import polars as pl
 
+from dashboard import news_prior
+
 CORE_SHARE = 0.5  # an actor is core to a story when at least this share of its articles name it
 MERGE_THRESHOLD = 0.08  # profile cosine (after time damping) from which two stories are one
 MIN_SCALE_DAYS = 30.0  # time-gap scale for a corpus collected over a few weeks
 MAX_SCALE_DAYS = 365.0  # ... and for one spanning years: events years apart stay apart
 SPREAD_QUANTILE = 0.1  # spans and the corpus spread run from this quantile to 1 minus it
 MAX_ROUNDS = 50
+# two stories of SETTLED articles or more have averaged profiles, smoother than one article's:
+# their cosine runs higher for the same evidence, so they need SETTLED_THRESHOLD to be one story
+SETTLED = 2
+SETTLED_THRESHOLD = 0.2
+SPECIFIC = 0.01  # news-wide share under which an actor is specific (cities yes, countries no)
 MAX_POSTINGS = 500  # a core actor of more stories than this scores pairs but does not propose them
 PLACEHOLDER_DATE = date(1970, 1, 1)  # the Unix epoch: a missing timestamp, not a publication date
 
@@ -35,19 +45,28 @@ def usable_published(published: pl.Expr) -> pl.Expr:
 
 
 def actor_vectors(mentions: pl.DataFrame, n_articles: int) -> pl.DataFrame:
-    """(article_id, entity_id, w): (1 + ln tf) x ln(N / df), L2-normalised per article."""
+    """(article_id, entity_id, w, prior): (1 + ln tf) x ln(N / df) x the actor's news-wide
+    discount (news_prior.discount_of: Trump and the United States weigh little even in a
+    one-day corpus), L2-normalised per article; prior is the actor's news-wide share, 0 when
+    the corpus is about it (news_prior.in_corpus)."""
     counts = (
         mentions.filter(pl.col("entity_id").is_not_null())
         .group_by("article_id", "entity_id")
         .agg(tf=pl.len())
         .with_columns(df=pl.len().over("entity_id"))
+        .join(news_prior.shares(mentions["entity_id"]), on="entity_id", how="left")
+        .with_columns(prior=news_prior.in_corpus(pl.col("prior"), pl.col("df"), pl.lit(n_articles)))
     )
     idf = (pl.lit(float(max(n_articles, 1))) / pl.col("df")).log().clip(lower_bound=0.0)
     return (
-        counts.with_columns(w=(1.0 + pl.col("tf").cast(pl.Float64).log()) * idf)
+        counts.with_columns(
+            w=(1.0 + pl.col("tf").cast(pl.Float64).log())
+            * idf
+            * news_prior.discount_of(pl.col("prior"))
+        )
         .filter(pl.col("w") > 0)
         .with_columns(w=pl.col("w") / (pl.col("w") ** 2).sum().over("article_id").sqrt())
-        .select("article_id", "entity_id", "w")
+        .select("article_id", "entity_id", "w", pl.col("prior").fill_null(0.0))
     )
 
 
@@ -61,46 +80,82 @@ def time_scale(days: pl.Series) -> float:
     return min(max(spread, MIN_SCALE_DAYS), MAX_SCALE_DAYS)
 
 
-def _profiles(vectors: pl.DataFrame, member: pl.DataFrame) -> pl.DataFrame:
-    """(story, entity_id, w): the story's core actors, summed article weights, L2-normalised."""
+def spans_of(days: pl.DataFrame, member: pl.DataFrame) -> pl.DataFrame:
+    """(story, lo, hi): the time window of each story's members (days: article_id, day)."""
+    return (
+        days.join(member, on="article_id")
+        .group_by("story")
+        .agg(
+            lo=pl.col("day").quantile(SPREAD_QUANTILE),
+            hi=pl.col("day").quantile(1 - SPREAD_QUANTILE),
+        )
+    )
+
+
+def core_profiles(vectors: pl.DataFrame, member: pl.DataFrame) -> pl.DataFrame:
+    """(story, entity_id, w, prior): the story's core actors, summed article weights,
+    L2-normalised, with their news-wide share."""
     return (
         vectors.join(member, on="article_id")
         .group_by("story", "entity_id")
-        .agg(w=pl.col("w").sum(), n=pl.len())
+        .agg(w=pl.col("w").sum(), n=pl.len(), prior=pl.col("prior").first())
         .join(member.group_by("story").agg(size=pl.len()), on="story")
         .filter(pl.col("n") >= CORE_SHARE * pl.col("size"))
         .with_columns(w=pl.col("w") / (pl.col("w") ** 2).sum().over("story").sqrt())
-        .select("story", "entity_id", "w")
+        .select("story", "entity_id", "w", "prior", "size")
     )
 
 
-def _best_partners(
-    profiles: pl.DataFrame, spans: pl.DataFrame, scale: float, threshold: float
-) -> list[tuple[str, str]]:
-    """(story, partner): each story's most similar other story, when at least threshold."""
+def candidate_pairs(profiles: pl.DataFrame, among: pl.Expr | None = None) -> pl.DataFrame:
+    """(story, story_b): stories sharing a specific core actor (an inverted index over those
+    core to at most MAX_POSTINGS stories), story < story_b; `among` filters the pairs."""
     postings = pl.len().over("entity_id")
-    keys = profiles.filter(postings <= MAX_POSTINGS).select("story", "entity_id")
-    candidates = (
-        keys.join(keys.rename({"story": "story_b"}), on="entity_id")
-        .filter(pl.col("story") < pl.col("story_b"))
-        .select("story", "story_b")
-        .unique()
+    keys = profiles.filter((postings <= MAX_POSTINGS) & (pl.col("prior") < SPECIFIC)).select(
+        "story", "entity_id"
     )
-    other = profiles.rename({"story": "story_b", "w": "w_b"})
+    pairs = keys.join(keys.rename({"story": "story_b"}), on="entity_id").filter(
+        pl.col("story") < pl.col("story_b")
+    )
+    if among is not None:
+        pairs = pairs.filter(among)
+    return pairs.select("story", "story_b").unique()
+
+
+def scored_pairs(
+    profiles: pl.DataFrame,
+    candidates: pl.DataFrame,
+    spans: pl.DataFrame,
+    scale: float,
+    threshold: float,
+) -> pl.DataFrame:
+    """(story, story_b, sim, dated, dated_b): candidate pairs whose profile cosine, damped by
+    the gap between their spans, is at least threshold (SETTLED_THRESHOLD between two settled
+    stories) and who share a specific core actor (rarer in news in general than SPECIFIC):
+    celebrities alone do not make two reports one story. The one rule of the full merge and of
+    an increment (dashboard.story_attach)."""
+    other = profiles.drop("prior").rename({"story": "story_b", "w": "w_b", "size": "size_b"})
     gap = pl.max_horizontal(
         pl.col("lo_b") - pl.col("hi"), pl.col("lo") - pl.col("hi_b"), pl.lit(0.0)
     ).fill_null(0.0)
-    pairs = (
+    return (
         candidates.join(profiles, on="story")
         .join(other, on=["story_b", "entity_id"])
         .group_by("story", "story_b")
-        .agg(sim=(pl.col("w") * pl.col("w_b")).sum())
+        .agg(
+            sim=(pl.col("w") * pl.col("w_b")).sum(),
+            specific=(pl.col("prior") < SPECIFIC).sum(),
+            settled=(pl.min_horizontal("size", "size_b") >= SETTLED).first(),
+        )
+        .filter(pl.col("specific") >= 1)
         .join(spans, on="story", how="left")
         .join(
             spans.rename({"story": "story_b", "lo": "lo_b", "hi": "hi_b"}), on="story_b", how="left"
         )
         .with_columns(sim=pl.col("sim") * (-gap / scale).exp())
-        .filter(pl.col("sim") >= threshold)
+        .filter(
+            pl.col("sim")
+            >= pl.when("settled").then(max(threshold, SETTLED_THRESHOLD)).otherwise(threshold)
+        )
         .select(
             "story",
             "story_b",
@@ -109,6 +164,13 @@ def _best_partners(
             dated_b=pl.col("lo_b").is_not_null(),
         )
     )
+
+
+def _best_partners(
+    profiles: pl.DataFrame, spans: pl.DataFrame, scale: float, threshold: float
+) -> list[tuple[str, str]]:
+    """(story, partner): each story's most similar other story among scored_pairs."""
+    pairs = scored_pairs(profiles, candidate_pairs(profiles), spans, scale, threshold)
     # a story of known time never reaches another through one whose time is unknown: an undated
     # story may join a dated one, but is nobody's bridge between two periods
     both = pl.concat(
@@ -163,15 +225,9 @@ def merge_events(
     )
     scale = time_scale(days["day"])
     for _ in range(MAX_ROUNDS):
-        spans = (
-            days.join(member, on="article_id")
-            .group_by("story")
-            .agg(
-                lo=pl.col("day").quantile(SPREAD_QUANTILE),
-                hi=pl.col("day").quantile(1 - SPREAD_QUANTILE),
-            )
+        links = _best_partners(
+            core_profiles(vectors, member), spans_of(days, member), scale, threshold
         )
-        links = _best_partners(_profiles(vectors, member), spans, scale, threshold)
         if not links:
             break
         into = _unite(links)

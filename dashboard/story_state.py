@@ -79,7 +79,7 @@ def rarity(stored: Stored, added: pl.DataFrame, features: pl.Series) -> pl.DataF
 def vectors(article_rows: pl.DataFrame, df: pl.DataFrame, units: int) -> pl.DataFrame:
     """(article_id, feature, w, df): event vectors of these articles' rows (stories.article_vectors
     with the given rarity)."""
-    return weighted(article_rows, ["article_id"], rarity=(df, units)).select(
+    return weighted(article_rows, ["article_id"], rarity=(df, units), news_wide=True).select(
         "article_id", "feature", "w", "df"
     )
 

@@ -135,18 +135,16 @@ RUN = {
 RUN_ACTORS = {**ACTORS, "Zeta": "e-zeta", "Lambda": "e-lambda", "Theta": "e-theta"}
 
 
-def test_events_sharing_their_core_actor_become_one_story() -> None:
+def test_two_events_sharing_one_name_stay_two_stories() -> None:
+    # b1-b2 and b3-b4 share only Alpha: two reports of two articles each are not one story on
+    # one name (story_merge.SETTLED_THRESHOLD); the merge itself is tested in test_story_merge
     days = {a: date(2025, 3, 1 + 2 * k) for k, a in enumerate(RUN)}
     frames = hand_frames(RUN, RUN_ACTORS, days)
     _, events = stories.cluster(*frames, merge_threshold=None)
     _, merged = stories.cluster(*frames)
     pairs = {frozenset({a, b}) for a, b in (("b1", "b2"), ("b3", "b4"), ("b5", "b6"), ("b7", "b8"))}
     assert members(events) == pairs
-    assert members(merged) == {
-        frozenset({"b1", "b2", "b3", "b4"}),
-        frozenset({"b5", "b6"}),
-        frozenset({"b7", "b8"}),
-    }
+    assert members(merged) == pairs
 
 
 def test_epoch_publication_dates_do_not_stretch_a_story_label() -> None:
