@@ -11,6 +11,7 @@ import numpy as np
 import polars as pl
 from rapidfuzz import fuzz
 
+from dashboard import align_fill
 from dashboard import quotes as quotes_mod
 from dashboard.comparison import MAJORITY, NEAR_DUPLICATE, coverage, first_and_copies, uniques
 from dashboard.features import KIND_WEIGHT, date_features, paragraph_features, weighted
@@ -54,6 +55,7 @@ def align(
     features: pl.DataFrame | None = None,
     new_ids: pl.Series | None = None,
     prior: pl.DataFrame | None = None,
+    fill: bool = True,
 ) -> pl.DataFrame:
     """Paragraphs of different articles of one story that report the same thing (alignments table).
 
@@ -64,7 +66,9 @@ def align(
     features: paragraph features the caller already has (features.paragraph_features). With
     new_ids, only pairs with a paragraph of one of those articles are scored (an increment: the
     rarity weights are the whole story's), and `prior` (alignments already made) counts in the
-    one-partner-per-article and TOP_K limits; the result holds the new pairs only.
+    one-partner-per-article and TOP_K limits; the result holds the new pairs only. `fill`:
+    the paragraphs between anchors of two versions of a report are paired in order too
+    (dashboard.align_fill); False gives the feature pass alone.
     """
     story = articles.filter(pl.col("story_id").is_not_null()).select("article_id", "story_id")
     multi = story.filter(pl.len().over("story_id") > 1)
@@ -136,7 +140,8 @@ def align(
         parts.append(_best(scored.filter(pl.col("score") >= threshold)))
     if not parts:
         return empty("alignments")
-    return _one_to_one(pl.concat(parts), prior)
+    anchors = _one_to_one(pl.concat(parts), prior)
+    return align_fill.fill(anchors, paragraphs, features) if fill else anchors
 
 
 def _near_vectors(

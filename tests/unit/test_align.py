@@ -126,4 +126,5 @@ def test_a_paragraph_in_a_story_of_many_copies_keeps_its_best_partners_only() ->
     # without the cap every paragraph would align with all n - 1 copies
     assert partners.max() == align.TOP_K
     assert partners.min() >= 1
-    assert ends.select("article", "para").unique().height == 2 * n
+    # the third paragraph (no name or number) is paired in order between the copies' anchors
+    assert ends.select("article", "para").unique().height == 3 * n

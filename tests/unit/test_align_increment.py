@@ -64,7 +64,7 @@ def run(
 ) -> pl.DataFrame:
     none = schema.empty("mentions"), schema.empty("dates")
     return align.align(
-        articles, paragraphs, *none, features=feats, new_ids=new_ids, prior=prior
+        articles, paragraphs, *none, features=feats, new_ids=new_ids, prior=prior, fill=False
     ).sort(KEY)
 
 
