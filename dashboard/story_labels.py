@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date, timedelta
+from datetime import date
 from functools import cache
 from typing import Literal
 
 import polars as pl
 from babel.dates import get_month_names
 
+from dashboard import news_prior
 from dashboard.schema import conform
 from dashboard.story_merge import usable_published
 
 LABEL_ACTORS = 3
-CONTEXT_DAYS = 62  # mentioned dates this long before the first publication still label a story
 
 
 def story_id_for(article_ids: list[str] | tuple[str, ...] | set[str]) -> str:
@@ -75,7 +75,9 @@ def label_stories(
 
 
 def _top_actors(mentions: pl.DataFrame, story_of: pl.DataFrame) -> list[tuple[str, list[str]]]:
-    """(story_id, entity ids): most articles, then persons, then most mentions, then by id."""
+    """(story_id, entity ids): what the story is about first: most articles, weighed by how
+    specific the actor is in news in general (a celebrity counts half to fully, by its news-wide
+    discount), then persons, then most mentions, then by id."""
     # categorical (integer) keys keep grouping millions of mentions cheap; art: an article's first row
     keyed = story_of.with_row_index("art").select(
         "article_id",
@@ -100,7 +102,11 @@ def _top_actors(mentions: pl.DataFrame, story_of: pl.DataFrame) -> list[tuple[st
             story_id=pl.col("story").cast(pl.String),
             entity_id=pl.col("entity").cast(pl.String),
         )
-        .sort(["n_articles", "person", "n", "entity_id"], descending=[True, True, True, False])
+        .join(news_prior.shares(mentions["entity_id"]).lazy(), on="entity_id", how="left")
+        .with_columns(
+            about=pl.col("n_articles") * (0.5 + 0.5 * news_prior.discount_of(pl.col("prior")))
+        )
+        .sort(["about", "person", "n", "entity_id"], descending=[True, True, True, False])
         .group_by("story_id", maintain_order=True)
         .agg(pl.col("entity_id").head(LABEL_ACTORS))
     )
@@ -127,7 +133,8 @@ def _entity_names(mentions: pl.DataFrame, entities: pl.DataFrame | None) -> dict
 
 
 def _periods(articles: pl.DataFrame, dates: pl.DataFrame | None) -> dict[str, str]:
-    """story_id -> month range from publication dates and the dates the story mentions."""
+    """story_id -> month range of its publication dates; a story with none is dated by the
+    dates it mentions (with a year, else its most frequent month, "year unknown")."""
     day = usable_published(pl.col("published"))
     # a zoned time counts in its own zone (as Python's dates did); an all-null column has no type
     day = day.dt.date() if articles.schema["published"].is_temporal() else day.cast(pl.Date)
@@ -136,7 +143,6 @@ def _periods(articles: pl.DataFrame, dates: pl.DataFrame | None) -> dict[str, st
         .drop_nulls()
         .group_by("story_id")
         .agg(
-            ref=pl.col("day").sort().get(pl.len() // 2),  # the upper median, as in a sorted list
             first=pl.col("day").min(),
             last=pl.col("day").max(),
         )
@@ -161,14 +167,11 @@ def _periods(articles: pl.DataFrame, dates: pl.DataFrame | None) -> dict[str, st
             )
             .filter(pl.col("month").is_not_null())
         )
-        ref = pl.col("ref")
-        # a day and month without a year: the latest such month not after the story
-        guessed = ref.dt.year() - (pl.col("month") > ref.dt.month()).cast(pl.Int32)
-        day = pl.date(pl.coalesce("year", guessed), "month", 1)
-        window = (day >= pl.col("first") - timedelta(days=CONTEXT_DAYS)) & (day <= pl.col("last"))
+        # a story is dated by its publication: the dates it mentions label only undated ones
+        day = pl.date("year", "month", 1)
         placed = (
-            mentioned.join(pubs, on="story_id", how="left")
-            .filter(day.is_not_null() & (pl.col("first").is_null() | window))
+            mentioned.join(pubs, on="story_id", how="anti")
+            .filter(day.is_not_null())
             .select("story_id", lo=day, hi=day)
         )
         spans.append(placed)
