@@ -186,6 +186,71 @@ def evaluate(bench: Path, out: Path | None = None) -> dict[str, Any]:
     }
 
 
+def one_version_each(root: Path, out: Path, seed: int = 0) -> Path:
+    """A corpus of one version per document in a language drawn at random (files copied into
+    `out/corpus`, with the metadata of the copied files): reports of one event then meet only
+    across languages, as an analyst's mixed corpus does."""
+    import csv
+    import random
+
+    rng = random.Random(seed)
+    corpus = root / "corpus"
+    varieties = sorted(p.name for p in corpus.iterdir() if p.is_dir())
+    docs = sorted({f.name for v in varieties for f in (corpus / v).glob("*.txt")})
+    target = out / "corpus"
+    chosen = {}
+    for doc in docs:
+        variety = rng.choice([v for v in varieties if (corpus / v / doc).is_file()])
+        (target / variety).mkdir(parents=True, exist_ok=True)
+        (target / variety / doc).write_bytes((corpus / variety / doc).read_bytes())
+        chosen[f"{variety}/{doc}"] = True
+    meta = corpus / "metadata.csv"
+    if meta.is_file():
+        with (
+            meta.open(encoding="utf-8") as src,
+            (target / "metadata.csv").open("w", encoding="utf-8", newline="") as dst,
+        ):
+            rows = list(csv.reader(src))
+            writer = csv.writer(dst)
+            writer.writerow(rows[0])
+            writer.writerows(r for r in rows[1:] if r and r[0] in chosen)
+    return target
+
+
+def evaluate_mixed(bench: Path, seeds: tuple[int, ...] = (0, 1, 2)) -> list[dict[str, Any]]:
+    """Story scores on one-version-per-document corpora (one per seed): cross-document pairs
+    are then cross-language pairs."""
+    from dashboard import pipeline
+
+    root = bench / CORPUS
+    gold = pl.read_csv(root / "stories_gold.tsv", separator="\t")
+    results = []
+    for seed in seeds:
+        with tempfile.TemporaryDirectory() as tmp:
+            corpus = one_version_each(root, Path(tmp), seed)
+            result = pipeline.analyze(
+                [corpus], Path(tmp) / "analysis", pipeline.RunOptions(workers=1)
+            )
+            scored = score_stories(result.tables["articles"], gold)
+        results.append(
+            {
+                "seed": seed,
+                **{
+                    k: scored[k]
+                    for k in (
+                        "stories",
+                        "story_b3_f1",
+                        "pairs_predicted",
+                        "pairs_gold",
+                        "pair_precision",
+                        "pair_recall",
+                    )
+                },
+            }
+        )
+    return results
+
+
 def main(bench: Path) -> None:
     """Print the ntrex_dev story and alignment scores."""
     result = evaluate(bench)
@@ -199,3 +264,6 @@ def main(bench: Path) -> None:
     with pl.Config(tbl_rows=60, tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
         print("  paragraph alignment against the sentence gold, per language pair:")
         print(result["alignment"])
+    print(f"stories on {CORPUS}, one version of each document in a random language:")
+    for row in evaluate_mixed(bench):
+        print(f"  {row}")

@@ -9,8 +9,8 @@ the obvious actors is no evidence; the news-wide discount does the same for Trum
 States in a one-day corpus of unrelated reports, which gives no rarity signal of its own. Two
 events' similarity is the cosine of their profiles, damped by the gap between their time spans on
 a scale that follows the corpus' own time spread (clipped to MIN/MAX_SCALE_DAYS). In rounds, every
-event joins its most similar event when that is at least MERGE_THRESHOLD (SETTLED_THRESHOLD
-between two events of several articles) and they share a specific core actor; profiles are
+event joins its most similar event when that is at least MERGE_THRESHOLD and they share a
+specific core actor; profiles are
 recomputed after each round, so core actors are always those of the story as it now stands.
 Candidate pairs come from a join on shared specific core actors (an inverted index over those that
 are core to at most MAX_POSTINGS stories), never all pairs.
@@ -25,15 +25,11 @@ import polars as pl
 from dashboard import news_prior
 
 CORE_SHARE = 0.5  # an actor is core to a story when at least this share of its articles name it
-MERGE_THRESHOLD = 0.08  # profile cosine (after time damping) from which two stories are one
+MERGE_THRESHOLD = 0.2  # profile cosine (after time damping) from which two stories are one
 MIN_SCALE_DAYS = 30.0  # time-gap scale for a corpus collected over a few weeks
 MAX_SCALE_DAYS = 365.0  # ... and for one spanning years: events years apart stay apart
 SPREAD_QUANTILE = 0.1  # spans and the corpus spread run from this quantile to 1 minus it
 MAX_ROUNDS = 50
-# two stories of SETTLED articles or more have averaged profiles, smoother than one article's:
-# their cosine runs higher for the same evidence, so they need SETTLED_THRESHOLD to be one story
-SETTLED = 2
-SETTLED_THRESHOLD = 0.2
 SPECIFIC = 0.01  # news-wide share under which an actor is specific (cities yes, countries no)
 MAX_POSTINGS = 500  # a core actor of more stories than this scores pairs but does not propose them
 PLACEHOLDER_DATE = date(1970, 1, 1)  # the Unix epoch: a missing timestamp, not a publication date
@@ -102,7 +98,7 @@ def core_profiles(vectors: pl.DataFrame, member: pl.DataFrame) -> pl.DataFrame:
         .join(member.group_by("story").agg(size=pl.len()), on="story")
         .filter(pl.col("n") >= CORE_SHARE * pl.col("size"))
         .with_columns(w=pl.col("w") / (pl.col("w") ** 2).sum().over("story").sqrt())
-        .select("story", "entity_id", "w", "prior", "size")
+        .select("story", "entity_id", "w", "prior")
     )
 
 
@@ -129,11 +125,10 @@ def scored_pairs(
     threshold: float,
 ) -> pl.DataFrame:
     """(story, story_b, sim, dated, dated_b): candidate pairs whose profile cosine, damped by
-    the gap between their spans, is at least threshold (SETTLED_THRESHOLD between two settled
-    stories) and who share a specific core actor (rarer in news in general than SPECIFIC):
+    the gap between their spans, is at least threshold and who share a specific core actor (rarer in news in general than SPECIFIC):
     celebrities alone do not make two reports one story. The one rule of the full merge and of
     an increment (dashboard.story_attach)."""
-    other = profiles.drop("prior").rename({"story": "story_b", "w": "w_b", "size": "size_b"})
+    other = profiles.drop("prior").rename({"story": "story_b", "w": "w_b"})
     gap = pl.max_horizontal(
         pl.col("lo_b") - pl.col("hi"), pl.col("lo") - pl.col("hi_b"), pl.lit(0.0)
     ).fill_null(0.0)
@@ -144,7 +139,6 @@ def scored_pairs(
         .agg(
             sim=(pl.col("w") * pl.col("w_b")).sum(),
             specific=(pl.col("prior") < SPECIFIC).sum(),
-            settled=(pl.min_horizontal("size", "size_b") >= SETTLED).first(),
         )
         .filter(pl.col("specific") >= 1)
         .join(spans, on="story", how="left")
@@ -152,10 +146,7 @@ def scored_pairs(
             spans.rename({"story": "story_b", "lo": "lo_b", "hi": "hi_b"}), on="story_b", how="left"
         )
         .with_columns(sim=pl.col("sim") * (-gap / scale).exp())
-        .filter(
-            pl.col("sim")
-            >= pl.when("settled").then(max(threshold, SETTLED_THRESHOLD)).otherwise(threshold)
-        )
+        .filter(pl.col("sim") >= threshold)
         .select(
             "story",
             "story_b",
