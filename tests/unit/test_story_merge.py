@@ -126,18 +126,16 @@ def test_epoch_publication_dates_count_as_unknown() -> None:
     assert kept == [None, date(2018, 5, 2), None]
 
 
+def _weights(article_ids: list[str], entity_ids: list[str], n: int) -> dict[str, float]:
+    """actor_vectors' weights of article "a"."""
+    mentions = pl.DataFrame({"article_id": article_ids, "entity_id": entity_ids})
+    vectors = story_merge.actor_vectors(mentions, n).filter(pl.col("article_id") == "a")
+    return dict(vectors.select("entity_id", "w").iter_rows())
+
+
 def test_actor_vectors_weigh_repeated_and_rare_actors_more() -> None:
-    mentions = pl.DataFrame(
-        {
-            "article_id": ["a", "a", "a", "a", "b", "c"],
-            "entity_id": ["rare", "rare", "common", "x", "common", "common"],
-        }
-    )
-    w = dict(
-        story_merge.actor_vectors(mentions, 3)
-        .filter(pl.col("article_id") == "a")
-        .select("entity_id", "w")
-        .iter_rows()
+    w = _weights(
+        ["a", "a", "a", "a", "b", "c"], ["rare", "rare", "common", "x", "common", "common"], 3
     )
     assert "common" not in w  # named by every article: idf 0
     assert w["rare"] > w["x"] > 0
@@ -173,16 +171,9 @@ def test_one_shared_name_among_several_is_not_enough() -> None:
 
 
 def test_famous_actors_weigh_less_than_specific_ones() -> None:
-    mentions = pl.DataFrame(
-        {
-            "article_id": ["a", "a", "a", "b", "c", "d"],
-            "entity_id": ["PER:trump", "PER:kavanaugh", "LOC:united-states", "x", "y", "z"],
-        }
-    )
-    w = dict(
-        story_merge.actor_vectors(mentions, 4)
-        .filter(pl.col("article_id") == "a")
-        .select("entity_id", "w")
-        .iter_rows()
+    w = _weights(
+        ["a", "a", "a", "b", "c", "d"],
+        ["PER:trump", "PER:kavanaugh", "LOC:united-states", "x", "y", "z"],
+        4,
     )
     assert w["PER:kavanaugh"] > w["PER:trump"] > w["LOC:united-states"] > 0
