@@ -9,9 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-import simplemma
-
-from dashboard import lexicon
+from dashboard import lemmas, lexicon
 from dashboard.translit import name_key, token_key
 
 # simplemma language codes for the article languages it knows under another name
@@ -61,12 +59,12 @@ def is_common(word: str, lang: str | None) -> bool:
     if code is None:
         return False
     try:
-        lemma = simplemma.lemmatize(word, lang=code)
+        lemma = lemmas.lemmatize(word, code)
     except ValueError:
         return False
     if caseless(code):
         # this dictionary lower-cases everything: only an inflected known form tells
-        if simplemma.is_known(word, lang=code) and lemma != word.lower():
+        if lemmas.is_known(word, code) and lemma != word.lower():
             return True
     elif lemma[:1].islower():
         return True
@@ -75,13 +73,13 @@ def is_common(word: str, lang: str | None) -> bool:
     ):
         return True
     # German capitalises nouns: a noun simplemma knows is not a name
-    return code == "de" and simplemma.is_known(word, lang=code)
+    return code == "de" and lemmas.is_known(word, code)
 
 
 @lru_cache(maxsize=64)
 def caseless(code: str) -> bool:
     """Whether simplemma's dictionary for `code` lower-cases unknown capitalised words."""
-    return simplemma.lemmatize("Qwertyx", lang=code)[:1].islower()
+    return lemmas.lemmatize("Qwertyx", code)[:1].islower()
 
 
 @lru_cache(maxsize=200_000)
@@ -91,7 +89,7 @@ def plain_known(word: str, lang: str | None) -> bool:
     if code is None or not caseless(code):
         return False
     return (
-        simplemma.is_known(word, lang=code)
+        lemmas.is_known(word, code)
         and lexicon.place(token_key(word, lang), lang, strict=True) is None
     )
 
@@ -156,12 +154,12 @@ def lemma_place(texts: Sequence[str], lang: str | None) -> tuple[str, str] | Non
     if code is None or len(texts) > 3:
         return None
     try:
-        lemmas = [simplemma.lemmatize(t, lang=code) for t in texts]
+        bases = [lemmas.lemmatize(t, code) for t in texts]
     except ValueError:
         return None
-    if lemmas == list(texts):
+    if bases == list(texts):
         return None
-    return lexicon.place(name_key(lemmas, lang), lang, strict=True)
+    return lexicon.place(name_key(bases, lang), lang, strict=True)
 
 
 @lru_cache(maxsize=200_000)

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 import polars as pl
-import simplemma
 
-from dashboard import datewords, lexicon, mention_types, schema
+from dashboard import datewords, lemmas, lexicon, mention_types, schema
 from dashboard.mention_types import cue_of
 from dashboard.translit import name_key, token_key
 
@@ -376,7 +375,7 @@ def _cued_mentions(
 def _common_head(word: str, lang: str | None) -> bool:
     """A run's first word that is an ordinary word of the language, not a place (Pilot, Szef)."""
     code = mention_types.lemma_lang(lang)
-    if code is None or not simplemma.is_known(word.lower(), lang=code):
+    if code is None or not lemmas.is_known(word.lower(), code):
         return False
     return not mention_types.known(word, lang)
 

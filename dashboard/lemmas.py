@@ -1,0 +1,94 @@
+"""simplemma's dictionaries, each loaded once per process whatever the order of the languages.
+
+simplemma's module functions keep 8 decoded dictionaries in an LRU cache: with more languages
+interleaved in a corpus, every article evicted and decoded a dictionary again (0.7 s each, 1 GiB
+for all of them). Here one lemmatizer holds every language it is asked for as a front-coded
+stream (simplemma's memory-frugal backend: ~10 MiB a language, the same lemmas), never evicted.
+Building a stream's index takes ~0.4 s, so the built stream is kept on disk (marshal: plain
+bytes, lists and tuples, no code) under the user cache, one file per language and simplemma
+version, written atomically: a fresh process reads it in milliseconds. `loads()` counts how often
+each language was read, for the regression test and the bench.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+from collections import Counter
+from collections.abc import Mapping
+from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+
+from simplemma import Lemmatizer
+from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy
+from simplemma.strategies.dictionaries import StreamDictionaryFactory
+from simplemma.strategies.dictionaries.stream_dictionary_factory import StreamMap
+from simplemma.utils import normalize_token
+
+from dashboard import atomic
+
+MAX_LANGUAGES = 64  # more than simplemma ships: nothing is ever evicted
+_LOADS: Counter[str] = Counter()
+
+
+_FIELDS = ("_data", "_pos", "_rev", "_count", "_firsts", "_blocks")
+
+
+def cache_folder() -> Path:
+    """$NEWSPRISM_DATA_CACHE, else the user cache; one sub-folder per simplemma version."""
+    root = os.environ.get("NEWSPRISM_DATA_CACHE")
+    base = Path(root) if root else Path.home() / ".cache" / "newsprism"
+    return base / f"simplemma-{version('simplemma')}"
+
+
+def _from_disk(path: Path) -> StreamMap | None:
+    try:
+        fields = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if not isinstance(fields, tuple) or len(fields) != len(_FIELDS):
+        return None
+    stream = StreamMap.__new__(StreamMap)
+    for name, value in zip(_FIELDS, fields, strict=True):
+        setattr(stream, name, value)
+    return stream
+
+
+class _CachedFactory(StreamDictionaryFactory):
+    """simplemma's stream dictionaries, held for every language and kept built on disk,
+    counting the reads."""
+
+    def _get_dictionary_uncached(self, lang: str) -> Mapping[str, str]:
+        _LOADS[lang] += 1
+        path = cache_folder() / f"{lang}.marshal"
+        stream = _from_disk(path)
+        if stream is None:
+            stream = StreamMap(lang)
+            # a read-only home still lemmatizes, only more slowly next time
+            with contextlib.suppress(OSError):
+                atomic.write_bytes(path, marshal.dumps(tuple(getattr(stream, n) for n in _FIELDS)))
+        return stream
+
+
+@lru_cache(maxsize=1)
+def _tools() -> tuple[Lemmatizer, DictionaryLookupStrategy]:
+    factory = _CachedFactory(cache_max_size=MAX_LANGUAGES)
+    lemmatizer = Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=factory))
+    return lemmatizer, DictionaryLookupStrategy(factory)
+
+
+def lemmatize(word: str, code: str) -> str:
+    """simplemma.lemmatize(word, lang=code) (ValueError for a language it does not know)."""
+    return _tools()[0].lemmatize(word, code)
+
+
+def is_known(word: str, code: str) -> bool:
+    """simplemma.is_known(word, lang=code)."""
+    return _tools()[1].get_lemma(normalize_token(word), code) is not None
+
+
+def loads() -> dict[str, int]:
+    """How many times each language's dictionary was read in this process."""
+    return dict(_LOADS)

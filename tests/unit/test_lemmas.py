@@ -1,0 +1,103 @@
+"""Per-language resources are loaded once per process, whatever the order of the languages."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from dashboard import datewords, lemmas, lexicon, mention_types, pipeline, schema, translit
+
+# One short news sentence in each of 20 languages (capitalised names, a date, a common noun at
+# the start of a sentence: every per-language resource is asked for).
+SENTENCES = {
+    "en": "The President of Serbia met Angela Merkel in Berlin on 3 March. Talks went well.",
+    "de": "Der Präsident Serbiens traf Angela Merkel am 3. März in Berlin. Die Gespräche liefen gut.",
+    "sr": "Predsednik Srbije sastao se sa Angelom Merkel u Berlinu 3. marta. Razgovori su dobri.",
+    "hr": "Predsjednik Srbije sastao se s Angelom Merkel u Berlinu 3. ožujka. Razgovori su dobri.",
+    "bs": "Predsjednik Srbije sastao se sa Angelom Merkel u Berlinu 3. marta. Razgovori su bili dobri.",
+    "sl": "Predsednik Srbije se je 3. marca v Berlinu sestal z Angelo Merkel. Pogovori so bili dobri.",
+    "mk": "Претседателот на Србија се сретна со Ангела Меркел во Берлин на 3 март. Разговорите беа добри.",
+    "bg": "Президентът на Сърбия се срещна с Ангела Меркел в Берлин на 3 март. Разговорите бяха добри.",
+    "ru": "Президент Сербии встретился с Ангелой Меркель в Берлине 3 марта. Переговоры прошли хорошо.",
+    "uk": "Президент Сербії зустрівся з Ангелою Меркель у Берліні 3 березня. Переговори пройшли добре.",
+    "be": "Прэзідэнт Сербіі сустрэўся з Ангелай Меркель у Берліне 3 сакавіка. Перамовы прайшлі добра.",
+    "pl": "Prezydent Serbii spotkał się z Angelą Merkel w Berlinie 3 marca. Rozmowy przebiegły dobrze.",
+    "cs": "Prezident Srbska se 3. března v Berlíně setkal s Angelou Merkelovou. Rozhovory byly dobré.",
+    "sk": "Prezident Srbska sa 3. marca v Berlíne stretol s Angelou Merkelovou. Rozhovory boli dobré.",
+    "ro": "Președintele Serbiei s-a întâlnit cu Angela Merkel la Berlin pe 3 martie. Discuțiile au mers bine.",
+    "el": "Ο πρόεδρος της Σερβίας συναντήθηκε με την Άνγκελα Μέρκελ στο Βερολίνο στις 3 Μαρτίου.",
+    "tr": "Sırbistan Cumhurbaşkanı 3 Mart'ta Berlin'de Angela Merkel ile görüştü. Görüşmeler iyi geçti.",
+    "fr": "Le président de la Serbie a rencontré Angela Merkel à Berlin le 3 mars. Les discussions ont été bonnes.",
+    "it": "Il presidente della Serbia ha incontrato Angela Merkel a Berlino il 3 marzo. I colloqui sono andati bene.",
+    "es": "El presidente de Serbia se reunió con Angela Merkel en Berlín el 3 de marzo. Las conversaciones fueron bien.",
+}
+
+# per-language loaders: each caches one entry per language (or per language and variant)
+PER_LANGUAGE = [
+    lexicon.cues,
+    lexicon.month_words,
+    datewords._lexicon,
+    mention_types.caseless,
+    translit._cyrillic_map,
+    translit._endings,
+]
+
+
+@pytest.fixture()
+def cold(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every per-language cache empty, the dictionaries read from a fresh disk cache."""
+    monkeypatch.setenv("NEWSPRISM_DATA_CACHE", str(tmp_path / "cache"))
+    lemmas._tools.cache_clear()
+    lemmas._LOADS.clear()
+    for loader in PER_LANGUAGE:
+        loader.cache_clear()
+
+
+def _interleaved(seed: int, rounds: int = 3) -> pl.DataFrame:
+    rng = random.Random(seed)
+    order = [lang for _ in range(rounds) for lang in SENTENCES]
+    rng.shuffle(order)
+    return schema.conform(
+        pl.DataFrame(
+            {
+                "article_id": [f"a{k:03d}" for k in range(len(order))],
+                "text": [SENTENCES[lang] for lang in order],
+                "language": order,
+            }
+        ),
+        "articles",
+    )
+
+
+def test_every_language_resource_is_loaded_once_in_any_order(cold: None) -> None:
+    tables = pipeline.enrich(_interleaved(seed=1))
+    assert tables["mentions"].height > 0
+    loads = lemmas.loads()
+    # every simplemma language the articles need, read once (sr, hr and bs share one)
+    assert set(loads) >= {"de", "en", "hbs", "ru", "pl", "el", "tr"}
+    assert max(loads.values()) == 1, loads
+    for loader in PER_LANGUAGE:
+        info = loader.cache_info()
+        # an entry loaded twice was evicted in between: misses would outnumber the entries
+        assert info.misses == info.currsize, (loader.__name__, info)
+
+
+def test_a_second_process_reads_the_dictionaries_from_disk(cold: None, tmp_path: Path) -> None:
+    assert lemmas.lemmatize("Njemačkoj", "hbs") == "Njemačka"
+    cached = lemmas.cache_folder() / "hbs.marshal"
+    assert cached.is_file()
+    # a new process (the lemmatizer built again) finds the file and the same lemmas
+    lemmas._tools.cache_clear()
+    cached.chmod(0o444)
+    assert lemmas.lemmatize("Njemačkoj", "hbs") == "Njemačka"
+    assert lemmas.is_known("Hause", "de") and not lemmas.is_known("Qwertyxz", "de")
+
+
+def test_a_damaged_cache_file_is_rebuilt(cold: None) -> None:
+    lemmas.cache_folder().mkdir(parents=True)
+    (lemmas.cache_folder() / "hbs.marshal").write_bytes(b"not a dictionary")
+    assert lemmas.lemmatize("Njemačkoj", "hbs") == "Njemačka"
+    assert (lemmas.cache_folder() / "hbs.marshal").stat().st_size > 1000
