@@ -125,10 +125,19 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+def balanced_batch(n: int, workers: int, batch_size: int) -> int:
+    """Articles per batch: batch_size, or less so that each worker gets at least two batches
+    when there is more than one batch (a last short batch then leaves no worker idle long)."""
+    if workers <= 1 or n <= batch_size:
+        return batch_size
+    return max(1, min(batch_size, -(-n // (2 * workers))))
+
+
 def enrich_batches(articles: pl.DataFrame, *, workers: int, batch_size: int = 1000) -> Tables:
     """Run `enrich` over batches, in worker processes when the corpus is large enough to pay."""
     if articles.height == 0:
         return {t: empty(t) for t in ("articles", "paragraphs", "mentions", "dates")}
+    batch_size = balanced_batch(articles.height, workers, batch_size)
     batches = [articles.slice(i, batch_size) for i in range(0, articles.height, batch_size)]
     if workers <= 1 or len(batches) == 1:
         parts = [enrich(b) for b in batches]
