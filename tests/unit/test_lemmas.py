@@ -101,10 +101,3 @@ def test_a_damaged_cache_file_is_rebuilt(cold: None) -> None:
     (lemmas.cache_folder() / "hbs.marshal").write_bytes(b"not a dictionary")
     assert lemmas.lemmatize("Njemačkoj", "hbs") == "Njemačka"
     assert (lemmas.cache_folder() / "hbs.marshal").stat().st_size > 1000
-
-
-def test_batches_are_balanced_over_the_workers() -> None:
-    assert pipeline.balanced_batch(500, 2, 1000) == 1000  # one batch: no pool at all
-    assert pipeline.balanced_batch(2319, 2, 1000) == 580  # four even batches, not 1000/1000/319
-    assert pipeline.balanced_batch(100_000, 2, 1000) == 1000
-    assert pipeline.balanced_batch(2319, 1, 1000) == 1000
