@@ -432,8 +432,12 @@ def render(report: dict[str, Any]) -> str:
 
 def main(args: argparse.Namespace) -> int:
     """`newsprism bench`: run, print the table, optionally write the JSON."""
+    from dashboard import bench_mixed
+
     report = run(args.articles)
     print(render(report), flush=True)
+    report["mixed"] = bench_mixed.run()
+    print("\n".join(["", *bench_mixed.render(report["mixed"])]), flush=True)
     if args.latency:
         from dashboard import bench_latency
 

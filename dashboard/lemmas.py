@@ -31,6 +31,7 @@ from dashboard import atomic
 
 MAX_LANGUAGES = 64  # more than simplemma ships: nothing is ever evicted
 _LOADS: Counter[str] = Counter()
+_HELD: dict[str, StreamMap] = {}
 
 
 _FIELDS = ("_data", "_pos", "_rev", "_count", "_firsts", "_blocks")
@@ -69,6 +70,7 @@ class _CachedFactory(StreamDictionaryFactory):
             # a read-only home still lemmatizes, only more slowly next time
             with contextlib.suppress(OSError):
                 atomic.write_bytes(path, marshal.dumps(tuple(getattr(stream, n) for n in _FIELDS)))
+        _HELD[lang] = stream
         return stream
 
 
@@ -87,6 +89,20 @@ def lemmatize(word: str, code: str) -> str:
 def is_known(word: str, code: str) -> bool:
     """simplemma.is_known(word, lang=code)."""
     return _tools()[1].get_lemma(normalize_token(word), code) is not None
+
+
+def sizes() -> dict[str, float]:
+    """MiB of each dictionary held in this process (the stream and its block index)."""
+    out = {}
+    for lang, stream in _HELD.items():
+        # stream fields, as simplemma's StreamMap keeps them: data, block first keys and seeds
+        fields = dict(zip(_FIELDS, (getattr(stream, n) for n in _FIELDS), strict=True))
+        index = sum(
+            len(k) + len(p) + len(v) + 64
+            for k, (_, p, v) in zip(fields["_firsts"], fields["_blocks"], strict=True)
+        )
+        out[lang] = (len(fields["_data"]) + index) / 2**20
+    return out
 
 
 def loads() -> dict[str, int]:

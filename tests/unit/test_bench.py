@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard import bench, bench_latency, corpus_synth, ingest, pipeline, store
+from dashboard import bench, bench_latency, bench_mixed, corpus_synth, ingest, pipeline, store
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -111,6 +111,10 @@ def test_bench_prints_every_step_and_writes_json(
     monkeypatch.setattr(bench, "REFERENCE_LANGDETECT", 10)
     monkeypatch.setattr(bench, "INCREMENT", 5)
     monkeypatch.setattr(corpus_synth, "real_texts", lambda *a, **k: corpus_synth.seed_texts(SEEDS))
+    # the real interleaved corpus: the five seeds, in five languages
+    monkeypatch.setattr(bench_mixed, "real_corpus", lambda: corpus_synth.seed_texts(SEEDS))
+    monkeypatch.setattr(bench_mixed, "MIN_ARTICLES", 5)
+    monkeypatch.setattr(bench_mixed, "REFERENCE_ARTICLES", 3)
     out = tmp_path / "bench.json"
     assert bench.main(argparse.Namespace(articles=30, json=str(out), latency=False)) == 0
     printed = capsys.readouterr().out
@@ -126,3 +130,8 @@ def test_bench_prints_every_step_and_writes_json(
     assert "views on this analysis" in printed
     assert report["views"]["timeline"]["p95_ms"] >= report["views"]["timeline"]["p50_ms"] > 0
     assert "error" not in report["views"]["coverage"]
+    mixed = report["mixed"]
+    assert mixed["articles"] == 5 and mixed["reference"]["articles"] == 3
+    for run in ("interleaved_1_worker", "interleaved_2_workers", "grouped_1_worker"):
+        assert mixed[run]["analyze_seconds"] > 0 and mixed[run]["peak_mib"] > 0
+    assert "interleaved: `analyze` end to end" in printed and "ours " in printed
