@@ -18,11 +18,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import charset_normalizer
 import feedparser
 import polars as pl
 import trafilatura
 
+from dashboard import codepages
 from dashboard.errors import NewsprismError
 
 Record = dict[str, Any]
@@ -53,7 +53,8 @@ def config() -> dict[str, Any]:
 
 
 def decode(data: bytes, origin: str) -> tuple[str, str | None]:
-    """Bytes -> text and a warning naming the guessed encoding when it was not UTF-8."""
+    """Bytes -> text, and a warning naming the code page, language and certainty when the
+    bytes were not UTF-8 (codepages.decode_legacy decides which legacy page reads as text)."""
     for bom, codec, label in _BOMS:
         if data.startswith(bom):
             try:
@@ -67,12 +68,11 @@ def decode(data: bytes, origin: str) -> tuple[str, str | None]:
     try:
         text, warning = data.decode("utf-8"), None
     except UnicodeDecodeError:
-        best = charset_normalizer.from_bytes(data).best()
-        if best is None:
-            raise NewsprismError(
-                origin, "not text: could not decode it in any known encoding"
-            ) from None
-        text, warning = str(best), f"not UTF-8, read as {best.encoding}"
+        try:
+            legacy = codepages.decode_legacy(data)
+        except codepages.Undecodable as exc:
+            raise NewsprismError(origin, str(exc)) from None
+        text, warning = legacy.text, legacy.note()
     if len(_CONTROL.findall(text)) > _MAX_CONTROL_SHARE * len(text):
         raise NewsprismError(origin, "binary file (control characters), not text")
     return text, warning

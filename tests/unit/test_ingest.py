@@ -306,7 +306,12 @@ def test_encodings(tmp_path: Path, text: str, encoding: str, warning: str | None
     (tmp_path / "x.txt").write_bytes(text.encode(encoding))
     row = one(load([tmp_path / "x.txt"]))
     assert row["text"] == text
-    assert row["warnings"] == ([f"not UTF-8, read as {warning}"] if warning else [])
+    if warning is None:
+        assert row["warnings"] == []
+    else:
+        # the code page, the language it reads as and how sure (dashboard.codepages)
+        [note] = row["warnings"]
+        assert note.startswith(f"not UTF-8, read as {warning} (") and note.endswith("% sure)")
 
 
 def test_skip_ids_are_not_returned(tmp_path: Path) -> None:

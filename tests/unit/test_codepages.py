@@ -1,0 +1,125 @@
+"""Legacy code pages decided by plausibility: every supported language, short and long, in each
+of its legacy code pages; mixed-script and mixed-code-page traps; no plausible reading refused."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from dashboard import codepages
+
+SAMPLES = json.loads((Path(__file__).parent / "data" / "legacy_texts.json").read_text("utf-8"))
+PAGES = codepages._table()["languages"]
+# Romanian in a page with only one of the s/t-comma and s/t-cedilla pairs is written with it
+_ROMANIAN_PAIRS = str.maketrans("şţŞŢșțȘȚ", "șțȘȚşţŞŢ")
+
+
+def _cases() -> list[tuple[str, str, str, str]]:
+    cases = []
+    for sample, texts in SAMPLES.items():
+        lang = sample.split("-")[0]
+        for length, text in texts.items():
+            for page in PAGES[lang]:
+                for variant in (text, text.translate(_ROMANIAN_PAIRS)):
+                    try:
+                        variant.encode(page)
+                    except UnicodeEncodeError:
+                        continue
+                    cases.append((sample, length, page, variant))
+                    break
+    return cases
+
+
+CASES = _cases()
+
+
+def test_every_language_is_tested_in_at_least_two_of_its_pages():
+    covered: dict[str, set[str]] = {}
+    for sample, length, page, _ in CASES:
+        covered.setdefault(f"{sample} {length}", set()).add(page)
+    assert set(covered) == {f"{s} {n}" for s in SAMPLES for n in ("short", "long")}
+    assert all(len(pages) >= 2 for pages in covered.values()), covered
+
+
+@pytest.mark.parametrize(
+    ("sample", "length", "page", "text"), CASES, ids=[f"{s}-{n}-{p}" for s, n, p, _ in CASES]
+)
+def test_each_language_in_each_legacy_page(sample, length, page, text):
+    found = codepages.decode_legacy(text.encode(page))
+    expected = sample.split("-")[0]
+    if expected == "ro":
+        # ISO 8859-16's s/t-comma are cp1250's s/t-cedilla bytes: the same letters to a reader
+        assert found.text.translate(_ROMANIAN_PAIRS) in (text, text.translate(_ROMANIAN_PAIRS))
+    else:
+        assert found.text == text
+    assert found.text.encode(found.codec) == text.encode(page)
+    assert found.confidence > 0.5
+    # langdetect has no Belarusian profile: Belarusian text reads closest to Ukrainian
+    alike = {"sr": {"sr", "hr", "bs"}, "hr": {"sr", "hr", "bs"}, "bs": {"sr", "hr", "bs"}}
+    alike["be"] = {"be", "uk", "ru"}
+    assert found.language in alike.get(expected, {expected})
+
+
+@pytest.mark.parametrize(
+    ("text", "page", "language"),
+    [
+        ("Ο Πρόεδρος της Δημοκρατίας συναντήθηκε με τον πρωθυπουργό.", "cp1253", "el"),
+        ("Cumhurbaşkanı Erdoğan, İstanbul'da gazetecilere açıklama yaptı.", "cp1254", "tr"),
+    ],
+)
+def test_the_reported_cases_are_not_read_as_cp1251_or_cp1252(text, page, language):
+    found = codepages.decode_legacy(text.encode(page))
+    assert (found.text, found.codec, found.language) == (text, page, language)
+    assert found.note().startswith(f"not UTF-8, read as {page} ({language}, ")
+    assert found.note().endswith("% sure)")
+
+
+@pytest.mark.parametrize(
+    ("text", "page"),
+    [
+        # Latin names in Cyrillic and Greek text are not mojibake
+        (
+            "Компания Google и Microsoft подписали соглашение с «Газпромом» о поставках "
+            "серверов для Apple и Samsung.",
+            "cp1251",
+        ),
+        ("Το NATO και η EU συζήτησαν με τον CEO της Pfizer τα μέτρα στην Αθήνα.", "cp1253"),
+        # an all-capital headline (langdetect's profiles skip capital words)
+        (
+            "ПРЕЗИДЕНТ РОССИИ ЗАЯВИЛ О НОВЫХ САНКЦИЯХ\nМосква. Президент России заявил "
+            "журналистам, что санкции будут расширены.",
+            "koi8_r",
+        ),
+        # Serbian Cyrillic quoting a Latin-script name with diacritics is still one page
+        ("Председник је примио амбасадора Peter Smith у Београду.", "mac_cyrillic"),
+    ],
+)
+def test_mixed_scripts_that_are_text(text, page):
+    assert codepages.decode_legacy(text.encode(page)).text == text
+
+
+def test_a_file_in_two_code_pages_is_refused():
+    russian = SAMPLES["ru"]["long"].encode("cp1251")
+    greek = SAMPLES["el"]["long"].encode("cp1253")
+    with pytest.raises(codepages.Undecodable, match="different code pages"):
+        codepages.decode_legacy(russian + b"\n\n" + greek)
+    turkish = SAMPLES["tr"]["long"].encode("cp1254")
+    polish = SAMPLES["pl"]["long"].encode("cp1250")
+    with pytest.raises(codepages.Undecodable, match="different code pages"):
+        codepages.decode_legacy(turkish + b"\n\n" + polish)
+
+
+def test_bytes_that_read_as_no_language_are_refused():
+    rng = random.Random(1)
+    noise = bytes(rng.randrange(0xA0, 0x100) for _ in range(400))
+    with pytest.raises(codepages.Undecodable, match="save it as UTF-8"):
+        codepages.decode_legacy(noise)
+
+
+def test_hebrew_reads_as_hebrew_not_as_cyrillic_mojibake():
+    text = "ראש הממשלה הודיע היום על צעדים חדשים לתמיכה במשפחות עם ילדים ובגמלאים."
+    found = codepages.decode_legacy(text.encode("cp1255"))
+    assert (found.text, found.codec, found.language) == (text, "cp1255", "he")
