@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -55,6 +56,36 @@ def _analyze(args: argparse.Namespace) -> int:
     return EXIT_BAD_INPUT if rejected else 0
 
 
+LOOPBACK = "127.0.0.1"
+WILDCARDS = ("0.0.0.0", "::")  # what an operator passes to share on a network
+
+
+def server_options(args: argparse.Namespace, env: dict[str, str]) -> list[str]:
+    """Streamlit options for `newsprism app`: only what the user asked for or what Streamlit's
+    own config and environment leave unsaid. Loopback unless an address is given; headless
+    (no prompt, no browser) unless --browser, or a terminal with a display is there; no
+    outside request at start (no usage statistics, no external-address lookup)."""
+    options = ["--browser.gatherUsageStats", "false"]
+    if args.port:
+        options += ["--server.port", str(args.port)]
+    address = args.address or ("" if "STREAMLIT_SERVER_ADDRESS" in env else LOOPBACK)
+    if address:
+        options += ["--server.address", address]
+    if (address or env.get("STREAMLIT_SERVER_ADDRESS")) in WILDCARDS and (
+        "STREAMLIT_BROWSER_SERVER_ADDRESS" not in env
+    ):
+        # a named address: Streamlit then prints it instead of asking the internet for ours
+        options += ["--browser.serverAddress", socket.gethostname()]
+    if args.browser:
+        options += ["--server.headless", "false"]
+    elif args.headless:
+        options += ["--server.headless", "true"]
+    elif "STREAMLIT_SERVER_HEADLESS" not in env:
+        interactive = sys.stdin.isatty() and bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+        options += ["--server.headless", "false" if interactive else "true"]
+    return options
+
+
 def _app(args: argparse.Namespace) -> int:
     from dashboard import pipeline, store, workspace
 
@@ -80,20 +111,19 @@ def _app(args: argparse.Namespace) -> int:
     env[workspace.ENV_ANALYSIS] = str(analysis.resolve())
     env[workspace.ENV_DATA_DIRS] = os.pathsep.join(str(d) for d in data_dirs)
     app_py = Path(__file__).with_name("app.py")
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app_py),
-        "--server.port",
-        str(args.port),
-        "--server.headless",
-        "true" if args.headless else "false",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    print(f"newsprism: http://localhost:{args.port}", file=sys.stderr, flush=True)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app_py), *server_options(args, env)]
+    port = args.port or env.get("STREAMLIT_SERVER_PORT") or 8501
+    address = args.address or env.get("STREAMLIT_SERVER_ADDRESS") or LOOPBACK
+    if address in WILDCARDS:
+        print(
+            f"newsprism: listening on every network interface, port {port}: anyone who can reach "
+            "this machine can use the dashboard, read the analysis and load files from the data "
+            "folders (never other server paths); translation keys stay on this machine",
+            file=sys.stderr,
+            flush=True,
+        )
+    shown = "localhost" if address in (LOOPBACK, *WILDCARDS) else address
+    print(f"newsprism: http://{shown}:{port}", file=sys.stderr, flush=True)
     root = Path(__file__).resolve().parents[1]
     if os.name == "posix":
         # the server takes this process's place: stopping `newsprism app` (a service manager's
@@ -206,11 +236,19 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "dir", nargs="?", help="analysis folder, corpus folder/file or bundle .zip (default seeds)"
     )
-    p.add_argument("--port", type=int, default=8501)
+    p.add_argument(
+        "--port", type=int, help="port (default: Streamlit's setting, STREAMLIT_SERVER_PORT, 8501)"
+    )
+    p.add_argument(
+        "--address",
+        help="address to listen on (default 127.0.0.1, or STREAMLIT_SERVER_ADDRESS); "
+        "0.0.0.0 shares the dashboard on the network",
+    )
     p.add_argument(
         "--data-dir", action="append", default=[], help="folder browser users may load from"
     )
-    p.add_argument("--headless", action="store_true", help="do not open a browser")
+    p.add_argument("--headless", action="store_true", help="never open a browser")
+    p.add_argument("--browser", action="store_true", help="open a browser")
     p.set_defaults(run=_app)
 
     p = sub.add_parser("export", help="export one chart or table of an analysis")
