@@ -257,6 +257,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--chart")
     p.add_argument("--format", choices=("png", "svg", "html", "csv", "parquet"))
     p.add_argument("--out")
+    p.add_argument(
+        "--caption",
+        action="store_true",
+        help="CSV: put the caption in '# ' lines at the top (default: beside it in FILE.txt)",
+    )
     add_filter_options(p)
     p.set_defaults(run=_export)
 

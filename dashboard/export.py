@@ -220,7 +220,9 @@ def flat(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def table_csv(frame: pl.DataFrame, caption: str = "", bom: bool = False) -> bytes:
-    """CSV bytes, UTF-8, with the caption as a leading `# ` line (read with comment_prefix="#").
+    """CSV bytes, UTF-8: one header line, then rows, read by any CSV reader with default options.
+    A caption given is written as leading `# ` lines (opt-in: readers then need
+    comment_prefix="#"); by default it goes beside the file (export writes FILE.txt).
 
     `bom=True` is the spreadsheet flavour: a byte-order mark so Excel reads accents right, and
     text cells that a spreadsheet would run as a formula prefixed with an apostrophe.
@@ -291,13 +293,16 @@ def view_figure(an: Analysis, name: str, f: Filters) -> tuple[go.Figure | None, 
     return (draw(an, f, frame, cap) if draw is not None else None), frame, cap
 
 
-def export_view(an: Analysis, name: str, fmt: str, f: Filters, *, bom: bool = False) -> bytes:
-    """One registered view in one format, as bytes: what `newsprism export` writes."""
+def export_view(
+    an: Analysis, name: str, fmt: str, f: Filters, *, bom: bool = False, caption_line: bool = False
+) -> bytes:
+    """One registered view in one format, as bytes: what `newsprism export` writes. A CSV is
+    plain unless `caption_line` puts the caption in `# ` lines at its top."""
     if fmt not in FORMATS:
         raise NewsprismError(fmt, f"unknown format; use one of {', '.join(FORMATS)}")
     fig, frame, cap = view_figure(an, name, f)
     if fmt == "csv":
-        return table_csv(frame, cap, bom)
+        return table_csv(frame, cap if caption_line else "", bom)
     if fmt == "parquet":
         return table_parquet(frame, cap)
     if fig is None:
@@ -398,10 +403,17 @@ def cli_export(args: argparse.Namespace) -> int:
     if fmt not in FORMATS:
         raise NewsprismError("--format", f"give one of {', '.join(FORMATS)}")
     an = Analysis.open(Path(args.dir))
-    data = export_view(an, args.chart, fmt, filters_from_args(an, args))
+    filters = filters_from_args(an, args)
+    with_line = bool(getattr(args, "caption", False))
+    data = export_view(an, args.chart, fmt, filters, caption_line=with_line)
     out = Path(args.out or f"newsprism-{args.chart}.{fmt}")
     atomic.write_bytes(out, data)
     print(f"{out}: {args.chart} as {fmt} ({len(data):,} bytes)", file=sys.stderr)
+    if fmt == "csv" and not with_line:
+        # the filters and corpus the table was made from go beside it, not into it
+        sidecar = out.with_name(out.name + ".txt")
+        atomic.write_bytes(sidecar, (caption(an, filters) + "\n").encode("utf-8"))
+        print(f"{sidecar}: what the table shows (filters, corpus)", file=sys.stderr)
     return 0
 
 

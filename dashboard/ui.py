@@ -317,7 +317,7 @@ def table_downloads(name: str, data: pl.DataFrame, caption: str) -> None:
     )
     cols[0].download_button(
         "CSV",
-        export.table_csv(data, caption, bom),
+        export.table_csv(data, bom=bom),
         file_name=f"newsprism-{name}.csv",
         mime="text/csv",
         key=f"csv_{name}",
@@ -378,7 +378,7 @@ def chart_downloads(name: str, fig: go.Figure, data: pl.DataFrame, caption: str)
                 )
         cols[3].download_button(
             "Data CSV",
-            export.table_csv(data, caption),
+            export.table_csv(data),
             file_name=f"newsprism-{name}.csv",
             mime="text/csv",
             key=f"data_{name}",

@@ -227,7 +227,9 @@ def test_cli_exports_every_chart(name, fmt, analysis_dir, tmp_path, capsys):
     elif fmt == "html":
         assert b"<title>" in data and len(data) > 1_000_000
     elif fmt == "csv":
-        assert data.startswith(b"# all languages")
+        # a plain table; its caption beside it
+        assert not data.startswith(b"#") and pl.read_csv(io.BytesIO(data)).height > 0
+        assert out.with_name(out.name + ".txt").read_text().startswith("all languages")
     else:
         assert_frame_equal(
             pl.read_parquet(io.BytesIO(data)),
@@ -239,7 +241,8 @@ def test_cli_exports_every_chart(name, fmt, analysis_dir, tmp_path, capsys):
 def test_cli_exports_tables_and_refuses_them_as_images(name, analysis_dir, tmp_path, capsys):
     out = tmp_path / f"{name}.csv"
     code, _, _ = run(["export", str(analysis_dir), "--chart", name, "--out", str(out)], capsys)
-    assert code == 0 and out.read_bytes().startswith(b"# all languages")
+    assert code == 0 and not out.read_bytes().startswith(b"#")
+    assert out.with_name(out.name + ".txt").read_text().startswith("all languages")
     code, _, err = run(
         ["export", str(analysis_dir), "--chart", name, "--format", "png", "--out", str(out)],
         capsys,
@@ -252,12 +255,34 @@ def test_cli_filters_by_language_and_actor_label(analysis_dir, tmp_path, capsys)
     argv = ["export", str(analysis_dir), "--chart", "articles", "--out", str(out)]
     code, _, err = run([*argv, "--lang", "sr", "--lang", "el", "--entity", "lukashenko"], capsys)
     assert code == 0, err
-    frame = pl.read_csv(out, comment_prefix="#")
+    frame = pl.read_csv(out)
     assert sorted(frame["language"].to_list()) == ["el", "sr"]
-    assert "actor: Lukashenko" in out.read_text().splitlines()[0]
-    code, _, err = run([*argv, "--entity", "LUKAŠENKO", "--from", "2025-12-11"], capsys)
+    # the file is plain; what it shows is written beside it
+    assert not out.read_text().startswith("#")
+    assert "actor: Lukashenko" in (tmp_path / "t.csv.txt").read_text()
+    code, _, err = run(
+        [*argv, "--entity", "LUKAŠENKO", "--from", "2025-12-11", "--caption"], capsys
+    )
     assert code == 0, err
+    assert out.read_text().startswith("# ")
     assert pl.read_csv(out, comment_prefix="#")["language"].to_list() == ["el"]
+
+
+def test_a_default_csv_export_opens_with_any_reader_default_options(analysis_dir, tmp_path, capsys):
+    import csv
+
+    out = tmp_path / "plain.csv"
+    argv = ["export", str(analysis_dir), "--chart", "articles", "--out", str(out)]
+    code, _, err = run(argv, capsys)
+    assert code == 0, err
+    frame = pl.read_csv(out)
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    assert rows[0] == frame.columns and len(rows) == frame.height + 1
+    assert "article_id" in frame.columns and frame.height > 0
+    # pandas comes with the ray extra that `make install` installs
+    import pandas
+
+    assert list(pandas.read_csv(out).columns) == frame.columns
 
 
 @pytest.mark.parametrize(
