@@ -39,8 +39,8 @@ eval: install
 	$(BIN)/newsprism eval
 
 lint: install
-	$(BIN)/ruff check dashboard pages tests
-	$(BIN)/ruff format --check dashboard pages tests
+	$(BIN)/ruff check dashboard tests
+	$(BIN)/ruff format --check dashboard tests
 	$(BIN)/mypy dashboard
 
 clean:

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import ui
 
-ROOT = Path(__file__).resolve().parents[1] / "pages"
+ROOT = Path(__file__).resolve().parent / "screens"
 
 st.set_page_config(page_title="newsprism", page_icon=":material/public:", layout="wide")
 

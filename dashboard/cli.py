@@ -124,7 +124,8 @@ def _app(args: argparse.Namespace) -> int:
         )
     shown = "localhost" if address in (LOOPBACK, *WILDCARDS) else address
     print(f"newsprism: http://{shown}:{port}", file=sys.stderr, flush=True)
-    root = Path(__file__).resolve().parents[1]
+    # Streamlit reads ./.streamlit/config.toml: the one shipped in the package, installed or not
+    root = Path(__file__).resolve().parent / "serve"
     if os.name == "posix":
         # the server takes this process's place: stopping `newsprism app` (a service manager's
         # SIGTERM, a test's terminate) stops the server instead of orphaning it

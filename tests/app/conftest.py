@@ -27,7 +27,7 @@ def open_page(page: str | None = None, **params: str | list[str]) -> AppTest:
         at.query_params[key] = value
     at.run()
     if page:
-        at.switch_page(str(ROOT / "pages" / page))
+        at.switch_page(str(ROOT / "dashboard" / "screens" / page))
         at.run()
     return at
 

@@ -62,7 +62,7 @@ class AppServer:
                 "--browser.gatherUsageStats",
                 "false",
             ],
-            cwd=ROOT,
+            cwd=ROOT / "dashboard" / "serve",
             env=full_env,
             stdout=self.log.open("w"),
             stderr=subprocess.STDOUT,
@@ -150,4 +150,31 @@ def wait_idle(page, timeout: float = 30_000) -> None:
     )
     page.wait_for_function(
         "() => !document.querySelector(\"[data-test-script-state='running']\")", timeout=timeout
+    )
+
+
+def wait_healthy(proc: subprocess.Popen, url: str, timeout: float = 120.0) -> None:
+    """Wait until the Streamlit server at url answers its health check; fail if it exits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"the app exited ({proc.returncode}) before it served")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"the app did not answer at {url}")
+
+
+def launch(cmd: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Popen:
+    """`newsprism app` as a service starts it: no terminal on standard input, output captured."""
+    return subprocess.Popen(
+        cmd,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )

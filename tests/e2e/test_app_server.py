@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from dashboard import cli
 
-from .conftest import ROOT, free_port
+from .conftest import ROOT, free_port, launch, wait_healthy
 
 
 def _listening(port: int) -> set[str]:
@@ -35,26 +32,10 @@ def test_started_without_a_terminal_it_serves_on_loopback_at_streamlits_port(tmp
     port = free_port()
     env = dict(os.environ, NEWSPRISM_HOME=str(tmp_path / "home"), STREAMLIT_SERVER_PORT=str(port))
     env.pop("DISPLAY", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "dashboard.cli", "app", "seeds"],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    proc = launch([sys.executable, "-m", "dashboard.cli", "app", "seeds"], ROOT, env)
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, proc.stdout.read() if proc.stdout else "exited"
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise AssertionError("the app did not answer on STREAMLIT_SERVER_PORT")
+        # it serves on STREAMLIT_SERVER_PORT; a prompt would have ended it
+        wait_healthy(proc, f"http://127.0.0.1:{port}")
         # loopback only: 0100007F is 127.0.0.1; 00000000 would be every interface
         assert _listening(port) == {"0100007F"}
     finally:

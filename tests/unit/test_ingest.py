@@ -381,6 +381,8 @@ def test_the_upload_box_limit_is_the_ingest_limit() -> None:
 
     from dashboard import ingest
 
-    config = Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml"
+    config = (
+        Path(__file__).resolve().parents[2] / "dashboard" / "serve" / ".streamlit" / "config.toml"
+    )
     limit_mb = tomllib.loads(config.read_text(encoding="utf-8"))["server"]["maxUploadSize"]
     assert limit_mb * 1024 * 1024 == ingest.MAX_FILE_BYTES

@@ -32,7 +32,9 @@ def test_only_the_app_edge_imports_streamlit(path):
     assert uses == (path.name in STREAMLIT_MODULES)
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "pages").glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "dashboard" / "screens").glob("*.py")), ids=lambda p: p.name
+)
 def test_pages_never_import_each_other(path):
     assert not any(n.startswith("pages") for n in _imports(path))
 
