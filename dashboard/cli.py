@@ -157,6 +157,10 @@ def _eval(args: argparse.Namespace) -> int:
         from dashboard import eval_stories
 
         eval_stories.main(root)
+    if args.what in ("all", "dates"):
+        from dashboard import eval_dates
+
+        eval_dates.main(root)
     return status
 
 
@@ -282,7 +286,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="score extraction against ../shared/bench")
     p.add_argument(
-        "what", nargs="?", choices=("all", "language", "entities", "stories"), default="all"
+        "what", nargs="?", choices=("all", "language", "entities", "stories", "dates"), default="all"
     )
     p.add_argument("--bench", help="bench folder (default ../shared/bench or $NEWSPRISM_BENCH)")
     p.set_defaults(run=_eval)
