@@ -200,6 +200,7 @@ def _collect(lang: str, locales: list[str], parts: _Parts) -> None:
     for key in ("month_before", "month_after", "weekday_before", "weekday_after", "next_words"):
         parts.g[key] |= _words(g[key])
     parts.g["year_words"] |= _words(g["year_words"])
+    parts.g["year_joiners"] |= _words(g["year_joiners"])
     parts.g["day_suffixes"] |= _words(g["day_suffixes"])
     parts.g["case_sensitive"] |= _words(g["case_sensitive"])
     for flag in ("month_first", "apostrophe_suffix"):
@@ -233,13 +234,15 @@ def _pattern(parts: _Parts) -> re.Pattern[str]:
     suffix = r"(?:'\w+)?" if parts.flags.get("apostrophe_suffix") else ""
     ordinal = r"(?:\.|" + trie_regex(g["day_suffixes"]) + ")?" if g["day_suffixes"] else r"\.?"
     year_word = rf"(?:\.?\s+{trie_regex(g['year_words'])})?" if g["year_words"] else ""
+    # "τον Σεπτέμβριο του 2017": a genitive article between month and year
+    joiner = rf"(?:\s+{trie_regex(g['year_joiners'])})?" if g["year_joiners"] else ""
     month_after = rf"(?:\s+(?P<mo_after>{trie_regex(g['month_after'])}))?"
     weekday_after = rf"(?:\s+(?P<wd_after>{trie_regex(g['weekday_after'])}))?"
     branches = [
         rf"(?P<iso>(?P<iso_y>{YEAR})[-/.](?P<iso_m>\d\d?)[-/.](?P<iso_d>\d\d?))",
         rf"(?P<num>(?P<num_a>\d\d?)(?P<sep>[./])\s?(?P<num_b>\d\d?)(?P=sep)\s?(?P<num_y>{YEAR}))",
         rf"(?P<dmy>(?P<dmy_d>{DAY}){ordinal}\s+(?:(?:de|of)\s+)?(?P<dmy_m>{month}){suffix}"
-        rf"(?:,?\s+(?P<dmy_y>{YEAR})(?!\d){year_word})?)",
+        rf"(?:{joiner},?\s+(?P<dmy_y>{YEAR})(?!\d){year_word})?)",
     ]
     if parts.flags.get("month_first"):
         branches.append(
@@ -247,7 +250,7 @@ def _pattern(parts: _Parts) -> re.Pattern[str]:
             rf"(?!\d)(?:,?\s+(?P<mdy_y>{YEAR}))?)"
         )
     branches += [
-        rf"(?P<my>(?P<my_m>{month}){suffix},?\s+(?P<my_y>{YEAR})(?!\d){year_word})",
+        rf"(?P<my>(?P<my_m>{month}){suffix}{joiner},?\s+(?P<my_y>{YEAR})(?!\d){year_word})",
         rf"(?P<year>(?<![\d.,]){YEAR}(?!\d){year_word})",
         rf"(?P<rel>{trie_regex(set(parts.relative))})",
         rf"(?P<wd>(?P<wd_w>{weekday}){suffix}{weekday_after})",
@@ -258,7 +261,7 @@ def _pattern(parts: _Parts) -> re.Pattern[str]:
 
 def _empty_parts() -> _Parts:
     keys = ("month_before", "month_after", "weekday_before", "weekday_after", "next_words")
-    more = ("year_words", "day_suffixes", "case_sensitive", "need_capital")
+    more = ("year_words", "year_joiners", "day_suffixes", "case_sensitive", "need_capital")
     return _Parts({}, {}, {}, set(), set(), set(), {k: set() for k in keys + more}, {})
 
 

@@ -355,3 +355,11 @@ def test_lexicon_is_built_once_per_language() -> None:
     assert lexicon("sr") is lexicon("sr")
     assert lexicon("sr-Latn") is lexicon("SR")
     assert lexicon("sr") is not lexicon(None)
+
+
+@pytest.mark.parametrize("lang", [g for g in grammar_languages() if grammar(g)["year_joiners"]])
+def test_month_joined_to_year_by_a_joiner_word(lang: str) -> None:
+    month = get_month_names("wide", context="format", locale=grammar(lang)["locales"][0])[9]
+    text = f"x {month} {grammar(lang)['year_joiners'][0]} 2017 x"
+    found = tag(text, lang, date(2019, 1, 17), [(0, 0, len(text))])
+    assert [f[4][0] for f in found] == ["2017-09"]
