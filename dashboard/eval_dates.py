@@ -58,17 +58,24 @@ def _corpus(folder: Path) -> pl.DataFrame:
         for path in sorted((folder / "corpus").glob("*/*.txt"))
         if path.parent.name in VARIETY_LANGUAGE
     ]
-    schema = {"article_id": pl.String, "text": pl.String, "language": pl.String, "published": pl.Date}
+    schema = {
+        "article_id": pl.String,
+        "text": pl.String,
+        "language": pl.String,
+        "published": pl.Date,
+    }
     return pl.DataFrame(rows, schema=schema)
 
 
-def _system(articles: pl.DataFrame) -> dict[Line, list[str | None]]:
+def _system(articles: pl.DataFrame) -> dict[Line, list[str]]:
     """System date values per (variety, doc, line)."""
     found = extract_dates(articles, split_blank_lines(articles))
-    out: dict[Line, list[str | None]] = {}
+    out: dict[Line, list[str]] = {}
     for article_id, para_no, value in found.select("article_id", "para_no", "value").iter_rows():
         variety, doc = article_id.split("/", 1)
-        out.setdefault((variety, doc, para_no), []).append(value)
+        out.setdefault((variety, doc, para_no), []).append(
+            value or ""
+        )  # an unresolved date counts as a wrong value
     return out
 
 
@@ -87,7 +94,9 @@ def evaluate(folder: Path, errors_path: Path) -> pl.DataFrame:
         for variety in row["langs_present"].split(","):
             key = (variety, row["doc_id"], int(row["line_in_doc"]))
             gold.setdefault(key, []).append(row["value"])
-    unscored = {(r["doc_id"], int(r["line_in_doc"])) for r in _read_tsv(folder / "dates_unscored.tsv")}
+    unscored = {
+        (r["doc_id"], int(r["line_in_doc"])) for r in _read_tsv(folder / "dates_unscored.tsv")
+    }
     counts: dict[str, Counter[str]] = {v: Counter() for v in VARIETY_LANGUAGE}
     errors: list[tuple[str, str, int, str, str, str]] = []
     for key in sorted(set(gold) | set(system), key=str):
@@ -98,31 +107,40 @@ def evaluate(folder: Path, errors_path: Path) -> pl.DataFrame:
         right = sum((wanted & got).values())
         counts[variety]["gold"] += sum(wanted.values())
         counts[variety]["found"] += right
-        false_alarms = [v for v in (got - wanted).elements()]
+        false_alarms = list((got - wanted).elements())
         if (doc, line) in unscored:
             false_alarms = []  # a date on an unscored phrase is neither right nor wrong
         counts[variety]["system"] += right + len(false_alarms)
         counts[variety]["right"] += right
         for value in (wanted - got).elements():
-            errors.append((variety, doc, line, "miss", value, ";".join(map(str, got))))
+            errors.append((variety, doc, line, "miss", value, ";".join(got.elements())))
         for value in false_alarms:
-            errors.append((variety, doc, line, "false alarm", ";".join(wanted), str(value)))
+            errors.append((variety, doc, line, "false alarm", ";".join(wanted), value))
     _write_errors(errors_path, errors, articles)
-    rows = [{"variety": v, **{k: c[k] for k in ("gold", "found", "system", "right")}} for v, c in counts.items()]
+    rows = [
+        {"variety": v, **{k: c[k] for k in ("gold", "found", "system", "right")}}
+        for v, c in counts.items()
+    ]
     table = pl.DataFrame(rows)
-    table = pl.concat([table, table.select(pl.lit("all").alias("variety"), pl.exclude("variety").sum())])
+    table = pl.concat(
+        [table, table.select(pl.lit("all").alias("variety"), pl.exclude("variety").sum())]
+    )
     return table.with_columns(
         recall=pl.col("found") / pl.col("gold"), precision=pl.col("right") / pl.col("system")
     )
 
 
-def _write_errors(path: Path, errors: list[tuple[str, str, int, str, str, str]], articles: pl.DataFrame) -> None:
+def _write_errors(
+    path: Path, errors: list[tuple[str, str, int, str, str, str]], articles: pl.DataFrame
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as fh:
         out = csv.writer(fh, delimiter="\t")
         out.writerow(["variety", "doc_id", "line", "kind", "gold", "system", "sentence"])
         for variety, doc, line, kind, want, got in errors:
-            out.writerow([variety, doc, line, kind, want, got, _sentence(articles, (variety, doc, line))])
+            out.writerow(
+                [variety, doc, line, kind, want, got, _sentence(articles, (variety, doc, line))]
+            )
 
 
 def main(root: Path | None = None, errors_path: Path | None = None) -> int:
@@ -133,6 +151,8 @@ def main(root: Path | None = None, errors_path: Path | None = None) -> int:
     print("mentioned dates on ntrex_dev (unscored phrases excluded; precision is a lower bound)")
     print(f"{'variety':<9} {'gold':>5} {'found':>6} {'system':>7} {'recall':>7} {'precision':>10}")
     for r in table.iter_rows(named=True):
-        print(f"{r['variety']:<9} {r['gold']:>5} {r['found']:>6} {r['system']:>7} {r['recall']:>7.3f} {r['precision']:>10.3f}")
+        print(
+            f"{r['variety']:<9} {r['gold']:>5} {r['found']:>6} {r['system']:>7} {r['recall']:>7.3f} {r['precision']:>10.3f}"
+        )
     print(f"misses and false alarms: {errors_path}")
     return 0

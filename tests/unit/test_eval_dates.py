@@ -22,8 +22,7 @@ def _bench(root: Path) -> Path:
         "file,published\neng-US/d1.txt,2019-01-17\ndeu/d1.txt,2019-01-17\n", encoding="utf-8"
     )
     (folder / "dates_gold.tsv").write_text(
-        GOLD + "d1\t1\t5 May 2018\t2018-05-05\teng-US,deu\n"
-        "d1\t0\tnothing\t2018-03-04\teng-US\n",
+        GOLD + "d1\t1\t5 May 2018\t2018-05-05\teng-US,deu\nd1\t0\tnothing\t2018-03-04\teng-US\n",
         encoding="utf-8",
     )
     (folder / "dates_unscored.tsv").write_text(
