@@ -286,7 +286,10 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="score extraction against ../shared/bench")
     p.add_argument(
-        "what", nargs="?", choices=("all", "language", "entities", "stories", "dates"), default="all"
+        "what",
+        nargs="?",
+        choices=("all", "language", "entities", "stories", "dates"),
+        default="all",
     )
     p.add_argument("--bench", help="bench folder (default ../shared/bench or $NEWSPRISM_BENCH)")
     p.set_defaults(run=_eval)
