@@ -192,3 +192,11 @@ def test_a_small_addition_joins_the_stored_results_unless_recluster_is_asked(
     args = ["analyze", str(corpus), "--out", str(out), "--workers", "1", "--recluster"]
     assert cli.main(args) == 0
     assert "made over every article" in capsys.readouterr().out
+
+
+def test_cache_stats_into_a_closed_pipe_ends_without_a_traceback(tmp_path):
+    cache = tmp_path / "cache.sqlite"
+    cmd = f"{sys.executable} -m dashboard.cli cache stats --cache {cache} | true"
+    done = subprocess.run(cmd, shell=True, capture_output=True, text=True, cwd=ROOT_SEEDS.parent)
+    assert "BrokenPipeError" not in done.stderr
+    assert "Traceback" not in done.stderr
