@@ -5,6 +5,7 @@ module of the package that imports Streamlit.)"""
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -238,9 +239,14 @@ def describe(an: Analysis, f: Filters) -> str:
     return f.describe(c.entities, c.stories)
 
 
-def page_param(key: str, default: str | None = None) -> str | None:
-    """A page's own URL parameter (article, entity...)."""
+def page_param(
+    key: str, default: str | None = None, choices: Sequence[str] | None = None
+) -> str | None:
+    """A page's own URL parameter (article, entity...); outside `choices` -> default, with a notice."""
     value = st.query_params.get(key)
+    if value and choices is not None and value not in choices:
+        st.caption(f"Unknown {key} value in the address; showing {default}.")
+        return default
     return value if value else default
 
 

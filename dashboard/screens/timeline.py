@@ -10,7 +10,7 @@ every = (
         "Group publication dates by",
         ["day", "week", "month"],
         key="tl_every",
-        default=ui.page_param("every", "day"),
+        default=ui.page_param("every", "day", ["day", "week", "month"]),
     )
     or "day"
 )

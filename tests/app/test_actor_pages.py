@@ -24,6 +24,12 @@ def test_timeline_shows_top_people_and_filters_by_actor(analysis):
     assert any("actor: Maduro" in c.value for c in at.caption)
 
 
+def test_timeline_with_an_unknown_every_falls_back_to_day_with_a_notice(analysis):
+    at = open_page("timeline.py", every="year")
+    assert not at.exception
+    assert any("Unknown every value" in c.value for c in at.caption)
+
+
 def test_entity_table_search_and_entity_page(analysis):
     at = open_page("entities.py", q="Lukash")
     assert not at.exception
