@@ -70,8 +70,11 @@ def fill(
     body = body.filter(pl.col("article_id").is_in(arts)).sort("article_id", "para_no")
     order: dict[str, list[int]] = {}
     length: dict[tuple[str, int], int] = {}
+    # a paragraph's place among its article's body paragraphs
+    index: dict[tuple[str, int], int] = {}
     for aid, para, start, end in body.select("article_id", "para_no", "start", "end").iter_rows():
-        order.setdefault(aid, []).append(para)
+        index[(aid, para)] = len(order.setdefault(aid, []))
+        order[aid].append(para)
         length[(aid, para)] = max(end - start, 1)
     said: dict[tuple[str, int], set[str]] = {}
     near = features.filter(pl.col("article_id").is_in(arts) & pl.col("feature").is_not_null())
@@ -91,7 +94,7 @@ def fill(
             chain = [anchors[k] for k in _chain([y for _, y, _ in anchors])]
             if len(chain) >= ORDERED_SHARE * len(anchors):
                 taken = {x for x, _, _ in anchors}, {y for _, y, _ in anchors}
-                filled = _between(a, b, chain, order, length, degree, taken, said)
+                filled = _between(a, b, chain, order, index, length, degree, taken, said)
         rows += [(story, a, x, b, y, round(s, 4)) for x, y, s in anchors + filled]
     frame = pl.DataFrame(
         rows,
@@ -113,6 +116,7 @@ def _between(
     b: str,
     chain: list[tuple[int, int, float]],
     order: dict[str, list[int]],
+    index: dict[tuple[str, int], int],
     length: dict[tuple[str, int], int],
     degree: dict[tuple[str, int], int],
     taken: tuple[set[int], set[int]],
@@ -121,9 +125,11 @@ def _between(
     """Pairs filled in order between consecutive anchors of a chain (and before the first and
     after the last), where both gaps hold as many paragraphs and the lengths agree."""
     paras_a, paras_b = order.get(a, []), order.get(b, [])
-    index_a = {p: i for i, p in enumerate(paras_a)}
-    index_b = {p: i for i, p in enumerate(paras_b)}
-    points = [(index_a[x], index_b[y], s) for x, y, s in chain if x in index_a and y in index_b]
+    points = [
+        (index[(a, x)], index[(b, y)], s)
+        for x, y, s in chain
+        if (a, x) in index and (b, y) in index
+    ]
     if len(points) < MIN_ANCHORS:
         return []
     ratios = sorted(

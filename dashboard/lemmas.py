@@ -32,8 +32,6 @@ from dashboard import atomic
 MAX_LANGUAGES = 64  # more than simplemma ships: nothing is ever evicted
 _LOADS: Counter[str] = Counter()
 _HELD: dict[str, StreamMap] = {}
-
-
 _FIELDS = ("_data", "_pos", "_rev", "_count", "_firsts", "_blocks")
 
 
@@ -95,13 +93,10 @@ def sizes() -> dict[str, float]:
     """MiB of each dictionary held in this process (the stream and its block index)."""
     out = {}
     for lang, stream in _HELD.items():
-        # stream fields, as simplemma's StreamMap keeps them: data, block first keys and seeds
-        fields = dict(zip(_FIELDS, (getattr(stream, n) for n in _FIELDS), strict=True))
-        index = sum(
-            len(k) + len(p) + len(v) + 64
-            for k, (_, p, v) in zip(fields["_firsts"], fields["_blocks"], strict=True)
-        )
-        out[lang] = (len(fields["_data"]) + index) / 2**20
+        # the stream, and its index: each block's first key and the key and value it resumes from
+        blocks = zip(stream._firsts, stream._blocks, strict=True)
+        index = sum(len(k) + len(p) + len(v) + 64 for k, (_, p, v) in blocks)
+        out[lang] = (len(stream._data) + index) / 2**20
     return out
 
 

@@ -253,7 +253,8 @@ def _label(forms: Counter[tuple[str, str | None]], typ: str, key: str) -> str:
     return to_latin(text, lang)
 
 
-def _slug(key: str) -> str:
+def slug(key: str) -> str:
+    """The id form of a linking key (an entity id is TYPE:slug)."""
     return re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") or "x"
 
 
@@ -320,7 +321,7 @@ def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         root = roots[k]
         typ = cluster_votes[root].most_common(1)[0][0]
         name = _surname(best[root]) if typ == "PER" else best[root]
-        ids[k] = (f"{typ}:{_slug(name)}", typ)
+        ids[k] = (f"{typ}:{slug(name)}", typ)
     linked = mentions.with_columns(
         entity_id=pl.col("key").replace_strict({k: v[0] for k, v in ids.items()}),
         type=pl.col("key").replace_strict({k: v[1] for k, v in ids.items()}),

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from functools import lru_cache
 
 import polars as pl
 from babel import Locale
 
 from dashboard import lexicon
+from dashboard.linking import slug
 from dashboard.translit import name_key, skeleton
 
 PRIOR_FILE = lexicon.DATA / "news_prior.json"
@@ -52,11 +52,6 @@ def _named() -> tuple[dict[str, float], dict[str, float]]:
     return whole, shapes
 
 
-def _slug(key: str) -> str:
-    """The entity-id form of a key (linking names entities TYPE:slug)."""
-    return re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") or "x"
-
-
 @lru_cache(maxsize=1)
 def _classes() -> dict[str, float]:
     """Slug of a known place or organisation's key -> its class share."""
@@ -64,11 +59,11 @@ def _classes() -> dict[str, float]:
     countries = {name.lower() for name in Locale("en").territories.values()}
     fixed = lexicon.fixed_names()
     out = {
-        _slug(k): shares["institution"]
+        slug(k): shares["institution"]
         for k in (*fixed, *(v[1] for v in fixed.values()), *lexicon.org_acronyms())
     }
     for key in lexicon.place_labels():
-        out[_slug(key)] = shares["country" if key in countries else "city"]
+        out[slug(key)] = shares["country" if key in countries else "city"]
     return out
 
 

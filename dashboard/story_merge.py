@@ -10,8 +10,8 @@ States in a one-day corpus of unrelated reports, which gives no rarity signal of
 events' similarity is the cosine of their profiles, damped by the gap between their time spans on
 a scale that follows the corpus' own time spread (clipped to MIN/MAX_SCALE_DAYS). In rounds, every
 event joins its most similar event when that is at least MERGE_THRESHOLD and they share a
-specific core actor; profiles are
-recomputed after each round, so core actors are always those of the story as it now stands.
+specific core actor; profiles are recomputed after each round, so core actors are always those
+of the story as it now stands.
 Candidate pairs come from a join on shared specific core actors (an inverted index over those that
 are core to at most MAX_POSTINGS stories), never all pairs.
 """
@@ -124,10 +124,10 @@ def scored_pairs(
     scale: float,
     threshold: float,
 ) -> pl.DataFrame:
-    """(story, story_b, sim, dated, dated_b): candidate pairs whose profile cosine, damped by
-    the gap between their spans, is at least threshold and who share a specific core actor (rarer in news in general than SPECIFIC):
-    celebrities alone do not make two reports one story. The one rule of the full merge and of
-    an increment (dashboard.story_attach)."""
+    """(story, story_b, sim, dated, dated_b): candidate pairs (from candidate_pairs, so they
+    share a core actor rarer in news in general than SPECIFIC: celebrities alone do not make two
+    reports one story) whose profile cosine, damped by the gap between their spans, is at least
+    threshold. The one rule of the full merge and of an increment (dashboard.story_attach)."""
     other = profiles.drop("prior").rename({"story": "story_b", "w": "w_b"})
     gap = pl.max_horizontal(
         pl.col("lo_b") - pl.col("hi"), pl.col("lo") - pl.col("hi_b"), pl.lit(0.0)
@@ -136,11 +136,7 @@ def scored_pairs(
         candidates.join(profiles, on="story")
         .join(other, on=["story_b", "entity_id"])
         .group_by("story", "story_b")
-        .agg(
-            sim=(pl.col("w") * pl.col("w_b")).sum(),
-            specific=(pl.col("prior") < SPECIFIC).sum(),
-        )
-        .filter(pl.col("specific") >= 1)
+        .agg(sim=(pl.col("w") * pl.col("w_b")).sum())
         .join(spans, on="story", how="left")
         .join(
             spans.rename({"story": "story_b", "lo": "lo_b", "hi": "hi_b"}), on="story_b", how="left"
