@@ -142,7 +142,7 @@ def _eval(args: argparse.Namespace) -> int:
         # every evaluation reads the bench folder through benchdata.default_root()
         os.environ["NEWSPRISM_BENCH"] = args.bench
     root = benchdata.default_root()
-    if not root.is_dir():
+    if not root.is_dir() and not (args.what == "parallel" and args.dir):
         raise NewsprismError(str(root), "evaluation data not found (give --bench FOLDER)")
     status = 0
     if args.what in ("all", "language"):
@@ -161,6 +161,13 @@ def _eval(args: argparse.Namespace) -> int:
         from dashboard import eval_dates
 
         eval_dates.main(root)
+    if args.what in ("all", "parallel"):
+        from dashboard import eval_parallel
+
+        corpus = Path(args.dir) if args.dir else None
+        if corpus is not None and not corpus.is_dir():
+            raise NewsprismError(str(corpus), "not a folder (give one folder per language)")
+        eval_parallel.main(root, corpus, args.pivot)
     return status
 
 
@@ -288,9 +295,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "what",
         nargs="?",
-        choices=("all", "language", "entities", "stories", "dates"),
+        choices=("all", "language", "entities", "stories", "dates", "parallel"),
         default="all",
     )
+    p.add_argument(
+        "dir",
+        nargs="?",
+        help="parallel: a corpus with one folder per language and the same file name for the"
+        " same document (default the bench's ntrex_dev)",
+    )
+    p.add_argument("--pivot", help="parallel: the folder every other is compared with")
     p.add_argument("--bench", help="bench folder (default ../shared/bench or $NEWSPRISM_BENCH)")
     p.set_defaults(run=_eval)
 

@@ -39,7 +39,7 @@ def _line_numbers(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFr
     )
 
 
-def _variety_doc(article_id: pl.Expr) -> list[pl.Expr]:
+def variety_doc(article_id: pl.Expr) -> list[pl.Expr]:
     return [
         article_id.str.extract(r"^([^/]+)/").alias("variety"),
         article_id.str.extract(r"/([^/]+?)(?:\.txt)?$").alias("doc"),
@@ -75,7 +75,7 @@ def score_stories(articles: pl.DataFrame, gold: pl.DataFrame) -> dict[str, Any]:
     (doc_id, story, confidence)."""
     joined = (
         articles.select("article_id", "story_id")
-        .with_columns(_variety_doc(pl.col("article_id")))
+        .with_columns(variety_doc(pl.col("article_id")))
         .join(gold, left_on="doc", right_on="doc_id")
         .sort("article_id")
     )
@@ -111,7 +111,7 @@ def score_alignments(
     if "boilerplate" in body.columns:
         body = body.filter(~pl.col("boilerplate").fill_null(False))
     units = body.select("article_id", "para_no").join(lines, on=["article_id", "para_no"])
-    units = units.with_columns(_variety_doc(pl.col("article_id")))
+    units = units.with_columns(variety_doc(pl.col("article_id")))
     gold = (
         units.join(units, on=["doc", "line"], suffix="_b")
         .filter(pl.col("variety") < pl.col("variety_b"))

@@ -230,6 +230,10 @@ def surname_endings() -> tuple[str, ...]:
 # keys this short meet chance words (Perry -> per = Peru): their spelling must match further
 _SHORT_KEY = 3
 _SHORT_SPELLINGS: dict[str, set[str]] = {}  # short key -> place names' first key+1 letters
+# (key, language) -> every place whose name has that key there, with its folded spelling: keys cut
+# endings, so China and Guinea (hin), Niger and Nigeria (niher) share one; the spelling decides
+_SHARED_KEYS: dict[tuple[str, str], list[tuple[str, tuple[str, str]]]] = {}
+_SPELLINGS: dict[tuple[str, str], str] = {}  # (key, language) -> first place name's spelling
 
 
 def spelled_like_place(word: str, key: str, lang: str | None) -> bool:
@@ -268,7 +272,15 @@ def _gazetteer() -> dict[str, dict[str, tuple[str, str]]]:
             key = name_key(name.replace("-", " ").split(), lang)
             if key:
                 label = labels[code]
-                out.setdefault(key, {})[lang] = (label.lower(), label)
+                entry = out.setdefault(key, {})
+                found = (label.lower(), label)
+                if lang in entry and entry[lang] != found:
+                    shared = _SHARED_KEYS.setdefault((key, lang), [])
+                    if not shared:
+                        shared.append((_SPELLINGS[(key, lang)], entry[lang]))
+                    shared.append((fold(name, lang), found))
+                _SPELLINGS.setdefault((key, lang), fold(name, lang))
+                entry.setdefault(lang, found)
                 if len(key) <= _SHORT_KEY:
                     _SHORT_SPELLINGS.setdefault(key, set()).add(fold(name, lang)[: len(key) + 1])
     # capitals of CLDR territories, in English (other scripts meet them through their keys)
@@ -293,20 +305,51 @@ def place_labels() -> dict[str, str]:
     return {v[0]: v[1] for entry in _gazetteer().values() for v in entry.values()}
 
 
-def place(key: str, lang: str | None, *, strict: bool = False) -> tuple[str, str] | None:
+def _by_spelling(
+    candidates: list[tuple[str, tuple[str, str]]], surface: str, lang: str | None
+) -> tuple[str, str] | None:
+    """The place whose folded name the word spells furthest (Chinas -> China, not Guinea;
+    Nigerije -> Nigeria), a whole name beating a longer one the word agrees with as far
+    (Nigera -> Niger); None when two places remain equally likely."""
+    spelled = fold(surface, lang)
+
+    def rank(item: tuple[str, tuple[str, str]]) -> tuple[int, bool]:
+        name = item[0]
+        common = 0
+        for a, b in zip(name, spelled, strict=False):
+            if a != b:
+                break
+            common += 1
+        return common, common == len(name)
+
+    best: dict[tuple[str, str], tuple[int, bool]] = {}
+    for candidate in candidates:
+        best[candidate[1]] = max(best.get(candidate[1], (0, False)), rank(candidate))
+    ranked = sorted(((r, found) for found, r in best.items()), reverse=True)
+    if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
+        return None
+    return ranked[0][1]
+
+
+def place(
+    key: str, lang: str | None, *, strict: bool = False, surface: str | None = None
+) -> tuple[str, str] | None:
     """(canonical key, English label) of a country or city whose name has this key, else None.
 
     A name of the article's own language wins; another language's name counts when its key
-    is long enough not to be a chance match (4+ letters), unless `strict`.
+    is long enough not to be a chance match (4+ letters), unless `strict`. Where several places
+    share the key, the `surface` spelling chooses (without it, the first listed answers).
     """
     entry = _gazetteer().get(key)
     if not entry and key.endswith(("as", "is", "es")) and " " not in key:
         # Greek and German genitive -s (Βενεζουέλας, Venezuelas)
-        entry = _gazetteer().get(cut_endings(key[:-1], lang))
+        key = cut_endings(key[:-1], lang)
+        entry = _gazetteer().get(key)
     if not entry:
         return None
     if lang in entry:
-        return entry[lang]
+        shared = _SHARED_KEYS.get((key, lang)) if surface else None
+        return _by_spelling(shared, surface, lang) if shared and surface else entry[lang]
     if strict or len(key) < 4:
         return None
     found = Counter(entry.values()).most_common(1)[0][0]

@@ -18,7 +18,7 @@ import polars as pl
 from rapidfuzz import fuzz
 
 from dashboard import lexicon, schema
-from dashboard.translit import cut_endings, script_of, skeleton, to_latin
+from dashboard.translit import cut_endings, script_of, skeleton, sound_key, to_latin
 
 # a cue-typed mention outweighs this many bare ones in the type vote of its key
 _CUE_WEIGHT = 5
@@ -142,10 +142,82 @@ def _feminine_pairs(mentions: pl.DataFrame, types: dict[str, str]) -> list[tuple
     return out
 
 
+# a language in which both spellings occur in this many articles each keeps them apart
+_OWN_SPELLING = 2
+# sound keys: shorter ones meet chance words; near ones must be long and close
+_SOUND_MIN = 4
+_SOUND_NEAR = 6
+_SOUND_RATIO = 88
+
+
+class Heard:
+    """How the one-word names of each type sound, and where they are written: the evidence for
+    joining a name in its own spelling with the same name written as heard (Kavanaugh and
+    Kavano, Warren and Γουόρεν) when no language writes both."""
+
+    def __init__(self, mentions: pl.DataFrame, types: dict[str, str]) -> None:
+        self.sounds: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.where: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(
+            lambda: defaultdict(set)
+        )
+        cols = mentions.select("key", "text", "language", "article_id")
+        for key, text, lang, aid in cols.unique(["key", "text", "language", "article_id"]).rows():
+            typ = types[key]
+            if typ != "PER" and " " in key:
+                continue
+            word = _surname(key) if typ == "PER" else key
+            last = text.split()[-1] if typ == "PER" and text.split() else text
+            self.sounds[(typ, word)].add(sound_key(last, lang))
+            self.where[(typ, word)][lang or ""].add(aid)
+
+    def apart(self, typ: str, a: str, b: str, own: int = _OWN_SPELLING) -> bool:
+        """No language writes both names in `own` or more articles each (one language spells a
+        person's name one way: two spellings there are two people)."""
+        wa, wb = self.where[(typ, a)], self.where[(typ, b)]
+        return not any(
+            len(wa[lang]) >= own and len(wb[lang]) >= own for lang in wa.keys() & wb.keys()
+        )
+
+    def pairs(self, typ: str) -> list[tuple[str, str]]:
+        """(word, word) of this type that sound alike and are apart: one sound key of 4+
+        letters, or (written in no common language) sound keys of 6+ letters with one
+        consonant skeleton and a close spelling (Linkevičius, Linkiavičius)."""
+        blocks: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for (t, word), sounds in self.sounds.items():
+            if t == typ:
+                for snd in sounds:
+                    if len(snd) >= _SOUND_MIN:
+                        blocks[(snd[:1], skeleton(snd))].add(word)
+        out = []
+        for words in blocks.values():
+            ordered = sorted(words)
+            for i, a in enumerate(ordered):
+                for b in ordered[i + 1 :]:
+                    if self._alike(typ, a, b):
+                        out.append((a, b))
+        return out
+
+    def _alike(self, typ: str, a: str, b: str) -> bool:
+        sa, sb = self.sounds[(typ, a)], self.sounds[(typ, b)]
+        if sa & sb:
+            return self.apart(typ, a, b)
+        return self.apart(typ, a, b, own=1) and any(
+            min(len(x), len(y)) >= _SOUND_NEAR
+            and skeleton(x) == skeleton(y)
+            and fuzz.ratio(x, y) >= _SOUND_RATIO
+            for x in sa
+            for y in sb
+        )
+
+
 def _cluster(
-    keys: Counter[str], types: dict[str, str], pairs: Sequence[tuple[str, str]] = ()
+    keys: Counter[str],
+    types: dict[str, str],
+    pairs: Sequence[tuple[str, str]] = (),
+    heard: Heard | None = None,
 ) -> dict[str, str]:
-    """key -> cluster root key, over keys of every type (`pairs`: acronym and name keys)."""
+    """key -> cluster root key, over keys of every type (`pairs`: acronym and name keys;
+    `heard`: how the names sound, to join spellings across scripts)."""
     uf = _Union()
     for acr, full in pairs:
         uf.union(acr, full)
@@ -200,6 +272,8 @@ def _cluster(
                 for b in group[i + 1 :]:
                     if _similar(a, b):
                         uf.union(_anchor(a, typ, by_surname), _anchor(b, typ, by_surname))
+        for a, b in heard.pairs(typ) if heard else ():
+            uf.union(_anchor(a, typ, by_surname), _anchor(b, typ, by_surname))
     # an inflected form typed otherwise by its context (w Ryanairze as a place) joins its name
     plain = {k for k in keys if types[k] != "PER" and " " not in k}
     for k in plain:
@@ -307,7 +381,7 @@ def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     types = {k: v.most_common(1)[0][0] for k, v in votes.items()}
     rows = mentions.select("article_id", "text", "key").rows()
     pairs = _acronym_pairs(rows, types) + _feminine_pairs(mentions, types)
-    roots = _cluster(keys, types, pairs)
+    roots = _cluster(keys, types, pairs, Heard(mentions, types))
     # a cluster's type is its mentions' majority; its id is type + root key
     cluster_votes: dict[str, Counter[str]] = defaultdict(Counter)
     for k, n in keys.items():

@@ -180,7 +180,7 @@ def classify(
         fixed = None  # a short key names an acronym (ООН, ЕС), not a word (On, Es)
     if fixed:
         return fixed[0], fixed[1], True
-    found = lexicon.place(key, lang)
+    found = lexicon.place(key, lang, surface=" ".join(texts))
     if found and len(texts) == 1 and not lexicon.spelled_like_place(texts[0], key, lang):
         found = None
     found = found or lemma_place(texts, lang) or inflected_place(texts, lang)

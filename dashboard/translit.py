@@ -164,6 +164,31 @@ def name_key(words: list[str] | tuple[str, ...], lang: str | None = None) -> str
     return " ".join(k for k in (token_key(w, lang) for w in words) if k)
 
 
+@lru_cache(maxsize=1)
+def _sound_rules() -> tuple[
+    list[tuple[re.Pattern[str], str]], frozenset[str], list[tuple[re.Pattern[str], str]]
+]:
+    fold_data = _tables()["fold"]
+    first = [(re.compile(p), r) for p, r in fold_data["sound_first"]]
+    rules = [(re.compile(p), r) for p, r in fold_data["sound_rules"]]
+    return first, frozenset(fold_data["sound_ch_is_h"]), rules
+
+
+@lru_cache(maxsize=200_000)
+def sound_key(word: str, lang: str | None = None) -> str:
+    """The key of one word as it sounds: a name in its own spelling and the same name written
+    as heard (Kavanaugh, Kavano, Кавано; Jeremy, Džeremi, Τζέρεμι; Diehl, Ντιλ) share it."""
+    first, ch_is_h, rules = _sound_rules()
+    low = to_latin(word.lower(), lang, for_key=True).lower()
+    for pattern, repl in first:
+        low = pattern.sub(repl, low)
+    if lang not in ch_is_h:
+        low = low.replace("ch", "č")
+    for pattern, repl in rules:
+        low = pattern.sub(repl, low)
+    return cut_endings(fold(low, lang).replace(" ", ""), lang)
+
+
 @lru_cache(maxsize=200_000)
 def skeleton(key: str) -> str:
     """Consonants of a key: spellings that differ only in vowels (Tramp, Trump) share it."""

@@ -8,8 +8,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from dashboard import lexicon
 from dashboard.entities import extract_mentions, link
 from dashboard.schema import SCHEMAS
+from dashboard.translit import token_key
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 LANGS = ["sr", "ro", "el", "de", "tr"]
@@ -348,3 +350,23 @@ def test_a_conjunction_does_not_join_two_names() -> None:
 )
 def test_short_and_common_names_of_a_country(text: str, lang: str) -> None:
     assert ("LOC", "united kingdom") in [(typ, key) for _, typ, key in _found(text, lang)]
+
+
+@pytest.mark.parametrize(
+    ("word", "lang", "place"),
+    [
+        ("China", "en", "China"),
+        ("Chinas", "de", "China"),
+        ("Guinea", "en", "Guinea"),
+        ("Niger", "en", "Niger"),
+        ("Nigeria", "en", "Nigeria"),
+        ("Nigerije", "sr", "Nigeria"),
+        ("Nigera", "sr", "Niger"),
+    ],
+)
+def test_places_whose_names_share_a_key_are_told_apart_by_spelling(
+    word: str, lang: str, place: str
+) -> None:
+    # China and Guinea both key as `hin`, Niger and Nigeria as `niher`
+    found = lexicon.place(token_key(word, lang), lang, surface=word)
+    assert found is not None and found[1] == place

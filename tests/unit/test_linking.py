@@ -7,7 +7,7 @@ import pytest
 
 from dashboard.linking import link
 from dashboard.mentions import article_mentions
-from dashboard.translit import to_latin, token_key
+from dashboard.translit import sound_key, to_latin, token_key
 
 
 @pytest.mark.parametrize(
@@ -212,3 +212,51 @@ def test_czech_feminine_surname_links_to_her_name_elsewhere() -> None:
     assert ids["Kesslerová"] == ids["Marie Kesslerová"] == ids["Maria Kessler"]
     # only Czech and Slovak make -ová surnames: a Russian -ov name keeps its own entity
     assert ids["Pavlov"] != ids["Pavla"]
+
+
+@pytest.mark.parametrize(
+    ("own", "heard"),
+    [
+        (("Kavanaugh", "en"), ("Кавано", "sr")),
+        (("Kavanaugh", "en"), ("Καβανό", "el")),
+        (("Jeremy", "en"), ("Džeremi", "sr")),
+        (("Jeremy", "en"), ("Τζέρεμι", "el")),
+        (("Johnson", "en"), ("Τζόνσον", "el")),
+        (("Chequers", "en"), ("Čekersa", "sr")),
+        (("Schumer", "en"), ("Šumer", "hr")),
+        (("Cromwell", "en"), ("Kromvel", "sr")),
+        (("Christine", "en"), ("Kristin", "sr")),
+    ],
+)
+def test_a_name_and_its_spelling_as_heard_share_a_sound_key(
+    own: tuple[str, str], heard: tuple[str, str]
+) -> None:
+    assert sound_key(*own) == sound_key(*heard)
+
+
+def test_different_names_keep_different_sound_keys() -> None:
+    assert sound_key("Kavanaugh", "en") != sound_key("Kovač", "hr")
+    assert sound_key("Warren", "en") != sound_key("Varga", "hu")
+    # German writes ch for h: Bach is not Bač
+    assert sound_key("Bach", "de") != sound_key("Bač", "sr")
+
+
+def test_names_written_as_heard_link_to_their_own_spelling() -> None:
+    mentions = _mentions(
+        [
+            ("en1", "Brett Kavanaugh", "PER", "bret kavanauh", "en"),
+            ("en1", "Kavanaugh", "PER", "kavanauh", "en"),
+            ("sr1", "Брета Каваноа", "PER", "bret kavan", "sr"),
+            ("el1", "Μπρετ Καβανό", "PER", "bret kavan", "el"),
+        ]
+    )
+    linked, _ = link(mentions)
+    assert linked["entity_id"].n_unique() == 1
+
+
+def test_two_spellings_one_language_writes_are_two_people() -> None:
+    # the sound keys agree, but Serbian writes both names in several articles: two people
+    rows = [(f"sr{i}", "Džonson", "PER", "dsonson", "sr") for i in range(2)]
+    rows += [(f"sr{i + 2}", "Jonson", "PER", "ionson", "sr") for i in range(2)]
+    linked, _ = link(_mentions(rows))
+    assert linked["entity_id"].n_unique() == 2
