@@ -76,6 +76,18 @@ def is_common(word: str, lang: str | None) -> bool:
     return code == "de" and lemmas.is_known(word, code)
 
 
+@lru_cache(maxsize=200_000)
+def ordinary(word: str, lang: str | None) -> bool:
+    """A word the language's dictionary knows as an ordinary (lower-case) word."""
+    code = lemma_lang(lang)
+    if code is None:
+        return False
+    try:
+        return is_common(word, lang) or lemmas.is_known(word.lower(), code)
+    except ValueError:
+        return False
+
+
 @lru_cache(maxsize=64)
 def caseless(code: str) -> bool:
     """Whether simplemma's dictionary for `code` lower-cases unknown capitalised words."""

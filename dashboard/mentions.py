@@ -352,11 +352,15 @@ def _cued_mentions(
     """article_mentions plus whether a cue typed each mention ("in X", a title, an org word)."""
     found: list[tuple[int, list[_Word], str, str, bool]] = []
     seen = _Seen(text)
-    for para_no, start, end in spans:
-        words = _words(text, start, end, lang)
+    paras = [(para_no, _words(text, start, end, lang)) for para_no, start, end in spans]
+    # a headline is the article's first line (ingest takes the title from it)
+    headlines = {no for no, start, end in spans[:1] if _title_cased(text[start:end], lang)}
+    body = _body_capitals(text, paras, headlines) if headlines else frozenset()
+    for para_no, words in paras:
         for cand in _candidates(words, lang):
             kept = _trim(cand, lang, seen)
-            for part, sub in _split(kept, cand, lang):
+            runs = _headline_runs(kept, lang, body) if para_no in headlines else [kept]
+            for part, sub in (p for run in runs for p in _split(run, cand, lang)):
                 if len(part) == 1 and len(part[0].text) < 2:
                     continue
                 typ, key, strong = mention_types.classify(
@@ -370,6 +374,58 @@ def _cued_mentions(
                 if key:
                     found.append((para_no, part, typ, key, strong))
     return _resolve_in_article(found, text, lang)
+
+
+# a title-cased line has at least this many capitalised ordinary words and no lower-case
+# word of four letters or more (title case leaves only short function words lower)
+_HEADLINE_COMMON = 2
+_HEADLINE_LOWER = 0
+
+
+def _title_cased(text: str, lang: str | None) -> bool:
+    """A headline in title case (Trump Will Win the Midterms, Says Adviser): capitalised
+    ordinary words past the first, almost no long lower-case word. Languages that capitalise
+    nouns (German) are never read so."""
+    if lang == "de":
+        return False
+    words = _WORD.findall(text)
+    lower = sum(1 for w in words if w[:1].islower() and len(w) >= 4)
+    if lower > _HEADLINE_LOWER or len(words) < 3:
+        return False
+    common = sum(
+        1
+        for w in words[1:]
+        if w[:1].isupper()
+        and not w.isupper()
+        and not _known_word(w, lang)[1]
+        and mention_types.ordinary(w, lang)
+    )
+    return common >= _HEADLINE_COMMON
+
+
+def _body_capitals(
+    text: str, paras: list[tuple[int, list[_Word]]], headlines: set[int]
+) -> frozenset[str]:
+    """Words capitalised inside a sentence outside the headlines: the article's own names."""
+    return frozenset(
+        w.text
+        for no, words in paras
+        if no not in headlines
+        for w in words
+        if w.capital and not w.sentence_start
+    )
+
+
+def _headline_runs(words: list[_Word], lang: str | None, body: frozenset[str]) -> list[list[_Word]]:
+    """The parts of a headline run whose words the article names elsewhere or that are known
+    names, places or acronyms (Trump Will Win -> Trump)."""
+    runs: list[list[_Word]] = [[]]
+    for w in words:
+        if w.text in body or _known_word(w.text, lang)[1] or (w.text.isupper() and len(w.text) > 1):
+            runs[-1].append(w)
+        elif runs[-1]:
+            runs.append([])
+    return [r for r in runs if r]
 
 
 def _common_head(word: str, lang: str | None) -> bool:

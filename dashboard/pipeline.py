@@ -27,6 +27,7 @@ from dashboard import (
     increment,
     ingest,
     language,
+    link_aligned,
     normalise,
     quotes,
     store,
@@ -351,9 +352,8 @@ def finish(tables: Tables, out: Path) -> Tables:
 def finish_full(tables: Tables, out: Path) -> tuple[Tables, pl.DataFrame]:
     """`finish` over every article; also the paragraph features (the increment's sidecar)."""
     mentions, ents = entities.link(tables["mentions"])
-    mentions, ents = entities.apply_aliases(
-        mentions, ents, entities.read_aliases(out / "aliases.json")
-    )
+    aliases = entities.read_aliases(out / "aliases.json")
+    mentions, ents = entities.apply_aliases(mentions, ents, aliases)
     # quotes (and their speakers) feed both the stories and the alignments: found once, and so
     # are the paragraph features made of them
     quote_table = quotes.quotes(tables["articles"], tables["paragraphs"], mentions)
@@ -382,6 +382,9 @@ def finish_full(tables: Tables, out: Path) -> tuple[Tables, pl.DataFrame]:
     done = {"paragraphs": tables["paragraphs"], "mentions": mentions, "dates": date_table}
     feats = increment.refeature(feats, redated, {**done, "articles": articles})
     alignments = align.align(articles, tables["paragraphs"], mentions, date_table, features=feats)
+    # paragraphs that translate each other name one actor the same: join what spelling could not
+    joined = link_aligned.merges(mentions, alignments, articles, aliases)
+    mentions, ents = link_aligned.project(mentions, ents, joined)
     return {
         **done,
         "articles": articles,

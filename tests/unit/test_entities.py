@@ -370,3 +370,18 @@ def test_places_whose_names_share_a_key_are_told_apart_by_spelling(
     # China and Guinea both key as `hin`, Niger and Nigeria as `niher`
     found = lexicon.place(token_key(word, lang), lang, surface=word)
     assert found is not None and found[1] == place
+
+
+def test_a_title_cased_headline_keeps_only_the_names_the_article_gives() -> None:
+    from dashboard.mentions import article_mentions
+
+    title = "Trump Will Win the Midterms, Says Adviser"
+    body = "Donald Trump will win, an adviser to Trump said in Washington on Monday."
+    text = f"{title}\n\n{body}"
+    found = article_mentions(text, [(0, 0, len(title)), (1, len(title) + 2, len(text))], "en")
+    assert [m[3] for m in found if m[0] == 0] == ["Trump"]
+    # the same words in a sentence-case first line are read as they stand
+    plain = "Delegaci przyjechali na Forum Ekonomiczne Karpat."
+    assert any(
+        m[3].startswith("Forum") for m in article_mentions(plain, [(0, 0, len(plain))], "pl")
+    )

@@ -1,0 +1,87 @@
+"""Actors joined through paragraphs that translate each other."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dashboard import link_aligned
+from dashboard.aliases import Aliases
+from dashboard.linking import link
+
+LANGS = {"en1": "en", "sr1": "sr", "en2": "en", "sr2": "sr", "el1": "el"}
+
+
+def _mentions(rows: list[tuple[str, int, str, str, str]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        [{"article_id": a, "para_no": p, "start": 0, "end": len(t), "text": t, "type": ty,
+          "key": k, "language": LANGS[a]} for a, p, t, ty, k in rows]
+    )  # fmt: skip
+
+
+def _alignments(pairs: list[tuple[str, int, str, int]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        [{"story_id": "s", "article_a": a, "para_a": pa, "article_b": b, "para_b": pb,
+          "score": 0.9} for a, pa, b, pb in pairs]
+    )  # fmt: skip
+
+
+ARTICLES = pl.DataFrame({"article_id": list(LANGS), "language": list(LANGS.values())})
+
+
+def _court() -> pl.DataFrame:
+    linked, _ = link(
+        _mentions(
+            [
+                ("en1", 0, "Supreme Court", "ORG", "supr kurt"),
+                ("en1", 0, "Trump", "PER", "trump"),
+                ("sr1", 0, "Vrhovni sud", "ORG", "vrhovn sud"),
+                ("sr1", 0, "Tramp", "PER", "tramp"),
+                ("en2", 3, "Supreme Court", "ORG", "supr kurt"),
+                ("sr2", 3, "Vrhovnog suda", "ORG", "vrhovn sud"),
+            ]
+        )
+    )
+    return linked
+
+
+def test_the_one_actor_left_on_each_side_of_two_aligned_pairs_is_one_actor() -> None:
+    linked = _court()
+    pairs = _alignments([("en1", 0, "sr1", 0), ("en2", 3, "sr2", 3)])
+    joined = link_aligned.merges(linked, pairs, ARTICLES)
+    court = {e for e in linked["entity_id"] if e.startswith("ORG:")}
+    assert len(court) == 2 and len({joined.get(e, e) for e in court}) == 1
+    mentions, entities = link_aligned.project(linked, link(linked)[1], joined)
+    assert mentions.filter(pl.col("type") == "ORG")["entity_id"].n_unique() == 1
+    row = entities.filter(pl.col("entity_id") == joined[next(iter(joined))]).row(0, named=True)
+    assert row["languages"] == ["en", "sr"] and row["n_articles"] == 4
+
+
+def test_one_aligned_pair_is_not_enough() -> None:
+    pairs = _alignments([("en1", 0, "sr1", 0)])
+    assert link_aligned.merges(_court(), pairs, ARTICLES) == {}
+
+
+def test_two_actors_one_language_names_stay_apart() -> None:
+    linked = _court()
+    # the Serbian court also appears in an English article: English names both, two actors
+    extra = linked.filter(pl.col("article_id") == "sr2").with_columns(
+        article_id=pl.lit("en2"), para_no=pl.lit(5, pl.Int32), language=pl.lit("en")
+    )
+    both = pl.concat([linked, extra])
+    pairs = _alignments([("en1", 0, "sr1", 0), ("en2", 3, "sr2", 3)])
+    assert link_aligned.merges(both, pairs, ARTICLES) == {}
+
+
+def test_the_analysts_corrections_are_left_alone() -> None:
+    linked = _court()
+    court = sorted(e for e in linked["entity_id"].unique() if e.startswith("ORG:"))
+    pairs = _alignments([("en1", 0, "sr1", 0), ("en2", 3, "sr2", 3)])
+    kept = Aliases(rename={court[0]: "The court"})
+    assert link_aligned.merges(linked, pairs, ARTICLES, kept) == {}
+
+
+def test_pairs_within_one_language_give_no_evidence() -> None:
+    linked = _court().with_columns(language=pl.lit("en"))
+    same = ARTICLES.with_columns(language=pl.lit("en"))
+    pairs = _alignments([("en1", 0, "sr1", 0), ("en2", 3, "sr2", 3)])
+    assert link_aligned.merges(linked, pairs, same) == {}
