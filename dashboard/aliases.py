@@ -14,10 +14,11 @@ from pathlib import Path
 import polars as pl
 
 from dashboard import atomic, schema
+from dashboard.schema import HIDDEN_TYPES
 from dashboard.errors import NewsprismError
 from dashboard.linking import entities_of
 
-TYPES = ("PER", "ORG", "LOC", "MISC")
+TYPES = ("PER", "ORG", "LOC", "MISC", "GROUP")
 VERSION = 1
 
 
@@ -148,5 +149,7 @@ def apply_aliases(
             type=pl.col("entity_id").replace_strict(retyped, default=pl.col("type"))
         )
     hidden = {_resolve(aliases.merge, h) for h in aliases.hide}
-    ents = ents.with_columns(hidden=pl.col("entity_id").is_in(list(hidden)))
+    ents = ents.with_columns(
+        hidden=pl.col("entity_id").is_in(list(hidden)) | pl.col("type").is_in(HIDDEN_TYPES)
+    )
     return schema.conform(m, "mentions"), schema.conform(ents, "entities")

@@ -8,6 +8,7 @@ dashboard.linking, dashboard.aliases, dashboard.translit and dashboard.lexicon.
 from __future__ import annotations
 
 from dashboard.aliases import (
+    TYPES,
     Aliases,
     apply_aliases,
     hide,
@@ -25,6 +26,7 @@ ALIAS_FILE = "aliases.json"
 
 __all__ = [
     "ALIAS_FILE",
+    "TYPES",
     "Aliases",
     "apply_aliases",
     "entities_of",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import available_timezones
@@ -95,6 +95,9 @@ class Cues:
     # lower-case words inside an organisation's or a place's name (Bank of England, Teatrul de
     # Comedie): they join capitalised words when the name starts with an org or place word
     name_links: frozenset[str] = frozenset()
+    # what follows a country's name in a word for its people (American, Amerikanci, Amerikalı)
+    demonym_endings: re.Pattern[str] | None = None
+    demonym_words: dict[str, str] = field(default_factory=dict)  # folded word -> country
 
 
 def _prefixes(words: list[str]) -> frozenset[str]:
@@ -139,6 +142,10 @@ def cues(lang: str | None) -> Cues:
         misc_prefixes=_prefixes(misc),
         event_words=frozenset(data.get("event_words", [])),
         event_prefixes=_prefixes(data.get("event_words", [])),
+        demonym_endings=re.compile(data["demonym_endings"]) if "demonym_endings" in data else None,
+        demonym_words={
+            fold(w, lang, spelling_rules=False): c for w, c in data.get("demonym_words", {}).items()
+        },
     )
 
 
@@ -234,6 +241,8 @@ _SHORT_SPELLINGS: dict[str, set[str]] = {}  # short key -> place names' first ke
 # endings, so China and Guinea (hin), Niger and Nigeria (niher) share one; the spelling decides
 _SHARED_KEYS: dict[tuple[str, str], list[tuple[str, tuple[str, str]]]] = {}
 _SPELLINGS: dict[tuple[str, str], str] = {}  # (key, language) -> first place name's spelling
+# language -> first three folded letters -> (folded name, place) of countries and continents
+_COUNTRIES: dict[str, dict[str, list[tuple[str, tuple[str, str]]]]] = {}
 
 
 def spelled_like_place(word: str, key: str, lang: str | None) -> bool:
@@ -274,6 +283,18 @@ def _gazetteer() -> dict[str, dict[str, tuple[str, str]]]:
                 label = labels[code]
                 entry = out.setdefault(key, {})
                 found = (label.lower(), label)
+                if "/" not in code:
+                    # a country's name, and the last word of a longer one (Južna Amerika,
+                    # Velika Britanija, North Korea: Amerikanci, Britanci, Korean)
+                    countries = _COUNTRIES.setdefault(lang, {})
+                    letters = {fold(name, lang, spelling_rules=False)}
+                    letters.add(fold(name.split()[-1], lang, spelling_rules=False))
+                    for spelled in letters:
+                        if " " not in spelled and len(spelled) >= _SHORT_KEY:
+                            countries.setdefault(spelled[:3], []).append((spelled, found))
+                    whole = fold(name, lang, spelling_rules=False)
+                    if " " in whole:
+                        countries.setdefault(whole[:3], []).append((whole, found))
                 if lang in entry and entry[lang] != found:
                     shared = _SHARED_KEYS.setdefault((key, lang), [])
                     if not shared:
@@ -289,6 +310,37 @@ def _gazetteer() -> dict[str, dict[str, tuple[str, str]]]:
         if key and "en" not in out.get(key, {}):
             out.setdefault(key, {})["en"] = (capital.lower(), capital)
     return out
+
+
+# a people's word shares this much of its country's folded name (Chinese: hin- of China)
+_DEMONYM_STEM = 4
+
+
+@lru_cache(maxsize=100_000)
+def demonym(word: str, lang: str | None) -> tuple[str, str] | None:
+    """(canonical key, English label) of the country whose people or adjective `word` names
+    (American, Indonesian, Chinese, Amerikanci, Korejskog, Amerikalı), else None: the country's
+    name of this language, less at most two final letters, then the language's demonym ending."""
+    endings = cues(lang).demonym_endings
+    if endings is None or not word[:1].isupper() or word.isupper():
+        return None
+    spelled = fold(word, lang, spelling_rules=False)
+    irregular = cues(lang).demonym_words.get(spelled)
+    if irregular:
+        return irregular.lower(), irregular
+    _gazetteer()
+    best: tuple[int, tuple[str, str]] | None = None
+    for name, found in _COUNTRIES.get(lang or "", {}).get(spelled[:3], ()):
+        common = 0
+        for a, b in zip(name, spelled, strict=False):
+            if a != b:
+                break
+            common += 1
+        if common < min(_DEMONYM_STEM, len(name) - 1) or len(name) - common > 2:
+            continue
+        if endings.match(spelled[common:]) and (best is None or common > best[0]):
+            best = (common, found)
+    return best[1] if best else None
 
 
 @lru_cache(maxsize=1)

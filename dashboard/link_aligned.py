@@ -152,7 +152,9 @@ def project(
     kept = entities.filter(~pl.col("entity_id").is_in(roots | set(joined)))
     if "hidden" in entities.columns:
         was_hidden = set(entities.filter(pl.col("hidden").fill_null(False))["entity_id"])
-        rebuilt = rebuilt.with_columns(hidden=pl.col("entity_id").is_in(was_hidden))
+        rebuilt = rebuilt.with_columns(
+            hidden=pl.col("entity_id").is_in(was_hidden) | pl.col("hidden").fill_null(False)
+        )
     table = pl.concat([schema.conform(kept, "entities"), schema.conform(rebuilt, "entities")])
     return schema.conform(linked, "mentions"), table.sort(
         ["n_mentions", "entity_id"], descending=[True, False]

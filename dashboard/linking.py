@@ -18,6 +18,7 @@ import polars as pl
 from rapidfuzz import fuzz
 
 from dashboard import lexicon, schema
+from dashboard.schema import HIDDEN_TYPES
 from dashboard.translit import cut_endings, script_of, skeleton, sound_key, to_latin
 
 # a cue-typed mention outweighs this many bare ones in the type vote of its key
@@ -356,7 +357,7 @@ def entities_of(mentions: pl.DataFrame, labels: dict[str, str] | None = None) ->
                 "languages": sorted({r[1] for r in sub if r[1]}),
                 "n_articles": len({r[4] for r in sub}),
                 "n_mentions": len(sub),
-                "hidden": False,
+                "hidden": typ in HIDDEN_TYPES,
             }
         )
     frame = pl.DataFrame(

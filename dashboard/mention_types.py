@@ -192,6 +192,10 @@ def classify(
         fixed = None  # a short key names an acronym (ООН, ЕС), not a word (On, Es)
     if fixed:
         return fixed[0], fixed[1], True
+    people = lexicon.demonym(" ".join(texts), lang) if len(texts) <= 2 else None
+    if people:
+        # a people or its adjective (Americans, North Korean, Amerikanci): a group, not an actor
+        return "GROUP", f"{people[0]} people", True
     found = lexicon.place(key, lang, surface=" ".join(texts))
     if found and len(texts) == 1 and not lexicon.spelled_like_place(texts[0], key, lang):
         found = None

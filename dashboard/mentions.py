@@ -22,6 +22,8 @@ from dashboard.translit import name_key, token_key
 
 # a word: letters with inner hyphens; an apostrophe suffix is handled separately
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# a word, or an acronym written with full stops (U.S., U.K., S.A.D.)
+_TOKEN = re.compile(r"(?:[^\W\d_a-z]\.){2,}(?![^\W\d_])|[^\W\d_]+(?:-[^\W\d_]+)*")
 _APOS = "'’ʼ"
 _SENTENCE_END = re.compile(r"[.!?…:;\n•|]")
 _BREAK = re.compile(r"[^\s]")  # any non-space between two words breaks a run
@@ -82,7 +84,7 @@ def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
     raw: list[tuple[int, int, int, bool]] = []  # (start, name end, end with suffix, suffix?)
     pos = start
     inner_apos = lang in _INNER_APOS_LANGS
-    for m in _WORD.finditer(text, start, end):
+    for m in _TOKEN.finditer(text, start, end):
         w_start, w_end = m.span()
         if w_start < pos:
             continue  # taken by an apostrophe suffix

@@ -22,6 +22,10 @@ PROVENANCE = pl.Struct(
 """How each inferred article field was obtained: header, html-meta, sidecar, column, feed, url,
 first-line, detected, corrected; null when the value is missing."""
 
+# groups of people named by nationality (Americans, Amerikanci) are not actors: an entity of
+# these types is hidden from the actor lists by default (the analyst can show it)
+HIDDEN_TYPES = frozenset({"GROUP"})
+
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "articles": {
         "article_id": pl.String(),

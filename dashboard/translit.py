@@ -114,12 +114,13 @@ def _fold_rules() -> tuple[
     return fold["chars"], rules, [(a, b) for a, b in fold["letters"]]
 
 
-def fold(text: str, lang: str | None = None) -> str:
-    """Lower-case folded Latin spelling of `text` (no endings cut)."""
+def fold(text: str, lang: str | None = None, *, spelling_rules: bool = True) -> str:
+    """Lower-case folded Latin spelling of `text` (no endings cut); without `spelling_rules`
+    only letters are mapped (sch, ts, -ejsk- stay as written)."""
     chars, rules, letters = _fold_rules()
     low = to_latin(text.lower(), lang, for_key=True).lower()
     low = "".join(chars.get(c, c) for c in low)
-    for pattern, repl in rules:
+    for pattern, repl in rules if spelling_rules else ():
         low = pattern.sub(repl, low)
     low = "".join(c for c in unicodedata.normalize("NFD", low) if not unicodedata.combining(c))
     low = _NON_LETTER.sub("", low)

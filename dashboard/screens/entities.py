@@ -95,7 +95,7 @@ with tabs[2]:
     if st.button("Rename", disabled=not name.strip() or name == label, key="al_rename_btn"):
         save(entities.rename(current, chosen, name.strip()), f"renamed to {name.strip()}")
 with tabs[3]:
-    kinds = ["PER", "ORG", "LOC", "MISC"]
+    kinds = list(entities.TYPES)
     now = ui.choices(an).entity_types.get(chosen, "MISC")
     kind = st.segmented_control("Type", kinds, default=now, key="al_type")
     if st.button("Retype", disabled=kind in (None, now), key="al_type_btn"):

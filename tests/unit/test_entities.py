@@ -385,3 +385,57 @@ def test_a_title_cased_headline_keeps_only_the_names_the_article_gives() -> None
     assert any(
         m[3].startswith("Forum") for m in article_mentions(plain, [(0, 0, len(plain))], "pl")
     )
+
+
+@pytest.mark.parametrize(
+    ("word", "lang", "country"),
+    [
+        ("Indonesian", "en", "Indonesia"),
+        ("Chinese", "en", "China"),
+        ("Macedonians", "en", "North Macedonia"),
+        ("North Korean", "en", "North Korea"),
+        ("Welsh", "en", "Wales"),
+        ("Korejskog", "hr", "North Korea"),
+        ("Amerikanci", "sr", "United States"),
+        ("Çinli", "tr", "China"),
+        ("Chinesen", "de", "China"),
+    ],
+)
+def test_words_for_a_people_name_their_country(word: str, lang: str, country: str) -> None:
+    found = lexicon.demonym(word, lang)
+    assert found is not None and found[1] == country
+
+
+@pytest.mark.parametrize(
+    ("word", "lang"),
+    [("China", "en"), ("Indiana", "en"), ("Christian", "en"), ("Jordan", "en"), ("Koreje", "sr")],
+)
+def test_places_and_names_are_not_peoples(word: str, lang: str) -> None:
+    assert lexicon.demonym(word, lang) is None
+
+
+def test_peoples_are_groups_hidden_from_the_actors() -> None:
+    text = "Indonesian officials said the Chinese and Americans disagreed with Joko Widodo."
+    found = _found(text, "en")
+    assert {t: typ for t, typ, _ in found if typ == "GROUP"} == {
+        "Indonesian": "GROUP",
+        "Chinese": "GROUP",
+        "Americans": "GROUP",
+    }
+    arts = pl.DataFrame({"article_id": ["a"], "text": [text], "language": ["en"]})
+    paras = pl.DataFrame(
+        {"article_id": ["a"], "para_no": [0], "start": [0], "end": [len(text)]},
+        schema={"article_id": pl.String, "para_no": pl.Int32, "start": pl.Int32, "end": pl.Int32},
+    )
+    _, ents = link(extract_mentions(arts, paras))
+    hidden = dict(zip(ents["label"], ents["hidden"], strict=True))
+    assert hidden["Chinese"] is True and hidden["Joko Widodo"] is False
+
+
+def test_acronyms_with_full_stops_are_names() -> None:
+    found = _found("The U.S. and the U.K. said the U.N. agreed.", "en")
+    assert [(t, typ) for t, typ, _ in found] == [("U.S.", "LOC"), ("U.K.", "LOC"), ("U.N.", "ORG")]
+    same = {k for t, _, k in found if t == "U.S."} == {
+        k for t, _, k in _found("The US said.", "en")
+    }
+    assert same
