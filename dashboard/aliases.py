@@ -14,9 +14,9 @@ from pathlib import Path
 import polars as pl
 
 from dashboard import atomic, schema
-from dashboard.schema import HIDDEN_TYPES
 from dashboard.errors import NewsprismError
 from dashboard.linking import entities_of
+from dashboard.schema import HIDDEN_TYPES
 
 TYPES = ("PER", "ORG", "LOC", "MISC", "GROUP")
 VERSION = 1
