@@ -304,6 +304,15 @@ def _gazetteer() -> dict[str, dict[str, tuple[str, str]]]:
                 entry.setdefault(lang, found)
                 if len(key) <= _SHORT_KEY:
                     _SHORT_SPELLINGS.setdefault(key, set()).add(fold(name, lang)[: len(key) + 1])
+    # places CLDR's territories lack (Scotland, Wales; Britain for the United Kingdom)
+    for label, by_lang in common()["places_extra"].items():
+        if label.startswith("_"):
+            continue
+        for lang, names in by_lang.items():
+            for name in names:
+                key = name_key(name.replace("-", " ").split(), lang)
+                if key:
+                    out.setdefault(key, {}).setdefault(lang, (label.lower(), label))
     # capitals of CLDR territories, in English (other scripts meet them through their keys)
     for capital in common()["capitals"].values():
         key = name_key(capital.replace("-", " ").split(), "en")

@@ -198,6 +198,25 @@ class Heard:
                         out.append((a, b))
         return out
 
+    def full_names(self, keys: list[str]) -> list[tuple[str, str]]:
+        """(key, key) of two full names with one given name whose surnames sound alike in
+        their consonants (Theresa May, Tereza Mej, Τερέζα Μέι) and are written apart."""
+        by_given: dict[str, list[str]] = defaultdict(list)
+        for k in keys:
+            if " " in k:
+                by_given[k.split(" ", 1)[0]].append(k)
+        out = []
+        for group in by_given.values():
+            for i, a in enumerate(group):
+                for b in group[i + 1 :]:
+                    sa, sb = _surname(a), _surname(b)
+                    if sa == sb or not self.apart("PER", sa, sb):
+                        continue
+                    skeletons = {skeleton(x) for x in self.sounds[("PER", sa)]}
+                    if skeletons & {skeleton(y) for y in self.sounds[("PER", sb)]}:
+                        out.append((a, b))
+        return out
+
     def _alike(self, typ: str, a: str, b: str) -> bool:
         sa, sb = self.sounds[(typ, a)], self.sounds[(typ, b)]
         if sa & sb:
@@ -275,6 +294,8 @@ def _cluster(
                         uf.union(_anchor(a, typ, by_surname), _anchor(b, typ, by_surname))
         for a, b in heard.pairs(typ) if heard else ():
             uf.union(_anchor(a, typ, by_surname), _anchor(b, typ, by_surname))
+    for a, b in heard.full_names(per_keys) if heard else ():
+        uf.union(a, b)
     # an inflected form typed otherwise by its context (w Ryanairze as a place) joins its name
     plain = {k for k in keys if types[k] != "PER" and " " not in k}
     for k in plain:

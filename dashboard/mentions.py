@@ -264,7 +264,7 @@ def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
         # mid-sentence (przewoźnik Ryanair), so a capital there is only the sentence's
         head = not cue.extend_lowercase and len(words) > 1 and cue_of(low, lang, "org")
         extended = extended or head
-        if low in cue.stop or low in lexicon.cues(None).stop:
+        if low in cue.stop or low in lexicon.cues(None).stop or _calendar(w.text, lang):
             words.pop(0)
         elif (
             w.sentence_start
@@ -285,11 +285,31 @@ def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
         else:
             break
     while words and (
-        words[-1].text.lower() in cue.stop
+        (words[-1].text.lower() in cue.stop and not _surname_month(words, lang))
         or (lang == "de" and _german_common(words[-1].text, lang))
     ):
         words.pop()
     return words
+
+
+def _surname_month(words: list[_Word], lang: str | None) -> bool:
+    """A month that is also a name ends a longer name as a surname (Theresa May)."""
+    if len(words) < 2 or not words[-2].capital:
+        return False
+    table = datewords.lexicon(lang)
+    return datewords.fold(words[-1].text) in table.ambiguous
+
+
+@lru_cache(maxsize=200_000)
+def _calendar(word: str, lang: str | None) -> bool:
+    """A month or weekday name in any inflected form the date tagger knows (Δεκέμβριο,
+    Παρασκευής, novembra): never a name. A month that is also a name or a word (May, Mai,
+    Ekim) is left to the stop list, which knows it by its plain form only."""
+    table = datewords.lexicon(lang)
+    folded = datewords.fold(word)
+    if folded in table.weekdays:
+        return True
+    return folded in table.months and folded not in table.ambiguous
 
 
 @lru_cache(maxsize=200_000)

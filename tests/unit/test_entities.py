@@ -439,3 +439,23 @@ def test_acronyms_with_full_stops_are_names() -> None:
         k for t, _, k in _found("The US said.", "en")
     }
     assert same
+
+
+def test_months_and_weekdays_in_any_case_are_not_names_but_may_is_a_surname() -> None:
+    greek = _found("Ο Τραμπ μίλησε την Παρασκευή και τον Δεκέμβριο στην Αθήνα.", "el")
+    assert [t for t, _, _ in greek] == ["Τραμπ", "Αθήνα"]
+    english = _found("Prime Minister Theresa May spoke in May.", "en")
+    assert [t for t, _, _ in english] == ["Theresa May"]
+
+
+@pytest.mark.parametrize(
+    ("word", "lang", "place"),
+    [
+        ("Škotske", "sr", "Scotland"),
+        ("Σκωτίας", "el", "Scotland"),
+        ("Britain", "en", "United Kingdom"),
+    ],
+)
+def test_places_cldr_lacks_are_known(word: str, lang: str, place: str) -> None:
+    found = lexicon.place(token_key(word, lang), lang, surface=word)
+    assert found is not None and found[1] == place

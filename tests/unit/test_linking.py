@@ -260,3 +260,17 @@ def test_two_spellings_one_language_writes_are_two_people() -> None:
     rows += [(f"sr{i + 2}", "Jonson", "PER", "ionson", "sr") for i in range(2)]
     linked, _ = link(_mentions(rows))
     assert linked["entity_id"].n_unique() == 2
+
+
+def test_full_names_with_one_given_name_and_a_surname_heard_alike_link() -> None:
+    mentions = _mentions(
+        [
+            ("en1", "Theresa May", "PER", "teres mai", "en"),
+            ("sr1", "Tereza Mej", "PER", "teres mei", "sr"),
+            ("el1", "Τερέζα Μέι", "PER", "teres mei", "el"),
+            ("en2", "Theresa Moore", "PER", "teres mor", "en"),
+        ]
+    )
+    ids = dict(zip(*link(mentions)[0].select("text", "entity_id"), strict=True))
+    assert ids["Theresa May"] == ids["Tereza Mej"] == ids["Τερέζα Μέι"]
+    assert ids["Theresa Moore"] != ids["Theresa May"]
