@@ -309,8 +309,8 @@ def _gazetteer() -> dict[str, dict[str, tuple[str, str]]]:
         if label.startswith("_"):
             continue
         for lang, names in by_lang.items():
-            for name in names:
-                key = name_key(name.replace("-", " ").split(), lang)
+            for written in names:
+                key = name_key(written.replace("-", " ").split(), lang)
                 if key:
                     out.setdefault(key, {}).setdefault(lang, (label.lower(), label))
     # capitals of CLDR territories, in English (other scripts meet them through their keys)
