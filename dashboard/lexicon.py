@@ -308,8 +308,8 @@ def _gazetteer() -> dict[str, dict[str, tuple[str, str]]]:
     for label, by_lang in common()["places_extra"].items():
         if label.startswith("_"):
             continue
-        for lang, names in by_lang.items():
-            for written in names:
+        for lang, spellings in by_lang.items():
+            for written in spellings:
                 key = name_key(written.replace("-", " ").split(), lang)
                 if key:
                     out.setdefault(key, {}).setdefault(lang, (label.lower(), label))
