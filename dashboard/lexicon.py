@@ -98,6 +98,7 @@ class Cues:
     # what follows a country's name in a word for its people (American, Amerikanci, Amerikalı)
     demonym_endings: re.Pattern[str] | None = None
     demonym_words: dict[str, str] = field(default_factory=dict)  # folded word -> country
+    determiners: frozenset[str] = frozenset()  # articles: a known noun after one is no name
 
 
 def _prefixes(words: list[str]) -> frozenset[str]:
@@ -143,6 +144,7 @@ def cues(lang: str | None) -> Cues:
         event_words=frozenset(data.get("event_words", [])),
         event_prefixes=_prefixes(data.get("event_words", [])),
         demonym_endings=re.compile(data["demonym_endings"]) if "demonym_endings" in data else None,
+        determiners=frozenset(data.get("determiners", [])),
         demonym_words={
             fold(w, lang, spelling_rules=False): c for w, c in data.get("demonym_words", {}).items()
         },

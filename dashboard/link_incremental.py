@@ -19,7 +19,7 @@ import polars as pl
 
 from dashboard import schema
 from dashboard.aliases import Aliases, apply_aliases
-from dashboard.linking import _similar, _surname, entities_of, link
+from dashboard.linking import _similar, _surname, confirmed, entities_of, link
 
 RELATED_ROWS = 200  # stored mentions per related key passed to linking: enough for its votes
 KEY_SCHEMA = {"key": pl.String, "entity_id": pl.String, "type": pl.String, "n": pl.Int64}
@@ -113,6 +113,9 @@ def link_new(
     if counts is None:
         counts = key_counts(old_mentions).lazy()
     old_keys = counts.select("key").unique().collect().get_column("key")
+    new_mentions = confirmed(new_mentions, old_keys.to_list())
+    if new_mentions.is_empty():
+        return schema.conform(new_mentions, "mentions"), old_entities
     keys = new_mentions.get_column("key").drop_nulls().unique()
     new_keys = sorted(set(keys.to_list()) - set(old_keys.filter(old_keys.is_in(keys.implode()))))
     related = related_keys(new_keys, old_keys.to_list()) if new_keys else set()

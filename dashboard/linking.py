@@ -389,8 +389,20 @@ def entities_of(mentions: pl.DataFrame, labels: dict[str, str] | None = None) ->
     )
 
 
+def confirmed(mentions: pl.DataFrame, known: Sequence[str] = ()) -> pl.DataFrame:
+    """Mentions without the doubtful ones (a German dictionary word read as a name) that the
+    corpus does not confirm: the same key as a name elsewhere (another language, a cue), or the
+    surname of a full name (`known`: keys already linked, an analysis the rows join)."""
+    if "doubt" not in mentions.columns or not mentions["doubt"].fill_null(False).any():
+        return mentions
+    sure = [*mentions.filter(~pl.col("doubt").fill_null(False))["key"].unique().to_list(), *known]
+    confirmed = set(sure) | {_surname(k) for k in sure if " " in k}
+    return mentions.filter(~pl.col("doubt").fill_null(False) | pl.col("key").is_in(confirmed))
+
+
 def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Fill entity_id across articles and languages; return (mentions, entities)."""
+    mentions = confirmed(mentions)
     if mentions.is_empty():
         return schema.conform(mentions, "mentions"), schema.empty("entities")
     keys = Counter(mentions["key"].to_list())

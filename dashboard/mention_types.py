@@ -76,6 +76,38 @@ def is_common(word: str, lang: str | None) -> bool:
     return code == "de" and lemmas.is_known(word, code)
 
 
+# a German compound ends in a known noun of this many letters or more (Generalversammlung)
+_COMPOUND_TAIL = 5
+
+
+@lru_cache(maxsize=200_000)
+def german_noun(word: str, lang: str | None, after_determiner: bool = False) -> bool:
+    """A capitalised German word inside a sentence that is an ordinary noun, not a name.
+
+    German capitalises every noun, and its dictionary also holds names (Facebook, Merkel,
+    York): a known word is a noun when it is inflected (Nationen), has a noun ending (-ung),
+    follows an article (das Haus) or is a compound ending in a known noun (UN-Generalversammlung);
+    otherwise a known word standing alone mid-sentence is read as a name."""
+    if lemma_lang(lang) != "de" or word.isupper() or "-" in word:
+        return False
+    if not lemmas.is_known(word, "de"):
+        # an unknown long word ending in a known noun is a compound (Fernsehnetzwerken)
+        return len(word) >= 2 * _COMPOUND_TAIL and _compound(word)
+    lemma = lemmas.lemmatize(word, "de")
+    if lemma != word and word not in (lemma + "s", lemma + "es"):
+        return True
+    if after_determiner or word.lower().endswith(lexicon.cues(lang).common_suffixes):
+        return True
+    return _compound(word)
+
+
+def _compound(word: str) -> bool:
+    return any(
+        lemmas.is_known(word[i:].capitalize(), "de")
+        for i in range(3, len(word) - _COMPOUND_TAIL + 1)
+    )
+
+
 @lru_cache(maxsize=200_000)
 def ordinary(word: str, lang: str | None) -> bool:
     """A word the language's dictionary knows as an ordinary (lower-case) word."""

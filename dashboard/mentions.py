@@ -280,16 +280,42 @@ def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
             words.pop(0)
             if words:
                 words[0] = _Word(words[0].start, words[0].end, words[0].text, True, True, False)
-        elif lang == "de" and not known_name and mention_types.is_common(w.text, lang):
+        elif (
+            lang == "de"
+            and not known_name
+            and mention_types.german_noun(w.text, lang, _after_determiner(seen.text, w.start, lang))
+        ):
             words.pop(0)
         else:
             break
     while words and (
         (words[-1].text.lower() in cue.stop and not _surname_month(words, lang))
-        or (lang == "de" and _german_common(words[-1].text, lang))
+        or (
+            lang == "de"
+            and _german_common(
+                words[-1].text,
+                lang,
+                len(words) == 1 and _after_determiner(seen.text, words[-1].start, lang),
+            )
+        )
     ):
         words.pop()
     return words
+
+
+_PREVIOUS_WORDS = re.compile(r"(?:([^\W\d_]+)\s+)?([^\W\d_]+)[^\w]*$")
+_ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")
+
+
+def _after_determiner(text: str, start: int, lang: str | None) -> bool:
+    """Whether an article or possessive comes right before `start`, or before one declined
+    adjective there (der, im, seine; das Weiße)."""
+    m = _PREVIOUS_WORDS.search(text, max(0, start - 60), start)
+    if m is None:
+        return False
+    determiners = lexicon.cues(lang).determiners
+    before, last = (m.group(1) or "").lower(), m.group(2).lower()
+    return last in determiners or (last.endswith(_ADJECTIVE_ENDINGS) and before in determiners)
 
 
 def _surname_month(words: list[_Word], lang: str | None) -> bool:
@@ -321,10 +347,10 @@ def _known_word(word: str, lang: str | None) -> tuple[bool, bool]:
     return fixed, fixed or lexicon.place(key, lang) is not None
 
 
-def _german_common(word: str, lang: str | None) -> bool:
+def _german_common(word: str, lang: str | None, after_determiner: bool = False) -> bool:
     """A capitalised German word that is a noun of the language, not a place or a known name
     (German capitalises every noun; Moskau and Caracas are in the dictionary too)."""
-    if not mention_types.is_common(word, lang):
+    if not mention_types.german_noun(word, lang, after_determiner):
         return False
     key = token_key(word, lang)
     return (
@@ -523,6 +549,14 @@ def _resolve_in_article(
     return out
 
 
+def _dictionary_word(surface: str, key: str, lang: str | None) -> bool:
+    """A one-word German name that is also a word of the dictionary (Ford, Zeit): German
+    capitalises every noun, so only the corpus can tell (see linking.link)."""
+    if " " in surface or " " in key or surface.isupper() or _known_word(surface, lang)[1]:
+        return False
+    return lemmas.is_known(surface, "de")
+
+
 def extract_mentions(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
     """Mentions of every article (skipping boilerplate paragraphs), as the `mentions` table.
 
@@ -540,6 +574,7 @@ def extract_mentions(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.Dat
             continue
         spans = sorted(by_article.get(aid, []))
         for para_no, start, end, surface, typ, key, cue in _cued_mentions(text, spans, lang):
+            doubt = lang == "de" and not cue and _dictionary_word(surface, key, lang)
             rows.append(
                 {
                     "article_id": aid,
@@ -552,6 +587,7 @@ def extract_mentions(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.Dat
                     "language": lang,
                     # kept only once the mentions schema has a "cue" column (see linking.link)
                     "cue": cue,
+                    "doubt": doubt,
                 }
             )
     if not rows:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-CONTRACT_VERSION = "1.2"
+CONTRACT_VERSION = "1.3"
 
 PROVENANCE = pl.Struct(
     {
@@ -73,6 +73,9 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "key": pl.String(),
         "language": pl.String(),
         "cue": pl.Boolean(),
+        # a one-word name that is also a dictionary word (German nouns): kept only where the
+        # corpus confirms it (linking.link)
+        "doubt": pl.Boolean(),
     },
     "entities": {
         "entity_id": pl.String(),

@@ -459,3 +459,29 @@ def test_months_and_weekdays_in_any_case_are_not_names_but_may_is_a_surname() ->
 def test_places_cldr_lacks_are_known(word: str, lang: str, place: str) -> None:
     found = lexicon.place(token_key(word, lang), lang, surface=word)
     assert found is not None and found[1] == place
+
+
+def test_german_names_that_are_dictionary_words_stay_and_nouns_go() -> None:
+    text = (
+        "Christine Blasey Ford sagte, das Haus sei leer. Laut Facebook und Twitter hat Google "
+        "Probleme mit den Ermittlungen. Am Ende kam Ford."
+    )
+    found = [t for t, _, _ in _found(text, "de")]
+    assert "Christine Blasey Ford" in found
+    assert {"Facebook", "Twitter", "Google"} <= set(found)
+    assert not {"Haus", "Probleme", "Ermittlungen", "Laut"} & set(found)
+
+
+def test_a_german_dictionary_word_read_as_a_name_needs_the_corpus_to_confirm_it() -> None:
+    de = "Am Ende kam Ford. Danach sprach Zeit."
+    en = "The car was built by Ford."
+    arts = pl.DataFrame({"article_id": ["de", "en"], "text": [de, en], "language": ["de", "en"]})
+    paras = pl.DataFrame(
+        {"article_id": ["de", "en"], "para_no": [0, 0], "start": [0, 0], "end": [len(de), len(en)]},
+        schema={"article_id": pl.String, "para_no": pl.Int32, "start": pl.Int32, "end": pl.Int32},
+    )
+    mentions = extract_mentions(arts, paras)
+    assert set(mentions.filter(pl.col("doubt"))["text"]) >= {"Ford", "Zeit"}
+    linked, _ = link(mentions)
+    kept = set(linked.filter(pl.col("article_id") == "de")["text"])
+    assert "Ford" in kept and "Zeit" not in kept  # English names Ford too; nobody names Zeit
