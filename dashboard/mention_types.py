@@ -76,6 +76,23 @@ def is_common(word: str, lang: str | None) -> bool:
     return code == "de" and lemmas.is_known(word, code)
 
 
+_SHORT_WORD = 5
+
+
+@lru_cache(maxsize=200_000)
+def lower_known(word: str, lang: str | None) -> bool:
+    """A short capitalised word whose lower-case form is a word of the dictionary (No, Long,
+    Your): the function words a sentence starts with. Longer ones are left to is_common (the
+    dictionaries also hold lower-cased inflected place names: zgorzelcu)."""
+    code = lemma_lang(lang)
+    if code is None or code == "de" or len(word) > _SHORT_WORD:
+        return False
+    try:
+        return lemmas.is_known(word.lower(), code)
+    except ValueError:
+        return False
+
+
 # a German compound ends in a known noun of this many letters or more (Generalversammlung)
 _COMPOUND_TAIL = 5
 

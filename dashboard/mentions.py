@@ -74,6 +74,17 @@ def _parts(text: str, start: int, end: int, lang: str | None) -> list[tuple[int,
     return out
 
 
+def _gap_is_stop(text: str, start: int, end: int) -> bool:
+    """The characters between two words are a full stop and one space."""
+    return end - start == 2 and text[start] == "." and text[start + 1] == " "
+
+
+def _title_abbreviation(raw: tuple[int, int, int, bool], text: str, lang: str | None) -> bool:
+    """A short capitalised title word (Sen, Rep, Gov, Dr) the full stop after it abbreviates."""
+    word = text[raw[0] : raw[1]]
+    return word[:1].isupper() and len(word) <= 5 and word.lower() in lexicon.cues(lang).titles
+
+
 def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
     """Words of text[start:end] with their capitalisation and sentence position.
 
@@ -114,6 +125,14 @@ def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
         if i and w_start - prev_end == 1 and text[prev_end] == " ":
             # the common case: one space after the previous word, no break
             sent = brk = False
+        elif (
+            i
+            and _gap_is_stop(text, prev_end, w_start)
+            and _title_abbreviation(raw[i - 1], text, lang)
+        ):
+            # a title written short (Sen. Warren, Det. Dennis McCarthy): the full stop is its own
+            sent = False
+            brk = not kept_prev
         else:
             gap = text[prev_end:w_start]
             first = i == 0
@@ -268,14 +287,16 @@ def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
             words.pop(0)
         elif (
             w.sentence_start
-            and not fixed
             and not extended
             and w.text not in seen.mid_sentence
             and (
                 low in seen.lower
                 or mention_types.is_common(w.text, lang)
                 or mention_types.plain_known(w.text, lang)
+                or (len(words) == 1 and mention_types.lower_known(w.text, lang))
             )
+            # a given name's key can be a common word's (Your, Yuri): alone, it is the word
+            and (not fixed or (len(words) == 1 and _given_only(w.text, lang)))
         ):
             words.pop(0)
             if words:
@@ -336,6 +357,17 @@ def _calendar(word: str, lang: str | None) -> bool:
     if folded in table.weekdays:
         return True
     return folded in table.months and folded not in table.ambiguous
+
+
+@lru_cache(maxsize=200_000)
+def _given_only(word: str, lang: str | None) -> bool:
+    """A word known only as a given name's key, not as a place or a well-known name."""
+    key = token_key(word, lang)
+    return (
+        key in lexicon.given_name_keys()
+        and key not in lexicon.fixed_names()
+        and lexicon.place(key, lang, strict=True) is None
+    )
 
 
 @lru_cache(maxsize=200_000)
@@ -440,15 +472,12 @@ def _title_cased(text: str, lang: str | None) -> bool:
     lower = sum(1 for w in words if w[:1].islower() and len(w) >= 4)
     if lower > _HEADLINE_LOWER or len(words) < 3:
         return False
+    capitals = [w for w in words[1:] if w[:1].isupper() and not w.isupper()]
     common = sum(
-        1
-        for w in words[1:]
-        if w[:1].isupper()
-        and not w.isupper()
-        and not _known_word(w, lang)[1]
-        and mention_types.ordinary(w, lang)
+        1 for w in capitals if not _known_word(w, lang)[1] and mention_types.ordinary(w, lang)
     )
-    return common >= _HEADLINE_COMMON
+    # most capitals are ordinary words: a sentence full of names is not a headline
+    return common >= _HEADLINE_COMMON and 2 * common >= len(capitals)
 
 
 def _body_capitals(

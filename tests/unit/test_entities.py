@@ -485,3 +485,14 @@ def test_a_german_dictionary_word_read_as_a_name_needs_the_corpus_to_confirm_it(
     linked, _ = link(mentions)
     kept = set(linked.filter(pl.col("article_id") == "de")["text"])
     assert "Ford" in kept and "Zeit" not in kept  # English names Ford too; nobody names Zeit
+
+
+def test_short_titles_with_a_full_stop_keep_the_name_after_them() -> None:
+    text = "U.S. Sen. Elizabeth Warren and Rep. Nancy Pelosi met Det. Dennis McCarthy."
+    found = {t: typ for t, typ, _ in _found(text, "en")}
+    assert found["Nancy Pelosi"] == "PER" and found["Dennis McCarthy"] == "PER"
+    assert not {"Sen", "Rep", "Det"} & set(found)
+
+
+def test_function_words_starting_a_sentence_are_not_names() -> None:
+    assert _found('"Your newborn?" she asked. No one answered.', "en") == []
