@@ -407,7 +407,9 @@ def _split(words: list[_Word], cand: _Cand, lang: str | None) -> list[tuple[list
     second_key = token_key(second.text, lang)
     # an agency before a name (Beltu Lukašenko) or a place before a full name (Rusiji Ana Novak)
     head_org = token_key(first.text, lang) in lexicon.org_acronym_keys()
-    head_place = lexicon.place(token_key(first.text, lang), lang) is not None
+    head_key = token_key(first.text, lang)
+    # a place or a well-known name (ΗΠΑ, USA) before a full name
+    head_place = lexicon.place(head_key, lang) is not None or head_key in lexicon.fixed_names()
     if head_known and (
         second_key in lexicon.given_name_keys()
         or mention_types.known(second.text, lang)

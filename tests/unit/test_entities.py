@@ -496,3 +496,12 @@ def test_short_titles_with_a_full_stop_keep_the_name_after_them() -> None:
 
 def test_function_words_starting_a_sentence_are_not_names() -> None:
     assert _found('"Your newborn?" she asked. No one answered.', "en") == []
+
+
+def test_a_known_acronym_before_a_full_name_is_its_own_name() -> None:
+    found = _found("Ο αναλυτής των ΗΠΑ Πολ Ρόουλετ κατέθεσε στο Πεκίνο.", "el")
+    assert [(t, typ) for t, typ, _ in found] == [
+        ("ΗΠΑ", "LOC"),
+        ("Πολ Ρόουλετ", "PER"),
+        ("Πεκίνο", "LOC"),
+    ]

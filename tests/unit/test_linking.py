@@ -226,6 +226,7 @@ def test_czech_feminine_surname_links_to_her_name_elsewhere() -> None:
         (("Schumer", "en"), ("Šumer", "hr")),
         (("Cromwell", "en"), ("Kromvel", "sr")),
         (("Christine", "en"), ("Kristin", "sr")),
+        (("Brexit", "en"), ("Bregzita", "sr")),
     ],
 )
 def test_a_name_and_its_spelling_as_heard_share_a_sound_key(
