@@ -23,6 +23,7 @@ from dashboard.translit import name_key, token_key
 # a word: letters with inner hyphens; an apostrophe suffix is handled separately
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 # a word, or an acronym written with full stops (U.S., U.K., S.A.D.)
+_ACRONYM_SUFFIX = re.compile(r"([^\W\d_a-z]{2,})-[^\W\d_A-Z]{1,4}$")
 _TOKEN = re.compile(r"(?:[^\W\d_a-z]\.){2,}(?![^\W\d_])|[^\W\d_]+(?:-[^\W\d_]+)*")
 _APOS = "'’ʼ"
 _SENTENCE_END = re.compile(r"[.!?…:;\n•|]")
@@ -111,6 +112,10 @@ def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
             else:
                 suffix = True
             pos = nxt.end()
+        acronym = _ACRONYM_SUFFIX.match(text, w_start, name_end)
+        if acronym:
+            # an acronym with its case ending after a hyphen (FBI-ul, UN-a, TV-u)
+            name_end, suffix = acronym.end(1), True
         raw.append((w_start, name_end, pos, suffix))
     n = len(raw)
     caps = [text[r[0]].isupper() or "-" in text[r[0] : r[1]] for r in raw]
@@ -188,6 +193,10 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
         # a word both a title and an organisation (Ministerul next to ministrul) names the body
         is_title = cue_of(low, lang, "title") and (low in cue.titles or low not in cue.org_words)
         joins = run and not w.gap_break
+        if is_title and joins and w.capital:
+            # ordinary words right before a title qualify it (Foreign Minister, Health Secretary)
+            while run and _qualifies_title(run[-1].text, lang):
+                run.pop()
         if w.capital and not is_title:
             if not joins:
                 close()
@@ -219,6 +228,15 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
         prev_low = low
     close()
     return out
+
+
+def _qualifies_title(word: str, lang: str | None) -> bool:
+    """An ordinary capitalised word (not a name, place or people) that can qualify a title."""
+    return (
+        mention_types.is_common(word, lang)
+        and not _known_word(word, lang)[1]
+        and lexicon.demonym(word, lang) is None
+    )
 
 
 def _names_a_body(word: str, lang: str | None) -> bool:
@@ -436,7 +454,9 @@ def _cued_mentions(
     seen = _Seen(text)
     paras = [(para_no, _words(text, start, end, lang)) for para_no, start, end in spans]
     # a headline is the article's first line (ingest takes the title from it)
-    headlines = {no for no, start, end in spans[:1] if _title_cased(text[start:end], lang)}
+    headlines = {
+        no for no, start, end in spans[:1] if len(spans) > 1 and _title_cased(text[start:end], lang)
+    }
     body = _body_capitals(text, paras, headlines) if headlines else frozenset()
     for para_no, words in paras:
         for cand in _candidates(words, lang):

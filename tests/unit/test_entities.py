@@ -505,3 +505,13 @@ def test_a_known_acronym_before_a_full_name_is_its_own_name() -> None:
         ("Πολ Ρόουλετ", "PER"),
         ("Πεκίνο", "LOC"),
     ]
+
+
+def test_words_qualifying_a_title_and_case_endings_of_acronyms_are_not_names() -> None:
+    text = "North Korean Foreign Minister Ri Yong Ho met Health Secretary Matt Hancock."
+    found = [(t, typ) for t, typ, _ in _found(text, "en")]
+    assert found == [("North Korean", "GROUP"), ("Ri Yong Ho", "PER"), ("Matt Hancock", "PER")]
+    assert [t for t, _, _ in _found("FBI-ul a anunțat, iar NATO-ul a tăcut.", "ro")] == [
+        "FBI",
+        "NATO",
+    ]
