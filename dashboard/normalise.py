@@ -9,6 +9,7 @@ inside the paragraph. Boilerplate is flagged, never deleted, so offsets keep ind
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -75,7 +76,36 @@ def normalise_expr(column: str | pl.Expr = "text") -> pl.Expr:
 
 def normalise_text(text: str) -> str:
     """Normalise one text exactly as ingest normalises articles.text (see normalise_expr)."""
-    return pl.select(normalise_expr(pl.lit(text, pl.String))).item()
+    return one_script(pl.select(normalise_expr(pl.lit(text, pl.String))).item())
+
+
+# Latin letters that look like Cyrillic ones: typed in by mistake, or put there by converters
+_LATIN_LOOKALIKES = "AaBEeKMHOoPpCcTyXxIiJjSs"
+_CYRILLIC_LOOKALIKES = "АаВЕеКМНОоРрСсТуХхІіЈјЅѕ"
+_TO_CYRILLIC = str.maketrans(_LATIN_LOOKALIKES, _CYRILLIC_LOOKALIKES)
+_TO_LATIN = str.maketrans(_CYRILLIC_LOOKALIKES, _LATIN_LOOKALIKES)
+MIXED_SCRIPT = r"[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z]"
+_MIXED_WORD = re.compile(r"\w*(?:" + MIXED_SCRIPT + r")\w*")
+_CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _one_script_word(m: re.Match[str]) -> str:
+    word = m.group(0)
+    cyrillic = len(_CYRILLIC_LETTER.findall(word))
+    latin = len(_LATIN_LETTER.findall(word))
+    fixed = word.translate(_TO_CYRILLIC if cyrillic >= latin else _TO_LATIN)
+    # only a word the look-alikes explain is rewritten (Дaнaс -> Данас; iPhoneу stays)
+    return fixed if not re.search(MIXED_SCRIPT, fixed) else word
+
+
+def one_script(text: str) -> str:
+    """Words that mix Latin and Cyrillic look-alike letters (Дaнaс, Oсaмнaeст) written in one
+    script, the one most of their letters are in: a dictionary, a key and a reader then see the
+    word it is. Letter for letter, so offsets do not move."""
+    if not re.search(MIXED_SCRIPT, text):
+        return text
+    return _MIXED_WORD.sub(_one_script_word, text)
 
 
 def _lines(articles: pl.DataFrame) -> pl.DataFrame:

@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 
 from dashboard import formats, schema
-from dashboard.normalise import normalise_expr
+from dashboard.normalise import MIXED_SCRIPT, normalise_expr, one_script
 
 _URL_HOST = r"^[a-zA-Z][a-zA-Z0-9+.-]*://(?:www\.)?([^/:?#]+)"
 _URL_DATE = r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:[/\-_.]|$)"
@@ -39,6 +39,10 @@ def articles_frame(records: list[dict[str, Any]]) -> pl.DataFrame:
             **{f: pl.Date if f == "published" else pl.String for f in formats.FIELDS},
         },
     ).with_columns(text=normalise_expr("text"))
+    mixed = frame["text"].str.contains(MIXED_SCRIPT).fill_null(False)
+    if mixed.any():
+        texts = [one_script(t) if m else t for t, m in zip(frame["text"], mixed, strict=True)]
+        frame = frame.with_columns(text=pl.Series(texts, dtype=pl.String))
     hashes = [hashlib.sha1(t.encode()).hexdigest()[:16] for t in frame["text"]]
     url_date = pl.col("url").str.extract_groups(_URL_DATE)
     from_url = pl.col("published").is_null() & url_date.struct.field("1").is_not_null()

@@ -179,3 +179,13 @@ def test_every_language_has_every_marker_key(language: str) -> None:
 
 def test_empty_input_gives_empty_paragraphs() -> None:
     assert_frame_equal(paragraphs(schema.empty("articles")), schema.empty("paragraphs"))
+
+
+def test_words_mixing_look_alike_latin_and_cyrillic_letters_are_written_in_one_script() -> None:
+    from dashboard.normalise import one_script
+
+    mixed = "Oсaмнaeст држaвa, Биo је Дaнaс, iPhone-у и Kyiv"
+    fixed = one_script(mixed)
+    assert fixed == "Осамнаест држава, Био је Данас, iPhone-у и Kyiv"
+    assert len(fixed) == len(mixed)  # letter for letter: offsets stay
+    assert normalise_text("Дaнaс\r\n") == "Данас"
