@@ -74,37 +74,46 @@ def write_manifest(
 def write_partitioned(
     out: Path, tables: pipeline.Tables, extra: dict[str, Any], *, shard_articles: int
 ) -> dict[str, Any]:
-    """Write every table as a folder of shards (per-article tables split by article), then the
-    manifest. A table is written beside the old one and swapped in whole."""
+    """Write every table as a folder of shards (per-article tables split by article) of a new
+    generation beside the current one, then switch the manifest to it (store.switch): a crash
+    leaves the old analysis or the new one."""
     out.mkdir(parents=True, exist_ok=True)
+    store.check_unique(tables)
     ids = tables.get("articles", empty("articles")).select("article_id")
     part_of = ids.with_columns(_part=(pl.int_range(pl.len()) // shard_articles).cast(pl.Int32))
     counts: dict[str, int] = {}
-    staged: dict[str, Path] = {}
-    for table in TABLES:
-        frame = conform(tables.get(table, empty(table)), table)
-        counts[table] = frame.height
-        stage = out / f".{table}.new"
-        shutil.rmtree(stage, ignore_errors=True)
-        if table in PER_ARTICLE:
-            frame = frame.join(part_of, on="article_id", how="left", maintain_order="left")
-            frame = frame.with_columns(pl.col("_part").fill_null(0))
-            parts = frame.partition_by("_part", as_dict=True, include_key=False)
-            for key, piece in (parts or {(0,): frame.drop("_part")}).items():
-                _write_part(stage, int(str(key[0])), piece, table)
-        else:
-            _write_part(stage, 0, frame, table)
-        staged[table] = stage
-    for table, stage in staged.items():
-        store.table_path(out, table).unlink(missing_ok=True)  # a single file would win in scan
-        old = out / f".{table}.old"
-        shutil.rmtree(old, ignore_errors=True)
-        if (out / table).exists():
-            (out / table).rename(old)
-        stage.rename(out / table)
-        shutil.rmtree(old, ignore_errors=True)
-    store.write_views_of(out, tables)
-    return write_manifest(out, counts, extra, views=True)
+    generation = store.new_generation()
+    staged = store.taken_state(extra)
+    with store.writing(out):
+        for table in TABLES:
+            frame = conform(tables.get(table, empty(table)), table)
+            counts[table] = frame.height
+            folder = out / f"{table}.{generation}"
+            written: list[Path] = []
+            if table in PER_ARTICLE:
+                frame = frame.join(part_of, on="article_id", how="left", maintain_order="left")
+                frame = frame.with_columns(pl.col("_part").fill_null(0))
+                parts = frame.partition_by("_part", as_dict=True, include_key=False)
+                for key, piece in (parts or {(0,): frame.drop("_part")}).items():
+                    written.append(_write_part(folder, int(str(key[0])), piece, table))
+            else:
+                written.append(_write_part(folder, 0, frame, table))
+            staged[table] = sorted(p.relative_to(out).as_posix() for p in written)
+        sources = [conform(tables.get(t, empty(t)), t).lazy() for t in view_tables.SOURCES]
+        for name, frame in view_tables.build(*sources).items():
+            staged[name] = [store.stage(out, name, frame, generation)]
+        manifest = {
+            "contract_version": CONTRACT_VERSION,
+            "tool": "newsprism",
+            "tool_version": store.tool_version(),
+            "python": platform.python_version(),
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "counts": counts,
+            "schema": store.schema_description(),
+            **extra,
+            "parts": {},
+        }
+        return store.switch(out, manifest, staged, views=True)
 
 
 def _enrich_shard(in_path: str, out_dir: str, part: int) -> dict[str, int]:

@@ -73,14 +73,17 @@ def state_entry(
     *,
     units: int | None = None,
 ) -> dict[str, Any]:
-    """The manifest's "state" entry. Without `units` (a full run) the state tables are written
-    whole first (atomically): the features sidecar and the story state (story_state.initial);
-    an increment appends its rows itself and passes the new number of units."""
+    """The manifest's "state" entry. Without `units` (a full run) the state tables are staged
+    whole first (the features sidecar and the story state, story_state.initial) and switched in
+    with the analysis (store.write_analysis); an increment appends its rows itself and passes
+    the new number of units."""
+    staged: dict[str, list[str]] = {}
     if units is None:
         centroids, df, units = story_state.initial(tables["articles"], features)
         keys = key_counts(tables["mentions"])
+        generation = store.new_generation()
         for name, frame in ((FEATURES, features), (CENTROIDS, centroids), (DF, df), (KEYS, keys)):
-            store.write_frame(out / store.base_file(name), frame)
+            staged[name] = [store.stage(out, name, frame, generation)]
     return {
         "features": store.base_file(FEATURES),
         "centroids": store.base_file(CENTROIDS),
@@ -93,6 +96,8 @@ def state_entry(
         "aliases_sha256": _sha(out / entities.ALIAS_FILE),
         "stories_sha256": _sha(out / "stories.json"),
         "finish": mode,
+        # the state tables of a full run, switched in with its tables (store.taken_state)
+        **({"staged": staged} if staged else {}),
     }
 
 

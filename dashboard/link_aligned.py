@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 
 import polars as pl
 
-from dashboard import schema
+from dashboard import lexicon, schema
 from dashboard.aliases import Aliases
 from dashboard.linking import entities_of
 
@@ -28,6 +28,23 @@ def _kind(type_: str) -> str:
     """Persons only meet persons; organisations, places and products meet one another (a club
     named after its city, a ministry read as a place)."""
     return "PER" if type_ == "PER" else "other"
+
+
+def _known_places(mentions: pl.DataFrame) -> set[str]:
+    """Entities the gazetteer names (their key is a place's canonical key): their spellings in
+    every language already meet, so nothing else is the same place."""
+    canonical = lexicon.place_labels()
+    keys = mentions.select("entity_id", "key").unique()
+    return {eid for eid, key in keys.iter_rows() if key in canonical}
+
+
+def _compatible(x: str, y: str, types: dict[str, str], places: set[str]) -> bool:
+    """Whether two actors may be one: a known place only with a place the gazetteer does not
+    know, a group of people only with a group."""
+    tx, ty = types.get(x), types.get(y)
+    if x in places or y in places:
+        return tx == ty == "LOC" and not (x in places and y in places)
+    return (tx == "GROUP") == (ty == "GROUP")
 
 
 def touched(aliases: Aliases) -> set[str]:
@@ -110,8 +127,12 @@ def merges(
 
     held: dict[str, set[str]] = {}
     spoken: dict[str, set[str | None]] = {}
+    fixed = _known_places(mentions)
+    types = dict(mentions.select("entity_id", "type").unique("entity_id").iter_rows())
     for (x, y), n in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0])):
         if n < MIN_VOTES or x in keep_out or y in keep_out:
+            continue
+        if not _compatible(x, y, types, fixed):
             continue
         rx, ry = find(x), find(y)
         if rx == ry:

@@ -385,6 +385,7 @@ def finish_full(tables: Tables, out: Path) -> tuple[Tables, pl.DataFrame]:
     # paragraphs that translate each other name one actor the same: join what spelling could not
     joined = link_aligned.merges(mentions, alignments, articles, aliases)
     mentions, ents = link_aligned.project(mentions, ents, joined)
+    done["mentions"] = mentions
     return {
         **done,
         "articles": articles,

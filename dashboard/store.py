@@ -14,8 +14,11 @@ one analysis folder take turns (`writing`), so two sessions never interleave the
 from __future__ import annotations
 
 import json
+import os
 import platform
+import re
 import secrets
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +39,12 @@ ADDED = "_added"  # the part files appended by increments
 MAX_PARTS = 12  # more parts than this in one table: compacted into one file on the next append
 LOCK = "_writing.lock"  # held by the one run writing the folder (store.writing)
 VIEWS_FROM = "view_tables_from"  # manifest: the files the view tables were derived from
+# a table's new generation, written beside the current one before the switch (articles.<gen>...)
+_GENERATION = re.compile(r"^_?[a-z_]+\.\d{8}T\d{6}-[0-9a-f]{8}(?:\.parquet)?$")
+# what a killed writer leaves: a temporary Parquet file, a link not yet moved into place
+_LEFTOVER = re.compile(
+    r"^\.(?:[^/]+\.parquet\.[^/]+\.(?:tmp|link)|[a-z_]+\.\d{8}T\d{6}-[0-9a-f]{8}\.(?:plain|old))$"
+)
 # the app makes missing view tables up to this many mentions (~150,000 articles; building them
 # peaked at 1.3 GiB for 3.2 M); bigger analyses get them from the run that writes them
 ENSURE_VIEWS_MENTIONS = 5_000_000
@@ -76,19 +85,122 @@ def write_table(out: Path, table: str, frame: pl.DataFrame) -> None:
     write_frame(table_path(out, table), conform(frame, table), table)
 
 
-def write_analysis(
-    out: Path, tables: dict[str, pl.DataFrame], manifest_extra: dict[str, Any]
+def new_generation() -> str:
+    """A name for the files of one write: its time and a random token."""
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
+
+
+def staged_file(name: str, generation: str) -> str:
+    """Where a table's new generation is written before the switch (articles.<gen>.parquet)."""
+    return f"{base_file(name).removesuffix('.parquet')}.{generation}.parquet"
+
+
+def stage(out: Path, name: str, frame: pl.DataFrame, generation: str) -> str:
+    """Write a table (contract, view or state) as a file of the new generation; its path
+    relative to `out`. Nothing reads it until `switch` lists it in the manifest."""
+    rel = staged_file(name, generation)
+    write_frame(out / rel, conform(frame, name) if name in TABLES else frame, name)
+    return rel
+
+
+def taken_state(manifest_extra: dict[str, Any]) -> dict[str, list[str]]:
+    """The state tables a full run staged (increment.state_entry), taken out of the manifest's
+    "state" entry to be switched in with the tables."""
+    state = manifest_extra.get("state")
+    return dict(state.pop("staged", {})) if isinstance(state, dict) else {}
+
+
+def check_unique(tables: dict[str, pl.DataFrame]) -> None:
+    """Refuse to write tables whose keys repeat (an article or a paragraph twice)."""
+    keys = {"articles": ["article_id"], "paragraphs": ["article_id", "para_no"]}
+    for table, cols in keys.items():
+        frame = tables.get(table)
+        if frame is not None and frame.height and frame.select(cols).is_duplicated().any():
+            raise NewsprismError(table, f"repeated {'/'.join(cols)}: the analysis was not written")
+
+
+def switch(
+    out: Path, manifest: dict[str, Any], staged: dict[str, list[str]], *, views: bool
 ) -> dict[str, Any]:
-    """Write every contract table (missing ones empty, with their schema), then the manifest;
-    part files of earlier increments are removed."""
+    """Make staged files current, so that a crash at any moment leaves the old or the new
+    analysis, never a mix: (1) a manifest listing them replaces the old one in one atomic rename;
+    (2) a table staged as one file also takes its plain name (articles.parquet: a hard link
+    moved into place) and a second manifest lists the plain names; (3) the files no manifest
+    lists any more are removed. views: the view tables are current (their sources recorded)."""
+    manifest["parts"] = {**(manifest.get("parts") or {}), **staged}
+    if views:
+        manifest[VIEWS_FROM] = view_fingerprint(out, manifest)
+    atomic.write_json(out / MANIFEST, manifest)
+    settled = dict(manifest["parts"])
+    for name, files in staged.items():
+        if files and all("/" in f for f in files):
+            shards = _settle_shards(out, name, files)
+            if shards:
+                settled[name] = shards
+            continue
+        if len(files) != 1:
+            continue
+        plain = base_file(name)
+        link = out / f".{plain}.{files[0]}.link"
+        try:
+            link.unlink(missing_ok=True)
+            os.link(out / files[0], link)
+            os.replace(link, out / plain)
+        except OSError:
+            link.unlink(missing_ok=True)
+            continue  # no hard links here: the generation's name stays current
+        settled[name] = [plain]
+    if settled != manifest["parts"]:
+        manifest["parts"] = settled
+        if views:
+            manifest[VIEWS_FROM] = view_fingerprint(out, manifest)
+        atomic.write_json(out / MANIFEST, manifest)
+    sweep(out, manifest)
+    return manifest
+
+
+def _settle_shards(out: Path, name: str, files: list[str]) -> list[str] | None:
+    """A table's staged shards also under its plain folder (articles/part-*.parquet): hard
+    links in a fresh folder, which takes the old folder's place. None where links fail."""
+    generation = files[0].split("/", 1)[0].split(".", 1)[-1]
+    fresh, old = out / f".{name}.{generation}.plain", out / f".{name}.{generation}.old"
+    try:
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir()
+        for rel in files:
+            os.link(out / rel, fresh / Path(rel).name)
+        if (out / name).exists():
+            (out / name).rename(old)
+        fresh.rename(out / name)
+    except OSError:
+        shutil.rmtree(fresh, ignore_errors=True)
+        return None
+    shutil.rmtree(old, ignore_errors=True)
+    return [f"{name}/{Path(rel).name}" for rel in files]
+
+
+def write_analysis(
+    out: Path,
+    tables: dict[str, pl.DataFrame],
+    manifest_extra: dict[str, Any],
+    staged: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
+    """Write every contract table (missing ones empty, with their schema) and the view tables as
+    a new generation, then switch the manifest to it (see `switch`); part files of earlier
+    increments are removed. staged: tables the caller already staged (the increment state)."""
     out.mkdir(parents=True, exist_ok=True)
+    check_unique(tables)
     with writing(out):
+        generation = new_generation()
+        files = {**taken_state(manifest_extra), **(staged or {})}
         counts: dict[str, int] = {}
         for table in TABLES:
             frame = tables.get(table, empty(table))
-            write_table(out, table, frame)
+            files[table] = [stage(out, table, frame, generation)]
             counts[table] = frame.height
-        write_views_of(out, tables)
+        sources = [conform(tables.get(t, empty(t)), t).lazy() for t in view_tables.SOURCES]
+        for name, frame in view_tables.build(*sources).items():
+            files[name] = [stage(out, name, frame, generation)]
         manifest = {
             "contract_version": CONTRACT_VERSION,
             "tool": "newsprism",
@@ -98,12 +210,9 @@ def write_analysis(
             "counts": counts,
             "schema": schema_description(),
             **manifest_extra,
-            "parts": {t: [base_file(t)] for t in (*TABLES, *view_tables.NAMES)},
+            "parts": {},
         }
-        manifest[VIEWS_FROM] = view_fingerprint(out, manifest)
-        atomic.write_json(out / MANIFEST, manifest)
-        sweep(out, manifest)
-        return manifest
+        return switch(out, manifest, files, views=True)
 
 
 def read_manifest(out: Path) -> dict[str, Any]:
@@ -260,6 +369,20 @@ def sweep(out: Path, manifest: dict[str, Any]) -> None:
         single = base_file(name)
         if single not in files:
             (out / single).unlink(missing_ok=True)
+    folders = {p.split("/", 1)[0] for p in listed if "/" in p}
+    for name in parts:
+        shards = out / name
+        if name in TABLES and shards.is_dir() and name not in folders:
+            shutil.rmtree(shards, ignore_errors=True)  # an older write's shards
+    for path in out.iterdir():
+        if path.name in listed or path.name in folders:
+            continue
+        if _GENERATION.match(path.name) or _LEFTOVER.match(path.name):
+            # a generation no manifest lists (a killed or superseded write), or its leftovers
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
 
 
 def append_analysis(
@@ -282,16 +405,19 @@ def append_analysis(
         counts = dict(manifest.get("counts") or {})
         grow_views = views_current(out, manifest) and _only_new_articles(appended, replaced)
         _append_parts(out, parts, appended)
+        generation = new_generation()
+        staged: dict[str, list[str]] = {}
         for name, frame in replaced.items():
-            single = conform(frame, name) if name in TABLES else frame
-            write_frame(out / base_file(name), single, name)
-            parts[name] = [base_file(name)]
+            staged[name] = [stage(out, name, frame, generation)]
+        parts |= staged
         if grow_views:
             new = [appended.get(t, empty(t)).lazy() for t in view_tables.SOURCES]
             _append_parts(out, parts, view_tables.build(*new))
         else:
-            write_views(out, *(_scan_listed(out, t, parts[t]) for t in view_tables.SOURCES))
-            parts |= {name: [base_file(name)] for name in view_tables.NAMES}
+            sources = [_scan_listed(out, t, parts[t]) for t in view_tables.SOURCES]
+            for name, frame in view_tables.build(*sources).items():
+                staged[name] = [stage(out, name, frame, generation)]
+            parts |= staged
         for table in TABLES:
             counts[table] = _rows(out, parts[table])
         manifest = {
@@ -301,10 +427,7 @@ def append_analysis(
             "updated": datetime.now(UTC).isoformat(timespec="seconds"),
             **manifest_extra,
         }
-        manifest[VIEWS_FROM] = view_fingerprint(out, manifest)
-        atomic.write_json(out / MANIFEST, manifest)
-        sweep(out, manifest)
-        return manifest
+        return switch(out, manifest, staged, views=True)
 
 
 def _only_new_articles(
@@ -396,28 +519,24 @@ def ensure_views(out: Path, max_mentions: int = ENSURE_VIEWS_MENTIONS) -> bool:
 def update_tables(
     out: Path, tables: dict[str, pl.DataFrame], manifest_changes: dict[str, Any]
 ) -> dict[str, Any]:
-    """Replace some tables of an existing analysis, then rewrite its manifest (last)."""
+    """Replace some tables of an existing analysis: staged as a new generation, then switched in
+    with the manifest (see `switch`)."""
+    check_unique(tables)
     with writing(out):
         manifest = read_manifest(out)
         current = views_current(out, manifest)
+        generation = new_generation()
+        files: dict[str, list[str]] = {}
         for table, frame in tables.items():
-            write_table(out, table, frame)
+            files[table] = [stage(out, table, frame, generation)]
             manifest.setdefault("counts", {})[table] = frame.height
-            if manifest.get("parts") is not None:
-                manifest["parts"][table] = [base_file(table)]
         if not current or set(view_tables.SOURCES) & set(tables):
-            write_views(
-                out,
-                *(
-                    conform(tables[t], t).lazy() if t in tables else scan(out, t, manifest)
-                    for t in view_tables.SOURCES
-                ),
-            )
-            if manifest.get("parts") is not None:
-                manifest["parts"] |= {name: [base_file(name)] for name in view_tables.NAMES}
-        manifest[VIEWS_FROM] = view_fingerprint(out, manifest)
+            sources = [
+                conform(tables[t], t).lazy() if t in tables else scan(out, t, manifest)
+                for t in view_tables.SOURCES
+            ]
+            for name, frame in view_tables.build(*sources).items():
+                files[name] = [stage(out, name, frame, generation)]
         manifest.update(manifest_changes)
         manifest["updated"] = datetime.now(UTC).isoformat(timespec="seconds")
-        atomic.write_json(out / MANIFEST, manifest)
-        sweep(out, manifest)
-        return manifest
+        return switch(out, manifest, files, views=True)
