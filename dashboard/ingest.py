@@ -16,6 +16,7 @@ import re
 import stat
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -23,6 +24,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import polars as pl
+import pyarrow
+from lxml import etree
 
 from dashboard import formats, records, schema
 from dashboard.errors import InputProblem, NewsprismError
@@ -35,6 +38,18 @@ BOMB_RATIO = 100
 BOMB_MIN_BYTES = 1024 * 1024
 MAX_ARCHIVE_DEPTH = 3
 _SAFE_NAME = re.compile(r"[^\w.\-]+")
+# What a reader (ours or a library's) raises on input it cannot read; anything else is a bug.
+_READ_FAILURES = (
+    RecursionError,
+    MemoryError,
+    ValueError,
+    EOFError,
+    OSError,
+    zlib.error,
+    pl.exceptions.PolarsError,
+    pyarrow.ArrowException,
+    etree.LxmlError,
+)
 
 
 @dataclass
@@ -49,6 +64,16 @@ class LoadResult:
 
 def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n >= 100 * 1024 else f"{n} bytes"
+
+
+def _read_failure(exc: BaseException) -> str:
+    """An analyst's reason for a reader that gave up on one file."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply to read; skipped"
+    if isinstance(exc, MemoryError):
+        return "too large to read in memory; skipped"
+    detail = (str(exc).strip().splitlines() or [""])[0][:100]
+    return f"could not be read ({type(exc).__name__}{': ' + detail if detail else ''}); skipped"
 
 
 @cache
@@ -115,6 +140,9 @@ class _Loader:
             frame = formats.read_table(kind, data, origin)[0]
         except NewsprismError as exc:
             self.problem(origin, f"metadata sidecar ignored: {exc.message}")
+            return {}
+        except _READ_FAILURES as exc:
+            self.problem(origin, f"metadata sidecar ignored: {_read_failure(exc)}")
             return {}
         lower = {c.strip().lower(): c for c in frame.columns}
         file_col = next(
@@ -191,6 +219,9 @@ class _Loader:
             records, notes = formats.parse(kind, data, origin)
         except NewsprismError as exc:
             self.problem(exc.origin, exc.message)
+            return
+        except _READ_FAILURES as exc:
+            self.problem(origin, _read_failure(exc))
             return
         for note in notes:
             self.problem(origin, note, "warning")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +18,7 @@ from dashboard.ingest import load, load_bytes
 
 GOOD = "A good article about Maduro and Lukashenko.\n\nIt has two paragraphs."
 SMALL_LIMIT = 1000
+DEEP = "nested too deeply"
 
 
 def zip_bytes(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
@@ -119,6 +122,12 @@ CASES: list[tuple[str, Callable[[Path], Path], str]] = [
         "not valid JSON (Expecting value, line 1)",
     ),
     ("json no records", write("n.json", b'{"count": 3}'), "no records"),
+    ("json nested too deep", write("deep.json", b"[" * 100_000 + b"]" * 100_000), DEEP),
+    (
+        "jsonl line nested too deep",
+        write("deep.jsonl", b'{"text": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n"),
+        DEEP,
+    ),
     (
         "broken feed",
         write("f.rss", b"not xml at all"),
@@ -175,8 +184,8 @@ def test_one_line_per_bad_input_and_good_file_still_loads(
 ) -> None:
     (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
     bad = build(tmp_path)
-    # A bomb must fit under the file limit to reach the ratio guard.
-    limit = ingest.MAX_FILE_BYTES if "bomb" in bad.name else SMALL_LIMIT
+    # A bomb (or a deeply nested file) must fit under the file limit to reach its guard.
+    limit = ingest.MAX_FILE_BYTES if "bomb" in bad.name or "deep" in bad.name else SMALL_LIMIT
     result = load([tmp_path], max_bytes=limit)
     assert [(p.origin, p.severity) for p in result.problems] == [(str(bad), "error")]
     assert message in result.problems[0].message
@@ -241,3 +250,29 @@ def test_hidden_files_and_sidecar_are_skipped_silently(tmp_path: Path) -> None:
     result = load([tmp_path])
     assert result.problems == []
     assert result.articles["source"].to_list() == ["Belta"]
+
+
+def test_analyze_reports_a_deeply_nested_file_and_analyses_the_rest(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text(GOOD, encoding="utf-8")
+    (corpus / "deep.jsonl").write_bytes(b'{"text": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n")
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dashboard.cli",
+            "analyze",
+            str(corpus),
+            "--out",
+            str(tmp_path / "a"),
+        ]
+        + ["--workers", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Traceback" not in run.stderr
+    assert f"{corpus / 'deep.jsonl'}: nested too deeply to read; skipped" in run.stderr
+    assert run.returncode == 2, run.stderr  # the exit status for rejected inputs
+    assert pl.read_parquet(tmp_path / "a" / "articles.parquet")["article_id"].to_list() == ["good"]
