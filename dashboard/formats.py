@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import html
 import io
 import json
 import re
@@ -21,6 +20,7 @@ from typing import Any
 import feedparser
 import polars as pl
 import trafilatura
+from lxml import etree
 
 from dashboard import codepages
 from dashboard.errors import NewsprismError
@@ -39,10 +39,10 @@ _BOMS = (
 # C0 controls other than tab, newlines and form feed: text never has many of them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _MAX_CONTROL_SHARE = 0.01
-_TAG_BREAK = re.compile(r"(?i)<br\s*/?>")
-_TAG_BLOCK_END = re.compile(r"(?i)</(?:p|div|li|h[1-6]|blockquote|tr|section|article)\s*>")
-_TAG_DROP = re.compile(r"(?is)<(script|style)\b.*?</\1\s*>")
-_TAG = re.compile(r"(?s)<[^>]*>")
+_BLOCKS = frozenset(
+    ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article")
+)
+_UNREAD = frozenset(("head", "script", "style", "template"))
 
 
 @cache
@@ -102,11 +102,37 @@ def parse_date(value: object) -> dt.date | None:
         return None
 
 
+@cache
+def _html_parser() -> etree.HTMLParser:
+    return etree.HTMLParser(
+        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True
+    )
+
+
 def html_to_text(markup: str) -> str:
-    """Plain text of an HTML fragment (feed summaries): block ends become blank lines."""
-    text = _TAG_DROP.sub("", markup)
-    text = _TAG_BLOCK_END.sub("\n\n", _TAG_BREAK.sub("\n", text))
-    return html.unescape(_TAG.sub("", text))
+    """Plain text of an HTML fragment (feed summaries): block ends become blank lines, <br> a
+    line break; comments, scripts, styles, the head and attribute values are not text."""
+    # lxml's parser is linear in the input, unlike regexes over crafted markup.
+    root = etree.fromstring(markup.encode("utf-8"), _html_parser()) if markup.strip() else None
+    if root is None:
+        return ""
+    parts: list[str] = []
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if tag in _UNREAD:
+                walker.skip_subtree()
+            elif element.text:
+                parts.append(element.text)
+            continue
+        if tag == "br":
+            parts.append("\n")
+        elif tag in _BLOCKS:
+            parts.append("\n\n")
+        if element.tail and element is not root:
+            parts.append(element.tail)
+    return "".join(parts)
 
 
 def _record(text: str, fields: dict[str, Any], how: str, warning: str | None) -> Record:
