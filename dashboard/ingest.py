@@ -32,7 +32,8 @@ from dashboard.errors import InputProblem, NewsprismError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 ARCHIVE_FACTOR = 10
-"""An archive may expand to at most ARCHIVE_FACTOR * max_bytes in total."""
+"""One input (a file given, found in a folder or uploaded) may expand to at most
+ARCHIVE_FACTOR * max_bytes once read and decompressed, every archive inside it included."""
 BOMB_RATIO = 100
 """A member compressed more than this (and over BOMB_MIN_BYTES) is treated as a zip bomb."""
 BOMB_MIN_BYTES = 1024 * 1024
@@ -62,10 +63,6 @@ class LoadResult:
     """(origin of the dropped copy, article_id of the kept one)."""
 
 
-def _mb(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 100 * 1024 else f"{n} bytes"
-
-
 def _read_failure(exc: BaseException) -> str:
     """An analyst's reason for a reader that gave up on one file."""
     if isinstance(exc, RecursionError):
@@ -89,8 +86,12 @@ def _is_hidden(name: str) -> bool:
 class _Loader:
     """Collects records and problems while walking the inputs; `result()` builds the frame."""
 
-    def __init__(self, max_bytes: int, skip_ids: Collection[str]) -> None:
+    def __init__(
+        self, max_bytes: int, skip_ids: Collection[str], max_input_bytes: int | None = None
+    ) -> None:
         self.max_bytes = max_bytes
+        self.max_input_bytes = max_input_bytes or ARCHIVE_FACTOR * max_bytes
+        self.budget = formats.Budget(self.max_input_bytes)
         self.skip_ids = set(skip_ids)
         self.records: list[dict[str, Any]] = []
         self.problems: list[InputProblem] = []
@@ -137,7 +138,7 @@ class _Loader:
         """metadata.csv/.tsv/.jsonl -> {file_id: {field: value}} for the files it names."""
         kind = formats.config()["extensions"][PurePosixPath(origin).suffix.lower()]
         try:
-            frame = formats.read_table(kind, data, origin)[0]
+            frame = formats.read_table(kind, data, origin, formats.Budget(self.max_input_bytes))[0]
         except NewsprismError as exc:
             self.problem(origin, f"metadata sidecar ignored: {exc.message}")
             return {}
@@ -173,7 +174,8 @@ class _Loader:
                 return
             if info.st_size > self.max_bytes:
                 self.problem(
-                    origin, f"too large ({_mb(info.st_size)}; the limit is {_mb(self.max_bytes)})"
+                    origin,
+                    f"too large ({formats.size(info.st_size)}; the limit is {formats.size(self.max_bytes)})",
                 )
                 return
             if path.suffix.lower() not in formats.config()["extensions"]:
@@ -184,7 +186,19 @@ class _Loader:
         except OSError as exc:
             self.problem(origin, f"cannot read: {(exc.strerror or str(exc)).lower()}")
             return
-        self.add_bytes(path.name, data, file_id, origin, meta, depth=0)
+        self.add_input(path.name, data, file_id, origin, meta)
+
+    def add_input(
+        self, name: str, data: bytes, file_id: str, origin: str, meta: dict[str, Any] | None
+    ) -> None:
+        """One input read from disk or uploaded: it and all it expands to share one budget."""
+        self.budget = formats.Budget(self.max_input_bytes)
+        try:
+            self.budget.take(len(data), origin, "it is")
+        except NewsprismError as exc:
+            self.problem(exc.origin, exc.message)
+            return
+        self.add_bytes(name, data, file_id, origin, meta, depth=0)
 
     def unsupported(self, origin: str, name: str) -> None:
         suffix = PurePosixPath(name).suffix.lower()
@@ -210,13 +224,13 @@ class _Loader:
             self.unsupported(origin, name)
             return
         if len(data) > self.max_bytes:
-            self.problem(origin, f"too large (over the limit of {_mb(self.max_bytes)})")
+            self.problem(origin, f"too large (over the limit of {formats.size(self.max_bytes)})")
             return
         if kind == "zip":
             self.add_zip(data, file_id, origin, depth)
             return
         try:
-            records, notes = formats.parse(kind, data, origin)
+            records, notes = formats.parse(kind, data, origin, self.budget)
         except NewsprismError as exc:
             self.problem(exc.origin, exc.message)
             return
@@ -244,13 +258,10 @@ class _Loader:
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
             self.problem(origin, "not a readable zip archive (damaged, or not a zip)")
             return
-        limit = ARCHIVE_FACTOR * self.max_bytes
-        declared = sum(m.file_size for m in members)
-        if declared > limit:
-            self.problem(
-                origin,
-                f"archive expands to {_mb(declared)}, over the {_mb(limit)} limit; not opened",
-            )
+        try:
+            self.budget.take(sum(m.file_size for m in members), origin, "archive expands to")
+        except NewsprismError as exc:
+            self.problem(exc.origin, f"{exc.message}; not opened")
             return
         if any(
             m.file_size > BOMB_MIN_BYTES and m.file_size > BOMB_RATIO * max(m.compress_size, 1)
@@ -278,7 +289,7 @@ class _Loader:
             if member.file_size > self.max_bytes:
                 self.problem(
                     member_origin,
-                    f"too large ({_mb(member.file_size)}; the limit is {_mb(self.max_bytes)})",
+                    f"too large ({formats.size(member.file_size)}; the limit is {formats.size(self.max_bytes)})",
                 )
                 continue
             try:
@@ -338,24 +349,32 @@ class _Loader:
 
 
 def load(
-    paths: Sequence[str | Path], *, max_bytes: int = MAX_FILE_BYTES, skip_ids: Collection[str] = ()
+    paths: Sequence[str | Path],
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    skip_ids: Collection[str] = (),
+    max_input_bytes: int | None = None,
 ) -> LoadResult:
     """Load folders (recursively) and files of any supported kind; bad inputs become problems.
 
     Files whose article id is in `skip_ids` are not read (rows of tables and feeds are read
-    but not returned), so an incremental re-run only pays for new files.
+    but not returned), so an incremental re-run only pays for new files. No file may exceed
+    `max_bytes`, and each file given or found may expand (archives, Parquet) to at most
+    `max_input_bytes` in all (default ARCHIVE_FACTOR * max_bytes).
     """
-    loader = _Loader(max_bytes, skip_ids)
+    loader = _Loader(max_bytes, skip_ids, max_input_bytes)
     for path in paths:
         loader.add_path(Path(path))
     return loader.result()
 
 
-def load_bytes(name: str, data: bytes, *, max_bytes: int = MAX_FILE_BYTES) -> LoadResult:
+def load_bytes(
+    name: str, data: bytes, *, max_bytes: int = MAX_FILE_BYTES, max_input_bytes: int | None = None
+) -> LoadResult:
     """Parse one uploaded file in memory; its extension picks the format, its stem is the id."""
-    loader = _Loader(max_bytes, ())
+    loader = _Loader(max_bytes, (), max_input_bytes)
     safe = PurePosixPath(name.replace("\\", "/")).name or "upload"
-    loader.add_bytes(safe, data, PurePosixPath(safe).stem, name, None, depth=0)
+    loader.add_input(safe, data, PurePosixPath(safe).stem, name, None)
     return loader.result()
 
 
@@ -371,7 +390,9 @@ def save_upload(name: str, data: bytes, work_dir: Path, *, max_bytes: int = MAX_
     if not safe or not safe.strip("_"):
         raise NewsprismError(name, "file name is empty or has no usable characters; refused")
     if len(data) > max_bytes:
-        raise NewsprismError(name, f"too large ({_mb(len(data))}; the limit is {_mb(max_bytes)})")
+        raise NewsprismError(
+            name, f"too large ({formats.size(len(data))}; the limit is {formats.size(max_bytes)})"
+        )
     folder = Path(work_dir).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / safe
