@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import accumulate
 from typing import Any
 
 import feedparser
@@ -43,6 +44,10 @@ _BOMS = (
 # C0 controls other than tab, newlines and form feed: text never has many of them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _MAX_CONTROL_SHARE = 0.01
+MAX_JSON_DEPTH = 100
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 _BLOCKS = frozenset(
     ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article")
 )
@@ -295,8 +300,19 @@ def _feed(data: bytes, origin: str) -> tuple[list[Record], list[str]]:
     return records, notes
 
 
+def _json_depth(text: str) -> int:
+    """How deep arrays and objects nest (strings skipped), counted without parsing."""
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    return max(accumulate(map(_BRACKET_STEP.__getitem__, brackets)), default=0)
+
+
 def _json_rows(data: bytes, origin: str, lines: bool) -> tuple[pl.DataFrame, str | None, list[str]]:
     text, warning = decode(data, origin)
+    # Python's parser recurses per level: refuse deep nesting before it runs out of stack.
+    if _json_depth(text) > MAX_JSON_DEPTH:
+        raise NewsprismError(
+            origin, f"JSON nested too deeply (more than {MAX_JSON_DEPTH} levels); not read"
+        )
     notes: list[str] = []
     if lines:
         rows, bad = [], 0

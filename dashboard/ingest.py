@@ -229,6 +229,9 @@ class _Loader:
         if kind == "zip":
             self.add_zip(data, file_id, origin, depth)
             return
+        if kind == "gzip":
+            self.add_gzip(name, data, file_id, origin, meta, depth)
+            return
         try:
             records, notes = formats.parse(kind, data, origin, self.budget)
         except NewsprismError as exc:
@@ -247,6 +250,43 @@ class _Loader:
                 record[key] = value
                 record["provenance"][key] = "sidecar"
             self.records.append(record)
+
+    def add_gzip(
+        self,
+        name: str,
+        data: bytes,
+        file_id: str,
+        origin: str,
+        meta: dict[str, Any] | None,
+        depth: int,
+    ) -> None:
+        """`a.jsonl.gz` is read as `a.jsonl` (id `a`), decompressed no further than the limits."""
+        if depth >= MAX_ARCHIVE_DEPTH:
+            self.problem(origin, f"archives nested more than {MAX_ARCHIVE_DEPTH} deep; not opened")
+            return
+        stream = zlib.decompressobj(wbits=31)  # gzip framing only
+        try:
+            content = stream.decompress(data, self.max_bytes + 1)
+        except zlib.error:
+            self.problem(origin, "not a readable gzip file (damaged, or not gzip)")
+            return
+        if len(content) > self.max_bytes:
+            self.problem(
+                origin,
+                f"too large once decompressed (over the limit of {formats.size(self.max_bytes)})",
+            )
+            return
+        if not stream.eof:
+            self.problem(origin, "gzip file is cut short (incomplete download?); not read")
+            return
+        try:
+            self.budget.take(len(content), origin, "gzip file decompresses to")
+        except NewsprismError as exc:
+            self.problem(exc.origin, f"{exc.message}; not read")
+            return
+        inner = PurePosixPath(name).stem
+        inner_id = file_id.removesuffix(PurePosixPath(inner).suffix)
+        self.add_bytes(inner, content, inner_id, origin, meta, depth + 1)
 
     def add_zip(self, data: bytes, file_id: str, origin: str, depth: int) -> None:
         if depth >= MAX_ARCHIVE_DEPTH:

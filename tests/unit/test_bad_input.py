@@ -273,6 +273,6 @@ def test_analyze_reports_a_deeply_nested_file_and_analyses_the_rest(tmp_path: Pa
         check=False,
     )
     assert "Traceback" not in run.stderr
-    assert f"{corpus / 'deep.jsonl'}: nested too deeply to read; skipped" in run.stderr
+    assert f"{corpus / 'deep.jsonl'}: JSON nested too deeply" in run.stderr
     assert run.returncode == 2, run.stderr  # the exit status for rejected inputs
     assert pl.read_parquet(tmp_path / "a" / "articles.parquet")["article_id"].to_list() == ["good"]

@@ -3,12 +3,15 @@ Parquet pages and dictionaries) share ARCHIVE_FACTOR * max_bytes; past it, one l
 
 from __future__ import annotations
 
+import gzip
 import io
 import zipfile
 from pathlib import Path
 
 import polars as pl
+import pytest
 
+from dashboard import formats as ingest_formats
 from dashboard import ingest
 from dashboard.ingest import load, load_bytes
 
@@ -115,3 +118,68 @@ def test_parquet_in_a_zip_counts_against_the_archive_budget() -> None:
     assert [p.origin for p in result.problems] == ["up.zip/rows.parquet"]
     assert "over the 8000 bytes limit for one input" in result.problems[0].message
     assert result.articles.height == 2
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    return gzip.compress(data, mtime=0)
+
+
+def test_gzip_files_load_as_the_file_inside(tmp_path: Path) -> None:
+    (tmp_path / "note.txt.gz").write_bytes(gzip_bytes(GOOD.encode()))
+    (tmp_path / "rows.jsonl.gz").write_bytes(gzip_bytes(b'{"id": "r1", "text": "Row one."}\n'))
+    result = load([tmp_path])
+    assert result.problems == []
+    assert sorted(result.articles["article_id"].to_list()) == ["note", "r1"]
+    assert result.articles.filter(pl.col("article_id") == "note")["text"].to_list() == [GOOD]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (gzip_bytes(b"w" * (LIMIT + 1)), "too large once decompressed (over the limit of 1000"),
+        (gzip_bytes(b"w" * 900)[:-12], "gzip file is cut short"),
+        (b"\x1f\x8b not really gzip", "not a readable gzip file"),
+    ],
+    ids=["bomb", "truncated", "not gzip"],
+)
+def test_bad_gzip_is_one_line(tmp_path: Path, data: bytes, message: str) -> None:
+    folder = good_folder(tmp_path)
+    (folder / "bad.txt.gz").write_bytes(data)
+    result = load([folder], max_bytes=LIMIT)
+    assert [(p.origin, p.severity) for p in result.problems] == [
+        (str(folder / "bad.txt.gz"), "error")
+    ]
+    assert message in result.problems[0].message
+    assert result.articles["article_id"].to_list() == ["good"]
+
+
+def test_gzip_in_a_zip_shares_the_archive_budget() -> None:
+    members = {
+        **texts("t", 8),
+        "x.txt.gz": gzip_bytes(b"x" * 900),
+        "y.txt.gz": gzip_bytes(b"y" * 900),
+    }
+    data = zip_bytes(members)
+    # Room for the archive, its members as stored and 1000 bytes more: one gzip, not both.
+    budget = len(data) + sum(len(m) for m in members.values()) + 1000
+    result = load_bytes("up.zip", data, max_bytes=2000, max_input_bytes=budget)
+    assert [p.origin for p in result.problems] == ["up.zip/y.txt.gz"]
+    assert result.problems[0].message.startswith(
+        f"gzip file decompresses to 900 bytes, over the {budget} bytes limit for one input"
+    )
+    assert "up/x" in result.articles["article_id"].to_list()
+    assert result.articles.height == 9
+
+
+@pytest.mark.parametrize(
+    ("depth", "loads"),
+    [(ingest_formats.MAX_JSON_DEPTH, True), (ingest_formats.MAX_JSON_DEPTH + 1, False)],
+)
+def test_json_depth_limit(tmp_path: Path, depth: int, loads: bool) -> None:
+    nested = "[" * (depth - 1) + '"[{ in a string"' + "]" * (depth - 1)
+    (tmp_path / "rows.jsonl").write_text(f'{{"text": "Deep row.", "extra": {nested}}}\n')
+    result = load([tmp_path])
+    assert result.articles.height == int(loads)
+    assert [p.message for p in result.problems] == (
+        [] if loads else ["JSON nested too deeply (more than 100 levels); not read"]
+    )
