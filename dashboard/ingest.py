@@ -114,11 +114,21 @@ class _Loader:
         def unreadable(exc: OSError) -> None:
             self.problem(str(exc.filename or root), f"cannot open folder: {exc.strerror}")
 
+        real_root = root.resolve()
+
+        def outside(path: Path) -> bool:
+            """A link leading out of the folder read is reported and never followed."""
+            if path.is_symlink() and not path.resolve().is_relative_to(real_root):
+                self.problem(str(path), "a link to a place outside the folder read; not followed")
+                return True
+            return False
+
         for folder, dirs, files in os.walk(root, onerror=unreadable):
-            dirs[:] = sorted(d for d in dirs if not _is_hidden(d))
+            # os.walk does not descend into linked folders; the ones leading out are reported.
+            dirs[:] = sorted(d for d in dirs if not _is_hidden(d) and not outside(Path(folder) / d))
             rel = Path(folder).relative_to(root)
             for name in formats.config()["sidecar_names"]:
-                if name in files:
+                if name in files and not outside(Path(folder) / name):
                     path = Path(folder) / name
                     try:
                         data = path.read_bytes()
@@ -128,6 +138,8 @@ class _Loader:
                     sidecar.update(self.read_sidecar(data, str(path), rel.as_posix()))
             for name in sorted(files):
                 if _is_hidden(name) or name in formats.config()["sidecar_names"]:
+                    continue
+                if outside(Path(folder) / name):
                     continue
                 file_id = (rel / name).with_suffix("").as_posix()
                 self.add_file(
