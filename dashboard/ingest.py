@@ -430,10 +430,35 @@ def load_bytes(
     return loader.result()
 
 
-def save_upload(name: str, data: bytes, work_dir: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Path:
+def _free_name(target: Path, data: bytes) -> Path:
+    """`target` if it is free or holds these very bytes, else the first free `stem~2.ext`..."""
+    # Keep `.jsonl.gz` whole, so the renamed file is still read as what it is.
+    suffix = "".join(target.suffixes[-2:]) if target.suffix.lower() == ".gz" else target.suffix
+    stem = target.name.removesuffix(suffix)
+    candidate, n = target, 1
+    while candidate.exists() and not (
+        candidate.is_file()
+        and candidate.stat().st_size == len(data)
+        and candidate.read_bytes() == data
+    ):
+        n += 1
+        candidate = target.with_name(f"{stem}~{n}{suffix}")
+    return candidate
+
+
+def save_upload(
+    name: str,
+    data: bytes,
+    work_dir: Path,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    notes: list[InputProblem] | None = None,
+) -> Path:
     """Write an uploaded file into work_dir under a safe name (atomically) and return its path.
 
-    Folders in the name are dropped; a name that climbs out (`..`) or is empty is refused.
+    Folders in the name are dropped; a name that climbs out (`..`) or is empty is refused. A
+    different file already saved under that name is kept: the upload gets `stem~2.ext` (then
+    ~3...) and a warning in `notes`; the same bytes again are not rewritten (also noted).
     """
     parts = PurePosixPath(name.replace("\\", "/")).parts
     if ".." in parts:
@@ -447,9 +472,18 @@ def save_upload(name: str, data: bytes, work_dir: Path, *, max_bytes: int = MAX_
         )
     folder = Path(work_dir).resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / safe
-    if target.parent != folder:
+    wanted = folder / safe
+    if wanted.parent != folder:
         raise NewsprismError(name, "file name points outside the upload folder; refused")
+    target = _free_name(wanted, data)
+    if target.exists():
+        if notes is not None:
+            notes.append(
+                InputProblem(
+                    name, f"the same file was uploaded before as {safe}; not saved again", "warning"
+                )
+            )
+        return target
     handle, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
     try:
         with os.fdopen(handle, "wb") as out:
@@ -458,4 +492,12 @@ def save_upload(name: str, data: bytes, work_dir: Path, *, max_bytes: int = MAX_
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    if target != wanted and notes is not None:
+        notes.append(
+            InputProblem(
+                name,
+                f"a different file named {safe} was uploaded before; saved as {target.name}",
+                "warning",
+            )
+        )
     return target
