@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import html
 import io
 import json
 import re
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import accumulate
 from typing import Any
 
 import feedparser
 import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import trafilatura
+from lxml import etree
 
 from dashboard import codepages
 from dashboard.errors import NewsprismError
@@ -39,10 +44,44 @@ _BOMS = (
 # C0 controls other than tab, newlines and form feed: text never has many of them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _MAX_CONTROL_SHARE = 0.01
-_TAG_BREAK = re.compile(r"(?i)<br\s*/?>")
-_TAG_BLOCK_END = re.compile(r"(?i)</(?:p|div|li|h[1-6]|blockquote|tr|section|article)\s*>")
-_TAG_DROP = re.compile(r"(?is)<(script|style)\b.*?</\1\s*>")
-_TAG = re.compile(r"(?s)<[^>]*>")
+MAX_JSON_DEPTH = 100
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+_BLOCKS = frozenset(
+    ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article")
+)
+_UNREAD = frozenset(("head", "script", "style", "template"))
+
+
+def size(n: int) -> str:
+    """A byte count for an analyst: MB from 100 KB up, else bytes."""
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 100 * 1024 else f"{n} bytes"
+
+
+@dataclass
+class Budget:
+    """Bytes one input may expand to once read and decompressed, archives inside it included."""
+
+    limit: int
+    used: int = 0
+
+    @property
+    def left(self) -> int:
+        return max(self.limit - self.used, 0)
+
+    def check(self, n: int, origin: str, what: str) -> None:
+        """Refuse n more bytes with "{what} {n}, over the limit for one input" if they do not fit."""
+        if n > self.left:
+            read = f" ({size(self.used)} of it already read)" if self.used else ""
+            raise NewsprismError(
+                origin, f"{what} {size(n)}, over the {size(self.limit)} limit for one input{read}"
+            )
+
+    def take(self, n: int, origin: str, what: str) -> None:
+        """Count n more bytes, or refuse them as `check` does."""
+        self.check(n, origin, what)
+        self.used += n
 
 
 @cache
@@ -102,11 +141,37 @@ def parse_date(value: object) -> dt.date | None:
         return None
 
 
+@cache
+def _html_parser() -> etree.HTMLParser:
+    return etree.HTMLParser(
+        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True
+    )
+
+
 def html_to_text(markup: str) -> str:
-    """Plain text of an HTML fragment (feed summaries): block ends become blank lines."""
-    text = _TAG_DROP.sub("", markup)
-    text = _TAG_BLOCK_END.sub("\n\n", _TAG_BREAK.sub("\n", text))
-    return html.unescape(_TAG.sub("", text))
+    """Plain text of an HTML fragment (feed summaries): block ends become blank lines, <br> a
+    line break; comments, scripts, styles, the head and attribute values are not text."""
+    # lxml's parser is linear in the input, unlike regexes over crafted markup.
+    root = etree.fromstring(markup.encode("utf-8"), _html_parser()) if markup.strip() else None
+    if root is None:
+        return ""
+    parts: list[str] = []
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if tag in _UNREAD:
+                walker.skip_subtree()
+            elif element.text:
+                parts.append(element.text)
+            continue
+        if tag == "br":
+            parts.append("\n")
+        elif tag in _BLOCKS:
+            parts.append("\n\n")
+        if element.tail and element is not root:
+            parts.append(element.tail)
+    return "".join(parts)
 
 
 def _record(text: str, fields: dict[str, Any], how: str, warning: str | None) -> Record:
@@ -235,8 +300,19 @@ def _feed(data: bytes, origin: str) -> tuple[list[Record], list[str]]:
     return records, notes
 
 
+def _json_depth(text: str) -> int:
+    """How deep arrays and objects nest (strings skipped), counted without parsing."""
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    return max(accumulate(map(_BRACKET_STEP.__getitem__, brackets)), default=0)
+
+
 def _json_rows(data: bytes, origin: str, lines: bool) -> tuple[pl.DataFrame, str | None, list[str]]:
     text, warning = decode(data, origin)
+    # Python's parser recurses per level: refuse deep nesting before it runs out of stack.
+    if _json_depth(text) > MAX_JSON_DEPTH:
+        raise NewsprismError(
+            origin, f"JSON nested too deeply (more than {MAX_JSON_DEPTH} levels); not read"
+        )
     notes: list[str] = []
     if lines:
         rows, bad = [], 0
@@ -290,13 +366,45 @@ def _delimited(data: bytes, origin: str, separator: str | None) -> tuple[pl.Data
     return frame, warning
 
 
-def _parquet(data: bytes, origin: str) -> pl.DataFrame:
+def _decoded_size(column: pa.ChunkedArray) -> int:
+    """Bytes a column takes once its dictionary is expanded (what polars would hold)."""
+    total = 8 * len(column)
+    for chunk in column.chunks:
+        if isinstance(chunk, pa.DictionaryArray) and len(chunk):
+            lengths = pc.take(pc.binary_length(chunk.dictionary), chunk.indices)
+            total += pc.sum(lengths).as_py() or 0
+        else:
+            total += chunk.nbytes
+    return total
+
+
+def _parquet(data: bytes, origin: str, budget: Budget) -> pl.DataFrame:
     try:
-        frame = pl.read_parquet(io.BytesIO(data))
-    except Exception as exc:  # polars/arrow raise several types for damaged files
+        parquet = pq.ParquetFile(io.BytesIO(data))
+        meta = parquet.metadata
+        declared = sum(
+            meta.row_group(g).column(c).total_uncompressed_size
+            for g in range(meta.num_row_groups)
+            for c in range(meta.num_columns)
+        )
+    except Exception as exc:  # arrow raises several types for damaged files
         raise NewsprismError(origin, "not a Parquet file (or a damaged one)") from exc
-    flat = [name for name, dtype in frame.schema.items() if not dtype.is_nested()]
-    return frame.select(pl.col(flat).cast(pl.String))
+    # The pages' declared size first, then (strings read as dictionaries) their expanded size.
+    budget.check(declared, origin, "Parquet pages decompress to")
+    fields = [f for f in parquet.schema_arrow if not pa.types.is_nested(f.type)]
+    strings = [
+        f.name for f in fields if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+    ]
+    try:
+        columns = [f.name for f in fields]
+        table = pq.ParquetFile(io.BytesIO(data), read_dictionary=strings).read(columns=columns)
+    except Exception as exc:  # arrow raises several types for damaged files
+        raise NewsprismError(origin, "not a Parquet file (or a damaged one)") from exc
+    expanded = sum(_decoded_size(column) for column in table.columns)
+    budget.take(max(expanded, declared), origin, "Parquet columns expand to")
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    return frame.select(pl.all().cast(pl.String))
 
 
 def _rows(frame: pl.DataFrame, origin: str, warning: str | None) -> tuple[list[Record], list[str]]:
@@ -327,17 +435,20 @@ def _rows(frame: pl.DataFrame, origin: str, warning: str | None) -> tuple[list[R
     return records, notes
 
 
-def read_table(kind: str, data: bytes, origin: str) -> tuple[pl.DataFrame, str | None, list[str]]:
-    """A csv/tsv/jsonl/json/parquet file as an all-string frame, an encoding warning, notes."""
+def read_table(
+    kind: str, data: bytes, origin: str, budget: Budget
+) -> tuple[pl.DataFrame, str | None, list[str]]:
+    """A csv/tsv/jsonl/json/parquet file as an all-string frame, an encoding warning, notes;
+    a Parquet file that would expand past what is left of the budget is refused unread."""
     if kind == "parquet":
-        return _parquet(data, origin), None, []
+        return _parquet(data, origin, budget), None, []
     if kind in ("jsonl", "json"):
         return _json_rows(data, origin, lines=kind == "jsonl")
     frame, warning = _delimited(data, origin, "\t" if kind == "tsv" else None)
     return frame, warning, []
 
 
-def parse(kind: str, data: bytes, origin: str) -> tuple[list[Record], list[str]]:
+def parse(kind: str, data: bytes, origin: str, budget: Budget) -> tuple[list[Record], list[str]]:
     """Read one file of a known kind -> (records, warnings about the file as a whole)."""
     if kind in ("text", "markdown"):
         return _plain(data, origin, front_matter=kind == "markdown"), []
@@ -345,6 +456,6 @@ def parse(kind: str, data: bytes, origin: str) -> tuple[list[Record], list[str]]
         return _html(data, origin), []
     if kind == "feed":
         return _feed(data, origin)
-    frame, warning, notes = read_table(kind, data, origin)
+    frame, warning, notes = read_table(kind, data, origin, budget)
     records, more = _rows(frame, origin, warning)
     return records, notes + more

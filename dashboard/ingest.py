@@ -16,6 +16,7 @@ import re
 import stat
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -23,18 +24,33 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import polars as pl
+import pyarrow
+from lxml import etree
 
 from dashboard import formats, records, schema
 from dashboard.errors import InputProblem, NewsprismError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 ARCHIVE_FACTOR = 10
-"""An archive may expand to at most ARCHIVE_FACTOR * max_bytes in total."""
+"""One input (a file given, found in a folder or uploaded) may expand to at most
+ARCHIVE_FACTOR * max_bytes once read and decompressed, every archive inside it included."""
 BOMB_RATIO = 100
 """A member compressed more than this (and over BOMB_MIN_BYTES) is treated as a zip bomb."""
 BOMB_MIN_BYTES = 1024 * 1024
 MAX_ARCHIVE_DEPTH = 3
 _SAFE_NAME = re.compile(r"[^\w.\-]+")
+# What a reader (ours or a library's) raises on input it cannot read; anything else is a bug.
+_READ_FAILURES = (
+    RecursionError,
+    MemoryError,
+    ValueError,
+    EOFError,
+    OSError,
+    zlib.error,
+    pl.exceptions.PolarsError,
+    pyarrow.ArrowException,
+    etree.LxmlError,
+)
 
 
 @dataclass
@@ -47,8 +63,14 @@ class LoadResult:
     """(origin of the dropped copy, article_id of the kept one)."""
 
 
-def _mb(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 100 * 1024 else f"{n} bytes"
+def _read_failure(exc: BaseException) -> str:
+    """An analyst's reason for a reader that gave up on one file."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply to read; skipped"
+    if isinstance(exc, MemoryError):
+        return "too large to read in memory; skipped"
+    detail = (str(exc).strip().splitlines() or [""])[0][:100]
+    return f"could not be read ({type(exc).__name__}{': ' + detail if detail else ''}); skipped"
 
 
 @cache
@@ -64,8 +86,12 @@ def _is_hidden(name: str) -> bool:
 class _Loader:
     """Collects records and problems while walking the inputs; `result()` builds the frame."""
 
-    def __init__(self, max_bytes: int, skip_ids: Collection[str]) -> None:
+    def __init__(
+        self, max_bytes: int, skip_ids: Collection[str], max_input_bytes: int | None = None
+    ) -> None:
         self.max_bytes = max_bytes
+        self.max_input_bytes = max_input_bytes or ARCHIVE_FACTOR * max_bytes
+        self.budget = formats.Budget(self.max_input_bytes)
         self.skip_ids = set(skip_ids)
         self.records: list[dict[str, Any]] = []
         self.problems: list[InputProblem] = []
@@ -88,11 +114,21 @@ class _Loader:
         def unreadable(exc: OSError) -> None:
             self.problem(str(exc.filename or root), f"cannot open folder: {exc.strerror}")
 
+        real_root = root.resolve()
+
+        def outside(path: Path) -> bool:
+            """A link leading out of the folder read is reported and never followed."""
+            if path.is_symlink() and not path.resolve().is_relative_to(real_root):
+                self.problem(str(path), "a link to a place outside the folder read; not followed")
+                return True
+            return False
+
         for folder, dirs, files in os.walk(root, onerror=unreadable):
-            dirs[:] = sorted(d for d in dirs if not _is_hidden(d))
+            # os.walk does not descend into linked folders; the ones leading out are reported.
+            dirs[:] = sorted(d for d in dirs if not _is_hidden(d) and not outside(Path(folder) / d))
             rel = Path(folder).relative_to(root)
             for name in formats.config()["sidecar_names"]:
-                if name in files:
+                if name in files and not outside(Path(folder) / name):
                     path = Path(folder) / name
                     try:
                         data = path.read_bytes()
@@ -103,6 +139,8 @@ class _Loader:
             for name in sorted(files):
                 if _is_hidden(name) or name in formats.config()["sidecar_names"]:
                     continue
+                if outside(Path(folder) / name):
+                    continue
                 file_id = (rel / name).with_suffix("").as_posix()
                 self.add_file(
                     Path(folder) / name, file_id, str(Path(folder) / name), sidecar.get(file_id)
@@ -112,9 +150,12 @@ class _Loader:
         """metadata.csv/.tsv/.jsonl -> {file_id: {field: value}} for the files it names."""
         kind = formats.config()["extensions"][PurePosixPath(origin).suffix.lower()]
         try:
-            frame = formats.read_table(kind, data, origin)[0]
+            frame = formats.read_table(kind, data, origin, formats.Budget(self.max_input_bytes))[0]
         except NewsprismError as exc:
             self.problem(origin, f"metadata sidecar ignored: {exc.message}")
+            return {}
+        except _READ_FAILURES as exc:
+            self.problem(origin, f"metadata sidecar ignored: {_read_failure(exc)}")
             return {}
         lower = {c.strip().lower(): c for c in frame.columns}
         file_col = next(
@@ -145,7 +186,8 @@ class _Loader:
                 return
             if info.st_size > self.max_bytes:
                 self.problem(
-                    origin, f"too large ({_mb(info.st_size)}; the limit is {_mb(self.max_bytes)})"
+                    origin,
+                    f"too large ({formats.size(info.st_size)}; the limit is {formats.size(self.max_bytes)})",
                 )
                 return
             if path.suffix.lower() not in formats.config()["extensions"]:
@@ -156,7 +198,19 @@ class _Loader:
         except OSError as exc:
             self.problem(origin, f"cannot read: {(exc.strerror or str(exc)).lower()}")
             return
-        self.add_bytes(path.name, data, file_id, origin, meta, depth=0)
+        self.add_input(path.name, data, file_id, origin, meta)
+
+    def add_input(
+        self, name: str, data: bytes, file_id: str, origin: str, meta: dict[str, Any] | None
+    ) -> None:
+        """One input read from disk or uploaded: it and all it expands to share one budget."""
+        self.budget = formats.Budget(self.max_input_bytes)
+        try:
+            self.budget.take(len(data), origin, "it is")
+        except NewsprismError as exc:
+            self.problem(exc.origin, exc.message)
+            return
+        self.add_bytes(name, data, file_id, origin, meta, depth=0)
 
     def unsupported(self, origin: str, name: str) -> None:
         suffix = PurePosixPath(name).suffix.lower()
@@ -182,15 +236,21 @@ class _Loader:
             self.unsupported(origin, name)
             return
         if len(data) > self.max_bytes:
-            self.problem(origin, f"too large (over the limit of {_mb(self.max_bytes)})")
+            self.problem(origin, f"too large (over the limit of {formats.size(self.max_bytes)})")
             return
         if kind == "zip":
             self.add_zip(data, file_id, origin, depth)
             return
+        if kind == "gzip":
+            self.add_gzip(name, data, file_id, origin, meta, depth)
+            return
         try:
-            records, notes = formats.parse(kind, data, origin)
+            records, notes = formats.parse(kind, data, origin, self.budget)
         except NewsprismError as exc:
             self.problem(exc.origin, exc.message)
+            return
+        except _READ_FAILURES as exc:
+            self.problem(origin, _read_failure(exc))
             return
         for note in notes:
             self.problem(origin, note, "warning")
@@ -203,6 +263,43 @@ class _Loader:
                 record["provenance"][key] = "sidecar"
             self.records.append(record)
 
+    def add_gzip(
+        self,
+        name: str,
+        data: bytes,
+        file_id: str,
+        origin: str,
+        meta: dict[str, Any] | None,
+        depth: int,
+    ) -> None:
+        """`a.jsonl.gz` is read as `a.jsonl` (id `a`), decompressed no further than the limits."""
+        if depth >= MAX_ARCHIVE_DEPTH:
+            self.problem(origin, f"archives nested more than {MAX_ARCHIVE_DEPTH} deep; not opened")
+            return
+        stream = zlib.decompressobj(wbits=31)  # gzip framing only
+        try:
+            content = stream.decompress(data, self.max_bytes + 1)
+        except zlib.error:
+            self.problem(origin, "not a readable gzip file (damaged, or not gzip)")
+            return
+        if len(content) > self.max_bytes:
+            self.problem(
+                origin,
+                f"too large once decompressed (over the limit of {formats.size(self.max_bytes)})",
+            )
+            return
+        if not stream.eof:
+            self.problem(origin, "gzip file is cut short (incomplete download?); not read")
+            return
+        try:
+            self.budget.take(len(content), origin, "gzip file decompresses to")
+        except NewsprismError as exc:
+            self.problem(exc.origin, f"{exc.message}; not read")
+            return
+        inner = PurePosixPath(name).stem
+        inner_id = file_id.removesuffix(PurePosixPath(inner).suffix)
+        self.add_bytes(inner, content, inner_id, origin, meta, depth + 1)
+
     def add_zip(self, data: bytes, file_id: str, origin: str, depth: int) -> None:
         if depth >= MAX_ARCHIVE_DEPTH:
             self.problem(origin, f"archives nested more than {MAX_ARCHIVE_DEPTH} deep; not opened")
@@ -213,13 +310,10 @@ class _Loader:
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
             self.problem(origin, "not a readable zip archive (damaged, or not a zip)")
             return
-        limit = ARCHIVE_FACTOR * self.max_bytes
-        declared = sum(m.file_size for m in members)
-        if declared > limit:
-            self.problem(
-                origin,
-                f"archive expands to {_mb(declared)}, over the {_mb(limit)} limit; not opened",
-            )
+        try:
+            self.budget.take(sum(m.file_size for m in members), origin, "archive expands to")
+        except NewsprismError as exc:
+            self.problem(exc.origin, f"{exc.message}; not opened")
             return
         if any(
             m.file_size > BOMB_MIN_BYTES and m.file_size > BOMB_RATIO * max(m.compress_size, 1)
@@ -247,7 +341,7 @@ class _Loader:
             if member.file_size > self.max_bytes:
                 self.problem(
                     member_origin,
-                    f"too large ({_mb(member.file_size)}; the limit is {_mb(self.max_bytes)})",
+                    f"too large ({formats.size(member.file_size)}; the limit is {formats.size(self.max_bytes)})",
                 )
                 continue
             try:
@@ -307,31 +401,64 @@ class _Loader:
 
 
 def load(
-    paths: Sequence[str | Path], *, max_bytes: int = MAX_FILE_BYTES, skip_ids: Collection[str] = ()
+    paths: Sequence[str | Path],
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    skip_ids: Collection[str] = (),
+    max_input_bytes: int | None = None,
 ) -> LoadResult:
     """Load folders (recursively) and files of any supported kind; bad inputs become problems.
 
     Files whose article id is in `skip_ids` are not read (rows of tables and feeds are read
-    but not returned), so an incremental re-run only pays for new files.
+    but not returned), so an incremental re-run only pays for new files. No file may exceed
+    `max_bytes`, and each file given or found may expand (archives, Parquet) to at most
+    `max_input_bytes` in all (default ARCHIVE_FACTOR * max_bytes).
     """
-    loader = _Loader(max_bytes, skip_ids)
+    loader = _Loader(max_bytes, skip_ids, max_input_bytes)
     for path in paths:
         loader.add_path(Path(path))
     return loader.result()
 
 
-def load_bytes(name: str, data: bytes, *, max_bytes: int = MAX_FILE_BYTES) -> LoadResult:
+def load_bytes(
+    name: str, data: bytes, *, max_bytes: int = MAX_FILE_BYTES, max_input_bytes: int | None = None
+) -> LoadResult:
     """Parse one uploaded file in memory; its extension picks the format, its stem is the id."""
-    loader = _Loader(max_bytes, ())
+    loader = _Loader(max_bytes, (), max_input_bytes)
     safe = PurePosixPath(name.replace("\\", "/")).name or "upload"
-    loader.add_bytes(safe, data, PurePosixPath(safe).stem, name, None, depth=0)
+    loader.add_input(safe, data, PurePosixPath(safe).stem, name, None)
     return loader.result()
 
 
-def save_upload(name: str, data: bytes, work_dir: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Path:
+def _free_name(target: Path, data: bytes) -> Path:
+    """`target` if it is free or holds these very bytes, else the first free `stem~2.ext`..."""
+    # Keep `.jsonl.gz` whole, so the renamed file is still read as what it is.
+    suffix = "".join(target.suffixes[-2:]) if target.suffix.lower() == ".gz" else target.suffix
+    stem = target.name.removesuffix(suffix)
+    candidate, n = target, 1
+    while candidate.exists() and not (
+        candidate.is_file()
+        and candidate.stat().st_size == len(data)
+        and candidate.read_bytes() == data
+    ):
+        n += 1
+        candidate = target.with_name(f"{stem}~{n}{suffix}")
+    return candidate
+
+
+def save_upload(
+    name: str,
+    data: bytes,
+    work_dir: Path,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    notes: list[InputProblem] | None = None,
+) -> Path:
     """Write an uploaded file into work_dir under a safe name (atomically) and return its path.
 
-    Folders in the name are dropped; a name that climbs out (`..`) or is empty is refused.
+    Folders in the name are dropped; a name that climbs out (`..`) or is empty is refused. A
+    different file already saved under that name is kept: the upload gets `stem~2.ext` (then
+    ~3...) and a warning in `notes`; the same bytes again are not rewritten (also noted).
     """
     parts = PurePosixPath(name.replace("\\", "/")).parts
     if ".." in parts:
@@ -340,12 +467,23 @@ def save_upload(name: str, data: bytes, work_dir: Path, *, max_bytes: int = MAX_
     if not safe or not safe.strip("_"):
         raise NewsprismError(name, "file name is empty or has no usable characters; refused")
     if len(data) > max_bytes:
-        raise NewsprismError(name, f"too large ({_mb(len(data))}; the limit is {_mb(max_bytes)})")
+        raise NewsprismError(
+            name, f"too large ({formats.size(len(data))}; the limit is {formats.size(max_bytes)})"
+        )
     folder = Path(work_dir).resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / safe
-    if target.parent != folder:
+    wanted = folder / safe
+    if wanted.parent != folder:
         raise NewsprismError(name, "file name points outside the upload folder; refused")
+    target = _free_name(wanted, data)
+    if target.exists():
+        if notes is not None:
+            notes.append(
+                InputProblem(
+                    name, f"the same file was uploaded before as {safe}; not saved again", "warning"
+                )
+            )
+        return target
     handle, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
     try:
         with os.fdopen(handle, "wb") as out:
@@ -354,4 +492,12 @@ def save_upload(name: str, data: bytes, work_dir: Path, *, max_bytes: int = MAX_
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    if target != wanted and notes is not None:
+        notes.append(
+            InputProblem(
+                name,
+                f"a different file named {safe} was uploaded before; saved as {target.name}",
+                "warning",
+            )
+        )
     return target

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +18,8 @@ from dashboard.ingest import load, load_bytes
 
 GOOD = "A good article about Maduro and Lukashenko.\n\nIt has two paragraphs."
 SMALL_LIMIT = 1000
+DEEP = "nested too deeply"
+OUT = "a link to a place outside the folder read; not followed"
 
 
 def zip_bytes(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
@@ -53,6 +57,19 @@ def write(name: str, data: bytes) -> Callable[[Path], Path]:
 def broken_link(folder: Path) -> Path:
     (folder / "gone.txt").symlink_to(folder / "nowhere.txt")
     return folder / "gone.txt"
+
+
+def link_out(name: str, target: str) -> Callable[[Path], Path]:
+    """A link in the corpus folder to a file or folder beside it, outside the corpus."""
+
+    def build(folder: Path) -> Path:
+        outside = folder.parent / "outside"
+        outside.mkdir(exist_ok=True)
+        (outside / "secret.txt").write_text("Secret text outside the corpus.", encoding="utf-8")
+        (folder / name).symlink_to(outside / target)
+        return folder / name
+
+    return build
 
 
 def fifo(folder: Path) -> Path:
@@ -119,6 +136,12 @@ CASES: list[tuple[str, Callable[[Path], Path], str]] = [
         "not valid JSON (Expecting value, line 1)",
     ),
     ("json no records", write("n.json", b'{"count": 3}'), "no records"),
+    ("json nested too deep", write("deep.json", b"[" * 100_000 + b"]" * 100_000), DEEP),
+    (
+        "jsonl line nested too deep",
+        write("deep.jsonl", b'{"text": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n"),
+        DEEP,
+    ),
     (
         "broken feed",
         write("f.rss", b"not xml at all"),
@@ -156,6 +179,10 @@ CASES: list[tuple[str, Callable[[Path], Path], str]] = [
     ("zip unsupported member", member("docs.zip", "a.docx", b"PK"), "unsupported file type .docx"),
     ("broken symlink", broken_link, "broken link: its target does not exist"),
     ("fifo", fifo, "not a regular file"),
+    ("link to a file outside", link_out("leak.txt", "secret.txt"), OUT),
+    ("link to a folder outside", link_out("leakdir", "."), OUT),
+    ("link to a missing file outside", link_out("gone.txt", "nothing.txt"), OUT),
+    ("link to a sidecar outside", link_out("metadata.csv", "secret.txt"), OUT),
     (
         "sidecar without file column",
         write("metadata.csv", b"title\nX\n"),
@@ -173,10 +200,12 @@ CASES: list[tuple[str, Callable[[Path], Path], str]] = [
 def test_one_line_per_bad_input_and_good_file_still_loads(
     tmp_path: Path, build: Callable[[Path], Path], message: str
 ) -> None:
+    tmp_path = tmp_path / "corpus"
+    tmp_path.mkdir()
     (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
     bad = build(tmp_path)
-    # A bomb must fit under the file limit to reach the ratio guard.
-    limit = ingest.MAX_FILE_BYTES if "bomb" in bad.name else SMALL_LIMIT
+    # A bomb (or a deeply nested file) must fit under the file limit to reach its guard.
+    limit = ingest.MAX_FILE_BYTES if "bomb" in bad.name or "deep" in bad.name else SMALL_LIMIT
     result = load([tmp_path], max_bytes=limit)
     assert [(p.origin, p.severity) for p in result.problems] == [(str(bad), "error")]
     assert message in result.problems[0].message
@@ -241,3 +270,41 @@ def test_hidden_files_and_sidecar_are_skipped_silently(tmp_path: Path) -> None:
     result = load([tmp_path])
     assert result.problems == []
     assert result.articles["source"].to_list() == ["Belta"]
+
+
+def test_analyze_reports_a_deeply_nested_file_and_analyses_the_rest(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text(GOOD, encoding="utf-8")
+    (corpus / "deep.jsonl").write_bytes(b'{"text": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n")
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dashboard.cli",
+            "analyze",
+            str(corpus),
+            "--out",
+            str(tmp_path / "a"),
+        ]
+        + ["--workers", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Traceback" not in run.stderr
+    assert f"{corpus / 'deep.jsonl'}: JSON nested too deeply" in run.stderr
+    assert run.returncode == 2, run.stderr  # the exit status for rejected inputs
+    assert pl.read_parquet(tmp_path / "a" / "articles.parquet")["article_id"].to_list() == ["good"]
+
+
+def test_links_inside_the_folder_are_read(tmp_path: Path) -> None:
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "good.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "alias.txt").symlink_to(tmp_path / "texts" / "good.txt")
+    result = load([tmp_path])
+    # Read twice, through the link and directly: the second copy is the duplicate.
+    assert [str(p) for p in result.problems] == [
+        f"{tmp_path / 'texts' / 'good.txt'}: same text as alias; loaded once"
+    ]
+    assert result.articles["article_id"].to_list() == ["alias"]

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from dashboard import schema
-from dashboard.errors import NewsprismError
+from dashboard.errors import InputProblem, NewsprismError
 from dashboard.ingest import LoadResult, load, load_bytes, save_upload
 from dashboard.normalise import normalise_text
 
@@ -367,6 +367,44 @@ def test_save_upload_refuses_traversal(tmp_path: Path, name: str) -> None:
     with pytest.raises(NewsprismError):
         save_upload(name, b"abc", work, max_bytes=10)
     assert not list(tmp_path.rglob("*evil*")) and not list(tmp_path.rglob("x.txt"))
+
+
+def test_save_upload_never_overwrites_a_different_file_of_the_same_name(tmp_path: Path) -> None:
+    notes: list[InputProblem] = []
+    first = save_upload("report.txt", b"First report.", tmp_path, notes=notes)
+    second = save_upload("report.txt", b"Second report.", tmp_path, notes=notes)
+    third = save_upload("other/report.txt", b"Third report.", tmp_path, notes=notes)
+    assert [first.name, second.name, third.name] == ["report.txt", "report~2.txt", "report~3.txt"]
+    assert [p.read_bytes() for p in (first, second, third)] == [
+        b"First report.",
+        b"Second report.",
+        b"Third report.",
+    ]
+    assert [str(n) for n in notes] == [
+        "report.txt: a different file named report.txt was uploaded before; saved as report~2.txt",
+        "other/report.txt: a different file named report.txt was uploaded before; "
+        "saved as report~3.txt",
+    ]
+    # Each is its own article: the renamed upload is not skipped as already analysed.
+    result = load([first, second, third])
+    assert result.articles["article_id"].to_list() == ["report", "report~2", "report~3"]
+
+
+def test_save_upload_of_the_same_bytes_again_is_noted_not_duplicated(tmp_path: Path) -> None:
+    notes: list[InputProblem] = []
+    first = save_upload("rows.jsonl.gz", b"\x1f\x8bsame", tmp_path, notes=notes)
+    again = save_upload("rows.jsonl.gz", b"\x1f\x8bsame", tmp_path, notes=notes)
+    other = save_upload("rows.jsonl.gz", b"\x1f\x8bother", tmp_path, notes=notes)
+    assert again == first
+    assert other.name == "rows~2.jsonl.gz"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rows.jsonl.gz", "rows~2.jsonl.gz"]
+    assert [(n.message, n.severity) for n in notes] == [
+        ("the same file was uploaded before as rows.jsonl.gz; not saved again", "warning"),
+        (
+            "a different file named rows.jsonl.gz was uploaded before; saved as rows~2.jsonl.gz",
+            "warning",
+        ),
+    ]
 
 
 def test_save_upload_refuses_oversize(tmp_path: Path) -> None:
