@@ -1,8 +1,8 @@
-"""HTML fragments (feed summaries) to text: paragraphs kept, markup never leaks, linear time."""
+"""HTML fragments (feed summaries) to text: paragraphs kept, markup never leaks (the time of
+crafted pages is measured by hand, not asserted: tests never assert wall time)."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -43,11 +43,9 @@ CRAFTED = {
 
 
 @pytest.mark.parametrize("markup", CRAFTED.values(), ids=CRAFTED.keys())
-def test_crafted_markup_converts_quickly_without_leaking(markup: str) -> None:
+def test_crafted_markup_converts_without_leaking(markup: str) -> None:
     # The regex version took 1-3.5 s on each of these ~110 KB pages (quadratic backtracking).
-    started = time.perf_counter()
     text = html_to_text(markup)
-    assert time.perf_counter() - started < 1.0
     assert "LEAK" not in text and "<" not in text
 
 
