@@ -12,53 +12,18 @@ import pytest
 from dashboard import pipeline
 from dashboard.reading import md_text, plot_text
 
+from ..conftest import BEACON, OUTLET, TITLE
 from .conftest import open_page
 
-BEACON = "![x](https://host.example/beacon)"
-TITLE = f'{BEACON} $x$ <a href="https://evil.example">see</a> http://127.0.0.1:9/x'
-OUTLET = '[Evil](https://evil.example) <a href="https://evil.example">www.evil.example</a>'
-TEXT = (
-    "Nicolás Maduro met Vladimir Putin in Caracas on Monday, 1 December 2025. "
-    "Maduro said the talks with Putin were useful. "
-)
 ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 GFM_URL = re.compile(r"(https?://|www(?=\.))([-.\w]+)", re.IGNORECASE)
 
 
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    src = tmp_path_factory.mktemp("hostile-src")
-    rows = [
-        {
-            "id": "evil1",
-            "title": TITLE,
-            "source": OUTLET,
-            "url": "javascript:alert(1)",
-            "language": "en",
-            "published": "2025-12-01",
-            "text": TEXT * 3,
-        },
-        {
-            "id": "ok2",
-            "title": "Maduro and Putin meet in Caracas",
-            "source": "ok.example",
-            "url": "https://ok.example/a",
-            "language": "en",
-            "published": "2025-12-02",
-            "text": "In Caracas, Putin and Maduro signed an energy agreement on Tuesday. " * 3,
-        },
-    ]
-    (src / "a.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
-    out = tmp_path_factory.mktemp("hostile") / "analysis"
-    pipeline.analyze([src], out, pipeline.RunOptions(workers=1))
-    return out
-
-
 @pytest.fixture
-def analysis(hostile: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("NEWSPRISM_ANALYSIS", str(hostile))
-    monkeypatch.setenv("NEWSPRISM_DATA_DIRS", str(hostile.parent))
-    return hostile
+def analysis(hostile_analysis: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("NEWSPRISM_ANALYSIS", str(hostile_analysis))
+    monkeypatch.setenv("NEWSPRISM_DATA_DIRS", str(hostile_analysis.parent))
+    return hostile_analysis
 
 
 def drawn_strings(node: object, key: str = "") -> list[str]:
