@@ -8,6 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 
+from dashboard.reading import plot_text, plot_text_expr
+
 PALETTE = (
     "#3b5bdb",
     "#e8590c",
@@ -63,13 +65,21 @@ def finish(fig: go.Figure, title: str, caption: str) -> go.Figure:
     """Title plus the filters in force as a subtitle: a chart never travels without them."""
     fig.update_layout(**LAYOUT)
     fig.update_layout(
-        title=dict(text=f"{title}<br><sup>{_escape(caption)}</sup>" if caption else title)
+        title=dict(text=f"{title}<br><sup>{plot_text(caption)}</sup>" if caption else title)
     )
     return fig
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _plain(values: list) -> list[str]:
+    return [plot_text(v) for v in values]
+
+
+def _category_labels(fig: go.Figure, axis: str, values: list) -> None:
+    """Tick labels of a category axis drawn inert; the points keep the raw values, which is
+    what a selection hands to the evidence rules."""
+    shown = _plain(values)
+    if shown != [str(v) for v in values]:
+        fig.update_layout({f"{axis}axis": dict(tickmode="array", tickvals=values, ticktext=shown)})
 
 
 def empty_figure(message: str, title: str = "", caption: str = "") -> go.Figure:
@@ -92,9 +102,14 @@ def by_language(frame: pl.DataFrame, caption: str = "") -> go.Figure:
             orientation="h",
             marker_color=PALETTE[0],
             customdata=frame["language"].to_list(),
-            hovertemplate="%{y} (%{customdata}): %{x} articles<extra></extra>",
+            hovertext=[
+                f"{plot_text(n)} ({plot_text(c)})"
+                for n, c in zip(frame["language_name"], frame["language"], strict=True)
+            ],
+            hovertemplate="%{hovertext}: %{x} articles<extra></extra>",
         )
     )
+    _category_labels(fig, "y", frame["language_name"].to_list())
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title="articles", dtick=1 if frame["articles"].max() <= 10 else None)  # type: ignore[operator]
     return finish(fig, title, caption)
@@ -110,10 +125,12 @@ def by_outlet(frame: pl.DataFrame, caption: str = "") -> go.Figure:
             y=frame["source"].to_list(),
             orientation="h",
             marker_color=PALETTE[1],
-            customdata=frame["languages"].to_list(),
-            hovertemplate="%{y}: %{x} articles (%{customdata})<extra></extra>",
+            customdata=_plain(frame["languages"].to_list()),
+            hovertext=_plain(frame["source"].to_list()),
+            hovertemplate="%{hovertext}: %{x} articles (%{customdata})<extra></extra>",
         )
     )
+    _category_labels(fig, "y", frame["source"].to_list())
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title="articles")
     return finish(fig, title, caption)
@@ -129,7 +146,7 @@ def by_date(frame: pl.DataFrame, caption: str = "") -> go.Figure:
         fig.add_bar(
             x=part["published"].to_list(),
             y=part["articles"].to_list(),
-            name=lang or "unknown",
+            name=plot_text(lang or "unknown"),
             marker_color=colour(i),
             customdata=part["inferred"].to_list(),
             hovertemplate="%{x|%d %b %Y}: %{y} articles (%{customdata} with inferred date)"
@@ -166,13 +183,13 @@ def timeline(counts: pl.DataFrame, dated: pl.DataFrame, caption: str = "") -> go
             x=part["period"].to_numpy(),
             y=part["mentions"].to_numpy(),
             mode="lines+markers",
-            name=label,
+            name=plot_text(label),
             line=dict(color=entity_colour(entity_id), width=2),
             marker=dict(size=9),
             customdata=part.select(
                 pl.lit(entity_id).alias("entity_id"),
                 pl.col("articles").cast(pl.String),
-                pl.col("example").fill_null("").str.slice(0, 220),
+                plot_text_expr(pl.col("example").fill_null("").str.slice(0, 220)),
             ).to_numpy(),
             hovertemplate="<b>%{fullData.name}</b> %{x|%d %b %Y}: %{y} mentions in %{customdata[1]} "
             "articles<br><i>%{customdata[2]}</i><extra></extra>",
@@ -191,7 +208,9 @@ def timeline(counts: pl.DataFrame, dated: pl.DataFrame, caption: str = "") -> go
                 symbol="diamond",
             ),
             customdata=dated.select(
-                pl.lit(""), pl.col("articles").cast(pl.String), pl.col("texts").str.slice(0, 200)
+                pl.lit(""),
+                pl.col("articles").cast(pl.String),
+                plot_text_expr(pl.col("texts").str.slice(0, 200)),
             ).to_numpy(),
             hovertemplate="%{x|%d %b %Y}: mentioned in %{customdata[1]} articles<br>"
             "<i>%{customdata[2]}</i><extra></extra>",
@@ -271,10 +290,13 @@ def coverage(
             colorscale="Blues",
             text=z,
             texttemplate="%{text}",
-            hovertemplate="%{y} · %{x}: %{z}<extra></extra>",
+            customdata=[[f"{plot_text(r)} · {plot_text(a)}" for a in actors] for r in rows],
+            hovertemplate="%{customdata}: %{z}<extra></extra>",
             colorbar=dict(title="per 1,000 words" if value == "per_1000_words" else "mentions"),
         )
     )
+    _category_labels(fig, "x", actors)
+    _category_labels(fig, "y", rows)
     fig.update_xaxes(tickangle=-35)
     fig.update_layout(height=max(320, 60 + 42 * len(rows)))
     return finish(fig, title, caption)
@@ -322,16 +344,18 @@ def publication(frame: pl.DataFrame, caption: str = "") -> go.Figure:
             y=part["source"].to_numpy(),
             mode="markers+text" if points.height <= 300 else "markers",
             name=f"publication date {name}",
-            text=part["languages"].to_numpy(),
+            text=_plain(part["languages"].to_list()),
             textposition="middle right",
             marker=dict(size=part["size"].to_numpy(), color=PALETTE[0], symbol=symbol),
-            customdata=part["said"].to_numpy(),
-            hovertemplate="%{y}: %{x|%d %b %Y} (%{text})<br>%{customdata}<extra></extra>",
+            customdata=_plain(part["said"].to_list()),
+            hovertext=_plain(part["source"].to_list()),
+            hovertemplate="%{hovertext}: %{x|%d %b %Y} (%{text})<br>%{customdata}<extra></extra>",
         )
     fig.update_layout(showlegend=points["inferred"].n_unique() > 1)
     # the outlet with most articles on top
     order = outlets["source"].head(MAX_ROWS).to_list()
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1])
+    _category_labels(fig, "y", order)
     days: list[date] = points["published"].to_list()
     first, last = min(days), max(days)
     pad = timedelta(days=max((last - first).days // 10, 2))

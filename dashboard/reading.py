@@ -1,12 +1,15 @@
-"""HTML for reading views: paragraphs with boilerplate dimmed, entity highlights, metadata.
-
-Every piece of article text goes through `escape`: it is untrusted, and `$` must not become math.
+"""HTML for reading views: paragraphs with boilerplate dimmed, entity highlights, metadata;
+and the one rule for showing untrusted text (titles, outlets, URLs, article text, URL query
+values) anywhere: `escape` for HTML, `md_text` for Streamlit Markdown (st.markdown, st.caption,
+st.warning...), `safe_url` and `link_html` for links, `plot_text` for plotly labels and hover.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import polars as pl
 
@@ -28,6 +31,69 @@ mark.np-ent{padding:0 .15em;border-radius:3px}
 def escape(text: str | None) -> str:
     """Untrusted text made safe for HTML; `$` kept from turning into Markdown math."""
     return html.escape(text or "").replace("$", "&#36;")
+
+
+# An invisible word joiner where Streamlit's Markdown (remark-gfm, emoji, icons) would start
+# an auto-link: "http:", "www.", an e-mail's "@", ":name:" shortcodes. Backslashes cannot do it:
+# remark-gfm links the text after escapes are resolved, and keeps them inside the link.
+_AUTOLINK = re.compile(
+    r"(?i)(?<=https)(?=:)|(?<=http)(?=:)|(?<=www)(?=\.)|(?<=@)|(?<=:)(?=[\w/+-])"
+)
+_JOINER = "\u2060"
+# Markdown that acts anywhere in a line: emphasis, code, links and images, HTML and
+# entities, math, strikethrough, tables, Streamlit's :colour[...] directives
+_INLINE = re.compile(r"([\\`*_\[\]<>&$~|!#])")
+# ...and at the start of a line: headings, quotes, lists, setext underlines, ordered lists
+_LINE_START = re.compile(r"(?m)^([ \t]*)(?:([-+=])|(\d+)([.)]))")
+
+
+def md_text(text: object) -> str:
+    """Untrusted text made inert for Streamlit Markdown: shown as written, never an image,
+    link, auto-link, math, HTML, emoji shortcode or formatting."""
+    out = _AUTOLINK.sub(_JOINER, "" if text is None else str(text))
+    out = _INLINE.sub(r"\\\1", out)
+    return _LINE_START.sub(lambda m: m[1] + (f"\\{m[2]}" if m[2] else f"{m[3]}\\{m[4]}"), out)
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is an http(s) address (percent-encoded where it must be), else None:
+    `javascript:`, `data:` and relative addresses never become links."""
+    try:
+        parts = urlsplit((url or "").strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return quote(urlunsplit(parts), safe=":/?#[]@!$&'()*+,;=%~")
+
+
+def link_html(label: str | None, url: str | None) -> str:
+    """An HTML link opening an http(s) URL in a new tab; any other address is shown as text."""
+    href = safe_url(url)
+    text = escape(label if label is not None else url)
+    if href is None:
+        return text
+    return f'<a href="{escape(href)}" target="_blank" rel="noopener noreferrer">{text}</a>'
+
+
+# plotly decodes these entities (and numeric ones) back to the character it shows
+_PLOT_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("$", "&#36;"))
+
+
+def plot_text(text: object) -> str:
+    """Untrusted text made inert for plotly labels, legends and hover text (plotly draws a
+    subset of HTML, `<a href>` included, and typesets `$...$` when MathJax is around)."""
+    out = "" if text is None else str(text)
+    for char, entity in _PLOT_ENTITIES:
+        out = out.replace(char, entity)
+    return out
+
+
+def plot_text_expr(column: pl.Expr) -> pl.Expr:
+    """`plot_text` as a polars expression, for hover text of many points."""
+    for char, entity in _PLOT_ENTITIES:
+        column = column.str.replace_all(char, entity, literal=True)
+    return column
 
 
 def highlight(text: str, spans: list[tuple[int, int, str, str]]) -> str:
@@ -107,8 +173,7 @@ def metadata_html(article: dict[str, Any]) -> str:
         ("From", escape(article.get("origin") or "")),
     ]
     if article.get("url"):
-        url = escape(article["url"])
-        rows.append(("URL", f'<a href="{url}" target="_blank" rel="noopener noreferrer">{url}</a>'))
+        rows.append(("URL", link_html(article["url"], article["url"])))
     cells = "".join(f"<div><b>{k}</b>: {v}</div>" for k, v in rows)
     return STYLE + f'<div class="np-meta">{cells}</div>'
 

@@ -4,7 +4,6 @@ module of the package that imports Streamlit.)"""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +16,7 @@ import streamlit as st
 from dashboard import bundle, export, views
 from dashboard.errors import NewsprismError
 from dashboard.filters import PARAMS, Filters, from_query, language_name, to_query
+from dashboard.reading import md_text
 from dashboard.store import MANIFEST, Analysis, ensure_views
 from dashboard.workspace import Workspace
 
@@ -138,7 +138,7 @@ def sidebar_filters(an: Analysis) -> Filters:
     c = choices(an)
     _seed_from_url(c, an)
     for w in st.session_state.pop("_url_warnings", []):
-        st.warning(w)
+        st.warning(md_text(w))  # quotes the link's values
     entities, stories = c.entities, c.stories
     sb = st.sidebar
     sb.multiselect(
@@ -245,7 +245,7 @@ def page_param(
     """A page's own URL parameter (article, entity...); outside `choices` -> default, with a notice."""
     value = st.query_params.get(key)
     if value and choices is not None and value not in choices:
-        st.caption(f"Unknown {key} value in the address; showing {default}.")
+        st.caption(md_text(f"Unknown {key} value in the address; showing {default}."))
         return default
     return value if value else default
 
@@ -258,16 +258,8 @@ def set_page_param(key: str, value: str | None) -> None:
         st.query_params[key] = value
 
 
-def md_escape(text: str | None) -> str:
-    """Untrusted text made safe for Markdown (titles in headings, captions)."""
-    out = html.escape(text or "")
-    for ch in "\\`*_{}[]()#+-.!|$~>":
-        out = out.replace(ch, "\\" + ch)
-    return out
-
-
 def show_error(exc: NewsprismError) -> None:
-    st.error(f"{exc.origin}: {exc.message}")
+    st.error(md_text(f"{exc.origin}: {exc.message}"))
 
 
 def page_start(title: str, *, caption: bool = True) -> tuple[Analysis, Filters, str]:
@@ -281,7 +273,7 @@ def page_start(title: str, *, caption: bool = True) -> tuple[Analysis, Filters, 
     f = current_filters()
     text = describe(an, f)
     if caption:
-        st.caption(text)
+        st.caption(md_text(text))
     return an, f, text  # type: ignore[return-value]
 
 
@@ -404,7 +396,7 @@ def bundle_button(an: Analysis, f: Filters, charts: list[str], page: str) -> Non
     if packed:
         data, notes = packed
         for note in notes:
-            st.caption(note)
+            st.caption(md_text(note))
         st.download_button(
             "Save bundle",
             data,

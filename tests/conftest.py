@@ -1,4 +1,5 @@
-"""Shared fixtures: the seeds folder, and one analysis of it built once per test session."""
+"""Shared fixtures: the seeds folder, one analysis of it and one of hostile text, built once per
+test session."""
 
 from __future__ import annotations
 
@@ -8,6 +9,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
+
+# untrusted text as an attacker would write it: an image beacon, a link, math, HTML, auto-links
+BEACON = "![x](https://host.example/beacon)"
+TITLE = f'{BEACON} $x$ <a href="https://evil.example">see</a> http://127.0.0.1:9/x'
+OUTLET = '[Evil](https://evil.example) <a href="https://evil.example">www.evil.example</a>'
+TEXT = (
+    "Nicolás Maduro met Vladimir Putin in Caracas on Monday, 1 December 2025. "
+    "Maduro said the talks with Putin were useful. "
+)
 
 
 @pytest.fixture(scope="session")
@@ -22,4 +32,39 @@ def seed_analysis(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     out = tmp_path_factory.mktemp("seed-analysis")
     pipeline.analyze([SEEDS], out, pipeline.RunOptions(workers=1))
+    return out
+
+
+@pytest.fixture(scope="session")
+def hostile_analysis(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two articles whose title, outlet and URL are hostile Markdown/HTML (one a javascript:
+    URL), analysed once; tests that write copy it."""
+    import json
+
+    from dashboard import pipeline
+
+    src = tmp_path_factory.mktemp("hostile-src")
+    rows = [
+        {
+            "id": "evil1",
+            "title": TITLE,
+            "source": OUTLET,
+            "url": "javascript:alert(1)",
+            "language": "en",
+            "published": "2025-12-01",
+            "text": TEXT * 3,
+        },
+        {
+            "id": "ok2",
+            "title": "Maduro and Putin meet in Caracas",
+            "source": "ok.example",
+            "url": "https://ok.example/a",
+            "language": "en",
+            "published": "2025-12-02",
+            "text": "In Caracas, Putin and Maduro signed an energy agreement on Tuesday. " * 3,
+        },
+    ]
+    (src / "a.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    out = tmp_path_factory.mktemp("hostile") / "analysis"
+    pipeline.analyze([src], out, pipeline.RunOptions(workers=1))
     return out

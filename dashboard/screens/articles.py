@@ -57,10 +57,10 @@ if chosen not in ids:
 article = an.scan("articles").filter(pl.col("article_id") == chosen).collect().row(0, named=True)
 paragraphs = an.scan("paragraphs").filter(pl.col("article_id") == chosen).sort("para_no").collect()
 st.divider()
-st.subheader(ui.md_escape(article["title"] or chosen))
+st.subheader(reading.md_text(article["title"] or chosen))
 st.html(reading.metadata_html(article))
 for w in article["warnings"] or []:
-    st.warning(w)
+    st.warning(reading.md_text(w))
 mentions = an.scan("mentions").filter(pl.col("article_id") == chosen).collect()
 focus = ui.page_param("para")
 if focus is not None and focus.isdigit():

@@ -6,16 +6,19 @@ import streamlit as st
 from dashboard import align, charts, compare, export, pipeline, quotes, ui
 from dashboard import stories as story_ops
 from dashboard.errors import NewsprismError
+from dashboard.reading import md_text
 
 an, f, described = ui.page_start("Compare sources", caption=False)
 story, labels = ui.story_picker(an, f, "cmp_story")
 ids = list(labels)
 stories = an.frame("stories")
 caption = described + f", story: {labels[story]}"
-st.caption(caption)
+st.caption(md_text(caption))
 arts = compare.story_articles(an, f, story)
 langs = ", ".join(sorted(arts["language"].drop_nulls().unique().to_list()))
-st.markdown(f"**{arts.height} articles** in {arts['language'].n_unique()} languages ({langs})")
+st.markdown(
+    f"**{arts.height} articles** in {arts['language'].n_unique()} languages ({md_text(langs)})"
+)
 if arts.height == 0:
     st.warning("No article of this story passes the filters.")
     st.stop()

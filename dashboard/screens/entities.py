@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import entities, entity_views, pipeline, ui
 from dashboard.errors import NewsprismError
+from dashboard.reading import md_text
 
 an, f, caption = ui.page_start("Actors, places and organisations")
 search = st.text_input("Search names and aliases", key="ent_search", value=ui.page_param("q") or "")
@@ -31,14 +32,14 @@ if not chosen or chosen not in set(table["entity_id"].to_list()) | set(labels):
 row = table.filter(table["entity_id"] == chosen)
 label = row["label"][0] if row.height else labels.get(chosen, chosen)
 st.divider()
-st.subheader(ui.md_escape(label))
+st.subheader(md_text(label))
 if row.height:
     r = row.row(0, named=True)
     st.markdown(
-        f"**{r['type']}** · {r['articles']} articles · {r['mentions']} mentions · "
-        f"languages: {', '.join(r['languages'] or [])}"
+        f"**{md_text(r['type'])}** · {r['articles']} articles · {r['mentions']} mentions · "
+        f"languages: {md_text(', '.join(r['languages'] or []))}"
     )
-    st.caption("Written as: " + ui.md_escape(", ".join(r["aliases"] or [])))
+    st.caption("Written as: " + md_text(", ".join(r["aliases"] or [])))
 left, right = st.columns([3, 1])
 with left:
     ev = entity_views.mentions_of(an, f, chosen)
@@ -105,4 +106,4 @@ with tabs[4]:
     if st.button("Hide this actor", key="al_hide_btn"):
         save(entities.hide(current, chosen), f"hid {label}")
 if done := st.session_state.pop("ent_done", None):
-    st.success(f"Saved: {done}.")
+    st.success(md_text(f"Saved: {done}."))

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import ingest, pipeline, ui
 from dashboard.errors import NewsprismError
+from dashboard.reading import md_text
 
 st.title("Load articles")
 ws = ui.workspace()
@@ -42,14 +43,14 @@ if st.button("Add uploaded files", type="primary", disabled=not uploads):
         except NewsprismError as exc:
             problems.append(str(exc))
     for p in problems:
-        st.error(p)
+        st.error(md_text(p))
     if saved:
         run(saved)
 
 st.divider()
 if ws.data_dirs:
     st.markdown("**Or read a folder** inside the data folders of this server:")
-    st.caption(" · ".join(str(d) for d in ws.data_dirs))
+    st.caption(md_text(" · ".join(str(d) for d in ws.data_dirs)))
     typed = st.text_input("Folder or file", placeholder="e.g. seeds or a subfolder", key="folder")
     if st.button("Read folder", disabled=not typed):
         try:
@@ -66,4 +67,4 @@ if report:
     if problems:
         st.markdown("**Load report**")
         for p in problems:
-            st.warning(p)
+            st.warning(md_text(p))  # problem lines quote names and ids from the input

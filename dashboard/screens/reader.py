@@ -26,6 +26,6 @@ paragraphs = an.scan("paragraphs").filter(pl.col("article_id") == chosen).sort("
 mentions = an.scan("mentions").filter(pl.col("article_id") == chosen).collect()
 note = reading.translation_note(an.manifest, paragraphs)
 if note:
-    st.info(note)
+    st.info(reading.md_text(note))
 labels = ui.choices(an).entities
 st.html(reading.side_by_side_html(article["text"], paragraphs, mentions, labels))  # type: ignore[arg-type]
