@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import ingest, pipeline, ui
-from dashboard.errors import NewsprismError
+from dashboard.errors import InputProblem, NewsprismError
 from dashboard.reading import md_text
 
 st.title("Load articles")
@@ -37,13 +37,17 @@ uploads = st.file_uploader("Upload files", accept_multiple_files=True, key="uplo
 if st.button("Add uploaded files", type="primary", disabled=not uploads):
     saved: list[Path] = []
     problems: list[str] = []
+    notes: list[InputProblem] = []
     for up in uploads or []:
         try:
-            saved.append(ingest.save_upload(up.name, up.getvalue(), ws.uploads))
+            saved.append(ingest.save_upload(up.name, up.getvalue(), ws.uploads, notes=notes))
         except NewsprismError as exc:
             problems.append(str(exc))
     for p in problems:
         st.error(md_text(p))
+    for note in notes:
+        # a name already taken: the upload was kept under a new name, or was the same file
+        st.warning(md_text(str(note)))
     if saved:
         run(saved)
 
