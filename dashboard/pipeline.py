@@ -488,6 +488,25 @@ def _reanalyse(out: Path, article_ids: Sequence[str]) -> Result:
     return Result(tables, manifest, [], 0, "")
 
 
+def edit_aliases(out: Path, change: Callable[[entities.Aliases], entities.Aliases]) -> Result:
+    """Apply an analyst's correction to the alias file as it is now (read, changed and written
+    under the folder's lock: two sessions editing at once both keep their edits), then redo the
+    cross-article steps."""
+    with store.writing(out):
+        path = out / entities.ALIAS_FILE
+        entities.write_aliases(path, change(entities.read_aliases(path)))
+        return refresh(out)
+
+
+def edit_stories(out: Path, change: Callable[[stories.Overrides], stories.Overrides]) -> Result:
+    """Apply an analyst's story edit to stories.json as it is now, under the lock; then redo the
+    cross-article steps."""
+    with store.writing(out):
+        path = out / "stories.json"
+        stories.write_overrides(path, change(stories.read_overrides(path)))
+        return refresh(out)
+
+
 def refresh(out: Path) -> Result:
     """Redo only the cross-article steps from the stored tables (after an alias or story edit):
     nothing is extracted, loaded or translated again."""

@@ -90,10 +90,8 @@ with st.expander("Correct the stories (kept in stories.json across re-analysis)"
 
     def save_op(op: dict) -> None:
         try:
-            current = story_ops.read_overrides(path)
-            story_ops.write_overrides(path, story_ops.add_op(current, op, stories))
             with st.spinner("Regrouping stories"):
-                pipeline.refresh(an.path)
+                pipeline.edit_stories(an.path, lambda now: story_ops.add_op(now, op, stories))
             st.rerun()
         except NewsprismError as exc:
             ui.show_error(exc)

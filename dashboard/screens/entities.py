@@ -1,5 +1,7 @@
 """Entities: searchable table, one actor's page, and the alias editing that survives re-analysis."""
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from dashboard import entities, entity_views, pipeline, ui
@@ -60,11 +62,10 @@ others = {e: lab for e, lab in labels.items() if e != chosen}
 tabs = st.tabs(["Merge", "Split", "Rename", "Retype", "Hide"])
 
 
-def save(aliases: entities.Aliases, done: str) -> None:
+def save(change: Callable[[entities.Aliases], entities.Aliases], done: str) -> None:
     try:
-        entities.write_aliases(alias_path, aliases)
         with st.spinner("Linking actors again"):
-            pipeline.refresh(an.path)
+            pipeline.edit_aliases(an.path, change)
         st.session_state["ent_done"] = done
         st.rerun()
     except NewsprismError as exc:
@@ -80,7 +81,7 @@ with tabs[0]:
         format_func=lambda e: others.get(e, e),
     )
     if st.button("Merge", disabled=not into, key="al_merge_btn"):
-        save(entities.merge(current, [chosen, *into]), f"merged {len(into)} into {label}")
+        save(lambda a: entities.merge(a, [chosen, *into]), f"merged {len(into)} into {label}")
 with tabs[1]:
     forms = st.multiselect(
         "Move these spellings to a new actor",
@@ -89,21 +90,24 @@ with tabs[1]:
     )
     new_label = st.text_input("Name of the new actor", key="al_split_label")
     if st.button("Split", disabled=not forms, key="al_split_btn"):
-        aliases, new_id = entities.split(current, chosen, forms, new_label or None)
-        save(aliases, f"split {len(forms)} spellings into {new_label or new_id}")
+        new_id = entities.split(current, chosen, forms, new_label or None)[1]
+        save(
+            lambda a: entities.split(a, chosen, forms, new_label or None)[0],
+            f"split {len(forms)} spellings into {new_label or new_id}",
+        )
 with tabs[2]:
     name = st.text_input("Display name", value=label, key="al_rename")
     if st.button("Rename", disabled=not name.strip() or name == label, key="al_rename_btn"):
-        save(entities.rename(current, chosen, name.strip()), f"renamed to {name.strip()}")
+        save(lambda a: entities.rename(a, chosen, name.strip()), f"renamed to {name.strip()}")
 with tabs[3]:
     kinds = list(entities.TYPES)
     now = ui.choices(an).entity_types.get(chosen, "MISC")
     kind = st.segmented_control("Type", kinds, default=now, key="al_type")
     if st.button("Retype", disabled=kind in (None, now), key="al_type_btn"):
-        save(entities.retype(current, chosen, str(kind)), f"{label} is now {kind}")
+        save(lambda a: entities.retype(a, chosen, str(kind)), f"{label} is now {kind}")
 with tabs[4]:
     st.caption("Hidden actors leave every view and filter; their mentions stay in the tables.")
     if st.button("Hide this actor", key="al_hide_btn"):
-        save(entities.hide(current, chosen), f"hid {label}")
+        save(lambda a: entities.hide(a, chosen), f"hid {label}")
 if done := st.session_state.pop("ent_done", None):
     st.success(md_text(f"Saved: {done}."))
