@@ -42,62 +42,19 @@ def _ingest(t: Tables, work: Path) -> Tables:
     return {"articles": ingest.load(sorted((work / "corpus").glob("*.parquet"))).articles}
 
 
-def _normalise(t: Tables, work: Path) -> Tables:
-    from dashboard import normalise
+def _pipeline_step(step: pipeline.Step) -> Callable[[Tables, Path], Tables]:
+    """A step of pipeline.STEPS as the bench times it: the same function `analyze` runs, with the
+    paragraph features carried between the stories and alignments steps as a table."""
 
-    paragraphs = normalise.paragraphs(t["articles"])
-    return {"articles": normalise.infer_titles(t["articles"], paragraphs), "paragraphs": paragraphs}
+    def run(t: Tables, work: Path) -> Tables:
+        assert step.run is not None
+        context = pipeline.Context(features=t.get("features"))
+        made = step.run(t, context)
+        if context.features is not None:
+            made["features"] = context.features
+        return made
 
-
-def _language(t: Tables, work: Path) -> Tables:
-    from dashboard import language
-
-    articles, paragraphs = language.detect(t["articles"], t["paragraphs"])
-    return {"articles": articles, "paragraphs": paragraphs}
-
-
-def _mentions(t: Tables, work: Path) -> Tables:
-    from dashboard import entities
-
-    return {"mentions": entities.extract_mentions(t["articles"], t["paragraphs"])}
-
-
-def _dates(t: Tables, work: Path) -> Tables:
-    from dashboard import dates
-
-    return {"dates": dates.extract_dates(t["articles"], t["paragraphs"])}
-
-
-def _entities(t: Tables, work: Path) -> Tables:
-    from dashboard import entities
-
-    mentions, ents = entities.link(t["mentions"])
-    return {"mentions": mentions, "entities": ents}
-
-
-def _stories(t: Tables, work: Path) -> Tables:
-    from dashboard import quotes, stories
-    from dashboard.features import paragraph_features
-
-    # as pipeline.finish_full: quotes and paragraph features once, for stories and alignments
-    quote_table = quotes.quotes(t["articles"], t["paragraphs"], t["mentions"])
-    feats = paragraph_features(
-        t["articles"], t["paragraphs"], t["mentions"], t["dates"], quote_table
-    )
-    articles, story_table = stories.cluster(
-        t["articles"], t["paragraphs"], t["mentions"], t["dates"], features=feats
-    )
-    return {"articles": articles, "stories": story_table, "features": feats}
-
-
-def _alignments(t: Tables, work: Path) -> Tables:
-    from dashboard import align
-
-    return {
-        "alignments": align.align(
-            t["articles"], t["paragraphs"], t["mentions"], t["dates"], features=t["features"]
-        )
-    }
+    return run
 
 
 def _write(t: Tables, work: Path) -> Tables:
@@ -112,17 +69,12 @@ def _write(t: Tables, work: Path) -> Tables:
 
 STEPS: dict[str, Callable[[Tables, Path], Tables]] = {
     "ingest": _ingest,
-    "normalise": _normalise,
-    "language": _language,
-    "mentions": _mentions,
-    "dates": _dates,
-    "entities": _entities,
-    "stories": _stories,
-    "alignments": _alignments,
+    **{step.name: _pipeline_step(step) for step in pipeline.STEPS if step.run is not None},
     "write": _write,
 }
-"""The steps in pipeline order (translation is left out: it is a network service)."""
-WARM = ("normalise", "language", "mentions", "dates")
+"""Ingest, the steps of pipeline.STEPS as analyze runs them (translation, a network service,
+is left out), and the write."""
+WARM = tuple(step.name for step in pipeline.PER_ARTICLE)
 """Steps whose first call in a process builds per-language data: warmed up, timed apart."""
 
 

@@ -11,6 +11,7 @@ that every step only reads what an earlier step (or ingest) wrote.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -53,14 +54,92 @@ INGEST_ADDS = (
 )
 
 
+@dataclass
+class Context:
+    """What the cross-article steps share besides the tables: the analysis folder (its alias and
+    story edit files) and what one step makes for the next (the paragraph features)."""
+
+    out: Path | None = None
+    aliases: entities.Aliases = field(default_factory=entities.Aliases)
+    features: pl.DataFrame | None = None
+    ran: list[dict[str, Any]] = field(default_factory=list)  # the manifest's "steps"
+
+
 @dataclass(frozen=True)
 class Step:
-    """A named pipeline step with the columns it reads and writes."""
+    """A named pipeline step with the columns it reads and writes, and the function that runs
+    it: tables in, the tables it changed out. Per-article steps are pure (any batch, any worker
+    process, an increment's new articles alone); cross-article steps see every article."""
 
     name: str
     needs: tuple[str, ...]
     adds: tuple[str, ...]
     per_article: bool
+    run: Callable[[Tables, Context], Tables] | None = None
+
+
+def _normalise_step(t: Tables, ctx: Context) -> Tables:
+    paragraphs = normalise.paragraphs(t["articles"])
+    articles = normalise.with_word_counts(normalise.infer_titles(t["articles"], paragraphs))
+    return {"articles": articles, "paragraphs": paragraphs}
+
+
+def _language_step(t: Tables, ctx: Context) -> Tables:
+    articles, paragraphs = language.detect(t["articles"], t["paragraphs"])
+    return {"articles": articles, "paragraphs": paragraphs}
+
+
+def _mentions_step(t: Tables, ctx: Context) -> Tables:
+    return {"mentions": entities.extract_mentions(t["articles"], t["paragraphs"])}
+
+
+def _dates_step(t: Tables, ctx: Context) -> Tables:
+    return {"dates": dates.extract_dates(t["articles"], t["paragraphs"])}
+
+
+def _entities_step(t: Tables, ctx: Context) -> Tables:
+    """Linking over every mention, then the analyst's alias file."""
+    mentions, ents = entities.link(t["mentions"])
+    if ctx.out is not None:
+        ctx.aliases = entities.read_aliases(ctx.out / entities.ALIAS_FILE)
+    mentions, ents = entities.apply_aliases(mentions, ents, ctx.aliases)
+    return {"mentions": mentions, "entities": ents}
+
+
+def _stories_step(t: Tables, ctx: Context) -> Tables:
+    """Stories (and the analyst's story edits), then the dates of articles a story dates."""
+    # quotes (and their speakers) feed both the stories and the alignments: found once, and so
+    # are the paragraph features made of them
+    quote_table = quotes.quotes(t["articles"], t["paragraphs"], t["mentions"])
+    feats = paragraph_features(
+        t["articles"], t["paragraphs"], t["mentions"], t["dates"], quote_table
+    )
+    ents = t.get("entities")
+    articles, story_table = stories.cluster(
+        t["articles"], t["paragraphs"], t["mentions"], t["dates"], entities=ents, features=feats
+    )
+    edits = stories.read_overrides(ctx.out / "stories.json") if ctx.out else None
+    if edits is not None:
+        articles, story_table = stories.apply_overrides(
+            articles, story_table, edits, mentions=t["mentions"], dates=t["dates"], entities=ents
+        )
+    articles, date_table, redated = increment.reanchor(
+        articles, t["articles"], t["paragraphs"], t["dates"], story_table
+    )
+    done = {"paragraphs": t["paragraphs"], "mentions": t["mentions"], "dates": date_table}
+    ctx.features = increment.refeature(feats, redated, {**done, "articles": articles})
+    return {"articles": articles, "stories": story_table, "dates": date_table}
+
+
+def _alignments_step(t: Tables, ctx: Context) -> Tables:
+    """Paragraph alignment; then actors joined through the paragraphs that translate each other
+    (link_aligned: what spelling could not join)."""
+    alignments = align.align(
+        t["articles"], t["paragraphs"], t["mentions"], t["dates"], features=ctx.features
+    )
+    joined = link_aligned.merges(t["mentions"], alignments, t["articles"], ctx.aliases)
+    mentions, ents = link_aligned.project(t["mentions"], t["entities"], joined)
+    return {"alignments": alignments, "mentions": mentions, "entities": ents}
 
 
 STEPS: tuple[Step, ...] = (
@@ -69,30 +148,57 @@ STEPS: tuple[Step, ...] = (
         ("articles.text",),
         ("paragraphs.start", "articles.title", "articles.words"),
         True,
+        _normalise_step,
     ),
     Step(
         "language",
         ("paragraphs.start", "articles.provenance"),
         ("articles.language", "paragraphs.language"),
         True,
+        _language_step,
     ),
-    Step("mentions", ("articles.language", "paragraphs.start"), ("mentions.key",), True),
+    Step(
+        "mentions",
+        ("articles.language", "paragraphs.start"),
+        ("mentions.key",),
+        True,
+        _mentions_step,
+    ),
     Step(
         "dates",
         ("articles.language", "articles.published", "paragraphs.start"),
         ("dates.value",),
         True,
+        _dates_step,
     ),
+    # translation runs where the analyst chose a provider (analyze's options), not in this loop
     Step("translate", ("paragraphs.language",), ("paragraphs.translation",), False),
-    Step("entities", ("mentions.key",), ("mentions.entity_id", "entities.entity_id"), False),
+    Step(
+        "entities",
+        ("mentions.key",),
+        ("mentions.entity_id", "entities.entity_id"),
+        False,
+        _entities_step,
+    ),
     Step(
         "stories",
         ("mentions.entity_id", "dates.value", "paragraphs.translation"),
         ("articles.story_id", "stories.story_id"),
         False,
+        _stories_step,
     ),
-    Step("alignments", ("articles.story_id", "mentions.entity_id"), ("alignments.score",), False),
+    Step(
+        "alignments",
+        ("articles.story_id", "mentions.entity_id"),
+        ("alignments.score",),
+        False,
+        _alignments_step,
+    ),
 )
+PER_ARTICLE: tuple[Step, ...] = tuple(s for s in STEPS if s.per_article and s.run)
+"""The steps `enrich` runs on each batch of articles, in order."""
+CROSS_ARTICLE: tuple[Step, ...] = tuple(s for s in STEPS if not s.per_article and s.run)
+"""The steps `finish_full` runs over every article, in order."""
 
 
 def check_order(steps: Sequence[Step] = STEPS) -> None:
@@ -109,16 +215,21 @@ check_order()
 
 
 def enrich(articles: pl.DataFrame) -> Tables:
-    """The per-article steps on one batch: pure, so it runs in any worker process."""
-    paragraphs = normalise.paragraphs(articles)
-    articles = normalise.with_word_counts(normalise.infer_titles(articles, paragraphs))
-    articles, paragraphs = language.detect(articles, paragraphs)
-    return {
-        "articles": articles,
-        "paragraphs": paragraphs,
-        "mentions": entities.extract_mentions(articles, paragraphs),
-        "dates": dates.extract_dates(articles, paragraphs),
-    }
+    """The per-article steps (PER_ARTICLE) on one batch: pure, so it runs in any worker."""
+    return enrich_timed(articles)[0]
+
+
+def enrich_timed(articles: pl.DataFrame) -> tuple[Tables, dict[str, float]]:
+    """`enrich`, and the seconds each step took."""
+    tables: Tables = {"articles": articles}
+    context = Context()
+    seconds: dict[str, float] = {}
+    for step in PER_ARTICLE:
+        assert step.run is not None
+        started = time.perf_counter()
+        tables |= step.run(tables, context)
+        seconds[step.name] = time.perf_counter() - started
+    return {t: tables[t] for t in ("articles", "paragraphs", "mentions", "dates")}, seconds
 
 
 def default_workers() -> int:
@@ -134,6 +245,10 @@ def balanced_batch(n: int, workers: int, batch_size: int) -> int:
     return max(1, min(batch_size, -(-n // (2 * workers))))
 
 
+STEP_SECONDS = "_step_seconds"
+"""enrich_batches' extra table: the seconds of work of each per-article step."""
+
+
 def enrich_batches(articles: pl.DataFrame, *, workers: int, batch_size: int = 1000) -> Tables:
     """Run `enrich` over batches, in worker processes when the corpus is large enough to pay."""
     if articles.height == 0:
@@ -141,15 +256,23 @@ def enrich_batches(articles: pl.DataFrame, *, workers: int, batch_size: int = 10
     batch_size = balanced_batch(articles.height, workers, batch_size)
     batches = [articles.slice(i, batch_size) for i in range(0, articles.height, batch_size)]
     if workers <= 1 or len(batches) == 1:
-        parts = [enrich(b) for b in batches]
+        timed = [enrich_timed(b) for b in batches]
     else:
         # spawn: polars' thread pool does not survive fork
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            parts = list(pool.map(enrich, batches))
-    return {
-        t: pl.concat([conform(p[t], t) for p in parts], how="vertical")
+            timed = list(pool.map(enrich_timed, batches))
+    tables = {
+        t: pl.concat([conform(p[t], t) for p, _ in timed], how="vertical")
         for t in ("articles", "paragraphs", "mentions", "dates")
     }
+    # seconds of work per step, summed over batches (workers run side by side)
+    tables[STEP_SECONDS] = pl.DataFrame(
+        {
+            "name": [s.name for s in PER_ARTICLE],
+            "seconds": [sum(sec.get(s.name, 0.0) for _, sec in timed) for s in PER_ARTICLE],
+        }
+    )
+    return tables
 
 
 @dataclass
@@ -283,7 +406,16 @@ def _analyze(
     new_articles = apply_corrections(new_articles, read_corrections(out))
 
     _say(options, f"analysing {new_articles.height} new articles", 0.2)
-    fresh = engine.enrich(new_articles)
+    ran: list[dict[str, Any]] = []
+    started = time.perf_counter()
+    fresh = dict(engine.enrich(new_articles))
+    per_step = fresh.pop(STEP_SECONDS, None)
+    mode = "increment" if known else "full"
+    if per_step is not None:
+        for name, seconds in per_step.iter_rows():
+            ran.append(_ran(name, mode, seconds, new_articles.height))
+    else:  # an engine that times the per-article steps as one (Ray)
+        ran.append(_ran("enrich", mode, time.perf_counter() - started, new_articles.height))
     tables: Tables = {t: _merge(old, fresh, t) for t in ("articles", "paragraphs", "dates")}
     tables["mentions"] = _merge(old, fresh, "mentions").with_columns(
         entity_id=pl.lit(None, pl.String)
@@ -304,15 +436,21 @@ def _analyze(
     _say(options, "linking actors", 0.7)
     extra = _manifest_extra(out, paths, uploads, problems, translation_counts)
     if state is None:
-        tables, feats = finish_full(tables, out)
+        tables, feats = finish_full(tables, out, ran)
         _say(options, "writing", 0.95)
         extra["state"] = increment.state_entry(out, tables, feats, "full")
+        extra["steps"] = ran
         manifest = engine.write(out, tables, {**extra, "engine": engine.info})
     else:
         ids = fresh["articles"]["article_id"]
+        started = time.perf_counter()
         added = increment.finish_increment(
             old, tables, ids, out, state, text=lambda arts: _with_text(out, arts)
         )
+        # the increment's cross-article work (linking, stories, alignments of the new rows)
+        seconds = time.perf_counter() - started
+        ran.append(_ran("entities+stories+alignments", "increment", seconds, new_articles.height))
+        extra["steps"] = ran
         tables = added.tables
         _say(options, "writing", 0.95)
         manifest = _write_added(
@@ -349,50 +487,29 @@ def finish(tables: Tables, out: Path) -> Tables:
     return finish_full(tables, out)[0]
 
 
-def finish_full(tables: Tables, out: Path) -> tuple[Tables, pl.DataFrame]:
-    """`finish` over every article; also the paragraph features (the increment's sidecar)."""
-    mentions, ents = entities.link(tables["mentions"])
-    aliases = entities.read_aliases(out / "aliases.json")
-    mentions, ents = entities.apply_aliases(mentions, ents, aliases)
-    # quotes (and their speakers) feed both the stories and the alignments: found once, and so
-    # are the paragraph features made of them
-    quote_table = quotes.quotes(tables["articles"], tables["paragraphs"], mentions)
-    feats = paragraph_features(
-        tables["articles"], tables["paragraphs"], mentions, tables["dates"], quote_table
-    )
-    articles, story_table = stories.cluster(
-        tables["articles"],
-        tables["paragraphs"],
-        mentions,
-        tables["dates"],
-        entities=ents,
-        features=feats,
-    )
-    articles, story_table = stories.apply_overrides(
-        articles,
-        story_table,
-        stories.read_overrides(out / "stories.json"),
-        mentions=mentions,
-        dates=tables["dates"],
-        entities=ents,
-    )
-    articles, date_table, redated = increment.reanchor(
-        articles, tables["articles"], tables["paragraphs"], tables["dates"], story_table
-    )
-    done = {"paragraphs": tables["paragraphs"], "mentions": mentions, "dates": date_table}
-    feats = increment.refeature(feats, redated, {**done, "articles": articles})
-    alignments = align.align(articles, tables["paragraphs"], mentions, date_table, features=feats)
-    # paragraphs that translate each other name one actor the same: join what spelling could not
-    joined = link_aligned.merges(mentions, alignments, articles, aliases)
-    mentions, ents = link_aligned.project(mentions, ents, joined)
-    done["mentions"] = mentions
-    return {
-        **done,
-        "articles": articles,
-        "entities": ents,
-        "stories": story_table,
-        "alignments": alignments,
-    }, feats
+def finish_full(
+    tables: Tables, out: Path, ran: list[dict[str, Any]] | None = None
+) -> tuple[Tables, pl.DataFrame]:
+    """`finish` over every article (the CROSS_ARTICLE steps in order); also the paragraph
+    features (the increment's sidecar). `ran` gets a line per step (the manifest's "steps")."""
+    done: Tables = {t: tables[t] for t in ("articles", "paragraphs", "mentions", "dates")}
+    context = Context(out=out)
+    for step in CROSS_ARTICLE:
+        assert step.run is not None
+        started = time.perf_counter()
+        made = step.run(done, context)
+        done |= made
+        context.ran.append(_ran(step.name, "full", time.perf_counter() - started, made))
+    assert context.features is not None
+    if ran is not None:
+        ran.extend(context.ran)
+    return done, context.features
+
+
+def _ran(name: str, mode: str, seconds: float, made: Tables | int) -> dict[str, Any]:
+    """One line of the manifest's "steps": a step that ran, how, how long, rows it made."""
+    rows = made if isinstance(made, int) else sum(f.height for f in made.values())
+    return {"name": name, "mode": mode, "seconds": round(seconds, 3), "rows": rows}
 
 
 def _translate(
@@ -478,6 +595,7 @@ def _reanalyse(out: Path, article_ids: Sequence[str]) -> Result:
         old["articles"].filter(pl.col("article_id").is_in(ids)), read_corrections(out)
     )
     fresh = enrich_batches(chosen, workers=1)
+    fresh.pop(STEP_SECONDS, None)
     keep = {t: old[t].filter(~pl.col("article_id").is_in(ids)) for t in fresh}
     tables: Tables = {t: pl.concat([conform(keep[t], t), conform(fresh[t], t)]) for t in fresh}
     tables["mentions"] = tables["mentions"].with_columns(entity_id=pl.lit(None, pl.String))
@@ -520,10 +638,12 @@ def refresh(out: Path) -> Result:
 
 def _write_full(out: Path, tables: Tables, previous: dict[str, Any]) -> dict[str, Any]:
     """Run the full `finish` on tables (updated in place) and write them with the sidecar."""
-    done, feats = finish_full(tables, out)
+    ran: list[dict[str, Any]] = []
+    done, feats = finish_full(tables, out, ran)
     tables.update(done)
     extra = {
         k: v for k, v in previous.items() if k in ("inputs", "problems", "translation", "engine")
     }
+    extra["steps"] = ran
     extra["state"] = increment.state_entry(out, done, feats, "full")
     return store.write_analysis(out, done, extra)
