@@ -26,8 +26,23 @@ def write_with(path: Path, writer: Callable[[Path], None]) -> None:
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+        sync_dir(path.parent)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def sync_dir(folder: Path) -> None:
+    """Flush a folder's entries (a rename just made in it) to disk, where the system allows."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a folder; the rename itself stays atomic
+    finally:
+        os.close(fd)
 
 
 def write_bytes(path: Path, data: bytes) -> None:

@@ -104,7 +104,8 @@ def write_bundle(
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "view": view_record(an, f, page),
         "caption": export.caption(an, f),
-        "inputs": an.manifest.get("inputs", []),
+        # where the analyst's files were is theirs: the bundle names them, not their folders
+        "inputs": [Path(p).name or p for p in an.manifest.get("inputs", [])],
         "counts": an.manifest.get("counts", {}),
         "charts": names,
         "notes": notes,

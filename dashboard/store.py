@@ -150,6 +150,7 @@ def switch(
             link.unlink(missing_ok=True)
             continue  # no hard links here: the generation's name stays current
         settled[name] = [plain]
+    atomic.sync_dir(out)
     if settled != manifest["parts"]:
         manifest["parts"] = settled
         if views:
