@@ -18,7 +18,7 @@ import polars as pl
 
 from dashboard import lexicon, schema
 from dashboard.aliases import Aliases
-from dashboard.linking import entities_of
+from dashboard.linking import CUE_WEIGHT, entities_of
 
 # aligned paragraph pairs that must leave the same two actors unmatched before they join
 MIN_VOTES = 2
@@ -161,10 +161,16 @@ def project(
     linked = mentions.with_columns(entity_id=pl.col("entity_id").replace(joined))
     roots = set(joined.values())
     types: dict[str, Counter[str]] = defaultdict(Counter)
-    for eid, type_ in (
-        linked.filter(pl.col("entity_id").is_in(roots)).select("entity_id", "type").iter_rows()
-    ):
-        types[eid][type_] += 1
+    joined_rows = linked.filter(pl.col("entity_id").is_in(roots))
+    cues = (
+        joined_rows["cue"].fill_null(False).to_list()
+        if "cue" in joined_rows.columns
+        else [False] * joined_rows.height
+    )
+    rows = joined_rows.select("entity_id", "type").iter_rows()
+    for (eid, type_), cue in zip(rows, cues, strict=True):
+        # as in linking: a mention a cue typed ("in Palu", a title) outweighs bare ones
+        types[eid][type_] += CUE_WEIGHT if cue else 1
     majority = {eid: c.most_common(1)[0][0] for eid, c in types.items()}
     linked = linked.with_columns(
         type=pl.col("entity_id").replace_strict(majority, default=pl.col("type"))

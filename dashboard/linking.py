@@ -22,7 +22,7 @@ from dashboard.schema import HIDDEN_TYPES
 from dashboard.translit import cut_endings, script_of, skeleton, sound_key, to_latin
 
 # a cue-typed mention outweighs this many bare ones in the type vote of its key
-_CUE_WEIGHT = 5
+CUE_WEIGHT = 5
 # languages whose names are not inflected: their surface forms make the best labels
 _PLAIN_LANGS = {"en", "de", "fr", "es", "it", "pt", "nl", "ro", "tr", "sv", "da", "no", "hu"}
 
@@ -407,11 +407,11 @@ def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         return schema.conform(mentions, "mentions"), schema.empty("entities")
     keys = Counter(mentions["key"].to_list())
     # one type per key: the majority over its mentions, a cue-typed one ("in X", a title) counting
-    # _CUE_WEIGHT times when the table carries the extractor's "cue" column
+    # CUE_WEIGHT times when the table carries the extractor's "cue" column
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     cues = mentions["cue"].to_list() if "cue" in mentions.columns else [False] * mentions.height
     for k, t, c in zip(mentions["key"].to_list(), mentions["type"].to_list(), cues, strict=True):
-        votes[k][t] += _CUE_WEIGHT if c else 1
+        votes[k][t] += CUE_WEIGHT if c else 1
     types = {k: v.most_common(1)[0][0] for k, v in votes.items()}
     rows = mentions.select("article_id", "text", "key").rows()
     pairs = _acronym_pairs(rows, types) + _feminine_pairs(mentions, types)
