@@ -87,7 +87,7 @@ def server_options(args: argparse.Namespace, env: dict[str, str]) -> list[str]:
 
 
 def _app(args: argparse.Namespace) -> int:
-    from dashboard import pipeline, store, workspace
+    from dashboard import pipeline, providers, store, workspace
 
     target = Path(args.dir) if args.dir else Path("seeds")
     data_dirs = [Path(d).resolve() for d in args.data_dir]
@@ -110,6 +110,10 @@ def _app(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     env[workspace.ENV_ANALYSIS] = str(analysis.resolve())
     env[workspace.ENV_DATA_DIRS] = os.pathsep.join(str(d) for d in data_dirs)
+    # only the command-line opt-in lets browser users type a translation server of their own
+    env.pop(providers.USER_ENDPOINTS_ENV, None)
+    if args.allow_user_endpoints:
+        env[providers.USER_ENDPOINTS_ENV] = "1"
     app_py = Path(__file__).with_name("app.py")
     cmd = [sys.executable, "-m", "streamlit", "run", str(app_py), *server_options(args, env)]
     port = args.port or env.get("STREAMLIT_SERVER_PORT") or 8501
@@ -261,6 +265,11 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--headless", action="store_true", help="never open a browser")
     p.add_argument("--browser", action="store_true", help="open a browser")
+    p.add_argument(
+        "--allow-user-endpoints",
+        action="store_true",
+        help="let browser users type a LibreTranslate address of their own (no key is sent to it)",
+    )
     p.set_defaults(run=_app)
 
     p = sub.add_parser("export", help="export one chart or table of an analysis")

@@ -57,6 +57,16 @@ class TranslatorConfig:
     cache_path: Path | None = None  # default: $NEWSPRISM_CACHE or ~/.cache/newsprism/
     keys: Mapping[str, str] = field(default_factory=dict, repr=False, hash=False)
     backoff: float = 0.5  # first retry delay in seconds, doubled each attempt
+    # the addresses the operator configured, the only ones a key goes to; None: `url` itself is
+    # the operator's (command line, environment), not typed by a browser user
+    operator_urls: tuple[str, ...] | None = None
+
+    def key_for(self, spec: ProviderSpec) -> str | None:
+        """The key sent with this configuration's requests, if any (`providers.endpoint_key`)."""
+        configured = self.operator_urls
+        if configured is None:
+            configured = (self.url,) if self.url else ()
+        return providers.endpoint_key(spec, self.url, self.keys, configured)
 
 
 @dataclass
@@ -139,7 +149,7 @@ def translate_paragraphs(
 
 
 def _setup_problem(spec: ProviderSpec, config: TranslatorConfig) -> str | None:
-    problem = providers.setup_problem(spec, config.url, config.keys)
+    problem = providers.setup_problem(spec, config.url, config.keys, config.key_for(spec))
     if problem is None and providers.provider_code(spec, config.target) is None:
         problem = f"{spec.label} does not translate into {config.target!r}."
     return problem
