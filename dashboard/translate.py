@@ -24,7 +24,13 @@ from dashboard import language, providers
 from dashboard.errors import NewsprismError
 from dashboard.providers import PROVIDERS, ProviderSpec
 from dashboard.schema import conform
-from dashboard.translate_cache import TranslationCache, cache_clear, cache_stats, text_hash
+from dashboard.translate_cache import (
+    Origin,
+    TranslationCache,
+    cache_clear,
+    cache_stats,
+    text_hash,
+)
 from dashboard.translate_engine import Engine, Key, TranslationProgress
 
 __all__ = [
@@ -67,6 +73,10 @@ class TranslatorConfig:
         if configured is None:
             configured = (self.url,) if self.url else ()
         return providers.endpoint_key(spec, self.url, self.keys, configured)
+
+    def origin(self, spec: ProviderSpec) -> Origin:
+        """What this configuration's translations are cached under: provider, server, model."""
+        return Origin(spec.name, providers.endpoint(spec, self.url))
 
 
 @dataclass
@@ -117,11 +127,12 @@ def translate_paragraphs(
     run = TranslationRun(paragraphs=frame)
     done: dict[Key, str] = {}
     errors: dict[Key, str] = {}
+    origin = config.origin(spec)
     with TranslationCache(config.cache_path) as cache:
         if cache.warning:
             run.retries.append(cache.warning)
         for source, texts in plan.texts_by_source().items():
-            hits = cache.get_many(spec.name, source, target, map(text_hash, texts))
+            hits = cache.get_many(origin, source, target, map(text_hash, texts))
             done.update({(source, t): hits[text_hash(t)] for t in texts if text_hash(t) in hits})
         run.cache_hits = len(done)
         missing = [key for key in plan.unique_keys() if key not in done]

@@ -250,7 +250,7 @@ class Engine:
         self.retries += result.notes
         if result.translations is not None:
             self.cache.put_many(
-                self.spec.name,
+                self.config.origin(self.spec),
                 batch.source,
                 self.target,
                 dict(zip(batch.texts, result.translations, strict=False)),

@@ -6,29 +6,35 @@ import sqlite3
 import threading
 
 from dashboard.translate import cache_clear, cache_stats
-from dashboard.translate_cache import TranslationCache, default_cache_path, text_hash
+from dashboard.translate_cache import Origin, TranslationCache, default_cache_path, text_hash
+
+LIBRE = Origin("libretranslate", "http://127.0.0.1:5000")
+GOOGLE = Origin("google", "https://translate.google.com/m")
 
 
 def _fill(path):
     with TranslationCache(path) as cache:
-        cache.put_many(
-            "libretranslate", "sr", "en", {"Dobar dan.": "Good day.", "Hvala.": "Thanks."}
-        )
-        cache.put_many("google", "sr", "en", {"Dobar dan.": "Good afternoon."})
-        cache.put_many("google", "ro", "en", {"Bună ziua.": "Good day."})
+        cache.put_many(LIBRE, "sr", "en", {"Dobar dan.": "Good day.", "Hvala.": "Thanks."})
+        cache.put_many(GOOGLE, "sr", "en", {"Dobar dan.": "Good afternoon."})
+        cache.put_many(GOOGLE, "ro", "en", {"Bună ziua.": "Good day."})
 
 
-def test_entries_are_keyed_by_provider_languages_and_text(tmp_path):
+def test_entries_are_keyed_by_provider_endpoint_model_languages_and_text(tmp_path):
     path = tmp_path / "t.sqlite"
     _fill(path)
     with TranslationCache(path) as cache:
         key = text_hash("Dobar dan.")
-        assert cache.get_many("libretranslate", "sr", "en", [key]) == {key: "Good day."}
-        assert cache.get_many("google", "sr", "en", [key]) == {key: "Good afternoon."}
-        assert cache.get_many("google", "sr", "fr", [key]) == {}
-        assert cache.get_many("google", "hr", "en", [key]) == {}
+        assert cache.get_many(LIBRE, "sr", "en", [key]) == {key: "Good day."}
+        assert cache.get_many(GOOGLE, "sr", "en", [key]) == {key: "Good afternoon."}
+        assert cache.get_many(GOOGLE, "sr", "fr", [key]) == {}
+        assert cache.get_many(GOOGLE, "hr", "en", [key]) == {}
+        other_server = Origin("libretranslate", "http://127.0.0.1:5001")
+        assert cache.get_many(other_server, "sr", "en", [key]) == {}
+        assert (
+            cache.get_many(Origin(GOOGLE.provider, GOOGLE.endpoint, "v2"), "sr", "en", [key]) == {}
+        )
         many = [text_hash(str(i)) for i in range(1200)] + [key]  # more than one IN chunk
-        assert cache.get_many("google", "sr", "en", many) == {key: "Good afternoon."}
+        assert cache.get_many(GOOGLE, "sr", "en", many) == {key: "Good afternoon."}
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         stored = " ".join(str(v) for row in db.execute("SELECT * FROM translations") for v in row)
@@ -41,6 +47,7 @@ def test_stats_and_clear_by_provider(tmp_path):
     stats = cache_stats(path)
     assert stats["entries"] == 4 and stats["providers"] == {"google": 2, "libretranslate": 2}
     assert stats["language_pairs"]["google:ro->en"] == 1
+    assert stats["endpoints"]["libretranslate http://127.0.0.1:5000"] == 2
     assert stats["characters"] == len("Dobar dan.") * 2 + len("Hvala.") + len("Bună ziua.")
     assert stats["bytes"] > 0 and stats["oldest"] <= stats["newest"]
     assert cache_clear(path, provider="google") == 2
@@ -74,7 +81,7 @@ def test_a_damaged_file_is_kept_aside_and_replaced(tmp_path):
     path.write_bytes(b"this is not a database" * 100)
     with TranslationCache(path) as cache:
         assert cache.warning and "moved" in cache.warning
-        cache.put_many("google", "sr", "en", {"a": "b"})
+        cache.put_many(GOOGLE, "sr", "en", {"a": "b"})
     assert cache_stats(path)["entries"] == 1
     assert len(list(tmp_path.glob("t.sqlite.corrupt-*"))) == 1
 
@@ -87,8 +94,9 @@ def test_concurrent_writers_and_readers_share_the_file(tmp_path):
         try:
             with TranslationCache(path) as cache:
                 for i in range(100):
-                    cache.put_many(provider, "sr", "en", {f"text {i}": f"translation {i}"})
-                    cache.get_many(provider, "sr", "en", [text_hash(f"text {i}")])
+                    origin = Origin(provider, "")
+                    cache.put_many(origin, "sr", "en", {f"text {i}": f"translation {i}"})
+                    cache.get_many(origin, "sr", "en", [text_hash(f"text {i}")])
         except BaseException as exc:  # collected for the assertion below
             errors.append(exc)
 

@@ -146,3 +146,17 @@ def test_a_key_required_by_the_provider_is_not_sent_to_a_typed_address(tmp_path,
         run = translate_paragraphs(articles, paragraphs, config)
     assert b.raw == []
     assert "goes only to the addresses the operator configured" in (run.unavailable_reason or "")
+
+
+def test_answers_of_one_server_are_not_served_for_another(tmp_path):
+    articles, paragraphs = make_frames({"a": ("ro", RO)})
+    with recording_server("A") as a, recording_server("B") as b:
+        first = translate_paragraphs(articles, paragraphs, _config(tmp_path, a.url, (a.url,)))
+        second = translate_paragraphs(articles, paragraphs, _config(tmp_path, b.url, (a.url,)))
+        again = translate_paragraphs(articles, paragraphs, _config(tmp_path, a.url, (a.url,)))
+    assert [t.split()[0] for t in first.paragraphs["translation"]] == ["A", "A"]
+    assert len(b.bodies) == 1 and second.requests_sent == 1 and second.cache_hits == 0
+    assert [t.split()[0] for t in second.paragraphs["translation"]] == ["B", "B"]
+    # each server's answers stay cached under its own address
+    assert len(a.bodies) == 1 and again.cache_hits == 2
+    assert [t.split()[0] for t in again.paragraphs["translation"]] == ["A", "A"]
