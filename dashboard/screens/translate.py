@@ -103,6 +103,8 @@ def progress() -> None:
             job.cancel()
     elif job.state == "failed":
         st.error(job.message)
+    elif job.state == "busy":
+        st.warning(job.message)
     elif job.message:
         st.success(job.message)
 
