@@ -86,8 +86,19 @@ def server_options(args: argparse.Namespace, env: dict[str, str]) -> list[str]:
     return options
 
 
+def translation_env(env: dict[str, str], allow_user_endpoints: bool) -> dict[str, str]:
+    """The app's environment with the translation opt-in set only by `--allow-user-endpoints`:
+    without it browser users pick among the operator's servers, whatever the shell exported."""
+    from dashboard import providers
+
+    out = {k: v for k, v in env.items() if k != providers.USER_ENDPOINTS_ENV}
+    if allow_user_endpoints:
+        out[providers.USER_ENDPOINTS_ENV] = "1"
+    return out
+
+
 def _app(args: argparse.Namespace) -> int:
-    from dashboard import pipeline, providers, store, workspace
+    from dashboard import pipeline, store, workspace
 
     target = Path(args.dir) if args.dir else Path("seeds")
     data_dirs = [Path(d).resolve() for d in args.data_dir]
@@ -110,10 +121,7 @@ def _app(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     env[workspace.ENV_ANALYSIS] = str(analysis.resolve())
     env[workspace.ENV_DATA_DIRS] = os.pathsep.join(str(d) for d in data_dirs)
-    # only the command-line opt-in lets browser users type a translation server of their own
-    env.pop(providers.USER_ENDPOINTS_ENV, None)
-    if args.allow_user_endpoints:
-        env[providers.USER_ENDPOINTS_ENV] = "1"
+    env = translation_env(env, args.allow_user_endpoints)
     app_py = Path(__file__).with_name("app.py")
     cmd = [sys.executable, "-m", "streamlit", "run", str(app_py), *server_options(args, env)]
     port = args.port or env.get("STREAMLIT_SERVER_PORT") or 8501

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from dashboard import providers
+from dashboard import cli, providers
 from dashboard.providers import PROVIDERS
 from dashboard.translate import TranslatorConfig, translate_paragraphs
 from tests.libretranslate_server import fake_translation, make_frames
@@ -160,3 +160,12 @@ def test_answers_of_one_server_are_not_served_for_another(tmp_path):
     # each server's answers stay cached under its own address
     assert len(a.bodies) == 1 and again.cache_hits == 2
     assert [t.split()[0] for t in again.paragraphs["translation"]] == ["A", "A"]
+
+
+def test_only_the_command_line_opt_in_lets_browser_users_type_an_address():
+    args = cli.parser().parse_args(["app", "--allow-user-endpoints"])
+    assert args.allow_user_endpoints is True
+    assert cli.parser().parse_args(["app"]).allow_user_endpoints is False
+    shell = {"PATH": "/bin", "NEWSPRISM_ALLOW_USER_ENDPOINTS": "1"}
+    assert cli.translation_env(shell, False) == {"PATH": "/bin"}
+    assert providers.user_endpoints_allowed(cli.translation_env({}, True))
