@@ -130,7 +130,7 @@ def test_a_second_job_on_the_same_analysis_reports_the_first_and_sends_nothing(
     seed_analysis, tmp_path
 ):
     out = _copy(seed_analysis, tmp_path)
-    # another process (say `newsprism analyze --translate` or a second app) holds the job lock
+    # another process (a second app server on the same folder) holds the job lock
     code = (
         "import sys, time\n"
         "from pathlib import Path\n"
