@@ -86,6 +86,17 @@ def server_options(args: argparse.Namespace, env: dict[str, str]) -> list[str]:
     return options
 
 
+def translation_env(env: dict[str, str], allow_user_endpoints: bool) -> dict[str, str]:
+    """The app's environment with the translation opt-in set only by `--allow-user-endpoints`:
+    without it browser users pick among the operator's servers, whatever the shell exported."""
+    from dashboard import providers
+
+    out = {k: v for k, v in env.items() if k != providers.USER_ENDPOINTS_ENV}
+    if allow_user_endpoints:
+        out[providers.USER_ENDPOINTS_ENV] = "1"
+    return out
+
+
 def _app(args: argparse.Namespace) -> int:
     from dashboard import pipeline, store, workspace
 
@@ -110,6 +121,7 @@ def _app(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     env[workspace.ENV_ANALYSIS] = str(analysis.resolve())
     env[workspace.ENV_DATA_DIRS] = os.pathsep.join(str(d) for d in data_dirs)
+    env = translation_env(env, args.allow_user_endpoints)
     app_py = Path(__file__).with_name("app.py")
     cmd = [sys.executable, "-m", "streamlit", "run", str(app_py), *server_options(args, env)]
     port = args.port or env.get("STREAMLIT_SERVER_PORT") or 8501
@@ -261,6 +273,11 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--headless", action="store_true", help="never open a browser")
     p.add_argument("--browser", action="store_true", help="open a browser")
+    p.add_argument(
+        "--allow-user-endpoints",
+        action="store_true",
+        help="let browser users type a LibreTranslate address of their own (no key is sent to it)",
+    )
     p.set_defaults(run=_app)
 
     p = sub.add_parser("export", help="export one chart or table of an analysis")

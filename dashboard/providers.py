@@ -7,7 +7,9 @@ last response and transport error; errors are then classified into `RequestFaile
 LibreTranslate is spoken directly (deep-translator's class needs a key, has no timeout and knows
 only 17 languages), which also lets one request carry a list of texts.
 Keys come from the mapping passed in (e.g. Streamlit secrets) or the environment; they are never
-logged, and every message that leaves this module is passed through `redact`.
+logged, and every message that leaves this module is passed through `redact`. A key belongs to the
+operator: it goes only to the provider's own address or an address the operator configured
+(`endpoint_key`), never to one a browser user typed.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ from __future__ import annotations
 import email.utils
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from deep_translator import deepl, google, microsoft, mymemory
@@ -118,6 +121,44 @@ def resolve_key(spec: ProviderSpec, keys: Mapping[str, str]) -> str | None:
         if keys.get(name):
             return str(keys[name])
     return os.environ.get(spec.key_env) or None
+
+
+# LibreTranslate servers the operator offers (one or more, separated by commas or spaces)
+ENDPOINTS_ENV = "NEWSPRISM_TRANSLATOR_URL"
+# set by `newsprism app --allow-user-endpoints`: browser users may type a server address
+USER_ENDPOINTS_ENV = "NEWSPRISM_ALLOW_USER_ENDPOINTS"
+
+
+def endpoint(spec: ProviderSpec, url: str | None) -> str:
+    """The address requests go to, written one way (scheme and host in lower case, no trailing
+    slash), so the same server is recognised however it was typed."""
+    parts = urlsplit((url or spec.url or "").strip())
+    path = parts.path.rstrip("/")
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
+def configured_endpoints(spec: ProviderSpec, env: Mapping[str, str]) -> list[str]:
+    """The addresses the operator configured for a provider: its own public address, or for
+    LibreTranslate the servers listed in NEWSPRISM_TRANSLATOR_URL."""
+    if spec.url:
+        return [spec.url]
+    return [u for u in re.split(r"[\s,]+", env.get(ENDPOINTS_ENV, "")) if u]
+
+
+def user_endpoints_allowed(env: Mapping[str, str]) -> bool:
+    """Whether the operator let browser users type a server address of their own."""
+    return env.get(USER_ENDPOINTS_ENV, "") == "1"
+
+
+def endpoint_key(
+    spec: ProviderSpec, url: str | None, keys: Mapping[str, str], configured: Sequence[str]
+) -> str | None:
+    """The key that goes with requests to `url`: the operator's key when `url` is the provider's
+    own address or one in `configured`, and none for any other address."""
+    allowed = {endpoint(spec, u) for u in configured}
+    if spec.url:
+        allowed.add(endpoint(spec, spec.url))
+    return resolve_key(spec, keys) if endpoint(spec, url) in allowed else None
 
 
 def secrets_of(keys: Mapping[str, str]) -> list[str]:
@@ -400,9 +441,17 @@ def _microsoft_codes() -> set[str]:
     return set(_tables()["google"].values()) | {"he", "sr-Latn", "sr-Cyrl", "zh-Hans", "zh-Hant"}
 
 
-def setup_problem(spec: ProviderSpec, url: str | None, keys: Mapping[str, str]) -> str | None:
-    """What is missing before any request can work (key, server URL), in one sentence."""
-    if spec.key_required and not resolve_key(spec, keys):
+def setup_problem(
+    spec: ProviderSpec, url: str | None, keys: Mapping[str, str], key: str | None
+) -> str | None:
+    """What is missing before any request can work (key, server URL), in one sentence; `key` is
+    the one that would go with the requests (see `endpoint_key`)."""
+    if spec.key_required and not key:
+        if resolve_key(spec, keys):
+            return (
+                f"{spec.label} needs an API key, and the operator's key goes only to the"
+                " addresses the operator configured."
+            )
         return f"{spec.label} needs an API key: set {spec.key_env} or add it to the app's secrets."
     if not (url or spec.url):
         return f"{spec.label} needs the URL of your server (--translator-url)."

@@ -24,7 +24,13 @@ from dashboard import language, providers
 from dashboard.errors import NewsprismError
 from dashboard.providers import PROVIDERS, ProviderSpec
 from dashboard.schema import conform
-from dashboard.translate_cache import TranslationCache, cache_clear, cache_stats, text_hash
+from dashboard.translate_cache import (
+    Origin,
+    TranslationCache,
+    cache_clear,
+    cache_stats,
+    text_hash,
+)
 from dashboard.translate_engine import Engine, Key, TranslationProgress
 
 __all__ = [
@@ -57,6 +63,20 @@ class TranslatorConfig:
     cache_path: Path | None = None  # default: $NEWSPRISM_CACHE or ~/.cache/newsprism/
     keys: Mapping[str, str] = field(default_factory=dict, repr=False, hash=False)
     backoff: float = 0.5  # first retry delay in seconds, doubled each attempt
+    # the addresses the operator configured, the only ones a key goes to; None: `url` itself is
+    # the operator's (command line, environment), not typed by a browser user
+    operator_urls: tuple[str, ...] | None = None
+
+    def key_for(self, spec: ProviderSpec) -> str | None:
+        """The key sent with this configuration's requests, if any (`providers.endpoint_key`)."""
+        configured = self.operator_urls
+        if configured is None:
+            configured = (self.url,) if self.url else ()
+        return providers.endpoint_key(spec, self.url, self.keys, configured)
+
+    def origin(self, spec: ProviderSpec) -> Origin:
+        """What this configuration's translations are cached under: provider, server, model."""
+        return Origin(spec.name, providers.endpoint(spec, self.url))
 
 
 @dataclass
@@ -107,11 +127,12 @@ def translate_paragraphs(
     run = TranslationRun(paragraphs=frame)
     done: dict[Key, str] = {}
     errors: dict[Key, str] = {}
+    origin = config.origin(spec)
     with TranslationCache(config.cache_path) as cache:
         if cache.warning:
             run.retries.append(cache.warning)
         for source, texts in plan.texts_by_source().items():
-            hits = cache.get_many(spec.name, source, target, map(text_hash, texts))
+            hits = cache.get_many(origin, source, target, map(text_hash, texts))
             done.update({(source, t): hits[text_hash(t)] for t in texts if text_hash(t) in hits})
         run.cache_hits = len(done)
         missing = [key for key in plan.unique_keys() if key not in done]
@@ -139,7 +160,7 @@ def translate_paragraphs(
 
 
 def _setup_problem(spec: ProviderSpec, config: TranslatorConfig) -> str | None:
-    problem = providers.setup_problem(spec, config.url, config.keys)
+    problem = providers.setup_problem(spec, config.url, config.keys, config.key_for(spec))
     if problem is None and providers.provider_code(spec, config.target) is None:
         problem = f"{spec.label} does not translate into {config.target!r}."
     return problem

@@ -120,7 +120,7 @@ class Engine:
         secrets: list[str],
     ) -> None:
         self.spec, self.config, self.target, self.cache = spec, config, target, cache
-        self.key = providers.resolve_key(spec, config.keys)
+        self.key = config.key_for(spec)
         self.secrets = secrets
         self.cancel = threading.Event()
         self.limiter = _Limiter(config.rate_per_second)
@@ -250,7 +250,7 @@ class Engine:
         self.retries += result.notes
         if result.translations is not None:
             self.cache.put_many(
-                self.spec.name,
+                self.config.origin(self.spec),
                 batch.source,
                 self.target,
                 dict(zip(batch.texts, result.translations, strict=False)),

@@ -2,13 +2,16 @@
 
 The job runs in a thread beside the Streamlit script, so the page stays responsive, shows
 done / total, failures and time left, and a Cancel button stops it: what was translated is in
-the cache already and is written into the analysis.
+the cache already and is written into the analysis. One job translates an analysis at a time,
+whatever process started it: a second one reports that the first is running and sends nothing.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,8 @@ import polars as pl
 
 from dashboard import store, translate
 from dashboard.translate_cache import carry_translations
+
+JOB_LOCK = "_translating.lock"  # held by the one translation job of the folder
 
 
 @dataclass
@@ -29,7 +34,7 @@ class TranslationJob:
     total: int = 0
     failures: int = 0
     eta_seconds: float | None = None
-    state: str = "idle"  # running, cancelling, finished, failed
+    state: str = "idle"  # running, cancelling, finished, failed, busy (another job is running)
     message: str = ""
     started: float = 0.0
     _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
@@ -67,6 +72,17 @@ class TranslationJob:
 
     def _run(self) -> None:
         try:
+            with only_job(self.out) as mine:
+                if mine:
+                    self._translate()
+                else:
+                    self.state = "busy"
+                    self.message = "A translation of this analysis is already running; wait for it."
+        except OSError as exc:  # the folder went away or cannot hold the lock file
+            self.state, self.message = "failed", f"translation stopped: {exc}"
+
+    def _translate(self) -> None:
+        try:
             an = store.Analysis.open(self.out)
             run = translate.translate_paragraphs(
                 an.frame("articles"), an.frame("paragraphs"), self.config, progress=self._progress
@@ -93,6 +109,27 @@ class TranslationJob:
                 )
         except Exception as exc:  # the page shows it; the analysis on disk is untouched
             self.state, self.message = "failed", f"translation stopped: {exc}"
+
+
+@contextmanager
+def only_job(out: Path) -> Iterator[bool]:
+    """Take the folder's translation lock if no other job (of any process) holds it; yields
+    whether it was taken. The lock goes with the process, so a killed job leaves none behind."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; the page still runs one job per folder
+        yield True
+        return
+    with open(out / JOB_LOCK, "a+", encoding="utf-8") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def store_translations(out: Path, translated: pl.DataFrame, counts: dict[str, Any]) -> None:

@@ -1,12 +1,17 @@
-"""Translate: provider settings, key status, and a cancellable "Translate now"."""
+"""Translate: provider settings, key status, and a cancellable "Translate now".
+
+Browser users pick among the servers the operator configured; they may type an address of their
+own only if the operator allowed it (`newsprism app --allow-user-endpoints`), and no key goes
+with a typed address.
+"""
 
 import os
 
 import streamlit as st
 
-from dashboard import translate, ui
+from dashboard import providers, translate, ui
 from dashboard.filters import language_name
-from dashboard.providers import PROVIDERS, resolve_key
+from dashboard.providers import PROVIDERS
 from dashboard.translate_job import TranslationJob
 
 an, _, _ = ui.page_start("Translation", caption=False)
@@ -40,24 +45,29 @@ target = (
 )
 cols[0].caption(f"Pivot language: {language_name(target)}")
 url = None
+configured = providers.configured_endpoints(spec, os.environ)
 if provider == "libretranslate":
-    url = (
-        cols[1].text_input(
-            "LibreTranslate URL",
-            key="tr_url",
-            value=os.environ.get("NEWSPRISM_TRANSLATOR_URL", ""),
-            placeholder="http://localhost:5000",
-        )
-        or None
-    )
+    other = "Another address…"
+    choices = configured + ([other] if providers.user_endpoints_allowed(os.environ) else [])
+    picked = cols[1].selectbox("LibreTranslate server", choices, key="tr_endpoint")
+    if picked == other:
+        typed = cols[1].text_input("Address", key="tr_url", placeholder="http://localhost:5000")
+        url = typed.strip() or None
+        cols[1].caption("No key is sent to an address typed here.")
+    elif picked is None:
+        cols[1].info(f"No LibreTranslate server is configured (`{providers.ENDPOINTS_ENV}`).")
+    else:
+        url = picked
 keys = secret_keys()
+config = translate.TranslatorConfig(
+    provider=provider, target=target, url=url, keys=keys, operator_urls=tuple(configured)
+)
 if spec.key_env:
-    has_key = resolve_key(spec, keys) is not None
+    has_key = config.key_for(spec) is not None
     need = "required" if spec.key_required else "optional"
     cols[1].markdown(
         f"Key ({need}, `{spec.key_env}` or Streamlit secrets): **{'set' if has_key else 'not set'}**"
     )
-config = translate.TranslatorConfig(provider=provider, target=target, url=url, keys=keys)
 
 done = an.frame("paragraphs")
 translated = int(done["translation"].is_not_null().sum())
@@ -93,6 +103,8 @@ def progress() -> None:
             job.cancel()
     elif job.state == "failed":
         st.error(job.message)
+    elif job.state == "busy":
+        st.warning(job.message)
     elif job.message:
         st.success(job.message)
 

@@ -4,7 +4,10 @@ fails plainly; the analysis on disk stays whole."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import polars as pl
 
@@ -121,3 +124,46 @@ def test_articles_added_while_a_job_runs_keep_their_paragraphs(seed_analysis, tm
         ].null_count()
         == added - translated.height
     )
+
+
+def test_a_second_job_on_the_same_analysis_reports_the_first_and_sends_nothing(
+    seed_analysis, tmp_path
+):
+    out = _copy(seed_analysis, tmp_path)
+    # another process (a second app server on the same folder) holds the job lock
+    code = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from dashboard.translate_job import only_job\n"
+        "with only_job(Path(sys.argv[1])) as mine:\n"
+        "    print(mine, flush=True)\n"
+        "    sys.stdin.readline()\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    other = subprocess.Popen(
+        [sys.executable, "-c", code, str(out)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=root,
+    )
+    assert other.stdout is not None and other.stdin is not None
+    try:
+        assert other.stdout.readline().strip() == "True"
+        with run_server() as server:
+            job = TranslationJob(out, _config(server.url, tmp_path))
+            job.start()
+            job.wait(60)
+            assert job.state == "busy" and "already running" in job.message
+            assert server.requests == 0
+    finally:
+        other.stdin.write("\n")
+        other.stdin.close()
+        assert other.wait(30) == 0
+    # once the other job is done, the next one runs
+    with run_server() as server:
+        job = TranslationJob(out, _config(server.url, tmp_path))
+        job.start()
+        job.wait(60)
+    assert job.state == "finished", job.message
+    assert server.requests > 0
