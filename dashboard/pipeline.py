@@ -429,9 +429,19 @@ def _analyze(
     translation_counts: dict[str, Any] = {}
     if options.translator is not None:
         _say(options, "translating", 0.5)
-        tables["paragraphs"], translation_note, translation_counts = _translate(
-            tables["articles"], tables["paragraphs"], options
-        )
+        from dashboard import translate_job
+
+        # one translation job per analysis: one started in the app is not paid for twice
+        with translate_job.only_job(out) as ours:
+            if ours:
+                tables["paragraphs"], translation_note, translation_counts = _translate(
+                    tables["articles"], tables["paragraphs"], options
+                )
+            else:
+                translation_note = (
+                    "translation: another translation job of this analysis is running;"
+                    " originals are shown, translate again when it has finished"
+                )
 
     _say(options, "linking actors", 0.7)
     extra = _manifest_extra(out, paths, uploads, problems, translation_counts)

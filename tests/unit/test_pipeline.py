@@ -29,3 +29,21 @@ def test_the_step_table_is_what_runs_and_the_manifest_says_what_ran(tmp_path: Pa
     assert [s["name"] for s in steps] == ran_by_table
     assert {s["mode"] for s in steps} == {"full"}
     assert all(s["seconds"] >= 0 and s["rows"] > 0 for s in steps)
+
+
+def test_analyze_does_not_translate_while_another_job_of_the_analysis_runs(tmp_path: Path) -> None:
+    import fcntl
+
+    from dashboard import translate_job
+    from dashboard.translate import TranslatorConfig
+
+    out = tmp_path / "analysis"
+    out.mkdir()
+    config = TranslatorConfig(
+        provider="libretranslate", url="http://127.0.0.1:9", cache_path=tmp_path / "cache.sqlite"
+    )
+    with open(out / translate_job.JOB_LOCK, "a+") as held:  # another job holds the folder's lock
+        fcntl.flock(held, fcntl.LOCK_EX)
+        result = pipeline.analyze([SEEDS], out, pipeline.RunOptions(workers=1, translator=config))
+    assert "another translation job" in result.translation_note
+    assert result.tables["paragraphs"]["translation"].is_null().all()
