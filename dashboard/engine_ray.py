@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import logging
 import os
-import platform
 import shutil
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from dashboard import atomic, pipeline, store, view_tables
-from dashboard.schema import CONTRACT_VERSION, TABLES, conform, empty
+from dashboard.schema import TABLES, conform, empty
 
 SHARD_ARTICLES = 2000
 """Articles per shard: big enough to amortise a task, small enough to spread over the nodes."""
@@ -51,16 +49,7 @@ def write_manifest(
     """The manifest store.write_analysis writes, for tables already on disk (written last).
     views: the view tables were just written from these tables (else any old ones are removed,
     and readers compute the views from the tables)."""
-    manifest = {
-        "contract_version": CONTRACT_VERSION,
-        "tool": "newsprism",
-        "tool_version": store.tool_version(),
-        "python": platform.python_version(),
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "counts": counts,
-        "schema": store.schema_description(),
-        **extra,
-    }
+    manifest = store.new_manifest(counts, extra)
     if views:
         manifest[store.VIEWS_FROM] = store.view_fingerprint(out, manifest)
     else:
@@ -102,17 +91,7 @@ def write_partitioned(
         sources = [conform(tables.get(t, empty(t)), t).lazy() for t in view_tables.SOURCES]
         for name, frame in view_tables.build(*sources).items():
             staged[name] = [store.stage(out, name, frame, generation)]
-        manifest = {
-            "contract_version": CONTRACT_VERSION,
-            "tool": "newsprism",
-            "tool_version": store.tool_version(),
-            "python": platform.python_version(),
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "counts": counts,
-            "schema": store.schema_description(),
-            **extra,
-            "parts": {},
-        }
+        manifest = {**store.new_manifest(counts, extra), "parts": {}}
         return store.switch(out, manifest, staged, views=True)
 
 

@@ -85,6 +85,20 @@ def write_table(out: Path, table: str, frame: pl.DataFrame) -> None:
     write_frame(table_path(out, table), conform(frame, table), table)
 
 
+def new_manifest(counts: dict[str, int], extra: dict[str, Any]) -> dict[str, Any]:
+    """The manifest of a whole new analysis: contract, tool, time, row counts, schema, extras."""
+    return {
+        "contract_version": CONTRACT_VERSION,
+        "tool": "newsprism",
+        "tool_version": tool_version(),
+        "python": platform.python_version(),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "counts": counts,
+        "schema": schema_description(),
+        **extra,
+    }
+
+
 def new_generation() -> str:
     """A name for the files of one write: its time and a random token."""
     return f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
@@ -202,17 +216,7 @@ def write_analysis(
         sources = [conform(tables.get(t, empty(t)), t).lazy() for t in view_tables.SOURCES]
         for name, frame in view_tables.build(*sources).items():
             files[name] = [stage(out, name, frame, generation)]
-        manifest = {
-            "contract_version": CONTRACT_VERSION,
-            "tool": "newsprism",
-            "tool_version": tool_version(),
-            "python": platform.python_version(),
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "counts": counts,
-            "schema": schema_description(),
-            **manifest_extra,
-            "parts": {},
-        }
+        manifest = {**new_manifest(counts, manifest_extra), "parts": {}}
         return switch(out, manifest, files, views=True)
 
 
