@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard import providers, translate, ui
 from dashboard.filters import language_name
 from dashboard.providers import PROVIDERS
+from dashboard.reading import md_text
 from dashboard.translate_job import TranslationJob
 
 an, _, _ = ui.page_start("Translation", caption=False)
@@ -84,7 +85,8 @@ if st.button("Translate now", type="primary", disabled=job is not None and job.r
         jobs()[str(an.path)] = job
         job.start()
 if why := st.session_state.get("tr_unavailable"):
-    st.warning(f"{why} Originals are shown everywhere; every other view works as before.")
+    # the reason can quote a provider's answer or an address: shown as text, never as Markdown
+    st.warning(md_text(f"{why} Originals are shown everywhere; every other view works as before."))
 
 
 @st.fragment(run_every=1.0)
@@ -102,9 +104,9 @@ def progress() -> None:
         if st.button("Cancel", key="tr_cancel"):
             job.cancel()
     elif job.state == "failed":
-        st.error(job.message)
+        st.error(md_text(job.message))
     elif job.state == "busy":
-        st.warning(job.message)
+        st.warning(md_text(job.message))
     elif job.message:
         st.success(job.message)
 

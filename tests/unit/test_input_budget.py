@@ -183,3 +183,19 @@ def test_json_depth_limit(tmp_path: Path, depth: int, loads: bool) -> None:
     assert [p.message for p in result.problems] == (
         [] if loads else ["JSON nested too deeply (more than 100 levels); not read"]
     )
+
+
+def test_a_feed_of_nested_xml_entities_is_not_expanded(tmp_path: Path) -> None:
+    # "billion laughs": 10^8 copies of a word from a 1 KB feed, were the entities expanded
+    levels = ['<!ENTITY l0 "lollollollollollollollollollol">']
+    levels += [f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 9)]
+    feed = (
+        '<?xml version="1.0"?><!DOCTYPE r [' + "".join(levels) + "]>"
+        '<rss version="2.0"><channel><title>x</title><item><title>t</title>'
+        "<description>&l8;</description></item></channel></rss>"
+    )
+    (tmp_path / "feed.rss").write_text(feed, encoding="utf-8")
+    (tmp_path / "good.txt").write_text("Title\n\nA good article about Minsk.\n", encoding="utf-8")
+    result = load([tmp_path])
+    assert "Minsk" in " ".join(result.articles["text"].to_list())
+    assert all(len(t) < 10_000 for t in result.articles["text"].to_list())
