@@ -59,6 +59,27 @@ class BundleResult:
     notes: list[str] = field(default_factory=list)
 
 
+def _relative(origin: str | None, inputs: list[str]) -> str | None:
+    """An article's origin without the folders of the machine that analysed it: from the input
+    folder it came through (corpus/bos/a.txt), else its file name."""
+    if not origin or not origin.startswith("/"):
+        return origin
+    for given in sorted(inputs, key=len, reverse=True):
+        root = Path(given)
+        if origin.startswith(str(root) + "/") or origin == str(root):
+            return str(Path(root.name) / Path(origin).relative_to(root))
+    return Path(origin).name
+
+
+def _portable(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The manifest as the bundle holds it: inputs by name, one file per table (the bundle's),
+    no state or view tables of the folder it came from."""
+    out = {k: v for k, v in manifest.items() if k not in ("parts", "state", "view_tables_from")}
+    out["inputs"] = [Path(p).name or p for p in manifest.get("inputs", [])]
+    out["parts"] = {t: [f"{t}.parquet"] for t in TABLES}
+    return out
+
+
 def view_record(an: Analysis, f: Filters, page: str | None = None) -> dict[str, Any]:
     """The view a bundle reopens: the page, the filters as the app's URL query, and in words."""
     return {"page": page, "query": to_query(f), "filters": f.describe(*export.labels(an))}
@@ -78,9 +99,17 @@ def write_bundle(
     names = list(charts) if charts is not None else export.chart_names()
     files: dict[str, bytes] = {}
     notes: list[str] = []
+    inputs = [str(p) for p in an.manifest.get("inputs", [])]
     for table in TABLES:
-        files[f"analysis/{table}.parquet"] = export.table_parquet(an.frame(table))
-    files[f"analysis/{MANIFEST}"] = _json(an.manifest)
+        frame = an.frame(table)
+        if table == "articles":
+            frame = frame.with_columns(
+                origin=pl.col("origin").map_elements(
+                    lambda o: _relative(o, inputs), return_dtype=pl.String
+                )
+            )
+        files[f"analysis/{table}.parquet"] = export.table_parquet(frame)
+    files[f"analysis/{MANIFEST}"] = _json(_portable(an.manifest))
     for choice in CHOICES:
         if (an.path / choice).is_file():
             files[f"analysis/{choice}"] = (an.path / choice).read_bytes()

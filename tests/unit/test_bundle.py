@@ -88,6 +88,14 @@ def test_reopened_bundle_is_the_same_analysis_and_view(made, analysis_dir, tmp_p
     assert folder.parent == tmp_path / "bundles"
     reopened, original = store.Analysis.open(folder), store.Analysis.open(analysis_dir)
     for table in TABLES:
+        if table == "articles":
+            # the same articles; where they came from named without this machine's folders
+            again, first = reopened.frame(table), original.frame(table)
+            assert_frame_equal(again.drop("origin"), first.drop("origin"))
+            assert again["origin"].to_list() == [
+                f"seeds/{Path(o).name}" for o in first["origin"].to_list()
+            ]
+            continue
         assert_frame_equal(reopened.frame(table), original.frame(table))
     assert (folder / "aliases.json").read_text() == (analysis_dir / "aliases.json").read_text()
     filters, warnings = bundle.bundle_view(folder)
