@@ -18,7 +18,7 @@ import polars as pl
 
 from dashboard import lexicon, schema
 from dashboard.aliases import Aliases
-from dashboard.linking import CUE_WEIGHT, entities_of
+from dashboard.linking import CUE_WEIGHT, entities_of, found_types
 
 # aligned paragraph pairs that must leave the same two actors unmatched before they join
 MIN_VOTES = 2
@@ -167,7 +167,7 @@ def project(
         if "cue" in joined_rows.columns
         else [False] * joined_rows.height
     )
-    rows = joined_rows.select("entity_id", "type").iter_rows()
+    rows = zip(joined_rows["entity_id"].to_list(), found_types(joined_rows), strict=True)
     for (eid, type_), cue in zip(rows, cues, strict=True):
         # as in linking: a mention a cue typed ("in Palu", a title) outweighs bare ones
         types[eid][type_] += CUE_WEIGHT if cue else 1

@@ -389,6 +389,15 @@ def entities_of(mentions: pl.DataFrame, labels: dict[str, str] | None = None) ->
     )
 
 
+def found_types(mentions: pl.DataFrame) -> list[str]:
+    """Each mention's type as the extractor found it (mentions.found_type; `type` is the
+    entity's): the evidence every linking run votes on, so a re-run over stored mentions votes
+    as the first run did."""
+    if "found_type" not in mentions.columns:
+        return mentions["type"].to_list()
+    return mentions.select(pl.coalesce("found_type", "type"))["found_type"].to_list()
+
+
 def confirmed(mentions: pl.DataFrame, known: Sequence[str] = ()) -> pl.DataFrame:
     """Mentions without the doubtful ones (a German dictionary word read as a name) that the
     corpus does not confirm: the same key as a name elsewhere (another language, a cue), or the
@@ -410,7 +419,8 @@ def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     # CUE_WEIGHT times when the table carries the extractor's "cue" column
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     cues = mentions["cue"].to_list() if "cue" in mentions.columns else [False] * mentions.height
-    for k, t, c in zip(mentions["key"].to_list(), mentions["type"].to_list(), cues, strict=True):
+    found = found_types(mentions)
+    for k, t, c in zip(mentions["key"].to_list(), found, cues, strict=True):
         votes[k][t] += CUE_WEIGHT if c else 1
     types = {k: v.most_common(1)[0][0] for k, v in votes.items()}
     rows = mentions.select("article_id", "text", "key").rows()

@@ -634,6 +634,7 @@ def extract_mentions(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.Dat
                     "end": end,
                     "text": surface,
                     "type": typ,
+                    "found_type": typ,
                     "key": key,
                     "language": lang,
                     # kept only once the mentions schema has a "cue" column (see linking.link)

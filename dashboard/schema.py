@@ -76,6 +76,9 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         # a one-word name that is also a dictionary word (German nouns): kept only where the
         # corpus confirms it (linking.link)
         "doubt": pl.Boolean(),
+        # the type the extractor found for this mention (type is its entity's): the evidence of
+        # the entity's type vote, kept so that every linking run votes on the same
+        "found_type": pl.String(),
     },
     "entities": {
         "entity_id": pl.String(),
