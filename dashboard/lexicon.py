@@ -195,6 +195,12 @@ def common() -> dict:
 
 
 @lru_cache(maxsize=1)
+def compass_words() -> frozenset[str]:
+    """North, Nord, Güney, Sjever, Βόρεια...: alone, a direction, never a name."""
+    return frozenset(w.lower() for w in common()["compass_words"])
+
+
+@lru_cache(maxsize=1)
 def given_name_keys() -> frozenset[str]:
     """Linking keys of common given names (so Владимир, Vladimir, Βλαντιμίρ all match)."""
     return frozenset(name_key([n]) for n in common()["given_names"])

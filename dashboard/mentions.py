@@ -192,6 +192,9 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
         low = w.text.lower()
         # a word both a title and an organisation (Ministerul next to ministrul) names the body
         is_title = cue_of(low, lang, "title") and (low in cue.titles or low not in cue.org_words)
+        if is_title and w.capital and i + 1 < len(words) and words[i + 1].capital:
+            # a title word heading a body's name is part of it (General Assembly)
+            is_title = not cue_of(words[i + 1].text.lower(), lang, "org")
         joins = run and not w.gap_break
         if is_title and joins and w.capital:
             # ordinary words right before a title qualify it (Foreign Minister, Health Secretary)
@@ -215,9 +218,12 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
             and i + 1 < len(words)
             and words[i + 1].capital
             and not words[i + 1].gap_break
-            and any(_names_a_body(x.text, lang) for x in run)
+            and (
+                any(_names_a_body(x.text, lang) for x in run)
+                or _known_whole((*(x.text for x in run), w.text, words[i + 1].text), lang)
+            )
         ):
-            run.append(w)  # Bank of England, Teatrul de Comedie
+            run.append(w)  # Bank of England, Teatrul de Comedie, Coreea de Nord
         elif run and joins and _extends(run, w, cue, lang):
             run.append(w)
             close()
@@ -301,7 +307,12 @@ def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
         # mid-sentence (przewoźnik Ryanair), so a capital there is only the sentence's
         head = not cue.extend_lowercase and len(words) > 1 and cue_of(low, lang, "org")
         extended = extended or head
-        if low in cue.stop or low in lexicon.cues(None).stop or _calendar(w.text, lang):
+        if (
+            low in cue.stop
+            or low in lexicon.cues(None).stop
+            or _calendar(w.text, lang)
+            or (len(words) == 1 and low in lexicon.compass_words())
+        ):
             words.pop(0)
         elif (
             w.sentence_start

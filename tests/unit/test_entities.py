@@ -515,3 +515,14 @@ def test_words_qualifying_a_title_and_case_endings_of_acronyms_are_not_names() -
         "FBI",
         "NATO",
     ]
+
+
+def test_a_title_word_heading_a_bodys_name_and_names_with_a_link_word_stay_whole() -> None:
+    found = _found("The UN General Assembly met in the North, said Kanye West.", "en")
+    assert [(t, typ) for t, typ, _ in found] == [
+        ("UN", "ORG"),
+        ("General Assembly", "ORG"),
+        ("Kanye West", "PER"),
+    ]
+    romanian = _found("Ministrul a vorbit despre Coreea de Nord ieri.", "ro")
+    assert [(t, k) for t, _, k in romanian] == [("Coreea de Nord", "north korea")]
