@@ -108,21 +108,27 @@ def german_noun(word: str, lang: str | None, after_determiner: bool = False) -> 
     if lemma_lang(lang) != "de" or word.isupper() or "-" in word:
         return False
     if not lemmas.is_known(word, "de"):
-        # an unknown long word ending in a known noun is a compound (Fernsehnetzwerken)
-        return len(word) >= 2 * _COMPOUND_TAIL and _compound(word)
+        # an unknown long word ending in an inflected known noun is a compound
+        # (Fernsehnetzwerken); one ending in a bare noun may be a name (Karrenbauer)
+        return len(word) >= 2 * _COMPOUND_TAIL and compound(word, inflected=True)
     lemma = lemmas.lemmatize(word, "de")
     if lemma != word and word not in (lemma + "s", lemma + "es"):
         return True
     if after_determiner or word.lower().endswith(lexicon.cues(lang).common_suffixes):
         return True
-    return _compound(word)
+    return compound(word)
 
 
-def _compound(word: str) -> bool:
-    return any(
-        lemmas.is_known(word[i:].capitalize(), "de")
-        for i in range(3, len(word) - _COMPOUND_TAIL + 1)
-    )
+def compound(word: str, *, inflected: bool = False) -> bool:
+    """A German word ending in a known noun of _COMPOUND_TAIL+ letters (`inflected`: in an
+    inflected form of it, Netzwerken)."""
+    for i in range(3, len(word) - _COMPOUND_TAIL + 1):
+        tail = word[i:].capitalize()
+        if lemmas.is_known(tail, "de") and (
+            not inflected or lemmas.lemmatize(tail, "de") not in (tail, tail[:-1])
+        ):
+            return True
+    return False
 
 
 @lru_cache(maxsize=200_000)

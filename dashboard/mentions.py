@@ -611,12 +611,18 @@ def _resolve_in_article(
     return out
 
 
+_LONG_COMPOUND = 10
+
+
 def _dictionary_word(surface: str, key: str, lang: str | None) -> bool:
     """A one-word German name that is also a word of the dictionary (Ford, Zeit): German
     capitalises every noun, so only the corpus can tell (see linking.link)."""
     if " " in surface or " " in key or surface.isupper() or _known_word(surface, lang)[1]:
         return False
-    return lemmas.is_known(surface, "de")
+    # a word of the dictionary, or a long one ending in one (Sicherheitsplattform, Karrenbauer)
+    return lemmas.is_known(surface, "de") or (
+        len(surface) >= _LONG_COMPOUND and mention_types.compound(surface)
+    )
 
 
 def extract_mentions(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
@@ -636,7 +642,7 @@ def extract_mentions(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.Dat
             continue
         spans = sorted(by_article.get(aid, []))
         for para_no, start, end, surface, typ, key, cue in _cued_mentions(text, spans, lang):
-            doubt = lang == "de" and not cue and _dictionary_word(surface, key, lang)
+            doubt = lang == "de" and _dictionary_word(surface, key, lang)
             rows.append(
                 {
                     "article_id": aid,

@@ -526,3 +526,16 @@ def test_a_title_word_heading_a_bodys_name_and_names_with_a_link_word_stay_whole
     ]
     romanian = _found("Ministrul a vorbit despre Coreea de Nord ieri.", "ro")
     assert [(t, k) for t, _, k in romanian] == [("Coreea de Nord", "north korea")]
+
+
+def test_a_long_german_word_ending_in_a_noun_is_kept_only_where_the_corpus_names_it() -> None:
+    de = "Danach sprach Karrenbauer über die Sicherheitsplattform. Die Fernsehnetzwerken schwiegen."
+    en = "The CDU leader Annegret Karrenbauer spoke."
+    arts = pl.DataFrame({"article_id": ["de", "en"], "text": [de, en], "language": ["de", "en"]})
+    paras = pl.DataFrame(
+        {"article_id": ["de", "en"], "para_no": [0, 0], "start": [0, 0], "end": [len(de), len(en)]},
+        schema={"article_id": pl.String, "para_no": pl.Int32, "start": pl.Int32, "end": pl.Int32},
+    )
+    linked, _ = link(extract_mentions(arts, paras))
+    kept = set(linked.filter(pl.col("article_id") == "de")["text"])
+    assert kept == {"Karrenbauer"}  # the English article names her; nobody names the others
