@@ -89,8 +89,7 @@ def write_partitioned(
                 written.append(_write_part(folder, 0, frame, table))
             staged[table] = sorted(p.relative_to(out).as_posix() for p in written)
         sources = [conform(tables.get(t, empty(t)), t).lazy() for t in view_tables.SOURCES]
-        for name, frame in view_tables.build(*sources).items():
-            staged[name] = [store.stage(out, name, frame, generation)]
+        staged |= store.stage_views(out, sources, generation)
         manifest = {**store.new_manifest(counts, extra), "parts": {}}
         return store.switch(out, manifest, staged, views=True)
 

@@ -18,7 +18,7 @@ import polars as pl
 
 from dashboard import lexicon, schema
 from dashboard.aliases import Aliases
-from dashboard.linking import CUE_WEIGHT, entities_of, found_types
+from dashboard.linking import CUE_WEIGHT, cue_flags, entities_of, found_types
 
 # aligned paragraph pairs that must leave the same two actors unmatched before they join
 MIN_VOTES = 2
@@ -63,14 +63,12 @@ def votes(
     actors (or the only ones of their kind) that the other article lacks."""
     in_para: dict[tuple[str, int], set[str]] = defaultdict(set)
     in_article: dict[str, set[str]] = defaultdict(set)
-    kinds: dict[str, str] = {}
     types: dict[str, str] = {}
     for aid, para, eid, type_ in mentions.select(
         "article_id", "para_no", "entity_id", "type"
     ).iter_rows():
         in_para[(aid, para)].add(eid)
         in_article[aid].add(eid)
-        kinds[eid] = _kind(type_)
         types[eid] = type_
     out: Counter[tuple[str, str]] = Counter()
     pairs = alignments.select("article_a", "para_a", "article_b", "para_b").iter_rows()
@@ -86,8 +84,8 @@ def votes(
             out[(x, y)] += 1
             continue
         for kind in ("PER", "other"):
-            xs = [e for e in only_a if kinds[e] == kind]
-            ys = [e for e in only_b if kinds[e] == kind]
+            xs = [e for e in only_a if _kind(types[e]) == kind]
+            ys = [e for e in only_b if _kind(types[e]) == kind]
             if len(xs) == 1 and len(ys) == 1:
                 x, y = sorted((xs[0], ys[0]))
                 out[(x, y)] += 1
@@ -162,13 +160,8 @@ def project(
     roots = set(joined.values())
     types: dict[str, Counter[str]] = defaultdict(Counter)
     joined_rows = linked.filter(pl.col("entity_id").is_in(roots))
-    cues = (
-        joined_rows["cue"].fill_null(False).to_list()
-        if "cue" in joined_rows.columns
-        else [False] * joined_rows.height
-    )
     rows = zip(joined_rows["entity_id"].to_list(), found_types(joined_rows), strict=True)
-    for (eid, type_), cue in zip(rows, cues, strict=True):
+    for (eid, type_), cue in zip(rows, cue_flags(joined_rows), strict=True):
         # as in linking: a mention a cue typed ("in Palu", a title) outweighs bare ones
         types[eid][type_] += CUE_WEIGHT if cue else 1
     majority = {eid: c.most_common(1)[0][0] for eid, c in types.items()}

@@ -389,6 +389,13 @@ def entities_of(mentions: pl.DataFrame, labels: dict[str, str] | None = None) ->
     )
 
 
+def cue_flags(mentions: pl.DataFrame) -> list[bool]:
+    """Whether a cue typed each mention (the extractor's "cue" column; none without it)."""
+    if "cue" not in mentions.columns:
+        return [False] * mentions.height
+    return mentions["cue"].fill_null(False).to_list()
+
+
 def found_types(mentions: pl.DataFrame) -> list[str]:
     """Each mention's type as the extractor found it (mentions.found_type; `type` is the
     entity's): the evidence every linking run votes on, so a re-run over stored mentions votes
@@ -418,7 +425,7 @@ def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     # one type per key: the majority over its mentions, a cue-typed one ("in X", a title) counting
     # CUE_WEIGHT times when the table carries the extractor's "cue" column
     votes: dict[str, Counter[str]] = defaultdict(Counter)
-    cues = mentions["cue"].to_list() if "cue" in mentions.columns else [False] * mentions.height
+    cues = cue_flags(mentions)
     found = found_types(mentions)
     for k, t, c in zip(mentions["key"].to_list(), found, cues, strict=True):
         votes[k][t] += CUE_WEIGHT if c else 1

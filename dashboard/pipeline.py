@@ -62,7 +62,6 @@ class Context:
     out: Path | None = None
     aliases: entities.Aliases = field(default_factory=entities.Aliases)
     features: pl.DataFrame | None = None
-    ran: list[dict[str, Any]] = field(default_factory=list)  # the manifest's "steps"
 
 
 @dataclass(frozen=True)
@@ -509,10 +508,9 @@ def finish_full(
         started = time.perf_counter()
         made = step.run(done, context)
         done |= made
-        context.ran.append(_ran(step.name, "full", time.perf_counter() - started, made))
+        if ran is not None:
+            ran.append(_ran(step.name, "full", time.perf_counter() - started, made))
     assert context.features is not None
-    if ran is not None:
-        ran.extend(context.ran)
     return done, context.features
 
 

@@ -117,6 +117,12 @@ def stage(out: Path, name: str, frame: pl.DataFrame, generation: str) -> str:
     return rel
 
 
+def stage_views(out: Path, sources: list[pl.LazyFrame], generation: str) -> dict[str, list[str]]:
+    """Build the view tables from their sources (view_tables.SOURCES, in order) and stage each."""
+    built = view_tables.build(*sources)
+    return {name: [stage(out, name, frame, generation)] for name, frame in built.items()}
+
+
 def taken_state(manifest_extra: dict[str, Any]) -> dict[str, list[str]]:
     """The state tables a full run staged (increment.state_entry), taken out of the manifest's
     "state" entry to be switched in with the tables."""
@@ -195,27 +201,23 @@ def _settle_shards(out: Path, name: str, files: list[str]) -> list[str] | None:
 
 
 def write_analysis(
-    out: Path,
-    tables: dict[str, pl.DataFrame],
-    manifest_extra: dict[str, Any],
-    staged: dict[str, list[str]] | None = None,
+    out: Path, tables: dict[str, pl.DataFrame], manifest_extra: dict[str, Any]
 ) -> dict[str, Any]:
     """Write every contract table (missing ones empty, with their schema) and the view tables as
     a new generation, then switch the manifest to it (see `switch`); part files of earlier
-    increments are removed. staged: tables the caller already staged (the increment state)."""
+    increments are removed, and the state tables a full run staged are switched in too."""
     out.mkdir(parents=True, exist_ok=True)
     check_unique(tables)
     with writing(out):
         generation = new_generation()
-        files = {**taken_state(manifest_extra), **(staged or {})}
+        files = taken_state(manifest_extra)
         counts: dict[str, int] = {}
         for table in TABLES:
             frame = tables.get(table, empty(table))
             files[table] = [stage(out, table, frame, generation)]
             counts[table] = frame.height
         sources = [conform(tables.get(t, empty(t)), t).lazy() for t in view_tables.SOURCES]
-        for name, frame in view_tables.build(*sources).items():
-            files[name] = [stage(out, name, frame, generation)]
+        files |= stage_views(out, sources, generation)
         manifest = {**new_manifest(counts, manifest_extra), "parts": {}}
         return switch(out, manifest, files, views=True)
 
@@ -338,11 +340,6 @@ def views_current(out: Path, manifest: dict[str, Any] | None) -> bool:
     return all(current_parts(out, manifest, name) for name in view_tables.NAMES)
 
 
-def write_views_of(out: Path, tables: dict[str, pl.DataFrame]) -> None:
-    """write_views from tables in memory (a missing one is empty)."""
-    write_views(out, *(conform(tables.get(t, empty(t)), t).lazy() for t in view_tables.SOURCES))
-
-
 def write_views(
     out: Path, articles: pl.LazyFrame, mentions: pl.LazyFrame, dates: pl.LazyFrame
 ) -> None:
@@ -420,8 +417,7 @@ def append_analysis(
             _append_parts(out, parts, view_tables.build(*new))
         else:
             sources = [_scan_listed(out, t, parts[t]) for t in view_tables.SOURCES]
-            for name, frame in view_tables.build(*sources).items():
-                staged[name] = [stage(out, name, frame, generation)]
+            staged |= stage_views(out, sources, generation)
             parts |= staged
         for table in TABLES:
             counts[table] = _rows(out, parts[table])
@@ -540,8 +536,7 @@ def update_tables(
                 conform(tables[t], t).lazy() if t in tables else scan(out, t, manifest)
                 for t in view_tables.SOURCES
             ]
-            for name, frame in view_tables.build(*sources).items():
-                files[name] = [stage(out, name, frame, generation)]
+            files |= stage_views(out, sources, generation)
         manifest.update(manifest_changes)
         manifest["updated"] = datetime.now(UTC).isoformat(timespec="seconds")
         return switch(out, manifest, files, views=True)
