@@ -497,8 +497,8 @@ _HEADLINE_LOWER = 0
 
 def _title_cased(text: str, lang: str | None) -> bool:
     """A headline in title case (Trump Will Win the Midterms, Says Adviser): capitalised
-    ordinary words past the first, almost no long lower-case word. Languages that capitalise
-    nouns (German) are never read so."""
+    ordinary words past the first, mostly, and no lower-case word of four letters or more.
+    Languages that capitalise nouns (German) are never read so."""
     if lang == "de":
         return False
     words = _WORD.findall(text)
@@ -616,7 +616,7 @@ _LONG_COMPOUND = 10
 
 def _dictionary_word(surface: str, key: str, lang: str | None) -> bool:
     """A one-word German name that is also a word of the dictionary (Ford, Zeit): German
-    capitalises every noun, so only the corpus can tell (see linking.link)."""
+    capitalises every noun, so only the corpus can tell (see linking.confirmed)."""
     if " " in surface or " " in key or surface.isupper() or _known_word(surface, lang)[1]:
         return False
     # a word of the dictionary, or a long one ending in one (Sicherheitsplattform, Karrenbauer)
