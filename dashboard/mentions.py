@@ -347,7 +347,15 @@ def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
             or low in lexicon.cues(None).stop
             or _calendar(w.text, lang)
             or (len(words) == 1 and low in lexicon.compass_words())
+            # a direction before a place is part of the place's area (South London, Νότιο
+            # Λονδίνο): the place
+            or (
+                low in lexicon.compass_words()
+                and len(words) == 2
+                and _known_whole((words[1].text,), lang)
+            )
             or w.text in lexicon.time_zones()
+            or _clitic(w.text, lang)
         ):
             words.pop(0)
         elif (
@@ -440,6 +448,24 @@ def _given_only(word: str, lang: str | None) -> bool:
         key in lexicon.given_name_keys()
         and key not in lexicon.fixed_names()
         and lexicon.place(key, lang, strict=True) is None
+    )
+
+
+# a clitic or article written onto a word with a hyphen (Într-un, Adresându-se, Dintr-o)
+_CLITIC = 3
+
+
+@lru_cache(maxsize=200_000)
+def _clitic(word: str, lang: str | None) -> bool:
+    """An ordinary word with a lower-case clitic after a hyphen (Într-un, Adresându-se): a
+    word of the language, never a name (Jong-un's head is no word; SAD-a's is in capitals)."""
+    head, _, tail = word.rpartition("-")
+    return (
+        bool(head)
+        and tail.islower()
+        and len(tail) <= _CLITIC
+        and not head.isupper()
+        and mention_types.ordinary(head, lang)
     )
 
 

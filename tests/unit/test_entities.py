@@ -559,3 +559,19 @@ def test_a_long_german_word_ending_in_a_noun_is_kept_only_where_the_corpus_names
     linked, _ = link(extract_mentions(arts, paras))
     kept = set(linked.filter(pl.col("article_id") == "de")["text"])
     assert kept == {"Karrenbauer"}  # the English article names her; nobody names the others
+
+
+def test_clitic_words_and_directions_before_places_are_no_names() -> None:
+    romanian = [t for t, _, _ in _found("Într-un final, Adresându-se lui Ion Popescu.", "ro")]
+    assert romanian == ["Ion Popescu"]
+    greek = {t: k for t, _, k in _found("Άνοιξε στο Νότιο Λονδίνο και στη Βόρεια Κορέα.", "el")}
+    assert greek == {"Λονδίνο": "london", "Βόρεια Κορέα": "north korea"}
+    assert [t for t, _, _ in _found("Kim Jong-un met Kanye West.", "en")] == [
+        "Kim Jong-un",
+        "Kanye West",
+    ]
+
+
+def test_a_listed_name_meets_its_inflected_form_under_the_languages_own_endings() -> None:
+    found = {t: k for t, _, k in _found("Reprezentantul Națiunilor Unite a vorbit.", "ro")}
+    assert found == {"Națiunilor Unite": "united nations"}
