@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from dashboard import cli, evidence, export, ingest, language, normalise, sentences, store, views
+from dashboard import cli, export, ingest, language, normalise, sentences, store, views
 from dashboard.errors import NewsprismError
 from dashboard.filters import Filters
 
@@ -288,7 +288,7 @@ def test_a_default_csv_export_opens_with_any_reader_default_options(analysis_dir
 @pytest.mark.parametrize(
     ("extra", "says"),
     [
-        (["--chart", "nope", "--format", "png"], "nope: no such chart"),
+        (["--chart", "nope", "--format", "png"], "nope: no such chart or table"),
         (["--chart", "languages", "--format", "gif"], "invalid choice"),
         (["--chart", "languages", "--format", "png", "--lang", "xx"], "--lang xx: not in"),
         (["--chart", "languages", "--format", "png", "--entity", "Nobody"], "no actor"),
@@ -331,7 +331,7 @@ def test_cli_not_an_analysis_is_exit_2(tmp_path, capsys):
 
 
 def test_every_chart_view_traces_points_to_evidence():
-    assert [n for n in CHARTS if not evidence.has_evidence(n)] == []
+    assert [n for n in CHARTS if not views.has_evidence(n)] == []
 
 
 def check_rows(an: store.Analysis, rows: pl.DataFrame) -> None:
@@ -377,11 +377,11 @@ def test_publication_day_point_uses_the_trace_language(an):
 
 def test_timeline_point_lists_the_mentions_with_sentences(an):
     point = {"x": "2025-12-10", "y": 3, "customdata": ["maduro", 1, "..."], "curve_number": 0}
-    rows = evidence.evidence(an, "timeline", point, Filters())
+    rows = export.evidence(an, "timeline", point, Filters())
     assert rows.height >= 2
     assert set(rows["published"].to_list()) == {date(2025, 12, 10)}
     assert all(t.startswith("Madur") for t in rows["text"])
     check_rows(an, rows)
-    dated = evidence.evidence(an, "timeline", {"x": "2025-12-10", "customdata": ["", 1]}, Filters())
+    dated = export.evidence(an, "timeline", {"x": "2025-12-10", "customdata": ["", 1]}, Filters())
     assert dated.height == 1
     check_rows(an, dated)
