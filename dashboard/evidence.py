@@ -139,8 +139,11 @@ def rows(
 
 
 def _span_rows(an: Analysis, table: str, arts: pl.DataFrame, expr: pl.Expr) -> pl.DataFrame:
-    rows = an.scan(table).join(
-        arts.lazy().select("article_id", *ARTICLE_FIELDS), on="article_id", how="inner"
+    # the article's columns win: a mention's own language is not the one its article is counted in
+    rows = (
+        an.scan(table)
+        .drop(ARTICLE_FIELDS, strict=False)
+        .join(arts.lazy().select("article_id", *ARTICLE_FIELDS), on="article_id", how="inner")
     )
     if table == "mentions":
         rows = rows.join(
