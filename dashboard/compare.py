@@ -19,6 +19,7 @@ __all__ = [
     "firsts",
     "outlet_label",
     "publication",
+    "reading_parts",
     "story_for",
     "story_quotes",
     "unique_content",
@@ -164,10 +165,12 @@ def publication(an: Analysis, f: Filters, story: str | None = None) -> pl.DataFr
 
 
 def _story_parts(
-    an: Analysis, f: Filters, story: str
+    an: Analysis, f: Filters, story: str, *, texts: bool = True
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """The story's filtered articles with their paragraphs, mentions and alignments."""
-    arts = story_articles(an, f, story)
+    """The story's filtered articles (`texts=False`: without their texts) with their
+    paragraphs, mentions and alignments."""
+    scan = story_scan(an, f, story)
+    arts = (scan if texts else scan.drop("text")).collect()
     ids = arts.select("article_id").lazy()
     paragraphs = an.scan("paragraphs").join(ids, on="article_id", how="semi").collect()
     mentions = an.scan("mentions").join(ids, on="article_id", how="semi").collect()
@@ -182,9 +185,9 @@ def _names(an: Analysis) -> dict[str, str]:
 
 def firsts(an: Analysis, f: Filters, story: str | None = None) -> pl.DataFrame:
     """Who came first in a story, and who copies whom (comparison.first_and_copies)."""
-    story = story_for(an, f, story)
-    arts, paragraphs, _, alignments = _story_parts(an, f, story or "")
-    return comparison.first_and_copies(arts, alignments, story or "", paragraphs)
+    story = story_for(an, f, story) or ""
+    arts, paragraphs, _, alignments = _story_parts(an, f, story, texts=False)
+    return comparison.first_and_copies(arts, alignments, story, paragraphs)
 
 
 def unique_content(an: Analysis, f: Filters, story: str | None = None) -> pl.DataFrame:
@@ -223,6 +226,18 @@ def article_choices(an: Analysis) -> dict[str, str]:
         r["article_id"]: f"{r['language'] or '?'} · {(r['title'] or '')[:60]} ({r['article_id']})"
         for r in arts.iter_rows(named=True)
     }
+
+
+def reading_parts(
+    an: Analysis, ids: list[str]
+) -> tuple[pl.DataFrame, dict[str, str], pl.DataFrame]:
+    """What article-next-to-article draws for these articles: their paragraphs, their texts by
+    id and their mentions (only theirs are read)."""
+    wanted = pl.col("article_id").is_in(ids)
+    paras = an.scan("paragraphs").filter(wanted).collect()
+    texts = an.scan("articles").filter(wanted).select("article_id", "text").collect()
+    mentions = an.scan("mentions").filter(wanted).collect()
+    return paras, dict(texts.iter_rows()), mentions
 
 
 def edit_stories(an: Analysis, op: dict[str, Any]) -> None:

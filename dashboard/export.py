@@ -299,7 +299,12 @@ def view_figure(
 
 def _options_line(view: views.View, values: Opts) -> str:
     """The options in force, for the caption (the default of a view that picks one is left out)."""
-    said = [f"{o.label.lower()}: {values[o.name]}" for o in view.options if values.get(o.name)]
+    said = [
+        f"{o.label.lower()}: {values[o.name]}"
+        for o in view.options
+        # a story is named by the filters' sentence already
+        if values.get(o.name) and o.name not in view_options.SHARED_FLAGS
+    ]
     return f" · {', '.join(said)}" if said else ""
 
 

@@ -4,7 +4,6 @@ module of the package that imports Streamlit.)"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -272,14 +271,10 @@ def describe(an: Analysis, f: Filters) -> str:
     return f.describe(c.entities, c.stories)
 
 
-def page_param(
-    key: str, default: str | None = None, choices: Sequence[str] | None = None
-) -> str | None:
-    """A page's own URL parameter (article, entity...); outside `choices` -> default, with a notice."""
+def page_param(key: str, default: str | None = None) -> str | None:
+    """A page's own URL parameter that no view declares (article, paragraph); a view's options
+    are read with `view_options`, which checks them."""
     value = st.query_params.get(key)
-    if value and choices is not None and value not in choices:
-        st.info(md_text(f"Unknown {key} value {value!r} in the address; showing {default}."))
-        return default
     return value if value else default
 
 

@@ -228,7 +228,7 @@ def inferred(an: Analysis, f: Filters) -> pl.DataFrame:
     )
 
 
-RULES = evidence.RULES
+RULES = evidence.RULES  # where the rules are written; each view below takes its own
 STORY_OPTS = (view_options.STORY,)
 VIEWS: dict[str, View] = {
     "languages": View(
