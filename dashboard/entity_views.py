@@ -58,7 +58,7 @@ def most_mentioned(an: Analysis, f: Filters) -> str | None:
     return str(top["entity_id"][0]) if top.height else None
 
 
-def co_mentioned(an: Analysis, f: Filters, entity_id: str | None, n: int = 15) -> pl.DataFrame:
+def co_mentioned(an: Analysis, f: Filters, entity_id: str, n: int = 15) -> pl.DataFrame:
     """Actors mentioned in the same articles, by the number of articles they share."""
     arts = an.scan("articles").filter(f.articles_expr()).select("article_id")
     with_it = (

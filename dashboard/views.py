@@ -205,7 +205,8 @@ def _entities(an: Analysis, f: Filters, search: str | None = "") -> pl.DataFrame
 
 
 def _co_mentioned(an: Analysis, f: Filters, actor: str | None = None) -> pl.DataFrame:
-    return entity_views.co_mentioned(an, f, actor or entity_views.most_mentioned(an, f))
+    # no actor in the filtered articles: an id no actor has gives the empty table
+    return entity_views.co_mentioned(an, f, actor or entity_views.most_mentioned(an, f) or "")
 
 
 def inferred(an: Analysis, f: Filters) -> pl.DataFrame:
