@@ -67,10 +67,11 @@ def frame(name: str, an: Analysis, f: Filters, opts: Opts | None = None) -> pl.D
     return view_frame(name, str(an.path), stamp(an.path), f, tuple(sorted((opts or {}).items())))
 
 
-def view_options(name: str, an: Analysis) -> dict[str, str | None]:
+def view_options(name: str, an: Analysis, without: tuple[str, ...] = ()) -> dict[str, str | None]:
     """A view's options from the URL, checked against the registry: a value it does not take
-    falls back to the default with a notice, never an error."""
-    declared = views.VIEWS[name].options
+    falls back to the default with a notice, never an error. `without`: options a widget of
+    the page reads itself (the story picker), left out here so no notice is shown twice."""
+    declared = tuple(o for o in views.VIEWS[name].options if o.name not in without)
     params = {o.url_key: st.query_params.get(o.url_key) for o in declared}
     opts, notices = vo.from_query(declared, params, an)
     for notice in notices:

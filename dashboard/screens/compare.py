@@ -8,7 +8,8 @@ from dashboard.errors import NewsprismError
 from dashboard.reading import md_text
 
 an, f, described = ui.page_start("Compare sources", caption=False)
-opts = ui.view_options("coverage", an)  # unknown ?by= or ?value= values: a notice, the default
+# unknown ?by= or ?value= values: a notice and the default (the story picker checks ?cmp=)
+opts = ui.view_options("coverage", an, without=("story",))
 story, labels = ui.story_picker(an, f, "cmp_story")
 opts["story"] = story
 caption = described + f", story: {labels[story]}"
