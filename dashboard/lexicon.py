@@ -99,6 +99,7 @@ class Cues:
     demonym_endings: re.Pattern[str] | None = None
     demonym_words: dict[str, str] = field(default_factory=dict)  # folded word -> country
     determiners: frozenset[str] = frozenset()  # articles: a known noun after one is no name
+    possessive_endings: tuple[str, ...] = ()  # key endings of a name's possessive (Fordova)
 
 
 def _prefixes(words: list[str]) -> frozenset[str]:
@@ -133,6 +134,7 @@ def cues(lang: str | None) -> Cues:
         stop=frozenset(data["stop"]) | months | _relative_day_words(lang),
         particles=frozenset(data["particles"]),
         name_links=frozenset(data.get("name_links", [])),
+        possessive_endings=tuple(data.get("possessive_endings", [])),
         common_suffixes=tuple(data["common_suffixes"]),
         extend_lowercase=bool(data["extend_lowercase"]),
         place_endings=tuple((a, b) for a, b in data.get("place_endings", [])),

@@ -663,6 +663,7 @@ def _resolve_in_article(
             full_by_last.setdefault(last, Counter())[key] += 1
             if key.split(" ", 1)[0] in lexicon.given_name_keys():
                 given_first.add(last)
+    owners = _possessives(votes, full_by_last, lang)
     out: list[tuple[int, int, int, str, str, str, bool]] = []
     for para_no, words, typ, key, strong in found:
         typ = votes[key].most_common(1)[0][0]
@@ -673,6 +674,8 @@ def _resolve_in_article(
         ):
             key = full_by_last[key].most_common(1)[0][0]
             typ = "PER"
+        elif key in owners:
+            key, typ = owners[key]
         start, end = words[0].start, words[-1].end
         number = _NUMBER.match(text, end)
         if number and not words[-1].suffix and not _day_of_month(text, number.end(), lang):
@@ -692,6 +695,32 @@ def _resolve_in_article(
         if out and start < out[-1][2] and out[-1][0] == para_no:
             continue  # the legal form just taken into the previous name
         out.append((para_no, start, end, text[start:end], typ, key, strong))
+    return out
+
+
+def _possessives(
+    votes: dict[str, Counter[str]], full_by_last: dict[str, Counter[str]], lang: str | None
+) -> dict[str, tuple[str, str]]:
+    """One-word keys that are a possessive adjective of a name in this article (Fordova,
+    Чејмберсову: the key of Ford, Chambers plus -ov/-in) -> (that name's key, its type): a
+    mention of the owner, not a name of its own (Petrov stays, unless Petr is named too)."""
+    endings = lexicon.cues(lang).possessive_endings
+    if not endings:
+        return {}
+    out: dict[str, tuple[str, str]] = {}
+    for key in votes:
+        if " " in key or key in full_by_last:
+            continue
+        for ending in endings:
+            stem = key[: -len(ending)]
+            if not key.endswith(ending) or len(stem) < 3:
+                continue
+            if stem in full_by_last:
+                out[key] = (full_by_last[stem].most_common(1)[0][0], "PER")
+            elif stem in votes:
+                out[key] = (stem, votes[stem].most_common(1)[0][0])
+            if key in out:
+                break
     return out
 
 

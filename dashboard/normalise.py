@@ -94,9 +94,14 @@ def _one_script_word(m: re.Match[str]) -> str:
     word = m.group(0)
     cyrillic = len(_CYRILLIC_LETTER.findall(word))
     latin = len(_LATIN_LETTER.findall(word))
-    fixed = word.translate(_TO_CYRILLIC if cyrillic >= latin else _TO_LATIN)
-    # only a word the look-alikes explain is rewritten (Дaнaс -> Данас; iPhoneу stays)
-    return fixed if not re.search(MIXED_SCRIPT, fixed) else word
+    tables = (_TO_CYRILLIC, _TO_LATIN) if cyrillic >= latin else (_TO_LATIN, _TO_CYRILLIC)
+    # the script most letters are in, else the one the look-alikes allow (Oвaj -> Овај: в has
+    # no Latin twin); only a word the look-alikes explain is rewritten (iPhoneу stays)
+    for table in tables:
+        fixed = word.translate(table)
+        if not re.search(MIXED_SCRIPT, fixed):
+            return fixed
+    return word
 
 
 def one_script(text: str) -> str:

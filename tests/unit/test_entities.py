@@ -575,3 +575,14 @@ def test_clitic_words_and_directions_before_places_are_no_names() -> None:
 def test_a_listed_name_meets_its_inflected_form_under_the_languages_own_endings() -> None:
     found = {t: k for t, _, k in _found("Reprezentantul Națiunilor Unite a vorbit.", "ro")}
     assert found == {"Națiunilor Unite": "united nations"}
+
+
+def test_a_possessive_adjective_of_a_name_is_a_mention_of_its_owner() -> None:
+    text = (
+        "Џесика Чејмберс је убијена. Чејмберсову породицу су обавестили. Форд је рекао. "
+        "Фордова изјава. Иван Петров и Петровом."
+    )
+    found = {t: k for t, _, k in _found(text, "sr")}
+    assert found["Чејмберсову"] == found["Џесика Чејмберс"]
+    assert found["Фордова"] == found["Форд"]
+    assert found["Петровом"] == found["Иван Петров"] == "ivan petrov"  # a surname stays

@@ -187,5 +187,7 @@ def test_words_mixing_look_alike_latin_and_cyrillic_letters_are_written_in_one_s
     mixed = "Oсaмнaeст држaвa, Биo је Дaнaс, iPhone-у и Kyiv"
     fixed = one_script(mixed)
     assert fixed == "Осамнаест држава, Био је Данас, iPhone-у и Kyiv"
+    # most letters Latin, but one (в) has no Latin twin: the word is Cyrillic
+    assert one_script("Oвaj put, Moрaм ja") == "Овај put, Морам ja"
     assert len(fixed) == len(mixed)  # letter for letter: offsets stay
     assert normalise_text("Дaнaс\r\n") == "Данас"
