@@ -23,6 +23,8 @@ import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import polars as pl
+
 from dashboard import workspace
 from dashboard.errors import NewsprismError
 
@@ -207,3 +209,21 @@ def _check_loads(folder: Path, info: ModelInfo) -> None:
 
 def _str(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
+
+
+def models_table(home: Path | None = None) -> pl.DataFrame:
+    """The installed models as a table for the Translation page: languages, version, size, source."""
+    rows = [
+        {
+            "model": m.name,
+            "languages": f"{m.source} → {m.target}",
+            "version": m.version,
+            "size (MB)": round(m.size / 1e6, 1),
+            "source": m.origin,
+            "kind": m.kind,
+            "added": m.added,
+        }
+        for m in list_models(home)
+    ]
+    schema = ["model", "languages", "version", "size (MB)", "source", "kind", "added"]
+    return pl.DataFrame(rows) if rows else pl.DataFrame(schema=schema)

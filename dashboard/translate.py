@@ -20,7 +20,7 @@ from typing import Any
 
 import polars as pl
 
-from dashboard import language, providers, translate_local
+from dashboard import providers, quality, translate_local
 from dashboard.errors import NewsprismError
 from dashboard.providers import PROVIDERS, ProviderSpec
 from dashboard.schema import conform
@@ -44,9 +44,8 @@ __all__ = [
     "translate_paragraphs",
 ]
 
-QUALITY_FLAGS = ("identical", "wrong-language", "length-ratio")
-_RATIO = (0.4, 2.5)  # translation/original length outside this is suspicious
-_MIN_LETTERS = 20  # shorter outputs are too short for language ID
+QUALITY_FLAGS = quality.QUALITY_FLAGS
+quality_counts = quality.quality_counts
 
 
 @dataclass(frozen=True)
@@ -242,7 +241,7 @@ class _Plan:
         return self._routes[source]
 
     def routes(self) -> dict[str, str]:
-        """How each source language sent was translated (local models): 'sr -> en -> de ...'."""
+        """How each source language sent was translated (local models): 'sr → en → de ...'."""
         installed = translate_local.models.list_models()
         notes = {}
         for source in sorted(
@@ -304,12 +303,12 @@ class _Plan:
             translation.append(text)
             status.append("translated" if any(k in fresh for k in keys) else "cached")
             originals.append(original)
-        pairs = {(o, t) for o, t in zip(originals, translation, strict=True) if o and t is not None}
-        judged = _judge(sorted(pairs), self.target)
-        quality = [
-            judged[(o, t)] if o and t is not None else None
-            for o, t in zip(originals, translation, strict=True)
+        items = [
+            (s, o, t) if o and t is not None else None
+            for s, o, t in zip(self.sources, originals, translation, strict=True)
         ]
+        judged = quality.judge(sorted({i for i in items if i is not None}), self.target)
+        flagged = [judged[i] if i is not None else None for i in items]
         names = self._translator_names()
         translator = [
             names.get(s, self.spec.name) if t is not None else None
@@ -319,43 +318,16 @@ class _Plan:
             pl.Series("translation", translation, dtype=pl.String),
             pl.Series("translator", translator, dtype=pl.String),
             pl.Series("translation_status", status, dtype=pl.String),
-            pl.Series("quality", quality, dtype=pl.List(pl.String)),
+            pl.Series("quality", flagged, dtype=pl.List(pl.String)),
         )
-        flags = Counter(flag for q in quality if q for flag in q)
+        flags = Counter(flag for q in flagged if q for flag in q)
         counts: dict[str, Any] = {flag: flags.get(flag, 0) for flag in QUALITY_FLAGS}
         counts["status"] = dict(sorted(Counter(status).items()))
         return updated, counts
 
 
-def _quality(original: str, translation: str, target: str, detected: str | None) -> list[str]:
-    """Signals that a translation may be wrong: unchanged, not in the target language, odd length."""
-    flags: list[str] = []
-    if _fold(translation) == _fold(original):
-        flags.append("identical")
-    elif detected and _primary(detected) != _primary(target):
-        flags.append("wrong-language")
-    if len(original) >= 40 and not _RATIO[0] <= len(translation) / len(original) <= _RATIO[1]:
-        flags.append("length-ratio")
-    return flags
-
-
-def _judge(pairs: list[tuple[str, str]], target: str) -> dict[tuple[str, str], list[str]]:
-    """Quality flags of each (original, translation) pair; language ID runs once, in a batch."""
-    outputs = [t for _, t in pairs]
-    wanted = [i for i, t in enumerate(outputs) if sum(ch.isalpha() for ch in t) >= _MIN_LETTERS]
-    found = language.detect_texts([outputs[i] for i in wanted])
-    detected: dict[int, str | None] = {i: code for i, (code, _) in zip(wanted, found, strict=True)}
-    return {
-        pair: _quality(pair[0], pair[1], target, detected.get(i)) for i, pair in enumerate(pairs)
-    }
-
-
 def _primary(code: str) -> str:
-    return code.split("-")[0].split("_")[0].lower()
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    return quality.primary(code)
 
 
 def split_text(text: str, limit: int) -> tuple[list[str], list[str]]:

@@ -118,8 +118,8 @@ def route(source: str, target: str, installed: Sequence[ModelInfo]) -> list[Mode
 
 
 def route_note(chain: Sequence[ModelInfo]) -> str:
-    """How a pair is translated, for the page and the CLI: 'sr -> en -> de (through English)'."""
-    steps = " -> ".join([chain[0].source, *(m.target for m in chain)])
+    """How a pair is translated, for the page and the CLI: 'sr → en → de (pivot through ...)'."""
+    steps = " → ".join([chain[0].source, *(m.target for m in chain)])
     return steps + (" (pivot through English: no direct model)" if len(chain) > 1 else "")
 
 

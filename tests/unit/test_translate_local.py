@@ -105,7 +105,7 @@ def test_analyze_seeds_with_local_models_then_from_cache(
     argv = ["analyze", str(seeds_dir), "--out", str(out), "--translate", "local", "--workers", "1"]
     assert cli.main(argv) == 0
     note = capsys.readouterr().out
-    assert "translation:" in note and "models: de -> en; sr -> en" in note
+    assert "translation:" in note and "models: de → en; sr → en" in note
     assert translate_local.LOADED.calls > calls
     paras = store.Analysis.open(out).frame("paragraphs")
     arts = store.Analysis.open(out).frame("articles").select("article_id", "language")
@@ -140,7 +140,7 @@ def test_pivot_through_english_and_sentence_pieces(packages: dict[str, Path], ho
     chain = translate_local.route("sr", "de", installed)
     assert chain is not None and [m.name for m in chain] == ["sr-en", "en-de"]
     assert translate_local.route_note(chain) == (
-        "sr -> en -> de (pivot through English: no direct model)"
+        "sr → en → de (pivot through English: no direct model)"
     )
     assert translate_local.model_id("sr", "de") == "sr-en@0.1+en-de@0.1"
     assert translate_local.route("ro", "de", installed) is None
