@@ -279,6 +279,7 @@ def run(n: int) -> dict[str, Any]:
         }
         report["floors"] = floors(report)
         report["translate"] = translation(n)
+        report["translate_local"] = translation_local()
         return report
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -291,6 +292,17 @@ def translation(n: int) -> dict[str, Any]:
 
     try:
         return bench_translate.bench(n)
+    except NewsprismError as exc:
+        return {"skipped": str(exc)}
+
+
+def translation_local() -> dict[str, Any]:
+    """dashboard.bench_local: the tiny test model on this machine (checkout only)."""
+    from dashboard import bench_local
+    from dashboard.errors import NewsprismError
+
+    try:
+        return bench_local.bench()
     except NewsprismError as exc:
         return {"skipped": str(exc)}
 
@@ -379,6 +391,10 @@ def render(report: dict[str, Any]) -> str:
             f"{tr['first_run_seconds']} s; re-run {tr['rerun_requests']} requests, "
             f"{tr['rerun_seconds']} s, cache hits {tr['rerun_cache_hit_rate']:.0%}"
         )
+    if report.get("translate_local"):
+        from dashboard import bench_local
+
+        lines.append(bench_local.render(report["translate_local"]))
     return "\n".join(lines)
 
 

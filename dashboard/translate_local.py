@@ -26,6 +26,7 @@ from dashboard.models import ModelInfo
 from dashboard.providers import RequestFailed
 
 PIVOT = "en"
+ENV_THREADS = "NEWSPRISM_LOCAL_THREADS"
 _KEEP = 4  # loaded pairs kept in memory at once
 _MAX_PIECE = 400  # characters per piece sent to the model (its input is capped in tokens)
 _BEAM = 2
@@ -69,6 +70,14 @@ class _Loaded:
 LOADED = _Loaded()
 
 
+def threads() -> int:
+    """CPU threads one model uses: $NEWSPRISM_LOCAL_THREADS (to share a machine), else all cores."""
+    try:
+        return max(1, int(os.environ.get(ENV_THREADS, "")))
+    except ValueError:
+        return max(1, os.cpu_count() or 1)
+
+
 def load_pair(folder: Path, info: ModelInfo) -> LoadedPair:
     """Load one installed (or staged) model; a missing or broken file is a NewsprismError."""
     try:
@@ -89,7 +98,7 @@ def load_pair(folder: Path, info: ModelInfo) -> LoadedPair:
             str(folder / info.model_dir),
             device="cpu",
             inter_threads=1,
-            intra_threads=max(1, os.cpu_count() or 1),
+            intra_threads=threads(),
         )
         source_sp = spm.SentencePieceProcessor(model_file=str(folder / info.source_spm))
         target_sp = (

@@ -11,7 +11,14 @@ import polars as pl
 import pytest
 
 from dashboard import cli, models, store, translate_local
+from dashboard.errors import NewsprismError
 from tests import tiny_model
+
+SERBIAN = (
+    "Beloruski predsednik Aleksandar Lukašenko danas je održao svoj drugi sastanak za 17 dana sa"
+    " ambasadorom Venecuele u Moskvi, rekli su izvori.\n\nMaduro je u telefonskom razgovoru rekao"
+    " Trampu da je spreman da napusti Venecuelu ako on i njegova porodica dobiju amnestiju.\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -86,9 +93,16 @@ def test_broken_and_missing_files_give_a_clear_message(
     # an installed model whose file went missing: the run says so, no traceback
     assert cli.main(["models", "add", str(packages["sr-en"])]) == 0
     (home / "sr-en" / "sentencepiece.model").unlink()
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(NewsprismError) as caught:
         translate_local.load_pair(home / "sr-en", models.list_models()[0])
     assert "sentencepiece.model is missing; add the model again" in str(caught.value)
+    one = tmp_path / "one"
+    one.mkdir()
+    (one / "a.txt").write_text(SERBIAN, encoding="utf-8")
+    argv = ["analyze", str(one), "--out", str(tmp_path / "an"), "--translate", "local"]
+    assert cli.main([*argv, "--workers", "1"]) == 0  # the analysis is written, untranslated
+    out = capsys.readouterr().out
+    assert "translation unavailable: sr-en: the model file sentencepiece.model is missing" in out
 
 
 def test_analyze_seeds_with_local_models_then_from_cache(
@@ -151,3 +165,13 @@ def test_pivot_through_english_and_sentence_pieces(packages: dict[str, Path], ho
     pieces, seps = translate_local.split_sentences(text)
     assert len(pieces) >= 4 and max(map(len, pieces)) <= 400
     assert "".join(p + s for p, s in zip(pieces, [*seps, ""], strict=True)) == text
+
+
+def test_bench_reports_throughput_load_time_and_a_free_rerun() -> None:
+    from dashboard import bench_local
+
+    report = bench_local.bench(12)
+    assert report["translated"] == 12 and report["first_run_model_calls"] > 0
+    assert report["rerun_model_calls"] == 0 and report["rerun_cache_hits"] == 12
+    assert report["paragraphs_per_s_per_core"] > 0 and report["model_load_seconds"] >= 0
+    assert "paragraphs/s per core" in bench_local.render(report)
