@@ -32,7 +32,8 @@ ENV_MODELS = "NEWSPRISM_MODELS"
 MANIFEST = "newsprism-model.json"
 _CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
 # a pair written in a folder or file name: opus-mt-sr-en, translate-sr_en-1_9, sr-en
-_PAIR_IN_NAME = re.compile(r"(?:^|[^a-z])([a-z]{2,3})[-_]([a-z]{2,3})(?:$|[^a-z])")
+# (the last one wins: opus-mt-de-en is de-en, not mt-de)
+_PAIR_IN_NAME = re.compile(r"(?=(?<![a-z])([a-z]{2,3})[-_]([a-z]{2,3})(?![a-z]))")
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class ModelInfo:
     model_dir: str  # CTranslate2 folder, relative to the model's folder
     source_spm: str  # SentencePiece model for the input, relative
     target_spm: str  # SentencePiece model for the output, relative
+    # OPUS-MT (Marian) models expect "</s>" after the input, which their tokenizer adds
+    source_eos: bool = False
 
     @property
     def label(self) -> str:
@@ -161,7 +164,8 @@ def _describe(folder: Path, given: Path, source: str | None, target: str | None)
             origin, "no CTranslate2 model (model.bin) in it; see the README on local models"
         )
     source_spm, target_spm = _spm_files(folder, origin)
-    pair = _PAIR_IN_NAME.search(given.name.lower().replace(".argosmodel", ""))
+    pairs = list(_PAIR_IN_NAME.finditer(given.name.lower().replace(".argosmodel", "")))
+    pair = pairs[-1] if pairs else None
     src = source or _str(meta.get("from_code")) or (pair.group(1) if pair else "")
     tgt = target or _str(meta.get("to_code")) or (pair.group(2) if pair else "")
     for what, code in (("source", src), ("target", tgt)):
@@ -182,6 +186,7 @@ def _describe(folder: Path, given: Path, source: str | None, target: str | None)
         model_dir=model_dir,
         source_spm=source_spm,
         target_spm=target_spm,
+        source_eos=source_spm == "source.spm" and not _adds_eos(folder / model_dir),
     )
 
 
@@ -205,6 +210,15 @@ def _check_loads(folder: Path, info: ModelInfo) -> None:
     from dashboard import translate_local
 
     translate_local.load_pair(folder, info)
+
+
+def _adds_eos(model_dir: Path) -> bool:
+    """Whether the converted model appends the end token to its input itself (config.json)."""
+    try:
+        config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(config, dict) and bool(config.get("add_source_eos"))
 
 
 def _str(value: object) -> str:

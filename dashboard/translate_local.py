@@ -197,7 +197,8 @@ def translate_pieces(pair: LoadedPair, pieces: Sequence[str]) -> list[str]:
     out = ["" if not p.strip() else p for p in pieces]
     if not wanted:
         return out
-    tokens = [pair.source_sp.encode(pieces[i], out_type=str) for i in wanted]
+    end = ["</s>"] if pair.info.source_eos else []
+    tokens = [pair.source_sp.encode(pieces[i], out_type=str) + end for i in wanted]
     longest = max(len(t) for t in tokens)
     try:
         results = pair.translator.translate_batch(

@@ -175,3 +175,19 @@ def test_bench_reports_throughput_load_time_and_a_free_rerun() -> None:
     assert report["rerun_model_calls"] == 0 and report["rerun_cache_hits"] == 12
     assert report["paragraphs_per_s_per_core"] > 0 and report["model_load_seconds"] >= 0
     assert "paragraphs/s per core" in bench_local.render(report)
+
+
+def test_opus_mt_layout_takes_its_languages_from_the_name(tmp_path: Path, home: Path) -> None:
+    """A converted OPUS-MT folder: source.spm and target.spm, the pair in the folder's name, and
+    "</s>" appended to the input as its tokenizer does."""
+    folder = tmp_path / "opus-mt-de-en"
+    sp = tiny_model.train_sentencepiece(tmp_path / "spm")
+    tiny_model.build_ct2_model(folder, sp)
+    for name in ("source.spm", "target.spm"):
+        (folder / name).write_bytes(sp.read_bytes())
+    info = models.add_model(folder)
+    assert (info.name, info.source_spm, info.target_spm, info.source_eos) == (
+        "de-en", "source.spm", "target.spm", True,
+    )  # fmt: skip
+    (out,) = translate_local.LocalClient("en").translate(["Maduro sagte das gestern."], "de")
+    assert isinstance(out, str)
