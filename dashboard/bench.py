@@ -24,7 +24,7 @@ from typing import Any
 
 import polars as pl
 
-from dashboard import corpus_synth, pipeline, store
+from dashboard import bench_local, corpus_synth, pipeline, store
 
 Tables = dict[str, pl.DataFrame]
 REFERENCE_LANGDETECT = 300
@@ -279,7 +279,7 @@ def run(n: int) -> dict[str, Any]:
         }
         report["floors"] = floors(report)
         report["translate"] = translation(n)
-        report["translate_local"] = translation_local()
+        report["translate_local"] = bench_local.measured()
         return report
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -292,17 +292,6 @@ def translation(n: int) -> dict[str, Any]:
 
     try:
         return bench_translate.bench(n)
-    except NewsprismError as exc:
-        return {"skipped": str(exc)}
-
-
-def translation_local() -> dict[str, Any]:
-    """dashboard.bench_local: the tiny test model on this machine (checkout only)."""
-    from dashboard import bench_local
-    from dashboard.errors import NewsprismError
-
-    try:
-        return bench_local.bench()
     except NewsprismError as exc:
         return {"skipped": str(exc)}
 
@@ -392,8 +381,6 @@ def render(report: dict[str, Any]) -> str:
             f"{tr['rerun_seconds']} s, cache hits {tr['rerun_cache_hit_rate']:.0%}"
         )
     if report.get("translate_local"):
-        from dashboard import bench_local
-
         lines.append(bench_local.render(report["translate_local"]))
     return "\n".join(lines)
 
