@@ -24,7 +24,7 @@ from typing import Any
 
 import polars as pl
 
-from dashboard import corpus_synth, pipeline, store
+from dashboard import bench_local, corpus_synth, pipeline, store
 
 Tables = dict[str, pl.DataFrame]
 REFERENCE_LANGDETECT = 300
@@ -279,6 +279,7 @@ def run(n: int) -> dict[str, Any]:
         }
         report["floors"] = floors(report)
         report["translate"] = translation(n)
+        report["translate_local"] = bench_local.measured()
         return report
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -379,6 +380,8 @@ def render(report: dict[str, Any]) -> str:
             f"{tr['first_run_seconds']} s; re-run {tr['rerun_requests']} requests, "
             f"{tr['rerun_seconds']} s, cache hits {tr['rerun_cache_hit_rate']:.0%}"
         )
+    if report.get("translate_local"):
+        lines.append(bench_local.render(report["translate_local"]))
     return "\n".join(lines)
 
 

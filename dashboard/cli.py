@@ -197,6 +197,34 @@ def _cache(args: argparse.Namespace) -> int:
     return 0
 
 
+def _models(args: argparse.Namespace) -> int:
+    from dashboard import models
+
+    if args.action == "add":
+        if not args.what:
+            raise NewsprismError("models add", "give the .argosmodel file or model folder")
+        info = models.add_model(Path(args.what), args.source, args.target)
+        print(f"added {info.name} ({info.source} -> {info.target}, version {info.version}, "
+              f"{_size(info.size)}, from {info.origin})")  # fmt: skip
+    elif args.action == "remove":
+        if not args.what:
+            raise NewsprismError("models remove", "give the model's name (see `models list`)")
+        info = models.remove_model(args.what)
+        print(f"removed {info.name}")
+    else:
+        installed = models.list_models()
+        if not installed:
+            print(f"no local models in {models.models_home()} (newsprism models add FILE)")
+        for info in installed:
+            print(f"{info.name}\t{info.source} -> {info.target}\tversion {info.version}\t"
+                  f"{_size(info.size)}\t{info.kind}\tfrom {info.origin}")  # fmt: skip
+    return 0
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e5 else f"{n / 1e3:.0f} kB"
+
+
 def _export(args: argparse.Namespace) -> int:
     from dashboard import export
 
@@ -252,7 +280,10 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--target", default="en", help="pivot language for translation (default en)")
     p.add_argument(
-        "--translate", metavar="PROVIDER", help="google, deepl, microsoft, libretranslate, mymemory"
+        "--translate",
+        metavar="PROVIDER",
+        help="google, deepl, microsoft, libretranslate, mymemory, or local (models on this machine,"
+        " see `newsprism models`)",
     )
     p.add_argument("--translator-url", help="LibreTranslate URL (self-hosted)")
     p.add_argument(
@@ -343,6 +374,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--provider")
     p.add_argument("--cache", help="cache file (default $NEWSPRISM_CACHE or the user cache)")
     p.set_defaults(run=_cache)
+
+    p = sub.add_parser(
+        "models", help="local translation models (offline): add a file or folder, list, remove"
+    )
+    p.add_argument("action", choices=("add", "list", "remove"))
+    p.add_argument("what", nargs="?", help="add: .argosmodel file or model folder; remove: name")
+    p.add_argument("--source", help="add: the model's source language, if it does not say")
+    p.add_argument("--target", help="add: the model's target language, if it does not say")
+    p.set_defaults(run=_models)
     return top
 
 

@@ -535,6 +535,8 @@ def _translate(
             f"translation: {run.requests_sent} requests, {run.cache_hits} from cache, "
             f"{len(run.failures)} failures"
         )
+    if run.counts.get("routes"):  # local models: say which pairs went through English
+        note += "; models: " + "; ".join(run.counts["routes"].values())
     counts = {
         "provider": options.translator.provider,
         "target": options.translator.target,

@@ -73,7 +73,12 @@ PROVIDERS: dict[str, ProviderSpec] = {
         "mymemory", "MyMemory", 480, 1, 480, "NEWSPRISM_MYMEMORY_EMAIL", False,
         "https://api.mymemory.translated.net/get", False,
     ),
+    # models on this machine (translate_local.py): no key, no address, no network
+    "local": ProviderSpec(
+        "local", "Local models (offline)", 1000, 16, 8000, None, False, None, False,
+    ),
 }  # fmt: skip
+LOCAL = "local"
 
 _RETRY_STATUS = {429, 500, 502, 503, 504}
 _AUTH_STATUS = {401, 403, 456}  # 456: DeepL quota exceeded
@@ -91,7 +96,8 @@ class RequestFailed(Exception):
         retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
-        self.kind = kind  # timeout, connection, offline, http, bad-response, auth, rejected
+        # timeout, connection, offline, http, bad-response, auth, rejected, model (local)
+        self.kind = kind
         self.message = message
         self.status = status
         self.retry_after = retry_after
@@ -260,9 +266,16 @@ class Client:
         self.url = url or spec.url or ""
         self.session = requests.Session()
         self._translators: dict[str, Any] = {}
+        self._models: Any = None
+        if spec.name == LOCAL:
+            from dashboard.translate_local import LocalClient
+
+            self._models = LocalClient(self.target)
 
     def translate(self, texts: Sequence[str], source: str) -> list[str]:
         """Translations of `texts` from `source` (ISO 639-1 or auto), in order; raises RequestFailed."""
+        if self._models is not None:
+            return list(self._models.translate(texts, source))
         if self.spec.name == "libretranslate":
             return self._libretranslate(texts, source)
         return [
@@ -405,7 +418,7 @@ def provider_code(spec: ProviderSpec, code: str, text: str = "") -> str | None:
     if code == "auto":
         return code if spec.auto_source else None
     cyrillic = any("\u0400" <= ch <= "\u04ff" for ch in text)
-    if spec.name == "libretranslate":
+    if spec.name in ("libretranslate", LOCAL):  # the server's / the installed models' codes
         return code
     if spec.name == "microsoft":
         if code == "sr":  # Microsoft only knows Serbian by script
@@ -446,6 +459,8 @@ def setup_problem(
 ) -> str | None:
     """What is missing before any request can work (key, server URL), in one sentence; `key` is
     the one that would go with the requests (see `endpoint_key`)."""
+    if spec.name == LOCAL:
+        return None  # its models are checked per language pair (translate_local)
     if spec.key_required and not key:
         if resolve_key(spec, keys):
             return (

@@ -20,7 +20,7 @@ from typing import Any
 
 import polars as pl
 
-from dashboard import language, providers
+from dashboard import providers, quality, translate_local
 from dashboard.errors import NewsprismError
 from dashboard.providers import PROVIDERS, ProviderSpec
 from dashboard.schema import conform
@@ -44,9 +44,8 @@ __all__ = [
     "translate_paragraphs",
 ]
 
-QUALITY_FLAGS = ("identical", "wrong-language", "length-ratio")
-_RATIO = (0.4, 2.5)  # translation/original length outside this is suspicious
-_MIN_LETTERS = 20  # shorter outputs are too short for language ID
+QUALITY_FLAGS = quality.QUALITY_FLAGS
+quality_counts = quality.quality_counts
 
 
 @dataclass(frozen=True)
@@ -74,8 +73,11 @@ class TranslatorConfig:
             configured = (self.url,) if self.url else ()
         return providers.endpoint_key(spec, self.url, self.keys, configured)
 
-    def origin(self, spec: ProviderSpec) -> Origin:
-        """What this configuration's translations are cached under: provider, server, model."""
+    def origin(self, spec: ProviderSpec, source: str = "") -> Origin:
+        """What this configuration's translations are cached under: provider, server, model (for
+        local models, the installed models of the pair, so a replaced model is not served stale)."""
+        if spec.name == providers.LOCAL:
+            return Origin(spec.name, "", translate_local.model_id(source, self.target.lower()))
         return Origin(spec.name, providers.endpoint(spec, self.url))
 
 
@@ -99,10 +101,15 @@ def check_provider(config: TranslatorConfig) -> tuple[bool, str]:
     if spec is None:
         return False, _unknown(config.provider)
     problem = _setup_problem(spec, config)
-    if problem is None:
+    if problem is None and spec.name != providers.LOCAL:
         problem = providers.reachability(spec, config.url, min(config.timeout, 3.0))
     if problem is not None:
         return False, f"Translation is unavailable: {problem}"
+    if spec.name == providers.LOCAL:
+        return (
+            True,
+            f"Local models are installed; paragraphs will be translated to {config.target}.",
+        )
     return True, f"{spec.label} is reachable; paragraphs will be translated to {config.target}."
 
 
@@ -127,11 +134,11 @@ def translate_paragraphs(
     run = TranslationRun(paragraphs=frame)
     done: dict[Key, str] = {}
     errors: dict[Key, str] = {}
-    origin = config.origin(spec)
     with TranslationCache(config.cache_path) as cache:
         if cache.warning:
             run.retries.append(cache.warning)
         for source, texts in plan.texts_by_source().items():
+            origin = config.origin(spec, source)
             hits = cache.get_many(origin, source, target, map(text_hash, texts))
             done.update({(source, t): hits[text_hash(t)] for t in texts if text_hash(t) in hits})
         run.cache_hits = len(done)
@@ -152,6 +159,8 @@ def translate_paragraphs(
             run.unavailable_reason = engine.health.reason
     fresh = {key for key in missing if key in done}
     run.paragraphs, run.counts = plan.assemble(frame, done, errors, fresh)
+    if spec.name == providers.LOCAL:
+        run.counts["routes"] = plan.routes()
     run.failures = [providers.redact(f, secrets) for f in run.failures]
     run.retries = [providers.redact(r, secrets) for r in run.retries]
     if run.unavailable_reason:
@@ -160,6 +169,8 @@ def translate_paragraphs(
 
 
 def _setup_problem(spec: ProviderSpec, config: TranslatorConfig) -> str | None:
+    if spec.name == providers.LOCAL:
+        return translate_local.setup_problem(config.target.lower())
     problem = providers.setup_problem(spec, config.url, config.keys, config.key_for(spec))
     if problem is None and providers.provider_code(spec, config.target) is None:
         problem = f"{spec.label} does not translate into {config.target!r}."
@@ -195,6 +206,7 @@ class _Plan:
         target: str,
     ) -> None:
         self.spec, self.target, self.texts = spec, target, texts
+        self._routes: dict[str, str | None] = {}
         self.skip: list[str | None] = []
         self.sources: list[str] = []
         self.pieces: list[tuple[list[str], list[str]]] = []
@@ -215,9 +227,41 @@ class _Plan:
             return "provider error: the paragraph's language is unknown"
         if _primary(source) == _primary(self.target):
             return "same language"
+        if self.spec.name == providers.LOCAL:
+            missing = self._local_route(source)
+            return f"provider error: {missing}" if missing else None
         if providers.provider_code(self.spec, source, text) is None:
             return f"provider error: {self.spec.label} does not translate {source!r}"
         return None
+
+    def _local_route(self, source: str) -> str | None:
+        """Why no installed model takes `source` to the target (asked once per language)."""
+        if source not in self._routes:
+            self._routes[source] = translate_local.missing_route(source, self.target)
+        return self._routes[source]
+
+    def routes(self) -> dict[str, str]:
+        """How each source language sent was translated (local models): 'sr → en → de ...'."""
+        installed = translate_local.models.list_models()
+        notes = {}
+        for source in sorted(
+            {s for s, skip in zip(self.sources, self.skip, strict=True) if not skip}
+        ):
+            chain = translate_local.route(source, self.target, installed)
+            if chain:
+                notes[source] = translate_local.route_note(chain)
+        return notes
+
+    def _translator_names(self) -> dict[str, str]:
+        """The translator recorded per source language: the provider, and for local models the
+        models and their versions ("local sr-en@1.9+en-de@1.0")."""
+        if self.spec.name != providers.LOCAL:
+            return {}
+        return {
+            s: f"{self.spec.name} {translate_local.model_id(s, self.target)}".strip()
+            for s in set(self.sources)
+            if s
+        }
 
     def _keys(self, i: int) -> list[Key]:
         return [(self.sources[i], piece) for piece in self.pieces[i][0]]
@@ -259,54 +303,31 @@ class _Plan:
             translation.append(text)
             status.append("translated" if any(k in fresh for k in keys) else "cached")
             originals.append(original)
-        pairs = {(o, t) for o, t in zip(originals, translation, strict=True) if o and t is not None}
-        judged = _judge(sorted(pairs), self.target)
-        quality = [
-            judged[(o, t)] if o and t is not None else None
-            for o, t in zip(originals, translation, strict=True)
+        items = [
+            (s, o, t) if o and t is not None else None
+            for s, o, t in zip(self.sources, originals, translation, strict=True)
         ]
-        translator = [self.spec.name if t is not None else None for t in translation]
+        judged = quality.judge(sorted({i for i in items if i is not None}), self.target)
+        flagged = [judged[i] if i is not None else None for i in items]
+        names = self._translator_names()
+        translator = [
+            names.get(s, self.spec.name) if t is not None else None
+            for s, t in zip(self.sources, translation, strict=True)
+        ]
         updated = frame.with_columns(
             pl.Series("translation", translation, dtype=pl.String),
             pl.Series("translator", translator, dtype=pl.String),
             pl.Series("translation_status", status, dtype=pl.String),
-            pl.Series("quality", quality, dtype=pl.List(pl.String)),
+            pl.Series("quality", flagged, dtype=pl.List(pl.String)),
         )
-        flags = Counter(flag for q in quality if q for flag in q)
+        flags = Counter(flag for q in flagged if q for flag in q)
         counts: dict[str, Any] = {flag: flags.get(flag, 0) for flag in QUALITY_FLAGS}
         counts["status"] = dict(sorted(Counter(status).items()))
         return updated, counts
 
 
-def _quality(original: str, translation: str, target: str, detected: str | None) -> list[str]:
-    """Signals that a translation may be wrong: unchanged, not in the target language, odd length."""
-    flags: list[str] = []
-    if _fold(translation) == _fold(original):
-        flags.append("identical")
-    elif detected and _primary(detected) != _primary(target):
-        flags.append("wrong-language")
-    if len(original) >= 40 and not _RATIO[0] <= len(translation) / len(original) <= _RATIO[1]:
-        flags.append("length-ratio")
-    return flags
-
-
-def _judge(pairs: list[tuple[str, str]], target: str) -> dict[tuple[str, str], list[str]]:
-    """Quality flags of each (original, translation) pair; language ID runs once, in a batch."""
-    outputs = [t for _, t in pairs]
-    wanted = [i for i, t in enumerate(outputs) if sum(ch.isalpha() for ch in t) >= _MIN_LETTERS]
-    found = language.detect_texts([outputs[i] for i in wanted])
-    detected: dict[int, str | None] = {i: code for i, (code, _) in zip(wanted, found, strict=True)}
-    return {
-        pair: _quality(pair[0], pair[1], target, detected.get(i)) for i, pair in enumerate(pairs)
-    }
-
-
 def _primary(code: str) -> str:
-    return code.split("-")[0].split("_")[0].lower()
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    return quality.primary(code)
 
 
 def split_text(text: str, limit: int) -> tuple[list[str], list[str]]:

@@ -87,7 +87,7 @@ class _Health:
         with self.lock:
             self.streak += 1 if err.kind != "rejected" else 0
             too_long = (err.retry_after or 0) > providers.MAX_RETRY_AFTER
-            at_once = err.kind in ("auth", "offline") or too_long
+            at_once = err.kind in ("auth", "offline", "model") or too_long
             if self.reason is None and (at_once or self.streak >= self.threshold):
                 self.offline = err.kind in _OFFLINE
                 self.reason = (
@@ -123,7 +123,10 @@ class Engine:
         self.key = config.key_for(spec)
         self.secrets = secrets
         self.cancel = threading.Event()
-        self.limiter = _Limiter(config.rate_per_second)
+        local = spec.name == providers.LOCAL
+        # a local model is not a service to spare: no rate limit, one thread (it uses the cores)
+        self.limiter = _Limiter(0.0 if local else config.rate_per_second)
+        self.workers = 1 if local else max(1, config.concurrency)
         self.health = _Health(spec, max(2, config.retries + 1))
         self.local = threading.local()
         self.clients: list[providers.Client] = []
@@ -143,7 +146,7 @@ class Engine:
         """
         log_filter = providers.RedactingFilter(self.secrets)
         logging.getLogger("urllib3.connectionpool").addFilter(log_filter)
-        workers = max(1, self.config.concurrency)
+        workers = self.workers
         pool = ThreadPoolExecutor(workers, thread_name_prefix="translate")
         queue = iter(self._batches(missing))
         running: set[Future[_Result]] = set()
@@ -250,7 +253,7 @@ class Engine:
         self.retries += result.notes
         if result.translations is not None:
             self.cache.put_many(
-                self.config.origin(self.spec),
+                self.config.origin(self.spec, batch.source),
                 batch.source,
                 self.target,
                 dict(zip(batch.texts, result.translations, strict=False)),

@@ -9,7 +9,7 @@ import os
 
 import streamlit as st
 
-from dashboard import providers, translate, ui
+from dashboard import models, providers, translate, translate_local, ui
 from dashboard.filters import language_name
 from dashboard.providers import PROVIDERS
 from dashboard.reading import md_text
@@ -73,6 +73,33 @@ if spec.key_env:
 done = an.frame("paragraphs")
 translated = int(done["translation"].is_not_null().sum())
 st.caption(f"{translated} of {done.height} paragraphs have a translation in this analysis.")
+flags = translate.quality_counts(done)
+if flags["flagged"]:
+    st.caption(
+        f"{flags['flagged']} translated paragraphs are flagged as doubtful: "
+        f"{flags['wrong-language']} not in the target language, {flags['identical']} identical "
+        f"to the original, {flags['length-ratio']} with a length far from the pair's norm."
+    )
+
+if provider == providers.LOCAL:
+    # local models: what is installed, and how each language of this analysis would be translated
+    st.subheader("Local models")
+    table = models.models_table()
+    if table.height:
+        st.dataframe(table, hide_index=True)
+    else:
+        st.info(
+            "No local model is installed. Add one on this machine with "
+            "`newsprism models add FILE.argosmodel` (see the README: Local translation models)."
+        )
+    installed = models.list_models()
+    langs = sorted(
+        {str(x) for x in an.frame("articles")["language"].drop_nulls().unique()} - {target}
+    )
+    for lang in langs:
+        chain = translate_local.route(lang, target, installed)
+        note = translate_local.route_note(chain) if chain else f"{lang} → {target}: no model"
+        st.caption(md_text(f"{language_name(lang)}: {note}"))
 
 job = jobs().get(str(an.path))
 if st.button("Translate now", type="primary", disabled=job is not None and job.running):

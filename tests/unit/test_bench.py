@@ -135,3 +135,5 @@ def test_bench_prints_every_step_and_writes_json(
     for run in ("interleaved_1_worker", "interleaved_2_workers", "grouped_1_worker"):
         assert mixed[run]["analyze_seconds"] > 0 and mixed[run]["peak_mib"] > 0
     assert "interleaved: `analyze` end to end" in printed and "ours " in printed
+    assert "local translation (tiny test model, 1 thread)" in printed
+    assert report["translate_local"]["rerun_model_calls"] == 0

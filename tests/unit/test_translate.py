@@ -293,15 +293,36 @@ def test_quality_flags_identical_and_wrong_language(server, tmp_path, monkeypatc
 
 
 def test_quality_flags_length_ratio_outliers_and_german_output():
-    from dashboard.translate import _judge
+    from dashboard.quality import judge
 
     original = "Rusia și Belarus și-au intensificat joi contactele cu președintele Venezuelei."
     fine = "Russia and Belarus stepped up their contacts with Venezuela's president on Thursday."
     german = "Russland und Belarus haben am Donnerstag ihre Kontakte mit dem Präsidenten verstärkt."
-    pairs = [(original, "Russia."), (original, fine), (original, german), (original, original)]
-    assert _judge(pairs, "en") == {
+    pairs = [
+        ("ro", original, "Russia."),
+        ("ro", original, fine),
+        ("ro", original, german),
+        ("ro", original, original),
+    ]
+    assert judge(pairs, "en") == {
         pairs[0]: ["length-ratio"],
         pairs[1]: [],
         pairs[2]: ["wrong-language"],
         pairs[3]: ["identical"],
     }
+
+
+def test_length_ratio_is_judged_against_the_pairs_norm():
+    """German takes more room than English: a German translation 1.9 times as long as its English
+    original is within the pair's norm, an English one 1.9 times as long as its German is not."""
+    from dashboard.quality import expected_ratio, judge
+
+    de = "Die Regierung hat am Donnerstag ein neues Gesetz vorgelegt, das vieles ändert."
+    en = "The government presented a new law on Thursday, which changes a lot of things."
+    long_de = (de + " ") * 2
+    long_en = (en + " ") * 2
+    assert expected_ratio("en", "de") > 1 > expected_ratio("de", "en")
+    assert expected_ratio("xx", "yy") == 1.0
+    assert judge([("en", en[:41], long_de[:79])], "de")[("en", en[:41], long_de[:79])] == []
+    item = ("de", de[:41], long_en[:79])
+    assert judge([item], "en")[item] == ["length-ratio"]
