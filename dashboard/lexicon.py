@@ -374,10 +374,8 @@ def _gazetteer() -> dict[str, dict[str, tuple[str, str]]]:
                     if not shared:
                         shared.append((_SPELLINGS[(key, lang)], entry[lang]))
                     shared.append((fold(name, lang), found))
-                _SPELLINGS.setdefault((key, lang), fold(name, lang))
+                _spelled(key, lang, name)
                 entry.setdefault(lang, found)
-                if len(key) <= _SHORT_KEY:
-                    _SHORT_SPELLINGS.setdefault(key, set()).add(fold(name, lang)[: len(key) + 1])
     # places CLDR's territories lack (Scotland, Wales; Britain for the United Kingdom)
     for label, by_lang in common()["places_extra"].items():
         if label.startswith("_"):
@@ -387,12 +385,22 @@ def _gazetteer() -> dict[str, dict[str, tuple[str, str]]]:
                 key = name_key(written.replace("-", " ").split(), lang)
                 if key:
                     out.setdefault(key, {}).setdefault(lang, (label.lower(), label))
+                    _spelled(key, lang, written)
     # capitals of CLDR territories, in English (other scripts meet them through their keys)
     for capital in common()["capitals"].values():
         key = name_key(capital.replace("-", " ").split(), "en")
         if key and "en" not in out.get(key, {}):
             out.setdefault(key, {})["en"] = (capital.lower(), capital)
+            _spelled(key, "en", capital)
     return out
+
+
+def _spelled(key: str, lang: str, name: str) -> None:
+    """Remember how a place of `key` is spelled (a short key must be spelled on: Sanaa's san
+    is not Sane's)."""
+    _SPELLINGS.setdefault((key, lang), fold(name, lang))
+    if len(key) <= _SHORT_KEY:
+        _SHORT_SPELLINGS.setdefault(key, set()).add(fold(name, lang)[: len(key) + 1])
 
 
 # a people's word shares this much of its country's folded name (Chinese: hin- of China)
@@ -421,7 +429,10 @@ def demonym(word: str, lang: str | None) -> tuple[str, str] | None:
             common += 1
         if common < min(_DEMONYM_STEM, len(name) - 1) or len(name) - common > 2:
             continue
-        if endings.match(spelled[common:]) and (best is None or common > best[0]):
+        rest = spelled[common:]
+        if common < _DEMONYM_STEM and len(rest) < 2:
+            continue  # a short stem needs a real ending (Cub-an), not one letter (Perry: Per-i)
+        if endings.match(rest) and (best is None or common > best[0]):
             best = (common, found)
     return best[1] if best else None
 

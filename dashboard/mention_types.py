@@ -227,8 +227,10 @@ def cue_of(low: str, lang: str | None, kind: str) -> bool:
 def known(word: str, lang: str | None) -> bool:
     """A place, a well-known organisation (BelTA, Beltu) or short country name."""
     key = token_key(word, lang)
-    if key in lexicon.fixed_names() or key in lexicon.org_acronym_keys():
+    if lexicon.fixed_name(key, word) is not None or key in lexicon.org_acronym_keys():
         return True
+    if not lexicon.spelled_like_place(word, key, lang):
+        return False  # Kit is not Quito, Rose not Roseau
     return lexicon.place(key, lang) is not None or inflected_place([word], lang) is not None
 
 
@@ -296,10 +298,13 @@ def classify(
     if people:
         # a people or its adjective (Americans, North Korean, Amerikanci): a group, not an actor
         return "GROUP", f"{people[0]} people", True
-    found = lexicon.place(key, lang, surface=" ".join(texts))
+    found = (
+        lexicon.place(key, lang, surface=" ".join(texts))
+        or lemma_place(texts, lang)
+        or inflected_place(texts, lang)
+    )
     if found and len(texts) == 1 and not lexicon.spelled_like_place(texts[0], key, lang):
-        found = None
-    found = found or lemma_place(texts, lang) or inflected_place(texts, lang)
+        found = None  # a short key spelled otherwise (Perry for Peru, Sane for Sanaa)
     if found:
         return "LOC", found[0], True
     lows = [t.lower() for t in texts]

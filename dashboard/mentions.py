@@ -33,6 +33,7 @@ _INNER_APOS_LANGS = {"uk", "be"}
 _NUMBER = re.compile(r"[ -](?!(?:19|20)\d\d\b)\d{1,4}\b(?![.,:]\d)")
 _OPENERS = '"„“«»—–-('
 _QUOTES = frozenset("\"„“«»‚‘'")
+_QUOTE_OPENERS = frozenset('"„“«')
 _MID_CAP = re.compile(r"(?<=[\w,] )[^\W\d_][\w-]*", re.UNICODE)
 # two words in a row, overlapping (a given name and what follows it)
 _NAME_PAIR = re.compile(r"\b([^\W\d_]+)\s+(?=([^\W\d_][\w-]*))")
@@ -144,7 +145,12 @@ def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
             gap = text[prev_end:w_start]
             first = i == 0
             opener = gap.strip()
-            sent = first or bool(_SENTENCE_END.search(gap)) or (opener != "" and opener in _OPENERS)
+            # quoted speech starts a sentence (He said, "Because ...")
+            sent = (
+                first
+                or bool(_SENTENCE_END.search(gap))
+                or (opener != "" and (opener in _OPENERS or opener[-1] in _QUOTE_OPENERS))
+            )
             brk = first or bool(_BREAK.search(gap))
             quoted = not first and opener != "" and all(c in _QUOTES for c in opener)
         brk = brk or not kept_prev

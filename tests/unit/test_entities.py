@@ -586,3 +586,17 @@ def test_a_possessive_adjective_of_a_name_is_a_mention_of_its_owner() -> None:
     assert found["Чејмберсову"] == found["Џесика Чејмберс"]
     assert found["Фордова"] == found["Форд"]
     assert found["Петровом"] == found["Иван Петров"] == "ivan petrov"  # a surname stays
+
+
+def test_a_short_place_key_must_be_spelled_as_the_place_and_quoted_speech_starts_a_sentence() -> (
+    None
+):
+    text = (
+        "Star Kit Harington married Rose Leslie. A pass to Leroy Sane. Sane scored. "
+        'He said, "Because he makes me laugh." Perry met them in Sanaa.'
+    )
+    found = {t: (typ, k) for t, typ, k in _found(text, "en")}
+    assert found["Sane"] == found["Leroy Sane"] == ("PER", "ler san")  # not Sanaa
+    assert found["Kit Harington"][0] == "PER" and "Kit" not in found  # not Quito
+    assert found["Sanaa"] == ("LOC", "sanaa")
+    assert "Because" not in found and "Perry" not in found or found["Perry"][0] != "GROUP"
