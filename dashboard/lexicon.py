@@ -270,6 +270,18 @@ def fixed_name(key: str, surface: str) -> tuple[str, str, str] | None:
 
 
 @lru_cache(maxsize=1)
+def adherents() -> dict[str, str]:
+    """Folded word for people of a faith or party (Christians, Μουσουλμάνοι, Democrats) ->
+    the group's English label."""
+    out: dict[str, str] = {}
+    for label, forms in common()["adherents"].items():
+        if not label.startswith("_"):
+            for form in forms:
+                out[fold(form, None, spelling_rules=False)] = label
+    return out
+
+
+@lru_cache(maxsize=1)
 def time_zones() -> frozenset[str]:
     """Time-zone abbreviations (BST, EDT, MSK): a clock, never an actor."""
     return frozenset(common()["time_zones"])

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from dashboard import lemmas, lexicon
-from dashboard.translit import name_key, token_key
+from dashboard.translit import fold, name_key, token_key
 
 # simplemma language codes for the article languages it knows under another name
 _SIMPLEMMA_LANG = {"sr": "hbs", "hr": "hbs", "bs": "hbs", "me": "hbs"}
@@ -294,6 +294,10 @@ def classify(
     fixed = lexicon.fixed_name(key, " ".join(texts))
     if fixed:
         return fixed[0], fixed[1], True
+    faith = lexicon.adherents().get(fold(texts[-1], None, spelling_rules=False))
+    if faith and len(texts) <= 2:
+        # people of a faith or party (Christians, Democrats, Labour MPs' Tories): a group
+        return "GROUP", f"{faith.lower()} people", True
     people = lexicon.demonym(" ".join(texts), lang) if len(texts) <= 2 else None
     if people:
         # a people or its adjective (Americans, North Korean, Amerikanci): a group, not an actor

@@ -601,3 +601,18 @@ def test_a_short_place_key_must_be_spelled_as_the_place_and_quoted_speech_starts
     assert found["Sanaa"] == ("LOC", "sanaa")
     assert "Because" not in found
     assert found.get("Perry", ("PER", ""))[0] != "GROUP"  # no Peruvian
+
+
+def test_people_of_a_faith_or_party_and_inflected_nationals_are_groups() -> None:
+    english = _found(
+        "Christian and Muslim gangs fought; the Democrats met the Democratic Party.", "en"
+    )
+    types = {t: typ for t, typ, _ in english}
+    assert types == {
+        "Christian": "GROUP",
+        "Muslim": "GROUP",
+        "Democrats": "GROUP",
+        "Democratic Party": "ORG",
+    }
+    greek = {t: k for t, _, k in _found("Είδε τους Ρεπουμπλικανούς και τον Αμερικανό.", "el")}
+    assert sorted(greek.values()) == ["republicans people", "united states people"]
