@@ -354,6 +354,9 @@ def _gazetteer() -> dict[str, dict[str, tuple[str, str]]]:
             city = english.time_zones.get(zone, {}).get("city")
             labels[zone] = city or zone.rsplit("/", 1)[-1].replace("_", " ")
     out: dict[str, dict[str, tuple[str, str]]] = {}
+    tails: dict[tuple[str, str], list[tuple[str, str]]] = {}  # last words of longer names
+    alone: dict[str, set[str]] = {}  # one-word country names, per language
+    written: dict[tuple[str, str], str] = {}  # a last word as CLDR writes it
     for ident in GAZETTEER_LOCALES:
         loc = Locale.parse(ident)
         lang = loc.language
@@ -370,17 +373,19 @@ def _gazetteer() -> dict[str, dict[str, tuple[str, str]]]:
                 entry = out.setdefault(key, {})
                 found = (label.lower(), label)
                 if "/" not in code:
-                    # a country's name, and the last word of a longer one (Južna Amerika,
-                    # Velika Britanija, North Korea: Amerikanci, Britanci, Korean)
+                    # a country's name, and the last word of a longer one (Velika Britanija,
+                    # North Korea: Britanci, Korean)
                     countries = _COUNTRIES.setdefault(lang, {})
-                    letters = {fold(name, lang, spelling_rules=False)}
-                    letters.add(fold(name.split()[-1], lang, spelling_rules=False))
-                    for spelled in letters:
-                        if " " not in spelled and len(spelled) >= _SHORT_KEY:
-                            countries.setdefault(spelled[:3], []).append((spelled, found))
                     whole = fold(name, lang, spelling_rules=False)
+                    last = fold(name.split()[-1], lang, spelling_rules=False)
+                    if " " not in whole and len(whole) >= _SHORT_KEY:
+                        countries.setdefault(whole[:3], []).append((whole, found))
+                        alone.setdefault(lang, set()).add(whole)
                     if " " in whole:
                         countries.setdefault(whole[:3], []).append((whole, found))
+                        if len(last) >= _SHORT_KEY:
+                            tails.setdefault((lang, last), []).append(found)
+                            written.setdefault((lang, last), name.split()[-1])
                 if lang in entry and entry[lang] != found:
                     shared = _SHARED_KEYS.setdefault((key, lang), [])
                     if not shared:
@@ -388,6 +393,12 @@ def _gazetteer() -> dict[str, dict[str, tuple[str, str]]]:
                     shared.append((fold(name, lang), found))
                 _spelled(key, lang, name)
                 entry.setdefault(lang, found)
+    for (lang, last), places in tails.items():
+        shared = len(set(places)) > 1 and last not in alone.get(lang, set())
+        # a word ending several names (Korea, Republic) names their people together
+        word = written[(lang, last)]
+        for found in [(word.lower(), word)] if shared else dict.fromkeys(places):
+            _COUNTRIES.setdefault(lang, {}).setdefault(last[:3], []).append((last, found))
     # places CLDR's territories lack (Scotland, Wales; Britain for the United Kingdom)
     for label, by_lang in common()["places_extra"].items():
         if label.startswith("_"):
