@@ -356,7 +356,7 @@ def _gazetteer() -> dict[str, dict[str, tuple[str, str]]]:
     out: dict[str, dict[str, tuple[str, str]]] = {}
     tails: dict[tuple[str, str], list[tuple[str, str]]] = {}  # last words of longer names
     alone: dict[str, set[str]] = {}  # one-word country names, per language
-    written: dict[tuple[str, str], str] = {}  # a last word as CLDR writes it
+    tail_words: dict[tuple[str, str], str] = {}  # a last word as CLDR writes it
     for ident in GAZETTEER_LOCALES:
         loc = Locale.parse(ident)
         lang = loc.language
@@ -385,7 +385,7 @@ def _gazetteer() -> dict[str, dict[str, tuple[str, str]]]:
                         countries.setdefault(whole[:3], []).append((whole, found))
                         if len(last) >= _SHORT_KEY:
                             tails.setdefault((lang, last), []).append(found)
-                            written.setdefault((lang, last), name.split()[-1])
+                            tail_words.setdefault((lang, last), name.split()[-1])
                 if lang in entry and entry[lang] != found:
                     shared = _SHARED_KEYS.setdefault((key, lang), [])
                     if not shared:
@@ -394,10 +394,10 @@ def _gazetteer() -> dict[str, dict[str, tuple[str, str]]]:
                 _spelled(key, lang, name)
                 entry.setdefault(lang, found)
     for (lang, last), places in tails.items():
-        shared = len(set(places)) > 1 and last not in alone.get(lang, set())
+        several = len(set(places)) > 1 and last not in alone.get(lang, set())
         # a word ending several names (Korea, Republic) names their people together
-        word = written[(lang, last)]
-        for found in [(word.lower(), word)] if shared else dict.fromkeys(places):
+        word = tail_words[(lang, last)]
+        for found in [(word.lower(), word)] if several else dict.fromkeys(places):
             _COUNTRIES.setdefault(lang, {}).setdefault(last[:3], []).append((last, found))
     # places CLDR's territories lack (Scotland, Wales; Britain for the United Kingdom)
     for label, by_lang in common()["places_extra"].items():
