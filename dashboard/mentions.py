@@ -179,6 +179,22 @@ def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
     return out
 
 
+def _ends_a_name(words: list[_Word], i: int, lang: str | None) -> bool:
+    """Whether words[i] is the surname a particle leads to (von der Leyen, da Vinci, bin
+    Salman): one capitalised word that ends the run, not an acronym or a known place (Toyota
+    UK der BBC, Mike Organ von Tennessee State, Manager von Sunderland stay apart)."""
+    particles = lexicon.cues(lang).particles
+    while i < len(words) and not words[i].capital and words[i].text.lower() in particles:
+        i += 1  # von der Leyen
+    if i >= len(words) or not words[i].capital:
+        return False
+    word = words[i]
+    if word.text.isupper() or mention_types.known(word.text, lang):
+        return False
+    after = words[i + 1] if i + 1 < len(words) else None
+    return after is None or not after.capital or after.gap_break
+
+
 def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
     """Capitalised runs split at punctuation and title words, with their left context."""
     cue = lexicon.cues(lang)
@@ -218,7 +234,7 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
             run.append(w)
             if w.suffix:
                 close()
-        elif joins and low in cue.particles and i + 1 < len(words) and words[i + 1].capital:
+        elif joins and low in cue.particles and _ends_a_name(words, i + 1, lang):
             run.append(w)
         elif (
             joins
@@ -293,6 +309,11 @@ class _Seen:
     def lower(self) -> frozenset[str]:
         """Words written in lower case somewhere in the article (lower-cased)."""
         return frozenset(w.lower() for w in set(_WORD.findall(self.text)) if w[:1].islower())
+
+    @cached_property
+    def written(self) -> frozenset[str]:
+        """Every word of the article as written."""
+        return frozenset(_WORD.findall(self.text))
 
     @cached_property
     def mid_sentence(self) -> frozenset[str]:
@@ -395,6 +416,8 @@ def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
             words.pop(0)
         else:
             break
+    if lang == "de":
+        _cut_genitive(words, seen)
     while words and (
         (words[-1].text.lower() in cue.stop and not _surname_month(words, lang))
         or (
@@ -409,6 +432,24 @@ def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
     ):
         words.pop()
     return words
+
+
+def _cut_genitive(words: list[_Word], seen: _Seen) -> None:
+    """A German name in the genitive owns what follows it (Trumps Wahlkampfteam, Theresa Mays
+    Partei): the run ends at the name, and the name without its -s where the article also
+    writes it so (Mays: May)."""
+    for i in range(len(words) - 1):
+        if _genitive(words[i].text, seen):
+            del words[i + 1 :]
+            break
+    if words and _genitive(words[-1].text, seen):
+        w = words[-1]
+        words[-1] = _Word(w.start, w.end - 1, w.text[:-1], w.capital, w.sentence_start, w.gap_break)
+
+
+def _genitive(word: str, seen: _Seen) -> bool:
+    """A word ending in -s whose base the article writes as a word of its own."""
+    return len(word) > 3 and word.endswith("s") and word[:-1] in seen.written
 
 
 _PREVIOUS_WORDS = re.compile(r"(?:([^\W\d_]+)\s+)?([^\W\d_]+)[^\w]*$")

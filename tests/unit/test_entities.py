@@ -618,3 +618,17 @@ def test_people_of_a_faith_or_party_and_inflected_nationals_are_groups() -> None
     }
     greek = {t: k for t, _, k in _found("Είδε τους Ρεπουμπλικανούς και τον Αμερικανό.", "el")}
     assert sorted(greek.values()) == ["republicans people", "united states people"]
+
+
+def test_a_german_genitive_owns_what_follows_and_particles_lead_only_to_a_surname() -> None:
+    text = (
+        "Lindsey Graham sprach. Grahams Stimme war laut. Theresa Mays Partei verlor. "
+        "Trumps Wahlkampfteam und Donald Trump. Die Präsidentin Ursula von der Leyen kam. "
+        "Er sang Proud von Heather Small."
+    )
+    found = {t: k for t, _, k in _found(text, "de")}
+    assert found["Graham"] == found["Lindsey Graham"]
+    assert found["Trump"] == found["Donald Trump"]
+    assert "Theresa May" in found and not any("Partei" in t for t in found)
+    assert "Ursula von der Leyen" in found
+    assert "Heather Small" in found and not any("von Heather" in t for t in found)
