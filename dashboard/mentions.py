@@ -438,11 +438,15 @@ def _cut_genitive(words: list[_Word], seen: _Seen) -> None:
     """A German name in the genitive owns what follows it (Trumps Wahlkampfteam, Theresa Mays
     Partei): the run ends at the name, and the name without its -s where the article also
     writes it so (Mays: May)."""
+    owned = False
     for i in range(len(words) - 1):
-        if _genitive(words[i].text, seen):
+        # a genitive before a common noun (Mays Partei) even where the base is not written
+        noun = words[i].text.endswith("s") and mention_types.has_plural(words[i + 1].text)
+        if noun or _genitive(words[i].text, seen):
             del words[i + 1 :]
+            owned = True
             break
-    if words and _genitive(words[-1].text, seen):
+    if words and (owned or _genitive(words[-1].text, seen)) and len(words[-1].text) > 3:
         w = words[-1]
         words[-1] = _Word(w.start, w.end - 1, w.text[:-1], w.capital, w.sentence_start, w.gap_break)
 
