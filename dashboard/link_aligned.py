@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 import polars as pl
 
 from dashboard import lexicon, schema
+from dashboard.mention_types import cue_of
 from dashboard.aliases import Aliases
 from dashboard.linking import CUE_WEIGHT, cue_flags, entities_of, found_types
 
@@ -45,6 +46,18 @@ def _compatible(x: str, y: str, types: dict[str, str], places: set[str]) -> bool
     if x in places or y in places:
         return tx == ty == "LOC" and not (x in places and y in places)
     return (tx == "GROUP") == (ty == "GROUP")
+
+
+def _bodies(mentions: pl.DataFrame) -> set[str]:
+    """Organisations named by their kind in some mention (an institute, a police department,
+    a committee, a court: a word of the language's organisation cues)."""
+    out: set[str] = set()
+    rows = mentions.filter(pl.col("type") == "ORG").select("entity_id", "text", "language")
+    for eid, text, lang in rows.unique().iter_rows():
+        words = text.split()
+        if len(words) > 1 and any(cue_of(w.lower(), lang, "org") for w in words):
+            out.add(eid)
+    return out
 
 
 def touched(aliases: Aliases) -> set[str]:
@@ -127,8 +140,12 @@ def merges(
     spoken: dict[str, set[str | None]] = {}
     fixed = _known_places(mentions)
     types = dict(mentions.select("entity_id", "type").unique("entity_id").iter_rows())
+    bodies = _bodies(mentions)
     for (x, y), n in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0])):
-        if n < MIN_VOTES or x in keep_out or y in keep_out:
+        # one aligned pair is enough where both name a body by its kind (National Cancer
+        # Institute, Εθνικό Ινστιτούτο Καρκίνου): institutions are translated, not spelled
+        enough = n >= MIN_VOTES or (x in bodies and y in bodies)
+        if not enough or x in keep_out or y in keep_out:
             continue
         if not _compatible(x, y, types, fixed):
             continue

@@ -148,7 +148,7 @@ _OWN_SPELLING = 2
 # sound keys: shorter ones meet chance words; near ones must be long and close
 _SOUND_MIN = 4
 _SOUND_NEAR = 6
-_SOUND_RATIO = 88
+_SOUND_RATIO = 80
 
 
 class Heard:

@@ -56,9 +56,19 @@ def test_the_one_actor_left_on_each_side_of_two_aligned_pairs_is_one_actor() -> 
     assert row["languages"] == ["en", "sr"] and row["n_articles"] == 4
 
 
-def test_one_aligned_pair_is_not_enough() -> None:
+def test_one_aligned_pair_is_enough_only_for_bodies_named_by_their_kind() -> None:
     pairs = _alignments([("en1", 0, "sr1", 0)])
-    assert link_aligned.merges(_court(), pairs, ARTICLES) == {}
+    # a court, an institute: translated, not spelled, and named by their kind on both sides
+    assert len(set(link_aligned.merges(_court(), pairs, ARTICLES).values())) == 1
+    people, _ = link(
+        _mentions(
+            [
+                ("en1", 0, "Jeff Flake", "PER", "ief flak"),
+                ("sr1", 0, "Džef Flejk", "PER", "dsef fleik"),
+            ]
+        )
+    )
+    assert link_aligned.merges(people, pairs, ARTICLES) == {}
 
 
 def test_two_actors_one_language_names_stay_apart() -> None:
