@@ -17,9 +17,9 @@ from collections import Counter, defaultdict
 import polars as pl
 
 from dashboard import lexicon, schema
-from dashboard.mention_types import cue_of
 from dashboard.aliases import Aliases
 from dashboard.linking import CUE_WEIGHT, cue_flags, entities_of, found_types
+from dashboard.mention_types import cue_of
 
 # aligned paragraph pairs that must leave the same two actors unmatched before they join
 MIN_VOTES = 2
