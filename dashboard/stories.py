@@ -18,8 +18,8 @@ from collections import Counter, defaultdict
 
 import polars as pl
 
+from dashboard import boilerplate, story_state
 from dashboard import quotes as quotes_mod
-from dashboard import story_state
 from dashboard.features import paragraph_features, weighted
 from dashboard.schema import empty
 from dashboard.story_edits import (
@@ -273,9 +273,7 @@ def cluster(
         features = paragraph_features(articles, paragraphs, mentions, dates, quote_table)
     events = _events(articles, features, threshold)
     if merge_threshold is not None:
-        body = paragraphs
-        if "boilerplate" in body.columns:
-            body = body.filter(~pl.col("boilerplate").fill_null(False))
+        body = boilerplate.body(paragraphs)
         # actors named only in boilerplate (photo credits, tags) say nothing about the story
         said = mentions.join(
             body.select("article_id", "para_no"), on=["article_id", "para_no"], how="semi"

@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from dashboard import stories, story_state
+from dashboard import boilerplate, stories, story_state
 from dashboard.story_merge import (
     MERGE_THRESHOLD,
     actor_vectors,
@@ -244,7 +244,7 @@ def attach(
         ]
         _, table = stories.cluster(alone, sub[0], sub[1], sub[2], features=sub[3])
         fresh = {s: list(ms) for s, ms in table.select("story_id", "article_ids").iter_rows()}
-        body = paragraphs.filter(~pl.col("boilerplate").fill_null(False))
+        body = boilerplate.body(paragraphs)
         said = mentions.join(
             body.select("article_id", "para_no"), on=["article_id", "para_no"], how="semi"
         )
