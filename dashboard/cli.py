@@ -225,6 +225,18 @@ def add_filter_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--to", dest="date_to", help="last publication date YYYY-MM-DD")
 
 
+def add_view_options(p: argparse.ArgumentParser) -> None:
+    """The views' own options as the pages offer them (--every week...), declared once in
+    dashboard/view_options.py; values are checked against the view exported, not here."""
+    from dashboard import view_options
+
+    for o in view_options.OPTIONS:
+        if o.name in view_options.SHARED_FLAGS:
+            continue
+        allowed = "|".join(o.values) or ("an id" if o.known else "text")
+        p.add_argument(f"--{o.name}", metavar=allowed, help=f"{o.label.lower()} (views: --list)")
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="newsprism", description="Follow one story across outlets and languages."
@@ -282,7 +294,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="export one chart or table of an analysis")
     p.add_argument("dir", nargs="?")
-    p.add_argument("--list", action="store_true", help="list chart names")
+    p.add_argument("--list", action="store_true", help="list charts and tables with their options")
     p.add_argument("--chart")
     p.add_argument("--format", choices=("png", "svg", "html", "csv", "parquet"))
     p.add_argument("--out")
@@ -292,6 +304,7 @@ def parser() -> argparse.ArgumentParser:
         help="CSV: put the caption in '# ' lines at the top (default: beside it in FILE.txt)",
     )
     add_filter_options(p)
+    add_view_options(p)
     p.set_defaults(run=_export)
 
     p = sub.add_parser(

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
-from dashboard import boilerplate
+from dashboard import boilerplate, comparison, quotes
 from dashboard.filters import Filters
 from dashboard.store import Analysis
 from dashboard.view_tables import ACTOR_ARTICLES, ACTOR_FORMS, most_frequent_form, outlet_label
 
-__all__ = ["aligned_rows", "coverage", "outlet_label", "publication", "story_for"]
+__all__ = [
+    "aligned_rows",
+    "article_choices",
+    "coverage",
+    "edit_stories",
+    "firsts",
+    "outlet_label",
+    "publication",
+    "reading_parts",
+    "story_for",
+    "story_quotes",
+    "unique_content",
+]
 
 
 def story_for(an: Analysis, f: Filters, wanted: str | None = None) -> str | None:
@@ -148,6 +162,91 @@ def publication(an: Analysis, f: Filters, story: str | None = None) -> pl.DataFr
         .sort("published", "article_id", nulls_last=True)
         .collect()
     )
+
+
+def _story_parts(
+    an: Analysis, f: Filters, story: str, *, texts: bool = True
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The story's filtered articles (`texts=False`: without their texts) with their
+    paragraphs, mentions and alignments."""
+    scan = story_scan(an, f, story)
+    arts = (scan if texts else scan.drop("text")).collect()
+    ids = arts.select("article_id").lazy()
+    paragraphs = an.scan("paragraphs").join(ids, on="article_id", how="semi").collect()
+    mentions = an.scan("mentions").join(ids, on="article_id", how="semi").collect()
+    alignments = an.scan("alignments").filter(pl.col("story_id") == story).collect()
+    return arts, paragraphs, mentions, alignments
+
+
+def _names(an: Analysis) -> dict[str, str]:
+    ents = an.scan("entities").select("entity_id", "label").collect()
+    return dict(zip(ents["entity_id"], ents["label"], strict=True))
+
+
+def firsts(an: Analysis, f: Filters, story: str | None = None) -> pl.DataFrame:
+    """Who came first in a story, and who copies whom (comparison.first_and_copies)."""
+    story = story_for(an, f, story) or ""
+    arts, paragraphs, _, alignments = _story_parts(an, f, story, texts=False)
+    return comparison.first_and_copies(arts, alignments, story, paragraphs)
+
+
+def unique_content(an: Analysis, f: Filters, story: str | None = None) -> pl.DataFrame:
+    """What only one article of a story has and what it leaves out (comparison.uniques), actors
+    by their names."""
+    story = story_for(an, f, story)
+    arts, paragraphs, mentions, alignments = _story_parts(an, f, story or "")
+    out = comparison.uniques(arts, paragraphs, mentions, alignments, story or "")
+    names = _names(an)
+    return out.with_columns(
+        pl.col(c).list.eval(pl.element().replace(names))
+        for c in ("only_actors", "omitted_actors")
+        if c in out.columns
+    )
+
+
+def story_quotes(an: Analysis, f: Filters, story: str | None = None) -> pl.DataFrame:
+    """Quoted speech in a story's articles with the speaker's name where the text says who."""
+    story = story_for(an, f, story)
+    arts, paragraphs, mentions, _ = _story_parts(an, f, story or "")
+    found = quotes.quotes(arts, paragraphs, mentions)
+    return found.with_columns(
+        speaker=pl.col("speaker_entity_id").replace_strict(
+            _names(an), default=pl.col("speaker_entity_id"), return_dtype=pl.String
+        )
+    ).drop("speaker_entity_id")
+
+
+def article_choices(an: Analysis) -> dict[str, str]:
+    """article_id -> "language · title (id)" for a select box: ids, languages and titles only,
+    never the texts."""
+    arts = (
+        an.scan("articles").select("article_id", "language", "title").sort("article_id").collect()
+    )
+    return {
+        r["article_id"]: f"{r['language'] or '?'} · {(r['title'] or '')[:60]} ({r['article_id']})"
+        for r in arts.iter_rows(named=True)
+    }
+
+
+def reading_parts(
+    an: Analysis, ids: list[str]
+) -> tuple[pl.DataFrame, dict[str, str], pl.DataFrame]:
+    """What article-next-to-article draws for these articles: their paragraphs, their texts by
+    id and their mentions (only theirs are read)."""
+    wanted = pl.col("article_id").is_in(ids)
+    paras = an.scan("paragraphs").filter(wanted).collect()
+    texts = an.scan("articles").filter(wanted).select("article_id", "text").collect()
+    mentions = an.scan("mentions").filter(wanted).collect()
+    return paras, dict(texts.iter_rows()), mentions
+
+
+def edit_stories(an: Analysis, op: dict[str, Any]) -> None:
+    """Record an analyst's story edit (stories.move, merge or split) in stories.json, anchored
+    to the members the stories it names have now, and regroup the stories."""
+    from dashboard import pipeline, stories  # only an edit needs the pipeline
+
+    members = an.scan("stories").select("story_id", "article_ids").collect()
+    pipeline.edit_stories(an.path, lambda now: stories.add_op(now, op, members))
 
 
 def aligned_rows(an: Analysis, story: str, anchor: str, others: list[str]) -> pl.DataFrame:

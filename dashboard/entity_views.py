@@ -52,6 +52,12 @@ def mentions_of(an: Analysis, f: Filters, entity_id: str) -> pl.DataFrame:
     return with_sentences(spans, arts, an, f).sort("language", "article_id", "start")
 
 
+def most_mentioned(an: Analysis, f: Filters) -> str | None:
+    """The actor with most mentions in the filtered articles (a per-actor view's default)."""
+    top = table(an, f)
+    return str(top["entity_id"][0]) if top.height else None
+
+
 def co_mentioned(an: Analysis, f: Filters, entity_id: str, n: int = 15) -> pl.DataFrame:
     """Actors mentioned in the same articles, by the number of articles they share."""
     arts = an.scan("articles").filter(f.articles_expr()).select("article_id")

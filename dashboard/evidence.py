@@ -1,7 +1,7 @@
 """Every number traced to its evidence: the rows behind a selected bar or point of a chart.
 
 A point (as Streamlit's plotly selection event gives it: x, y, customdata, curve_number,
-point_index...) maps, per view, to a selector: the table whose rows the point counts
+point_index..., with the view's options beside them) maps, per view, to a selector: the table whose rows the point counts
 (articles, mentions or dates) and an expression picking them. The rows come back with the
 sentence around each span and its offsets, and a link opening the article at that paragraph.
 """
@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from dashboard import boilerplate, compare, views
+from dashboard import boilerplate, compare
 from dashboard.filters import Filters
 from dashboard.sentences import with_sentences
 from dashboard.store import Analysis
@@ -84,12 +84,14 @@ def _timeline(an: Analysis, f: Filters, point: Point, frame: pl.DataFrame) -> Se
 
 
 def _coverage(an: Analysis, f: Filters, point: Point, frame: pl.DataFrame) -> Selector:
-
+    # the view's rows are outlets or languages (its `by` option); its story option rides along
+    by = str(point.get("by") or "source")
+    row = compare.outlet_label() if by == "source" else pl.col("language").fill_null("unknown")
     ids = frame.filter(pl.col("label") == point.get("x"))["entity_id"].unique().to_list()
     return "mentions", (
         pl.col("entity_id").is_in(ids)
-        & (compare.outlet_label() == point.get("y"))
-        & (pl.col("story_id") == compare.story_for(an, f))
+        & (row == point.get("y"))
+        & (pl.col("story_id") == compare.story_for(an, f, point.get("story")))
     )
 
 
@@ -108,33 +110,23 @@ RULES: dict[str, Rule] = {
     "coverage": _coverage,
     "story-publication": _story_article,
 }
-"""Rules of the built-in views; a View's own `evidence` attribute, when it has one, wins."""
+"""The built-in rules by view name; the registry (views.VIEWS) gives each view its rule, and
+evidence is only ever looked up there (views.evidence_rows)."""
 
 
-def rule(view: str) -> Rule | None:
-    """How a point of this view maps to evidence, or None when the view cannot say."""
-    own = getattr(views.VIEWS[view], "evidence", None)
-    return own if own is not None else RULES.get(view)
-
-
-def has_evidence(view: str) -> bool:
-    """True when points of the view's chart can be traced to rows (the page shows a hint)."""
-    return view in views.VIEWS and rule(view) is not None
-
-
-def evidence(
-    an: Analysis, view: str, point: Point, filters: Filters, *, limit: int | None = None
+def rows(
+    an: Analysis,
+    table: str,
+    expr: pl.Expr,
+    arts: pl.DataFrame,
+    filters: Filters,
+    *,
+    limit: int | None = None,
 ) -> pl.DataFrame:
-    """The rows behind one point of a registered chart, with the sentence around each span.
-
-    Article counts give one row per article: the first mention of a chosen actor when actors
-    are filtered, else the lead sentence. Mention or date counts give one row per span.
+    """The rows a selector picks among the filtered articles `arts`, with the sentence around
+    each span. Article counts give one row per article: the first mention of a chosen actor
+    when actors are filtered, else the lead sentence. Mention or date counts: one row a span.
     """
-    how = rule(view)
-    if how is None:
-        raise ValueError(f"view {view!r} does not map its points to evidence")
-    table, expr = how(an, filters, point, views.VIEWS[view].frame(an, filters))
-    arts = views.articles(an, filters)
     if table == "articles":
         arts = arts.filter(expr)
         spans = _article_spans(an, arts, filters)
@@ -147,8 +139,11 @@ def evidence(
 
 
 def _span_rows(an: Analysis, table: str, arts: pl.DataFrame, expr: pl.Expr) -> pl.DataFrame:
-    rows = an.scan(table).join(
-        arts.lazy().select("article_id", *ARTICLE_FIELDS), on="article_id", how="inner"
+    # the article's columns win: a mention's own language is not the one its article is counted in
+    rows = (
+        an.scan(table)
+        .drop(ARTICLE_FIELDS, strict=False)
+        .join(arts.lazy().select("article_id", *ARTICLE_FIELDS), on="article_id", how="inner")
     )
     if table == "mentions":
         rows = rows.join(

@@ -27,10 +27,11 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import atomic, views
+from dashboard import atomic, view_options, views
 from dashboard.errors import NewsprismError
 from dashboard.filters import Filters
 from dashboard.store import Analysis, tool_version
+from dashboard.view_options import Opts
 
 IMAGE_FORMATS = ("png", "svg")
 CHART_FORMATS = ("png", "svg", "html")
@@ -284,23 +285,44 @@ def chart_names() -> list[str]:
     return [name for name, v in views.VIEWS.items() if v.chart is not None]
 
 
-def view_figure(an: Analysis, name: str, f: Filters) -> tuple[go.Figure | None, pl.DataFrame, str]:
-    """A registered view's figure (None for a table view), its frame and its caption."""
-    view = _view(name)
-    frame = view.frame(an, f)
-    cap = caption(an, f)
-    draw = view.chart
-    return (draw(an, f, frame, cap) if draw is not None else None), frame, cap
+def view_figure(
+    an: Analysis, name: str, f: Filters, opts: Opts | None = None
+) -> tuple[go.Figure | None, pl.DataFrame, str]:
+    """A registered view's figure (None for a table view), its frame and its caption, for the
+    filters and the view's options (checked against the registry; defaults for those not given)."""
+    view = views.view(name)
+    values = view.opts(opts, an)
+    frame = view.table(an, f, values)
+    cap = caption(an, f) + _options_line(view, values)
+    return view.figure(an, f, frame, cap, values), frame, cap
+
+
+def _options_line(view: views.View, values: Opts) -> str:
+    """The options in force, for the caption (the default of a view that picks one is left out)."""
+    said = [
+        f"{o.label.lower()}: {values[o.name]}"
+        for o in view.options
+        # a story is named by the filters' sentence already
+        if values.get(o.name) and o.name not in view_options.SHARED_FLAGS
+    ]
+    return f" · {', '.join(said)}" if said else ""
 
 
 def export_view(
-    an: Analysis, name: str, fmt: str, f: Filters, *, bom: bool = False, caption_line: bool = False
+    an: Analysis,
+    name: str,
+    fmt: str,
+    f: Filters,
+    *,
+    opts: Opts | None = None,
+    bom: bool = False,
+    caption_line: bool = False,
 ) -> bytes:
     """One registered view in one format, as bytes: what `newsprism export` writes. A CSV is
     plain unless `caption_line` puts the caption in `# ` lines at its top."""
     if fmt not in FORMATS:
         raise NewsprismError(fmt, f"unknown format; use one of {', '.join(FORMATS)}")
-    fig, frame, cap = view_figure(an, name, f)
+    fig, frame, cap = view_figure(an, name, f, opts)
     if fmt == "csv":
         return table_csv(frame, cap if caption_line else "", bom)
     if fmt == "parquet":
@@ -310,14 +332,6 @@ def export_view(
     if fmt == "html":
         return figure_html(fig, name=name)
     return figure_image(fig, fmt)
-
-
-def _view(name: str) -> views.View:
-    if name not in views.VIEWS:
-        raise NewsprismError(
-            name, f"no such chart; choose one of {', '.join(views.VIEWS)} (newsprism export --list)"
-        )
-    return views.VIEWS[name]
 
 
 def filters_from_args(an: Analysis, args: argparse.Namespace) -> Filters:
@@ -378,17 +392,32 @@ def _actor(an: Analysis, wanted: str) -> str:
 
 
 def list_views() -> str:
-    """One line per registered view: name, what it is, formats."""
+    """One line per registered view: name, chart or table, the page showing it, its title and
+    formats; then its options with their allowed values and default."""
     rows = []
     for name, v in views.VIEWS.items():
         kind = "chart" if v.chart else "table"
         formats = FORMATS if v.chart else TABLE_FORMATS
-        rows.append(f"{name:<16} {kind:<6} {v.title}  [{' '.join(formats)}]")
+        rows.append(f"{name:<18} {kind:<6} {v.page or '-':<9} {v.title}  [{' '.join(formats)}]")
+        for o in v.options:
+            allowed = "|".join(o.values) or ("an id of the analysis" if o.known else "text")
+            default = f" (default {o.default})" if o.default else ""
+            rows.append(f"{'':<18} --{o.name} {allowed}{default}")
     return "\n".join(rows)
 
 
+def options_from_args(view: views.View, args: argparse.Namespace) -> dict[str, str | None]:
+    """The view options given on the command line (--every week...); --story, a filter too,
+    counts only for views that show one story."""
+    given = {o.name: getattr(args, o.name, None) for o in view_options.OPTIONS}
+    if not any(o.name == "story" for o in view.options):
+        given.pop("story", None)
+    return given
+
+
 def cli_export(args: argparse.Namespace) -> int:
-    """`newsprism export DIR --chart NAME --format F --out FILE [filters]`, or `--list`."""
+    """`newsprism export DIR --chart NAME --format F --out FILE [filters] [options]`, or
+    `--list`."""
     if args.list:
         print(list_views())
         return 0
@@ -398,21 +427,24 @@ def cli_export(args: argparse.Namespace) -> int:
         )
     if not args.chart:
         raise NewsprismError("export", "give --chart NAME (newsprism export --list shows them)")
-    _view(args.chart)
+    view = views.view(args.chart)
+    given = options_from_args(view, args)
+    view.opts(given)  # a value outside the declared ones fails before the analysis is read
     fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "")
     if fmt not in FORMATS:
         raise NewsprismError("--format", f"give one of {', '.join(FORMATS)}")
     an = Analysis.open(Path(args.dir))
     filters = filters_from_args(an, args)
     with_line = bool(getattr(args, "caption", False))
-    data = export_view(an, args.chart, fmt, filters, caption_line=with_line)
+    data = export_view(an, args.chart, fmt, filters, opts=given, caption_line=with_line)
     out = Path(args.out or f"newsprism-{args.chart}.{fmt}")
     atomic.write_bytes(out, data)
     print(f"{out}: {args.chart} as {fmt} ({len(data):,} bytes)", file=sys.stderr)
     if fmt == "csv" and not with_line:
         # the filters and corpus the table was made from go beside it, not into it
         sidecar = out.with_name(out.name + ".txt")
-        atomic.write_bytes(sidecar, (caption(an, filters) + "\n").encode("utf-8"))
+        cap = caption(an, filters) + _options_line(view, view.opts(given, an))
+        atomic.write_bytes(sidecar, (cap + "\n").encode("utf-8"))
         print(f"{sidecar}: what the table shows (filters, corpus)", file=sys.stderr)
     return 0
 
@@ -436,8 +468,8 @@ def open_bundle(zip_path: Path, dest_root: Path) -> Path:
     return bundle.open_bundle(zip_path, dest_root)
 
 
-def evidence(an: Analysis, view: str, point: dict[str, Any], filters: Filters) -> pl.DataFrame:
+def evidence(
+    an: Analysis, view: str, point: dict[str, Any], filters: Filters, opts: Opts | None = None
+) -> pl.DataFrame:
     """The rows behind a selected point of a registered chart (see dashboard/evidence.py)."""
-    from dashboard import evidence as ev
-
-    return ev.evidence(an, view, point, filters)
+    return views.evidence_rows(an, view, point, filters, opts)

@@ -220,7 +220,57 @@ def fixed_names() -> dict[str, tuple[str, str, str]]:
         label = Locale("en").territories.get(code, forms[0])
         for form in forms:
             out[name_key(form.split())] = ("LOC", label.lower(), label)
+    # each language cuts its own case endings from a key (Națiunilor Unite, Genel Kuruluna):
+    # a listed form's key under every language's rules names it too
+    by_key = dict(out)
+    for groups in ("canonical", "canonical_loc", "loc_short"):
+        for forms in common()[groups].values():
+            for form in forms:
+                entry = by_key.get(name_key(form.split()))
+                for lang in available_languages():
+                    if entry is not None:
+                        out.setdefault(name_key(form.split(), lang), entry)
     return out
+
+
+@lru_cache(maxsize=1)
+def acronym_keys() -> frozenset[str]:
+    """Keys of well-known names written only as acronyms (SAD, ONU, BM): only a word in
+    capitals is one of them (SAD-a; not Sada, "now")."""
+    spelled: dict[str, set[bool]] = {}
+    for forms in (*common()["canonical"].values(), *common()["loc_short"].values()):
+        for form in forms:
+            acronym = form.replace(".", "").isupper() and " " not in form
+            spelled.setdefault(name_key(form.split()), set()).add(acronym)
+    return frozenset(key for key, kinds in spelled.items() if kinds == {True})
+
+
+@lru_cache(maxsize=1)
+def fixed_spellings() -> dict[str, frozenset[str]]:
+    """Linking key of a well-known name -> the folded spellings listed for it."""
+    out: dict[str, set[str]] = {}
+    data = common()
+    for group in ("canonical", "canonical_loc", "loc_short"):
+        for forms in data[group].values():
+            for form in forms:
+                out.setdefault(name_key(form.split()), set()).add(fold(form, None))
+    return {key: frozenset(v) for key, v in out.items()}
+
+
+def fixed_name(key: str, surface: str) -> tuple[str, str, str] | None:
+    """fixed_names()[key], unless the key is an acronym's and `surface` is not in capitals
+    (SAD-a is the United States, Sada is "now"; ООН, not On)."""
+    found = fixed_names().get(key)
+    if found is None or (len(key) >= 3 and key not in acronym_keys()):
+        return found
+    words = surface.split()
+    return found if all(re.split(r"[-'’]", w)[0].isupper() for w in words) else None
+
+
+@lru_cache(maxsize=1)
+def time_zones() -> frozenset[str]:
+    """Time-zone abbreviations (BST, EDT, MSK): a clock, never an actor."""
+    return frozenset(common()["time_zones"])
 
 
 @lru_cache(maxsize=1)
@@ -251,6 +301,20 @@ _SHARED_KEYS: dict[tuple[str, str], list[tuple[str, tuple[str, str]]]] = {}
 _SPELLINGS: dict[tuple[str, str], str] = {}  # (key, language) -> first place name's spelling
 # language -> first three folded letters -> (folded name, place) of countries and continents
 _COUNTRIES: dict[str, dict[str, list[tuple[str, tuple[str, str]]]]] = {}
+
+
+def place_spelling(key: str, lang: str | None) -> str | None:
+    """The folded spelling of the first place of this language whose name has `key` (after
+    place's genitive rule)."""
+    return _SPELLINGS.get((_place_key(key, lang), lang or ""))
+
+
+def _place_key(key: str, lang: str | None) -> str:
+    """The gazetteer key a name's key is looked up under: itself, or without a Greek or German
+    genitive -s (Βενεζουέλας, Venezuelas)."""
+    if key not in _gazetteer() and key.endswith(("as", "is", "es")) and " " not in key:
+        return cut_endings(key[:-1], lang)
+    return key
 
 
 def spelled_like_place(word: str, key: str, lang: str | None) -> bool:
@@ -409,11 +473,8 @@ def place(
     is long enough not to be a chance match (4+ letters), unless `strict`. Where several places
     share the key, the `surface` spelling chooses (without it, the first listed answers).
     """
+    key = _place_key(key, lang)
     entry = _gazetteer().get(key)
-    if not entry and key.endswith(("as", "is", "es")) and " " not in key:
-        # Greek and German genitive -s (Βενεζουέλας, Venezuelas)
-        key = cut_endings(key[:-1], lang)
-        entry = _gazetteer().get(key)
     if not entry:
         return None
     if lang in entry:

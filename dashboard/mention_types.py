@@ -111,12 +111,44 @@ def german_noun(word: str, lang: str | None, after_determiner: bool = False) -> 
         # an unknown long word ending in an inflected known noun is a compound
         # (Fernsehnetzwerken); one ending in a bare noun may be a name (Karrenbauer)
         return len(word) >= 2 * _COMPOUND_TAIL and compound(word, inflected=True)
-    lemma = lemmas.lemmatize(word, "de")
-    if lemma != word and word not in (lemma + "s", lemma + "es"):
+    if german_inflected(word):
         return True
     if after_determiner or word.lower().endswith(lexicon.cues(lang).common_suffixes):
         return True
-    return compound(word)
+    return compound(word) or has_plural(word)
+
+
+def german_inflected(word: str) -> bool:
+    """A German word the dictionary reads as an inflected form of another (Probleme)."""
+    if not lemmas.is_known(word, "de"):
+        return False
+    lemma = lemmas.lemmatize(word, "de")
+    return lemma != word and word not in (lemma + "s", lemma + "es")
+
+
+# plural endings of German nouns, on the word or on its umlauted stem (Woche-n, Sohn: Söhne)
+_PLURALS = ("e", "en", "n", "er")
+_UMLAUT = {"a": "ä", "o": "ö", "u": "ü"}
+
+
+@lru_cache(maxsize=100_000)
+def has_plural(word: str) -> bool:
+    """A German word whose plural the dictionary knows (Woche: Wochen, Sohn: Söhne, Mal: Male):
+    a common noun, since names take only the genitive -s (Merkels, Berlins). Occupational
+    surnames are nouns too (Richter, Weber): callers keep a word the article gives a first
+    name (see mentions._Seen.surnames)."""
+    stems = [word]
+    for i in range(len(word) - 1, 0, -1):
+        if word[i] in _UMLAUT:
+            stems.append(word[:i] + _UMLAUT[word[i]] + word[i + 1 :])
+            break
+    for stem in stems:
+        for ending in ("", *_PLURALS):
+            form = stem + ending
+            known = form != word and lemmas.is_known(form, "de")
+            if known and lemmas.lemmatize(form, "de") == word:
+                return True
+    return False
 
 
 def compound(word: str, *, inflected: bool = False) -> bool:
@@ -229,6 +261,21 @@ def lemma_place(texts: Sequence[str], lang: str | None) -> tuple[str, str] | Non
     return lexicon.place(name_key(bases, lang), lang, strict=True)
 
 
+# the syllables of an East Asian given name (Kim Jong Un, Ri Yong Ho, Moon Jae In)
+_SYLLABLE = 4
+
+
+def joined_given(texts: tuple[str, ...]) -> tuple[str, ...]:
+    """Three short words (family name first, a two-syllable given name: Kim Jong Un, Kim
+    Džong Una) with the given name written as one word, as Kim Jong-un writes it, so every
+    spelling has one key."""
+    if len(texts) != 3 or any(len(t) > _SYLLABLE + 1 or not t[:1].isupper() for t in texts):
+        return texts
+    if "-" in "".join(texts) or len(texts[2]) > _SYLLABLE:
+        return texts
+    return (texts[0], f"{texts[1]}-{texts[2].lower()}")
+
+
 @lru_cache(maxsize=200_000)
 def classify(
     texts: tuple[str, ...],
@@ -241,10 +288,8 @@ def classify(
     """(type, key, strong cue?) of a trimmed run of words (`after_in`: after "in", w, v, в;
     `after_misc`: right after a press or pipeline word, quoted or not)."""
     cue = lexicon.cues(lang)
-    key = name_key(texts, lang)
-    fixed = lexicon.fixed_names().get(key)
-    if fixed and len(key) < 3 and not all(t.isupper() for t in texts):
-        fixed = None  # a short key names an acronym (ООН, ЕС), not a word (On, Es)
+    key = name_key(joined_given(texts), lang)
+    fixed = lexicon.fixed_name(key, " ".join(texts))
     if fixed:
         return fixed[0], fixed[1], True
     people = lexicon.demonym(" ".join(texts), lang) if len(texts) <= 2 else None

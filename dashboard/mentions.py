@@ -18,7 +18,7 @@ import polars as pl
 
 from dashboard import datewords, lemmas, lexicon, mention_types, schema
 from dashboard.mention_types import cue_of
-from dashboard.translit import name_key, token_key
+from dashboard.translit import fold, name_key, token_key
 
 # a word: letters with inner hyphens; an apostrophe suffix is handled separately
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -34,6 +34,8 @@ _NUMBER = re.compile(r"[ -](?!(?:19|20)\d\d\b)\d{1,4}\b(?![.,:]\d)")
 _OPENERS = '"„“«»—–-('
 _QUOTES = frozenset("\"„“«»‚‘'")
 _MID_CAP = re.compile(r"(?<=[\w,] )[^\W\d_][\w-]*", re.UNICODE)
+# two words in a row, overlapping (a given name and what follows it)
+_NAME_PAIR = re.compile(r"\b([^\W\d_]+)\s+(?=([^\W\d_][\w-]*))")
 
 
 @dataclass(slots=True)
@@ -279,6 +281,7 @@ class _Seen:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._surnames: frozenset[str] | None = None
 
     @cached_property
     def lower(self) -> frozenset[str]:
@@ -289,6 +292,38 @@ class _Seen:
     def mid_sentence(self) -> frozenset[str]:
         """Words seen after another word inside a sentence: a capital there marks a name."""
         return frozenset(_MID_CAP.findall(self.text))
+
+    def surnames(self, lang: str | None) -> frozenset[str]:
+        """Capitalised words the article writes right after a given name or, in German, after
+        a word that reads as a name (Wolfgang Richter, Raheem Sterling, Chris Rock): a surname
+        there, even where the dictionary knows it as a noun (Richter, Sterling: Sterlinge)."""
+        if self._surnames is None:
+            given = lexicon.given_name_keys()
+            stop = lexicon.cues(lang).stop
+            written = set(_WORD.findall(self.text))
+
+            def names(first: str) -> bool:
+                if token_key(first, lang) in given:
+                    return True
+                return (
+                    lang == "de"
+                    and first.lower() not in stop
+                    # a genitive (Palins Sohn) owns a noun; a known noun or place heads one
+                    and not (first.endswith("s") and first[:-1] in written)
+                    and not _known_word(first, lang)[1]
+                    and not mention_types.has_plural(first)
+                )
+
+            self._surnames = frozenset(
+                second
+                for first, second in _NAME_PAIR.findall(self.text)
+                if first[0].isupper()
+                and second[0].isupper()
+                and names(first)
+                # a surname is not inflected (Google Probleme: a plural, not a surname)
+                and not (lang == "de" and mention_types.german_inflected(second))
+            )
+        return self._surnames
 
 
 def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
@@ -312,6 +347,15 @@ def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
             or low in lexicon.cues(None).stop
             or _calendar(w.text, lang)
             or (len(words) == 1 and low in lexicon.compass_words())
+            # a direction before a place is part of the place's area (South London, Νότιο
+            # Λονδίνο): the place
+            or (
+                low in lexicon.compass_words()
+                and len(words) == 2
+                and _known_whole((words[1].text,), lang)
+            )
+            or w.text in lexicon.time_zones()
+            or _clitic(w.text, lang)
         ):
             words.pop(0)
         elif (
@@ -324,8 +368,14 @@ def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
                 or mention_types.plain_known(w.text, lang)
                 or (len(words) == 1 and mention_types.lower_known(w.text, lang))
             )
-            # a given name's key can be a common word's (Your, Yuri): alone, it is the word
-            and (not fixed or (len(words) == 1 and _given_only(w.text, lang)))
+            # a given name's key can be a common word's (Your, Yuri), a place's a word's
+            # (Νομίζω, "I think", for Νόμε): alone, it is the word
+            and (
+                not fixed
+                or (
+                    len(words) == 1 and (_given_only(w.text, lang) or _word_not_place(w.text, lang))
+                )
+            )
         ):
             words.pop(0)
             if words:
@@ -333,6 +383,7 @@ def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
         elif (
             lang == "de"
             and not known_name
+            and w.text not in seen.surnames(lang)
             and mention_types.german_noun(w.text, lang, _after_determiner(seen.text, w.start, lang))
         ):
             words.pop(0)
@@ -342,6 +393,7 @@ def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
         (words[-1].text.lower() in cue.stop and not _surname_month(words, lang))
         or (
             lang == "de"
+            and words[-1].text not in seen.surnames(lang)
             and _german_common(
                 words[-1].text,
                 lang,
@@ -399,13 +451,45 @@ def _given_only(word: str, lang: str | None) -> bool:
     )
 
 
+# a clitic or article written onto a word with a hyphen (Într-un, Adresându-se, Dintr-o)
+_CLITIC = 3
+
+
+@lru_cache(maxsize=200_000)
+def _clitic(word: str, lang: str | None) -> bool:
+    """An ordinary word with a lower-case clitic after a hyphen (Într-un, Adresându-se): a
+    word of the language, never a name (Jong-un's head is no word; SAD-a's is in capitals)."""
+    head, _, tail = word.rpartition("-")
+    return (
+        bool(head)
+        and tail.islower()
+        and len(tail) <= _CLITIC
+        and not head.isupper()
+        and mention_types.ordinary(head, lang)
+    )
+
+
+@lru_cache(maxsize=200_000)
+def _word_not_place(word: str, lang: str | None) -> bool:
+    """An ordinary word of the language whose key only meets a place's or a well-known name's
+    (Νομίζω and Νόμε, Είχε and Αιγαίο): their own spellings are other words."""
+    if not mention_types.is_common(word, lang):
+        return False
+    key = token_key(word, lang)
+    spellings = set(lexicon.fixed_spellings().get(key, ()))
+    spellings.add(lexicon.place_spelling(key, lang) or "")
+    return fold(word, lang) not in spellings and fold(word, None) not in spellings
+
+
 @lru_cache(maxsize=200_000)
 def _known_word(word: str, lang: str | None) -> tuple[bool, bool]:
     """(a given name, well-known name or place of the language; any place at all) for one word."""
     key = token_key(word, lang)
-    fixed = key in lexicon.given_name_keys() or key in lexicon.fixed_names()
-    fixed = fixed or lexicon.place(key, lang, strict=True) is not None
-    return fixed, fixed or lexicon.place(key, lang) is not None
+    fixed = key in lexicon.given_name_keys() or lexicon.fixed_name(key, word) is not None
+    # a short key is a place's only where the word spells it on (Mali, not the German Mal)
+    spelled = lexicon.spelled_like_place(word, key, lang)
+    fixed = fixed or (spelled and lexicon.place(key, lang, strict=True) is not None)
+    return fixed, fixed or (spelled and lexicon.place(key, lang) is not None)
 
 
 def _german_common(word: str, lang: str | None, after_determiner: bool = False) -> bool:

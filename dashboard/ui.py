@@ -4,20 +4,22 @@ module of the package that imports Streamlit.)"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
 from dashboard import bundle, export, views
+from dashboard import view_options as vo
 from dashboard.errors import NewsprismError
 from dashboard.filters import PARAMS, Filters, from_query, language_name, to_query
 from dashboard.reading import md_text
 from dashboard.store import MANIFEST, Analysis, ensure_views
+from dashboard.view_options import Opts
 from dashboard.workspace import Workspace
 
 
@@ -53,13 +55,44 @@ def analysis() -> Analysis | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def view_frame(name: str, path: str, stamp: int, f: Filters) -> pl.DataFrame:
-    """A registered view's frame, cached per analysis version and filters."""
-    return views.VIEWS[name].frame(_open(path, stamp), f)
+def view_frame(
+    name: str, path: str, stamp: int, f: Filters, opts: tuple[tuple[str, str | None], ...] = ()
+) -> pl.DataFrame:
+    """A registered view's frame, cached per analysis version, filters and options."""
+    return views.VIEWS[name].table(_open(path, stamp), f, dict(opts))
 
 
-def frame(name: str, an: Analysis, f: Filters) -> pl.DataFrame:
-    return view_frame(name, str(an.path), stamp(an.path), f)
+def frame(name: str, an: Analysis, f: Filters, opts: Opts | None = None) -> pl.DataFrame:
+    """A registered view's table for these filters and options (cached)."""
+    return view_frame(name, str(an.path), stamp(an.path), f, tuple(sorted((opts or {}).items())))
+
+
+def view_options(name: str, an: Analysis, without: tuple[str, ...] = ()) -> dict[str, str | None]:
+    """A view's options from the URL, checked against the registry: a value it does not take
+    falls back to the default with a notice, never an error. `without`: options a widget of
+    the page reads itself (the story picker), left out here so no notice is shown twice."""
+    declared = tuple(o for o in views.VIEWS[name].options if o.name not in without)
+    params = {o.url_key: st.query_params.get(o.url_key) for o in declared}
+    opts, notices = vo.from_query(declared, params, an)
+    for notice in notices:
+        st.info(md_text(notice))  # quotes the link's value
+    return opts
+
+
+def option_widget(name: str, option: str, opts: dict[str, str | None], key: str) -> str:
+    """A segmented control for one of a view's options with declared values, seeded from
+    `opts` (the URL); returns the chosen value (the default when none is chosen)."""
+    declared = next(o for o in views.VIEWS[name].options if o.name == option)
+    chosen = st.segmented_control(
+        declared.label, list(declared.values), key=key, default=opts.get(option) or declared.default
+    )
+    return str(chosen or declared.default)
+
+
+def write_options(name: str, opts: Opts) -> None:
+    """Keep a view's options in the URL (defaults left out so links stay short)."""
+    for key, value in vo.to_query(views.VIEWS[name].options, opts).items():
+        set_page_param(key, value)
 
 
 ALL_STORIES = "all"
@@ -239,14 +272,10 @@ def describe(an: Analysis, f: Filters) -> str:
     return f.describe(c.entities, c.stories)
 
 
-def page_param(
-    key: str, default: str | None = None, choices: Sequence[str] | None = None
-) -> str | None:
-    """A page's own URL parameter (article, entity...); outside `choices` -> default, with a notice."""
+def page_param(key: str, default: str | None = None) -> str | None:
+    """A page's own URL parameter that no view declares (article, paragraph); a view's options
+    are read with `view_options`, which checks them."""
     value = st.query_params.get(key)
-    if value and choices is not None and value not in choices:
-        st.caption(md_text(f"Unknown {key} value in the address; showing {default}."))
-        return default
     return value if value else default
 
 
@@ -278,17 +307,21 @@ def page_start(title: str, *, caption: bool = True) -> tuple[Analysis, Filters, 
 
 
 def story_picker(an: Analysis, f: Filters, key: str) -> tuple[str, dict[str, str]]:
-    """The story a story page shows (its id in the URL as `cmp`), biggest first; and labels."""
+    """The story a story page shows (its id in the URL as `cmp`, checked against the analysis:
+    an unknown one gives a notice), biggest first; and labels."""
     from dashboard import compare
 
-    stories = an.frame("stories")
+    stories = an.scan("stories").select("story_id", "label", "article_ids").collect()
     if stories.height == 0:
         st.info("No stories yet: load articles first.")
         st.stop()
     labels = dict(zip(stories["story_id"], stories["label"], strict=True))
     sizes = dict(zip(stories["story_id"], stories["article_ids"].list.len(), strict=True))
     ids = sorted(labels, key=lambda s: (-sizes[s], s))
-    default = compare.story_for(an, f, page_param("cmp"))
+    wanted = vo.from_query((vo.STORY,), {"cmp": st.query_params.get("cmp")}, an)
+    for notice in wanted[1]:
+        st.info(md_text(notice))
+    default = compare.story_for(an, f, wanted[0]["story"])
     story = st.selectbox(
         "Story",
         ids,
@@ -329,12 +362,24 @@ def table_downloads(name: str, data: pl.DataFrame, caption: str) -> None:
     )
 
 
-def chart(name: str, an: Analysis, f: Filters, *, key: str | None = None) -> object:
-    """Draw a registered view's chart with the filters as its caption; return the selection."""
+def chart(
+    name: str,
+    an: Analysis,
+    f: Filters,
+    opts: Opts | None = None,
+    *,
+    key: str | None = None,
+    caption: str | None = None,
+    quiet: bool = True,
+    selection: tuple[Literal["points", "box", "lasso"], ...] = ("points", "box", "lasso"),
+) -> object:
+    """Draw a registered view's chart with the filters as its caption, its export buttons and
+    the evidence behind a selected point; return the selection."""
     view = views.VIEWS[name]
-    data = frame(name, an, f)
-    caption = describe(an, f)
-    fig = view.chart(an, f, data, caption) if view.chart else None
+    values = view.opts(opts)
+    data = frame(name, an, f, values)
+    text = caption if caption is not None else describe(an, f)
+    fig = view.figure(an, f, data, text, values)
     if fig is None:
         return None
     state = st.plotly_chart(
@@ -342,11 +387,20 @@ def chart(name: str, an: Analysis, f: Filters, *, key: str | None = None) -> obj
         width="stretch",
         key=key or f"chart_{name}",
         on_select="rerun",
+        selection_mode=selection,
         config=export.plotly_config(name),
     )
-    chart_downloads(name, fig, data, caption)
-    evidence_for(name, an, f, state, quiet=True)
+    chart_downloads(name, fig, data, text)
+    evidence_for(name, an, f, state, values, quiet=quiet)
     return state
+
+
+def table(name: str, an: Analysis, f: Filters, opts: Opts | None = None, **shown: object) -> None:
+    """Draw a registered view's table (`shown`: st.dataframe's display options) and its
+    downloads."""
+    data = frame(name, an, f, opts)
+    st.dataframe(data, hide_index=True, width="stretch", **shown)  # type: ignore[call-overload]
+    table_downloads(name, data, describe(an, f))
 
 
 def chart_downloads(name: str, fig: go.Figure, data: pl.DataFrame, caption: str) -> None:
@@ -407,19 +461,23 @@ def bundle_button(an: Analysis, f: Filters, charts: list[str], page: str) -> Non
 
 
 def evidence_for(
-    name: str, an: Analysis, f: Filters, state: object, *, quiet: bool = False, **context: str
+    name: str,
+    an: Analysis,
+    f: Filters,
+    state: object,
+    opts: Opts | None = None,
+    *,
+    quiet: bool = False,
 ) -> None:
     """Under a chart: the mentions or articles behind the selected bar or point."""
-    from dashboard import evidence
-
     points = getattr(getattr(state, "selection", None), "points", None) or []
-    if not evidence.has_evidence(name) or (quiet and not points):
+    if not views.has_evidence(name) or (quiet and not points):
         return
     st.markdown("**Evidence**")
     if not points:
         st.caption("Select a bar or point in the chart to list the text behind it.")
         return
-    rows = evidence.evidence(an, name, {**points[0], **context}, f)
+    rows = views.evidence_rows(an, name, points[0], f, opts)
     st.caption(f"{rows.height} passages behind the selected point")
     evidence_list(an, rows)
 

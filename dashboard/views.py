@@ -1,7 +1,9 @@
 """What each view shows, as pure functions of an analysis and the filters.
 
-The pages, the export buttons and `newsprism export --chart NAME` all read this one registry,
-so a chart on screen and its exported file are the same numbers.
+The pages, the export buttons, the URL and `newsprism export --chart NAME` all read this one
+registry (VIEWS), so a chart on screen and its exported file are the same numbers: each view
+declares its options (dashboard/view_options.py), its table, its chart and its evidence rule
+(dashboard/evidence.py).
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import charts, compare, timeline
+from dashboard import charts, compare, entity_views, evidence, timeline, view_options
+from dashboard.errors import NewsprismError
 from dashboard.filters import Filters
 from dashboard.store import Analysis
+from dashboard.view_options import Option, Opts
 
 
 def filtered(an: Analysis, f: Filters) -> pl.LazyFrame:
@@ -143,11 +147,37 @@ def by_date(an: Analysis, f: Filters) -> pl.DataFrame:
 
 @dataclass(frozen=True)
 class View:
-    """A registered view: its title, its frame and its chart."""
+    """A registered view: its title, its options (beside the shared filters), its table
+    function, its chart function (None for a table) and its evidence rule (None when its
+    points cannot be traced to rows). The table function takes the analysis, the filters and
+    the options marked `frame` as keywords; the chart function the analysis, the filters, the
+    table, the caption and the options marked `chart`."""
 
     title: str
-    frame: Callable[[Analysis, Filters], pl.DataFrame]
-    chart: Callable[[Analysis, Filters, pl.DataFrame, str], go.Figure] | None
+    frame: Callable[..., pl.DataFrame]
+    chart: Callable[..., go.Figure] | None = None
+    evidence: evidence.Rule | None = None
+    options: tuple[Option, ...] = ()
+    page: str = ""  # the page showing it (its url path), for `newsprism export --list`
+
+    def opts(self, given: Opts | None = None, an: Analysis | None = None) -> dict:
+        """Every option with its value (given ones checked; NewsprismError on a bad one)."""
+        return view_options.resolve(self.options, given or {}, an, self.title)
+
+    def table(self, an: Analysis, f: Filters, opts: Opts | None = None) -> pl.DataFrame:
+        """The view's table for these filters and options."""
+        values = self.opts(opts)
+        return self.frame(an, f, **{o.name: values[o.name] for o in self.options if o.frame})
+
+    def figure(
+        self, an: Analysis, f: Filters, frame: pl.DataFrame, caption: str, opts: Opts | None = None
+    ) -> go.Figure | None:
+        """The view's chart of its table, or None for a table view."""
+        if self.chart is None:
+            return None
+        values = self.opts(opts)
+        chosen = {o.name: values[o.name] for o in self.options if o.chart}
+        return self.chart(an, f, frame, caption, **chosen)
 
 
 def _simple(draw: Callable[[pl.DataFrame, str], go.Figure]) -> Callable[..., go.Figure]:
@@ -159,23 +189,164 @@ def _timeline_chart(an: Analysis, f: Filters, frame: pl.DataFrame, caption: str)
     return charts.timeline(frame, timeline.mentioned_dates(an, f), caption)
 
 
-def _coverage_chart(an: Analysis, f: Filters, frame: pl.DataFrame, caption: str) -> go.Figure:
-    return charts.coverage(frame, caption)
+def _coverage_chart(
+    an: Analysis,
+    f: Filters,
+    frame: pl.DataFrame,
+    caption: str,
+    by: str = "source",
+    value: str = "n_mentions",
+) -> go.Figure:
+    return charts.coverage(frame, caption, by=by, value=value)
 
 
+def _entities(an: Analysis, f: Filters, search: str | None = "") -> pl.DataFrame:
+    return entity_views.table(an, f, search or "")
+
+
+def _co_mentioned(an: Analysis, f: Filters, actor: str | None = None) -> pl.DataFrame:
+    # no actor in the filtered articles: an id no actor has gives the empty table
+    return entity_views.co_mentioned(an, f, actor or entity_views.most_mentioned(an, f) or "")
+
+
+def inferred(an: Analysis, f: Filters) -> pl.DataFrame:
+    """What the files did not say (title from the first line, an inferred or unknown date) and
+    how sure the language is, per article: the overview's table."""
+    return article_table(an, f).select(
+        "article_id",
+        "title",
+        title_from=pl.when(pl.col("title_inferred")).then(pl.lit("first line")),
+        date=pl.when(pl.col("published").is_null())
+        .then(pl.lit("unknown"))
+        .when(pl.col("published_inferred"))
+        .then(pl.lit("inferred")),
+        language=pl.concat_str(
+            pl.col("language"),
+            pl.lit(" ("),
+            pl.col("language_score").round(2).cast(pl.String),
+            pl.lit(")"),
+        ),
+    )
+
+
+RULES = evidence.RULES  # where the rules are written; each view below takes its own
+STORY_OPTS = (view_options.STORY,)
 VIEWS: dict[str, View] = {
-    "languages": View("Articles by language", by_language, _simple(charts.by_language)),
-    "outlets": View("Articles by outlet", by_outlet, _simple(charts.by_outlet)),
-    "published": View("Articles by publication date", by_date, _simple(charts.by_date)),
-    "timeline": View("Actors over time", timeline.timeline, _timeline_chart),
-    "coverage": View("Who mentions whom", compare.coverage, _coverage_chart),
-    "story-publication": View(
-        "Who published when", compare.publication, _simple(charts.publication)
+    "languages": View(
+        "Articles by language",
+        by_language,
+        _simple(charts.by_language),
+        RULES["languages"],
+        page="overview",
     ),
-    "articles": View("Articles", article_table, None),
+    "outlets": View(
+        "Articles by outlet",
+        by_outlet,
+        _simple(charts.by_outlet),
+        RULES["outlets"],
+        page="overview",
+    ),
+    "published": View(
+        "Articles by publication date",
+        by_date,
+        _simple(charts.by_date),
+        RULES["published"],
+        page="overview",
+    ),
+    "inferred": View("What was inferred", inferred, page="overview"),
+    "articles": View("Articles", article_table, page="articles"),
+    "timeline": View(
+        "Actors over time",
+        timeline.timeline,
+        _timeline_chart,
+        RULES["timeline"],
+        (view_options.EVERY,),
+        page="timeline",
+    ),
+    "mentioned-dates": View(
+        "Dates the articles mention", timeline.mentioned_dates, page="timeline"
+    ),
+    "entities": View(
+        "Actors, places and organisations",
+        _entities,
+        options=(view_options.SEARCH,),
+        page="entities",
+    ),
+    "co-mentioned": View(
+        "Actors mentioned with an actor",
+        _co_mentioned,
+        options=(view_options.ACTOR,),
+        page="entities",
+    ),
+    "coverage": View(
+        "Who mentions whom",
+        compare.coverage,
+        _coverage_chart,
+        RULES["coverage"],
+        (view_options.STORY, view_options.BY, view_options.VALUE),
+        page="compare",
+    ),
+    "story-publication": View(
+        "Who published when",
+        compare.publication,
+        _simple(charts.publication),
+        RULES["story-publication"],
+        STORY_OPTS,
+        page="compare",
+    ),
+    "story-firsts": View(
+        "Who came first, and who copies whom",
+        compare.firsts,
+        options=STORY_OPTS,
+        page="compare",
+    ),
+    "story-uniques": View(
+        "What only one article has, and what it leaves out",
+        compare.unique_content,
+        options=STORY_OPTS,
+        page="compare",
+    ),
+    "quotes": View(
+        "Quotes and their speakers", compare.story_quotes, options=STORY_OPTS, page="compare"
+    ),
 }
 
 
 def register(name: str, view: View) -> None:
     """Add a view to the registry (each feature module registers its own)."""
     VIEWS[name] = view
+
+
+def view(name: str) -> View:
+    """A registered view, or the analyst's error naming the ones there are."""
+    if name not in VIEWS:
+        raise NewsprismError(
+            name,
+            f"no such chart or table; choose one of {', '.join(VIEWS)} (newsprism export --list)",
+        )
+    return VIEWS[name]
+
+
+def has_evidence(name: str) -> bool:
+    """True when points of the view's chart can be traced to rows (the page shows a hint)."""
+    return name in VIEWS and VIEWS[name].evidence is not None
+
+
+def evidence_rows(
+    an: Analysis,
+    name: str,
+    point: evidence.Point,
+    f: Filters,
+    opts: Opts | None = None,
+    *,
+    limit: int | None = None,
+) -> pl.DataFrame:
+    """The rows behind one point of a registered chart, with the sentence around each span.
+    The view's options travel with the point (the timeline's `every` sets its periods)."""
+    v = view(name)
+    if v.evidence is None:
+        raise ValueError(f"view {name!r} does not map its points to evidence")
+    values = v.opts(opts)
+    frame = v.table(an, f, values)
+    table, expr = v.evidence(an, f, {**values, **point}, frame)
+    return evidence.rows(an, table, expr, articles(an, f), f, limit=limit)

@@ -9,9 +9,10 @@ from dashboard.errors import NewsprismError
 from dashboard.reading import md_text
 
 an, f, caption = ui.page_start("Actors, places and organisations")
-search = st.text_input("Search names and aliases", key="ent_search", value=ui.page_param("q") or "")
-ui.set_page_param("q", search or None)
-table = entity_views.table(an, f, search)
+opts = ui.view_options("entities", an)
+search = st.text_input("Search names and aliases", key="ent_search", value=opts["search"] or "")
+ui.write_options("entities", {"search": search})
+table = ui.frame("entities", an, f, {"search": search})
 event = st.dataframe(
     table.drop("hidden"),
     hide_index=True,
@@ -25,7 +26,7 @@ ui.table_downloads("entities", table, caption)
 rows = event.selection.rows if event else []  # type: ignore[union-attr]
 if rows:
     ui.set_page_param("entity", table["entity_id"][rows[0]])
-chosen = ui.page_param("entity")
+chosen = ui.view_options("co-mentioned", an)["actor"]  # an unknown ?entity=: a notice
 labels = ui.choices(an).entities
 if not chosen or chosen not in set(table["entity_id"].to_list()) | set(labels):
     st.info("Select an actor in the table to see every mention across languages.")
@@ -49,10 +50,8 @@ with left:
     ui.evidence_list(an, ev)
 with right:
     st.markdown("**Mentioned with**")
-    st.dataframe(
-        entity_views.co_mentioned(an, f, chosen).select("label", "type", "shared_articles"),
-        hide_index=True,
-        width="stretch",
+    ui.table(
+        "co-mentioned", an, f, {"actor": chosen}, column_order=("label", "type", "shared_articles")
     )
 
 st.divider()

@@ -27,22 +27,7 @@ ui.bundle_button(an, f, ["languages", "outlets", "published", "timeline"], "over
 
 st.subheader("What was inferred")
 st.caption("Values not given by the files themselves; correct them on the Articles page.")
-inferred = arts.select(
-    "article_id",
-    "title",
-    title_from=pl.when(pl.col("title_inferred")).then(pl.lit("first line")),
-    date=pl.when(pl.col("published").is_null())
-    .then(pl.lit("unknown"))
-    .when(pl.col("published_inferred"))
-    .then(pl.lit("inferred")),
-    language=pl.concat_str(
-        pl.col("language"),
-        pl.lit(" ("),
-        pl.col("language_score").round(2).cast(pl.String),
-        pl.lit(")"),
-    ),
-)
-st.dataframe(inferred, hide_index=True, width="stretch")
+ui.table("inferred", an, f)
 
 problems = an.manifest.get("problems", [])
 st.subheader("Load report")

@@ -2,33 +2,25 @@
 
 import streamlit as st
 
-from dashboard import charts, export, timeline, ui
+from dashboard import ui
 
 an, f, caption = ui.page_start("Actors over time")
-every = (
-    st.segmented_control(
-        "Group publication dates by",
-        ["day", "week", "month"],
-        key="tl_every",
-        default=ui.page_param("every", "day", ["day", "week", "month"]),
-    )
-    or "day"
-)
-ui.set_page_param("every", None if every == "day" else every)
+opts = ui.view_options("timeline", an)  # ?every=year: a notice and the default, never an error
+opts["every"] = ui.option_widget("timeline", "every", opts, key="tl_every")
+ui.write_options("timeline", opts)
 if not f.actors:
     st.caption("Showing the most mentioned people; choose actors in the sidebar to compare others.")
 
-counts = timeline.timeline(an, f, every)
-dated = timeline.mentioned_dates(an, f)
-fig = charts.timeline(counts, dated, caption)
-state = st.plotly_chart(
-    fig,
-    width="stretch",
-    on_select="rerun",
-    selection_mode=("points",),
+ui.chart(
+    "timeline",
+    an,
+    f,
+    opts,
     key="timeline_chart",
-    config=export.plotly_config("timeline"),
+    caption=caption,
+    quiet=False,
+    selection=("points",),
 )
-ui.chart_downloads("timeline", fig, counts, caption)
 
-ui.evidence_for("timeline", an, f, state, every=every)
+with st.expander("Dates the articles mention"):
+    ui.table("mentioned-dates", an, f)

@@ -27,7 +27,12 @@ def test_timeline_shows_top_people_and_filters_by_actor(analysis):
 def test_timeline_with_an_unknown_every_falls_back_to_day_with_a_notice(analysis):
     at = open_page("timeline.py", every="year")
     assert not at.exception
-    assert any("Unknown every value" in c.value for c in at.caption)
+    assert any("Unknown every value 'year'" in i.value for i in at.info)
+    assert at.segmented_control(key="tl_every").value == "day"
+    assert "every" not in at.query_params  # the default, so the link is cleaned
+    weekly = open_page("timeline.py", every="week")
+    assert not weekly.exception and not weekly.info
+    assert weekly.segmented_control(key="tl_every").value == "week"
 
 
 def test_entity_table_search_and_entity_page(analysis):

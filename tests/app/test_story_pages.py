@@ -55,3 +55,15 @@ def test_serbian_next_to_greek_aligns_the_lukashenko_paragraphs(analysis):
     el = html.index("δεύτερη συνάντηση μέσα σε 17 ημέρες")
     between = html[sr:el]
     assert between.count('class="np-para') <= 1
+
+
+def test_unknown_compare_values_in_the_address_fall_back_with_a_notice(analysis):
+    at = open_page("compare.py", by="outlet", cmp="no-such-story")
+    assert not at.exception
+    notices = " ".join(i.value for i in at.info)
+    assert "Unknown by value 'outlet'" in notices and notices.count("Unknown cmp value") == 1
+    assert at.segmented_control(key="cmp_by").value == "source"
+    at = open_page("compare.py", by="language", value="per_1000_words")
+    assert not at.exception and not at.info
+    assert at.segmented_control(key="cmp_by").value == "language"
+    assert at.toggle(key="cmp_per").value is True

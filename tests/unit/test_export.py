@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from dashboard import cli, evidence, export, ingest, language, normalise, sentences, store, views
+from dashboard import cli, compare, export, ingest, language, normalise, sentences, store, views
 from dashboard.errors import NewsprismError
 from dashboard.filters import Filters
 
@@ -288,7 +288,7 @@ def test_a_default_csv_export_opens_with_any_reader_default_options(analysis_dir
 @pytest.mark.parametrize(
     ("extra", "says"),
     [
-        (["--chart", "nope", "--format", "png"], "nope: no such chart"),
+        (["--chart", "nope", "--format", "png"], "nope: no such chart or table"),
         (["--chart", "languages", "--format", "gif"], "invalid choice"),
         (["--chart", "languages", "--format", "png", "--lang", "xx"], "--lang xx: not in"),
         (["--chart", "languages", "--format", "png", "--entity", "Nobody"], "no actor"),
@@ -331,7 +331,7 @@ def test_cli_not_an_analysis_is_exit_2(tmp_path, capsys):
 
 
 def test_every_chart_view_traces_points_to_evidence():
-    assert [n for n in CHARTS if not evidence.has_evidence(n)] == []
+    assert [n for n in CHARTS if not views.has_evidence(n)] == []
 
 
 def check_rows(an: store.Analysis, rows: pl.DataFrame) -> None:
@@ -377,11 +377,95 @@ def test_publication_day_point_uses_the_trace_language(an):
 
 def test_timeline_point_lists_the_mentions_with_sentences(an):
     point = {"x": "2025-12-10", "y": 3, "customdata": ["maduro", 1, "..."], "curve_number": 0}
-    rows = evidence.evidence(an, "timeline", point, Filters())
+    rows = export.evidence(an, "timeline", point, Filters())
     assert rows.height >= 2
     assert set(rows["published"].to_list()) == {date(2025, 12, 10)}
     assert all(t.startswith("Madur") for t in rows["text"])
     check_rows(an, rows)
-    dated = evidence.evidence(an, "timeline", {"x": "2025-12-10", "customdata": ["", 1]}, Filters())
+    dated = export.evidence(an, "timeline", {"x": "2025-12-10", "customdata": ["", 1]}, Filters())
     assert dated.height == 1
     check_rows(an, dated)
+
+
+def test_list_names_every_chart_and_table_a_page_shows(capsys):
+    code, out, _ = run(["export", "--list"], capsys)
+    assert code == 0
+    for name in ("entities", "co-mentioned", "quotes", "story-uniques", "story-firsts"):
+        assert re.search(rf"^{re.escape(name)}\s+table\s", out, re.M), name
+    assert re.search(r"^mentioned-dates\s+table\s+timeline\s", out, re.M)
+    # each view's options with their allowed values and default
+    assert re.search(
+        r"^timeline\s+chart\s+timeline\s.*\n\s+--every day\|week\|month \(default day\)",
+        out,
+        re.M,
+    )
+    assert re.search(r"^coverage\s.*\n(\s+--.*\n)*\s+--by source\|language", out, re.M)
+
+
+def test_timeline_export_takes_the_pages_grouping(an, analysis_dir, tmp_path, capsys):
+    out = tmp_path / "weekly.parquet"
+    argv = ["export", str(analysis_dir), "--chart", "timeline", "--out", str(out)]
+    code, _, err = run([*argv, "--every", "week"], capsys)
+    assert code == 0, err
+    weekly = pl.read_parquet(out)
+    # what the page draws for the same choice, through the same registry entry
+    assert_frame_equal(weekly, views.VIEWS["timeline"].table(an, Filters(), {"every": "week"}))
+    assert weekly["period"].dt.weekday().unique().to_list() == [1]  # weeks start on Monday
+    daily = views.VIEWS["timeline"].table(an, Filters())
+    assert set(daily["period"]) >= {date(2025, 12, 10), date(2025, 12, 11)}
+    in_week = pl.col("period").is_between(date(2025, 12, 8), date(2025, 12, 14))
+    assert daily.filter(in_week)["period"].n_unique() >= 2  # two days or more make one week
+    assert weekly.filter(pl.col("period") == date(2025, 12, 8))["mentions"].sum() == (
+        daily.filter(in_week)["mentions"].sum()
+    )
+    assert "group publication dates by: week" in pl.read_parquet_metadata(out)["newsprism.caption"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "says"),
+    [
+        (["--chart", "timeline", "--every", "year"], "--every year: 'year' is not one of: day"),
+        (["--chart", "coverage", "--by", "outlet"], "--by outlet: 'outlet' is not one of"),
+        (["--chart", "languages", "--every", "week"], "--every: Articles by language has no"),
+        (["--chart", "co-mentioned", "--actor", "nobody"], "--actor nobody: 'nobody' is not"),
+    ],
+)
+def test_a_bad_view_option_is_one_line_and_exit_2(extra, says, analysis_dir, tmp_path, capsys):
+    out = tmp_path / "x.csv"
+    code, _, err = run(["export", str(analysis_dir), "--out", str(out), *extra], capsys)
+    assert code == 2
+    assert says in err and err.count("\n") == 1 and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_story_views_export_the_story_asked_for(an, analysis_dir, tmp_path, capsys):
+    out = tmp_path / "uniques.parquet"
+    argv = ["export", str(analysis_dir), "--chart", "story-uniques", "--out", str(out)]
+    code, _, err = run([*argv, "--story", "s1"], capsys)
+    assert code == 0, err
+    got = pl.read_parquet(out)
+    assert got.height == 5
+    assert_frame_equal(got, views.VIEWS["story-uniques"].table(an, Filters(), {"story": "s1"}))
+    # actors by their names, as the page shows them
+    named = {
+        a for row in got["only_actors"].to_list() + got["omitted_actors"].to_list() for a in row
+    }
+    assert named <= {"Maduro", "Putin", "Lukashenko"}
+
+
+def test_coverage_by_language_traces_a_cell_to_its_mentions(an):
+    opts = {"by": "language"}
+    frame = views.VIEWS["coverage"].table(an, Filters(), opts)
+    cell = frame.filter(pl.col("language") == "el", pl.col("label") == "Maduro").row(0, named=True)
+    rows = export.evidence(an, "coverage", {"x": "Maduro", "y": "el"}, Filters(), opts)
+    assert rows.height == cell["n_mentions"] > 0
+    assert set(rows["language"]) == {"el"}
+    check_rows(an, rows)
+
+
+def test_article_choices_name_articles_without_reading_texts(an):
+    choices = compare.article_choices(an)
+    assert len(choices) == 5
+    first = an.frame("articles").sort("article_id").row(0, named=True)
+    label = choices[first["article_id"]]
+    assert label.startswith(f"{first['language']} · ") and first["article_id"] in label
