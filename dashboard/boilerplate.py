@@ -1,5 +1,5 @@
-"""The one boilerplate filter: paragraphs that are not the article (photo credits, captions,
-share and subscribe lines, "read more", comment counters, source tags).
+"""The one boilerplate filter: paragraphs that are not the article (bylines, photo credits,
+captions, share and subscribe lines, "read more", comment counters, source tags).
 
 The rules are data (data/boilerplate.json: per-language markers with the same keys in every
 language, and language-independent patterns), turned here into one reason per paragraph. Ingest
@@ -22,6 +22,11 @@ FLAG = "boilerplate"
 """The paragraphs column that says a paragraph is boilerplate."""
 _LINE_MARKERS = ("share line", "subscribe", "read more")
 """Marker keys that flag a short line starting with them."""
+
+_NAME = r"\p{Lu}[\p{L}'’.\-]*"
+"""A capitalised word of a name (an initial with its dot too)."""
+_AFFILIATION = r"(?:\s*[,|/–—-]\s*[^\n]{0,40})?"
+"""What may follow a byline's name: an outlet or place after a comma, dash or slash."""
 
 Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 
@@ -58,6 +63,12 @@ def reason_patterns() -> tuple[tuple[str, str], ...]:
         ("photo credit", rf"(?i)^(?:{alternatives('photo credit')})\s*[:：]"),
         *(("photo credit", p) for p in patterns["photo credit"]),
         *(("caption", p) for p in patterns["caption"]),
+        (
+            "byline",
+            # "Autor: news.bg" (a colon: anything short) or "By J. Smith, Reuters" (a name)
+            rf"^(?i:{alternatives('byline')})"
+            rf"(?:\s*[:：]\s*[^\n]{{1,60}}|\s+{_NAME}(?:\s+{_NAME}){{0,3}}{_AFFILIATION})$",
+        ),
         *((r, rf"(?i)^(?:{alternatives(r)})\b[^\n]{{0,40}}$") for r in _LINE_MARKERS),
     )
 
