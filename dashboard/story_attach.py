@@ -93,11 +93,12 @@ def nearest_neighbours(
         .unique()
         .join(rare, on="feature")
     )
-    new_ids = vectors.get_column("article_id").unique()
-    index = pl.concat([new_ids.to_frame(), posted.select("article_id").unique()]).unique(
-        maintain_order=True
+    # one numbering, new articles first, each part in id order (ties break the same way each run)
+    new_ids = vectors.get_column("article_id").unique().sort()
+    old_ids = posted.get_column("article_id").unique().sort()
+    index = pl.DataFrame({"article_id": pl.concat([new_ids, old_ids])}).with_columns(
+        i=pl.int_range(pl.len(), dtype=pl.Int64)
     )
-    index = index.with_columns(i=pl.int_range(pl.len(), dtype=pl.Int64))
     blocking = pl.concat(
         [
             vectors.select("article_id", "feature", "df"),
@@ -108,8 +109,11 @@ def nearest_neighbours(
     blocking = stories.number_features(
         blocking.join(index, on="article_id").join(days, on="article_id", how="left")
     )
-    keys, postings = stories.proposals(blocking, proposers=pl.Series(range(new_ids.len())))
-    candidates = stories.candidate_pairs(keys, postings)
+    # the new articles (numbered first) propose; the windows count them as a full run does, but
+    # only old members are partners (another new article's story is not decided yet)
+    n_new = new_ids.len()
+    keys, postings = stories.proposals(blocking, proposers=pl.Series(range(n_new)))
+    candidates = stories.candidate_pairs(keys, postings.filter(pl.col("i_b") >= n_new))
     partner_ids = index.join(candidates.select(i="i_b").unique(), on="i", how="semi")
     near = story_state.rows(articles, features, partner_ids["article_id"])
     old = story_state.vectors(near, *df(near["feature"]))
