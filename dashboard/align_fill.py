@@ -21,6 +21,7 @@ from itertools import groupby
 
 import polars as pl
 
+from dashboard import boilerplate
 from dashboard.schema import conform
 
 MIN_ANCHORS = 2  # a pair of articles needs this many anchors to show an order to fill
@@ -63,9 +64,7 @@ def fill(
     meet at all (a name, a number on one side only) are not paired."""
     if alignments.is_empty():
         return alignments
-    body = paragraphs
-    if "boilerplate" in body.columns:
-        body = body.filter(~pl.col("boilerplate").fill_null(False))
+    body = boilerplate.body(paragraphs)
     arts = pl.concat([alignments["article_a"], alignments["article_b"]]).unique().implode()
     body = body.filter(pl.col("article_id").is_in(arts)).sort("article_id", "para_no")
     order: dict[str, list[int]] = {}

@@ -6,7 +6,7 @@ from typing import Any
 
 import polars as pl
 
-from dashboard import comparison, quotes
+from dashboard import boilerplate, comparison, quotes
 from dashboard.filters import Filters
 from dashboard.store import Analysis
 from dashboard.view_tables import ACTOR_ARTICLES, ACTOR_FORMS, most_frequent_form, outlet_label
@@ -270,7 +270,7 @@ def aligned_rows(an: Analysis, story: str, anchor: str, others: list[str]) -> pl
     )
     paras = (
         an.scan("paragraphs")
-        .filter(pl.col("article_id").is_in([anchor, *others]) & ~pl.col("boilerplate"))
+        .filter(pl.col("article_id").is_in([anchor, *others]) & boilerplate.is_body())
         .select("article_id", "para_no")
         .sort("article_id", "para_no")
         .collect()

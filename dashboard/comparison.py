@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from dashboard import boilerplate
 from dashboard import quotes as quotes_mod
 from dashboard.features import paragraph_features
 from dashboard.schema import empty
@@ -70,11 +71,7 @@ def coverage(
 def _paragraph_counts(articles: pl.DataFrame, paragraphs: pl.DataFrame | None) -> pl.DataFrame:
     """article_id -> number of (non-boilerplate) paragraphs; blank-line blocks without a paragraph table."""
     if paragraphs is not None:
-        paras = (
-            paragraphs.filter(~pl.col("boilerplate").fill_null(False))
-            if "boilerplate" in paragraphs.columns
-            else paragraphs
-        )
+        paras = boilerplate.body(paragraphs)
         return paras.group_by("article_id").agg(n_paragraphs=pl.len().cast(pl.Int64))
     blocks = (
         pl.col("text")
@@ -158,11 +155,7 @@ def uniques(
             links.select(article_id="article_b", para_no="para_b"),
         ]
     ).unique()
-    body = (
-        paras.filter(~pl.col("boilerplate").fill_null(False))
-        if "boilerplate" in paras.columns
-        else paras
-    )
+    body = boilerplate.body(paras)
     unaligned = body.join(aligned, on=["article_id", "para_no"], how="anti").select(
         "article_id", "para_no"
     )

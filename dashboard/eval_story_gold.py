@@ -20,6 +20,7 @@ from typing import Any
 
 import polars as pl
 
+from dashboard import boilerplate
 from dashboard.eval_stories import scores
 
 CORPUS = "ntrex_dev"
@@ -107,10 +108,11 @@ def score_alignments(
     """Alignment precision and recall per language pair (and 'all') against the sentence gold:
     paragraph on line k of one version is the translation of line k of every other version."""
     lines = _line_numbers(articles, paragraphs)
-    body = paragraphs
-    if "boilerplate" in body.columns:
-        body = body.filter(~pl.col("boilerplate").fill_null(False))
-    units = body.select("article_id", "para_no").join(lines, on=["article_id", "para_no"])
+    units = (
+        boilerplate.body(paragraphs)
+        .select("article_id", "para_no")
+        .join(lines, on=["article_id", "para_no"])
+    )
     units = units.with_columns(variety_doc(pl.col("article_id")))
     gold = (
         units.join(units, on=["doc", "line"], suffix="_b")

@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from dashboard import compare
+from dashboard import boilerplate, compare
 from dashboard.filters import Filters
 from dashboard.sentences import with_sentences
 from dashboard.store import Analysis
@@ -170,7 +170,7 @@ def _article_spans(an: Analysis, arts: pl.DataFrame, f: Filters) -> pl.DataFrame
         an.scan("paragraphs")
         .join(ids, on="article_id", how="semi")
         # the lead: the first paragraph that is not a photo credit, tag or title line
-        .sort("article_id", pl.col("boilerplate").fill_null(False), "para_no")
+        .sort("article_id", boilerplate.flagged(), "para_no")
         .group_by("article_id", maintain_order=True)
         .first()
         .select(

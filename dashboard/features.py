@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard import news_prior
+from dashboard import boilerplate, news_prior
 
 # Relative weight of each kind of feature: actors and exact dates say most across languages.
 KIND_WEIGHT = {
@@ -28,9 +28,7 @@ BATCH = 10_000  # articles whose paragraph features are made together
 
 def _texts(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
     """Non-boilerplate paragraphs with their text sliced out of the article."""
-    paras = paragraphs
-    if "boilerplate" in paras.columns:
-        paras = paras.filter(~pl.col("boilerplate").fill_null(False))
+    paras = boilerplate.body(paragraphs)
     cols = ["article_id", "para_no", "start", "end"]
     cols += ["translation"] if "translation" in paras.columns else []
     return (

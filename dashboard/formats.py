@@ -8,6 +8,7 @@ normalise text (ingest does that once, vectorised, for every record).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import email.utils
 import io
@@ -347,12 +348,35 @@ def _json_rows(data: bytes, origin: str, lines: bool) -> tuple[pl.DataFrame, str
     return frame, warning, notes
 
 
+DELIMITERS = ",;\t|"
+"""The delimiters a .csv file may use (the sniffer chooses among them)."""
+_SNIFF_BYTES = 32 * 1024  # the sample the sniffer reads: a few dozen rows of news text
+
+
+def delimiter(text: str) -> str:
+    """The delimiter of a delimited text, guessed by `csv.Sniffer` over a sample of whole lines
+    (quoted fields, how the delimiter repeats line after line); when the sniffer cannot tell (one
+    column, a sample too short) or picks a character the header lacks, the candidate the header
+    line holds most often (a comma when it holds none)."""
+    sample = text[:_SNIFF_BYTES]
+    if len(text) > _SNIFF_BYTES and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]  # whole lines only: a cut row misleads
+    header = sample.split("\n", 1)[0]
+    try:
+        sniffed = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        sniffed = ""
+    if sniffed and sniffed in DELIMITERS and sniffed in header:
+        return sniffed
+    return max(DELIMITERS, key=header.count)
+
+
 def _delimited(data: bytes, origin: str, separator: str | None) -> tuple[pl.DataFrame, str | None]:
     text, warning = decode(data, origin)
     if not text.strip():
         raise NewsprismError(origin, "empty file")
-    first = text.lstrip("\ufeff").split("\n", 1)[0]
-    sep = separator or max(",;\t|", key=first.count)
+    # quotes are always double (RFC 4180): the sniffer takes apostrophes in prose for quotes
+    sep = separator or delimiter(text.lstrip("\ufeff"))
     try:
         frame = pl.read_csv(
             io.BytesIO(text.lstrip("\ufeff").encode()),

@@ -3,7 +3,10 @@
 `pipeline.analyze` on an existing analysis enriches only the new articles; when they are at most
 RECLUSTER_SHARE of the corpus, no `--recluster` was asked for, the analyst's aliases.json and
 stories.json are those the stored tables were made with, and the state sidecar is current,
-`finish_increment` runs instead of the full reduce:
+the increment runs instead of the full reduce:
+
+Each cross-article step of pipeline.STEPS has its increment entry point here (link_increment,
+stories_increment, align_increment), run in the table's order by `pipeline.finish_increment`:
 
 - linking: new mentions take the stored entity ids of their keys; only new keys are linked
   (dashboard.link_incremental); stored mentions and entity ids never change;
@@ -27,7 +30,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +40,7 @@ from dashboard import dates, entities, quotes, store, stories, story_state
 from dashboard.align import align
 from dashboard.features import paragraph_features
 from dashboard.link_incremental import key_counts, link_new
-from dashboard.schema import conform
+from dashboard.schema import TABLES, conform
 from dashboard.story_attach import attach
 from dashboard.story_labels import label_stories
 
@@ -220,85 +223,117 @@ class Added:
     replaced: dict[str, pl.DataFrame]  # tables (and state tables) written whole
 
 
-def finish_increment(
-    old: Tables,
-    tables: Tables,
-    new_ids: pl.Series,
-    out: Path,
-    state: State,
-    *,
-    text: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
-) -> Added:
-    """The cross-article steps for the articles `new_ids` added to the stored analysis `old`.
+@dataclass
+class Delta:
+    """What the increment entry points of the cross-article steps share (pipeline.STEPS runs
+    them in order, `pipeline.finish_increment`): the stored analysis, the new articles, the
+    stored state, and what one step makes for the next."""
 
-    tables: articles, paragraphs, dates of old and new articles (old rows as stored, paragraphs
-    possibly with new translations) and mentions; state: the stored state (usable_state); text:
-    fills in the text of stored articles read without it (pipeline._with_text).
-    """
-    ids = new_ids.implode()
-    is_new = pl.col("article_id").is_in(ids)
-    new = {t: tables[t].filter(is_new) for t in ("articles", "paragraphs", "mentions", "dates")}
-    aliases = entities.read_aliases(out / entities.ALIAS_FILE)
-    new_mentions, ents = link_new(
-        old["mentions"], old["entities"], new["mentions"], aliases, state.keys
+    old: Tables  # the stored tables (articles without text)
+    new_ids: pl.Series  # the new articles
+    out: Path
+    state: State
+    text: Callable[[pl.DataFrame], pl.DataFrame] | None = None  # fills in stored texts
+    new_mentions: pl.DataFrame | None = None  # the new articles' mentions, linked
+    features: pl.DataFrame | None = None  # the paragraph features of every article
+    units: int = 0  # articles with an event vector, new ones counted
+    state_rows: dict[str, pl.DataFrame] = field(default_factory=dict)  # story state rows to add
+    changed: list[str] = field(default_factory=list)  # stories that grew or are new
+    redated: pl.Series | None = None  # articles dated by their story in this increment
+    pairs: pl.DataFrame | None = None  # the new alignments
+
+
+def link_increment(tables: Tables, delta: Delta) -> Tables:
+    """The entities step over new rows: new mentions take the stored ids of their keys, new keys
+    are linked by linking's own rules (dashboard.link_incremental), then the alias file."""
+    new_mentions = tables["mentions"].filter(pl.col("article_id").is_in(delta.new_ids.implode()))
+    aliases = entities.read_aliases(delta.out / entities.ALIAS_FILE)
+    linked, ents = link_new(
+        delta.old["mentions"], delta.old["entities"], new_mentions, aliases, delta.state.keys
     )
-    mentions = pl.concat([conform(old["mentions"], "mentions"), new_mentions])
-    new["mentions"] = new_mentions
+    delta.new_mentions = linked
+    mentions = pl.concat([conform(delta.old["mentions"], "mentions"), linked])
+    return {"mentions": mentions, "entities": ents}
+
+
+def stories_increment(tables: Tables, delta: Delta) -> Tables:
+    """The stories step over new rows: the new articles' quotes and features, their place in the
+    stored stories (dashboard.story_attach), the grown stories' rows, the dates of articles a
+    story now dates."""
+    ids = delta.new_ids.implode()
+    new = {
+        t: tables[t].filter(pl.col("article_id").is_in(ids))
+        for t in ("articles", "paragraphs", "dates")
+    }
+    new_mentions = delta.new_mentions
+    assert new_mentions is not None  # the entities step ran first
     new_quotes = quotes.quotes(new["articles"], new["paragraphs"], new_mentions)
     new_feats = paragraph_features(
         new["articles"], new["paragraphs"], new_mentions, new["dates"], new_quotes
-    ).select(state.features.columns)
-    feats = pl.concat([state.features, new_feats])
-    articles, paragraphs = tables["articles"], tables["paragraphs"]
-    placed, state_rows, units = attach(
-        articles, paragraphs, mentions, tables["dates"], feats, new_ids, state.story
+    ).select(delta.state.features.columns)
+    feats = pl.concat([delta.state.features, new_feats])
+    articles, paragraphs, mentions = tables["articles"], tables["paragraphs"], tables["mentions"]
+    placed, delta.state_rows, delta.units = attach(
+        articles, paragraphs, mentions, tables["dates"], feats, delta.new_ids, delta.state.story
     )
     story_of = dict(placed.iter_rows())
     articles = articles.with_columns(
         story_id=pl.col("article_id").replace_strict(story_of, default=pl.col("story_id"))
     )
-    story_table, changed = _story_table(
-        old["stories"], placed, articles, mentions, tables["dates"], ents
+    story_table, delta.changed = _story_table(
+        delta.old["stories"], placed, articles, mentions, tables["dates"], tables["entities"]
     )
-    articles, date_table, redated = reanchor(
-        articles, tables["articles"], paragraphs, tables["dates"], story_table, text
+    articles, date_table, delta.redated = reanchor(
+        articles, tables["articles"], paragraphs, tables["dates"], story_table, delta.text
     )
-    feats = refeature(
-        feats,
-        redated,
-        {"articles": articles, "paragraphs": paragraphs, "mentions": mentions, "dates": date_table},
-        text,
-    )
+    done = {"paragraphs": paragraphs, "mentions": mentions, "dates": date_table}
+    delta.features = refeature(feats, delta.redated, {**done, "articles": articles}, delta.text)
+    return {"articles": articles, "stories": story_table, "dates": date_table}
+
+
+def align_increment(tables: Tables, delta: Delta) -> Tables:
+    """The alignments step over new rows: only pairs with a paragraph of a new article, in the
+    stories that grew (rarity over the whole grown story); every stored pair is kept."""
+    grown = pl.col("story_id").is_in(delta.changed)
     # align keeps the rows of the grown stories' articles itself (features given, the mentions
     # and dates are not read)
-    pairs = align(
-        articles.filter(pl.col("story_id").is_in(changed)),
-        paragraphs,
-        mentions,
-        date_table,
-        features=feats,
-        new_ids=new_ids,
-        prior=old["alignments"].filter(pl.col("story_id").is_in(changed)),
+    delta.pairs = align(
+        tables["articles"].filter(grown),
+        tables["paragraphs"],
+        tables["mentions"],
+        tables["dates"],
+        features=delta.features,
+        new_ids=delta.new_ids,
+        prior=delta.old["alignments"].filter(grown),
     )
-    result = {
-        "articles": articles,
-        "paragraphs": paragraphs,
-        "mentions": mentions,
-        "entities": ents,
-        "dates": date_table,
-        "stories": story_table,
-        "alignments": pl.concat([conform(old["alignments"], "alignments"), pairs]),
-    }
+    return {"alignments": pl.concat([conform(delta.old["alignments"], "alignments"), delta.pairs])}
+
+
+def added(tables: Tables, delta: Delta) -> Added:
+    """What the increment's steps made (`tables`: every table), and how to store it: the new
+    rows as part files, the small or changed tables whole."""
+    feats, redated, pairs, new_mentions = (
+        delta.features,
+        delta.redated,
+        delta.pairs,
+        delta.new_mentions,
+    )
+    assert feats is not None and redated is not None and pairs is not None
+    assert new_mentions is not None
+    ids = delta.new_ids.implode()
+    is_new = pl.col("article_id").is_in(ids)
+    articles, date_table = tables["articles"], tables["dates"]
+    result = {t: tables[t] for t in TABLES}
     appended = {
         "mentions": new_mentions,
         "alignments": pairs,
         KEYS: key_counts(new_mentions),
-        **state_rows,
+        **delta.state_rows,
     }
-    replaced = {"entities": ents, "stories": story_table}
+    replaced = {"entities": tables["entities"], "stories": tables["stories"]}
     # an old article dated by its story now (rare): its row, its dates and features are redone
     if redated.filter(~redated.is_in(ids)).len():
-        whole = text(articles) if text is not None else articles
+        whole = delta.text(articles) if delta.text is not None else articles
         replaced |= {"articles": whole, "dates": date_table, FEATURES: feats}
     else:
         appended |= {
@@ -306,5 +341,5 @@ def finish_increment(
             "dates": date_table.filter(is_new),
             FEATURES: feats.filter(is_new),
         }
-    appended["paragraphs"] = new["paragraphs"]
-    return Added(result, feats, units, appended, replaced)
+    appended["paragraphs"] = tables["paragraphs"].filter(is_new)
+    return Added(result, feats, delta.units, appended, replaced)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
+from dashboard import boilerplate
 from dashboard.schema import PROVENANCE, SCHEMAS
 
 try:
@@ -186,9 +187,7 @@ def _segments(arts: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
         .sort("_prow")
         .with_columns(_segment=segment.fill_null(""))
         .with_columns(_letters=pl.col("_segment").str.count_matches(r"\p{L}"))
-        .with_columns(
-            _eligible=(pl.col("_letters") >= MIN_LETTERS) & ~pl.col("boilerplate").fill_null(False)
-        )
+        .with_columns(_eligible=(pl.col("_letters") >= MIN_LETTERS) & boilerplate.is_body())
         .select("_prow", "article_id", "_segment", "_letters", "_eligible")
     )
 

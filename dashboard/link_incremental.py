@@ -19,7 +19,15 @@ import polars as pl
 
 from dashboard import schema
 from dashboard.aliases import Aliases, apply_aliases
-from dashboard.linking import _similar, _surname, confirmed, entities_of, link
+from dashboard.linking import (
+    confirmed,
+    could_be_similar,
+    entities_of,
+    link,
+    similar_words,
+    surname,
+    word_blocks,
+)
 
 RELATED_ROWS = 200  # stored mentions per related key passed to linking: enough for its votes
 KEY_SCHEMA = {"key": pl.String, "entity_id": pl.String, "type": pl.String, "n": pl.Int64}
@@ -59,31 +67,23 @@ def key_map(counts: pl.DataFrame, aliases: Aliases) -> pl.DataFrame:
     )
 
 
-def _words(keys: list[str]) -> dict[str, list[str]]:
-    """First letter -> single words among keys and their surnames (what _similar compares)."""
-    out: dict[str, set[str]] = defaultdict(set)
-    for k in keys:
-        w = _surname(k)
-        out[w[:1]].add(w)
-    return {h: sorted(ws) for h, ws in out.items()}
-
-
 def related_keys(new_keys: list[str], old_keys: list[str]) -> set[str]:
-    """Stored keys a new key could join in linking: same surname or words, similar single word,
-    a short ending apart."""
+    """Stored keys a new key could join in linking, by linking's own blocking and similarity
+    (linking.word_blocks, could_be_similar, similar_words): same surname or words, a similar
+    single word or surname, a short ending apart."""
     surname_of: dict[str, list[str]] = defaultdict(list)
     words_of: dict[tuple[str, ...], list[str]] = defaultdict(list)
     cut: dict[str, list[str]] = defaultdict(list)
     for k in old_keys:
-        surname_of[_surname(k)].append(k)
+        surname_of[surname(k)].append(k)
         words_of[tuple(sorted(k.split()))].append(k)
         if " " not in k:
             for c in (1, 2):
                 cut[k[:-c]].append(k)
-    by_head = _words(old_keys)
+    by_head = word_blocks(surname_of)
     found: set[str] = set()
     for k in new_keys:
-        w = _surname(k)
+        w = surname(k)
         found.update(surname_of.get(w, ()))
         found.update(surname_of.get(k, ()))
         found.update(words_of.get(tuple(sorted(k.split())), ()))
@@ -91,11 +91,10 @@ def related_keys(new_keys: list[str], old_keys: list[str]) -> set[str]:
             found.update(cut.get(k, ()))
             found.update(k[:-c] for c in (1, 2) if k[:-c] in surname_of)
         for other in by_head.get(w[:1], ()):
-            # ratio >= 75 needs lengths within a factor of ~1.6: most pairs are skipped unscored
-            if abs(len(other) - len(w)) <= max(2, len(w) // 2) and _similar(w, other):
+            if could_be_similar(w, other) and similar_words(w, other):
                 found.update(surname_of.get(other, ()))
                 found.add(other)
-    return {k for k in found if k in surname_of.get(_surname(k), ())}
+    return {k for k in found if k in surname_of.get(surname(k), ())}
 
 
 def link_new(

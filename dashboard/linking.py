@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import polars as pl
@@ -47,7 +47,27 @@ class _Union:
             self.parent[hi] = lo
 
 
-def _similar(a: str, b: str) -> bool:
+# The blocking and similarity of single-word keys, public: link_incremental finds the stored keys
+# a new key could join with the very rules a full run joins them by (one core, two paths).
+
+
+def word_blocks(words: Iterable[str]) -> dict[str, list[str]]:
+    """First letter -> the words starting with it, sorted: the blocks within which linking
+    compares single-word keys and surnames (`similar_words` needs one first letter)."""
+    blocks: dict[str, list[str]] = defaultdict(list)
+    for w in sorted(set(words)):
+        blocks[w[:1]].append(w)
+    return dict(blocks)
+
+
+def could_be_similar(a: str, b: str) -> bool:
+    """Whether the lengths of two words allow `similar_words` (a cheap test before it): a short
+    ending apart, or lengths within 3:5 (a ratio of 75 needs 2 x shorter >= 0.75 x both)."""
+    short, long_ = sorted((len(a), len(b)))
+    return long_ - short <= 2 or 5 * short >= 3 * long_
+
+
+def similar_words(a: str, b: str) -> bool:
     """Two single-word keys that spell one name (Tramp/Trump, Madurov/Madur, Peskov/Peskow)."""
     if a == b:
         return True
@@ -66,8 +86,12 @@ def _same_given(a: str, b: str) -> bool:
     return a[:1] == b[:1] or fuzz.ratio(a, b) >= 70
 
 
-def _surname(key: str) -> str:
+def surname(key: str) -> str:
+    """A key's last word: persons are grouped by it (the blocking key of a person)."""
     return key.rsplit(" ", 1)[-1]
+
+
+_surname = surname  # the private name the rest of this module uses
 
 
 @lru_cache(maxsize=100_000)
@@ -284,13 +308,10 @@ def _cluster(
     for typ in set(types.values()):
         words = sorted({_surname(k) if typ == "PER" else k for k in keys if types[k] == typ})
         words = [w for w in words if " " not in w]
-        by_head: dict[str, list[str]] = defaultdict(list)
-        for w in words:
-            by_head[w[:1]].append(w)
-        for group in by_head.values():
+        for group in word_blocks(words).values():
             for i, a in enumerate(group):
                 for b in group[i + 1 :]:
-                    if _similar(a, b):
+                    if similar_words(a, b):
                         uf.union(_anchor(a, typ, by_surname), _anchor(b, typ, by_surname))
         for a, b in heard.pairs(typ) if heard else ():
             uf.union(_anchor(a, typ, by_surname), _anchor(b, typ, by_surname))

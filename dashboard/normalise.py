@@ -8,58 +8,19 @@ inside the paragraph. Boilerplate is flagged, never deleted, so offsets keep ind
 
 from __future__ import annotations
 
-import json
 import re
-from functools import cache
-from importlib import resources
-from typing import Any
 
 import polars as pl
 
-from dashboard import schema
+from dashboard import boilerplate, schema
 
 HEADLINE_CHARS = 60
 """A line shorter than this is a paragraph of its own (headline/caption), not a hard wrap."""
 TITLE_CHARS = 120
 """An inferred title longer than this is cut at a word boundary and ends with an ellipsis."""
 _SENTENCE_END = r"[.!?…:;\"»“”)\]]$"
-_LINE_MARKERS = ("share line", "subscribe", "read more")
-
-
-@cache
-def boilerplate_rules() -> dict[str, Any]:
-    """Per-language boilerplate markers and language-independent patterns (data/boilerplate.json)."""
-    path = resources.files("dashboard").joinpath("data/boilerplate.json")
-    return json.loads(path.read_text("utf-8"))
-
-
-def _escape(marker: str) -> str:
-    """Escape a literal for the Rust regex engine (it rejects Python's escaped spaces)."""
-    return "".join("\\" + ch if ch in r"\.^$|?*+()[]{}-" else ch for ch in marker)
-
-
-@cache
-def _reason_patterns() -> tuple[tuple[str, str], ...]:
-    """(reason, regex) pairs in the order they are tried; markers of every language at once."""
-    rules = boilerplate_rules()
-    markers: dict[str, list[str]] = {}
-    for per_language in rules["markers"].values():
-        for reason, words in per_language.items():
-            markers.setdefault(reason, []).extend(words)
-
-    def alternatives(reason: str) -> str:
-        # Longest first so "Share this" wins over "Share".
-        return "|".join(_escape(m) for m in sorted(set(markers[reason]), key=len, reverse=True))
-
-    patterns = rules["patterns"]
-    return (
-        *(("source tag", p) for p in patterns["source tag"]),
-        ("comments", rf"(?i)^(?:\d+\s+)?(?:{alternatives('comments')})(?:\s*\(?\d+\)?)?\s*:?$"),
-        ("photo credit", rf"(?i)^(?:{alternatives('photo credit')})\s*[:：]"),
-        *(("photo credit", p) for p in patterns["photo credit"]),
-        *(("caption", p) for p in patterns["caption"]),
-        *((r, rf"(?i)^(?:{alternatives(r)})\b[^\n]{{0,40}}$") for r in _LINE_MARKERS),
-    )
+# the rules live in dashboard.boilerplate (data/boilerplate.json); the name stays for callers
+boilerplate_rules = boilerplate.rules
 
 
 def normalise_expr(column: str | pl.Expr = "text") -> pl.Expr:
@@ -149,13 +110,8 @@ def paragraphs(articles: pl.DataFrame) -> pl.DataFrame:
         .agg(pl.col("start").first(), pl.col("end").last(), pl.col("line").str.join("\n"))
         .with_columns(body=pl.col("line").str.strip_chars())
     )
-    body = pl.col("body")
-    reason: Any = pl.lit(None, pl.String)
-    for name, pattern in reversed(_reason_patterns()):
-        reason = pl.when(body.str.contains(pattern)).then(pl.lit(name)).otherwise(reason)
-    short = body.str.len_chars() <= boilerplate_rules()["max_chars"]
     flagged = spans.with_columns(
-        boilerplate_reason=pl.when(short).then(reason),
+        boilerplate_reason=boilerplate.reason(pl.col("body"))
     ).with_columns(boilerplate=pl.col("boilerplate_reason").is_not_null())
     return schema.conform(flagged, "paragraphs")
 
@@ -177,7 +133,7 @@ def _title_from(line: pl.Expr) -> pl.Expr:
 def infer_titles(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
     """Fill missing titles from each article's first non-boilerplate paragraph ("first-line")."""
     first = (
-        paragraphs.filter(~pl.col("boilerplate"))
+        boilerplate.body(paragraphs)
         .sort("article_id", "para_no")
         .group_by("article_id")
         .agg(pl.col("start").first(), pl.col("end").first())

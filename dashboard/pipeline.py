@@ -62,19 +62,32 @@ class Context:
     out: Path | None = None
     aliases: entities.Aliases = field(default_factory=entities.Aliases)
     features: pl.DataFrame | None = None
+    # an increment's stored analysis, new articles and state (None: a full run)
+    delta: increment.Delta | None = None
 
 
 @dataclass(frozen=True)
 class Step:
-    """A named pipeline step with the columns it reads and writes, and the function that runs
-    it: tables in, the tables it changed out. Per-article steps are pure (any batch, any worker
-    process, an increment's new articles alone); cross-article steps see every article."""
+    """A named pipeline step with the columns it reads and writes, and its two entry points:
+    tables in, the tables it changed out. `run` is the full run over everything; `increment`
+    adds new articles to a stored analysis (Context.delta). Per-article steps are pure (any
+    batch, any worker process, an increment's new articles alone), so their increment is the
+    same call; cross-article steps see every article, and their increment shares the full run's
+    cores (linking's blocking and similarity, the stories' candidate pairs)."""
 
     name: str
     needs: tuple[str, ...]
     adds: tuple[str, ...]
     per_article: bool
     run: Callable[[Tables, Context], Tables] | None = None
+    increment: Callable[[Tables, Context], Tables] | None = None
+
+    def entry(self, mode: str) -> Callable[[Tables, Context], Tables]:
+        """The entry point of `mode` ("full" or "increment")."""
+        call = self.increment if mode == "increment" and not self.per_article else self.run
+        if call is None:
+            raise RuntimeError(f"pipeline step {self.name} has no {mode} entry point")
+        return call
 
 
 def _normalise_step(t: Tables, ctx: Context) -> Tables:
@@ -141,6 +154,23 @@ def _alignments_step(t: Tables, ctx: Context) -> Tables:
     return {"alignments": alignments, "mentions": mentions, "entities": ents}
 
 
+def _delta(ctx: Context) -> increment.Delta:
+    assert ctx.delta is not None, "an increment entry point runs with the increment's delta"
+    return ctx.delta
+
+
+def _entities_increment(t: Tables, ctx: Context) -> Tables:
+    return increment.link_increment(t, _delta(ctx))
+
+
+def _stories_increment(t: Tables, ctx: Context) -> Tables:
+    return increment.stories_increment(t, _delta(ctx))
+
+
+def _alignments_increment(t: Tables, ctx: Context) -> Tables:
+    return increment.align_increment(t, _delta(ctx))
+
+
 STEPS: tuple[Step, ...] = (
     Step(
         "normalise",
@@ -178,6 +208,7 @@ STEPS: tuple[Step, ...] = (
         ("mentions.entity_id", "entities.entity_id"),
         False,
         _entities_step,
+        _entities_increment,
     ),
     Step(
         "stories",
@@ -185,6 +216,7 @@ STEPS: tuple[Step, ...] = (
         ("articles.story_id", "stories.story_id"),
         False,
         _stories_step,
+        _stories_increment,
     ),
     Step(
         "alignments",
@@ -192,12 +224,13 @@ STEPS: tuple[Step, ...] = (
         ("alignments.score",),
         False,
         _alignments_step,
+        _alignments_increment,
     ),
 )
 PER_ARTICLE: tuple[Step, ...] = tuple(s for s in STEPS if s.per_article and s.run)
 """The steps `enrich` runs on each batch of articles, in order."""
 CROSS_ARTICLE: tuple[Step, ...] = tuple(s for s in STEPS if not s.per_article and s.run)
-"""The steps `finish_full` runs over every article, in order."""
+"""The steps `finish_full` runs over every article and `finish_increment` over new rows, in order."""
 
 
 def check_order(steps: Sequence[Step] = STEPS) -> None:
@@ -224,9 +257,8 @@ def enrich_timed(articles: pl.DataFrame) -> tuple[Tables, dict[str, float]]:
     context = Context()
     seconds: dict[str, float] = {}
     for step in PER_ARTICLE:
-        assert step.run is not None
         started = time.perf_counter()
-        tables |= step.run(tables, context)
+        tables |= step.entry("full")(tables, context)
         seconds[step.name] = time.perf_counter() - started
     return {t: tables[t] for t in ("articles", "paragraphs", "mentions", "dates")}, seconds
 
@@ -363,7 +395,7 @@ def analyze(
     `engine` says how the per-article map runs and how the tables are written (default: local
     worker processes and one Parquet file per table; the Ray engine maps over shards). New
     articles up to increment.RECLUSTER_SHARE of an existing analysis are added to it
-    (increment.finish_increment); more of them, options.recluster or a changed alias or story
+    (finish_increment); more of them, options.recluster or a changed alias or story
     edit file redo the cross-article steps over every article.
     """
     options = options or RunOptions()
@@ -452,13 +484,9 @@ def _analyze(
         manifest = engine.write(out, tables, {**extra, "engine": engine.info})
     else:
         ids = fresh["articles"]["article_id"]
-        started = time.perf_counter()
-        added = increment.finish_increment(
-            old, tables, ids, out, state, text=lambda arts: _with_text(out, arts)
+        added = finish_increment(
+            old, tables, ids, out, state, ran, text=lambda arts: _with_text(out, arts)
         )
-        # the increment's cross-article work (linking, stories, alignments of the new rows)
-        seconds = time.perf_counter() - started
-        ran.append(_ran("entities+stories+alignments", "increment", seconds, new_articles.height))
         extra["steps"] = ran
         tables = added.tables
         _say(options, "writing", 0.95)
@@ -499,19 +527,55 @@ def finish(tables: Tables, out: Path) -> Tables:
 def finish_full(
     tables: Tables, out: Path, ran: list[dict[str, Any]] | None = None
 ) -> tuple[Tables, pl.DataFrame]:
-    """`finish` over every article (the CROSS_ARTICLE steps in order); also the paragraph
-    features (the increment's sidecar). `ran` gets a line per step (the manifest's "steps")."""
-    done: Tables = {t: tables[t] for t in ("articles", "paragraphs", "mentions", "dates")}
+    """`finish` over every article (the CROSS_ARTICLE steps' full entry points, in order); also
+    the paragraph features (the increment's sidecar). `ran` gets a line per step (the
+    manifest's "steps")."""
     context = Context(out=out)
-    for step in CROSS_ARTICLE:
-        assert step.run is not None
-        started = time.perf_counter()
-        made = step.run(done, context)
-        done |= made
-        if ran is not None:
-            ran.append(_ran(step.name, "full", time.perf_counter() - started, made))
+    done = _cross_article(tables, context, "full", ran)
     assert context.features is not None
     return done, context.features
+
+
+def finish_increment(
+    old: Tables,
+    tables: Tables,
+    new_ids: pl.Series,
+    out: Path,
+    state: increment.State,
+    ran: list[dict[str, Any]] | None = None,
+    *,
+    text: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
+) -> increment.Added:
+    """The CROSS_ARTICLE steps' increment entry points, in order, for the articles `new_ids`
+    added to the stored analysis `old`.
+
+    tables: articles, paragraphs, dates of old and new articles (old rows as stored, paragraphs
+    possibly with new translations) and mentions; state: the stored state
+    (increment.usable_state); text: fills in the text of stored articles read without it
+    (`_with_text`). `ran` gets a line per step, rows counting what the step added.
+    """
+    delta = increment.Delta(old, new_ids, out, state, text)
+    done = _cross_article(tables, Context(out=out, delta=delta), "increment", ran)
+    return increment.added(done, delta)
+
+
+def _cross_article(
+    tables: Tables, context: Context, mode: str, ran: list[dict[str, Any]] | None
+) -> Tables:
+    """Run the CROSS_ARTICLE steps' `mode` entry points in order over the per-article tables."""
+    done: Tables = {t: tables[t] for t in ("articles", "paragraphs", "mentions", "dates")}
+    for step in CROSS_ARTICLE:
+        started = time.perf_counter()
+        made = step.entry(mode)(done, context)
+        if ran is not None:
+            # an increment counts the rows its step added to the stored tables
+            rows: Tables | int = made
+            if context.delta is not None:
+                stored = context.delta.old
+                rows = sum(f.height - stored[t].height for t, f in made.items() if t in stored)
+            ran.append(_ran(step.name, mode, time.perf_counter() - started, rows))
+        done |= made
+    return done
 
 
 def _ran(name: str, mode: str, seconds: float, made: Tables | int) -> dict[str, Any]:

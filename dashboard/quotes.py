@@ -17,6 +17,8 @@ from pathlib import Path
 
 import polars as pl
 
+from dashboard import boilerplate
+
 DATA = Path(__file__).parent / "data"
 
 QUOTES_SCHEMA: dict[str, pl.DataType] = {
@@ -213,11 +215,7 @@ def _quotes(
         if "language" in articles.columns
         else {}
     )
-    paras = (
-        paragraphs.filter(~pl.col("boilerplate").fill_null(False))
-        if "boilerplate" in paragraphs.columns
-        else paragraphs
-    )
+    paras = boilerplate.body(paragraphs)
     actors_by_article: dict[str, list[tuple[int, int, str, str]]] = {}
     for row in mentions.filter(
         pl.col("entity_id").is_not_null() & pl.col("type").is_in(SPEAKER_TYPES)

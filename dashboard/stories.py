@@ -18,8 +18,8 @@ from collections import Counter, defaultdict
 
 import polars as pl
 
+from dashboard import boilerplate, story_state
 from dashboard import quotes as quotes_mod
-from dashboard import story_state
 from dashboard.features import paragraph_features, weighted
 from dashboard.schema import empty
 from dashboard.story_edits import (
@@ -47,7 +47,12 @@ __all__ = [
     "label_stories",
     "merge",
     "move",
+    "candidate_pairs",
+    "month_conflicts",
+    "number_features",
     "pair_similarity",
+    "proposals",
+    "score_pairs",
     "read_overrides",
     "split",
     "story_id_for",
@@ -69,13 +74,23 @@ CANDIDATES = 4 * TOP_K  # candidates scored per article, those sharing the most 
 PAIR_BLOCK = 1000  # articles whose candidate pairs are scored together: bounds the memory
 
 
-def _keys_and_postings(vectors: pl.DataFrame, block_df: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+# The candidate-pair rule of the event pass, in three public parts that the full run
+# (pair_similarity) and the increment (story_attach.nearest_neighbours) both call: one core.
+
+
+def proposals(
+    vectors: pl.DataFrame, block_df: int = BLOCK_DF, proposers: pl.Series | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Keys (i, f, bucket) articles propose pairs through, and postings (i_b, f, bucket).
 
-    A feature's articles are ordered by (day, i) and cut into buckets of WINDOW; each posting is
-    copied into its neighbouring buckets, so a key pairs its article with at most 3 x WINDOW
-    others nearest in time, never with the whole posting list (a quadratic blow-up for a common
-    feature). Features in at most WINDOW articles pair every article with every other.
+    vectors: (i, f, feature, df, day) rows, every article having a feature the proposers have
+    (df: articles with the feature in the whole corpus). An article proposes through its
+    features in at most block_df articles and its BLOCK_KEYS rarest ones; features in fewer than
+    2 or more than BLOCK_MAX articles, months and years (BROAD) never propose. A feature's
+    articles are ordered by (day, i) and cut into buckets of WINDOW; each posting is copied into
+    its neighbouring buckets, so a key pairs its article with at most 3 x WINDOW others nearest
+    in time, never with the whole posting list (a quadratic blow-up for a common feature).
+    proposers: the articles whose keys are kept (None: every article).
     """
     usable = (
         vectors.filter(
@@ -86,9 +101,66 @@ def _keys_and_postings(vectors: pl.DataFrame, block_df: int) -> tuple[pl.DataFra
     )
     rarest = pl.col("df").rank("ordinal").over("i") <= BLOCK_KEYS
     keys = usable.filter((pl.col("df") <= block_df) | rarest).select("i", "f", "bucket")
+    if proposers is not None:
+        keys = keys.filter(pl.col("i").is_in(proposers.implode()))
     near = pl.concat_list(pl.col("bucket") - 1, "bucket", pl.col("bucket") + 1)
     postings = usable.select(i_b="i", f="f", bucket=near).explode("bucket")
     return keys.sort("i"), postings
+
+
+def candidate_pairs(keys: pl.DataFrame, postings: pl.DataFrame) -> pl.DataFrame:
+    """(i, i_b): each proposing article's CANDIDATES partners sharing the most keys with it
+    (the rest rarely make its top k)."""
+    return (
+        keys.join(postings, on=["f", "bucket"])
+        .filter(pl.col("i") != pl.col("i_b"))
+        .group_by("i", "i_b")
+        .agg(hits=pl.len())
+        .sort(["i", "hits", "i_b"], descending=[False, True, False])
+        .group_by("i", maintain_order=True)
+        .head(CANDIDATES)
+        .select("i", "i_b")
+    )
+
+
+def score_pairs(candidates: pl.DataFrame, shared: pl.DataFrame, days: pl.DataFrame) -> pl.DataFrame:
+    """(i, i_b, sim): each proposer's TOP_K best candidates, sim = the dot product of their
+    vectors damped by exp(-gap / TIME_SCALE_DAYS) between publication days; pairs below MIN_PAIR
+    are dropped. shared: (i, f, w) rows of features in 2+ articles (covering proposers and
+    candidates); days: (i, day), one row an article."""
+    n_features = int(shared.select(pl.col("f").max().fill_null(0)).item()) + 1
+    # (article, feature) as one integer: the scoring join is on a single cheap key
+    partners = shared.join(candidates.select(i="i_b").unique(), on="i", how="semi")
+    other = partners.select(k=pl.col("i").cast(pl.UInt64) * n_features + pl.col("f"), w_b="w")
+    gap = (pl.col("day") - pl.col("day_b")).abs().cast(pl.Float64)
+    scored = (
+        candidates.join(shared.join(candidates.select("i").unique(), on="i", how="semi"), on="i")
+        .with_columns(k=pl.col("i_b").cast(pl.UInt64) * n_features + pl.col("f"))
+        .join(other, on="k")
+        .group_by("i", "i_b")
+        .agg(sim=(pl.col("w") * pl.col("w_b")).sum())
+        .join(days, on="i")
+        .join(days.rename({"i": "i_b", "day": "day_b"}), on="i_b")
+        .with_columns(sim=pl.col("sim") * (-gap / TIME_SCALE_DAYS).exp().fill_null(1.0))
+        .filter(pl.col("sim") >= MIN_PAIR)
+    )
+    best = scored.sort(["i", "sim", "i_b"], descending=[False, True, False]).group_by(
+        "i", maintain_order=True
+    )
+    return best.head(TOP_K).select("i", "i_b", "sim")
+
+
+def number_features(vectors: pl.DataFrame) -> pl.DataFrame:
+    """vectors with integer feature ids f (joins on them are cheaper than on strings) and the
+    rows in a fixed order (ties among the rarest keys break the same way); a null day when the
+    vectors carry none."""
+    if "day" not in vectors.columns:
+        vectors = vectors.with_columns(day=pl.lit(None, pl.Int32))
+    return vectors.with_columns(
+        f=pl.col("feature").rank("dense").cast(pl.UInt64),
+        i=pl.col("i").cast(pl.Int64),
+        day=pl.col("day").cast(pl.Int32),
+    ).sort("i", "f")
 
 
 def pair_similarity(vectors: pl.DataFrame, block_df: int = BLOCK_DF) -> pl.DataFrame:
@@ -96,61 +168,23 @@ def pair_similarity(vectors: pl.DataFrame, block_df: int = BLOCK_DF) -> pl.DataF
 
     vectors: (i, feature, w, df) and optionally day (publication day number), which damps sim
     by exp(-gap / TIME_SCALE_DAYS); pairs below MIN_PAIR are dropped. Candidates come from an
-    inverted index (no all-pairs pass): an article proposes pairs through its features rarer
-    than block_df and its BLOCK_KEYS rarest ones (so an article naming only a story's main
-    actors still finds its story); features in more than BLOCK_MAX articles never propose, and
-    a common one only among articles near in time. Pairs are scored PAIR_BLOCK proposing
-    articles at a time, so memory grows with the articles, not with a posting list squared.
+    inverted index (no all-pairs pass, `proposals`): an article proposes pairs through its
+    features rarer than block_df and its BLOCK_KEYS rarest ones (so an article naming only a
+    story's main actors still finds its story); features in more than BLOCK_MAX articles never
+    propose, and a common one only among articles near in time. Pairs are scored PAIR_BLOCK
+    proposing articles at a time, so memory grows with the articles, not with a posting list
+    squared.
     """
-    if "day" not in vectors.columns:
-        vectors = vectors.with_columns(day=pl.lit(None, pl.Int32))
-    # integer feature ids: joins on them are cheaper than on strings
-    # integer feature ids, rows in a fixed order (ties among the rarest keys break the same way)
-    vectors = vectors.with_columns(
-        f=pl.col("feature").rank("dense").cast(pl.UInt64), i=pl.col("i").cast(pl.Int64)
-    ).sort("i", "f")
-    keys, postings = _keys_and_postings(vectors, block_df)
-    n_features = int(vectors.select(pl.col("f").max().fill_null(0)).item()) + 1
+    vectors = number_features(vectors)
+    keys, postings = proposals(vectors, block_df)
     shared = vectors.filter(pl.col("df") > 1).select("i", "f", "w")
-    # (article, feature) as one integer: the scoring join is on a single cheap key
-    other = shared.select("i", k=pl.col("i").cast(pl.UInt64) * n_features + pl.col("f"), w_b="w")
-    days = vectors.select("i", pl.col("day").cast(pl.Int32)).unique("i")
-    gap = (pl.col("day") - pl.col("day_b")).abs().cast(pl.Float64)
+    days = vectors.select("i", "day").unique("i")
     blocks = []
     top = int(vectors.select(pl.col("i").max().fill_null(0)).item()) + 1
     for first in range(0, top, PAIR_BLOCK):
         inside = pl.col("i").is_between(first, first + PAIR_BLOCK - 1)
-        candidates = (
-            keys.filter(inside)
-            .join(postings, on=["f", "bucket"])
-            .filter(pl.col("i") != pl.col("i_b"))
-            .group_by("i", "i_b")
-            .agg(hits=pl.len())
-            # only the partners sharing most keys are scored: the rest rarely make the top k
-            .sort(["i", "hits", "i_b"], descending=[False, True, False])
-            .group_by("i", maintain_order=True)
-            .head(CANDIDATES)
-            .select("i", "i_b")
-        )
-        scored = (
-            candidates.join(shared.filter(inside), on="i")
-            .with_columns(k=pl.col("i_b").cast(pl.UInt64) * n_features + pl.col("f"))
-            # only the partners' rows: the join then hashes a block's worth, not the corpus
-            .join(
-                other.join(candidates.select(i="i_b").unique(), on="i", how="semi").drop("i"),
-                on="k",
-            )
-            .group_by("i", "i_b")
-            .agg(sim=(pl.col("w") * pl.col("w_b")).sum())
-            .join(days, on="i")
-            .join(days.rename({"i": "i_b", "day": "day_b"}), on="i_b")
-            .with_columns(sim=pl.col("sim") * (-gap / TIME_SCALE_DAYS).exp().fill_null(1.0))
-            .filter(pl.col("sim") >= MIN_PAIR)
-        )
-        best = scored.sort(["i", "sim", "i_b"], descending=[False, True, False]).group_by(
-            "i", maintain_order=True
-        )
-        blocks.append(best.head(TOP_K).select("i", "i_b", "sim"))
+        candidates = candidate_pairs(keys.filter(inside), postings)
+        blocks.append(score_pairs(candidates, shared, days))
     if not blocks:
         return pl.DataFrame(schema={"i": pl.Int64, "i_b": pl.Int64, "sim": pl.Float64})
     # a pair kept from both ends is one edge
@@ -239,9 +273,7 @@ def cluster(
         features = paragraph_features(articles, paragraphs, mentions, dates, quote_table)
     events = _events(articles, features, threshold)
     if merge_threshold is not None:
-        body = paragraphs
-        if "boilerplate" in body.columns:
-            body = body.filter(~pl.col("boilerplate").fill_null(False))
+        body = boilerplate.body(paragraphs)
         # actors named only in boilerplate (photo credits, tags) say nothing about the story
         said = mentions.join(
             body.select("article_id", "para_no"), on=["article_id", "para_no"], how="semi"
@@ -260,9 +292,7 @@ def article_vectors(articles: pl.DataFrame, features: pl.DataFrame) -> pl.DataFr
     return weighted(story_state.rows(articles, features), ["article_id"], news_wide=True)
 
 
-def _month_conflicts(
-    pairs: pl.DataFrame, vectors: pl.DataFrame, days: pl.DataFrame
-) -> pl.DataFrame:
+def month_conflicts(pairs: pl.DataFrame, vectors: pl.DataFrame, days: pl.DataFrame) -> pl.DataFrame:
     """Damp the similarity of two articles, one of them undated, that both name months but no
     month in common (21 and 25 November against 23 January): with no publication date to keep
     them apart in time, that is the one sign they report different events."""
@@ -299,7 +329,7 @@ def _events(articles: pl.DataFrame, features: pl.DataFrame, threshold: float) ->
     vectors = article_vectors(articles, features).join(index, on="article_id")
     dated = articles.select("article_id", published=usable_published(pl.col("published")))
     days = index.join(dated, on="article_id").select("i", day=pl.col("published").cast(pl.Int32))
-    pairs = _month_conflicts(pair_similarity(vectors.join(days, on="i", how="left")), vectors, days)
+    pairs = month_conflicts(pair_similarity(vectors.join(days, on="i", how="left")), vectors, days)
     roots = _linkage(len(ids), list(pairs.select("i", "i_b", "sim").iter_rows()), threshold)
     return pl.DataFrame(
         {"article_id": ids, "event": [ids[r] for r in roots]},

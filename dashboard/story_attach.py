@@ -8,7 +8,7 @@ the story's time window (the 10%-90% span of its members' days) on the event pas
 an event in a full run (stories.ATTACH x stories.THRESHOLD). An article near no centroid (a copy
 of one event inside a broad story) joins the story most of its nearest old articles belong to
 when its best pair similarity there reaches the event threshold (stories.THRESHOLD), pairs found
-and scored as stories.pair_similarity does. The new articles that join no story are clustered
+and scored by the full run's own rule (stories.proposals, candidate_pairs, score_pairs). The new articles that join no story are clustered
 among themselves (stories.cluster); each story they form then joins the existing
 story it shares its core actors with, by the rule that merges events into stories
 (story_merge.MERGE_THRESHOLD, time-damped on the corpus' spread), or stays a new story.
@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from dashboard import stories, story_state
+from dashboard import boilerplate, stories, story_state
 from dashboard.story_merge import (
     MERGE_THRESHOLD,
     actor_vectors,
@@ -72,45 +72,77 @@ def nearest_neighbours(
 
     vectors: the new articles' vectors; features: the paragraph features of every article; df:
     the rarity of some features (story_state.rarity) and the number of articles.
-    Pairs are proposed as stories.pair_similarity proposes them (features in at most
-    BLOCK_MAX articles, months and years excepted), scored over all features, time-damped.
+    Pairs are found and scored by the full run's own rule (stories.proposals, candidate_pairs,
+    score_pairs, month_conflicts: BLOCK_DF, BLOCK_KEYS, BLOCK_MAX, WINDOW, CANDIDATES, MIN_PAIR,
+    TOP_K), the new articles proposing, the old members as partners.
     """
-    proposing = (pl.col("df") <= stories.BLOCK_MAX) & ~pl.col("feature").str.contains(stories.BROAD)
-    keys = vectors.filter(proposing).select("article_id", "feature")
+    if vectors.is_empty() or member.is_empty():
+        return pl.DataFrame(schema={"article_id": pl.String, "story": pl.String, "sim": pl.Float64})
+    days = _days(articles).select("article_id", day=pl.col("day").cast(pl.Int32))
+    rare = vectors.select("feature", "df").unique("feature")
+    # the postings: every old member having a feature a new article could propose through
+    usable = rare.filter(
+        pl.col("df").is_between(2, stories.BLOCK_MAX)
+        & ~pl.col("feature").str.contains(stories.BROAD)
+    )
     olds = member.select("article_id")
-    postings = (
-        features.select(article_b="article_id", feature="feature")
-        .join(keys.select("feature").unique(), on="feature", how="semi")
-        .join(olds.rename({"article_id": "article_b"}), on="article_b", how="semi")
+    posted = (
+        features.select("article_id", "feature")
+        .join(usable.select("feature"), on="feature", how="semi")
+        .join(olds, on="article_id", how="semi")
         .unique()
+        .join(rare, on="feature")
     )
-    candidates = (
-        keys.join(postings, on="feature")
-        .group_by("article_id", "article_b")
-        .agg(hits=pl.len())
-        .sort(["article_id", "hits", "article_b"], descending=[False, True, False])
-        .group_by("article_id", maintain_order=True)
-        .head(stories.CANDIDATES)
-        .select("article_id", "article_b")
+    # one numbering, new articles first, each part in id order (ties break the same way each run)
+    new_ids = vectors.get_column("article_id").unique().sort()
+    old_ids = posted.get_column("article_id").unique().sort()
+    index = pl.DataFrame({"article_id": pl.concat([new_ids, old_ids])}).with_columns(
+        i=pl.int_range(pl.len(), dtype=pl.Int64)
     )
-    near = story_state.rows(articles, features, candidates["article_b"].unique())
+    blocking = pl.concat(
+        [
+            vectors.select("article_id", "feature", "df"),
+            posted.select("article_id", "feature", "df"),
+        ]
+    )
+    # one numbering of features for blocking and scoring
+    blocking = stories.number_features(
+        blocking.join(index, on="article_id").join(days, on="article_id", how="left")
+    )
+    # the new articles (numbered first) propose; the windows count them as a full run does, but
+    # only old members are partners (another new article's story is not decided yet)
+    n_new = new_ids.len()
+    keys, postings = stories.proposals(blocking, proposers=pl.Series(range(n_new)))
+    candidates = stories.candidate_pairs(keys, postings.filter(pl.col("i_b") >= n_new))
+    partner_ids = index.join(candidates.select(i="i_b").unique(), on="i", how="semi")
+    near = story_state.rows(articles, features, partner_ids["article_id"])
     old = story_state.vectors(near, *df(near["feature"]))
-    days = _days(articles)
-    gap = (pl.col("day") - pl.col("day_b")).abs()
+    scoring = pl.concat(
+        [
+            vectors.select("article_id", "feature", "w", "df"),
+            old.select("article_id", "feature", "w", "df"),
+        ]
+    )
+    scoring = scoring.join(index, on="article_id").join(days, on="article_id", how="left")
+    f_of = blocking.select("feature", "f").unique("feature")
+    top = int(f_of.select(pl.col("f").max().fill_null(0)).item())
+    extra = (
+        scoring.select("feature")
+        .unique()
+        .join(f_of, on="feature", how="anti")
+        .sort("feature")
+        .with_columns(f=(pl.int_range(pl.len()) + top + 1).cast(pl.UInt64))
+    )
+    scoring = scoring.join(pl.concat([f_of, extra]), on="feature")
+    shared = scoring.filter(pl.col("df") > 1).select("i", "f", "w")
+    day_of = scoring.select("i", "day").unique("i")
+    pairs = stories.month_conflicts(
+        stories.score_pairs(candidates, shared, day_of), scoring.select("i", "feature"), day_of
+    )
+    ids = index.select(article_b="article_id", i_b="i")
     scored = (
-        candidates.join(vectors.select("article_id", "feature", "w"), on="article_id")
-        .join(
-            old.select(article_b="article_id", feature="feature", w_b="w"),
-            on=["article_b", "feature"],
-        )
-        .group_by("article_id", "article_b")
-        .agg(sim=(pl.col("w") * pl.col("w_b")).sum())
-        .join(days, on="article_id", how="left")
-        .join(days.select(article_b="article_id", day_b="day"), on="article_b", how="left")
-        .with_columns(sim=pl.col("sim") * (-gap / stories.TIME_SCALE_DAYS).exp().fill_null(1.0))
-        .sort(["article_id", "sim", "article_b"], descending=[False, True, False])
-        .group_by("article_id", maintain_order=True)
-        .head(stories.TOP_K)
+        pairs.join(index, on="i")
+        .join(ids, on="i_b")
         .join(member.rename({"article_id": "article_b"}), on="article_b")
     )
     return (
@@ -216,7 +248,7 @@ def attach(
         ]
         _, table = stories.cluster(alone, sub[0], sub[1], sub[2], features=sub[3])
         fresh = {s: list(ms) for s, ms in table.select("story_id", "article_ids").iter_rows()}
-        body = paragraphs.filter(~pl.col("boilerplate").fill_null(False))
+        body = boilerplate.body(paragraphs)
         said = mentions.join(
             body.select("article_id", "para_no"), on=["article_id", "para_no"], how="semi"
         )

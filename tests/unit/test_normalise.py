@@ -171,7 +171,7 @@ def test_long_paragraph_starting_with_marker_is_not_boilerplate() -> None:
 
 @pytest.mark.parametrize("language", sorted(boilerplate_rules()["markers"]))
 def test_every_language_has_every_marker_key(language: str) -> None:
-    keys = {"photo credit", "comments", "share line", "subscribe", "read more"}
+    keys = {"photo credit", "comments", "share line", "subscribe", "read more", "byline"}
     markers = boilerplate_rules()["markers"][language]
     assert set(markers) == keys
     assert all(markers[k] for k in keys)

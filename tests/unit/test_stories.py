@@ -298,8 +298,8 @@ def test_undated_articles_naming_other_months_are_kept_apart() -> None:
     pairs = pl.DataFrame({"i": [0, 0, 3], "i_b": [1, 2, 4], "sim": [0.5, 0.5, 0.5]})
     got = dict(
         zip(
-            zip(*stories._month_conflicts(pairs, vectors, days).select("i", "i_b"), strict=True),
-            stories._month_conflicts(pairs, vectors, days)["sim"],
+            zip(*stories.month_conflicts(pairs, vectors, days).select("i", "i_b"), strict=True),
+            stories.month_conflicts(pairs, vectors, days)["sim"],
             strict=True,
         )
     )
