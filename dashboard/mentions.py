@@ -16,7 +16,7 @@ from functools import cached_property, lru_cache
 
 import polars as pl
 
-from dashboard import datewords, lemmas, lexicon, mention_types, schema
+from dashboard import boilerplate, datewords, lemmas, lexicon, mention_types, schema
 from dashboard.mention_types import cue_of
 from dashboard.translit import fold, name_key, token_key
 
@@ -795,9 +795,7 @@ def extract_mentions(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.Dat
     entity_id is left null (see dashboard.linking.link); key is the linking key.
     """
     rows: list[dict] = []
-    paras = paragraphs
-    if "boilerplate" in paras.columns:
-        paras = paras.filter(~pl.col("boilerplate").fill_null(False))
+    paras = boilerplate.body(paragraphs)
     by_article: dict[str, list[tuple[int, int, int]]] = {}
     for aid, no, start, end in paras.select("article_id", "para_no", "start", "end").iter_rows():
         by_article.setdefault(aid, []).append((no, start, end))

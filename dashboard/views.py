@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import charts, compare, entity_views, evidence, timeline, view_options
+from dashboard import boilerplate, charts, compare, entity_views, evidence, timeline, view_options
 from dashboard.errors import NewsprismError
 from dashboard.filters import Filters
 from dashboard.store import Analysis
@@ -54,7 +54,7 @@ def translated_titles(an: Analysis, ids: pl.DataFrame) -> pl.DataFrame:
     first = (
         an.scan("paragraphs")
         .join(ids.lazy(), on="article_id", how="semi")
-        .filter(~pl.col("boilerplate") & pl.col("translation").is_not_null())
+        .filter(boilerplate.is_body() & pl.col("translation").is_not_null())
         .sort("article_id", "para_no")
         .group_by("article_id", maintain_order=True)
         .agg(pl.col("translation").first())
