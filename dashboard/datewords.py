@@ -64,10 +64,10 @@ def fold(text: str) -> str:
     return text.translate(FOLD)
 
 
-def trie_regex(words: set[str] | list[str]) -> str:
+def trie_regex(words: set[str] | list[str], space: str = r"\s+") -> str:
     """A regex matching any of `words` (already folded), prefix-shared so scanning stays fast.
 
-    A space in a word matches any run of whitespace.
+    A space in a word matches `space` (any run of whitespace unless told otherwise).
     """
     root: dict[str, Any] = {}
     for word in words:
@@ -78,7 +78,7 @@ def trie_regex(words: set[str] | list[str]) -> str:
 
     def emit(node: dict[str, Any]) -> str:
         branches = [
-            (r"\s+" if ch == " " else re.escape(ch)) + emit(child)
+            (space if ch == " " else re.escape(ch)) + emit(child)
             for ch, child in sorted(node.items())
             if ch
         ]
@@ -142,6 +142,15 @@ class Lexicon:
     case_sensitive: frozenset[str]
     day_first: bool
     pattern: re.Pattern[str]
+    future: re.Pattern[str] | None = None
+    clause_words: frozenset[str] = frozenset()
+    amount_before: frozenset[str] = frozenset()
+    amount_after: tuple[str, ...] = ()
+    units: dict[str, str] | None = None
+    numbers: dict[str, int] | None = None
+    name_articles: frozenset[str] = frozenset()
+    lowercase_names: bool = False
+    cyrillic: bool = False
 
 
 @dataclass
@@ -154,6 +163,9 @@ class _Parts:
     conflicts: set[str]
     g: dict[str, set[str]]
     flags: dict[str, bool]
+    units: dict[str, str]
+    numbers: dict[str, int]
+    raw: dict[str, set[str]]
 
 
 def _cldr(locale: str, kind: str) -> list[tuple[int, str, bool]]:
@@ -205,8 +217,30 @@ def _collect(lang: str, locales: list[str], parts: _Parts) -> None:
     parts.g["case_sensitive"] |= _words(g["case_sensitive"])
     for flag in ("month_first", "apostrophe_suffix"):
         parts.flags[flag] = parts.flags.get(flag, False) or bool(g[flag])
+    for key in _LISTS:
+        parts.g[key] |= _words(g[key])
+    # future markers and fused endings are matched on the lowercased text, accents kept
+    parts.raw["future_words"] |= {" ".join(w.lower().split()) for w in g["future_words"]}
+    parts.raw["future_suffixes"] |= {w.lower() for w in g["future_suffixes"]}
+    for unit, forms in g["ago_units"].items():
+        parts.units.update(dict.fromkeys(_words(forms), unit))
+    parts.numbers.update({" ".join(fold(k).split()): v for k, v in g["number_words"].items()})
+    # a month written lower-case by CLDR (sr "јун", ro "iunie"): capitalised mid-sentence, a name
+    lower = [n for _, n, a in _cldr(locales[0], "months") if not a] if locales else []
+    parts.flags["lowercase_names"] = bool(lower) and all(n[:1].islower() for n in lower)
+    names = [n for locale in locales for _, n, _ in _cldr(locale, "months")]
+    parts.flags["cyrillic"] = parts.flags.get("cyrillic", False) or any(
+        "CYRILLIC" in unicodedata.name(n[0], "") for n in names if n
+    )
+    suffixes = _words(g["relative_suffixes"])
     for key, phrases in relative_table().get(lang, {}).items():
-        parts.relative.update(dict.fromkeys(_words(phrases), key))
+        plain = _words(phrases)
+        grown = plain | {f + s for f in plain for s in suffixes}
+        parts.relative.update(dict.fromkeys(grown, key))
+
+
+_LISTS: tuple[str, ...] = ("clause_words", "amount_before", "amount_after", "ago_before")
+_LISTS += ("ago_after", "clitics", "name_articles")
 
 
 def _locales(lang: str) -> list[str]:
@@ -249,10 +283,18 @@ def _pattern(parts: _Parts) -> re.Pattern[str]:
             rf"(?P<mdy>(?P<mdy_m>{month})\s+(?P<mdy_d>{DAY})(?:{trie_regex(g['day_suffixes'])})?"
             rf"(?!\d)(?:,?\s+(?P<mdy_y>{YEAR}))?)"
         )
+    if parts.units and (g["ago_before"] or g["ago_after"]):
+        number = trie_regex({*parts.numbers, *map(str, range(1, 101))})
+        before = rf"(?:(?P<ago_pre>{trie_regex(g['ago_before'])})\s+)?"
+        after = rf"(?:\s+(?P<ago_post>{trie_regex(g['ago_after'])}))?"
+        unit = trie_regex(set(parts.units))
+        branches.append(rf"(?P<ago>{before}(?P<ago_n>{number})\s+(?P<ago_u>{unit}){after})")
+    # "prošle je godine": a clitic may stand between the words of a relative phrase
+    space = rf"\s+(?:{trie_regex(g['clitics'])}\s+)?" if g["clitics"] else r"\s+"
     branches += [
         rf"(?P<my>(?P<my_m>{month}){suffix}{joiner},?\s+(?P<my_y>{YEAR})(?!\d){year_word})",
         rf"(?P<year>(?<![\d.,]){YEAR}(?!\d){year_word})",
-        rf"(?P<rel>{trie_regex(set(parts.relative))})",
+        rf"(?P<rel>{trie_regex(set(parts.relative), space)})",
         rf"(?P<wd>(?P<wd_w>{weekday}){suffix}{weekday_after})",
         rf"(?P<mo>(?P<mo_m>{month}){suffix}{month_after})",
     ]
@@ -262,7 +304,20 @@ def _pattern(parts: _Parts) -> re.Pattern[str]:
 def _empty_parts() -> _Parts:
     keys = ("month_before", "month_after", "weekday_before", "weekday_after", "next_words")
     more = ("year_words", "year_joiners", "day_suffixes", "case_sensitive", "need_capital")
-    return _Parts({}, {}, {}, set(), set(), set(), {k: set() for k in keys + more}, {})
+    raw: dict[str, set[str]] = {"future_words": set(), "future_suffixes": set()}
+    g: dict[str, set[str]] = {k: set() for k in keys + more + _LISTS}
+    return _Parts({}, {}, {}, set(), set(), set(), g, {}, {}, {}, raw)
+
+
+def _future(parts: _Parts) -> re.Pattern[str] | None:
+    """Words that put a clause in the future (will, će, θα) or fused endings (igraće, oynayacak)."""
+    words, ends = parts.raw["future_words"], parts.raw["future_suffixes"]
+    if not words and not ends:
+        return None
+    branches = [rf"(?<!\w){trie_regex(words)}(?!\w)"] if words else []
+    if ends:
+        branches.append(rf"\w\w{trie_regex(ends)}")
+    return re.compile("|".join(branches))
 
 
 def lexicon(lang: str | None) -> Lexicon:
@@ -300,4 +355,23 @@ def _lexicon(code: str | None) -> Lexicon:
         case_sensitive=frozenset(parts.g["case_sensitive"]),
         day_first=day_first,
         pattern=_pattern(parts),
+        future=_future(parts),
+        clause_words=frozenset(parts.g["clause_words"]),
+        amount_before=frozenset(parts.g["amount_before"]),
+        amount_after=tuple(sorted(parts.g["amount_after"])),
+        units=parts.units,
+        numbers=parts.numbers,
+        name_articles=frozenset(parts.g["name_articles"]),
+        lowercase_names=bool(code) and parts.flags.get("lowercase_names", False),
+        cyrillic=parts.flags.get("cyrillic", False),
     )
+
+
+_HOMOGLYPHS = str.maketrans("aeopcxyjkmthb", "аеорсхујкмтнв")
+_MIXED = re.compile(r"\w*[а-яёђјљњћџіїєґ]\w*")
+
+
+def unmix(folded: str) -> str:
+    """Latin look-alikes inside Cyrillic words made Cyrillic ("пoнeдeљaк" typed with Latin o, e,
+    a): one character for one, so offsets stay valid. Run on folded (lower-case) text."""
+    return _MIXED.sub(lambda m: m.group().translate(_HOMOGLYPHS), folded)

@@ -257,7 +257,7 @@ def test_every_relative_phrase_resolves(lang: str) -> None:
             ]
             assert surface == phrase
             if delta == -1:
-                assert found == (expected[unit], True, unit), phrase
+                assert found == (expected[unit], True, unit, "publication"), phrase
 
 
 @pytest.mark.parametrize("lang", grammar_languages())
@@ -294,17 +294,18 @@ def test_weekday_on_publication_day_is_that_day() -> None:
 
 def test_without_publication_date_relative_values_are_null_and_day_months_have_no_year() -> None:
     articles, paragraphs = _frames(
-        [("a", "Danas, 21. novembra, ove nedelje, 2013. godine, 12.12.2025.", "sr", None)]
+        [("a", "Danas, 21. novembra, ove nedelje. Bilo je 2013. godine, 12.12.2025.", "sr", None)]
     )
-    got = extract_dates(articles, paragraphs).select("text", "value", "anchored")
+    got = extract_dates(articles, paragraphs).select("text", "value", "anchored", "resolution")
     expected = pl.DataFrame(
         {
             "text": ["Danas", "21. novembra", "ove nedelje", "2013. godine", "12.12.2025"],
             # ISO 8601's day-month without a year: which day it is, not which year
             "value": [None, "--11-21", None, "2013", "2025-12-12"],
             "anchored": [False, False, False, False, False],
+            "resolution": [None, None, None, "explicit", "explicit"],
         },
-        schema_overrides={"value": pl.String},
+        schema_overrides={"value": pl.String, "resolution": pl.String},
     )
     assert_frame_equal(got, expected)
 

@@ -1,0 +1,256 @@
+"""Dates in their sentence: what the words around a date say about it.
+
+dates.py finds each date on its own; here the sentence decides what it means:
+- a month or day-month next to a year ("May last year", "2018 yılının haziran ayında") is one
+  date in that year; elsewhere in the sentence a year anchors it ("2004: ... on Dec. 26");
+- a weekday, day-month or month in a clause that speaks of the future (will, će, θα, -acak)
+  is the next such day, not the last one (the convention of the ntrex_dev gold, which is the
+  usual reading of news);
+- a date word inside a name is no date (The Sunday Times, BBC's Today programme, Marta);
+- a year-like number that counts something is no date (about 2000 soldiers, 2000 dolara).
+  A year in the name of an event or law (London 2012, the 2016 election, an act of 2010) is
+  a date: it dates the event.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dashboard.datewords import Lexicon
+
+GRACE = timedelta(days=7)
+"""A day-month up to this far after publication is read as upcoming, not as last year's."""
+
+
+@dataclass
+class Hit:
+    """One date found in a text: offsets, what it resolved to and how."""
+
+    start: int
+    end: int
+    kind: str
+    value: str | None
+    anchored: bool
+    granularity: str
+    resolution: str | None
+    month: int | None = None
+    """a month or day-month written without a year: the month (else None)"""
+    day: int | None = None
+    weekday: int | None = None
+    fixed: bool = False
+    """its direction is settled (by "next", a year or a merge): the clause cannot change it"""
+
+
+@dataclass(frozen=True)
+class Context:
+    """The text a span's dates are read in."""
+
+    text: str
+    folded: str
+    lex: Lexicon
+    published: date | None
+    start: int
+    end: int
+
+
+def _day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def day_month(month: int, day: int, published: date, upcoming: bool = False) -> str | None:
+    """The most recent such day not after publication (plus a grace for upcoming dates),
+    or with `upcoming` the first one on or after publication."""
+    if upcoming:
+        years = (published.year, published.year + 1)
+        days = [d for y in years if (d := _day(y, month, day)) is not None and d >= published]
+        return days[0].isoformat() if days else None
+    for year in (published.year + 1, published.year, published.year - 1):
+        when = _day(year, month, day)
+        if when is not None and when <= published + GRACE:
+            return when.isoformat()
+    return None
+
+
+def weekday(index: int, published: date, upcoming: bool) -> str:
+    """The most recent such weekday on or before publication, or the next one after it."""
+    back = (published.weekday() - index) % 7
+    if upcoming:
+        return (published + timedelta(days=(7 - back) if back else 7)).isoformat()
+    return (published - timedelta(days=back)).isoformat()
+
+
+def month(index: int, published: date, upcoming: bool = False) -> str:
+    """The most recent such month (this one included), or with `upcoming` the next such one."""
+    if upcoming:
+        year = published.year if index >= published.month else published.year + 1
+    else:
+        year = published.year if index <= published.month else published.year - 1
+    return f"{year:04d}-{index:02d}"
+
+
+_BOUNDARY = re.compile(r"[.!?…]+[\"'»”’)\]]*\s+|\n\s*")
+_CLAUSE = re.compile(r"[;:()–—]|,\s")
+_OPENERS = " \t\"'„“”«»‘’([-–—"
+_WORD = re.compile(r"\w+")
+_MERGE_GAP = re.compile(r"(?:'\w+)?[\s,]{0,3}")
+
+
+def _sentences(ctx: Context) -> list[tuple[int, int]]:
+    """Sentence bounds in the span: a stop, then a capital or digit (not "29. marta")."""
+    bounds = [ctx.start]
+    for m in _BOUNDARY.finditer(ctx.text, ctx.start, ctx.end):
+        after = ctx.text[m.end() : m.end() + 3].lstrip(_OPENERS)
+        if m.end() >= ctx.end or not after or not (after[0].isupper() or after[0].isdigit()):
+            continue
+        if m.group()[0] == "." and ctx.text[m.start() - 1 : m.start()].isdigit():
+            continue  # an ordinal day or a year with its dot: "21. novembra", "2019. Godine"
+        bounds.append(m.end())
+    bounds.append(ctx.end)
+    return list(zip(bounds, bounds[1:], strict=False))
+
+
+def _initial(ctx: Context, pos: int) -> bool:
+    """Whether `pos` starts a sentence (or the span), quotes and brackets aside."""
+    before = ctx.text[ctx.start : pos].rstrip(_OPENERS)
+    return not before or before[-1] in ".!?:;…\n"
+
+
+def _is_name(hit: Hit, ctx: Context) -> bool:
+    """Today (a programme), Marta (a woman), The Sunday Times: a capital where none belongs."""
+    capital = ctx.text[hit.start].isupper() and not _initial(ctx, hit.start)
+    if hit.kind == "rel" and capital:
+        return True  # relative words are lower-case mid-sentence in every language we read
+    if hit.kind in ("wd", "mo") and ctx.lex.lowercase_names and capital:
+        return True
+    if hit.kind == "wd" and ctx.lex.name_articles:
+        words = _WORD.findall(ctx.folded, max(ctx.start, hit.start - 12), hit.start)
+        after = _WORD.search(ctx.text, hit.end, min(ctx.end, hit.end + 30))
+        return (
+            bool(words)
+            and words[-1] in ctx.lex.name_articles
+            and (after is not None and after.start() - hit.end <= 1 and after.group()[0].isupper())
+        )
+    return False
+
+
+def _is_amount(hit: Hit, ctx: Context) -> bool:
+    """A year-like number that counts: after "about", before a currency ("2000 USD", "2000'e yakın")."""
+    if hit.kind != "year":
+        return False
+    lex = ctx.lex
+    if ctx.text[hit.start - 1 : hit.start] in ("$", "€", "£"):
+        return True
+    words = _WORD.findall(ctx.folded, max(ctx.start, hit.start - 30), hit.start)
+    if words and (words[-1] in lex.amount_before or " ".join(words[-2:]) in lex.amount_before):
+        return True
+    following = ctx.folded[hit.end : hit.end + 20]
+    if any(following.startswith(s) for s in lex.amount_after if not s[0].isalnum()):
+        return True
+    word = _WORD.match(following.lstrip())
+    return word is not None and any(
+        word.group().startswith(s) and len(word.group()) - len(s) <= 1 for s in lex.amount_after
+    )
+
+
+def _year_of(hit: Hit) -> int | None:
+    """The year a hit can lend another date: an explicit date or a (relative) year."""
+    if hit.value is None or hit.month is not None or hit.kind in ("wd", "ago"):
+        return None
+    if hit.resolution == "explicit" or (hit.kind == "rel" and hit.granularity == "year"):
+        return int(hit.value[:4])
+    return None
+
+
+def _in_year(hit: Hit, year: int) -> str | None:
+    assert hit.month is not None
+    if hit.day is None:
+        return f"{year:04d}-{hit.month:02d}"
+    when = _day(year, hit.month, hit.day)
+    return when.isoformat() if when else None
+
+
+def _merge(hits: list[Hit], ctx: Context) -> list[Hit]:
+    """A yearless month or day-month right beside a year is one date: "u maju prošle godine"."""
+    out: list[Hit] = []
+    for hit in hits:
+        prev = out[-1] if out else None
+        if prev is not None and _MERGE_GAP.fullmatch(ctx.folded, prev.end, hit.start):
+            pair = (prev, hit) if prev.month is not None else (hit, prev)
+            dated, year = pair[0], _year_of(pair[1])
+            if dated.month is not None and year is not None and pair[1].granularity == "year":
+                value = _in_year(dated, year)
+                if value is not None:
+                    relative = pair[1].resolution == "publication"
+                    out[-1] = Hit(
+                        prev.start, hit.end, dated.kind, value, relative, dated.granularity,
+                        "publication" if relative else "explicit", fixed=True,
+                    )  # fmt: skip
+                    continue
+        out.append(hit)
+    return out
+
+
+def _anchor(hits: list[Hit]) -> None:
+    """A yearless month or day-month takes the year of the sentence (the nearest before it,
+    else after it): "2004: a quake on Dec. 26" is 2004-12-26."""
+    years = [(h.start, y) for h in hits if (y := _year_of(h)) is not None]
+    for hit in hits:
+        if hit.month is None or hit.fixed or not years:
+            continue
+        before = [y for start, y in years if start < hit.start]
+        year = before[-1] if before else years[0][1]
+        value = _in_year(hit, year)
+        if value is not None:
+            hit.value, hit.anchored, hit.resolution, hit.fixed = value, False, "another date", True
+
+
+def _clause(ctx: Context, hit: Hit, start: int, end: int) -> str:
+    """The clause of the sentence [start, end) holding the hit, lower-cased."""
+    cuts = [m.start() for m in _CLAUSE.finditer(ctx.text, start, end)]
+    if ctx.lex.clause_words:
+        cuts += [
+            m.start()
+            for m in _WORD.finditer(ctx.folded, start, end)
+            if m.group() in ctx.lex.clause_words
+        ]
+    left = max([c for c in cuts if c <= hit.start], default=start)
+    right = min([c for c in cuts if c >= hit.end], default=end)
+    return ctx.text[left:right].lower().replace("’", "'")
+
+
+def _future(hits: list[Hit], ctx: Context, start: int, end: int) -> None:
+    """A weekday, day-month or month in a clause about the future is the next one."""
+    lex, published = ctx.lex, ctx.published
+    if lex.future is None or published is None:
+        return
+    for hit in hits:
+        if hit.fixed or hit.resolution != "publication":
+            continue
+        if hit.weekday is None and hit.month is None:
+            continue
+        if not lex.future.search(_clause(ctx, hit, start, end)):
+            continue
+        if hit.weekday is not None:
+            hit.value = weekday(hit.weekday, published, upcoming=True)
+        elif hit.month is not None and hit.day is not None:
+            hit.value = day_month(hit.month, hit.day, published, upcoming=True)
+        elif hit.month is not None:
+            hit.value = month(hit.month, published, upcoming=True)
+
+
+def in_context(hits: list[Hit], ctx: Context) -> list[Hit]:
+    """The span's hits read in their sentences: names and amounts dropped, years merged and
+    lent, future clauses looking ahead."""
+    kept = [h for h in hits if not _is_name(h, ctx) and not _is_amount(h, ctx)]
+    out: list[Hit] = []
+    for start, end in _sentences(ctx):
+        group = _merge([h for h in kept if start <= h.start < end], ctx)
+        _anchor(group)
+        _future(group, ctx, start, end)
+        out += group
+    return out
