@@ -157,11 +157,13 @@ def _is_amount(hit: Hit, ctx: Context) -> bool:
     )
 
 
-def _year_of(hit: Hit) -> int | None:
-    """The year a hit can lend another date: an explicit date or a (relative) year."""
+def _year_of(hit: Hit, relative: bool = True) -> int | None:
+    """The year a hit can lend another date: an explicit date or (`relative`) "last year"."""
     if hit.value is None or hit.month is not None or hit.kind in ("wd", "ago"):
         return None
-    if hit.resolution == "explicit" or (hit.kind == "rel" and hit.granularity == "year"):
+    if hit.resolution == "explicit":
+        return int(hit.value[:4])
+    if relative and hit.kind == "rel" and hit.granularity == "year":
         return int(hit.value[:4])
     return None
 
@@ -198,7 +200,8 @@ def _merge(hits: list[Hit], ctx: Context) -> list[Hit]:
 def _anchor(hits: list[Hit]) -> None:
     """A yearless month or day-month takes the year of the sentence (the nearest before it,
     else after it): "2004: a quake on Dec. 26" is 2004-12-26."""
-    years = [(h.start, y) for h in hits if (y := _year_of(h)) is not None]
+    # only a written year lends itself at a distance: "last December ... this year" stay apart
+    years = [(h.start, y) for h in hits if (y := _year_of(h, relative=False)) is not None]
     for hit in hits:
         if hit.month is None or hit.fixed or not years:
             continue
@@ -233,7 +236,11 @@ def _future(hits: list[Hit], ctx: Context, start: int, end: int) -> None:
             continue
         if hit.weekday is None and hit.month is None:
             continue
-        if not lex.future.search(_clause(ctx, hit, start, end)):
+        clause = _clause(ctx, hit, start, end)
+        if lex.verb_final:  # tr: the clause's own verb is its last word, not a participle
+            words = _WORD.findall(clause)
+            clause = words[-1] if words else ""
+        if not lex.future.search(clause):
             continue
         if hit.weekday is not None:
             hit.value = weekday(hit.weekday, published, upcoming=True)

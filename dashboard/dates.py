@@ -136,7 +136,8 @@ def _resolve(
         index = lex.weekdays[form]
         value = weekday(index, published, upcoming) if published else None
         hit = Hit(0, 0, kind, value, value is not None, "day", "publication" if value else None)
-        hit.weekday, hit.fixed = index, upcoming
+        # "next Friday", "last Friday": the words settle the direction, not the clause
+        hit.weekday, hit.fixed = index, upcoming or _last(previous, following, lex)
         return hit
     form = g["mo_m"]
     if form in lex.abbreviations:
@@ -146,7 +147,14 @@ def _resolve(
     index = lex.months[form]
     if published is None:
         return Hit(0, 0, kind, f"--{index:02d}", False, "month", None, index)  # ISO's month alone
-    return Hit(0, 0, kind, month(index, published), True, "month", "publication", index)
+    hit = Hit(0, 0, kind, month(index, published), True, "month", "publication", index)
+    hit.fixed = _last(previous, following, lex)
+    return hit
+
+
+def _last(previous: list[str], following: str | None, lex: Lexicon) -> bool:
+    """A "last" word next to the date: "last December", "duminica trecută"."""
+    return bool(previous) and previous[-1] in lex.last_words or following in lex.last_words
 
 
 def _with_clitic(phrase: str, lex: Lexicon) -> str:

@@ -149,6 +149,8 @@ class Lexicon:
     units: dict[str, str] | None = None
     numbers: dict[str, int] | None = None
     name_articles: frozenset[str] = frozenset()
+    last_words: frozenset[str] = frozenset()
+    verb_final: bool = False
     lowercase_names: bool = False
     cyrillic: bool = False
 
@@ -215,7 +217,7 @@ def _collect(lang: str, locales: list[str], parts: _Parts) -> None:
     parts.g["year_joiners"] |= _words(g["year_joiners"])
     parts.g["day_suffixes"] |= _words(g["day_suffixes"])
     parts.g["case_sensitive"] |= _words(g["case_sensitive"])
-    for flag in ("month_first", "apostrophe_suffix"):
+    for flag in ("month_first", "apostrophe_suffix", "verb_final"):
         parts.flags[flag] = parts.flags.get(flag, False) or bool(g[flag])
     for key in _LISTS:
         parts.g[key] |= _words(g[key])
@@ -235,12 +237,13 @@ def _collect(lang: str, locales: list[str], parts: _Parts) -> None:
     suffixes = _words(g["relative_suffixes"])
     for key, phrases in relative_table().get(lang, {}).items():
         plain = _words(phrases)
-        grown = plain | {f + s for f in plain for s in suffixes}
+        # case endings go on phrases of a word and a noun ("bu ayın"), not on "dün" (-> "dünya")
+        grown = plain | {f + s for f in plain if " " in f for s in suffixes}
         parts.relative.update(dict.fromkeys(grown, key))
 
 
 _LISTS: tuple[str, ...] = ("clause_words", "amount_before", "amount_after", "ago_before")
-_LISTS += ("ago_after", "clitics", "name_articles")
+_LISTS += ("ago_after", "clitics", "name_articles", "last_words")
 
 
 def _locales(lang: str) -> list[str]:
@@ -315,8 +318,12 @@ def _future(parts: _Parts) -> re.Pattern[str] | None:
     if not words and not ends:
         return None
     branches = [rf"(?<!\w){trie_regex(words)}(?!\w)"] if words else []
-    if ends:
-        branches.append(rf"\w\w{trie_regex(ends)}")
+    # an ending closes its word ("igraće"), unless marked "*": more may follow ("oynayacağını")
+    closing, inner = {e for e in ends if e[-1] != "*"}, {e[:-1] for e in ends if e[-1] == "*"}
+    if closing:
+        branches.append(rf"\w\w{trie_regex(closing)}(?!\w)")
+    if inner:
+        branches.append(rf"\w\w{trie_regex(inner)}")
     return re.compile("|".join(branches))
 
 
@@ -362,6 +369,8 @@ def _lexicon(code: str | None) -> Lexicon:
         units=parts.units,
         numbers=parts.numbers,
         name_articles=frozenset(parts.g["name_articles"]),
+        last_words=frozenset(parts.g["last_words"]),
+        verb_final=parts.flags.get("verb_final", False),
         lowercase_names=bool(code) and parts.flags.get("lowercase_names", False),
         cyrillic=parts.flags.get("cyrillic", False),
     )
