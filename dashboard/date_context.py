@@ -97,6 +97,7 @@ _BOUNDARY = re.compile(r"[.!?…]+[\"'»”’)\]]*\s+|\n\s*")
 _CLAUSE = re.compile(r"[;:()–—]|,\s")
 _OPENERS = " \t\"'„“”«»‘’([-–—"
 _WORD = re.compile(r"\w+")
+_ORDINAL = re.compile(r"(?<!\d)\d\d?$")
 _MERGE_GAP = re.compile(r"(?:'\w+)?[\s,]{0,3}")
 
 
@@ -107,8 +108,8 @@ def _sentences(ctx: Context) -> list[tuple[int, int]]:
         after = ctx.text[m.end() : m.end() + 3].lstrip(_OPENERS)
         if m.end() >= ctx.end or not after or not (after[0].isupper() or after[0].isdigit()):
             continue
-        if m.group()[0] == "." and ctx.text[m.start() - 1 : m.start()].isdigit():
-            continue  # an ordinal day or a year with its dot: "21. novembra", "2019. Godine"
+        if m.group()[0] == "." and _ORDINAL.search(ctx.text, max(0, m.start() - 4), m.start()):
+            continue  # an ordinal day with its dot: "am 1. Januar", "21. novembra"
         bounds.append(m.end())
     bounds.append(ctx.end)
     return list(zip(bounds, bounds[1:], strict=False))
@@ -122,11 +123,14 @@ def _initial(ctx: Context, pos: int) -> bool:
 
 def _is_name(hit: Hit, ctx: Context) -> bool:
     """Today (a programme), Marta (a woman), The Sunday Times: a capital where none belongs."""
-    capital = ctx.text[hit.start].isupper() and not _initial(ctx, hit.start)
+    surface = ctx.text[hit.start : hit.end]
+    # a capital mid-sentence ("program Danas na radiju"); a headline in capitals says nothing
+    capital = surface[0].isupper() and not surface.isupper() and not _initial(ctx, hit.start)
     if hit.kind == "rel" and capital:
         return True  # relative words are lower-case mid-sentence in every language we read
+    # a month or weekday written lower-case, capitalised beside a name: "Martu Jakubovski"
     if hit.kind in ("wd", "mo") and ctx.lex.lowercase_names and capital:
-        return True
+        return _named_neighbour(ctx, hit)
     if hit.kind == "wd" and ctx.lex.name_articles:
         words = _WORD.findall(ctx.folded, max(ctx.start, hit.start - 12), hit.start)
         after = _WORD.search(ctx.text, hit.end, min(ctx.end, hit.end + 30))
@@ -136,6 +140,18 @@ def _is_name(hit: Hit, ctx: Context) -> bool:
             and (after is not None and after.start() - hit.end <= 1 and after.group()[0].isupper())
         )
     return False
+
+
+def _named_neighbour(ctx: Context, hit: Hit) -> bool:
+    """The word before is capitalised or possessive, or the word after is capitalised."""
+    before = re.search(r"(\S+)\s+$", ctx.text[max(ctx.start, hit.start - 40) : hit.start])
+    after = re.match(r"\s+(\w)", ctx.text[hit.end : min(ctx.end, hit.end + 3)])
+    word = before.group(1) if before else ""
+    return (
+        (word[:1].isupper() and word.isalpha())
+        or word.endswith(("'s", "’s"))
+        or (after is not None and after.group(1).isupper())
+    )
 
 
 def _is_amount(hit: Hit, ctx: Context) -> bool:
@@ -197,23 +213,32 @@ def _merge(hits: list[Hit], ctx: Context) -> list[Hit]:
     return out
 
 
-def _anchor(hits: list[Hit]) -> None:
-    """A yearless month or day-month takes the year of the sentence (the nearest before it,
-    else after it): "2004: a quake on Dec. 26" is 2004-12-26."""
+def _anchor(hits: list[Hit], ctx: Context, start: int, end: int) -> None:
+    """A yearless month or day-month takes the year written in its clause (the nearest before
+    it, else after it), or the year that opens its sentence: "2004: a quake on Dec. 26" is
+    2004-12-26, "In 2005, ... in late March" 2005-03; but in "sentenced in 2010, acquitted on
+    31 October" the year belongs to another clause and 31 October is read from publication."""
     # only a written year lends itself at a distance: "last December ... this year" stay apart
-    years = [(h.start, y) for h in hits if (y := _year_of(h, relative=False)) is not None]
+    years = [(h, y) for h in hits if (y := _year_of(h, relative=False)) is not None]
+    if not years:
+        return
+    opening = [y for h, y in years if len(_WORD.findall(ctx.text, start, h.start)) <= 1]
+    cuts = _cuts(ctx, start, end)
     for hit in hits:
-        if hit.month is None or hit.fixed or not years:
+        if hit.month is None or hit.fixed:
             continue
-        before = [y for start, y in years if start < hit.start]
-        year = before[-1] if before else years[0][1]
-        value = _in_year(hit, year)
+        left = max([c for c in cuts if c <= hit.start], default=start)
+        right = min([c for c in cuts if c >= hit.end], default=end)
+        near = [(h.start, y) for h, y in years if left <= h.start < right]
+        before = [y for s, y in near if s < hit.start]
+        year = before[-1] if before else near[0][1] if near else opening[0] if opening else None
+        value = _in_year(hit, year) if year is not None else None
         if value is not None:
             hit.value, hit.anchored, hit.resolution, hit.fixed = value, False, "another date", True
 
 
-def _clause(ctx: Context, hit: Hit, start: int, end: int) -> str:
-    """The clause of the sentence [start, end) holding the hit, lower-cased."""
+def _cuts(ctx: Context, start: int, end: int) -> list[int]:
+    """Where clauses of the sentence [start, end) begin: punctuation and words like "that"."""
     cuts = [m.start() for m in _CLAUSE.finditer(ctx.text, start, end)]
     if ctx.lex.clause_words:
         cuts += [
@@ -221,6 +246,12 @@ def _clause(ctx: Context, hit: Hit, start: int, end: int) -> str:
             for m in _WORD.finditer(ctx.folded, start, end)
             if m.group() in ctx.lex.clause_words
         ]
+    return cuts
+
+
+def _clause(ctx: Context, hit: Hit, start: int, end: int) -> str:
+    """The clause of the sentence [start, end) holding the hit, lower-cased."""
+    cuts = _cuts(ctx, start, end)
     left = max([c for c in cuts if c <= hit.start], default=start)
     right = min([c for c in cuts if c >= hit.end], default=end)
     return ctx.text[left:right].lower().replace("’", "'")
@@ -257,7 +288,7 @@ def in_context(hits: list[Hit], ctx: Context) -> list[Hit]:
     out: list[Hit] = []
     for start, end in _sentences(ctx):
         group = _merge([h for h in kept if start <= h.start < end], ctx)
-        _anchor(group)
+        _anchor(group, ctx, start, end)
         _future(group, ctx, start, end)
         out += group
     return out

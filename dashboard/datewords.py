@@ -203,7 +203,11 @@ def _collect(lang: str, locales: list[str], parts: _Parts) -> None:
                     wide |= forms
                     entries += [(idx, f) for f in forms]
         entries += [(idx, fold(name)) for name, idx in extras.items()]
+        # forms that read as another word first: sr "u nedelji" is "in a week", never Sunday
+        excluded = _words(g["excluded_forms"])
         for idx, form in entries:
+            if form in excluded:
+                continue
             if target.get(form, idx) != idx:
                 parts.conflicts.add(form)
             target[form] = idx
