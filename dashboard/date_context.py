@@ -281,6 +281,43 @@ def _future(hits: list[Hit], ctx: Context, start: int, end: int) -> None:
             hit.value = month(hit.month, published, upcoming=True)
 
 
+def _ranges(hits: list[Hit], ctx: Context) -> list[Hit]:
+    """The other end of a day range in one month is a date too: "2 to 5 March" gives 2 March
+    beside 5 March, "March 5-7" gives 7 March; its year is the written date's."""
+    out = []
+    for hit in hits:
+        out.append(hit)
+        other = _range_end(hit, ctx)
+        if other is not None:
+            out.insert(len(out) - 1 if hit.kind == "dmy" else len(out), other)
+    return out
+
+
+def _range_end(hit: Hit, ctx: Context) -> Hit | None:
+    """The day that opens (before a day-month) or closes (after a month-day) a range."""
+    lex, value = ctx.lex, hit.value
+    if value is None or hit.granularity != "day" or hit.kind not in ("dmy", "mdy"):
+        return None
+    if hit.kind == "dmy" and lex.range_before is not None:
+        m = lex.range_before.search(ctx.folded, max(ctx.start, hit.start - 20), hit.start)
+    elif hit.kind == "mdy" and lex.range_after is not None:
+        m = lex.range_after.match(ctx.folded, hit.end, min(ctx.end, hit.end + 20))
+    else:
+        return None
+    if m is None:
+        return None
+    day, last = int(m.group("day")), int(value[-2:])
+    if (day >= last) if hit.kind == "dmy" else (day <= last):
+        return None  # "30 - 2 April" crosses a month: left alone
+    other = f"{value[:-2]}{day:02d}"
+    if not value.startswith("--") and _day(int(value[:4]), int(value[5:7]), day) is None:
+        return None
+    return Hit(
+        m.start("day"), m.end("day"), hit.kind, other, hit.anchored, "day", hit.resolution,
+        fixed=True,
+    )  # fmt: skip
+
+
 def in_context(hits: list[Hit], ctx: Context) -> list[Hit]:
     """The span's hits read in their sentences: names and amounts dropped, years merged and
     lent, future clauses looking ahead."""
@@ -290,5 +327,5 @@ def in_context(hits: list[Hit], ctx: Context) -> list[Hit]:
         group = _merge([h for h in kept if start <= h.start < end], ctx)
         _anchor(group, ctx, start, end)
         _future(group, ctx, start, end)
-        out += group
+        out += _ranges(group, ctx)
     return out

@@ -151,6 +151,8 @@ class Lexicon:
     name_articles: frozenset[str] = frozenset()
     last_words: frozenset[str] = frozenset()
     verb_final: bool = False
+    range_before: re.Pattern[str] | None = None
+    range_after: re.Pattern[str] | None = None
     lowercase_names: bool = False
     cyrillic: bool = False
 
@@ -247,7 +249,7 @@ def _collect(lang: str, locales: list[str], parts: _Parts) -> None:
 
 
 _LISTS: tuple[str, ...] = ("clause_words", "amount_before", "amount_after", "ago_before")
-_LISTS += ("ago_after", "clitics", "name_articles", "last_words")
+_LISTS += ("ago_after", "clitics", "name_articles", "last_words", "range_words")
 
 
 def _locales(lang: str) -> list[str]:
@@ -316,6 +318,19 @@ def _empty_parts() -> _Parts:
     return _Parts({}, {}, {}, set(), set(), set(), g, {}, {}, {}, raw)
 
 
+def _range(parts: _Parts, before: bool) -> re.Pattern[str] | None:
+    """The first day of a range before a date ("2. do" + "5. marta"), or its last day after
+    one ("March 5" + "-7"), on folded text."""
+    if not parts.g["range_words"]:
+        return None
+    joiner = trie_regex(parts.g["range_words"])
+    suffix = trie_regex(parts.g["day_suffixes"]) if parts.g["day_suffixes"] else "(?!x)x"
+    day = rf"(?P<day>{DAY})(?:\.|{suffix})?"
+    if before:
+        return re.compile(rf"(?<![\w.,]){day}\s*{joiner}\s*$")
+    return re.compile(rf"\s*{joiner}\s*{day}(?![\w.,]\d)(?!\w)")
+
+
 def _future(parts: _Parts) -> re.Pattern[str] | None:
     """Words that put a clause in the future (will, će, θα) or fused endings (igraće, oynayacak)."""
     words, ends = parts.raw["future_words"], parts.raw["future_suffixes"]
@@ -374,6 +389,8 @@ def _lexicon(code: str | None) -> Lexicon:
         numbers=parts.numbers,
         name_articles=frozenset(parts.g["name_articles"]),
         last_words=frozenset(parts.g["last_words"]),
+        range_before=_range(parts, before=True),
+        range_after=_range(parts, before=False),
         verb_final=parts.flags.get("verb_final", False),
         lowercase_names=bool(code) and parts.flags.get("lowercase_names", False),
         cyrillic=parts.flags.get("cyrillic", False),

@@ -190,3 +190,19 @@ def test_extract_dates_says_how_each_value_was_resolved() -> None:
         ("b", "2004", "2004", False, "explicit"),
         ("b", "Dec. 26", "2004-12-26", False, "another date"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "values"),
+    [
+        ("sr", "od 2. do 5. marta", ["2018-03-02", "2018-03-05"]),
+        ("en", "from 2 to 5 March 2018", ["2018-03-02", "2018-03-05"]),
+        ("en", "on March 5-7", ["2018-03-05", "2018-03-07"]),
+        ("de", "vom 2. bis 5. März", ["2018-03-02", "2018-03-05"]),
+        ("el", "από 2 έως 5 Μαρτίου", ["2018-03-02", "2018-03-05"]),
+        ("en", "from 30 to 2 April", ["2018-04-02"]),  # crosses a month: left alone
+        ("el", "την 1η Οκτωβρίου 2018", ["2018-10-01"]),  # a Greek ordinal day
+    ],
+)
+def test_day_ranges_give_both_days(lang: str, text: str, values: list[str]) -> None:
+    assert [v for _, v, _ in _read(text, lang)] == values
