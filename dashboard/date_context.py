@@ -97,6 +97,8 @@ _BOUNDARY = re.compile(r"[.!?…]+[\"'»”’)\]]*\s+|\n\s*")
 _CLAUSE = re.compile(r"[;:()–—]|,\s")
 _OPENERS = " \t\"'„“”«»‘’([-–—"
 _WORD = re.compile(r"\w+")
+_REACH = 400
+"""How far from a date its sentence is looked for (characters)."""
 _ORDINAL = re.compile(r"(?<!\d)\d\d?$")
 _MERGE_GAP = re.compile(r"(?:'\w+)?[\s,]{0,3}")
 
@@ -117,7 +119,8 @@ def _sentences(ctx: Context) -> list[tuple[int, int]]:
 
 def _initial(ctx: Context, pos: int) -> bool:
     """Whether `pos` starts a sentence (or the span), quotes and brackets aside."""
-    before = ctx.text[ctx.start : pos].rstrip(_OPENERS)
+    window = max(ctx.start, pos - 40)  # a look back, not the whole span: texts may be long
+    before = ctx.text[window:pos].rstrip(_OPENERS)
     return not before or before[-1] in ".!?:;…\n"
 
 
@@ -323,9 +326,30 @@ def in_context(hits: list[Hit], ctx: Context) -> list[Hit]:
     lent, future clauses looking ahead."""
     kept = [h for h in hits if not _is_name(h, ctx) and not _is_amount(h, ctx)]
     out: list[Hit] = []
-    for start, end in _sentences(ctx):
-        group = _merge([h for h in kept if start <= h.start < end], ctx)
+    if not kept:
+        return out  # most paragraphs: no sentence splitting needed
+    for start, end in _sentences_around(kept, ctx):
+        group = [h for h in kept if start <= h.start < end]
+        if not group:
+            continue
+        group = _merge(group, ctx)
         _anchor(group, ctx, start, end)
         _future(group, ctx, start, end)
         out += _ranges(group, ctx)
+    return out
+
+
+def _sentences_around(hits: list[Hit], ctx: Context, reach: int = _REACH) -> list[tuple[int, int]]:
+    """The sentences holding the hits: the text is split only within `reach` of a date (a
+    longer sentence is read from there), so a long text with a few dates stays cheap."""
+    windows: list[list[int]] = []
+    for hit in hits:
+        if windows and hit.start - windows[-1][1] <= 2 * reach:
+            windows[-1][1] = hit.end
+        else:
+            windows.append([hit.start, hit.end])
+    out: list[tuple[int, int]] = []
+    for first, last in windows:
+        start, end = max(ctx.start, first - reach), min(ctx.end, last + reach)
+        out += _sentences(Context(ctx.text, ctx.folded, ctx.lex, ctx.published, start, end))
     return out

@@ -6,6 +6,9 @@ German "die"/"mit". Values are ISO 8601 at the granularity the text gives: `2013
 `2025-W47`, `2025-11-21`. Phrases that need the publication date (weekdays, "yesterday",
 "last week", a day and month without a year, a month without a year) are `anchored`; when the
 article has no publication date they are still emitted, with value null and anchored False.
+Each date also says how it was resolved (`resolution`: explicit, publication, another date),
+and its sentence can change its reading (dashboard/date_context.py: future clauses, a year
+that dates a month, ranges, names and amounts that are no dates).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import polars as pl
 
 from dashboard import schema
 from dashboard.date_context import Context, Hit, day_month, in_context, month, weekday
-from dashboard.datewords import RELATIVE, Lexicon, fold, lexicon, unmix
+from dashboard.datewords import RELATIVE, Lexicon, fold, lexicon
 
 _PREV_WORDS = re.compile(r"(\w+)\W+(?:(\w+)\W+)?$")
 _NEXT_WORD = re.compile(r"\W+(\w+)")
@@ -32,6 +35,32 @@ Found = tuple[str | None, bool, str, str | None]
 RESOLUTIONS = ("explicit", "publication", "another date")
 """How a value was resolved: the text gives the year; counted from the publication date;
 taken from another date of the same sentence (a year that anchors a day or month)."""
+
+
+_HOMOGLYPHS = str.maketrans("aeopcxyjkmthb", "аеорсхујкмтнв")
+_CYR = "а-яёђјљњћџіїєґ"
+_JOIN = re.compile(rf"[a-z][{_CYR}]|[{_CYR}][a-z]")  # where a word mixes the two scripts
+_WORD_END = re.compile(r"\w*")
+_WORD_START = re.compile(r"\w*$")
+
+
+def unmix(folded: str) -> str:
+    """Latin look-alikes inside Cyrillic words made Cyrillic ("пoнeдeљaк" typed with Latin o, e,
+    a): one character for one, so offsets stay valid. Run on folded (lower-case) text."""
+    joins = list(_JOIN.finditer(folded))
+    if not joins:
+        return folded  # the usual case, found with one quick scan
+    pieces, done = [], 0
+    for m in joins:
+        if m.start() < done:
+            continue
+        begin = _WORD_START.search(folded, max(done, m.start() - 60), m.start())
+        start = begin.start() if begin else m.start()
+        word = _WORD_END.match(folded, m.start())
+        end = word.end() if word else m.end()
+        pieces += [folded[done:start], folded[start:end].translate(_HOMOGLYPHS)]
+        done = end
+    return "".join([*pieces, folded[done:]])
 
 
 def _day(year: int, month: int, day: int) -> date | None:

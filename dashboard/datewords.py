@@ -395,13 +395,3 @@ def _lexicon(code: str | None) -> Lexicon:
         lowercase_names=bool(code) and parts.flags.get("lowercase_names", False),
         cyrillic=parts.flags.get("cyrillic", False),
     )
-
-
-_HOMOGLYPHS = str.maketrans("aeopcxyjkmthb", "аеорсхујкмтнв")
-_MIXED = re.compile(r"\w*[а-яёђјљњћџіїєґ]\w*")
-
-
-def unmix(folded: str) -> str:
-    """Latin look-alikes inside Cyrillic words made Cyrillic ("пoнeдeљaк" typed with Latin o, e,
-    a): one character for one, so offsets stay valid. Run on folded (lower-case) text."""
-    return _MIXED.sub(lambda m: m.group().translate(_HOMOGLYPHS), folded)

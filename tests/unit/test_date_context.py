@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from dashboard.dates import extract_dates, tag
-from dashboard.datewords import fold, unmix
+from dashboard.dates import extract_dates, tag, unmix
+from dashboard.datewords import fold
 
 PUB = date(2019, 1, 17)  # a Thursday
 
