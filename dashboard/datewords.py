@@ -295,7 +295,8 @@ def _pattern(parts: _Parts) -> re.Pattern[str]:
     if parts.units and (g["ago_before"] or g["ago_after"]):
         number = trie_regex({*parts.numbers, *map(str, range(1, 101))})
         before = rf"(?:(?P<ago_pre>{trie_regex(g['ago_before'])})\s+)?"
-        after = rf"(?:\s+(?P<ago_post>{trie_regex(g['ago_after'])}))?"
+        # "δύο εβδομάδες πριν από το θάνατό της" is before an event, not before publication
+        after = rf"(?:\s+(?P<ago_post>{trie_regex(g['ago_after'])})(?!\s+(?:απο|from)\b))?"
         unit = trie_regex(set(parts.units))
         branches.append(rf"(?P<ago>{before}(?P<ago_n>{number})\s+(?P<ago_u>{unit}){after})")
     # "prošle je godine": a clitic may stand between the words of a relative phrase

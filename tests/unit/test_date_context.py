@@ -95,6 +95,8 @@ def test_ago_counts_back_from_publication(lang: str, text: str, value: str) -> N
 
 def test_ago_needs_its_word_and_a_publication_date() -> None:
     assert _read("He was seven years old.", "en") == []
+    # before an event, not before publication
+    assert _read("δύο εβδομάδες πριν από το θάνατό της", "el") == []
     assert _read("seven years ago", "en", None) == [("seven years ago", None, None)]
 
 
