@@ -130,7 +130,8 @@ def _is_name(hit: Hit, ctx: Context) -> bool:
     # a capital mid-sentence ("program Danas na radiju"); a headline in capitals says nothing
     capital = surface[0].isupper() and not surface.isupper() and not _initial(ctx, hit.start)
     if hit.kind == "rel" and capital:
-        return True  # relative words are lower-case mid-sentence in every language we read
+        # relative words are lower-case mid-sentence, unless written so (de "Anfang des Jahres")
+        return " ".join(ctx.folded[hit.start : hit.end].split()) not in ctx.lex.capital_relative
     # a month or weekday written lower-case, capitalised beside a name: "Martu Jakubovski"
     if hit.kind in ("wd", "mo") and ctx.lex.lowercase_names and capital:
         return _named_neighbour(ctx, hit)

@@ -150,6 +150,7 @@ class Lexicon:
     numbers: dict[str, int] | None = None
     name_articles: frozenset[str] = frozenset()
     last_words: frozenset[str] = frozenset()
+    capital_relative: frozenset[str] = frozenset()
     verb_final: bool = False
     range_before: re.Pattern[str] | None = None
     range_after: re.Pattern[str] | None = None
@@ -243,6 +244,10 @@ def _collect(lang: str, locales: list[str], parts: _Parts) -> None:
     suffixes = _words(g["relative_suffixes"])
     for key, phrases in relative_table().get(lang, {}).items():
         plain = _words(phrases)
+        # written with a capital in the data (de "Anfang des Jahres"): a capital is no name
+        parts.g["capital_relative"] |= {
+            " ".join(fold(p).split()) for p in phrases if p[:1].isupper()
+        }
         # case endings go on phrases of a word and a noun ("bu ayın"), not on "dün" (-> "dünya")
         grown = plain | {f + s for f in plain if " " in f for s in suffixes}
         parts.relative.update(dict.fromkeys(grown, key))
@@ -313,7 +318,8 @@ def _pattern(parts: _Parts) -> re.Pattern[str]:
 
 def _empty_parts() -> _Parts:
     keys = ("month_before", "month_after", "weekday_before", "weekday_after", "next_words")
-    more = ("year_words", "year_joiners", "day_suffixes", "case_sensitive", "need_capital")
+    more: tuple[str, ...] = ("year_words", "year_joiners", "day_suffixes", "case_sensitive")
+    more += ("need_capital", "capital_relative")
     raw: dict[str, set[str]] = {"future_words": set(), "future_suffixes": set()}
     g: dict[str, set[str]] = {k: set() for k in keys + more + _LISTS}
     return _Parts({}, {}, {}, set(), set(), set(), g, {}, {}, {}, raw)
@@ -390,6 +396,7 @@ def _lexicon(code: str | None) -> Lexicon:
         numbers=parts.numbers,
         name_articles=frozenset(parts.g["name_articles"]),
         last_words=frozenset(parts.g["last_words"]),
+        capital_relative=frozenset(parts.g["capital_relative"]),
         range_before=_range(parts, before=True),
         range_after=_range(parts, before=False),
         verb_final=parts.flags.get("verb_final", False),

@@ -208,3 +208,9 @@ def test_extract_dates_says_how_each_value_was_resolved() -> None:
 )
 def test_day_ranges_give_both_days(lang: str, text: str, values: list[str]) -> None:
     assert [v for _, v, _ in _read(text, lang)] == values
+
+
+def test_a_relative_phrase_written_with_a_capital_is_no_name() -> None:
+    # German nouns are capitalised: "Anfang des Jahres" mid-sentence is still this year
+    text = "Trump feuerte den ersten Warnschuss Anfang des Jahres, als er Zölle verhängte."
+    assert [(s, v) for s, v, _ in _read(text, "de")] == [("Anfang des Jahres", "2019")]
