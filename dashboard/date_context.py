@@ -41,6 +41,8 @@ class Hit:
     weekday: int | None = None
     fixed: bool = False
     """its direction is settled (by "next", a year or a merge): the clause cannot change it"""
+    shift: int = 0
+    """"the day before" (-1), "the next day" (+1): days from the last full date before it"""
 
 
 @dataclass(frozen=True)
@@ -337,7 +339,22 @@ def in_context(hits: list[Hit], ctx: Context) -> list[Hit]:
         _anchor(group, ctx, start, end)
         _future(group, ctx, start, end)
         out += _ranges(group, ctx)
+    _day_before_after(out)
     return out
+
+
+def _day_before_after(hits: list[Hit]) -> None:
+    """ "The day before", "sutradan": a day from the last full date before it in the paragraph
+    ("on 5 March ... the next day" is 6 March); with none it counts from an event the paragraph
+    does not date, and its value is null."""
+    last: date | None = None
+    for hit in hits:
+        if hit.shift:
+            when = (last + timedelta(days=hit.shift)).isoformat() if last else None
+            hit.value, hit.anchored = when, False
+            hit.resolution = "another date" if when else None
+        if hit.value and hit.granularity == "day" and not hit.shift and len(hit.value) == 10:
+            last = date.fromisoformat(hit.value)
 
 
 def _sentences_around(hits: list[Hit], ctx: Context, reach: int = _REACH) -> list[tuple[int, int]]:

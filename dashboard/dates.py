@@ -20,7 +20,7 @@ import polars as pl
 
 from dashboard import schema
 from dashboard.date_context import Context, Hit, day_month, in_context, month, weekday
-from dashboard.datewords import RELATIVE, Lexicon, fold, lexicon
+from dashboard.datewords import FROM_ANOTHER_DATE, RELATIVE, Lexicon, fold, lexicon
 
 _PREV_WORDS = re.compile(r"(\w+)\W+(?:(\w+)\W+)?$")
 _NEXT_WORD = re.compile(r"\W+(\w+)")
@@ -154,7 +154,10 @@ def _resolve(
         key = lex.relative.get(phrase) or _with_clitic(phrase, lex)
         unit = RELATIVE[key][0]
         value = _relative(key, published) if published else None
-        return Hit(0, 0, kind, value, value is not None, unit, "publication" if value else None)
+        hit = Hit(0, 0, kind, value, value is not None, unit, "publication" if value else None)
+        if key in FROM_ANOTHER_DATE:
+            hit.shift = RELATIVE[key][1]  # the paragraph's last full date may anchor it instead
+        return hit
     if kind == "wd":
         form = g["wd_w"]
         if g["wd_after"] is None and not _confirmed(form, lex, lex.weekday_before, previous):

@@ -27,6 +27,8 @@ RELATIVE: dict[str, tuple[str, int]] = {
     "tomorrow": ("day", 1),
     "day_before_yesterday": ("day", -2),
     "day_after_tomorrow": ("day", 2),
+    "day_before": ("day", -1),
+    "day_after": ("day", 1),
     "this_week": ("week", 0),
     "last_week": ("week", -1),
     "next_week": ("week", 1),
@@ -37,7 +39,10 @@ RELATIVE: dict[str, tuple[str, int]] = {
     "last_year": ("year", -1),
     "next_year": ("year", 1),
 }
-"""What each key of dates_relative.json means: granularity and offset from the publication date."""
+"""What each key of dates_relative.json means: granularity and offset from the publication date
+(day_before and day_after: from the full date before them in the paragraph, else unresolved)."""
+
+FROM_ANOTHER_DATE = frozenset({"day_before", "day_after"})
 
 YEAR = r"(?:1[89]\d\d|20\d\d)"
 DAY = r"(?:0?[1-9]|[12]\d|3[01])"
@@ -297,6 +302,14 @@ def _pattern(parts: _Parts) -> re.Pattern[str]:
             rf"(?P<mdy>(?P<mdy_m>{month})\s+(?P<mdy_d>{DAY})(?:{trie_regex(g['day_suffixes'])})?"
             rf"(?!\d)(?:,?\s+(?P<mdy_y>{YEAR}))?)"
         )
+    # "prošle je godine": a clitic may stand between the words of a relative phrase
+    space = rf"\s+(?:{trie_regex(g['clitics'])}\s+)?" if g["clitics"] else r"\s+"
+    branches += [
+        rf"(?P<my>(?P<my_m>{month}){suffix}{joiner},?\s+(?P<my_y>{YEAR})(?!\d){year_word})",
+        rf"(?P<year>(?<![\d.,]){YEAR}(?!\d){year_word})",
+        rf"(?P<rel>{trie_regex(set(parts.relative), space)})",
+    ]
+    # after the relative phrases: "bir gün öncesinde" is one, not "bir gün" + more
     if parts.units and (g["ago_before"] or g["ago_after"]):
         number = trie_regex({*parts.numbers, *map(str, range(1, 101))})
         before = rf"(?:(?P<ago_pre>{trie_regex(g['ago_before'])})\s+)?"
@@ -304,12 +317,7 @@ def _pattern(parts: _Parts) -> re.Pattern[str]:
         after = rf"(?:\s+(?P<ago_post>{trie_regex(g['ago_after'])})(?!\s+(?:απο|from)\b))?"
         unit = trie_regex(set(parts.units))
         branches.append(rf"(?P<ago>{before}(?P<ago_n>{number})\s+(?P<ago_u>{unit}){after})")
-    # "prošle je godine": a clitic may stand between the words of a relative phrase
-    space = rf"\s+(?:{trie_regex(g['clitics'])}\s+)?" if g["clitics"] else r"\s+"
     branches += [
-        rf"(?P<my>(?P<my_m>{month}){suffix}{joiner},?\s+(?P<my_y>{YEAR})(?!\d){year_word})",
-        rf"(?P<year>(?<![\d.,]){YEAR}(?!\d){year_word})",
-        rf"(?P<rel>{trie_regex(set(parts.relative), space)})",
         rf"(?P<wd>(?P<wd_w>{weekday}){suffix}{weekday_after})",
         rf"(?P<mo>(?P<mo_m>{month}){suffix}{month_after})",
     ]

@@ -214,3 +214,16 @@ def test_a_relative_phrase_written_with_a_capital_is_no_name() -> None:
     # German nouns are capitalised: "Anfang des Jahres" mid-sentence is still this year
     text = "Trump feuerte den ersten Warnschuss Anfang des Jahres, als er Zölle verhängte."
     assert [(s, v) for s, v, _ in _read(text, "de")] == [("Anfang des Jahres", "2019")]
+
+
+def test_the_day_before_counts_from_the_paragraphs_date() -> None:
+    text = "On 5 March he left. The next day he resigned."
+    assert _read(text, "en") == [
+        ("5 March", "2018-03-05", "publication"),
+        ("The next day", "2018-03-06", "another date"),
+    ]
+    assert _read("Am 5. März kam er, am Tag zuvor war er in Wien.", "de")[1] == (
+        "am Tag zuvor", "2018-03-04", "another date",
+    )  # fmt: skip
+    # no date to count from: an event the paragraph does not date
+    assert _read("Sutradan je otišao.", "sr") == [("Sutradan", None, None)]

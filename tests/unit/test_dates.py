@@ -14,6 +14,7 @@ from polars.testing import assert_frame_equal
 from dashboard import schema
 from dashboard.dates import extract_dates, latest_mentioned, tag
 from dashboard.datewords import (
+    FROM_ANOTHER_DATE,
     RELATIVE,
     grammar,
     grammar_languages,
@@ -257,7 +258,14 @@ def test_every_relative_phrase_resolves(lang: str) -> None:
                 (s, f) for *_, s, f in tag(phrase, lang, PUB, [(0, 0, len(phrase))])
             ]
             assert surface == phrase
-            if delta == -1:
+            if key in FROM_ANOTHER_DATE:
+                # "the day before" counts from the paragraph's date before it, else is unresolved
+                assert found == (None, False, "day", None), phrase
+                text = f"12.12.2025, {phrase}"
+                [*_, (*_, anchored)] = tag(text, lang, PUB, [(0, 0, len(text))])
+                day = "2025-12-11" if delta == -1 else "2025-12-13"
+                assert anchored == (day, False, "day", "another date"), phrase
+            elif delta == -1:
                 assert found == (expected[unit], True, unit, "publication"), phrase
 
 
