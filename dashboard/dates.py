@@ -185,8 +185,9 @@ def _resolve(
 
 
 def _last(previous: list[str], following: str | None, lex: Lexicon) -> bool:
-    """A "last" word next to the date: "last December", "duminica trecută"."""
-    return bool(previous) and previous[-1] in lex.last_words or following in lex.last_words
+    """A "last" word or a past verb next to the date: "last December", "duminica trecută",
+    "said on Monday (it will)"."""
+    return bool(set(previous) & lex.last_words) or following in lex.last_words
 
 
 def _with_clitic(phrase: str, lex: Lexicon) -> str:

@@ -227,3 +227,13 @@ def test_the_day_before_counts_from_the_paragraphs_date() -> None:
     )  # fmt: skip
     # no date to count from: an event the paragraph does not date
     assert _read("Sutradan je otišao.", "sr") == [("Sutradan", None, None)]
+
+
+def test_a_past_verb_before_the_weekday_keeps_it_past() -> None:
+    # "said Monday it will": the weekday dates the saying, not what will happen
+    assert _read("The company said Monday it will cut jobs.", "en") == [
+        ("Monday", "2019-01-14", "publication")
+    ]
+    assert _read("The company will cut jobs on Monday.", "en") == [
+        ("Monday", "2019-01-21", "publication")
+    ]
