@@ -117,6 +117,7 @@ def test_ago_needs_its_word_and_a_publication_date() -> None:
         ("tr", "ABD'nin Suriye'de 2000'e yakın askeri var."),
         ("de", "Die USA haben etwa 2000 Soldaten."),
         ("tr", "dünya genelinde"),
+        ("en", "after a 31-27 defeat and a 5:2 win, 2-1 at home"),  # scores
     ],
 )
 def test_names_and_amounts_are_no_dates(lang: str, text: str) -> None:
