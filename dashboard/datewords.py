@@ -27,6 +27,8 @@ RELATIVE: dict[str, tuple[str, int]] = {
     "tomorrow": ("day", 1),
     "day_before_yesterday": ("day", -2),
     "day_after_tomorrow": ("day", 2),
+    "day_before": ("day", -1),
+    "day_after": ("day", 1),
     "this_week": ("week", 0),
     "last_week": ("week", -1),
     "next_week": ("week", 1),
@@ -37,7 +39,10 @@ RELATIVE: dict[str, tuple[str, int]] = {
     "last_year": ("year", -1),
     "next_year": ("year", 1),
 }
-"""What each key of dates_relative.json means: granularity and offset from the publication date."""
+"""What each key of dates_relative.json means: granularity and offset from the publication date
+(day_before and day_after: from the full date before them in the paragraph, else unresolved)."""
+
+FROM_ANOTHER_DATE = frozenset({"day_before", "day_after"})
 
 YEAR = r"(?:1[89]\d\d|20\d\d)"
 DAY = r"(?:0?[1-9]|[12]\d|3[01])"
@@ -64,10 +69,10 @@ def fold(text: str) -> str:
     return text.translate(FOLD)
 
 
-def trie_regex(words: set[str] | list[str]) -> str:
+def trie_regex(words: set[str] | list[str], space: str = r"\s+") -> str:
     """A regex matching any of `words` (already folded), prefix-shared so scanning stays fast.
 
-    A space in a word matches any run of whitespace.
+    A space in a word matches `space` (any run of whitespace unless told otherwise).
     """
     root: dict[str, Any] = {}
     for word in words:
@@ -78,7 +83,7 @@ def trie_regex(words: set[str] | list[str]) -> str:
 
     def emit(node: dict[str, Any]) -> str:
         branches = [
-            (r"\s+" if ch == " " else re.escape(ch)) + emit(child)
+            (space if ch == " " else re.escape(ch)) + emit(child)
             for ch, child in sorted(node.items())
             if ch
         ]
@@ -142,6 +147,20 @@ class Lexicon:
     case_sensitive: frozenset[str]
     day_first: bool
     pattern: re.Pattern[str]
+    future: re.Pattern[str] | None = None
+    clause_words: frozenset[str] = frozenset()
+    amount_before: frozenset[str] = frozenset()
+    amount_after: tuple[str, ...] = ()
+    units: dict[str, str] | None = None
+    numbers: dict[str, int] | None = None
+    name_articles: frozenset[str] = frozenset()
+    last_words: frozenset[str] = frozenset()
+    capital_relative: frozenset[str] = frozenset()
+    verb_final: bool = False
+    range_before: re.Pattern[str] | None = None
+    range_after: re.Pattern[str] | None = None
+    lowercase_names: bool = False
+    cyrillic: bool = False
 
 
 @dataclass
@@ -154,6 +173,9 @@ class _Parts:
     conflicts: set[str]
     g: dict[str, set[str]]
     flags: dict[str, bool]
+    units: dict[str, str]
+    numbers: dict[str, int]
+    raw: dict[str, set[str]]
 
 
 def _cldr(locale: str, kind: str) -> list[tuple[int, str, bool]]:
@@ -189,7 +211,11 @@ def _collect(lang: str, locales: list[str], parts: _Parts) -> None:
                     wide |= forms
                     entries += [(idx, f) for f in forms]
         entries += [(idx, fold(name)) for name, idx in extras.items()]
+        # forms that read as another word first: sr "u nedelji" is "in a week", never Sunday
+        excluded = _words(g["excluded_forms"])
         for idx, form in entries:
+            if form in excluded:
+                continue
             if target.get(form, idx) != idx:
                 parts.conflicts.add(form)
             target[form] = idx
@@ -203,10 +229,37 @@ def _collect(lang: str, locales: list[str], parts: _Parts) -> None:
     parts.g["year_joiners"] |= _words(g["year_joiners"])
     parts.g["day_suffixes"] |= _words(g["day_suffixes"])
     parts.g["case_sensitive"] |= _words(g["case_sensitive"])
-    for flag in ("month_first", "apostrophe_suffix"):
+    for flag in ("month_first", "apostrophe_suffix", "verb_final"):
         parts.flags[flag] = parts.flags.get(flag, False) or bool(g[flag])
+    for key in _LISTS:
+        parts.g[key] |= _words(g[key])
+    # future markers and fused endings are matched on the lowercased text, accents kept
+    parts.raw["future_words"] |= {" ".join(w.lower().split()) for w in g["future_words"]}
+    parts.raw["future_suffixes"] |= {w.lower() for w in g["future_suffixes"]}
+    for unit, forms in g["ago_units"].items():
+        parts.units.update(dict.fromkeys(_words(forms), unit))
+    parts.numbers.update({" ".join(fold(k).split()): v for k, v in g["number_words"].items()})
+    # a month written lower-case by CLDR (sr "јун", ro "iunie"): capitalised mid-sentence, a name
+    lower = [n for _, n, a in _cldr(locales[0], "months") if not a] if locales else []
+    parts.flags["lowercase_names"] = bool(lower) and all(n[:1].islower() for n in lower)
+    names = [n for locale in locales for _, n, _ in _cldr(locale, "months")]
+    parts.flags["cyrillic"] = parts.flags.get("cyrillic", False) or any(
+        "CYRILLIC" in unicodedata.name(n[0], "") for n in names if n
+    )
+    suffixes = _words(g["relative_suffixes"])
     for key, phrases in relative_table().get(lang, {}).items():
-        parts.relative.update(dict.fromkeys(_words(phrases), key))
+        plain = _words(phrases)
+        # written with a capital in the data (de "Anfang des Jahres"): a capital is no name
+        parts.g["capital_relative"] |= {
+            " ".join(fold(p).split()) for p in phrases if p[:1].isupper()
+        }
+        # case endings go on phrases of a word and a noun ("bu ayın"), not on "dün" (-> "dünya")
+        grown = plain | {f + s for f in plain if " " in f for s in suffixes}
+        parts.relative.update(dict.fromkeys(grown, key))
+
+
+_LISTS: tuple[str, ...] = ("clause_words", "amount_before", "amount_after", "ago_before")
+_LISTS += ("ago_after", "clitics", "name_articles", "last_words", "range_words")
 
 
 def _locales(lang: str) -> list[str]:
@@ -249,10 +302,22 @@ def _pattern(parts: _Parts) -> re.Pattern[str]:
             rf"(?P<mdy>(?P<mdy_m>{month})\s+(?P<mdy_d>{DAY})(?:{trie_regex(g['day_suffixes'])})?"
             rf"(?!\d)(?:,?\s+(?P<mdy_y>{YEAR}))?)"
         )
+    # "prošle je godine": a clitic may stand between the words of a relative phrase
+    space = rf"\s+(?:{trie_regex(g['clitics'])}\s+)?" if g["clitics"] else r"\s+"
     branches += [
         rf"(?P<my>(?P<my_m>{month}){suffix}{joiner},?\s+(?P<my_y>{YEAR})(?!\d){year_word})",
         rf"(?P<year>(?<![\d.,]){YEAR}(?!\d){year_word})",
-        rf"(?P<rel>{trie_regex(set(parts.relative))})",
+        rf"(?P<rel>{trie_regex(set(parts.relative), space)})",
+    ]
+    # after the relative phrases: "bir gün öncesinde" is one, not "bir gün" + more
+    if parts.units and (g["ago_before"] or g["ago_after"]):
+        number = trie_regex({*parts.numbers, *map(str, range(1, 101))})
+        before = rf"(?:(?P<ago_pre>{trie_regex(g['ago_before'])})\s+)?"
+        # "δύο εβδομάδες πριν από το θάνατό της" is before an event, not before publication
+        after = rf"(?:\s+(?P<ago_post>{trie_regex(g['ago_after'])})(?!\s+(?:απο|from)\b))?"
+        unit = trie_regex(set(parts.units))
+        branches.append(rf"(?P<ago>{before}(?P<ago_n>{number})\s+(?P<ago_u>{unit}){after})")
+    branches += [
         rf"(?P<wd>(?P<wd_w>{weekday}){suffix}{weekday_after})",
         rf"(?P<mo>(?P<mo_m>{month}){suffix}{month_after})",
     ]
@@ -261,8 +326,39 @@ def _pattern(parts: _Parts) -> re.Pattern[str]:
 
 def _empty_parts() -> _Parts:
     keys = ("month_before", "month_after", "weekday_before", "weekday_after", "next_words")
-    more = ("year_words", "year_joiners", "day_suffixes", "case_sensitive", "need_capital")
-    return _Parts({}, {}, {}, set(), set(), set(), {k: set() for k in keys + more}, {})
+    more: tuple[str, ...] = ("year_words", "year_joiners", "day_suffixes", "case_sensitive")
+    more += ("need_capital", "capital_relative")
+    raw: dict[str, set[str]] = {"future_words": set(), "future_suffixes": set()}
+    g: dict[str, set[str]] = {k: set() for k in keys + more + _LISTS}
+    return _Parts({}, {}, {}, set(), set(), set(), g, {}, {}, {}, raw)
+
+
+def _range(parts: _Parts, before: bool) -> re.Pattern[str] | None:
+    """The first day of a range before a date ("2. do" + "5. marta"), or its last day after
+    one ("March 5" + "-7"), on folded text."""
+    if not parts.g["range_words"]:
+        return None
+    joiner = trie_regex(parts.g["range_words"])
+    suffix = trie_regex(parts.g["day_suffixes"]) if parts.g["day_suffixes"] else "(?!x)x"
+    day = rf"(?P<day>{DAY})(?:\.|{suffix})?"
+    if before:
+        return re.compile(rf"(?<![\w.,]){day}\s*{joiner}\s*$")
+    return re.compile(rf"\s*{joiner}\s*{day}(?![\w.,]\d)(?!\w)")
+
+
+def _future(parts: _Parts) -> re.Pattern[str] | None:
+    """Words that put a clause in the future (will, će, θα) or fused endings (igraće, oynayacak)."""
+    words, ends = parts.raw["future_words"], parts.raw["future_suffixes"]
+    if not words and not ends:
+        return None
+    branches = [rf"(?<!\w){trie_regex(words)}(?!\w)"] if words else []
+    # an ending closes its word ("igraće"), unless marked "*": more may follow ("oynayacağını")
+    closing, inner = {e for e in ends if e[-1] != "*"}, {e[:-1] for e in ends if e[-1] == "*"}
+    if closing:
+        branches.append(rf"\w\w{trie_regex(closing)}(?!\w)")
+    if inner:
+        branches.append(rf"\w\w{trie_regex(inner)}")
+    return re.compile("|".join(branches))
 
 
 def lexicon(lang: str | None) -> Lexicon:
@@ -300,4 +396,18 @@ def _lexicon(code: str | None) -> Lexicon:
         case_sensitive=frozenset(parts.g["case_sensitive"]),
         day_first=day_first,
         pattern=_pattern(parts),
+        future=_future(parts),
+        clause_words=frozenset(parts.g["clause_words"]),
+        amount_before=frozenset(parts.g["amount_before"]),
+        amount_after=tuple(sorted(parts.g["amount_after"])),
+        units=parts.units,
+        numbers=parts.numbers,
+        name_articles=frozenset(parts.g["name_articles"]),
+        last_words=frozenset(parts.g["last_words"]),
+        capital_relative=frozenset(parts.g["capital_relative"]),
+        range_before=_range(parts, before=True),
+        range_after=_range(parts, before=False),
+        verb_final=parts.flags.get("verb_final", False),
+        lowercase_names=bool(code) and parts.flags.get("lowercase_names", False),
+        cyrillic=parts.flags.get("cyrillic", False),
     )

@@ -67,16 +67,18 @@ def _corpus(folder: Path) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema)
 
 
-def _system(articles: pl.DataFrame) -> dict[Line, list[str]]:
-    """System date values per (variety, doc, line)."""
+def _system(articles: pl.DataFrame) -> tuple[dict[Line, list[str]], dict[Line, list[str]]]:
+    """System date values per (variety, doc, line), and how each was read (for the errors)."""
     found = extract_dates(articles, split_blank_lines(articles))
     out: dict[Line, list[str]] = {}
-    for article_id, para_no, value in found.select("article_id", "para_no", "value").iter_rows():
+    how: dict[Line, list[str]] = {}
+    columns = ("article_id", "para_no", "value", "text", "resolution")
+    for article_id, para_no, value, text, resolution in found.select(columns).iter_rows():
         variety, doc = article_id.split("/", 1)
-        out.setdefault((variety, doc, para_no), []).append(
-            value or ""
-        )  # an unresolved date counts as a wrong value
-    return out
+        key = (variety, doc, para_no)
+        out.setdefault(key, []).append(value or "")  # an unresolved date counts as a wrong value
+        how.setdefault(key, []).append(f"{text} = {value} ({resolution})")
+    return out, how
 
 
 def _sentence(articles: pl.DataFrame, key: Line) -> str:
@@ -88,7 +90,7 @@ def _sentence(articles: pl.DataFrame, key: Line) -> str:
 def evaluate(folder: Path, errors_path: Path) -> pl.DataFrame:
     """Per-variety gold, found, system, right, recall, precision (plus an "all" row); errors to TSV."""
     articles = _corpus(folder)
-    system = _system(articles)
+    system, how = _system(articles)
     gold: dict[Line, list[str]] = {}
     for row in _read_tsv(folder / "dates_gold.tsv"):
         for variety in row["langs_present"].split(","):
@@ -98,7 +100,7 @@ def evaluate(folder: Path, errors_path: Path) -> pl.DataFrame:
         (r["doc_id"], int(r["line_in_doc"])) for r in _read_tsv(folder / "dates_unscored.tsv")
     }
     counts: dict[str, Counter[str]] = {v: Counter() for v in VARIETY_LANGUAGE}
-    errors: list[tuple[str, str, int, str, str, str]] = []
+    errors: list[tuple[str, str, int, str, str, str, str]] = []
     for key in sorted(set(gold) | set(system), key=str):
         variety, doc, line = key
         if variety not in counts:
@@ -112,10 +114,11 @@ def evaluate(folder: Path, errors_path: Path) -> pl.DataFrame:
             false_alarms = []  # a date on an unscored phrase is neither right nor wrong
         counts[variety]["system"] += right + len(false_alarms)
         counts[variety]["right"] += right
+        read = "; ".join(how.get(key, []))
         for value in (wanted - got).elements():
-            errors.append((variety, doc, line, "miss", value, ";".join(got.elements())))
+            errors.append((variety, doc, line, "miss", value, ";".join(got.elements()), read))
         for value in false_alarms:
-            errors.append((variety, doc, line, "false alarm", ";".join(wanted), value))
+            errors.append((variety, doc, line, "false alarm", ";".join(wanted), value, read))
     _write_errors(errors_path, errors, articles)
     rows = [
         {"variety": v, **{k: c[k] for k in ("gold", "found", "system", "right")}}
@@ -131,16 +134,18 @@ def evaluate(folder: Path, errors_path: Path) -> pl.DataFrame:
 
 
 def _write_errors(
-    path: Path, errors: list[tuple[str, str, int, str, str, str]], articles: pl.DataFrame
+    path: Path, errors: list[tuple[str, str, int, str, str, str, str]], articles: pl.DataFrame
 ) -> None:
+    """One row per miss or false alarm: the gold and system values of the line, what the system
+    read there (phrase = value (resolution)) and the sentence."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as fh:
         out = csv.writer(fh, delimiter="\t")
-        out.writerow(["variety", "doc_id", "line", "kind", "gold", "system", "sentence"])
-        for variety, doc, line, kind, want, got in errors:
-            out.writerow(
-                [variety, doc, line, kind, want, got, _sentence(articles, (variety, doc, line))]
-            )
+        header = ["variety", "doc_id", "line", "kind", "gold", "system", "system_read", "sentence"]
+        out.writerow(header)
+        for variety, doc, line, kind, want, got, read in errors:
+            sentence = _sentence(articles, (variety, doc, line))
+            out.writerow([variety, doc, line, kind, want, got, read, sentence])
 
 
 def main(root: Path | None = None, errors_path: Path | None = None) -> int:

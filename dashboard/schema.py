@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-CONTRACT_VERSION = "1.3"
+CONTRACT_VERSION = "1.4"
 
 PROVENANCE = pl.Struct(
     {
@@ -101,6 +101,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "anchored": pl.Boolean(),
         # extras
         "granularity": pl.String(),
+        "resolution": pl.String(),
     },
     "stories": {
         "story_id": pl.String(),

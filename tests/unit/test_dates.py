@@ -14,6 +14,7 @@ from polars.testing import assert_frame_equal
 from dashboard import schema
 from dashboard.dates import extract_dates, latest_mentioned, tag
 from dashboard.datewords import (
+    FROM_ANOTHER_DATE,
     RELATIVE,
     grammar,
     grammar_languages,
@@ -138,6 +139,7 @@ def test_seeds_have_no_stray_dates(seed_dates: pl.DataFrame) -> None:
     # every date in the seeds is one a reader would mark: nothing from names, "17 dana", photo ids
     expected = {
         "danas", "ove godine", "αυτή την εβδομάδα", "φέτος",
+        "prošlogodišnjim",  # "na prošlogodišnjim izborima": last year's elections
     } | {t for rows in SEED_EXPECTED.values() for t, *_ in rows}  # fmt: skip
     assert set(seed_dates["text"]) == expected
 
@@ -256,8 +258,15 @@ def test_every_relative_phrase_resolves(lang: str) -> None:
                 (s, f) for *_, s, f in tag(phrase, lang, PUB, [(0, 0, len(phrase))])
             ]
             assert surface == phrase
-            if delta == -1:
-                assert found == (expected[unit], True, unit), phrase
+            if key in FROM_ANOTHER_DATE:
+                # "the day before" counts from the paragraph's date before it, else is unresolved
+                assert found == (None, False, "day", None), phrase
+                text = f"12.12.2025, {phrase}"
+                [*_, (*_, anchored)] = tag(text, lang, PUB, [(0, 0, len(text))])
+                day = "2025-12-11" if delta == -1 else "2025-12-13"
+                assert anchored == (day, False, "day", "another date"), phrase
+            elif delta == -1:
+                assert found == (expected[unit], True, unit, "publication"), phrase
 
 
 @pytest.mark.parametrize("lang", grammar_languages())
@@ -294,17 +303,18 @@ def test_weekday_on_publication_day_is_that_day() -> None:
 
 def test_without_publication_date_relative_values_are_null_and_day_months_have_no_year() -> None:
     articles, paragraphs = _frames(
-        [("a", "Danas, 21. novembra, ove nedelje, 2013. godine, 12.12.2025.", "sr", None)]
+        [("a", "Danas, 21. novembra, ove nedelje. Bilo je 2013. godine, 12.12.2025.", "sr", None)]
     )
-    got = extract_dates(articles, paragraphs).select("text", "value", "anchored")
+    got = extract_dates(articles, paragraphs).select("text", "value", "anchored", "resolution")
     expected = pl.DataFrame(
         {
             "text": ["Danas", "21. novembra", "ove nedelje", "2013. godine", "12.12.2025"],
             # ISO 8601's day-month without a year: which day it is, not which year
             "value": [None, "--11-21", None, "2013", "2025-12-12"],
             "anchored": [False, False, False, False, False],
+            "resolution": [None, None, None, "explicit", "explicit"],
         },
-        schema_overrides={"value": pl.String},
+        schema_overrides={"value": pl.String, "resolution": pl.String},
     )
     assert_frame_equal(got, expected)
 

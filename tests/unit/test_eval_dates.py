@@ -42,7 +42,12 @@ def test_scores_recall_precision_and_writes_errors(tmp_path: Path) -> None:
     assert (rows["deu"]["gold"], rows["deu"]["found"], rows["deu"]["system"]) == (1, 1, 1)
     assert rows["all"]["gold"] == 3 and rows["all"]["recall"] == 2 / 3
     with errors.open(encoding="utf-8") as fh:
-        kinds = [(r["variety"], r["line"], r["kind"]) for r in csv.DictReader(fh, delimiter="\t")]
+        read = list(csv.DictReader(fh, delimiter="\t"))
+    kinds = [(r["variety"], r["line"], r["kind"]) for r in read]
+    # what the system read on the line, so a developer sees which phrase gave which value
+    line1 = next(r for r in read if r["line"] == "1")
+    assert "1 June 2018 = 2018-06-01 (explicit)" in line1["system_read"]
+    assert line1["sentence"] == "It rained on 5 May 2018 and 1 June 2018."
     assert sorted(kinds) == [
         ("eng-US", "0", "false alarm"),
         ("eng-US", "0", "miss"),
