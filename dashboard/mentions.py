@@ -357,6 +357,8 @@ def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
     """Drop leading stop words, months and sentence-initial common words from a run."""
     cue = lexicon.cues(lang)
     words = list(cand.words)
+    if _shouted(words, lang):
+        return []
     while words:
         if len(words) > 1 and _known_whole(tuple(x.text for x in words), lang):
             return words  # a well-known name of common words (Komisja Europejska)
@@ -432,6 +434,18 @@ def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
     ):
         words.pop()
     return words
+
+
+_SHOUTED_WORDS = 3
+
+
+def _shouted(words: list[_Word], lang: str | None) -> bool:
+    """A sentence in capitals (a placard, a shouted headline: STANDING UP TO THE MOB, NISI
+    USTUKNUO PRED ZLOSTAVLJAČIMA): words of the dictionary, not a name."""
+    if len(words) < _SHOUTED_WORDS or not all(w.text.isupper() for w in words):
+        return False
+    known = sum(mention_types.ordinary(w.text, lang) for w in words)
+    return known * 3 >= len(words) * 2
 
 
 def _cut_genitive(words: list[_Word], seen: _Seen) -> None:

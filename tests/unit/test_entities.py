@@ -632,3 +632,8 @@ def test_a_german_genitive_owns_what_follows_and_particles_lead_only_to_a_surnam
     assert "Theresa May" in found and not any("Partei" in t for t in found)
     assert "Ursula von der Leyen" in found
     assert "Heather Small" in found and not any("von Heather" in t for t in found)
+
+
+def test_a_sentence_in_capitals_is_no_name_but_acronyms_stay() -> None:
+    text = "He held a sign: STANDING UP TO THE MOB. The BBC and NATO met at the UN."
+    assert [t for t, _, _ in _found(text, "en")] == ["BBC", "NATO", "UN"]
