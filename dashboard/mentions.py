@@ -69,6 +69,10 @@ def _parts(text: str, start: int, end: int, lang: str | None) -> list[tuple[int,
     pieces = word.split("-")
     if not all(p[:1].isupper() for p in pieces):
         return [(start, end)]
+    if mention_types.lemma_lang(lang) == "de" and _german_noun_piece(pieces[-1]):
+        # a name before a German noun is the compound's name (Ferrari-Pilot, BBC-Experte)
+        if not any(_german_noun_piece(p) for p in pieces[:-1]):
+            return [(start, start + len("-".join(pieces[:-1])))]
     if not any(mention_types.known(p, lang) for p in pieces):
         return [(start, end)]
     out, pos = [], start
@@ -76,6 +80,11 @@ def _parts(text: str, start: int, end: int, lang: str | None) -> list[tuple[int,
         out.append((pos, pos + len(p)))
         pos += len(p) + 1
     return out
+
+
+def _german_noun_piece(piece: str) -> bool:
+    """A German common noun (with a plural, or an inflected form) standing in a compound."""
+    return mention_types.has_plural(piece) or mention_types.german_inflected(piece)
 
 
 def _gap_is_stop(text: str, start: int, end: int) -> bool:
@@ -346,9 +355,12 @@ class _Seen:
                 for first, second in _NAME_PAIR.findall(self.text)
                 if first[0].isupper()
                 and second[0].isupper()
-                and names(first)
-                # a surname is not inflected (Google Probleme: a plural, not a surname)
-                and not (lang == "de" and mention_types.german_inflected(second))
+                and (
+                    token_key(first, lang) in given
+                    # after a word read as a name, an inflected word is no surname (Google
+                    # Probleme: a plural)
+                    or (names(first) and not mention_types.german_inflected(second))
+                )
             )
         return self._surnames
 

@@ -637,3 +637,9 @@ def test_a_german_genitive_owns_what_follows_and_particles_lead_only_to_a_surnam
 def test_a_sentence_in_capitals_is_no_name_but_acronyms_stay() -> None:
     text = "He held a sign: STANDING UP TO THE MOB. The BBC and NATO met at the UN."
     assert [t for t, _, _ in _found(text, "en")] == ["BBC", "NATO", "UN"]
+
+
+def test_a_german_compound_of_a_name_and_a_noun_names_the_name() -> None:
+    text = "Der BBC-Experte sah die Brighton-Abwehr. Vize-Präsident Mike Pence kam."
+    found = [t for t, _, _ in _found(text, "de")]
+    assert found == ["BBC", "Brighton", "Mike Pence"]
