@@ -69,10 +69,10 @@ def _parts(text: str, start: int, end: int, lang: str | None) -> list[tuple[int,
     pieces = word.split("-")
     if not all(p[:1].isupper() for p in pieces):
         return [(start, end)]
-    if mention_types.lemma_lang(lang) == "de" and _german_noun_piece(pieces[-1]):
+    german = mention_types.lemma_lang(lang) == "de"
+    if german and _german_noun_piece(pieces[-1]) and not any(map(_german_noun_piece, pieces[:-1])):
         # a name before a German noun is the compound's name (Ferrari-Pilot, BBC-Experte)
-        if not any(_german_noun_piece(p) for p in pieces[:-1]):
-            return [(start, start + len("-".join(pieces[:-1])))]
+        return [(start, start + len("-".join(pieces[:-1])))]
     if not any(mention_types.known(p, lang) for p in pieces):
         return [(start, end)]
     out, pos = [], start

@@ -640,6 +640,6 @@ def test_a_sentence_in_capitals_is_no_name_but_acronyms_stay() -> None:
 
 
 def test_a_german_compound_of_a_name_and_a_noun_names_the_name() -> None:
-    text = "Der BBC-Experte sah die Brighton-Abwehr. Vize-Präsident Mike Pence kam."
+    text = "Der BBC-Experte sah die Brighton-Abwehr. Vize-Präsident Michael Pence kam."
     found = [t for t, _, _ in _found(text, "de")]
-    assert found == ["BBC", "Brighton", "Mike Pence"]
+    assert found == ["BBC", "Brighton", "Michael Pence"]
