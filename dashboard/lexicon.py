@@ -326,8 +326,12 @@ def place_spelling(key: str, lang: str | None) -> str | None:
 def _place_key(key: str, lang: str | None) -> str:
     """The gazetteer key a name's key is looked up under: itself, or without a Greek or German
     genitive -s (Βενεζουέλας, Venezuelas)."""
-    if key not in _gazetteer() and key.endswith(("as", "is", "es")) and " " not in key:
+    if key in _gazetteer() or " " in key:
+        return key
+    if key.endswith(("as", "is", "es")):
         return cut_endings(key[:-1], lang)
+    if lang == "de" and key.endswith("s") and not key.endswith("ss") and key[:-1] in _gazetteer():
+        return key[:-1]  # a German genitive after a consonant (Londons, Berlins)
     return key
 
 
