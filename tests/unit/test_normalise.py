@@ -191,3 +191,13 @@ def test_words_mixing_look_alike_latin_and_cyrillic_letters_are_written_in_one_s
     assert one_script("Oвaj put, Moрaм ja") == "Овај put, Морам ja"
     assert len(fixed) == len(mixed)  # letter for letter: offsets stay
     assert normalise_text("Дaнaс\r\n") == "Данас"
+
+
+def test_a_latin_name_in_an_article_of_another_script_keeps_its_english_key() -> None:
+    from dashboard.translit import name_key, token_key
+
+    words = ["American", "Civil", "Liberties", "Union"]
+    assert name_key(words, "el") == name_key(words, "en")
+    assert name_key(words, "ru") == name_key(words, "en")
+    # Serbian is written in Latin too: its own endings still go (Trumpa, Trump)
+    assert token_key("Trumpa", "sr") == token_key("Trump", "en")
