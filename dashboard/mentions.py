@@ -815,6 +815,25 @@ def _dictionary_word(surface: str, key: str, lang: str | None) -> bool:
     )
 
 
+_BEFORE_SENTENCE = re.compile(r"(?:^|[.!?:…]\s*)[\s\"'„“«(—–-]*$")
+
+
+def _initial_stranger(
+    text: str, para_start: int, start: int, surface: str, lang: str | None
+) -> bool:
+    """A lone word opening a sentence that the language's dictionary does not know and no list
+    names (Παρόλο, Desigur): only the corpus can tell a name from a word the dictionary lacks,
+    so it is kept only where the corpus names it so too (see linking.confirmed)."""
+    code = mention_types.lemma_lang(lang)
+    if code is None or " " in surface or surface.isupper() or "-" in surface:
+        return False
+    if not _BEFORE_SENTENCE.search(text, para_start, start):
+        return False
+    if lemmas.is_known(surface, code) or lemmas.is_known(surface.lower(), code):
+        return False
+    return not any(_known_word(surface, lang))
+
+
 def extract_mentions(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
     """Mentions of every article (skipping boilerplate paragraphs), as the `mentions` table.
 
@@ -829,8 +848,11 @@ def extract_mentions(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.Dat
         if not text:
             continue
         spans = sorted(by_article.get(aid, []))
+        starts = {no: start for no, start, _ in spans}
         for para_no, start, end, surface, typ, key, cue in _cued_mentions(text, spans, lang):
-            doubt = lang == "de" and _dictionary_word(surface, key, lang)
+            doubt = (lang == "de" and _dictionary_word(surface, key, lang)) or (
+                not cue and _initial_stranger(text, starts[para_no], start, surface, lang)
+            )
             rows.append(
                 {
                     "article_id": aid,

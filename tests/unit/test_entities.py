@@ -643,3 +643,16 @@ def test_a_german_compound_of_a_name_and_a_noun_names_the_name() -> None:
     text = "Der BBC-Experte sah die Brighton-Abwehr. Vize-Präsident Michael Pence kam."
     found = [t for t, _, _ in _found(text, "de")]
     assert found == ["BBC", "Brighton", "Michael Pence"]
+
+
+def test_a_lone_unknown_word_opening_a_sentence_needs_the_corpus_to_name_it() -> None:
+    el = "Το είπε χθες. Παρόλο που βρέχει, ήρθε. Κάβανο είπε ναι. Ο Μπρετ Κάβανο ήρθε."
+    arts = pl.DataFrame({"article_id": ["el"], "text": [el], "language": ["el"]})
+    paras = pl.DataFrame(
+        {"article_id": ["el"], "para_no": [0], "start": [0], "end": [len(el)]},
+        schema={"article_id": pl.String, "para_no": pl.Int32, "start": pl.Int32, "end": pl.Int32},
+    )
+    mentions = extract_mentions(arts, paras)
+    assert set(mentions.filter(pl.col("doubt"))["text"]) == {"Παρόλο", "Κάβανο"}
+    kept = set(link(mentions)[0]["text"])
+    assert "Παρόλο" not in kept and "Κάβανο" in kept  # the full name confirms the surname
