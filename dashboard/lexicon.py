@@ -18,7 +18,7 @@ from zoneinfo import available_timezones
 
 from babel import Locale
 
-from dashboard.translit import cut_endings, fold, name_key
+from dashboard.translit import cut_endings, fold, name_key, writes_latin
 
 DATA = Path(__file__).parent / "data"
 LEXICON_KEYS = (
@@ -367,9 +367,12 @@ def _gazetteer() -> dict[str, dict[str, tuple[str, str]]]:
         names: list[tuple[str, str]] = [
             (code, name) for code, name in loc.territories.items() if code in labels
         ]
-        names += [(z, d["city"]) for z, d in loc.time_zones.items() if z in labels and "city" in d]
-        if ident == "en":
-            names += [(z, labels[z]) for z in labels if "/" in z]
+        cities = {z: d["city"] for z, d in loc.time_zones.items() if z in labels and "city" in d}
+        names += list(cities.items())
+        if ident == "en" or writes_latin(lang):
+            # CLDR lists a city only where the language writes it otherwise: the rest inherit
+            # the root's spelling (Seoul, Jakarta in German)
+            names += [(z, labels[z]) for z in labels if "/" in z and z not in cities]
         for code, name in names:
             key = name_key(name.replace("-", " ").split(), lang)
             if key:

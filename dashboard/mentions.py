@@ -425,13 +425,13 @@ def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
             lang == "de"
             and not known_name
             and w.text not in seen.surnames(lang)
-            and mention_types.german_noun(w.text, lang, _after_determiner(seen.text, w.start, lang))
+            and mention_types.german_noun(w.text, lang, _determines(words, seen, lang))
         ):
             words.pop(0)
         else:
             break
     if lang == "de":
-        _cut_genitive(words, seen)
+        _cut_genitive(words, seen, lang)
     while words and (
         (words[-1].text.lower() in cue.stop and not _surname_month(words, lang))
         or (
@@ -440,7 +440,7 @@ def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
             and _german_common(
                 words[-1].text,
                 lang,
-                len(words) == 1 and _after_determiner(seen.text, words[-1].start, lang),
+                len(words) == 1 and _determines(words, seen, lang),
             )
         )
     ):
@@ -460,21 +460,43 @@ def _shouted(words: list[_Word], lang: str | None) -> bool:
     return known * 3 >= len(words) * 2
 
 
-def _cut_genitive(words: list[_Word], seen: _Seen) -> None:
+def _cut_genitive(words: list[_Word], seen: _Seen, lang: str | None) -> None:
     """A German name in the genitive owns what follows it (Trumps Wahlkampfteam, Theresa Mays
-    Partei): the run ends at the name, and the name without its -s where the article also
-    writes it so (Mays: May)."""
-    owned = False
-    for i in range(len(words) - 1):
-        # a genitive before a common noun (Mays Partei) even where the base is not written
-        noun = words[i].text.endswith("s") and mention_types.has_plural(words[i + 1].text)
-        if noun or _genitive(words[i].text, seen):
-            del words[i + 1 :]
-            owned = True
-            break
-    if words and (owned or _genitive(words[-1].text, seen)) and len(words[-1].text) > 3:
-        w = words[-1]
-        words[-1] = _Word(w.start, w.end - 1, w.text[:-1], w.capital, w.sentence_start, w.gap_break)
+    Partei): the words it owns leave the run, up to a name of its own (Indonesiens Hauptstadt
+    Jakarta: Jakarta stays, for the split to part), and the name loses its -s where the article
+    also writes it so or a noun follows (Mays: May)."""
+    i = 0
+    while i < len(words) - 1:
+        w = words[i]
+        noun = w.text.endswith("s") and mention_types.has_plural(words[i + 1].text)
+        if noun or _genitive(w.text, seen):
+            j = i + 1
+            while j < len(words) and not _known_word(words[j].text, lang)[1]:
+                j += 1
+            del words[i + 1 : j]
+            words[i] = _without_s(w)
+        i += 1
+    if words and _genitive(words[-1].text, seen):
+        words[-1] = _without_s(words[-1])
+
+
+def _without_s(w: _Word) -> _Word:
+    """The word without its genitive -s."""
+    if len(w.text) <= 3 or not w.text.endswith("s"):
+        return w
+    return _Word(w.start, w.end - 1, w.text[:-1], w.capital, w.sentence_start, w.gap_break)
+
+
+def _determines(words: list[_Word], seen: _Seen, lang: str | None) -> bool:
+    """Whether an article before the run's first word makes that word a noun (das Haus): not
+    where the article belongs to a compound the word heads (der Facebook-Seite) or to a name
+    the next word goes on with (der Labour Party)."""
+    w = words[0]
+    if seen.text[w.end : w.end + 1] == "-":
+        return False
+    if len(words) > 1 and not _german_noun_piece(words[1].text):
+        return False
+    return _after_determiner(seen.text, w.start, lang)
 
 
 def _genitive(word: str, seen: _Seen) -> bool:

@@ -157,7 +157,7 @@ def token_key(word: str, lang: str | None = None) -> str:
     """The linking key of one word (see module docstring). A Latin word in a language written
     in another script (Sinovation Ventures in a Greek article) is a foreign name, keyed as in
     English: the language's case endings are not its own."""
-    if lang and _LATIN_WORD.fullmatch(word) and not _writes_latin(lang):
+    if lang and _LATIN_WORD.fullmatch(word) and not writes_latin(lang):
         lang = "en"
     return cut_endings(fold(word, lang).replace(" ", ""), lang)
 
@@ -166,7 +166,7 @@ _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f'’.-]+")
 
 
 @lru_cache(maxsize=64)
-def _writes_latin(lang: str) -> bool:
+def writes_latin(lang: str) -> bool:
     """Whether the language is written in Latin letters (CLDR's likely script, or a second
     script it is written in: Serbian)."""
     from babel.core import get_global

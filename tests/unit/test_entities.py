@@ -656,3 +656,14 @@ def test_a_lone_unknown_word_opening_a_sentence_needs_the_corpus_to_name_it() ->
     assert set(mentions.filter(pl.col("doubt"))["text"]) == {"Παρόλο", "Κάβανο"}
     kept = set(link(mentions)[0]["text"])
     assert "Παρόλο" not in kept and "Κάβανο" in kept  # the full name confirms the surname
+
+
+def test_german_articles_before_english_names_and_cities_cldr_leaves_unnamed() -> None:
+    text = (
+        "Das Beben traf Indonesiens Hauptstadt Jakarta. Seoul gibt an, dass es ruhig ist. "
+        "Die Werbung lief auf der Facebook-Seite. Sie trat der Labour Party bei. Das Haus ist alt."
+    )
+    found = {t: k for t, _, k in _found(text, "de")}
+    assert found["Jakarta"] == "jakarta" and found["Indonesien"] == "indonesia"
+    assert found["Seoul"] == "seoul"  # German CLDR inherits the name: a place all the same
+    assert {"Facebook", "Labour Party"} <= set(found) and "Haus" not in found
