@@ -82,6 +82,11 @@ def _greek(text: str, for_key: bool) -> str:
             c for c in unicodedata.normalize("NFD", pair) if not unicodedata.combining(c)
         )
         at_start = i == 0 or not text[i - 1].isalpha()
+        context = _greek_context(text, i, pair_plain, at_start) if for_key else None
+        if context is not None:
+            out.append(_case_like(text[i], context))
+            i += 2
+            continue
         if len(pair_plain) == 2 and at_start and pair_plain in g["initial"]:
             out.append(_case_like(text[i], g["initial"][pair_plain]))
             i += 2
@@ -94,6 +99,25 @@ def _greek(text: str, for_key: bool) -> str:
         out.append(_case_like(ch, letters.get(ch.lower(), ch)))
         i += 1
     return "".join(out)
+
+
+_GREEK_VOWELS = frozenset("αεηιουωάέήίόύώϊϋΐΰ")
+
+
+def _greek_context(text: str, i: int, pair: str, at_start: bool) -> str | None:
+    """A key's reading of a Greek digraph by its neighbours, as foreign names are transcribed:
+    μπ, ντ, γκ after a consonant (Ντέρμπι, Όργκαν: b, d, g), and inside a word γι, ου before
+    a vowel (Πογιέτ, Ντουάιερ: y, w)."""
+    g = _tables()["greek"]
+    if len(pair) != 2 or at_start:
+        return None
+    before = text[i - 1].lower()
+    if pair in g["key_after_consonant"] and before.isalpha() and before not in _GREEK_VOWELS:
+        return str(g["key_after_consonant"][pair])
+    after = unicodedata.normalize("NFD", text[i + 2 : i + 3].lower())[:1]
+    if pair in g["key_before_vowel"] and after and after in _GREEK_VOWELS:
+        return str(g["key_before_vowel"][pair])
+    return None
 
 
 def to_latin(text: str, lang: str | None = None, *, for_key: bool = False) -> str:

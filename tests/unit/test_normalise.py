@@ -201,3 +201,11 @@ def test_a_latin_name_in_an_article_of_another_script_keeps_its_english_key() ->
     assert name_key(words, "ru") == name_key(words, "en")
     # Serbian is written in Latin too: its own endings still go (Trumpa, Trump)
     assert token_key("Trumpa", "sr") == token_key("Trump", "en")
+
+
+def test_greek_digraphs_read_by_their_neighbours_as_foreign_names_are_transcribed() -> None:
+    from dashboard.translit import token_key
+
+    for latin, greek in [("Derby", "Ντέρμπι"), ("Organ", "Όργκαν"), ("Poyet", "Πογιέτ")]:
+        assert token_key(latin, "en") == token_key(greek, "el")
+    assert token_key("Boris", "en") == token_key("Μπόρις", "el")  # at a word start as before
