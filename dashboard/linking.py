@@ -185,15 +185,23 @@ class Heard:
         self.where: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(
             lambda: defaultdict(set)
         )
+        self.given: dict[str, set[str]] = defaultdict(set)
         cols = mentions.select("key", "text", "language", "article_id")
         for key, text, lang, aid in cols.unique(["key", "text", "language", "article_id"]).rows():
             typ = types[key]
+            if typ == "PER" and " " in key and " " in text:
+                self.given[key].add(sound_key(text.split()[0], lang))
             if typ != "PER" and " " in key:
                 continue
             word = _surname(key) if typ == "PER" else key
             last = text.split()[-1] if typ == "PER" and text.split() else text
             self.sounds[(typ, word)].add(sound_key(last, lang))
             self.where[(typ, word)][lang or ""].add(aid)
+
+    def given_alike(self, a: str, b: str) -> bool:
+        """Two full names whose given names sound alike (John, Džon, Τζον) though their keys
+        differ by script."""
+        return bool(self.given.get(a, set()) & self.given.get(b, set()))
 
     def apart(self, typ: str, a: str, b: str, own: int = _OWN_SPELLING) -> bool:
         """No language writes both names in `own` or more articles each (one language spells a
@@ -272,16 +280,22 @@ def _cluster(
         by_surname[_surname(k)].append(k)
     for _surname_key, group in by_surname.items():
         full_names = [k for k in group if " " in k]
-        firsts: list[str] = []
+        firsts: dict[str, str] = {}  # a given name's key -> the first full name holding it
         for k in sorted(full_names, key=lambda k: -keys[k]):
             first = k.split(" ", 1)[0]
-            match = next((f for f in firsts if _same_given(first, f)), None)
+            match = next(
+                (
+                    f
+                    for f, holder in firsts.items()
+                    if _same_given(first, f) or (heard is not None and heard.given_alike(k, holder))
+                ),
+                None,
+            )
             if match is None:
-                firsts.append(first)
+                firsts[first] = k
                 uf.find(k)
             else:
-                root = next(x for x in full_names if x.split(" ", 1)[0] == match)
-                uf.union(root, k)
+                uf.union(firsts[match], k)
         single = [k for k in group if " " not in k]
         if full_names:
             top = max(full_names, key=lambda k: keys[k])

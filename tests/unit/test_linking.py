@@ -275,3 +275,17 @@ def test_full_names_with_one_given_name_and_a_surname_heard_alike_link() -> None
     ids = dict(zip(*link(mentions)[0].select("text", "entity_id"), strict=True))
     assert ids["Theresa May"] == ids["Tereza Mej"] == ids["Τερέζα Μέι"]
     assert ids["Theresa Moore"] != ids["Theresa May"]
+
+
+def test_one_person_whose_given_name_is_written_in_three_scripts() -> None:
+    rows = [
+        ("en", "John McDonnell", "iohn mcdonel", "en"),
+        ("sr", "Džon Makdonel", "dson makdonel", "sr"),
+        ("el", "Τζον ΜακΝτόνελ", "con makdonel", "el"),
+    ]
+    mentions = pl.DataFrame(
+        [{"article_id": a, "para_no": 0, "start": 0, "end": len(t), "text": t, "type": "PER",
+          "key": k, "language": lang} for a, t, k, lang in rows]
+    )  # fmt: skip
+    linked, _ = link(mentions)
+    assert linked["entity_id"].n_unique() == 1
