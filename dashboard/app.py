@@ -42,9 +42,11 @@ pages = {
 }
 
 nav = st.navigation(pages)
+ui.start_run()
 an = ui.analysis()
 st.sidebar.markdown("### newsprism")
 if an is not None:
     ui.sidebar_filters(an)
     ui.copy_link()
 nav.run()
+ui.refresh_link()  # a page that wrote st.query_params itself

@@ -6,10 +6,12 @@ link opening the article at that paragraph out.
 
 from __future__ import annotations
 
+from functools import cache
 from urllib.parse import quote, urlencode
 
 import polars as pl
 
+from dashboard import datewords
 from dashboard.filters import Filters, to_query
 from dashboard.store import Analysis
 
@@ -17,6 +19,28 @@ CONTEXT = 300  # characters kept either side of a span when a sentence runs on w
 _END = r"[.!?…][\"'»”’)\]]*"
 SENTENCE_BEFORE = rf"(?s)^(.*{_END}\s+)"
 SENTENCE_AFTER = rf"(?s)^(.*?{_END})(?:\s|$)"
+# "25." before a month word ("25. novembra", "3. März") or before a month number ("25. 11.") is
+# an ordinal day, not a sentence's end: its dot is swapped for a one-character stand-in before
+# the boundaries are searched (one character for one, so offsets stay valid)
+_NOT_AN_END = "\u2024"
+
+
+@cache
+def _ordinal_day() -> str:
+    months = datewords.trie_regex(set(datewords.lexicon(None).months))
+    return rf"\b(\d{{1,2}})\.(\s+(?:{months}|\d{{1,2}}\.))"
+
+
+def protect_ordinals(text: pl.Expr) -> pl.Expr:
+    """`text` with the dot after an ordinal day made no sentence end: matched on folded text
+    (lowercase, accents stripped, datewords.fold) against every language's month words."""
+    table = datewords.FOLD
+    folded = text.str.replace_many(
+        [chr(k) for k in table], [chr(v) for v in table.values()]
+    ).str.to_lowercase()
+    return folded.str.replace_all(_ordinal_day(), "${1}" + _NOT_AN_END + "${2}")
+
+
 COLUMNS = (
     "article_id",
     "title",
@@ -50,8 +74,11 @@ def with_sentences(
     )
     meta = arts.select("article_id", "title", "source", "published", "language", "text")
     text, start, end = pl.col("text_full"), pl.col("start"), pl.col("end")
-    before = text.str.slice(pl.col("p_start"), start - pl.col("p_start"))
-    after = text.str.slice(end, pl.col("p_end") - end)
+    # the paragraph with ordinal days protected: the boundaries are searched there, the
+    # sentence is cut from the text as written
+    para = protect_ordinals(text.str.slice(pl.col("p_start"), pl.col("p_end") - pl.col("p_start")))
+    before = para.str.slice(0, start - pl.col("p_start"))
+    after = para.str.slice(end - pl.col("p_start"))
     s_start = pl.col("p_start") + before.str.extract(SENTENCE_BEFORE, 1).str.len_chars().fill_null(
         0
     )
