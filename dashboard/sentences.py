@@ -28,7 +28,10 @@ _NOT_AN_END = "\u2024"
 @cache
 def _ordinal_day() -> str:
     months = datewords.trie_regex(set(datewords.lexicon(None).months))
-    return rf"\b(\d{{1,2}})\.(\s+(?:{months}|\d{{1,2}}\.))"
+    return rf"\b(\d{{1,2}})\.(\s+(?:{months}))"
+
+
+_NUMERIC_DAY = r"\b(\d{1,2})\.(\s+)(\d{1,2})\."  # 25. 11.: day and month, both dots kept
 
 
 def protect_ordinals(text: pl.Expr) -> pl.Expr:
@@ -38,7 +41,9 @@ def protect_ordinals(text: pl.Expr) -> pl.Expr:
     folded = text.str.replace_many(
         [chr(k) for k in table], [chr(v) for v in table.values()]
     ).str.to_lowercase()
-    return folded.str.replace_all(_ordinal_day(), "${1}" + _NOT_AN_END + "${2}")
+    return folded.str.replace_all(
+        _NUMERIC_DAY, "${1}" + _NOT_AN_END + "${2}${3}" + _NOT_AN_END
+    ).str.replace_all(_ordinal_day(), "${1}" + _NOT_AN_END + "${2}")
 
 
 COLUMNS = (
