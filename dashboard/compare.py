@@ -233,16 +233,17 @@ def firsts(an: Analysis, f: Filters, story: str | None = None) -> pl.DataFrame:
 def _readable(an: Analysis, out: pl.DataFrame, others: list[str]) -> pl.DataFrame:
     """Rows a person reads: outlet and title beside the id, and other articles named by outlet
     and title instead of their ids (file paths, for a folder corpus)."""
-    index = article_index(an)
+    index = article_index(an).with_columns(
+        outlet=pl.col("outlet").fill_null(file_name(pl.col("article_id")))
+    )
     names = dict(
         zip(
             index["article_id"],
-            index.select(pl.concat_str("source", pl.lit(": "), "title"))["source"],
+            index.select(pl.concat_str("outlet", pl.lit(": "), "title"))["outlet"],
             strict=True,
         )
     )
-    shown = index.select("article_id", outlet="source", title="title")
-    out = out.join(shown, on="article_id", how="left")
+    out = out.join(index.select("article_id", "outlet", "title"), on="article_id", how="left")
     front = ["outlet", "title"]
     rest = [c for c in out.columns if c not in (*front, "source", "article_id")]
     return out.with_columns(pl.col(c).replace(names) for c in others if c in out.columns).select(
@@ -311,11 +312,12 @@ def edit_stories(an: Analysis, op: dict[str, Any]) -> None:
 
 
 def article_index(an: Analysis) -> pl.DataFrame:
-    """Every article as a picker offers it: id, language, outlet, title and story; never the
-    texts (a picker over 10,000 articles reads a few short columns)."""
+    """Every article as a picker offers it: id, language, outlet (null when unknown), title (the
+    file name when it has none) and story; never the texts (a picker over 10,000 articles reads
+    a few short columns)."""
     return (
         an.scan("articles")
-        .select("article_id", "language", "story_id", source=shown_outlet(), title=shown_title())
+        .select("article_id", "language", "story_id", outlet="source", title=shown_title())
         .sort("article_id")
         .collect()
     )

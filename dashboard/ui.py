@@ -369,18 +369,22 @@ def article_index(an: Analysis) -> pl.DataFrame:
 
 
 def article_labels(index: pl.DataFrame) -> dict[str, str]:
-    """article_id -> "language · outlet · title (id)": what a searchable picker shows."""
+    """article_id -> "language · outlet · title (id)": what a searchable picker shows (no
+    outlet part when the corpus does not name one)."""
     return {
-        r["article_id"]: f"{r['language'] or '?'} · {r['source']} · {r['title'][:70]} "
-        f"({r['article_id']})"
+        r["article_id"]: " · ".join(
+            v for v in (r["language"] or "?", r["outlet"], r["title"][:70]) if v
+        )
+        + f" ({r['article_id']})"
         for r in index.iter_rows(named=True)
     }
 
 
 def article_headings(index: pl.DataFrame) -> dict[str, str]:
-    """article_id -> "outlet · language: title": a column heading a person reads."""
+    """article_id -> "outlet · Language: title": a column heading a person reads."""
     return {
-        r["article_id"]: f"{r['source']} · {language_name(r['language'] or '?')}: {r['title']}"
+        r["article_id"]: (f"{r['outlet']} · " if r["outlet"] else "")
+        + f"{language_name(r['language'] or '?')}: {r['title']}"
         for r in index.iter_rows(named=True)
     }
 
