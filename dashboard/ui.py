@@ -5,6 +5,7 @@ module of the package that imports Streamlit.)"""
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,6 +23,39 @@ from dashboard.reading import md_text
 from dashboard.store import MANIFEST, Analysis, ensure_views
 from dashboard.view_options import Opts
 from dashboard.workspace import Workspace
+
+STOP_GRACE = 3.0  # seconds a told-to-stop server gives runs in flight before it leaves
+_stopper = threading.Lock()
+
+
+def stop_when_told(grace: float = STOP_GRACE) -> None:
+    """Once per server process: when Streamlit is told to stop (SIGTERM from a service manager,
+    Ctrl-C's SIGINT), leave within `grace` seconds even if a page's run is still waiting on a
+    translation provider that does not answer (its thread would hold the exit for as long as
+    the provider's timeout). Abandoning a run is safe: writes are atomic (dashboard/atomic.py),
+    an interrupted one leaves the previous analysis intact."""
+    from streamlit.runtime import Runtime
+
+    if not Runtime.exists() or not _stopper.acquire(blocking=False):
+        return  # no server (AppTest), or the watcher already runs
+    threading.Thread(target=_leave_when_stopped, args=(grace,), daemon=True).start()
+
+
+def _leave_when_stopped(grace: float) -> None:
+    import os
+    import sys
+    import time
+
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.runtime import RuntimeState
+
+    stopping = (RuntimeState.STOPPING, RuntimeState.STOPPED)
+    while Runtime.instance().state not in stopping:
+        time.sleep(0.2)
+    # a clean exit within the grace ends this daemon thread with the process
+    time.sleep(grace)
+    print("newsprism: stopped; a run still in progress was abandoned", file=sys.stderr, flush=True)
+    os._exit(0)
 
 
 def workspace() -> Workspace:
