@@ -14,7 +14,7 @@ from dashboard import ui
 ROOT = Path(__file__).resolve().parent / "screens"
 
 st.set_page_config(page_title="newsprism", page_icon=":material/public:", layout="wide")
-ui.stop_when_told()  # SIGTERM / Ctrl-C stop the server within seconds, mid-translation too
+ui.stop_when_told(__file__)  # SIGTERM / Ctrl-C stop the server within seconds, mid-translation too
 
 
 def page(file: str, title: str, url: str, icon: str, default: bool = False) -> st.Page:
