@@ -521,19 +521,30 @@ def table(name: str, an: Analysis, f: Filters, opts: Opts | None = None, **shown
     """Draw a registered view's table (`shown`: st.dataframe's display options) and its
     downloads."""
     data = frame(name, an, f, opts)
-    config = {**column_help(data.columns), **dict(shown.pop("column_config", None) or {})}  # type: ignore[call-overload]
+    days = tuple(c for c, t in data.schema.items() if t == pl.Date)
+    config = {**column_help(data.columns, days), **dict(shown.pop("column_config", None) or {})}  # type: ignore[call-overload]
     st.dataframe(data, hide_index=True, width="stretch", column_config=config, **shown)  # type: ignore[call-overload]
     table_downloads(name, data, describe(an, f))
 
 
-def column_help(columns: list[str]) -> dict[str, object]:
+def column_help(columns: list[str], dates: tuple[str, ...] = ()) -> dict[str, object]:
     """A plain-language tooltip for each column header the help table (data/column_help.json)
-    knows: internal words such as near_duplicate, share or only_numbers explained where shown."""
-    return {
-        c: st.column_config.Column(c.replace("_", " "), help=_COLUMN_HELP[c])
-        for c in columns
-        if c in _COLUMN_HELP
+    knows: internal words such as near_duplicate, share or only_numbers explained where shown.
+    `dates`: day columns, shown as days (no time of day)."""
+    out: dict[str, object] = {
+        c: st.column_config.DateColumn(
+            c.replace("_", " "), help=_COLUMN_HELP.get(c), format="YYYY-MM-DD"
+        )
+        for c in dates
     }
+    out.update(
+        {
+            c: st.column_config.Column(c.replace("_", " "), help=_COLUMN_HELP[c])
+            for c in columns
+            if c in _COLUMN_HELP and c not in out
+        }
+    )
+    return out
 
 
 _COLUMN_HELP: dict[str, str] = {

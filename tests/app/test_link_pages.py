@@ -113,3 +113,12 @@ def test_who_came_first_on_one_shared_date_ticks_none(analysis):
     assert not firsts["first"].any()
     assert any("which came first is unknown" in c.value for c in at.caption)
     assert "outlet" in firsts.columns and "title" in firsts.columns
+
+
+def test_comparison_columns_explain_themselves(analysis):
+    at = open_page("compare.py")
+    configs = " ".join(d.proto.columns for d in at.dataframe)
+    for word in ("near_duplicate", "share", "only_numbers", "omitted_actors"):
+        assert f'"{word}"' in configs
+    assert "likely a copy or a version of the same report" in configs
+    assert "YYYY-MM-DD" in configs  # days without a time of day
