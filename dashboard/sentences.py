@@ -19,9 +19,11 @@ CONTEXT = 300  # characters kept either side of a span when a sentence runs on w
 _END = r"[.!?…][\"'»”’)\]]*"
 SENTENCE_BEFORE = rf"(?s)^(.*{_END}\s+)"
 SENTENCE_AFTER = rf"(?s)^(.*?{_END})(?:\s|$)"
-# "25." before a month word ("25. novembra", "3. März") or before a month number ("25. 11.") is
-# an ordinal day, not a sentence's end: its dot is swapped for a one-character stand-in before
-# the boundaries are searched (one character for one, so offsets stay valid)
+# A dot is no sentence's end when the next word starts in lowercase ("od 2013. godine",
+# "Lukašenko 25. novembra", "npr. ovo", "z. B. der"), nor after an ordinal day before a month
+# word or number, capitalised or not ("am 3. März", "25. 11."): such dots are swapped for a
+# one-character stand-in before the boundaries are searched (one character for one, so offsets
+# stay valid)
 _NOT_AN_END = "\u2024"
 
 
@@ -31,13 +33,14 @@ def _ordinal_day() -> str:
     return rf"\b(\d{{1,2}})\.(\s+(?:{months}))"
 
 
-_NUMERIC_DAY = r"\b(\d{1,2})\.(\s+)(\d{1,2})\."  # 25. 11.: day and month, both dots kept
+_NUMERIC_DAY = r"\b(\d{1,2})\.(\s+)(\d{1,2})[.\x{2024}]"  # 25. 11.: day and month, both dots kept
 
 
 def protect_ordinals(text: pl.Expr) -> pl.Expr:
-    """`text` with the dot after an ordinal day made no sentence end: matched on folded text
-    (lowercase, accents stripped, datewords.fold) against every language's month words."""
+    """`text` with dots that end no sentence made inert: before a lowercase word, and after an
+    ordinal day (month words of every language matched on folded text, datewords.fold)."""
     table = datewords.FOLD
+    text = text.str.replace_all(r"\.(\s+\p{Ll})", _NOT_AN_END + "${1}")
     folded = text.str.replace_many(
         [chr(k) for k in table], [chr(v) for v in table.values()]
     ).str.to_lowercase()

@@ -40,6 +40,12 @@ def sentence_around(text: str, word: str) -> str:
             "Am 3. März traf Putin Lukaschenko.",
         ),
         ("Eins. Am 25. 11. trafen sie sich. Zwei.", "sie", "Am 25. 11. trafen sie sich."),
+        (
+            "Uvod. Ne smatra Madura, koji je na vlasti od 2013. godine, legitimnim. Kraj.",
+            "Madura",
+            "Ne smatra Madura, koji je na vlasti od 2013. godine, legitimnim.",
+        ),
+        ("Prvo. To je npr. ovako rekao Putin. Drugo.", "Putin", "To je npr. ovako rekao Putin."),
         # a number that ends a sentence still ends it
         ("Es waren 25. Dann kam Putin an.", "Putin", "Dann kam Putin an."),
     ],
