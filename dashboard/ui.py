@@ -407,6 +407,19 @@ def article_index(an: Analysis) -> pl.DataFrame:
     return _article_index(str(an.path), stamp(an.path))
 
 
+@st.cache_data(show_spinner="Lining up the paragraphs", max_entries=32)
+def _aligned(path: str, stamp: int, story: str | None, ids: tuple[str, ...]) -> pl.DataFrame:
+    from dashboard import compare
+
+    return compare.aligned_rows(_open(path, stamp), story, ids[0], list(ids[1:]))
+
+
+def aligned_rows(an: Analysis, story: str | None, ids: list[str]) -> pl.DataFrame:
+    """compare.aligned_rows for these articles (the first the anchor), cached: articles of
+    different stories are aligned on demand, once per choice."""
+    return _aligned(str(an.path), stamp(an.path), story, tuple(ids))
+
+
 def article_labels(index: pl.DataFrame) -> dict[str, str]:
     """article_id -> "language · outlet · title (id)": what a searchable picker shows (no
     outlet part when the corpus does not name one)."""
@@ -666,7 +679,8 @@ def evidence_list(an: Analysis, rows: pl.DataFrame, limit: int = 50) -> None:
         )
         st.html(
             f'<div style="margin:.2em 0 .7em 0"><span style="font-size:.8rem;color:#555">{where} · '
-            f'<a href="./{escape(r["link"])}" target="_self">{escape(r["title"] or r["article_id"])}'
+            f'<a href="./{escape(r["link"])}" target="_self">'
+            f"{escape(r['title'] or Path(r['article_id']).name)}"
             f" ¶{r['para_no']}</a></span><br>{sentence}{extra}</div>"
         )
     if rows.height > limit:

@@ -37,9 +37,7 @@ if len(picked) < 2:
     st.stop()
 
 same_story = index.filter(pl.col("article_id").is_in(picked))["story_id"].unique().to_list()
-rows = compare.aligned_rows(
-    an, same_story[0] if len(same_story) == 1 else None, picked[0], list(picked[1:])
-)
+rows = ui.aligned_rows(an, same_story[0] if len(same_story) == 1 else None, list(picked))
 paras, texts, mentions = compare.reading_parts(an, list(picked))
 translated = ui.show_translations()
 if translated and paras["translation"].is_null().all():
