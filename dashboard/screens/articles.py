@@ -7,6 +7,10 @@ from dashboard import corrections, pipeline, reading, ui
 from dashboard.errors import NewsprismError
 
 an, f, caption = ui.page_start("Articles")
+st.caption(
+    "Every article that passes the filters. Select a row to read it below, with where each "
+    "value came from (red: inferred, not given) and its actors highlighted."
+)
 table = ui.frame("articles", an, f)
 if table.height == 0:
     st.warning("No article matches the filters. Clear a filter in the sidebar.")

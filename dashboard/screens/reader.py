@@ -6,6 +6,11 @@ import streamlit as st
 from dashboard import reading, ui
 
 an, f, _ = ui.page_start("Side by side")
+st.caption(
+    "Each paragraph of an article next to its translation. Highlighted names are actors, one "
+    "colour each across the app: hover one to see who it is; a small grey tag gives the "
+    "paragraph's language and, once translated, the translator."
+)
 table = ui.frame("articles", an, f)
 if table.height == 0:
     st.warning("No article matches the filters. Clear a filter in the sidebar.")
