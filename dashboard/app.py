@@ -14,6 +14,7 @@ from dashboard import ui
 ROOT = Path(__file__).resolve().parent / "screens"
 
 st.set_page_config(page_title="newsprism", page_icon=":material/public:", layout="wide")
+ui.stop_when_told(__file__)  # SIGTERM / Ctrl-C stop the server within seconds, mid-translation too
 
 
 def page(file: str, title: str, url: str, icon: str, default: bool = False) -> st.Page:
@@ -42,9 +43,11 @@ pages = {
 }
 
 nav = st.navigation(pages)
+ui.start_run()
 an = ui.analysis()
 st.sidebar.markdown("### newsprism")
 if an is not None:
     ui.sidebar_filters(an)
     ui.copy_link()
 nav.run()
+ui.refresh_link()  # a page that wrote st.query_params itself

@@ -14,6 +14,7 @@ from dashboard.view_tables import ACTOR_ARTICLES, ACTOR_FORMS, most_frequent_for
 __all__ = [
     "aligned_rows",
     "article_choices",
+    "article_index",
     "coverage",
     "edit_stories",
     "firsts",
@@ -23,6 +24,7 @@ __all__ = [
     "story_for",
     "story_quotes",
     "unique_content",
+    "versus_links",
 ]
 
 
@@ -51,6 +53,42 @@ def story_scan(an: Analysis, f: Filters, story: str) -> pl.LazyFrame:
 def story_articles(an: Analysis, f: Filters, story: str) -> pl.DataFrame:
     """story_scan, every column."""
     return story_scan(an, f, story).collect()
+
+
+def file_name(article_id: pl.Expr) -> pl.Expr:
+    """An article id that is a file path, without its folders (corpus/tur/reuters.1 -> reuters.1)."""
+    return article_id.str.extract(r"([^/\\]+)$", 1).fill_null(article_id)
+
+
+def shown_outlet() -> pl.Expr:
+    """The outlet a person reads: the source, else the language and the file name (never the
+    folders of a path)."""
+    return pl.col("source").fill_null(
+        pl.concat_str(
+            pl.col("language").fill_null("?"), pl.lit(" · "), file_name(pl.col("article_id"))
+        )
+    )
+
+
+def shown_title() -> pl.Expr:
+    """The title a person reads: the title, else the file name."""
+    return pl.col("title").fill_null(file_name(pl.col("article_id")))
+
+
+def _readable_outlets(an: Analysis, story: str, frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """Rows keyed by the stored outlet label (language and full id for an article without an
+    outlet) shown with the file name instead of the path."""
+    nameless = (
+        an.scan("articles")
+        .filter((pl.col("story_id") == story) & pl.col("source").is_null())
+        .select(stored=outlet_label(), shown=shown_outlet())
+        .collect()
+    )
+    if nameless.height == 0 or column not in frame.columns:
+        return frame
+    return frame.with_columns(
+        pl.col(column).replace(dict(zip(nameless["stored"], nameless["shown"], strict=True)))
+    )
 
 
 def coverage(
@@ -121,7 +159,7 @@ def coverage(
         .select("entity_id", "label", "type")
         .collect()
     )
-    return (
+    out = (
         counts.lazy()
         .select(
             by,
@@ -140,6 +178,7 @@ def coverage(
         .sort([by, "n_mentions", "entity_id"], descending=[False, True, False])
         .collect()
     )
+    return _readable_outlets(an, story, out, "source") if by == "source" else out
 
 
 def publication(an: Analysis, f: Filters, story: str | None = None) -> pl.DataFrame:
@@ -157,7 +196,7 @@ def publication(an: Analysis, f: Filters, story: str | None = None) -> pl.DataFr
             "language",
             "published",
             "published_inferred",
-            source=outlet_label(),
+            source=shown_outlet(),
         )
         .sort("published", "article_id", nulls_last=True)
         .collect()
@@ -187,7 +226,29 @@ def firsts(an: Analysis, f: Filters, story: str | None = None) -> pl.DataFrame:
     """Who came first in a story, and who copies whom (comparison.first_and_copies)."""
     story = story_for(an, f, story) or ""
     arts, paragraphs, _, alignments = _story_parts(an, f, story, texts=False)
-    return comparison.first_and_copies(arts, alignments, story, paragraphs)
+    out = comparison.first_and_copies(arts, alignments, story, paragraphs)
+    return _readable(an, out, ["closest_article"])
+
+
+def _readable(an: Analysis, out: pl.DataFrame, others: list[str]) -> pl.DataFrame:
+    """Rows a person reads: outlet and title beside the id, and other articles named by outlet
+    and title instead of their ids (file paths, for a folder corpus)."""
+    index = article_index(an).with_columns(
+        outlet=pl.col("outlet").fill_null(file_name(pl.col("article_id")))
+    )
+    names = dict(
+        zip(
+            index["article_id"],
+            index.select(pl.concat_str("outlet", pl.lit(": "), "title"))["outlet"],
+            strict=True,
+        )
+    )
+    out = out.join(index.select("article_id", "outlet", "title"), on="article_id", how="left")
+    front = ["outlet", "title"]
+    rest = [c for c in out.columns if c not in (*front, "source", "article_id")]
+    return out.with_columns(pl.col(c).replace(names) for c in others if c in out.columns).select(
+        *front, *rest, "article_id"
+    )
 
 
 def unique_content(an: Analysis, f: Filters, story: str | None = None) -> pl.DataFrame:
@@ -197,11 +258,12 @@ def unique_content(an: Analysis, f: Filters, story: str | None = None) -> pl.Dat
     arts, paragraphs, mentions, alignments = _story_parts(an, f, story or "")
     out = comparison.uniques(arts, paragraphs, mentions, alignments, story or "")
     names = _names(an)
-    return out.with_columns(
+    out = out.with_columns(
         pl.col(c).list.eval(pl.element().replace(names))
         for c in ("only_actors", "omitted_actors")
         if c in out.columns
     )
+    return _readable(an, out, [])
 
 
 def story_quotes(an: Analysis, f: Filters, story: str | None = None) -> pl.DataFrame:
@@ -249,13 +311,46 @@ def edit_stories(an: Analysis, op: dict[str, Any]) -> None:
     pipeline.edit_stories(an.path, lambda now: stories.add_op(now, op, members))
 
 
-def aligned_rows(an: Analysis, story: str, anchor: str, others: list[str]) -> pl.DataFrame:
+def article_index(an: Analysis) -> pl.DataFrame:
+    """Every article as a picker offers it: id, language, outlet (null when unknown), title (the
+    file name when it has none) and story; never the texts (a picker over 10,000 articles reads
+    a few short columns)."""
+    return (
+        an.scan("articles")
+        .select("article_id", "language", "story_id", outlet="source", title=shown_title())
+        .sort("article_id")
+        .collect()
+    )
+
+
+def versus_links(an: Analysis, ids: list[str]) -> pl.DataFrame:
+    """Paragraph alignments among these articles: the stored ones when they all belong to one
+    story, else computed now for just these articles as if they were one story (same scores,
+    same threshold), so any articles can be put side by side."""
+    from dashboard import align  # only an ad-hoc comparison needs the aligner
+
+    wanted = pl.col("article_id").is_in(ids)
+    stories = an.scan("articles").filter(wanted).select("story_id").collect()["story_id"]
+    if stories.n_unique() == 1 and stories[0] is not None:
+        return an.scan("alignments").filter(pl.col("story_id") == stories[0]).collect()
+    arts = an.scan("articles").filter(wanted).collect().with_columns(story_id=pl.lit("versus"))
+    paras = an.scan("paragraphs").filter(wanted).collect()
+    mentions = an.scan("mentions").filter(wanted).collect()
+    dates = an.scan("dates").filter(wanted).collect()
+    return align.align(arts, paras, mentions, dates)
+
+
+def aligned_rows(an: Analysis, story: str | None, anchor: str, others: list[str]) -> pl.DataFrame:
     """Paragraph rows for article-next-to-article: the anchor's paragraphs in order, each other
     article's aligned paragraph beside it, then the other articles' unaligned paragraphs.
+    `story`: the story whose stored alignments to use; None: any articles (`versus_links`).
 
     Columns: row, article_id, para_no, score (null when unique to that article).
     """
-    links = an.scan("alignments").filter(pl.col("story_id") == story).collect()
+    if story is None:
+        links = versus_links(an, [anchor, *others])
+    else:
+        links = an.scan("alignments").filter(pl.col("story_id") == story).collect()
     both = pl.concat(
         [
             links.select("article_a", "para_a", "article_b", "para_b", "score"),

@@ -88,8 +88,9 @@ def first_and_copies(
     story_id: str,
     paragraphs: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Per article of a story: publication order, whether it came first, and its closest other
-    article with the share of its paragraphs aligned to it (near_duplicate when >= 0.6).
+    """Per article of a story: publication order, whether it came first (never when two or more
+    share the earliest date: the order is unknown), and its closest other article with the
+    share of its paragraphs aligned to it (near_duplicate when >= 0.6).
     """
     arts = _story_articles(articles, story_id)
     links = alignments.filter(pl.col("story_id") == story_id)
@@ -119,7 +120,11 @@ def first_and_copies(
             .round(3),
         )
         .with_columns(
-            first=pl.col("published").is_not_null() & (pl.col("order") == 1),
+            # first only when one article alone holds the earliest date: on a shared
+            # timestamp the order is unknown, and no article is ticked
+            first=pl.col("published").is_not_null()
+            & (pl.col("order") == 1)
+            & ((pl.col("order") == 1).sum() == 1),
             near_duplicate=pl.col("share") >= NEAR_DUPLICATE,
         )
         .rename({"other": "closest_article"})

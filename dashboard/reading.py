@@ -190,12 +190,32 @@ def entity_colour(entity_id: str | None) -> str:
     return ACTOR_PALETTE[int.from_bytes(digest, "big") % len(ACTOR_PALETTE)]
 
 
-def mention_spans(mentions: pl.DataFrame) -> list[tuple[int, int, str, str]]:
-    """Highlight spans for an article's mentions: (start, end, colour, tooltip)."""
+# what a mention's type means, for the tooltip over a highlighted name
+_TYPE_WORDS = {"PER": "person", "ORG": "organisation", "LOC": "place", "GPE": "place"}
+
+
+def mention_title(entity_type: str | None, entity_id: str | None, names: dict[str, str]) -> str:
+    """The tooltip over a highlighted name: "person: Brett Kavanaugh", never an internal id
+    such as PER:kavanauh (the id's own words when the actor has no label)."""
+    kind = _TYPE_WORDS.get(entity_type or "", (entity_type or "name").lower())
+    label = names.get(entity_id or "") or (entity_id or "").split(":", 1)[-1] or "unlinked"
+    return f"{kind}: {label}"
+
+
+def mention_spans(
+    mentions: pl.DataFrame, names: dict[str, str] | None = None
+) -> list[tuple[int, int, str, str]]:
+    """Highlight spans for an article's mentions: (start, end, colour, tooltip); `names`:
+    actor labels by entity id, for the tooltips."""
     if mentions.height == 0:
         return []
     return [
-        (m["start"], m["end"], entity_colour(m["entity_id"]), f"{m['type']}: {m['entity_id']}")
+        (
+            m["start"],
+            m["end"],
+            entity_colour(m["entity_id"]),
+            mention_title(m["type"], m["entity_id"], names or {}),
+        )
         for m in mentions.iter_rows(named=True)
     ]
 
@@ -234,15 +254,21 @@ def side_by_side_html(
     mentions: pl.DataFrame,
     labels: dict[str, str] | None = None,
 ) -> str:
-    """Original | translation rows, aligned paragraph by paragraph, with flags and highlights."""
-    spans = mention_spans(mentions)
+    """Original | translation rows, aligned paragraph by paragraph, with flags and highlights.
+    Without any translation only the original is drawn (the page says once why): no column of
+    repeated placeholders; a paragraph left untranslated in a translated article shows a dash
+    whose tooltip says why."""
     names = labels or {}
+    spans = mention_spans(mentions, names)
+    any_translation = paragraphs["translation"].is_not_null().any()
+    columns = "1fr 1fr" if any_translation else "1fr"
     rows = [
         STYLE,
-        "<style>.np-sbs{display:grid;grid-template-columns:1fr 1fr;gap:.4em 1.6em}"
+        f"<style>.np-sbs{{display:grid;grid-template-columns:{columns};gap:.4em 1.6em}}"
         ".np-sbs .np-h{font-weight:600;border-bottom:1px solid #dee2e6;padding-bottom:.2em}"
         ".np-missing{color:#868e96;font-style:italic}</style>",
-        '<div class="np-sbs"><div class="np-h">Original</div><div class="np-h">Translation</div>',
+        '<div class="np-sbs"><div class="np-h">Original</div>'
+        + ('<div class="np-h">Translation</div>' if any_translation else ""),
     ]
     for p in paragraphs.iter_rows(named=True):
         local = [
@@ -257,15 +283,15 @@ def side_by_side_html(
         tags += list(p.get("quality") or [])
         tag_html = "".join(f'<span class="np-tag">{escape(t)}</span>' for t in tags)
         original = highlight(text[p["start"] : p["end"]], local)
+        rows.append(f'<div class="{cls}" id="o{p["para_no"]}">{tag_html}{original}</div>')
+        if not any_translation:
+            continue
         if p.get("translation"):
             right = highlight(p["translation"], translated_spans(p["translation"], names))
         else:
             reason = p.get("translation_status") or "not translated"
-            right = f'<span class="np-missing">untranslated: {escape(reason)}</span>'
-        rows.append(
-            f'<div class="{cls}" id="o{p["para_no"]}">{tag_html}{original}</div>'
-            f'<div class="{cls}" id="t{p["para_no"]}">{right}</div>'
-        )
+            right = f'<span class="np-missing" title="{escape(reason)}">—</span>'
+        rows.append(f'<div class="{cls}" id="t{p["para_no"]}">{right}</div>')
     rows.append("</div>")
     return "".join(rows)
 
@@ -278,14 +304,21 @@ def versus_html(
     mentions: pl.DataFrame,
     headings: dict[str, str],
     translated: bool,
+    names: dict[str, str] | None = None,
 ) -> str:
     """A grid with one column per article; aligned paragraphs share a row, the rest are marked
-    as unique to their article. The same actor has the same colour in every column."""
+    as unique to their article. The same actor has the same colour in every column; `names`:
+    actor labels for the tooltips."""
     by_para = {(p["article_id"], p["para_no"]): p for p in paragraphs.iter_rows(named=True)}
     spans: dict[str, list[tuple[int, int, str, str]]] = {}
     for m in mentions.iter_rows(named=True):
         spans.setdefault(m["article_id"], []).append(
-            (m["start"], m["end"], entity_colour(m["entity_id"]), f"{m['type']}: {m['entity_id']}")
+            (
+                m["start"],
+                m["end"],
+                entity_colour(m["entity_id"]),
+                mention_title(m["type"], m["entity_id"], names or {}),
+            )
         )
     n = len(picked)
     out = [
@@ -317,11 +350,13 @@ def versus_html(
                 body = highlight(texts[a][p["start"] : p["end"]], local)
             if unique:
                 out.append(
-                    f'<div class="np-para np-unique"><span class="np-tag">only here</span>{body}</div>'
+                    '<div class="np-para np-unique"><span class="np-tag" title="no other chosen '
+                    f'article has this paragraph">only here</span>{body}</div>'
                 )
             else:
                 score = (
-                    f'<span class="np-score">aligned {r["score"]:.2f}</span> '
+                    f'<span class="np-score" title="how closely it matches the first '
+                    f"article's paragraph, 0 to 1\">aligned {r['score']:.2f}</span> "
                     if r["score"] is not None
                     else ""
                 )

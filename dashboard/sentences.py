@@ -6,10 +6,12 @@ link opening the article at that paragraph out.
 
 from __future__ import annotations
 
+from functools import cache
 from urllib.parse import quote, urlencode
 
 import polars as pl
 
+from dashboard import datewords
 from dashboard.filters import Filters, to_query
 from dashboard.store import Analysis
 
@@ -17,6 +19,36 @@ CONTEXT = 300  # characters kept either side of a span when a sentence runs on w
 _END = r"[.!?…][\"'»”’)\]]*"
 SENTENCE_BEFORE = rf"(?s)^(.*{_END}\s+)"
 SENTENCE_AFTER = rf"(?s)^(.*?{_END})(?:\s|$)"
+# A dot is no sentence's end when the next word starts in lowercase ("od 2013. godine",
+# "Lukašenko 25. novembra", "npr. ovo", "z. B. der"), nor after an ordinal day before a month
+# word or number, capitalised or not ("am 3. März", "25. 11."): such dots are swapped for a
+# one-character stand-in before the boundaries are searched (one character for one, so offsets
+# stay valid)
+_NOT_AN_END = "\u2024"
+
+
+@cache
+def _ordinal_day() -> str:
+    months = datewords.trie_regex(set(datewords.lexicon(None).months))
+    return rf"\b(\d{{1,2}})\.(\s+(?:{months}))"
+
+
+_NUMERIC_DAY = r"\b(\d{1,2})\.(\s+)(\d{1,2})[.\x{2024}]"  # 25. 11.: day and month, both dots kept
+
+
+def protect_ordinals(text: pl.Expr) -> pl.Expr:
+    """`text` with dots that end no sentence made inert: before a lowercase word, and after an
+    ordinal day (month words of every language matched on folded text, datewords.fold)."""
+    table = datewords.FOLD
+    text = text.str.replace_all(r"\.(\s+\p{Ll})", _NOT_AN_END + "${1}")
+    folded = text.str.replace_many(
+        [chr(k) for k in table], [chr(v) for v in table.values()]
+    ).str.to_lowercase()
+    return folded.str.replace_all(
+        _NUMERIC_DAY, "${1}" + _NOT_AN_END + "${2}${3}" + _NOT_AN_END
+    ).str.replace_all(_ordinal_day(), "${1}" + _NOT_AN_END + "${2}")
+
+
 COLUMNS = (
     "article_id",
     "title",
@@ -50,8 +82,11 @@ def with_sentences(
     )
     meta = arts.select("article_id", "title", "source", "published", "language", "text")
     text, start, end = pl.col("text_full"), pl.col("start"), pl.col("end")
-    before = text.str.slice(pl.col("p_start"), start - pl.col("p_start"))
-    after = text.str.slice(end, pl.col("p_end") - end)
+    # the paragraph with ordinal days protected: the boundaries are searched there, the
+    # sentence is cut from the text as written
+    para = protect_ordinals(text.str.slice(pl.col("p_start"), pl.col("p_end") - pl.col("p_start")))
+    before = para.str.slice(0, start - pl.col("p_start"))
+    after = para.str.slice(end - pl.col("p_start"))
     s_start = pl.col("p_start") + before.str.extract(SENTENCE_BEFORE, 1).str.len_chars().fill_null(
         0
     )

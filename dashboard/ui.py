@@ -4,6 +4,8 @@ module of the package that imports Streamlit.)"""
 
 from __future__ import annotations
 
+import json
+import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,6 +23,44 @@ from dashboard.reading import md_text
 from dashboard.store import MANIFEST, Analysis, ensure_views
 from dashboard.view_options import Opts
 from dashboard.workspace import Workspace
+
+STOP_GRACE = 3.0  # seconds a told-to-stop server gives runs in flight before it leaves
+_stopper = threading.Lock()
+
+
+def stop_when_told(entry: str, grace: float = STOP_GRACE) -> None:
+    """Once per server process: when Streamlit is told to stop (SIGTERM from a service manager,
+    Ctrl-C's SIGINT), leave within `grace` seconds even if a page's run is still waiting on a
+    translation provider that does not answer (its thread would hold the exit for as long as
+    the provider's timeout). Abandoning a run is safe: writes are atomic (dashboard/atomic.py),
+    an interrupted one leaves the previous analysis intact. `entry`: app.py's path."""
+    import sys
+
+    from streamlit.runtime import Runtime
+
+    # only a server `streamlit run` started on app.py (it sets sys.argv[0] to the script),
+    # never AppTest inside a test process
+    served = bool(sys.argv) and Path(sys.argv[0]).resolve() == Path(entry).resolve()
+    if not served or not Runtime.exists() or not _stopper.acquire(blocking=False):
+        return
+    runtime = Runtime.instance()
+    threading.Thread(target=_leave_when_stopped, args=(runtime, grace), daemon=True).start()
+
+
+def _leave_when_stopped(runtime: object, grace: float) -> None:
+    import os
+    import sys
+    import time
+
+    from streamlit.runtime.runtime import RuntimeState
+
+    stopping = (RuntimeState.STOPPING, RuntimeState.STOPPED)
+    while getattr(runtime, "state", None) not in stopping:
+        time.sleep(0.2)
+    # a clean exit within the grace ends this daemon thread with the process
+    time.sleep(grace)
+    print("newsprism: stopped; a run still in progress was abandoned", file=sys.stderr, flush=True)
+    os._exit(0)
 
 
 def workspace() -> Workspace:
@@ -72,7 +112,7 @@ def view_options(name: str, an: Analysis, without: tuple[str, ...] = ()) -> dict
     falls back to the default with a notice, never an error. `without`: options a widget of
     the page reads itself (the story picker), left out here so no notice is shown twice."""
     declared = tuple(o for o in views.VIEWS[name].options if o.name not in without)
-    params = {o.url_key: st.query_params.get(o.url_key) for o in declared}
+    params = {o.url_key: page_param(o.url_key) for o in declared}
     opts, notices = vo.from_query(declared, params, an)
     for notice in notices:
         st.info(md_text(notice))  # quotes the link's value
@@ -226,15 +266,38 @@ def sidebar_filters(an: Analysis) -> Filters:
     return f
 
 
-def copy_link() -> None:
-    """The link to this exact view (page, filters, choices), with a copy button."""
+_LINK_BOX = "_link_box"
+
+
+def start_run() -> None:
+    """Called first in every run of app.py: the copy-link box of the previous run is gone."""
+    st.session_state.pop(_LINK_BOX, None)
+
+
+def current_link() -> str:
+    """The address of what is on the screen now: this page and every query parameter."""
     from urllib.parse import urlencode
 
     base = str(st.context.url or "").split("?")[0]
     query = urlencode([(k, v) for k in st.query_params for v in st.query_params.get_all(k)])
+    return f"{base}?{query}" if query else base
+
+
+def copy_link() -> None:
+    """The link to this exact view (page, filters, choices), with a copy button. Drawn before
+    the page runs, so the page's own choices are not known yet: the box is a placeholder that
+    every change of the query string rewrites (`refresh_link`), also when the page stops early."""
     with st.sidebar.popover("Copy link to this view", width="stretch"):
-        st.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)
+        st.session_state[_LINK_BOX] = st.empty()
         st.caption("Anyone with access to this server opens the same view.")
+    refresh_link()
+
+
+def refresh_link() -> None:
+    """Rewrite the copy-link box with the address as it is now (no-op before it is drawn)."""
+    box = st.session_state.get(_LINK_BOX)
+    if box is not None:
+        box.code(current_link(), language=None, wrap_lines=True)
 
 
 def show_translations() -> bool:
@@ -260,6 +323,7 @@ def write_url(f: Filters) -> None:
                 st.query_params[key] = value
         elif key in st.query_params:
             del st.query_params[key]
+    refresh_link()
 
 
 def current_filters() -> Filters:
@@ -272,19 +336,44 @@ def describe(an: Analysis, f: Filters) -> str:
     return f.describe(c.entities, c.stories)
 
 
+_REMEMBERED = "_url_{}"
+# where the evidence link pointed: tied to one visit of one article, never carried along
+_NOT_REMEMBERED = frozenset({"para"})
+
+
 def page_param(key: str, default: str | None = None) -> str | None:
-    """A page's own URL parameter that no view declares (article, paragraph); a view's options
-    are read with `view_options`, which checks them."""
+    """A page's own URL parameter (article, paragraph, a view's option). Query parameters are
+    cleared when the analyst moves to another page: a value this session chose before (kept by
+    `set_page_param`) comes back when the address has none, so a choice survives a visit
+    elsewhere. View options are read with `view_options`, which checks them."""
     value = st.query_params.get(key)
+    if not value and key not in _NOT_REMEMBERED:
+        value = st.session_state.get(_REMEMBERED.format(key))
     return value if value else default
 
 
-def set_page_param(key: str, value: str | None) -> None:
-    if value is None:
+def page_params(key: str) -> list[str]:
+    """A page parameter that holds several values (?a=1&a=2), remembered like `page_param`."""
+    values = st.query_params.get_all(key)
+    if not values:
+        values = list(st.session_state.get(_REMEMBERED.format(key)) or [])
+    return values
+
+
+def set_page_param(key: str, value: str | list[str] | None) -> None:
+    """Write a page's choice to the URL in the same run that makes it (and remember it for the
+    session), then refresh the copy-link box so it shows exactly this address."""
+    if key not in _NOT_REMEMBERED:
+        st.session_state[_REMEMBERED.format(key)] = value
+    if value is None or value == []:
         if key in st.query_params:
             del st.query_params[key]
+    elif isinstance(value, list):
+        if st.query_params.get_all(key) != value:
+            st.query_params[key] = value
     elif st.query_params.get(key) != value:
         st.query_params[key] = value
+    refresh_link()
 
 
 def show_error(exc: NewsprismError) -> None:
@@ -306,6 +395,52 @@ def page_start(title: str, *, caption: bool = True) -> tuple[Analysis, Filters, 
     return an, f, text  # type: ignore[return-value]
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _article_index(path: str, stamp: int) -> pl.DataFrame:
+    from dashboard import compare
+
+    return compare.article_index(_open(path, stamp))
+
+
+def article_index(an: Analysis) -> pl.DataFrame:
+    """Every article's id, language, outlet, title and story (cached; never the texts)."""
+    return _article_index(str(an.path), stamp(an.path))
+
+
+@st.cache_data(show_spinner="Lining up the paragraphs", max_entries=32)
+def _aligned(path: str, stamp: int, story: str | None, ids: tuple[str, ...]) -> pl.DataFrame:
+    from dashboard import compare
+
+    return compare.aligned_rows(_open(path, stamp), story, ids[0], list(ids[1:]))
+
+
+def aligned_rows(an: Analysis, story: str | None, ids: list[str]) -> pl.DataFrame:
+    """compare.aligned_rows for these articles (the first the anchor), cached: articles of
+    different stories are aligned on demand, once per choice."""
+    return _aligned(str(an.path), stamp(an.path), story, tuple(ids))
+
+
+def article_labels(index: pl.DataFrame) -> dict[str, str]:
+    """article_id -> "language · outlet · title (id)": what a searchable picker shows (no
+    outlet part when the corpus does not name one)."""
+    return {
+        r["article_id"]: " · ".join(
+            v for v in (r["language"] or "?", r["outlet"], r["title"][:70]) if v
+        )
+        + f" ({r['article_id']})"
+        for r in index.iter_rows(named=True)
+    }
+
+
+def article_headings(index: pl.DataFrame) -> dict[str, str]:
+    """article_id -> "outlet · Language: title": a column heading a person reads."""
+    return {
+        r["article_id"]: (f"{r['outlet']} · " if r["outlet"] else "")
+        + f"{language_name(r['language'] or '?')}: {r['title']}"
+        for r in index.iter_rows(named=True)
+    }
+
+
 def story_picker(an: Analysis, f: Filters, key: str) -> tuple[str, dict[str, str]]:
     """The story a story page shows (its id in the URL as `cmp`, checked against the analysis:
     an unknown one gives a notice), biggest first; and labels."""
@@ -318,7 +453,7 @@ def story_picker(an: Analysis, f: Filters, key: str) -> tuple[str, dict[str, str
     labels = dict(zip(stories["story_id"], stories["label"], strict=True))
     sizes = dict(zip(stories["story_id"], stories["article_ids"].list.len(), strict=True))
     ids = sorted(labels, key=lambda s: (-sizes[s], s))
-    wanted = vo.from_query((vo.STORY,), {"cmp": st.query_params.get("cmp")}, an)
+    wanted = vo.from_query((vo.STORY,), {"cmp": page_param("cmp")}, an)
     for notice in wanted[1]:
         st.info(md_text(notice))
     default = compare.story_for(an, f, wanted[0]["story"])
@@ -399,8 +534,39 @@ def table(name: str, an: Analysis, f: Filters, opts: Opts | None = None, **shown
     """Draw a registered view's table (`shown`: st.dataframe's display options) and its
     downloads."""
     data = frame(name, an, f, opts)
-    st.dataframe(data, hide_index=True, width="stretch", **shown)  # type: ignore[call-overload]
+    days = tuple(c for c, t in data.schema.items() if t == pl.Date)
+    config = {**column_help(data.columns, days), **dict(shown.pop("column_config", None) or {})}  # type: ignore[call-overload]
+    st.dataframe(data, hide_index=True, width="stretch", column_config=config, **shown)  # type: ignore[call-overload]
     table_downloads(name, data, describe(an, f))
+
+
+def column_help(columns: list[str], dates: tuple[str, ...] = ()) -> dict[str, object]:
+    """A plain-language tooltip for each column header the help table (data/column_help.json)
+    knows: internal words such as near_duplicate, share or only_numbers explained where shown.
+    `dates`: day columns, shown as days (no time of day)."""
+    out: dict[str, object] = {
+        c: st.column_config.DateColumn(
+            c.replace("_", " "), help=_COLUMN_HELP.get(c), format="YYYY-MM-DD"
+        )
+        for c in dates
+    }
+    out.update(
+        {
+            c: st.column_config.Column(c.replace("_", " "), help=_COLUMN_HELP[c])
+            for c in columns
+            if c in _COLUMN_HELP and c not in out
+        }
+    )
+    return out
+
+
+_COLUMN_HELP: dict[str, str] = {
+    k: v
+    for k, v in json.loads(
+        (Path(__file__).parent / "data" / "column_help.json").read_text(encoding="utf-8")
+    ).items()
+    if not k.startswith("_")
+}
 
 
 def chart_downloads(name: str, fig: go.Figure, data: pl.DataFrame, caption: str) -> None:
@@ -513,7 +679,8 @@ def evidence_list(an: Analysis, rows: pl.DataFrame, limit: int = 50) -> None:
         )
         st.html(
             f'<div style="margin:.2em 0 .7em 0"><span style="font-size:.8rem;color:#555">{where} · '
-            f'<a href="./{escape(r["link"])}" target="_self">{escape(r["title"] or r["article_id"])}'
+            f'<a href="./{escape(r["link"])}" target="_self">'
+            f"{escape(r['title'] or Path(r['article_id']).name)}"
             f" ¶{r['para_no']}</a></span><br>{sentence}{extra}</div>"
         )
     if rows.height > limit:

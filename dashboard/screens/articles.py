@@ -7,6 +7,10 @@ from dashboard import corrections, pipeline, reading, ui
 from dashboard.errors import NewsprismError
 
 an, f, caption = ui.page_start("Articles")
+st.caption(
+    "Every article that passes the filters. Select a row to read it below, with where each "
+    "value came from (red: inferred, not given) and its actors highlighted."
+)
 table = ui.frame("articles", an, f)
 if table.height == 0:
     st.warning("No article matches the filters. Clear a filter in the sidebar.")
@@ -46,7 +50,8 @@ event = st.dataframe(
 ui.table_downloads("articles", table, caption)
 
 rows = event.selection.rows if event else []  # type: ignore[union-attr]
-if rows:
+if rows and table["article_id"][rows[0]] != ui.page_param("article"):
+    ui.set_page_param("para", None)  # the highlighted paragraph belonged to the other article
     ui.set_page_param("article", table["article_id"][rows[0]])
 chosen = ui.page_param("article")
 ids = table["article_id"].to_list()
@@ -69,7 +74,7 @@ st.html(
     reading.article_html(
         article["text"],
         paragraphs,
-        reading.mention_spans(mentions),
+        reading.mention_spans(mentions, ui.choices(an).entities),
         focus=int(focus) if focus and focus.isdigit() else None,
         translated=ui.show_translations(),
     )

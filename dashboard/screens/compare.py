@@ -33,6 +33,18 @@ ui.chart("story-publication", an, in_story, {"story": story}, key="cmp_pub", cap
 ui.bundle_button(an, in_story, ["coverage", "story-publication", "timeline"], "compare")
 
 st.subheader("Who came first, and who copies whom")
+firsts = ui.frame("story-firsts", an, in_story, {"story": story})
+dated = firsts["published"].drop_nulls()
+if firsts.height > 1 and dated.n_unique() == 1 and dated.len() > 1:
+    st.caption(
+        f"All dated articles carry one publication date ({dated[0]}): which came first is "
+        "unknown, so none is ticked."
+    )
+st.caption(
+    '"share": how much of an article has a counterpart in its closest article; '
+    '"near duplicate": 60% or more, likely a version of the same report. '
+    "Hover a column header for what it means."
+)
 ui.table("story-firsts", an, in_story, {"story": story})
 
 st.subheader("What only one article has, and what it leaves out")

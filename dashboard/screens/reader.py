@@ -6,19 +6,25 @@ import streamlit as st
 from dashboard import reading, ui
 
 an, f, _ = ui.page_start("Side by side")
+st.caption(
+    "Each paragraph of an article next to its translation. Highlighted names are actors, one "
+    "colour each across the app: hover one to see who it is; a small grey tag gives the "
+    "paragraph's language and, once translated, the translator."
+)
 table = ui.frame("articles", an, f)
 if table.height == 0:
     st.warning("No article matches the filters. Clear a filter in the sidebar.")
     st.stop()
 ids = table["article_id"].to_list()
-titles = dict(zip(ids, table["title"].fill_null("").to_list(), strict=True))
+named = ui.article_labels(ui.article_index(an))  # language · outlet · title (id)
 wanted = ui.page_param("article")
 chosen = st.selectbox(
     "Article",
     ids,
     index=ids.index(wanted) if wanted in ids else 0,
-    format_func=lambda a: f"{titles.get(a, '')[:80]} ({a})",
+    format_func=lambda a: named.get(a, a),
     key="reader_article",
+    help="Search by title, outlet, language or id",
 )
 ui.set_page_param("article", chosen)
 article = an.scan("articles").filter(pl.col("article_id") == chosen).collect().row(0, named=True)

@@ -1,0 +1,146 @@
+"""Text shown right (issue 25): sentences not cut at an ordinal day, mentions named not keyed,
+one note instead of a column of placeholders, no article ticked first on a shared date,
+file names instead of paths."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+from dashboard import comparison, reading
+from dashboard.compare import file_name, shown_outlet, shown_title
+from dashboard.sentences import SENTENCE_AFTER, SENTENCE_BEFORE, protect_ordinals
+
+
+def sentence_around(text: str, word: str) -> str:
+    """The sentence with_sentences cuts around `word` (same expressions, one paragraph)."""
+    start = text.index(word)
+    end = start + len(word)
+    frame = pl.DataFrame({"t": [text]}).select(p=protect_ordinals(pl.col("t")))
+    para = frame["p"][0]
+    assert len(para) == len(text)  # one character for one: offsets stay valid
+    before = pl.Series([para[:start]]).str.extract(SENTENCE_BEFORE, 1)[0] or ""
+    after = pl.Series([para[end:]]).str.extract(SENTENCE_AFTER, 1)[0]
+    return text[len(before) : end + (len(after) if after is not None else len(text) - end)]
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "sentence"),
+    [
+        (
+            "Uvod. Putin se sastao sa Lukašenkom 25. novembra u Minsku. Kraj.",
+            "Lukašenkom",
+            "Putin se sastao sa Lukašenkom 25. novembra u Minsku.",
+        ),
+        (
+            "Davor. Am 3. März traf Putin Lukaschenko. Danach.",
+            "Putin",
+            "Am 3. März traf Putin Lukaschenko.",
+        ),
+        ("Eins. Am 25. 11. trafen sie sich. Zwei.", "sie", "Am 25. 11. trafen sie sich."),
+        (
+            "Uvod. Ne smatra Madura, koji je na vlasti od 2013. godine, legitimnim. Kraj.",
+            "Madura",
+            "Ne smatra Madura, koji je na vlasti od 2013. godine, legitimnim.",
+        ),
+        ("Prvo. To je npr. ovako rekao Putin. Drugo.", "Putin", "To je npr. ovako rekao Putin."),
+        # a number that ends a sentence still ends it
+        ("Es waren 25. Dann kam Putin an.", "Putin", "Dann kam Putin an."),
+    ],
+)
+def test_sentence_runs_on_past_an_ordinal_day(text: str, word: str, sentence: str) -> None:
+    assert sentence_around(text, word) == sentence
+
+
+def test_mention_tooltips_name_the_actor_not_its_key() -> None:
+    mentions = pl.DataFrame(
+        {
+            "start": [0, 10],
+            "end": [5, 15],
+            "entity_id": ["PER:kavanauh", "LOC:x"],
+            "type": ["PER", "LOC"],
+        }
+    )
+    titles = [t for *_, t in reading.mention_spans(mentions, {"PER:kavanauh": "Brett Kavanaugh"})]
+    assert titles == ["person: Brett Kavanaugh", "place: x"]
+    assert not any("PER:" in t or "LOC:" in t for t in titles)
+
+
+def _paragraphs(translations: list[str | None]) -> pl.DataFrame:
+    n = len(translations)
+    return pl.DataFrame(
+        {
+            "para_no": list(range(n)),
+            "start": [i * 6 for i in range(n)],
+            "end": [i * 6 + 5 for i in range(n)],
+            "boilerplate": [False] * n,
+            "language": ["sr"] * n,
+            "translation": translations,
+            "translation_status": [None if t else "not translated" for t in translations],
+        },
+        schema_overrides={"translation": pl.String, "translation_status": pl.String},
+    )
+
+
+def test_side_by_side_without_translation_draws_the_original_alone() -> None:
+    mentions = pl.DataFrame(
+        schema={"start": pl.Int64, "end": pl.Int64, "entity_id": pl.String, "type": pl.String}
+    )
+    html = reading.side_by_side_html("Prvi.\nDrugi", _paragraphs([None, None]), mentions)
+    assert "untranslated" not in html and "not translated" not in html
+    assert "Translation</div>" not in html and html.count('class="np-para') == 2
+    mixed = reading.side_by_side_html("Prvi.\nDrugi", _paragraphs(["First.", None]), mentions)
+    assert "Translation</div>" in mixed and "First." in mixed
+    assert "untranslated" not in mixed
+
+
+def test_no_article_came_first_when_all_share_one_date() -> None:
+    arts = pl.DataFrame(
+        {
+            "article_id": ["a", "b", "c"],
+            "story_id": ["s"] * 3,
+            "source": ["x", "y", "z"],
+            "language": ["sr"] * 3,
+            "published": [date(2025, 12, 12)] * 3,
+            "text": ["P.", "P.", "P."],
+        }
+    )
+    links = pl.DataFrame(
+        schema={
+            "story_id": pl.String,
+            "article_a": pl.String,
+            "para_a": pl.Int32,
+            "article_b": pl.String,
+            "para_b": pl.Int32,
+            "score": pl.Float64,
+        }
+    )
+    out = comparison.first_and_copies(arts, links, "s")
+    assert not out["first"].any()
+    earlier = arts.with_columns(
+        published=pl.Series([date(2025, 12, 11), *[date(2025, 12, 12)] * 2])
+    )
+    assert comparison.first_and_copies(earlier, links, "s")["first"].to_list() == [
+        True,
+        False,
+        False,
+    ]
+
+
+def test_paths_are_shown_as_file_names() -> None:
+    arts = pl.DataFrame(
+        {
+            "article_id": ["corpus/tur/reuters.218861", "plain", "c\\d\\e.txt"],
+            "source": [None, "Reuters", None],
+            "language": ["tr", "en", None],
+            "title": [None, "A title", "T"],
+        }
+    )
+    out = arts.select(
+        file=file_name(pl.col("article_id")), outlet=shown_outlet(), title=shown_title()
+    )
+    assert out["file"].to_list() == ["reuters.218861", "plain", "e.txt"]
+    assert out["outlet"].to_list() == ["tr · reuters.218861", "Reuters", "? · e.txt"]
+    assert out["title"].to_list() == ["reuters.218861", "A title", "T"]
