@@ -78,6 +78,12 @@ def _ignored() -> frozenset[str]:
     return frozenset(n.lower() for n in formats.config()["ignored_names"])
 
 
+def _paperwork(name: str) -> bool:
+    """A folder's own documents (README.md, LICENSE-head.txt, COPYING): not articles."""
+    low = name.lower()
+    return any(low.startswith(p) for p in formats.config()["document_prefixes"])
+
+
 def _is_hidden(name: str) -> bool:
     """Dotfiles and housekeeping names (README, __MACOSX...) are skipped silently in folders."""
     return name.startswith(".") or name.lower() in _ignored()
@@ -138,6 +144,13 @@ class _Loader:
                     sidecar.update(self.read_sidecar(data, str(path), rel.as_posix()))
             for name in sorted(files):
                 if _is_hidden(name) or name in formats.config()["sidecar_names"]:
+                    continue
+                if _paperwork(name):
+                    self.problem(
+                        str(Path(folder) / name),
+                        "the folder's own document (readme, licence), not an article; skipped",
+                        "warning",
+                    )
                     continue
                 if outside(Path(folder) / name):
                     continue

@@ -35,7 +35,10 @@ def one(result: LoadResult) -> dict:
 def test_seeds_load_as_five_articles() -> None:
     result = load([SEEDS])
     assert result.articles["article_id"].to_list() == SEED_IDS
-    assert result.problems == []
+    # the folder's README is said to be skipped, nothing else is a problem
+    assert [(Path(p.origin).name, p.severity) for p in result.problems] == [
+        ("README.md", "warning")
+    ]
     assert result.articles.schema == schema.empty("articles").schema
     assert result.articles["language"].null_count() == 5
 
@@ -424,3 +427,14 @@ def test_the_upload_box_limit_is_the_ingest_limit() -> None:
     )
     limit_mb = tomllib.loads(config.read_text(encoding="utf-8"))["server"]["maxUploadSize"]
     assert limit_mb * 1024 * 1024 == ingest.MAX_FILE_BYTES
+
+
+def test_a_folders_own_documents_are_skipped_with_a_note(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Vlada je u petak usvojila zakon o budžetu.\n", "utf-8")
+    for name in ("LICENSE-head.txt", "LICENSE.txt", "README.md", "COPYING"):
+        (tmp_path / name).write_text("Permission is hereby granted, free of charge.\n", "utf-8")
+    res = load([tmp_path])
+    assert res.articles["article_id"].to_list() == ["a"]
+    noted = {Path(p.origin).name for p in res.problems if "not an article" in p.message}
+    assert noted == {"LICENSE-head.txt", "LICENSE.txt", "README.md", "COPYING"}
+    assert all(p.severity == "warning" for p in res.problems)
