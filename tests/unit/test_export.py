@@ -395,7 +395,7 @@ def test_list_names_every_chart_and_table_a_page_shows(capsys):
     assert re.search(r"^mentioned-dates\s+table\s+timeline\s", out, re.M)
     # each view's options with their allowed values and default
     assert re.search(
-        r"^timeline\s+chart\s+timeline\s.*\n\s+--every day\|week\|month \(default day\)",
+        r"^timeline\s+chart\s+timeline\s.*\n\s+--every auto\|day\|week\|month \(default auto\)",
         out,
         re.M,
     )
@@ -424,7 +424,10 @@ def test_timeline_export_takes_the_pages_grouping(an, analysis_dir, tmp_path, ca
 @pytest.mark.parametrize(
     ("extra", "says"),
     [
-        (["--chart", "timeline", "--every", "year"], "--every year: 'year' is not one of: day"),
+        (
+            ["--chart", "timeline", "--every", "year"],
+            "--every year: 'year' is not one of: auto, day",
+        ),
         (["--chart", "coverage", "--by", "outlet"], "--by outlet: 'outlet' is not one of"),
         (["--chart", "languages", "--every", "week"], "--every: Articles by language has no"),
         (["--chart", "co-mentioned", "--actor", "nobody"], "--actor nobody: 'nobody' is not"),
