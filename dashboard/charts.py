@@ -78,13 +78,14 @@ def _category_labels(fig: go.Figure, axis: str, values: list, longest: int = 32)
     """Tick labels of a category axis drawn inert and cut to `longest` characters (the hover
     keeps the whole name); the points keep the raw values, which is what a selection hands to
     the evidence rules."""
-    shown = [_short(plot_text(v), longest) for v in values]
+    shown = [short_label(plot_text(v), longest) for v in values]
     if shown != [str(v) for v in values]:
         fig.update_layout({f"{axis}axis": dict(tickmode="array", tickvals=values, ticktext=shown)})
 
 
-def _short(text: str, longest: int) -> str:
-    # cut at a character, never inside an escaped entity such as &lt;
+def short_label(text: str, longest: int = 32) -> str:
+    """An inert label cut to `longest` characters with an ellipsis, never inside an escaped
+    entity such as &lt;."""
     if len(text) <= longest:
         return text
     cut = text[: longest - 1]
@@ -150,7 +151,7 @@ def by_outlet(frame: pl.DataFrame, caption: str = "") -> go.Figure:
     _category_labels(fig, "y", frame["source"].to_list())
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(title="articles")
-    fig.update_layout(height=max(360, 130 + 20 * frame.height))
+    fig.update_layout(height=max(360, 130 + 17 * frame.height))
     return finish(fig, title, caption)
 
 
@@ -184,8 +185,6 @@ def timeline(counts: pl.DataFrame, dated: pl.DataFrame, caption: str = "") -> go
     year of dates never smears into overlapping marks; each bar still opens its evidence."""
     from plotly.subplots import make_subplots
 
-    from dashboard.reading import entity_colour
-
     title = "Actors over time"
     if counts.height == 0 and dated.height == 0:
         return empty_figure("No dated mentions match the filters", title, caption)
@@ -199,12 +198,20 @@ def timeline(counts: pl.DataFrame, dated: pl.DataFrame, caption: str = "") -> go
     )
     every = time_axes.grouping_of(counts["period"].to_list()) if counts.height else "day"
     when = time_axes.HOVER[every]
-    ids = counts["entity_id"].unique(maintain_order=True).to_list()
-    styles = time_axes.actor_styles(ids, ACTOR_PALETTE, {e: entity_colour(e) for e in ids})
+    # the most mentioned first: legend order, and the most distinct colours go to them
+    ids = (
+        counts.group_by("entity_id")
+        .agg(pl.col("mentions").sum())
+        .sort("mentions", "entity_id", descending=[True, False])["entity_id"]
+        .to_list()
+    )
+    # ten clearly different colours, then symbols and dashes (the palette's later colours
+    # are shades of its first ones)
+    styles = time_axes.actor_styles(ids, ACTOR_PALETTE[:10])
     for entity_id in ids:
         part = counts.filter(pl.col("entity_id") == entity_id)
         label = part["label"][0] or entity_id
-        colour, symbol = styles[entity_id]
+        colour, symbol, dash = styles[entity_id]
         # numpy columns: plotly then checks no item one by one
         fig.add_scatter(
             x=part["period"].to_numpy(),
@@ -213,7 +220,7 @@ def timeline(counts: pl.DataFrame, dated: pl.DataFrame, caption: str = "") -> go
             name=plot_text(label),
             # side by side within a period: equal counts never hide each other
             offsetgroup=entity_id,
-            line=dict(color=colour, width=2),
+            line=dict(color=colour, width=2, dash=dash),
             marker=dict(size=8, symbol=symbol, line=dict(width=1, color="white")),
             customdata=part.select(
                 pl.lit(entity_id).alias("entity_id"),
@@ -228,7 +235,7 @@ def timeline(counts: pl.DataFrame, dated: pl.DataFrame, caption: str = "") -> go
     _mentioned_dates(fig, dated)
     _publication_window(fig, counts, dated, every)
     fig.update_yaxes(title="mentions", rangemode="tozero", row=1, col=1)
-    fig.update_yaxes(title="mentions", rangemode="tozero", nticks=3, row=2, col=1)
+    fig.update_yaxes(title="a day", rangemode="tozero", nticks=3, row=2, col=1)
     fig.update_layout(
         height=620,
         scattermode="group",
@@ -245,6 +252,8 @@ def timeline(counts: pl.DataFrame, dated: pl.DataFrame, caption: str = "") -> go
 def _mentioned_dates(fig: go.Figure, dated: pl.DataFrame) -> None:
     """The lower row: a bar per day mentioned and one per month mentioned as a whole, spanning
     that month (lighter, behind the days). A bar's x is the day the evidence rule looks up."""
+    if dated.height and "granularity" not in dated.columns:
+        dated = dated.with_columns(granularity=pl.lit("day"))  # a frame of days only
     for granularity, name, opacity in (
         ("month", "mentioned month (whole month)", 0.35),
         ("day", "mentioned day", 0.9),
@@ -259,9 +268,13 @@ def _mentioned_dates(fig: go.Figure, dated: pl.DataFrame) -> None:
             else [time_axes.DAY_MS] * part.height
         )
         hover = "%{x|%b %Y}" if granularity == "month" else "%{x|%d %b %Y}"
+        per_day = (
+            [1] * part.height if granularity == "day" else [w // time_axes.DAY_MS for w in width]
+        )
         fig.add_bar(
             x=part["day"].to_numpy(),
-            y=part["mentions"].to_numpy(),
+            # mentions a day: a month's count spread over its days, beside the days' own
+            y=(part["mentions"] / pl.Series(per_day)).to_numpy(),
             width=width,
             offset=0,  # the bar covers the day (or month) it stands for
             name=name,
@@ -270,8 +283,9 @@ def _mentioned_dates(fig: go.Figure, dated: pl.DataFrame) -> None:
                 pl.lit(""),
                 pl.col("articles").cast(pl.String),
                 plot_text_expr(pl.col("texts").str.slice(0, 200)),
+                pl.col("mentions").cast(pl.String),
             ).to_numpy(),
-            hovertemplate=f"{hover}: mentioned in %{{customdata[1]}} articles<br>"
+            hovertemplate=f"{hover}: %{{customdata[3]}} mentions in %{{customdata[1]}} articles<br>"
             "<i>%{customdata[2]}</i><extra></extra>",
             row=2,
             col=1,

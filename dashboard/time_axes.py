@@ -63,17 +63,19 @@ def month_width_ms(first_days: list[date]) -> list[int]:
     return [monthrange(d.year, d.month)[1] * DAY_MS for d in first_days]
 
 
-def actor_styles(entity_ids: list[str], palette: tuple[str, ...], preferred: dict[str, str]):
-    """A (colour, symbol) per actor, distinct within the chart: the actor's own colour
-    (`preferred`, the same in every view) unless an earlier actor took it, then the next free
-    colour of the palette; past the palette's length the symbol changes."""
-    taken: set[tuple[str, str]] = set()
-    out: dict[str, tuple[str, str]] = {}
+def actor_styles(
+    entity_ids: list[str], palette: tuple[str, ...]
+) -> dict[str, tuple[str, str, str]]:
+    """A (colour, symbol, line dash) per actor, distinct within the chart: the palette's colours
+    in order, and each time the palette runs out the next symbol and dash, so actor 11 is a
+    dotted line of squares, never a second solid line of circles in actor 1's colour."""
+    dashes = ("solid", "dot", "dash", "dashdot", "longdash", "longdashdot")
+    out = {}
     for i, entity_id in enumerate(entity_ids):
-        symbol = SYMBOLS[(i // len(palette)) % len(SYMBOLS)]
-        want = preferred.get(entity_id, palette[i % len(palette)])
-        candidates = [want, *(c for c in palette if c != want)]
-        colour = next((c for c in candidates if (c, symbol) not in taken), want)
-        taken.add((colour, symbol))
-        out[entity_id] = (colour, symbol)
+        turn = i // len(palette)
+        out[entity_id] = (
+            palette[i % len(palette)],
+            SYMBOLS[turn % len(SYMBOLS)],
+            dashes[turn % len(dashes)],
+        )
     return out

@@ -71,7 +71,7 @@ if row.height:
         f"languages: {md_text(', '.join(r['languages'] or []))}"
     )
     st.caption("Written as: " + md_text(", ".join(r["aliases"] or [])))
-left, right = st.columns([3, 1])
+left, right = st.columns([2, 1])  # wide enough for the co-mentioned table and its buttons
 with left:
     ev = entity_views.mentions_of(an, f, chosen)
     st.markdown(f"**Mentions** ({ev.height})")
@@ -79,7 +79,15 @@ with left:
 with right:
     st.markdown("**Mentioned with**")
     ui.table(
-        "co-mentioned", an, f, {"actor": chosen}, column_order=("label", "type", "shared_articles")
+        "co-mentioned",
+        an,
+        f,
+        {"actor": chosen},
+        column_order=("label", "type", "shared_articles"),
+        column_config={
+            "label": st.column_config.TextColumn("name"),
+            "shared_articles": st.column_config.NumberColumn("articles together", format="%d"),
+        },
     )
 
 st.divider()

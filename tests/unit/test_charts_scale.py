@@ -177,6 +177,8 @@ def test_a_month_mentioned_is_drawn_as_the_month_it_covers() -> None:
     fig = charts.timeline(_year_of_counts(1), dated, "")
     month, day = (t for t in fig.data if t.type == "bar")
     assert month.width[0] == 28 * time_axes.DAY_MS and month.offset == 0
+    # a month's mentions spread over its days, comparable with a day's; the hover has 2
+    assert month.y[0] == 2 / 28 and month.customdata[0][3] == "2"
     assert day.width[0] == time_axes.DAY_MS
     # the bar's x is the day the evidence rule looks up (months on their first day)
     assert str(month.x[0])[:10] == "2025-02-01"
@@ -184,8 +186,10 @@ def test_a_month_mentioned_is_drawn_as_the_month_it_covers() -> None:
 
 def test_actors_never_share_a_look_and_equal_counts_sit_side_by_side() -> None:
     fig = charts.timeline(_year_of_counts(1, actors=25), NO_DATES, "")
-    looks = [(t.line.color, t.marker.symbol) for t in fig.data if t.type == "scatter"]
+    looks = [(t.line.color, t.marker.symbol, t.line.dash) for t in fig.data if t.type == "scatter"]
     assert len(looks) == 25 and len(set(looks)) == 25
+    # no two actors share a colour with the same symbol; the first ten differ in colour alone
+    assert len({look[:2] for look in looks}) == 25 and len({c for c, *_ in looks[:10]}) == 10
     assert fig.layout.scattermode == "group"
     assert len({t.offsetgroup for t in fig.data if t.type == "scatter"}) == 25
     # the legend stands beside the plot, not over its data or its date labels
@@ -205,3 +209,10 @@ def test_a_long_outlet_list_keeps_the_biggest_and_readable_labels() -> None:
     assert "40 of 200" in fig.layout.title.text
     assert all(len(t) <= 32 for t in fig.layout.yaxis.ticktext)
     assert fig.layout.height >= 20 * charts.MAX_ROWS
+
+
+def test_a_short_label_never_cuts_an_escaped_character_in_two() -> None:
+    assert charts.short_label("abc", 32) == "abc"
+    cut = charts.short_label("x" * 28 + "&lt;b&gt;", 32)
+    assert cut == "x" * 28 + "…"  # not "xxx…&l…"
+    assert charts.short_label("word " * 10, 12) == "word word w…"

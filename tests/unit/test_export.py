@@ -377,7 +377,8 @@ def test_publication_day_point_uses_the_trace_language(an):
 
 def test_timeline_point_lists_the_mentions_with_sentences(an):
     point = {"x": "2025-12-10", "y": 3, "customdata": ["maduro", 1, "..."], "curve_number": 0}
-    rows = export.evidence(an, "timeline", point, Filters())
+    # a point of the timeline drawn by day (this corpus spans months: auto would group by week)
+    rows = export.evidence(an, "timeline", point, Filters(), {"every": "day"})
     assert rows.height >= 2
     assert set(rows["published"].to_list()) == {date(2025, 12, 10)}
     assert all(t.startswith("Madur") for t in rows["text"])
@@ -411,7 +412,7 @@ def test_timeline_export_takes_the_pages_grouping(an, analysis_dir, tmp_path, ca
     # what the page draws for the same choice, through the same registry entry
     assert_frame_equal(weekly, views.VIEWS["timeline"].table(an, Filters(), {"every": "week"}))
     assert weekly["period"].dt.weekday().unique().to_list() == [1]  # weeks start on Monday
-    daily = views.VIEWS["timeline"].table(an, Filters())
+    daily = views.VIEWS["timeline"].table(an, Filters(), {"every": "day"})
     assert set(daily["period"]) >= {date(2025, 12, 10), date(2025, 12, 11)}
     in_week = pl.col("period").is_between(date(2025, 12, 8), date(2025, 12, 14))
     assert daily.filter(in_week)["period"].n_unique() >= 2  # two days or more make one week
