@@ -45,7 +45,9 @@ ACTOR_PALETTE = (
     "#636363",
     "#a55194",
 )
-NEAR_PUBLICATION = timedelta(days=90)  # mentioned dates the timeline opens on, around reporting
+# mentioned dates the timeline opens on, around the reporting: half its span, two weeks to
+# three months, so a month of reporting is not squeezed into a corner by the months before it
+NEAR_PUBLICATION = (timedelta(days=14), timedelta(days=90))
 MAX_ROWS = 40  # outlets (or languages) a chart draws as rows; the frame and exports keep all
 
 LAYOUT = dict(
@@ -295,8 +297,8 @@ def _mentioned_dates(fig: go.Figure, dated: pl.DataFrame) -> None:
 def _publication_window(
     fig: go.Figure, counts: pl.DataFrame, dated: pl.DataFrame, every: str = "day"
 ) -> None:
-    """Open the shared time axis on the publication period and the dates mentioned within 90
-    days of it: a text recalling 1848 must not squeeze a year of reporting into one column.
+    """Open the shared time axis on the publication period and the dates mentioned near it
+    (NEAR_PUBLICATION): a text recalling 1848 must not squeeze a year of reporting into one column.
     Dates further out stay in the chart (zoom out) and the lower row's title counts them."""
     if counts.height == 0:
         days = dated["day"].to_list()
@@ -304,7 +306,7 @@ def _publication_window(
         return
     first, last = counts["period"].min(), counts["period"].max()
     assert isinstance(first, date) and isinstance(last, date)
-    near = NEAR_PUBLICATION
+    near = min(max((last - first) / 2, NEAR_PUBLICATION[0]), NEAR_PUBLICATION[1])
     if dated.height:
         dated_near = dated.filter(pl.col("day").is_between(first - near, last + near))
     else:

@@ -84,21 +84,22 @@ def test_the_timeline_opens_on_the_reporting_not_on_a_date_from_1848() -> None:
     )
     dated = pl.DataFrame(
         {
-            "day": [date(1848, 3, 1), date(2025, 7, 20)],
-            "granularity": ["month", "day"],
-            "mentions": [1, 2],
-            "articles": [1, 1],
-            "texts": ["March 1848", "20 July"],
-            "languages": ["de", "pl"],
+            "day": [date(1848, 3, 1), date(2025, 6, 12), date(2025, 9, 20)],
+            "granularity": ["month", "day", "day"],
+            "mentions": [1, 2, 1],
+            "articles": [1, 1, 1],
+            "texts": ["March 1848", "12 June", "20 September"],
+            "languages": ["de", "pl", "pl"],
         }
     )
     fig = charts.timeline(counts, dated, "")
     low, high = (date.fromisoformat(str(v)[:10]) for v in fig.layout.xaxis.range)
     assert date(2025, 4, 1) < low <= date(2025, 5, 1)
-    assert date(2025, 7, 20) <= high < date(2025, 9, 1)
-    assert "1 more" in fig.layout.annotations[1].text
-    # the date stays in the chart: zooming out shows it (the month as a bar of its own)
-    assert sum(len(t.x) for t in fig.data if t.type == "bar") == 2
+    # a date just after the reporting is in view; one months after it (like 1848) is not
+    assert date(2025, 6, 12) <= high < date(2025, 7, 15)
+    assert "2 more" in fig.layout.annotations[1].text
+    # the dates stay in the chart: zooming out shows them (the month as a bar of its own)
+    assert sum(len(t.x) for t in fig.data if t.type == "bar") == 3
 
 
 NO_DATES = pl.DataFrame(
