@@ -17,14 +17,17 @@ st.set_page_config(page_title="newsprism", page_icon=":material/public:", layout
 ui.stop_when_told(__file__)  # SIGTERM / Ctrl-C stop the server within seconds, mid-translation too
 
 
-def page(file: str, title: str, url: str, icon: str, default: bool = False) -> st.Page:
+def page(file: str, title: str, url: str, icon: str, **more: object) -> st.Page:
     # url_path set explicitly so renaming a file never breaks a shared link
-    return st.Page(ROOT / file, title=title, url_path=url, icon=icon, default=default)
+    return st.Page(ROOT / file, title=title, url_path=url, icon=icon, **more)  # type: ignore[arg-type]
 
 
+# Streamlit serves the default page at / only (its url_path is a key, never an address); the
+# same page again, hidden from the menu, gives the Overview its own address /overview
 pages = {
     "Corpus": [
-        page("overview.py", "Overview", "overview", ":material/dashboard:", default=True),
+        page("overview.py", "Overview", "home", ":material/dashboard:", default=True),
+        page("overview.py", "Overview", "overview", ":material/dashboard:", visibility="hidden"),
         page("articles.py", "Articles", "articles", ":material/article:"),
         page("load.py", "Load", "load", ":material/upload_file:"),
     ],

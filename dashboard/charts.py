@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.reading import plot_text, plot_text_expr
+from dashboard import time_axes
+from dashboard.reading import plot_text
 
 PALETTE = (
     "#3b5bdb",
@@ -45,7 +45,6 @@ ACTOR_PALETTE = (
     "#636363",
     "#a55194",
 )
-NEAR_PUBLICATION = timedelta(days=90)  # mentioned dates the timeline opens on, around reporting
 MAX_ROWS = 40  # outlets (or languages) a chart draws as rows; the frame and exports keep all
 
 LAYOUT = dict(
@@ -74,12 +73,25 @@ def _plain(values: list) -> list[str]:
     return [plot_text(v) for v in values]
 
 
-def _category_labels(fig: go.Figure, axis: str, values: list) -> None:
-    """Tick labels of a category axis drawn inert; the points keep the raw values, which is
-    what a selection hands to the evidence rules."""
-    shown = _plain(values)
+def _category_labels(fig: go.Figure, axis: str, values: list, longest: int = 32) -> None:
+    """Tick labels of a category axis drawn inert and cut to `longest` characters (the hover
+    keeps the whole name); the points keep the raw values, which is what a selection hands to
+    the evidence rules."""
+    shown = [short_label(plot_text(v), longest) for v in values]
     if shown != [str(v) for v in values]:
         fig.update_layout({f"{axis}axis": dict(tickmode="array", tickvals=values, ticktext=shown)})
+
+
+def short_label(text: str, longest: int = 32) -> str:
+    """An inert label cut to `longest` characters with an ellipsis, never inside an escaped
+    entity such as &lt;."""
+    if len(text) <= longest:
+        return text
+    cut = text[: longest - 1]
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut.rstrip() + "…"
 
 
 def empty_figure(message: str, title: str = "", caption: str = "") -> go.Figure:
@@ -116,9 +128,14 @@ def by_language(frame: pl.DataFrame, caption: str = "") -> go.Figure:
 
 
 def by_outlet(frame: pl.DataFrame, caption: str = "") -> go.Figure:
+    """Articles per outlet, most first; past MAX_ROWS outlets the chart keeps the biggest and
+    says so (the frame and its export keep all), each row tall enough for its label."""
     title = "Articles by outlet"
     if frame.height == 0:
         return empty_figure("No articles match the filters", title, caption)
+    if frame.height > MAX_ROWS:
+        title += f" ({MAX_ROWS} of {frame.height:,}, most articles; the table has all)"
+        frame = frame.head(MAX_ROWS)
     fig = go.Figure(
         go.Bar(
             x=frame["articles"].to_list(),
@@ -131,8 +148,9 @@ def by_outlet(frame: pl.DataFrame, caption: str = "") -> go.Figure:
         )
     )
     _category_labels(fig, "y", frame["source"].to_list())
-    fig.update_yaxes(autorange="reversed")
+    fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(title="articles")
+    fig.update_layout(height=max(360, 130 + 17 * frame.height))
     return finish(fig, title, caption)
 
 
@@ -147,106 +165,23 @@ def by_date(frame: pl.DataFrame, caption: str = "") -> go.Figure:
             x=part["published"].to_list(),
             y=part["articles"].to_list(),
             name=plot_text(lang or "unknown"),
-            marker_color=colour(i),
+            marker_color=ACTOR_PALETTE[i % len(ACTOR_PALETTE)],  # up to 20 languages apart
             customdata=part["inferred"].to_list(),
             hovertemplate="%{x|%d %b %Y}: %{y} articles (%{customdata} with inferred date)"
             "<extra>%{fullData.name}</extra>",
         )
     fig.update_layout(barmode="stack", legend_title_text="language")
     fig.update_yaxes(title="articles")
+    days = frame["published"].to_list()
+    time_axes.date_axis(fig, min(days), max(days))
     return finish(fig, title, caption)
 
 
 def timeline(counts: pl.DataFrame, dated: pl.DataFrame, caption: str = "") -> go.Figure:
-    """Actor mentions over publication time (top) and the dates articles mention (bottom),
-    on one shared time axis: who reported when next to what happened when."""
-    from plotly.subplots import make_subplots
+    """Actor mentions over publication time and the dates articles mention (timeline_chart)."""
+    from dashboard import timeline_chart
 
-    title = "Actors over time"
-    if counts.height == 0 and dated.height == 0:
-        return empty_figure("No dated mentions match the filters", title, caption)
-    from dashboard.reading import entity_colour
-
-    fig = make_subplots(
-        rows=2,
-        cols=1,
-        shared_xaxes=True,
-        row_heights=[0.72, 0.28],
-        vertical_spacing=0.08,
-        subplot_titles=("Mentions by publication date", "Dates the articles mention"),
-    )
-    for entity_id in counts["entity_id"].unique(maintain_order=True).to_list():
-        part = counts.filter(pl.col("entity_id") == entity_id)
-        label = part["label"][0] or entity_id
-        # numpy columns: plotly then checks no item one by one
-        fig.add_scatter(
-            x=part["period"].to_numpy(),
-            y=part["mentions"].to_numpy(),
-            mode="lines+markers",
-            name=plot_text(label),
-            line=dict(color=entity_colour(entity_id), width=2),
-            marker=dict(size=9),
-            customdata=part.select(
-                pl.lit(entity_id).alias("entity_id"),
-                pl.col("articles").cast(pl.String),
-                plot_text_expr(pl.col("example").fill_null("").str.slice(0, 220)),
-            ).to_numpy(),
-            hovertemplate="<b>%{fullData.name}</b> %{x|%d %b %Y}: %{y} mentions in %{customdata[1]} "
-            "articles<br><i>%{customdata[2]}</i><extra></extra>",
-            row=1,
-            col=1,
-        )
-    if dated.height:
-        fig.add_scatter(
-            x=dated["day"].to_numpy(),
-            y=np.ones(dated.height),
-            mode="markers",
-            name="mentioned date",
-            marker=dict(
-                size=(8 + 3 * dated["mentions"].clip(upper_bound=6)).to_numpy(),
-                color="#495057",
-                symbol="diamond",
-            ),
-            customdata=dated.select(
-                pl.lit(""),
-                pl.col("articles").cast(pl.String),
-                plot_text_expr(pl.col("texts").str.slice(0, 200)),
-            ).to_numpy(),
-            hovertemplate="%{x|%d %b %Y}: mentioned in %{customdata[1]} articles<br>"
-            "<i>%{customdata[2]}</i><extra></extra>",
-            row=2,
-            col=1,
-        )
-    _publication_window(fig, counts, dated)
-    fig.update_yaxes(title="mentions", rangemode="tozero", row=1, col=1)
-    fig.update_yaxes(visible=False, row=2, col=1)
-    fig.update_layout(height=560, legend=dict(orientation="h", y=-0.12), hovermode="closest")
-    return finish(fig, title, caption)
-
-
-def _publication_window(fig: go.Figure, counts: pl.DataFrame, dated: pl.DataFrame) -> None:
-    """Open the shared time axis on the publication period and the dates mentioned within 90
-    days of it: a text recalling 1848 must not squeeze a year of reporting into one column.
-    Dates further out stay in the chart (zoom out) and the lower row's title counts them."""
-    if counts.height == 0:
-        return
-    first, last = counts["period"].min(), counts["period"].max()
-    assert isinstance(first, date) and isinstance(last, date)
-    near = NEAR_PUBLICATION
-    if dated.height:
-        dated_near = dated.filter(pl.col("day").is_between(first - near, last + near))
-    else:
-        dated_near = dated
-    ends = [d for d in (dated_near["day"].min(), dated_near["day"].max()) if isinstance(d, date)]
-    low, high = min([first, *ends]), max([last, *ends])
-    pad = timedelta(days=max((high - low).days // 40, 2))
-    fig.update_xaxes(range=[low - pad, high + pad])
-    outside = dated.height - dated_near.height
-    if outside:
-        note = (
-            f"Dates the articles mention ({outside:,} more, further from the reporting: zoom out)"
-        )
-        fig.layout.annotations[1].text = note
+    return timeline_chart.timeline(counts, dated, caption)
 
 
 def coverage(

@@ -10,13 +10,20 @@ from dashboard.store import Analysis
 
 
 def table(an: Analysis, f: Filters, search: str = "", show_hidden: bool = False) -> pl.DataFrame:
-    """Entities mentioned in the filtered articles; search matches label and aliases."""
-    arts = an.scan("articles").filter(f.articles_expr()).select("article_id")
+    """Entities mentioned in the filtered articles, with their mentions, articles and the
+    first and last publication day they are seen on; search matches label and aliases."""
+    arts = an.scan("articles").filter(f.articles_expr()).select("article_id", "published")
     counts = (
         an.scan("mentions")
-        .join(arts, on="article_id", how="semi")
+        .select("entity_id", "article_id")
+        .join(arts, on="article_id", how="inner")
         .group_by("entity_id")
-        .agg(articles=pl.col("article_id").n_unique(), mentions=pl.len())
+        .agg(
+            articles=pl.col("article_id").n_unique(),
+            mentions=pl.len(),
+            first_seen=pl.col("published").min(),
+            last_seen=pl.col("published").max(),
+        )
     )
     ents = an.scan("entities")
     if not show_hidden:
@@ -32,7 +39,16 @@ def table(an: Analysis, f: Filters, search: str = "", show_hidden: bool = False)
         )
     return (
         out.select(
-            "entity_id", "label", "type", "languages", "aliases", "articles", "mentions", "hidden"
+            "entity_id",
+            "label",
+            "type",
+            "languages",
+            "aliases",
+            "articles",
+            "mentions",
+            "first_seen",
+            "last_seen",
+            "hidden",
         )
         .sort("mentions", "label", descending=[True, False])
         .collect()

@@ -11,6 +11,32 @@ from dashboard.store import Analysis
 from dashboard.view_tables import ACTOR_ARTICLES, DATES
 
 EVERY = {"day": "1d", "week": "1w", "month": "1mo"}
+# the longest span (days) drawn by day, then by week: about 60 points at most either way
+BY_DAY_UP_TO = 62
+BY_WEEK_UP_TO = 62 * 7
+
+
+def every_for_span(days: int) -> str:
+    """The grouping that keeps a span of `days` readable: day up to about two months, week
+    up to about fourteen months, month beyond."""
+    if days <= BY_DAY_UP_TO:
+        return "day"
+    return "week" if days <= BY_WEEK_UP_TO else "month"
+
+
+def resolve_every(an: Analysis, f: Filters, every: str | None = "auto") -> str:
+    """The grouping asked for, or for `auto` (or none) the one the filtered articles'
+    publication span reads best in."""
+    if every in EVERY:
+        return str(every)
+    span = (
+        an.scan("articles")
+        .filter(f.articles_expr() & pl.col("published").is_not_null())
+        .select(first=pl.col("published").min(), last=pl.col("published").max())
+        .collect()
+    )
+    first, last = span["first"][0], span["last"][0]
+    return every_for_span((last - first).days if first is not None else 0)
 
 
 def top_actors(an: Analysis, f: Filters, n: int = 6) -> list[str]:
@@ -41,10 +67,12 @@ def top_actors(an: Analysis, f: Filters, n: int = 6) -> list[str]:
     )
 
 
-def timeline(an: Analysis, f: Filters, every: str = "day") -> pl.DataFrame:
+def timeline(an: Analysis, f: Filters, every: str | None = "auto") -> pl.DataFrame:
     """Mentions per actor per period of publication (undated articles left out), with one
     example sentence per point for the hover: the first mention in the period's first article.
-    Reads the actor-by-article view table (view_tables), not the mentions."""
+    `every`: day, week, month, or auto (resolve_every). Reads the actor-by-article view table
+    (view_tables), not the mentions."""
+    every = resolve_every(an, f, every)
     actors = top_actors(an, f)
     counts = (
         an.view(ACTOR_ARTICLES)

@@ -64,7 +64,8 @@ def _actors(an: Analysis) -> list[str]:
     return an.scan("entities").select("entity_id").collect()["entity_id"].to_list()
 
 
-EVERY = Option("every", "Group publication dates by", "day", ("day", "week", "month"))
+# auto: the timeline picks day, week or month from the span it shows (timeline.pick_every)
+EVERY = Option("every", "Group publication dates by", "auto", ("auto", "day", "week", "month"))
 STORY = Option("story", "Story", None, key="cmp", known=_stories)
 BY = Option("by", "Rows", "source", ("source", "language"), chart=True)
 VALUE = Option(

@@ -189,6 +189,14 @@ def _timeline_chart(an: Analysis, f: Filters, frame: pl.DataFrame, caption: str)
     return charts.timeline(frame, timeline.mentioned_dates(an, f), caption)
 
 
+def _timeline_evidence(
+    an: Analysis, f: Filters, point: evidence.Point, frame: pl.DataFrame
+) -> evidence.Selector:
+    # `auto` becomes the grouping the chart was drawn with before the rule truncates to it
+    every = timeline.resolve_every(an, f, point.get("every"))
+    return RULES["timeline"](an, f, {**point, "every": every}, frame)
+
+
 def _coverage_chart(
     an: Analysis,
     f: Filters,
@@ -259,7 +267,7 @@ VIEWS: dict[str, View] = {
         "Actors over time",
         timeline.timeline,
         _timeline_chart,
-        RULES["timeline"],
+        _timeline_evidence,
         (view_options.EVERY,),
         page="timeline",
     ),

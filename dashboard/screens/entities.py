@@ -12,15 +12,39 @@ an, f, caption = ui.page_start("Actors, places and organisations")
 opts = ui.view_options("entities", an)
 search = st.text_input("Search names and aliases", key="ent_search", value=opts["search"] or "")
 ui.write_options("entities", {"search": search})
-table = ui.frame("entities", an, f, {"search": search})
+with st.spinner("Counting mentions"):
+    table = ui.frame("entities", an, f, {"search": search})
+# tall enough to browse (about 16 rows), never a tall box of white space for a few
+height = min(600, 38 + 35 * max(table.height, 1))
 event = st.dataframe(
     table.drop("hidden"),
     hide_index=True,
     width="stretch",
+    height=height,
     on_select="rerun",
     selection_mode="single-row",
     key="ent_table",
-    column_config={"aliases": st.column_config.ListColumn("aliases", width="large")},
+    column_order=(
+        "label",
+        "type",
+        "mentions",
+        "articles",
+        "languages",
+        "first_seen",
+        "last_seen",
+        "aliases",
+        "entity_id",
+    ),
+    column_config={
+        "label": st.column_config.TextColumn("name", width="medium"),
+        "mentions": st.column_config.NumberColumn("mentions", format="%d"),
+        "articles": st.column_config.NumberColumn("articles", format="%d"),
+        "languages": st.column_config.ListColumn("languages"),
+        "first_seen": st.column_config.DateColumn("first seen", format="YYYY-MM-DD"),
+        "last_seen": st.column_config.DateColumn("last seen", format="YYYY-MM-DD"),
+        "aliases": st.column_config.ListColumn("written as", width="large"),
+        "entity_id": st.column_config.TextColumn("id"),
+    },
 )
 ui.table_downloads("entities", table, caption)
 rows = event.selection.rows if event else []  # type: ignore[union-attr]
@@ -28,6 +52,10 @@ if rows:
     ui.set_page_param("entity", table["entity_id"][rows[0]])
 chosen = ui.view_options("co-mentioned", an)["actor"]  # an unknown ?entity=: a notice
 labels = ui.choices(an).entities
+if not chosen and table.height:
+    # nothing chosen yet: the top row's mentions show at once
+    chosen = str(table["entity_id"][0])
+    st.caption("Showing the first actor of the table; select a row to see another.")
 if not chosen or chosen not in set(table["entity_id"].to_list()) | set(labels):
     st.info("Select an actor in the table to see every mention across languages.")
     st.stop()
@@ -43,7 +71,7 @@ if row.height:
         f"languages: {md_text(', '.join(r['languages'] or []))}"
     )
     st.caption("Written as: " + md_text(", ".join(r["aliases"] or [])))
-left, right = st.columns([3, 1])
+left, right = st.columns([2, 1])  # wide enough for the co-mentioned table and its buttons
 with left:
     ev = entity_views.mentions_of(an, f, chosen)
     st.markdown(f"**Mentions** ({ev.height})")
@@ -51,7 +79,15 @@ with left:
 with right:
     st.markdown("**Mentioned with**")
     ui.table(
-        "co-mentioned", an, f, {"actor": chosen}, column_order=("label", "type", "shared_articles")
+        "co-mentioned",
+        an,
+        f,
+        {"actor": chosen},
+        column_order=("label", "type", "shared_articles"),
+        column_config={
+            "label": st.column_config.TextColumn("name"),
+            "shared_articles": st.column_config.NumberColumn("articles together", format="%d"),
+        },
     )
 
 st.divider()

@@ -24,15 +24,19 @@ def test_timeline_shows_top_people_and_filters_by_actor(analysis):
     assert any("actor: Maduro" in c.value for c in at.caption)
 
 
-def test_timeline_with_an_unknown_every_falls_back_to_day_with_a_notice(analysis):
+def test_timeline_with_an_unknown_every_falls_back_to_auto_with_a_notice(analysis):
     at = open_page("timeline.py", every="year")
     assert not at.exception
     assert any("Unknown every value 'year'" in i.value for i in at.info)
-    assert at.segmented_control(key="tl_every").value == "day"
+    assert at.segmented_control(key="tl_every").value == "auto"
     assert "every" not in at.query_params  # the default, so the link is cleaned
+    # the seeds span a few days: auto groups them by day, and says so
+    assert any("Grouped by day, chosen from the span" in c.value for c in at.caption)
     weekly = open_page("timeline.py", every="week")
     assert not weekly.exception and not weekly.info
     assert weekly.segmented_control(key="tl_every").value == "week"
+    assert weekly.query_params["every"] == "week"  # a chosen grouping stays in the link
+    assert not any("chosen from the span" in c.value for c in weekly.caption)
 
 
 def test_entity_table_search_and_entity_page(analysis):

@@ -74,7 +74,10 @@ def test_overview_caption_and_charts_with_a_hostile_outlet_are_inert(analysis):
     assert any(md_text(OUTLET) in c.value for c in at.caption)  # the filter sentence
     assert at.get("plotly_chart"), "the overview draws its charts"
     outlets = json.loads(at.get("plotly_chart")[1].proto.spec)
-    assert outlets["layout"]["yaxis"]["ticktext"] == [plot_text(OUTLET)]
+    # the label is cut short but stays inert; the hover has the whole name, inert too
+    (shown,) = outlets["layout"]["yaxis"]["ticktext"]
+    assert shown.endswith("…") and plot_text(OUTLET).startswith(shown[:-1].rstrip())
+    assert "<" not in shown and outlets["data"][0]["hovertext"] == [plot_text(OUTLET)]
     assert outlets["data"][0]["y"] == [OUTLET]  # a selected bar names the outlet itself
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from dashboard import charts, evidence
+from dashboard import charts, evidence, time_axes
 
 
 def _publication(outlets: int) -> pl.DataFrame:
@@ -84,18 +84,136 @@ def test_the_timeline_opens_on_the_reporting_not_on_a_date_from_1848() -> None:
     )
     dated = pl.DataFrame(
         {
-            "day": [date(1848, 3, 1), date(2025, 7, 20)],
-            "granularity": ["month", "day"],
-            "mentions": [1, 2],
-            "articles": [1, 1],
-            "texts": ["March 1848", "20 July"],
-            "languages": ["de", "pl"],
+            "day": [date(1848, 3, 1), date(2025, 6, 12), date(2025, 9, 20)],
+            "granularity": ["month", "day", "day"],
+            "mentions": [1, 2, 1],
+            "articles": [1, 1, 1],
+            "texts": ["March 1848", "12 June", "20 September"],
+            "languages": ["de", "pl", "pl"],
         }
     )
     fig = charts.timeline(counts, dated, "")
     low, high = (date.fromisoformat(str(v)[:10]) for v in fig.layout.xaxis.range)
     assert date(2025, 4, 1) < low <= date(2025, 5, 1)
-    assert date(2025, 7, 20) <= high < date(2025, 9, 1)
-    assert "1 more" in fig.layout.annotations[1].text
-    # the date stays in the chart: zooming out shows it
-    assert len(fig.data[-1].x) == 2
+    # a date just after the reporting is in view; one months after it (like 1848) is not
+    assert date(2025, 6, 12) <= high < date(2025, 7, 15)
+    assert "2 more" in fig.layout.annotations[1].text
+    # the dates stay in the chart: zooming out shows them (the month as a bar of its own)
+    assert sum(len(t.x) for t in fig.data if t.type == "bar") == 3
+
+
+NO_DATES = pl.DataFrame(
+    schema={
+        "day": pl.Date,
+        "granularity": pl.String,
+        "mentions": pl.UInt32,
+        "articles": pl.UInt32,
+        "texts": pl.String,
+        "languages": pl.String,
+    }
+)
+
+
+def _year_of_counts(every_days: int, actors: int = 1) -> pl.DataFrame:
+    days = [date(2025, 1, 6) + timedelta(days=every_days * i) for i in range(50)]
+    return pl.DataFrame(
+        {
+            "period": [d for d in days for _ in range(actors)],
+            "entity_id": [f"PER:a{a}" for _ in days for a in range(actors)],
+            "label": [f"A{a}" for _ in days for a in range(actors)],
+            "mentions": [1] * (len(days) * actors),
+            "articles": [1] * (len(days) * actors),
+            "example": ["x"] * (len(days) * actors),
+        }
+    )
+
+
+def test_the_grouping_follows_the_span_day_then_week_then_month() -> None:
+    from dashboard.timeline import every_for_span
+
+    assert [every_for_span(d) for d in (0, 31, 62)] == ["day"] * 3
+    assert every_for_span(63) == "week" and every_for_span(365) == "week"
+    assert every_for_span(2 * 365) == "month"
+
+
+def test_the_grouping_of_a_series_is_read_back_from_its_periods() -> None:
+    assert time_axes.grouping_of([date(2025, 1, 1), date(2025, 2, 1), date(2025, 4, 1)]) == "month"
+    assert time_axes.grouping_of([date(2025, 1, 6), date(2025, 1, 20)]) == "week"
+    assert time_axes.grouping_of([date(2025, 1, 6), date(2025, 1, 7)]) == "day"
+
+
+def test_day_axes_show_dates_never_times_of_day() -> None:
+    one_day = pl.DataFrame(
+        {"published": [date(2019, 1, 16)], "language": ["en"], "articles": [3], "inferred": [0]}
+    )
+    fig = charts.by_date(one_day, "")
+    assert fig.layout.xaxis.tickformat == "%d %b %Y"
+    assert fig.layout.xaxis.dtick == time_axes.DAY_MS  # no tick between two days
+    low, high = (date.fromisoformat(str(v)[:10]) for v in fig.layout.xaxis.range)
+    assert low < date(2019, 1, 16) < high
+    weekly = charts.timeline(_year_of_counts(7), NO_DATES, "")
+    assert weekly.layout.xaxis.tickformat == "%d %b %Y"
+    assert "week of" in weekly.data[0].hovertemplate
+    monthly = charts.timeline(
+        _year_of_counts(1).with_columns(
+            period=pl.date_range(date(2021, 1, 1), date(2025, 2, 1), "1mo", eager=True)
+        ),
+        NO_DATES,
+        "",
+    )
+    assert monthly.layout.xaxis.tickformat == "%b %Y"
+
+
+def test_a_month_mentioned_is_drawn_as_the_month_it_covers() -> None:
+    dated = pl.DataFrame(
+        {
+            "day": [date(2025, 2, 1), date(2025, 2, 14)],
+            "granularity": ["month", "day"],
+            "mentions": [2, 1],
+            "articles": [2, 1],
+            "texts": ["next month", "14 Feb"],
+            "languages": ["en", "en"],
+        }
+    )
+    fig = charts.timeline(_year_of_counts(1), dated, "")
+    month, day = (t for t in fig.data if t.type == "bar")
+    assert month.width[0] == 28 * time_axes.DAY_MS and month.offset == 0
+    # a month's mentions spread over its days, comparable with a day's; the hover has 2
+    assert month.y[0] == 2 / 28 and month.customdata[0][3] == "2"
+    assert day.width[0] == time_axes.DAY_MS
+    # the bar's x is the day the evidence rule looks up (months on their first day)
+    assert str(month.x[0])[:10] == "2025-02-01"
+
+
+def test_actors_never_share_a_look_and_equal_counts_sit_side_by_side() -> None:
+    fig = charts.timeline(_year_of_counts(1, actors=25), NO_DATES, "")
+    looks = [(t.line.color, t.marker.symbol, t.line.dash) for t in fig.data if t.type == "scatter"]
+    assert len(looks) == 25 and len(set(looks)) == 25
+    # no two actors share a colour with the same symbol; the first ten differ in colour alone
+    assert len({look[:2] for look in looks}) == 25 and len({c for c, *_ in looks[:10]}) == 10
+    assert fig.layout.scattermode == "group"
+    assert len({t.offsetgroup for t in fig.data if t.type == "scatter"}) == 25
+    # the legend stands beside the plot, not over its data or its date labels
+    assert fig.layout.legend.x > 1
+
+
+def test_a_long_outlet_list_keeps_the_biggest_and_readable_labels() -> None:
+    frame = pl.DataFrame(
+        {
+            "source": [f"outlet number {i:03d} with a very long name indeed" for i in range(200)],
+            "articles": list(range(200, 0, -1)),
+            "languages": ["en"] * 200,
+        }
+    )
+    fig = charts.by_outlet(frame, "")
+    assert len(fig.data[0].y) == charts.MAX_ROWS
+    assert "40 of 200" in fig.layout.title.text
+    assert all(len(t) <= 32 for t in fig.layout.yaxis.ticktext)
+    assert fig.layout.height >= 20 * charts.MAX_ROWS
+
+
+def test_a_short_label_never_cuts_an_escaped_character_in_two() -> None:
+    assert charts.short_label("abc", 32) == "abc"
+    cut = charts.short_label("x" * 28 + "&lt;b&gt;", 32)
+    assert cut == "x" * 28 + "…"  # not "xxx…&l…"
+    assert charts.short_label("word " * 10, 12) == "word word w…"

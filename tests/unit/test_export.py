@@ -377,7 +377,8 @@ def test_publication_day_point_uses_the_trace_language(an):
 
 def test_timeline_point_lists_the_mentions_with_sentences(an):
     point = {"x": "2025-12-10", "y": 3, "customdata": ["maduro", 1, "..."], "curve_number": 0}
-    rows = export.evidence(an, "timeline", point, Filters())
+    # a point of the timeline drawn by day (this corpus spans months: auto would group by week)
+    rows = export.evidence(an, "timeline", point, Filters(), {"every": "day"})
     assert rows.height >= 2
     assert set(rows["published"].to_list()) == {date(2025, 12, 10)}
     assert all(t.startswith("Madur") for t in rows["text"])
@@ -395,7 +396,7 @@ def test_list_names_every_chart_and_table_a_page_shows(capsys):
     assert re.search(r"^mentioned-dates\s+table\s+timeline\s", out, re.M)
     # each view's options with their allowed values and default
     assert re.search(
-        r"^timeline\s+chart\s+timeline\s.*\n\s+--every day\|week\|month \(default day\)",
+        r"^timeline\s+chart\s+timeline\s.*\n\s+--every auto\|day\|week\|month \(default auto\)",
         out,
         re.M,
     )
@@ -411,7 +412,7 @@ def test_timeline_export_takes_the_pages_grouping(an, analysis_dir, tmp_path, ca
     # what the page draws for the same choice, through the same registry entry
     assert_frame_equal(weekly, views.VIEWS["timeline"].table(an, Filters(), {"every": "week"}))
     assert weekly["period"].dt.weekday().unique().to_list() == [1]  # weeks start on Monday
-    daily = views.VIEWS["timeline"].table(an, Filters())
+    daily = views.VIEWS["timeline"].table(an, Filters(), {"every": "day"})
     assert set(daily["period"]) >= {date(2025, 12, 10), date(2025, 12, 11)}
     in_week = pl.col("period").is_between(date(2025, 12, 8), date(2025, 12, 14))
     assert daily.filter(in_week)["period"].n_unique() >= 2  # two days or more make one week
@@ -424,7 +425,10 @@ def test_timeline_export_takes_the_pages_grouping(an, analysis_dir, tmp_path, ca
 @pytest.mark.parametrize(
     ("extra", "says"),
     [
-        (["--chart", "timeline", "--every", "year"], "--every year: 'year' is not one of: day"),
+        (
+            ["--chart", "timeline", "--every", "year"],
+            "--every year: 'year' is not one of: auto, day",
+        ),
         (["--chart", "coverage", "--by", "outlet"], "--by outlet: 'outlet' is not one of"),
         (["--chart", "languages", "--every", "week"], "--every: Articles by language has no"),
         (["--chart", "co-mentioned", "--actor", "nobody"], "--actor nobody: 'nobody' is not"),

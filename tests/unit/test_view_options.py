@@ -19,9 +19,9 @@ def test_every_option_a_view_declares_is_an_export_option():
 
 
 def test_resolve_fills_defaults_and_refuses_values_and_options_not_declared():
-    assert resolve((EVERY, BY), {}, None, "v") == {"every": "day", "by": "source"}
+    assert resolve((EVERY, BY), {}, None, "v") == {"every": "auto", "by": "source"}
     assert resolve((EVERY,), {"every": "month"}, None, "v") == {"every": "month"}
-    with pytest.raises(NewsprismError, match="'year' is not one of: day, week, month"):
+    with pytest.raises(NewsprismError, match="'year' is not one of: auto, day, week, month"):
         resolve((EVERY,), {"every": "year"}, None, "v")
     with pytest.raises(NewsprismError, match="v has no such option"):
         resolve((EVERY,), {"by": "language"}, None, "v")
@@ -29,13 +29,13 @@ def test_resolve_fills_defaults_and_refuses_values_and_options_not_declared():
 
 def test_the_url_falls_back_to_the_default_with_a_notice():
     opts, notices = from_query((EVERY, BY), {"every": "year", "by": "language"}, None)
-    assert opts == {"every": "day", "by": "language"}
-    assert notices == ["Unknown every value 'year' in the address; showing day."]
-    assert from_query((EVERY,), {"every": ""}, None) == ({"every": "day"}, [])
+    assert opts == {"every": "auto", "by": "language"}
+    assert notices == ["Unknown every value 'year' in the address; showing auto."]
+    assert from_query((EVERY,), {"every": ""}, None) == ({"every": "auto"}, [])
 
 
 def test_links_leave_defaults_out_and_use_the_url_key():
-    assert to_query((EVERY, BY), {"every": "day", "by": "language"}) == {
+    assert to_query((EVERY, BY), {"every": "auto", "by": "language"}) == {
         "every": None,
         "by": "language",
     }
