@@ -361,7 +361,9 @@ def _fixed_labels() -> dict[str, str]:
 
 
 def _label(forms: Counter[tuple[str, str | None]], typ: str, key: str) -> str:
-    """The most useful display name: a place's English name, else a frequent Latin full form."""
+    """The name an English-reading analyst recognises: a place's English name, a well-known
+    name's listed label, else the corpus's English form, else a Latin form (of a language that
+    does not inflect names first), else a standard romanisation; every form stays an alias."""
     place = lexicon.place_labels().get(key)
     fixed = _fixed_labels().get(key)
     if typ == "LOC" and place:
@@ -369,16 +371,16 @@ def _label(forms: Counter[tuple[str, str | None]], typ: str, key: str) -> str:
     if fixed:
         return fixed
 
-    def score(item: tuple[tuple[str, str | None], int]) -> tuple[float, int]:
+    def score(item: tuple[tuple[str, str | None], int]) -> tuple[int, float, int]:
+        # the English form when the corpus has one (Biden, not Dzho Baydan), else a Latin form
+        # of a language that does not inflect names, else any Latin form, else a romanisation
         (text, lang), n = item
+        latin = script_of(text) == "Latn"
+        tier = 3 if lang == "en" and latin else 2 if latin and lang in _PLAIN_LANGS else int(latin)
         s = float(n)
-        if script_of(text) == "Latn":
-            s *= 2
-        if lang in _PLAIN_LANGS:
-            s *= 2
         if typ == "PER" and " " in text:
             s *= 3
-        return s, -len(text)
+        return tier, s, -len(text)
 
     (text, lang), _ = max(forms.items(), key=score)
     return to_latin(text, lang)

@@ -289,3 +289,17 @@ def test_one_person_whose_given_name_is_written_in_three_scripts() -> None:
     )  # fmt: skip
     linked, _ = link(mentions)
     assert linked["entity_id"].n_unique() == 1
+
+
+def test_an_actor_is_labelled_by_its_english_form_when_the_corpus_has_one() -> None:
+    rows = [("bg1", "Джо Байдън", "dso baidan", "bg")] * 5 + [
+        ("hr1", "Joea Bidena", "ioe biden", "hr"),
+        ("en1", "Joe Biden", "ioe biden", "en"),
+    ]
+    mentions = pl.DataFrame(
+        [{"article_id": a, "para_no": 0, "start": 0, "end": len(t), "text": t, "type": "PER",
+          "key": k, "language": lang} for a, t, k, lang in rows]
+    )  # fmt: skip
+    linked, entities = link(mentions.with_columns(key=pl.lit("ioe biden")))
+    assert entities["label"].to_list() == ["Joe Biden"]
+    assert set(entities["aliases"].to_list()[0]) >= {"Джо Байдън", "Joea Bidena"}
