@@ -158,22 +158,24 @@ def by_date(frame: pl.DataFrame, caption: str = "") -> go.Figure:
     title = "Articles by publication date"
     if frame.height == 0:
         return empty_figure("No dated articles match the filters", title, caption)
+    every = str(frame["period"][0]) if "period" in frame.columns else "day"
+    when = {"day": "%{x|%d %b %Y}", "week": "week of %{x|%d %b %Y}", "month": "%{x|%b %Y}"}
     fig = go.Figure()
     for i, lang in enumerate(frame["language"].unique(maintain_order=True).to_list()):
-        part = frame.filter(pl.col("language") == lang)
+        part = frame.filter(pl.col("language").eq_missing(lang))
         fig.add_bar(
             x=part["published"].to_list(),
             y=part["articles"].to_list(),
             name=plot_text(lang or "unknown"),
             marker_color=ACTOR_PALETTE[i % len(ACTOR_PALETTE)],  # up to 20 languages apart
             customdata=part["inferred"].to_list(),
-            hovertemplate="%{x|%d %b %Y}: %{y} articles (%{customdata} with inferred date)"
-            "<extra>%{fullData.name}</extra>",
+            hovertemplate=when.get(every, when["day"])
+            + ": %{y} articles (%{customdata} with inferred date)<extra>%{fullData.name}</extra>",
         )
     fig.update_layout(barmode="stack", legend_title_text="language")
-    fig.update_yaxes(title="articles")
+    fig.update_yaxes(title=f"articles a {every}")
     days = frame["published"].to_list()
-    time_axes.date_axis(fig, min(days), max(days))
+    time_axes.date_axis(fig, min(days), max(days), every)
     return finish(fig, title, caption)
 
 

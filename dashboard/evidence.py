@@ -62,7 +62,14 @@ def _published(an: Analysis, f: Filters, point: Point, frame: pl.DataFrame) -> S
     languages = frame["language"].unique(maintain_order=True).to_list()
     curve = int(point.get("curve_number") or 0)
     lang = languages[curve] if curve < len(languages) else None
-    return "articles", (pl.col("published") == day(point)) & pl.col("language").eq_missing(lang)
+    every = str(point.get("every") or "day")
+    if every == "day":
+        published = pl.col("published") == day(point)
+    else:
+        from dashboard.timeline import EVERY
+
+        published = pl.col("published").dt.truncate(EVERY[every]) == day(point)
+    return "articles", published & pl.col("language").eq_missing(lang)
 
 
 def _timeline(an: Analysis, f: Filters, point: Point, frame: pl.DataFrame) -> Selector:

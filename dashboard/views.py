@@ -133,15 +133,20 @@ def by_outlet(an: Analysis, f: Filters) -> pl.DataFrame:
     )
 
 
-def by_date(an: Analysis, f: Filters) -> pl.DataFrame:
-    """Article counts per publication day and language (undated articles left out)."""
+def by_date(an: Analysis, f: Filters, every: str | None = "auto") -> pl.DataFrame:
+    """Article counts per publication period and language (undated articles left out): by day,
+    week or month, `auto` choosing from the span as the timeline does (a year of days is a
+    thicket); `period` says which."""
+    period = timeline.resolve_every(an, f, every)
     return (
         filtered(an, f)
         .filter(pl.col("published").is_not_null())
+        .with_columns(pl.col("published").dt.truncate(timeline.EVERY[period]))
         .group_by("published", "language")
         .agg(articles=pl.len(), inferred=pl.col("published_inferred").sum())
         .collect()
         .sort("published", "language")
+        .with_columns(period=pl.lit(period))
     )
 
 
@@ -187,6 +192,14 @@ def _simple(draw: Callable[[pl.DataFrame, str], go.Figure]) -> Callable[..., go.
 
 def _timeline_chart(an: Analysis, f: Filters, frame: pl.DataFrame, caption: str) -> go.Figure:
     return charts.timeline(frame, timeline.mentioned_dates(an, f), caption)
+
+
+def _published_evidence(
+    an: Analysis, f: Filters, point: evidence.Point, frame: pl.DataFrame
+) -> evidence.Selector:
+    # the articles of the bar's language published in the bar's period
+    every = timeline.resolve_every(an, f, point.get("every"))
+    return RULES["published"](an, f, {**point, "every": every}, frame)
 
 
 def _timeline_evidence(
@@ -258,7 +271,8 @@ VIEWS: dict[str, View] = {
         "Articles by publication date",
         by_date,
         _simple(charts.by_date),
-        RULES["published"],
+        _published_evidence,
+        (view_options.EVERY,),
         page="overview",
     ),
     "inferred": View("What was inferred", inferred, page="overview"),

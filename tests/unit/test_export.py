@@ -367,12 +367,26 @@ def test_with_an_actor_chosen_the_evidence_is_its_first_mention(an):
 
 
 def test_publication_day_point_uses_the_trace_language(an):
-    frame = views.VIEWS["published"].frame(an, Filters())
+    frame = views.VIEWS["published"].frame(an, Filters(), every="day")
     curve = frame["language"].unique(maintain_order=True).to_list().index("el")
     point = {"x": "2025-12-11", "y": 1, "curve_number": curve}
-    rows = export.evidence(an, "published", point, Filters())
+    rows = export.evidence(an, "published", point, Filters(), {"every": "day"})
     assert rows["language"].to_list() == ["el"]
     check_rows(an, rows)
+
+
+def test_publication_dates_are_grouped_by_the_span_and_a_weeks_bar_lists_its_articles(an):
+    frame = views.VIEWS["published"].frame(an, Filters(), every="week")
+    assert set(frame["period"]) == {"week"}
+    assert all(d.weekday() == 0 for d in frame["published"])  # a week's bar on its Monday
+    # this corpus spans more than a year of dates: auto groups by month
+    assert set(views.VIEWS["published"].frame(an, Filters())["period"]) == {"month"}
+    first = frame.row(0, named=True)
+    curve = frame["language"].unique(maintain_order=True).to_list().index(first["language"])
+    point = {"x": first["published"].isoformat(), "curve_number": curve}
+    rows = export.evidence(an, "published", point, Filters(), {"every": "week"})
+    assert rows.height == first["articles"]
+    assert all(0 <= (d - first["published"]).days < 7 for d in rows["published"])
 
 
 def test_timeline_point_lists_the_mentions_with_sentences(an):
