@@ -299,6 +299,8 @@ def classify(
         # people of a faith or party (Christians, Democrats, Labour MPs' Tories): a group
         return "GROUP", f"{faith.lower()} people", True
     people = lexicon.demonym(" ".join(texts), lang) if len(texts) <= 2 else None
+    if people is None and len(texts) == 2 and lexicon.demonym(texts[0], lang):
+        people = lexicon.demonym(texts[1], lang)  # German Turks: a people of a people
     if people:
         # a people or its adjective (Americans, North Korean, Amerikanci): a group, not an actor
         return "GROUP", f"{people[0]} people", True

@@ -225,9 +225,12 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
         low = w.text.lower()
         # a word both a title and an organisation (Ministerul next to ministrul) names the body
         is_title = cue_of(low, lang, "title") and (low in cue.titles or low not in cue.org_words)
-        if is_title and w.capital and i + 1 < len(words) and words[i + 1].capital:
-            # a title word heading a body's name is part of it (General Assembly)
-            is_title = not cue_of(words[i + 1].text.lower(), lang, "org")
+        if is_title and w.capital and i + 1 < len(words):
+            # a title word heading a body's name is part of it (General Assembly; Generalnom
+            # skupštinom where names lower-case the body's word)
+            nxt = words[i + 1]
+            if nxt.capital or (cue.extend_lowercase and not nxt.gap_break):
+                is_title = not cue_of(nxt.text.lower(), lang, "org")
         joins = run and not w.gap_break
         if is_title and joins and w.capital:
             # ordinary words right before a title qualify it (Foreign Minister, Health Secretary)

@@ -667,3 +667,11 @@ def test_german_articles_before_english_names_and_cities_cldr_leaves_unnamed() -
     assert found["Jakarta"] == "jakarta" and found["Indonesien"] == "indonesia"
     assert found["Seoul"] == "seoul"  # German CLDR inherits the name: a place all the same
     assert {"Facebook", "Labour Party"} <= set(found) and "Haus" not in found
+
+
+def test_a_title_word_heading_a_lower_case_body_and_peoples_of_peoples() -> None:
+    serbian = _found("Ri je pred Generalnom skupštinom Ujedinjenih nacija rekao.", "sr")
+    assert ("Generalnom skupštinom", "general assembly") in [(t, k) for t, _, k in serbian]
+    assert [t for t, _, _ in _found("General Petrović je rekao.", "sr")] == ["Petrović"]
+    english = _found("The German Turks and Syrian Arabs met a Massachusetts Democrat.", "en")
+    assert {typ for _, typ, _ in english} == {"GROUP"}
