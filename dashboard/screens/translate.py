@@ -32,13 +32,27 @@ def secret_keys() -> dict[str, str]:
 
 
 names = list(PROVIDERS)
+# offline by default: the operator's choice, else the local models when any is installed;
+# nothing is preselected that would send text over a network nobody has checked
+chosen = os.environ.get("NEWSPRISM_TRANSLATOR") or (
+    providers.LOCAL if models.list_models() else None
+)
 provider = st.selectbox(
     "Provider",
     names,
     key="tr_provider",
-    index=names.index(os.environ.get("NEWSPRISM_TRANSLATOR", "google")),
+    index=names.index(chosen) if chosen in names else None,
+    placeholder="Choose a provider",
     format_func=lambda n: PROVIDERS[n].label,
 )
+st.caption(
+    "Online providers send the articles' text to the provider over the network; newsprism "
+    "does not check the connection before you press Translate, and a machine without network "
+    "gets a plain message then. Local models translate on this machine, offline."
+)
+if provider is None:
+    st.info("Choose a provider to translate this analysis; originals are shown until then.")
+    st.stop()
 spec = PROVIDERS[provider]
 cols = st.columns(2)
 target = (

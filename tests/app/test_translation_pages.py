@@ -61,3 +61,14 @@ def test_provider_down_gives_one_plain_banner(analysis, monkeypatch, tmp_path):
     at = open_page("reader.py", article="000_cb469a2b28302093")
     assert not at.exception
     assert any("original is shown" in i.value for i in at.info)
+
+
+def test_nothing_that_needs_a_network_is_preselected(analysis, monkeypatch, tmp_path):
+    monkeypatch.delenv("NEWSPRISM_TRANSLATOR", raising=False)
+    monkeypatch.setenv("NEWSPRISM_MODELS", str(tmp_path / "no-models"))
+    at = open_page("translate.py")
+    assert not at.exception
+    assert at.selectbox(key="tr_provider").value is None
+    assert any("Choose a provider" in i.value for i in at.info)
+    assert not at.button  # no "Translate now" before a choice
+    assert any("offline" in c.value for c in at.caption)
