@@ -218,6 +218,9 @@ def fixed_names() -> dict[str, tuple[str, str, str]]:
     for canon, forms in common()["canonical_loc"].items():
         for form in forms:
             out.setdefault(name_key(form.split()), ("LOC", canon, forms[0]))
+    for canon, forms in common()["canonical_misc"].items():
+        for form in forms:
+            out.setdefault(name_key(form.split()), ("MISC", canon, forms[0]))
     for code, forms in common()["loc_short"].items():
         label = Locale("en").territories.get(code, forms[0])
         for form in forms:
@@ -225,7 +228,7 @@ def fixed_names() -> dict[str, tuple[str, str, str]]:
     # each language cuts its own case endings from a key (Națiunilor Unite, Genel Kuruluna):
     # a listed form's key under every language's rules names it too
     by_key = dict(out)
-    for groups in ("canonical", "canonical_loc", "loc_short"):
+    for groups in ("canonical", "canonical_loc", "canonical_misc", "loc_short"):
         for forms in common()[groups].values():
             for form in forms:
                 entry = by_key.get(name_key(form.split()))
@@ -252,7 +255,7 @@ def fixed_spellings() -> dict[str, frozenset[str]]:
     """Linking key of a well-known name -> the folded spellings listed for it."""
     out: dict[str, set[str]] = {}
     data = common()
-    for group in ("canonical", "canonical_loc", "loc_short"):
+    for group in ("canonical", "canonical_loc", "canonical_misc", "loc_short"):
         for forms in data[group].values():
             for form in forms:
                 out.setdefault(name_key(form.split()), set()).add(fold(form, None))

@@ -675,3 +675,20 @@ def test_a_title_word_heading_a_lower_case_body_and_peoples_of_peoples() -> None
     assert [t for t, _, _ in _found("General Petrović je rekao.", "sr")] == ["Petrović"]
     english = _found("The German Turks and Syrian Arabs met a Massachusetts Democrat.", "en")
     assert {typ for _, typ, _ in english} == {"GROUP"}
+
+
+def test_a_holiday_is_one_event_in_every_language_and_never_a_place() -> None:
+    keys = {
+        k
+        for text, lang in [
+            ("Za Božić je rekla da je bolje.", "hr"),
+            ("On Christmas Day she said.", "en"),
+            ("Το ταξίδι των Χριστουγέννων.", "el"),
+        ]
+        for _, typ, k in _found(text, lang)
+        if typ == "MISC"
+    }
+    assert keys == {"christmas"}
+    assert [k for _, _, k in _found("Christmas Island is in the ocean.", "en")] == [
+        "christmas island"
+    ]
