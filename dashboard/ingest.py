@@ -148,7 +148,8 @@ class _Loader:
                 if _paperwork(name):
                     self.problem(
                         str(Path(folder) / name),
-                        "the folder's own document (readme, licence), not an article; skipped",
+                        "the folder's own document (readme, licence), not an article; skipped "
+                        "(give the file itself, not its folder, to read it as an article)",
                         "warning",
                     )
                     continue

@@ -438,3 +438,10 @@ def test_a_folders_own_documents_are_skipped_with_a_note(tmp_path: Path) -> None
     noted = {Path(p.origin).name for p in res.problems if "not an article" in p.message}
     assert noted == {"LICENSE-head.txt", "LICENSE.txt", "README.md", "COPYING"}
     assert all(p.severity == "warning" for p in res.problems)
+
+
+def test_a_folders_document_given_by_itself_is_read(tmp_path: Path) -> None:
+    licence = tmp_path / "LICENSE.txt"
+    licence.write_text("Permission is hereby granted, free of charge, to any person.\n", "utf-8")
+    res = load([licence])
+    assert res.articles.height == 1 and res.problems == []
