@@ -9,6 +9,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
+# the seed articles by language: Serbian, Romanian, Greek, German, Turkish
+SR, RO, EL, DE, TR = (
+    "000_cb469a2b28302093",
+    "001_25734770e2e1359a",
+    "002_52a587739122be12",
+    "003_6498edc4392190b0",
+    "004_c88f0ea2b8ef4623",
+)
 
 # untrusted text as an attacker would write it: an image beacon, a link, math, HTML, auto-links
 BEACON = "![x](https://host.example/beacon)"

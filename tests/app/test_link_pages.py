@@ -7,15 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from streamlit.testing.v1 import AppTest
 
+from ..conftest import DE, EL, RO, SR, TR
 from .conftest import ROOT, open_page
-
-SR, RO, EL, DE, TR = (
-    "000_cb469a2b28302093",
-    "001_25734770e2e1359a",
-    "002_52a587739122be12",
-    "003_6498edc4392190b0",
-    "004_c88f0ea2b8ef4623",
-)
 
 
 def link(at: AppTest) -> dict[str, list[str]]:

@@ -13,14 +13,9 @@ import pytest
 from dashboard import features, schema, stories
 from dashboard.errors import NewsprismError
 
+from ..conftest import DE, EL, RO, SR, TR
+
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-SR, RO, EL, DE, TR = (
-    "000_cb469a2b28302093",
-    "001_25734770e2e1359a",
-    "002_52a587739122be12",
-    "003_6498edc4392190b0",
-    "004_c88f0ea2b8ef4623",
-)
 
 
 def hand_frames(
