@@ -390,7 +390,7 @@ def main(args: argparse.Namespace) -> int:
 
     report = run(args.articles)
     print(render(report), flush=True)
-    report["mixed"] = bench_mixed.run()
+    report["mixed"] = bench_mixed.run(getattr(args, "repeats", 3))
     print("\n".join(["", *bench_mixed.render(report["mixed"])]), flush=True)
     if args.latency:
         from dashboard import bench_latency
