@@ -114,6 +114,9 @@ def _entities_step(t: Tables, ctx: Context) -> Tables:
     mentions, ents = entities.link(t["mentions"])
     if ctx.out is not None:
         ctx.aliases = entities.read_aliases(ctx.out / entities.ALIAS_FILE)
+    if ctx.aliases == entities.Aliases():
+        # no corrections: applying them would only rebuild the entities linking just built
+        return {"mentions": conform(mentions, "mentions"), "entities": conform(ents, "entities")}
     mentions, ents = entities.apply_aliases(mentions, ents, ctx.aliases)
     return {"mentions": mentions, "entities": ents}
 
