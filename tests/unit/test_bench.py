@@ -137,7 +137,7 @@ def test_mixed_report_gives_the_floors_ratios() -> None:
         "interleaved_2_workers": _run(5.0),
         "grouped_1_worker": _run(8.0),
         "grouped_2_workers": _run(4.0),
-        "reference": {"articles": 200, "articles_per_s": 10.0},
+        "reference": {"articles": 200, "articles_per_s": 10.0, "articles_per_cpu_s": 5.0},
         "dictionaries_mib": {"de": 9.5},
     }
     printed = "\n".join(bench_mixed.render(report))
@@ -145,6 +145,7 @@ def test_mixed_report_gives_the_floors_ratios() -> None:
     assert "2 workers vs 1: 2.00x" in printed
     assert "mentions 5.0/2.5" in printed and "median of 3 runs" in printed
     assert "de 9.5" in printed
+    assert "reference 5.0: 18.2x" in printed  # 1000 articles in 11 CPU seconds
 
 
 def test_median_run_keeps_every_runs_seconds() -> None:
