@@ -32,6 +32,9 @@ test: install chromium
 test-unit: install
 	$(BIN)/python -m pytest -q -n 2 tests/unit -p no:cacheprovider
 
+# the real benchmark (minutes; the unit suite only smoke-tests its steps): every step on 10,000
+# synthetic articles, then `analyze` end to end on the real interleaved and grouped corpora, one
+# worker and two, three runs each in turn, against langdetect + dateparser on the same files
 bench: install
 	$(BIN)/newsprism bench --articles 10000
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import polars as pl
 
-from dashboard import bench_local, corpus_synth, pipeline, store
+from dashboard import bench_local, boilerplate, corpus_synth, pipeline, store
 
 Tables = dict[str, pl.DataFrame]
 REFERENCE_LANGDETECT = 300
@@ -235,8 +235,7 @@ def references(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> dict[str, An
 def _segments(articles: pl.DataFrame, paragraphs: pl.DataFrame, min_letters: int) -> list[str]:
     """The paragraph texts language detection looks at (long enough, not boilerplate)."""
     return (
-        paragraphs.join(articles.select("article_id", "text"), on="article_id")
-        .filter(~pl.col("boilerplate").fill_null(False))
+        boilerplate.body(paragraphs.join(articles.select("article_id", "text"), on="article_id"))
         .select(segment=pl.col("text").str.slice(pl.col("start"), pl.col("end") - pl.col("start")))
         .filter(pl.col("segment").str.count_matches(r"\p{L}") >= min_letters)
         .get_column("segment")
@@ -391,7 +390,7 @@ def main(args: argparse.Namespace) -> int:
 
     report = run(args.articles)
     print(render(report), flush=True)
-    report["mixed"] = bench_mixed.run()
+    report["mixed"] = bench_mixed.run(getattr(args, "repeats", 3))
     print("\n".join(["", *bench_mixed.render(report["mixed"])]), flush=True)
     if args.latency:
         from dashboard import bench_latency

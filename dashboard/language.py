@@ -200,7 +200,8 @@ def _vote(eligible: pl.DataFrame) -> pl.DataFrame:
     best = (
         eligible.filter(pl.col("_lang").is_not_null())
         .group_by("article_id", "_lang")
-        .agg(_weight=(pl.col("_letters") * pl.col("_score")).sum())
+        # summed in paragraph order (a running sum): the same bits whatever the batch holds
+        .agg(_weight=(pl.col("_letters") * pl.col("_score")).cum_sum().last())
         .sort(["article_id", "_weight", "_lang"], descending=[False, True, False])
         .unique("article_id", keep="first", maintain_order=True)
     )

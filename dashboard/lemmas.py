@@ -16,7 +16,7 @@ import contextlib
 import marshal
 import os
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
@@ -72,21 +72,32 @@ class _CachedFactory(StreamDictionaryFactory):
         return stream
 
 
+WORDS = 200_000
+"""(word, language) answers remembered per process: a news corpus repeats its words, and a
+lookup in a front-coded stream decodes a block each time."""
+
+
 @lru_cache(maxsize=1)
-def _tools() -> tuple[Lemmatizer, DictionaryLookupStrategy]:
+def _tools() -> tuple[Callable[[str, str], str], Callable[[str, str], bool]]:
     factory = _CachedFactory(cache_max_size=MAX_LANGUAGES)
     lemmatizer = Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=factory))
-    return lemmatizer, DictionaryLookupStrategy(factory)
+    lookup = DictionaryLookupStrategy(factory)
+
+    def known(word: str, code: str) -> bool:
+        return lookup.get_lemma(normalize_token(word), code) is not None
+
+    # a ValueError (a language simplemma does not know) is not remembered: raised each time
+    return lru_cache(maxsize=WORDS)(lemmatizer.lemmatize), lru_cache(maxsize=WORDS)(known)
 
 
 def lemmatize(word: str, code: str) -> str:
     """simplemma.lemmatize(word, lang=code) (ValueError for a language it does not know)."""
-    return _tools()[0].lemmatize(word, code)
+    return _tools()[0](word, code)
 
 
 def is_known(word: str, code: str) -> bool:
     """simplemma.is_known(word, lang=code)."""
-    return _tools()[1].get_lemma(normalize_token(word), code) is not None
+    return _tools()[1](word, code)
 
 
 def sizes() -> dict[str, float]:

@@ -14,10 +14,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import available_timezones
 
 from babel import Locale
 
+from dashboard import datacache
 from dashboard.translit import cut_endings, fold, name_key, writes_latin
 
 DATA = Path(__file__).parent / "data"
@@ -210,7 +212,12 @@ def given_name_keys() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def fixed_names() -> dict[str, tuple[str, str, str]]:
-    """Linking key -> (type, canonical key, label) for well-known organisations and short names."""
+    """Linking key -> (type, canonical key, label) for well-known organisations and short names
+    (built once, then read from disk: dashboard.datacache)."""
+    return datacache.cached("fixed_names", _fixed_names)
+
+
+def _fixed_names() -> dict[str, tuple[str, str, str]]:
     out: dict[str, tuple[str, str, str]] = {}
     for canon, forms in common()["canonical"].items():
         for form in forms:
@@ -350,7 +357,22 @@ def spelled_like_place(word: str, key: str, lang: str | None) -> bool:
 
 @lru_cache(maxsize=1)
 def _gazetteer() -> dict[str, dict[str, tuple[str, str]]]:
-    """Linking key -> {language: (canonical key, English label)} for countries and cities."""
+    """Linking key -> {language: (canonical key, English label)} for countries and cities, and
+    the tables filled beside it (built once, then read from disk: dashboard.datacache)."""
+    out, countries, shared, spellings, short = datacache.cached("gazetteer", _built_gazetteer)
+    _COUNTRIES.update(countries)
+    _SHARED_KEYS.update(shared)
+    _SPELLINGS.update(spellings)
+    _SHORT_SPELLINGS.update(short)
+    return out
+
+
+def _built_gazetteer() -> tuple[Any, ...]:
+    out = _build_gazetteer()
+    return out, _COUNTRIES, _SHARED_KEYS, _SPELLINGS, _SHORT_SPELLINGS
+
+
+def _build_gazetteer() -> dict[str, dict[str, tuple[str, str]]]:
     english = Locale("en")
     labels: dict[str, str] = {}
     for code, name in english.territories.items():

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -114,6 +114,9 @@ def _entities_step(t: Tables, ctx: Context) -> Tables:
     mentions, ents = entities.link(t["mentions"])
     if ctx.out is not None:
         ctx.aliases = entities.read_aliases(ctx.out / entities.ALIAS_FILE)
+    if ctx.aliases == entities.Aliases():
+        # no corrections: applying them would only rebuild the entities linking just built
+        return {"mentions": conform(mentions, "mentions"), "entities": conform(ents, "entities")}
     mentions, ents = entities.apply_aliases(mentions, ents, ctx.aliases)
     return {"mentions": mentions, "entities": ents}
 
@@ -280,18 +283,22 @@ STEP_SECONDS = "_step_seconds"
 """enrich_batches' extra table: the seconds of work of each per-article step."""
 
 
+SHARES = 8
+"""Batches per worker when the work is shared: small enough that no one waits long at the end."""
+MIN_SHARE = 50
+"""Fewest articles in a shared batch: each batch pays its own polars calls and pickling."""
+
+
 def enrich_batches(articles: pl.DataFrame, *, workers: int, batch_size: int = 1000) -> Tables:
     """Run `enrich` over batches, in worker processes when the corpus is large enough to pay."""
     if articles.height == 0:
         return {t: empty(t) for t in ("articles", "paragraphs", "mentions", "dates")}
-    batch_size = balanced_batch(articles.height, workers, batch_size)
-    batches = [articles.slice(i, batch_size) for i in range(0, articles.height, batch_size)]
-    if workers <= 1 or len(batches) == 1:
+    if workers <= 1 or articles.height <= batch_size:
+        batches = _cut(articles, balanced_batch(articles.height, workers, batch_size))
         timed = [enrich_timed(b) for b in batches]
     else:
-        # spawn: polars' thread pool does not survive fork
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            timed = list(pool.map(enrich_timed, batches))
+        share = max(MIN_SHARE, min(batch_size, -(-articles.height // (SHARES * workers))))
+        timed = _shared(_cut(articles, share), workers - 1)
     tables = {
         t: pl.concat([conform(p[t], t) for p, _ in timed], how="vertical")
         for t in ("articles", "paragraphs", "mentions", "dates")
@@ -304,6 +311,35 @@ def enrich_batches(articles: pl.DataFrame, *, workers: int, batch_size: int = 10
         }
     )
     return tables
+
+
+def _cut(articles: pl.DataFrame, size: int) -> list[pl.DataFrame]:
+    return [articles.slice(i, size) for i in range(0, articles.height, size)]
+
+
+def _shared(batches: list[pl.DataFrame], helpers: int) -> list[tuple[Tables, dict[str, float]]]:
+    """`enrich_timed` of every batch, in batch order: `helpers` spawned processes take batches
+    from the front while this process works from the back. This process is one of the workers,
+    so two workers start one process, not two, and the per-language data it builds serves the
+    cross-article steps after; small batches let whoever is faster take more of them."""
+    done: list[tuple[Tables, dict[str, float]] | None] = [None] * len(batches)
+    front, back = 0, len(batches)
+    # spawn: polars' thread pool does not survive fork
+    with ProcessPoolExecutor(helpers, mp_context=get_context("spawn")) as pool:
+        pending: dict[Future[tuple[Tables, dict[str, float]]], int] = {}
+        while front < back or pending:
+            # each helper one batch at work and one queued, so it never waits for us
+            while front < back and len(pending) < 2 * helpers:
+                pending[pool.submit(enrich_timed, batches[front])] = front
+                front += 1
+            if front < back:
+                back -= 1
+                done[back] = enrich_timed(batches[back])
+            else:
+                wait(pending, return_when=FIRST_COMPLETED)
+            for future in [f for f in pending if f.done()]:
+                done[pending.pop(future)] = future.result()
+    return [d for d in done if d is not None]
 
 
 @dataclass

@@ -1,0 +1,36 @@
+"""Two workers share the per-article batches and give exactly one worker's tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dashboard import ingest, pipeline
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def test_two_workers_give_one_workers_tables_in_input_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    articles = ingest.load([SEEDS]).articles
+    assert articles.height >= 5
+    monkeypatch.setattr(pipeline, "MIN_SHARE", 1)  # one article a batch: both sides take some
+    one = pipeline.enrich_batches(articles, workers=1, batch_size=2)
+    two = pipeline.enrich_batches(articles, workers=2, batch_size=2)
+    for table in ("articles", "paragraphs", "mentions", "dates"):
+        assert two[table].equals(one[table]), table
+    assert two["articles"]["article_id"].to_list() == articles["article_id"].to_list()
+    assert set(two[pipeline.STEP_SECONDS]["name"]) == {s.name for s in pipeline.PER_ARTICLE}
+
+
+def test_small_corpora_start_no_worker_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    articles = ingest.load([SEEDS]).articles
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a worker process for a corpus one batch holds")
+
+    monkeypatch.setattr(pipeline, "_shared", no_pool)
+    tables = pipeline.enrich_batches(articles, workers=2, batch_size=1000)
+    assert tables["articles"].height == articles.height
