@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from dashboard import schema
+from dashboard import boilerplate, schema
 from dashboard.date_context import Context, Hit, day_month, in_context, month, weekday
 from dashboard.datewords import FROM_ANOTHER_DATE, RELATIVE, Lexicon, fold, lexicon
 
@@ -247,12 +247,10 @@ def tag(
 def _spans(paragraphs: pl.DataFrame) -> dict[str, list[Span]]:
     """Non-boilerplate paragraph spans per article; an article with no rows at all is absent."""
     spans: dict[str, list[Span]] = {}
-    rows = paragraphs.select(
-        "article_id", "para_no", "start", "end", pl.col("boilerplate").fill_null(False)
-    )
-    for article_id, para_no, start, end, boilerplate in rows.iter_rows():
+    rows = paragraphs.select("article_id", "para_no", "start", "end", boilerplate.flagged())
+    for article_id, para_no, start, end, flagged in rows.iter_rows():
         spans.setdefault(article_id, [])
-        if not boilerplate:
+        if not flagged:
             spans[article_id].append((para_no, start, end))
     return spans
 
