@@ -129,13 +129,25 @@ def to_latin(text: str, lang: str | None = None, *, for_key: bool = False) -> st
     return text
 
 
+_RULE_PREFIX = re.compile(r"[a-z]*")
+
+
 @lru_cache(maxsize=1)
 def _fold_rules() -> tuple[
-    dict[str, str], list[tuple[re.Pattern[str], str]], list[tuple[str, str]]
+    dict[int, str], list[tuple[str, re.Pattern[str] | None, str]], list[tuple[str, str]]
 ]:
     fold = _tables()["fold"]
-    rules = [(re.compile(p), r) for p, r in fold["rules"]]
-    return fold["chars"], rules, [(a, b) for a, b in fold["letters"]]
+    # a literal rule is a plain replace; a pattern runs only when its literal start is there
+    # (a regex call per rule per word was most of fold's time)
+    rules: list[tuple[str, re.Pattern[str] | None, str]] = []
+    for pattern, repl in fold["rules"]:
+        if re.escape(pattern) == pattern:
+            rules.append((pattern, None, repl))
+        else:
+            prefix = _RULE_PREFIX.match(pattern)
+            rules.append((prefix.group(0) if prefix else "", re.compile(pattern), repl))
+    chars = {ord(k): v for k, v in fold["chars"].items()}
+    return chars, rules, [(a, b) for a, b in fold["letters"]]
 
 
 def fold(text: str, lang: str | None = None, *, spelling_rules: bool = True) -> str:
@@ -143,10 +155,12 @@ def fold(text: str, lang: str | None = None, *, spelling_rules: bool = True) -> 
     only letters are mapped (sch, ts, -ejsk- stay as written)."""
     chars, rules, letters = _fold_rules()
     low = to_latin(text.lower(), lang, for_key=True).lower()
-    low = "".join(chars.get(c, c) for c in low)
-    for pattern, repl in rules if spelling_rules else ():
-        low = pattern.sub(repl, low)
-    low = "".join(c for c in unicodedata.normalize("NFD", low) if not unicodedata.combining(c))
+    low = low.translate(chars)
+    for literal, pattern, repl in rules if spelling_rules else ():
+        if literal in low:
+            low = low.replace(literal, repl) if pattern is None else pattern.sub(repl, low)
+    if not low.isascii():
+        low = "".join(c for c in unicodedata.normalize("NFD", low) if not unicodedata.combining(c))
     low = _NON_LETTER.sub("", low)
     for a, b in letters:
         low = low.replace(a, b)
