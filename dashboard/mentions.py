@@ -67,6 +67,10 @@ def _parts(text: str, start: int, end: int, lang: str | None) -> list[tuple[int,
     if "-" not in word:
         return [(start, end)]
     pieces = word.split("-")
+    if pieces[0][:1].isupper() and _word_suffixes(pieces[1:], lang):
+        # a name and a word after it make a word (Taliban-like, Netherlands-based): the name;
+        # a letter and a word are a word (U-turn, X-ray)
+        return [(start, start + len(pieces[0]))] if len(pieces[0]) > 1 else []
     if not all(p[:1].isupper() for p in pieces):
         return [(start, end)]
     german = mention_types.lemma_lang(lang) == "de"
@@ -80,6 +84,29 @@ def _parts(text: str, start: int, end: int, lang: str | None) -> list[tuple[int,
         out.append((pos, pos + len(p)))
         pos += len(p) + 1
     return out
+
+
+# a lower-case part after a hyphen this long or longer is a word, not a syllable (Jong-un)
+_SUFFIX_WORD = 3
+
+
+def _word_suffixes(pieces: list[str], lang: str | None) -> bool:
+    """Lower-case dictionary words after a name's hyphen (-like, -based, -led, -era)."""
+    return all(
+        p.islower() and len(p) >= _SUFFIX_WORD and mention_types.ordinary(p, lang) for p in pieces
+    )
+
+
+_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
+_NUMBER_SIGN = re.compile(r"\.\s?\d")
+
+
+def _not_a_name(w: _Word, text: str) -> bool:
+    """A plural of an acronym (MPs, TVs: a kind of thing) or a number sign before its number
+    (No.1, Nr. 5, Br. 3)."""
+    if _PLURAL_ACRONYM.fullmatch(w.text):
+        return True
+    return len(w.text) <= 3 and bool(_NUMBER_SIGN.match(text, w.end))
 
 
 def _german_noun_piece(piece: str) -> bool:
@@ -400,6 +427,7 @@ def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
             )
             or w.text in lexicon.time_zones()
             or _clitic(w.text, lang)
+            or _not_a_name(w, seen.text)
         ):
             words.pop(0)
         elif (
@@ -437,6 +465,7 @@ def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
         _cut_genitive(words, seen, lang)
     while words and (
         (words[-1].text.lower() in cue.stop and not _surname_month(words, lang))
+        or _not_a_name(words[-1], seen.text)
         or (
             lang == "de"
             and words[-1].text not in seen.surnames(lang)

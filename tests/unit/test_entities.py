@@ -692,3 +692,23 @@ def test_a_holiday_is_one_event_in_every_language_and_never_a_place() -> None:
     assert [k for _, _, k in _found("Christmas Island is in the ocean.", "en")] == [
         "christmas island"
     ]
+
+
+def test_words_made_of_a_name_acronym_plurals_and_number_signs_are_no_names() -> None:
+    text = (
+        "The Taliban-like group and the Netherlands-based UN court met Labour MPs with TVs. "
+        "It aims to be No.1 in AI. He made a U-turn. Kim Jong-un and Tim Berners-Lee met."
+    )
+    found = [t for t, _, _ in _found(text, "en")]
+    assert found == [
+        "Taliban",
+        "Netherlands",
+        "UN",
+        "Labour",
+        "AI",
+        "Kim Jong-un",
+        "Tim Berners-Lee",
+    ]
+    assert [t for t, _, _ in _found("She sat in the House of Representatives.", "en")] == [
+        "House of Representatives"
+    ]
