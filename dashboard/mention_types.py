@@ -193,12 +193,24 @@ def plain_known(word: str, lang: str | None) -> bool:
     )
 
 
+# cue words shorter than this match their inflected forms by prefix (lexicon._prefixes)
+_CUE_PREFIX = 5
+_SHORT_CUE_STEM = 3
+
+
 def has_cue(low: str, words: frozenset[str], prefixes: frozenset[str], compound: bool) -> bool:
     """Whether a lower-case word is a cue word or an inflected form of one."""
     if low in words:
         return True
     for n in (5, 6, 7, 8, 9, 10):
         if len(low) >= n and low[:n] in prefixes:
+            return True
+    # a short cue word with a case ending (sud: sudu, sudom; liga: lige; bank: banks)
+    for cut in (1, 2):
+        stem = low[:-cut]
+        if len(stem) >= _SHORT_CUE_STEM and any(
+            w in words and len(w) < _CUE_PREFIX for w in (stem, *(stem + v for v in "aeiou"))
+        ):
             return True
     if compound and len(low) > 8:
         return any(low.endswith(w) for w in words if len(w) >= 5)

@@ -712,3 +712,8 @@ def test_words_made_of_a_name_acronym_plurals_and_number_signs_are_no_names() ->
     assert [t for t, _, _ in _found("She sat in the House of Representatives.", "en")] == [
         "House of Representatives"
     ]
+
+
+def test_a_short_cue_word_with_a_case_ending_still_names_a_body() -> None:
+    found = {t: k for t, _, k in _found("Predmet je na Vrhovnom sudu u Beogradu.", "sr")}
+    assert found["Vrhovnom sudu"] == "vrhovn sud"
