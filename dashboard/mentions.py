@@ -259,6 +259,13 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
             if nxt.capital or (cue.extend_lowercase and not nxt.gap_break):
                 is_title = not cue_of(nxt.text.lower(), lang, "org")
         joins = run and not w.gap_break
+        if (
+            is_title
+            and joins
+            and w.capital
+            and _known_whole((*(x.text for x in run), w.text), lang)
+        ):
+            is_title = False  # a title word inside a known name (Vereinigtes Königreich)
         if is_title and joins and w.capital:
             # ordinary words right before a title qualify it (Foreign Minister, Health Secretary)
             while run and _qualifies_title(run[-1].text, lang):

@@ -717,3 +717,10 @@ def test_words_made_of_a_name_acronym_plurals_and_number_signs_are_no_names() ->
 def test_a_short_cue_word_with_a_case_ending_still_names_a_body() -> None:
     found = {t: k for t, _, k in _found("Predmet je na Vrhovnom sudu u Beogradu.", "sr")}
     assert found["Vrhovnom sudu"] == "vrhovn sud"
+
+
+def test_a_title_word_inside_a_known_name_stays_in_it() -> None:
+    text = "Sie rufen unter 116 123 (Vereinigtes Königreich und Irland) an. König Charles kam."
+    found = {t: k for t, _, k in _found(text, "de")}
+    assert found["Vereinigtes Königreich"] == "united kingdom"
+    assert "König Charles" not in found  # a title before a name is still a title
