@@ -218,7 +218,8 @@ def time_pages(
         for name in pages:
             samples[name] = [visit(tab, f"{url}/{name}") for _ in range(repeats + 1)]
             print(
-                f"bench_pages:   /{name:<13} " + " ".join("timeout" if ms is None else f"{ms:,.0f}" for ms in samples[name]),
+                f"bench_pages:   /{name:<13} "
+                + " ".join("timeout" if ms is None else f"{ms:,.0f}" for ms in samples[name]),
                 file=sys.stderr,
                 flush=True,
             )

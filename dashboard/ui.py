@@ -103,8 +103,12 @@ def view_frame(
 
 
 def frame(name: str, an: Analysis, f: Filters, opts: Opts | None = None) -> pl.DataFrame:
-    """A registered view's table for these filters and options (cached)."""
-    return view_frame(name, str(an.path), stamp(an.path), f, tuple(sorted((opts or {}).items())))
+    """A registered view's table for these filters and options (cached; a status shows while
+    it is computed, after half a second, so a long first visit says what it is doing)."""
+    with st.spinner(f"Computing {views.VIEWS[name].title.lower()}", show_time=True):
+        return view_frame(
+            name, str(an.path), stamp(an.path), f, tuple(sorted((opts or {}).items()))
+        )
 
 
 def view_options(name: str, an: Analysis, without: tuple[str, ...] = ()) -> dict[str, str | None]:
@@ -395,6 +399,19 @@ def page_start(title: str, *, caption: bool = True) -> tuple[Analysis, Filters, 
     return an, f, text  # type: ignore[return-value]
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _mentions_of(path: str, stamp: int, f: Filters, entity_id: str) -> pl.DataFrame:
+    from dashboard import entity_views
+
+    return entity_views.mentions_of(_open(path, stamp), f, entity_id)
+
+
+def mentions_of(an: Analysis, f: Filters, entity_id: str) -> pl.DataFrame:
+    """entity_views.mentions_of, cached per analysis version, filters and actor."""
+    with st.spinner("Finding the mentions", show_time=True):
+        return _mentions_of(str(an.path), stamp(an.path), f, entity_id)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def _article_index(path: str, stamp: int) -> pl.DataFrame:
     from dashboard import compare
@@ -481,16 +498,17 @@ def table_downloads(name: str, data: pl.DataFrame, caption: str) -> None:
     bom = cols[2].toggle(
         "For Excel", key=f"bom_{name}", help="UTF-8 with BOM, and formulas neutralised"
     )
+    # the files are made when a button is pressed, not on every run of the page
     cols[0].download_button(
         "CSV",
-        export.table_csv(data, bom=bom),
+        lambda: export.table_csv(data, bom=bom),
         file_name=f"newsprism-{name}.csv",
         mime="text/csv",
         key=f"csv_{name}",
     )
     cols[1].download_button(
         "Parquet",
-        export.table_parquet(data, caption),
+        lambda: export.table_parquet(data, caption),
         file_name=f"newsprism-{name}.parquet",
         mime="application/vnd.apache.parquet",
         key=f"pq_{name}",
@@ -530,13 +548,21 @@ def chart(
     return state
 
 
+LAZY_ROWS = 1000
+"""A table (without row selection) of more rows is sent to the browser as it is scrolled."""
+
+
 def table(name: str, an: Analysis, f: Filters, opts: Opts | None = None, **shown: object) -> None:
     """Draw a registered view's table (`shown`: st.dataframe's display options) and its
     downloads."""
     data = frame(name, an, f, opts)
     days = tuple(c for c, t in data.schema.items() if t == pl.Date)
     config = {**column_help(data.columns, days), **dict(shown.pop("column_config", None) or {})}  # type: ignore[call-overload]
-    st.dataframe(data, hide_index=True, width="stretch", column_config=config, **shown)  # type: ignore[call-overload]
+    # a long table sends the rows in view as they are scrolled to, not all of them at once
+    lazy = data.height > LAZY_ROWS
+    st.dataframe(data, hide_index=True, width="stretch", column_config=config, lazy=lazy, **shown)  # type: ignore[call-overload]
+    if lazy:
+        st.caption(f"{data.height:,} rows: sort by a column header, or download them all.")
     table_downloads(name, data, describe(an, f))
 
 
@@ -573,9 +599,10 @@ def chart_downloads(name: str, fig: go.Figure, data: pl.DataFrame, caption: str)
     """Chart as interactive HTML (offline), PNG/SVG through kaleido, its data as CSV."""
     with st.expander("Export", expanded=False):
         cols = st.columns(4)
+        # made when pressed: an offline page inlines plotly.js (megabytes) on every run otherwise
         cols[0].download_button(
             "HTML",
-            export.figure_html(fig, name=name),
+            lambda: export.figure_html(fig, name=name),
             file_name=f"newsprism-{name}.html",
             mime="text/html",
             key=f"html_{name}",
@@ -596,7 +623,7 @@ def chart_downloads(name: str, fig: go.Figure, data: pl.DataFrame, caption: str)
                 )
         cols[3].download_button(
             "Data CSV",
-            export.table_csv(data),
+            lambda: export.table_csv(data),
             file_name=f"newsprism-{name}.csv",
             mime="text/csv",
             key=f"data_{name}",

@@ -38,7 +38,8 @@ if len(picked) < 2:
 
 same_story = index.filter(pl.col("article_id").is_in(picked))["story_id"].unique().to_list()
 rows = ui.aligned_rows(an, same_story[0] if len(same_story) == 1 else None, list(picked))
-paras, texts, mentions = compare.reading_parts(an, list(picked))
+with st.spinner("Opening the articles", show_time=True):
+    paras, texts, mentions = compare.reading_parts(an, list(picked))
 translated = ui.show_translations()
 if translated and paras["translation"].is_null().all():
     st.info(
