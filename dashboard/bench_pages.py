@@ -83,6 +83,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--cache", help=f"folder for built analyses (default {default_cache()})")
     p.add_argument("--rebuild", action="store_true", help="build the analyses again")
     p.add_argument("--chromium", default=CHROMIUM, help="the Chromium binary")
+    p.add_argument(
+        "--code",
+        help="serve the app from this newsprism checkout (e.g. an older commit, to compare)",
+    )
     return p
 
 
@@ -92,6 +96,10 @@ def check_args(args: argparse.Namespace) -> list[str]:
         raise SystemExit("bench_pages: --articles must be >= 0 and --repeats >= 1")
     if args.no_seeds and args.articles == 0:
         raise SystemExit("bench_pages: nothing to time (--no-seeds with --articles 0)")
+    if args.code and not (Path(args.code) / "dashboard" / "app.py").is_file():
+        raise SystemExit(
+            f"bench_pages: {args.code} is not a newsprism checkout (no dashboard/app.py)"
+        )
     pages = list(PAGES) if not args.pages else [p.strip().strip("/") for p in args.pages.split(",")]
     unknown = [p for p in pages if p not in PAGES]
     if unknown:
@@ -143,12 +151,13 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(analysis: Path, log: Path) -> Iterator[str]:
-    """`newsprism app ANALYSIS --headless` on a free port; yields its address, stops it after."""
+def serve(analysis: Path, log: Path, code: Path = ROOT) -> Iterator[str]:
+    """`newsprism app ANALYSIS --headless` on a free port, run from the checkout `code`;
+    yields its address, stops it after."""
     port = _free_port()
     env = dict(os.environ)
-    # this checkout's code, whichever newsprism is installed
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    # that checkout's code, whichever newsprism is installed
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(code), env.get("PYTHONPATH")) if p)
     cmd = [sys.executable, "-m", "dashboard.cli", "app", str(analysis)]
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -281,6 +290,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     cache.mkdir(parents=True, exist_ok=True)
     sizes = ([] if args.no_seeds else [0]) + ([args.articles] if args.articles else [])
     report: dict[str, Any] = {
+        "code": str(Path(args.code).resolve() if args.code else ROOT),
         "repeats": args.repeats,
         "cores": os.cpu_count(),
         "measure": "ms from navigation until idle, no spinner, every chart and table drawn",
@@ -290,7 +300,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         analysis = analysis_for(n, cache, args.rebuild)
         label = "seeds" if n == 0 else f"{n:,} synthetic articles"
         print(f"bench_pages: timing pages on {label}", file=sys.stderr, flush=True)
-        with serve(analysis, cache / f"server-{n}.log") as url:
+        code = Path(args.code).resolve() if args.code else ROOT
+        with serve(analysis, cache / f"server-{n}.log", code) as url:
             samples = time_pages(url, pages, args.repeats, args.chromium)
         from dashboard import store
 

@@ -35,6 +35,12 @@ def test_pages_are_chosen_by_address_and_unknown_ones_refused_in_one_line() -> N
         bench_pages.check_args(_args("--repeats", "0"))
 
 
+def test_code_to_serve_must_be_a_checkout(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match="not a newsprism checkout"):
+        bench_pages.check_args(_args("--code", str(tmp_path)))
+    assert bench_pages.check_args(_args("--code", str(bench_pages.ROOT))) == list(bench_pages.PAGES)
+
+
 def test_summary_keeps_the_cold_visit_apart_and_counts_timeouts() -> None:
     samples: dict[str, list[float | None]] = {
         "": [3000.0, 900.0, 1100.0, 1000.0],
