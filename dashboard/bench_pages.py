@@ -100,7 +100,9 @@ def check_args(args: argparse.Namespace) -> list[str]:
         raise SystemExit(
             f"bench_pages: {args.code} is not a newsprism checkout (no dashboard/app.py)"
         )
-    pages = list(PAGES) if not args.pages else [p.strip().strip("/") for p in args.pages.split(",")]
+    asked = [p.strip().strip("/") for p in (args.pages or "").split(",") if p.strip()]
+    # "home" (as the report names it) is the default page, served at /
+    pages = [("" if p == "home" else p) for p in asked] or list(PAGES)
     unknown = [p for p in pages if p not in PAGES]
     if unknown:
         raise SystemExit(

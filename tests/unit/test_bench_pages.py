@@ -23,9 +23,10 @@ def test_defaults_time_every_page_on_the_seeds_and_ten_thousand_articles() -> No
 
 
 def test_pages_are_chosen_by_address_and_unknown_ones_refused_in_one_line() -> None:
-    assert bench_pages.check_args(_args("--pages", "/overview, timeline")) == [
+    assert bench_pages.check_args(_args("--pages", "/overview, timeline,home")) == [
         "overview",
         "timeline",
+        "",
     ]
     with pytest.raises(SystemExit, match="no such page nowhere"):
         bench_pages.check_args(_args("--pages", "overview,nowhere"))
