@@ -399,7 +399,7 @@ def page_start(title: str, *, caption: bool = True) -> tuple[Analysis, Filters, 
     return an, f, text  # type: ignore[return-value]
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=8)  # an actor's every mention: kept for a few
 def _mentions_of(path: str, stamp: int, f: Filters, entity_id: str) -> pl.DataFrame:
     from dashboard import entity_views
 
