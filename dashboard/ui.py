@@ -399,17 +399,24 @@ def page_start(title: str, *, caption: bool = True) -> tuple[Analysis, Filters, 
     return an, f, text  # type: ignore[return-value]
 
 
-@st.cache_data(show_spinner=False, max_entries=8)  # an actor's every mention: kept for a few
-def _mentions_of(path: str, stamp: int, f: Filters, entity_id: str) -> pl.DataFrame:
+@st.cache_data(show_spinner=False, max_entries=32)
+def _mentions_of(
+    path: str, stamp: int, f: Filters, entity_id: str, first: int
+) -> tuple[int, pl.DataFrame]:
     from dashboard import entity_views
 
-    return entity_views.mentions_of(_open(path, stamp), f, entity_id)
+    rows = entity_views.mentions_of(_open(path, stamp), f, entity_id)
+    return rows.height, rows.head(first)
 
 
-def mentions_of(an: Analysis, f: Filters, entity_id: str) -> pl.DataFrame:
-    """entity_views.mentions_of, cached per analysis version, filters and actor."""
+def mentions_of(
+    an: Analysis, f: Filters, entity_id: str, first: int = 50
+) -> tuple[int, pl.DataFrame]:
+    """How many mentions entity_views.mentions_of finds, and the first `first` of them: cached
+    per analysis version, filters and actor (the first rows only: a cache hit reads a small
+    frame, not every mention of a frequent actor)."""
     with st.spinner("Finding the mentions", show_time=True):
-        return _mentions_of(str(an.path), stamp(an.path), f, entity_id)
+        return _mentions_of(str(an.path), stamp(an.path), f, entity_id, first)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -675,10 +682,13 @@ def evidence_for(
     evidence_list(an, rows)
 
 
-def evidence_list(an: Analysis, rows: pl.DataFrame, limit: int = 50) -> None:
+def evidence_list(
+    an: Analysis, rows: pl.DataFrame, limit: int = 50, total: int | None = None
+) -> None:
     """Evidence rows (dashboard.sentences columns): the sentence with the span highlighted,
     where it comes from, a link opening the article at that paragraph, and the paragraph's
-    translation when the sidebar asks for translations."""
+    translation when the sidebar asks for translations. `total`: how many rows there are when
+    `rows` holds only the first ones."""
     from dashboard.reading import escape, highlight
 
     shown = rows.head(limit)
@@ -710,5 +720,6 @@ def evidence_list(an: Analysis, rows: pl.DataFrame, limit: int = 50) -> None:
             f"{escape(r['title'] or Path(r['article_id']).name)}"
             f" ¶{r['para_no']}</a></span><br>{sentence}{extra}</div>"
         )
-    if rows.height > limit:
-        st.caption(f"and {rows.height - limit} more; export the table for all of them")
+    total = rows.height if total is None else total
+    if total > limit:
+        st.caption(f"and {total - limit} more; export the table for all of them")

@@ -73,9 +73,9 @@ if row.height:
     st.caption("Written as: " + md_text(", ".join(r["aliases"] or [])))
 left, right = st.columns([2, 1])  # wide enough for the co-mentioned table and its buttons
 with left:
-    ev = ui.mentions_of(an, f, chosen)
-    st.markdown(f"**Mentions** ({ev.height})")
-    ui.evidence_list(an, ev)
+    total, ev = ui.mentions_of(an, f, chosen)
+    st.markdown(f"**Mentions** ({total})")
+    ui.evidence_list(an, ev, total=total)
 with right:
     st.markdown("**Mentioned with**")
     ui.table(
