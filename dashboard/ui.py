@@ -67,7 +67,7 @@ def workspace() -> Workspace:
     return Workspace.from_env()
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner="Opening the analysis", max_entries=4)
 def _open(path: str, stamp: int) -> Analysis:
     # an analysis from an older newsprism or a copied folder: its view tables are made once
     ensure_views(Path(path))
@@ -94,7 +94,9 @@ def analysis() -> Analysis | None:
         return None
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+# a status only while a view is computed (a cache miss): a spinner on every call would send
+# the browser a message per call, on every run
+@st.cache_data(show_spinner="Computing this view", max_entries=256)
 def view_frame(
     name: str, path: str, stamp: int, f: Filters, opts: tuple[tuple[str, str | None], ...] = ()
 ) -> pl.DataFrame:
@@ -105,10 +107,7 @@ def view_frame(
 def frame(name: str, an: Analysis, f: Filters, opts: Opts | None = None) -> pl.DataFrame:
     """A registered view's table for these filters and options (cached; a status shows while
     it is computed, after half a second, so a long first visit says what it is doing)."""
-    with st.spinner(f"Computing {views.VIEWS[name].title.lower()}", show_time=True):
-        return view_frame(
-            name, str(an.path), stamp(an.path), f, tuple(sorted((opts or {}).items()))
-        )
+    return view_frame(name, str(an.path), stamp(an.path), f, tuple(sorted((opts or {}).items())))
 
 
 def view_options(name: str, an: Analysis, without: tuple[str, ...] = ()) -> dict[str, str | None]:
@@ -155,7 +154,7 @@ class Choices:
     stories: dict[str, str]
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner="Reading what the filters offer", max_entries=16)
 def _choices(path: str, stamp: int) -> Choices:
     an = _open(path, stamp)
     arts = an.scan("articles").select("language", "source", "published", "story_id").collect()
@@ -399,7 +398,7 @@ def page_start(title: str, *, caption: bool = True) -> tuple[Analysis, Filters, 
     return an, f, text  # type: ignore[return-value]
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner="Finding the mentions", max_entries=32)
 def _mentions_of(
     path: str, stamp: int, f: Filters, entity_id: str, first: int
 ) -> tuple[int, pl.DataFrame]:
@@ -415,11 +414,10 @@ def mentions_of(
     """How many mentions entity_views.mentions_of finds, and the first `first` of them: cached
     per analysis version, filters and actor (the first rows only: a cache hit reads a small
     frame, not every mention of a frequent actor)."""
-    with st.spinner("Finding the mentions", show_time=True):
-        return _mentions_of(str(an.path), stamp(an.path), f, entity_id, first)
+    return _mentions_of(str(an.path), stamp(an.path), f, entity_id, first)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner="Listing the articles", max_entries=8)
 def _article_index(path: str, stamp: int) -> pl.DataFrame:
     from dashboard import compare
 
