@@ -60,6 +60,14 @@ DRAWN_JS = """() => {
     if (shown(t) && !t.querySelector('canvas')) return false;
   return performance.now();
 }"""
+# what the page shows now: the drawn time (false while not drawn) and how many elements it has
+STATE_JS = (
+    "() => [(" + DRAWN_JS + ")(), "
+    "document.querySelectorAll('[data-testid=\"stElementContainer\"]').length]"
+)
+QUIET_MS = 600.0
+"""A page counts as drawn once it stays drawn, with no element added, this long: a run that
+ends and starts again (a rerun the page asks for) is waited out."""
 
 
 def default_cache() -> Path:
@@ -202,10 +210,20 @@ def visit(page: Any, url: str, timeout_s: float = TIMEOUT_S) -> float | None:
 
     page.goto(url, wait_until="commit")
     try:
-        handle = page.wait_for_function(DRAWN_JS, polling=50, timeout=timeout_s * 1000)
+        page.wait_for_function(DRAWN_JS, polling=50, timeout=timeout_s * 1000)
     except PlaywrightTimeout:
         return None
-    return float(handle.json_value())
+    deadline = time.monotonic() + timeout_s
+    since: float | None = None  # browser ms when the page became drawn with `count` elements
+    count = -1
+    while time.monotonic() < deadline:
+        drawn, elements = page.evaluate(STATE_JS)
+        if drawn is False or elements != count:
+            since, count = (None if drawn is False else float(drawn)), elements
+        elif since is not None and float(drawn) - since >= QUIET_MS:
+            return since
+        time.sleep(0.05)
+    return None
 
 
 def time_pages(
