@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 PORT ?= 8501
 
-.PHONY: install run test test-unit bench eval lint chromium clean
+.PHONY: install run test test-unit bench bench-pages eval lint chromium clean
 
 install: $(STAMP)
 
@@ -37,6 +37,10 @@ test-unit: install
 # worker and two, three runs each in turn, against langdetect + dateparser on the same files
 bench: install
 	$(BIN)/newsprism bench --articles 10000
+
+# every page in Chromium, navigation to last chart drawn, on the seeds and 10,000 articles
+bench-pages: install chromium
+	$(BIN)/python -m dashboard.bench_pages --articles 10000
 
 eval: install
 	$(BIN)/newsprism eval

@@ -57,12 +57,18 @@ def table(an: Analysis, f: Filters, search: str = "", show_hidden: bool = False)
 
 def mentions_of(an: Analysis, f: Filters, entity_id: str) -> pl.DataFrame:
     """Every mention of one actor in the filtered articles, with the sentence around it."""
-    arts = an.scan("articles").filter(f.articles_expr()).collect()
+    passing = an.scan("articles").filter(f.articles_expr()).select("article_id")
     spans = (
         an.scan("mentions")
         .filter(pl.col("entity_id") == entity_id)
-        .join(arts.lazy().select("article_id"), on="article_id", how="semi")
+        .join(passing, on="article_id", how="semi")
         .select("article_id", "para_no", "start", "end", "text")
+        .collect()
+    )
+    # a filter, not a join: only the texts of the articles that mention the actor are read
+    arts = (
+        an.scan("articles")
+        .filter(pl.col("article_id").is_in(spans["article_id"].unique().implode()))
         .collect()
     )
     return with_sentences(spans, arts, an, f).sort("language", "article_id", "start")

@@ -67,7 +67,7 @@ def workspace() -> Workspace:
     return Workspace.from_env()
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner="Opening the analysis", max_entries=4)
 def _open(path: str, stamp: int) -> Analysis:
     # an analysis from an older newsprism or a copied folder: its view tables are made once
     ensure_views(Path(path))
@@ -94,7 +94,9 @@ def analysis() -> Analysis | None:
         return None
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+# a status only while a view is computed (a cache miss): a spinner on every call would send
+# the browser a message per call, on every run
+@st.cache_data(show_spinner="Computing this view", max_entries=256)
 def view_frame(
     name: str, path: str, stamp: int, f: Filters, opts: tuple[tuple[str, str | None], ...] = ()
 ) -> pl.DataFrame:
@@ -103,7 +105,8 @@ def view_frame(
 
 
 def frame(name: str, an: Analysis, f: Filters, opts: Opts | None = None) -> pl.DataFrame:
-    """A registered view's table for these filters and options (cached)."""
+    """A registered view's table for these filters and options (cached; a status shows while
+    it is computed, after half a second, so a long first visit says what it is doing)."""
     return view_frame(name, str(an.path), stamp(an.path), f, tuple(sorted((opts or {}).items())))
 
 
@@ -151,7 +154,7 @@ class Choices:
     stories: dict[str, str]
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner="Reading what the filters offer", max_entries=16)
 def _choices(path: str, stamp: int) -> Choices:
     an = _open(path, stamp)
     arts = an.scan("articles").select("language", "source", "published", "story_id").collect()
@@ -395,7 +398,26 @@ def page_start(title: str, *, caption: bool = True) -> tuple[Analysis, Filters, 
     return an, f, text  # type: ignore[return-value]
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner="Finding the mentions", max_entries=32)
+def _mentions_of(
+    path: str, stamp: int, f: Filters, entity_id: str, first: int
+) -> tuple[int, pl.DataFrame]:
+    from dashboard import entity_views
+
+    rows = entity_views.mentions_of(_open(path, stamp), f, entity_id)
+    return rows.height, rows.head(first)
+
+
+def mentions_of(
+    an: Analysis, f: Filters, entity_id: str, first: int = 50
+) -> tuple[int, pl.DataFrame]:
+    """How many mentions entity_views.mentions_of finds, and the first `first` of them: cached
+    per analysis version, filters and actor (the first rows only: a cache hit reads a small
+    frame, not every mention of a frequent actor)."""
+    return _mentions_of(str(an.path), stamp(an.path), f, entity_id, first)
+
+
+@st.cache_data(show_spinner="Listing the articles", max_entries=8)
 def _article_index(path: str, stamp: int) -> pl.DataFrame:
     from dashboard import compare
 
@@ -481,16 +503,17 @@ def table_downloads(name: str, data: pl.DataFrame, caption: str) -> None:
     bom = cols[2].toggle(
         "For Excel", key=f"bom_{name}", help="UTF-8 with BOM, and formulas neutralised"
     )
+    # the files are made when a button is pressed, not on every run of the page
     cols[0].download_button(
         "CSV",
-        export.table_csv(data, bom=bom),
+        lambda: export.table_csv(data, bom=bom),
         file_name=f"newsprism-{name}.csv",
         mime="text/csv",
         key=f"csv_{name}",
     )
     cols[1].download_button(
         "Parquet",
-        export.table_parquet(data, caption),
+        lambda: export.table_parquet(data, caption),
         file_name=f"newsprism-{name}.parquet",
         mime="application/vnd.apache.parquet",
         key=f"pq_{name}",
@@ -530,13 +553,21 @@ def chart(
     return state
 
 
+LAZY_ROWS = 1000
+"""A table (without row selection) of more rows is sent to the browser as it is scrolled."""
+
+
 def table(name: str, an: Analysis, f: Filters, opts: Opts | None = None, **shown: object) -> None:
     """Draw a registered view's table (`shown`: st.dataframe's display options) and its
     downloads."""
     data = frame(name, an, f, opts)
     days = tuple(c for c, t in data.schema.items() if t == pl.Date)
     config = {**column_help(data.columns, days), **dict(shown.pop("column_config", None) or {})}  # type: ignore[call-overload]
-    st.dataframe(data, hide_index=True, width="stretch", column_config=config, **shown)  # type: ignore[call-overload]
+    # a long table sends the rows in view as they are scrolled to, not all of them at once
+    lazy = data.height > LAZY_ROWS
+    st.dataframe(data, hide_index=True, width="stretch", column_config=config, lazy=lazy, **shown)  # type: ignore[call-overload]
+    if lazy:
+        st.caption(f"{data.height:,} rows: sort by a column header, or download them all.")
     table_downloads(name, data, describe(an, f))
 
 
@@ -573,9 +604,10 @@ def chart_downloads(name: str, fig: go.Figure, data: pl.DataFrame, caption: str)
     """Chart as interactive HTML (offline), PNG/SVG through kaleido, its data as CSV."""
     with st.expander("Export", expanded=False):
         cols = st.columns(4)
+        # made when pressed: an offline page inlines plotly.js (megabytes) on every run otherwise
         cols[0].download_button(
             "HTML",
-            export.figure_html(fig, name=name),
+            lambda: export.figure_html(fig, name=name),
             file_name=f"newsprism-{name}.html",
             mime="text/html",
             key=f"html_{name}",
@@ -596,7 +628,7 @@ def chart_downloads(name: str, fig: go.Figure, data: pl.DataFrame, caption: str)
                 )
         cols[3].download_button(
             "Data CSV",
-            export.table_csv(data),
+            lambda: export.table_csv(data),
             file_name=f"newsprism-{name}.csv",
             mime="text/csv",
             key=f"data_{name}",
@@ -648,10 +680,13 @@ def evidence_for(
     evidence_list(an, rows)
 
 
-def evidence_list(an: Analysis, rows: pl.DataFrame, limit: int = 50) -> None:
+def evidence_list(
+    an: Analysis, rows: pl.DataFrame, limit: int = 50, total: int | None = None
+) -> None:
     """Evidence rows (dashboard.sentences columns): the sentence with the span highlighted,
     where it comes from, a link opening the article at that paragraph, and the paragraph's
-    translation when the sidebar asks for translations."""
+    translation when the sidebar asks for translations. `total`: how many rows there are when
+    `rows` holds only the first ones."""
     from dashboard.reading import escape, highlight
 
     shown = rows.head(limit)
@@ -683,5 +718,6 @@ def evidence_list(an: Analysis, rows: pl.DataFrame, limit: int = 50) -> None:
             f"{escape(r['title'] or Path(r['article_id']).name)}"
             f" ¶{r['para_no']}</a></span><br>{sentence}{extra}</div>"
         )
-    if rows.height > limit:
-        st.caption(f"and {rows.height - limit} more; export the table for all of them")
+    total = rows.height if total is None else total
+    if total > limit:
+        st.caption(f"and {total - limit} more; export the table for all of them")

@@ -59,8 +59,13 @@ if chosen not in ids:
     st.info("Select an article in the table to read it.")
     st.stop()
 
-article = an.scan("articles").filter(pl.col("article_id") == chosen).collect().row(0, named=True)
-paragraphs = an.scan("paragraphs").filter(pl.col("article_id") == chosen).sort("para_no").collect()
+with st.spinner("Opening the article", show_time=True):
+    article = (
+        an.scan("articles").filter(pl.col("article_id") == chosen).collect().row(0, named=True)
+    )
+    paragraphs = (
+        an.scan("paragraphs").filter(pl.col("article_id") == chosen).sort("para_no").collect()
+    )
 st.divider()
 st.subheader(reading.md_text(article["title"] or chosen))
 st.html(reading.metadata_html(article))

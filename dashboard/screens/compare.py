@@ -62,41 +62,48 @@ if ui.frame("quotes", an, in_story, {"story": story}).height:
 else:
     st.caption("No quoted speech found in this story.")
 
-with st.expander("Correct the stories (kept in stories.json across re-analysis)"):
-    ids = list(labels)
-    describe_art = compare.article_choices(an)  # ids and titles only, never the texts
+# its pickers list every article of the corpus (megabytes at 10,000): drawn only when opened
+editing = st.expander(
+    "Correct the stories (kept in stories.json across re-analysis)",
+    key="st_edit",
+    on_change="rerun",
+)
+if editing.open:
+    with editing:
+        ids = list(labels)
+        describe_art = compare.article_choices(an)  # ids and titles only, never the texts
 
-    def save_op(op: dict) -> None:
-        try:
-            with st.spinner("Regrouping stories"):
-                compare.edit_stories(an, op)
-            st.rerun()
-        except NewsprismError as exc:
-            ui.show_error(exc)
+        def save_op(op: dict) -> None:
+            try:
+                with st.spinner("Regrouping stories"):
+                    compare.edit_stories(an, op)
+                st.rerun()
+            except NewsprismError as exc:
+                ui.show_error(exc)
 
-    c1, c2, c3 = st.columns(3)
-    with c1:
-        art = st.selectbox(
-            "Move article", list(describe_art), format_func=describe_art.get, key="st_move_a"
-        )
-        dest = st.selectbox("to story", ids, format_func=labels.get, key="st_move_s")
-        if st.button("Move", key="st_move"):
-            save_op(story_ops.move(art, dest))
-    with c2:
-        more = st.multiselect(
-            "Merge this story with",
-            [s for s in ids if s != story],
-            format_func=labels.get,
-            key="st_merge_s",
-        )
-        if st.button("Merge", disabled=not more, key="st_merge"):
-            save_op(story_ops.merge([story, *more]))
-    with c3:
-        out_ids = st.multiselect(
-            "Split these articles off",
-            arts["article_id"].to_list(),
-            format_func=describe_art.get,
-            key="st_split_a",
-        )
-        if st.button("Split", disabled=not out_ids, key="st_split"):
-            save_op(story_ops.split(story, out_ids))
+        c1, c2, c3 = st.columns(3)
+        with c1:
+            art = st.selectbox(
+                "Move article", list(describe_art), format_func=describe_art.get, key="st_move_a"
+            )
+            dest = st.selectbox("to story", ids, format_func=labels.get, key="st_move_s")
+            if st.button("Move", key="st_move"):
+                save_op(story_ops.move(art, dest))
+        with c2:
+            more = st.multiselect(
+                "Merge this story with",
+                [s for s in ids if s != story],
+                format_func=labels.get,
+                key="st_merge_s",
+            )
+            if st.button("Merge", disabled=not more, key="st_merge"):
+                save_op(story_ops.merge([story, *more]))
+        with c3:
+            out_ids = st.multiselect(
+                "Split these articles off",
+                arts["article_id"].to_list(),
+                format_func=describe_art.get,
+                key="st_split_a",
+            )
+            if st.button("Split", disabled=not out_ids, key="st_split"):
+                save_op(story_ops.split(story, out_ids))

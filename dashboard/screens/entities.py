@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from dashboard import entities, entity_views, pipeline, ui
+from dashboard import entities, pipeline, ui
 from dashboard.errors import NewsprismError
 from dashboard.reading import md_text
 
@@ -73,9 +73,9 @@ if row.height:
     st.caption("Written as: " + md_text(", ".join(r["aliases"] or [])))
 left, right = st.columns([2, 1])  # wide enough for the co-mentioned table and its buttons
 with left:
-    ev = entity_views.mentions_of(an, f, chosen)
-    st.markdown(f"**Mentions** ({ev.height})")
-    ui.evidence_list(an, ev)
+    total, ev = ui.mentions_of(an, f, chosen)
+    st.markdown(f"**Mentions** ({total})")
+    ui.evidence_list(an, ev, total=total)
 with right:
     st.markdown("**Mentioned with**")
     ui.table(

@@ -27,9 +27,14 @@ chosen = st.selectbox(
     help="Search by title, outlet, language or id",
 )
 ui.set_page_param("article", chosen)
-article = an.scan("articles").filter(pl.col("article_id") == chosen).collect().row(0, named=True)
-paragraphs = an.scan("paragraphs").filter(pl.col("article_id") == chosen).sort("para_no").collect()
-mentions = an.scan("mentions").filter(pl.col("article_id") == chosen).collect()
+with st.spinner("Opening the article", show_time=True):
+    article = (
+        an.scan("articles").filter(pl.col("article_id") == chosen).collect().row(0, named=True)
+    )
+    paragraphs = (
+        an.scan("paragraphs").filter(pl.col("article_id") == chosen).sort("para_no").collect()
+    )
+    mentions = an.scan("mentions").filter(pl.col("article_id") == chosen).collect()
 note = reading.translation_note(an.manifest, paragraphs)
 if note:
     st.info(reading.md_text(note))

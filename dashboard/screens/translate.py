@@ -7,6 +7,7 @@ with a typed address.
 
 import os
 
+import polars as pl
 import streamlit as st
 
 from dashboard import models, providers, translate, translate_local, ui
@@ -84,8 +85,12 @@ if spec.key_env:
         f"Key ({need}, `{spec.key_env}` or Streamlit secrets): **{'set' if has_key else 'not set'}**"
     )
 
-done = an.frame("paragraphs")
-translated = int(done["translation"].is_not_null().sum())
+# the two columns counted, never the paragraphs' texts
+done = an.scan("paragraphs").select(
+    translated=pl.col("translation").is_not_null(), quality="quality"
+)
+done = done.collect()
+translated = int(done["translated"].sum())
 st.caption(f"{translated} of {done.height} paragraphs have a translation in this analysis.")
 flags = translate.quality_counts(done)
 if flags["flagged"]:
@@ -107,9 +112,7 @@ if provider == providers.LOCAL:
             "`newsprism models add FILE.argosmodel` (see the README: Local translation models)."
         )
     installed = models.list_models()
-    langs = sorted(
-        {str(x) for x in an.frame("articles")["language"].drop_nulls().unique()} - {target}
-    )
+    langs = sorted(set(ui.choices(an).languages) - {target})
     for lang in langs:
         chain = translate_local.route(lang, target, installed)
         note = translate_local.route_note(chain) if chain else f"{lang} → {target}: no model"

@@ -14,7 +14,8 @@ st.caption(
 index = ui.article_index(an)  # ids, languages, outlets and titles: never the texts
 story, labels = ui.story_picker(an, f, "vs_story")
 members = index.filter(pl.col("story_id") == story)["article_id"].to_list()
-order = members + [a for a in index["article_id"].to_list() if a not in set(members)]
+in_story = set(members)  # made once: a set per article costs seconds on a large story
+order = members + [a for a in index["article_id"].to_list() if a not in in_story]
 describe = ui.article_labels(index)
 if st.session_state.get("_vs_story") not in (None, story):
     # a new story chosen as the shortcut: its first articles replace the picks
@@ -38,7 +39,8 @@ if len(picked) < 2:
 
 same_story = index.filter(pl.col("article_id").is_in(picked))["story_id"].unique().to_list()
 rows = ui.aligned_rows(an, same_story[0] if len(same_story) == 1 else None, list(picked))
-paras, texts, mentions = compare.reading_parts(an, list(picked))
+with st.spinner("Opening the articles", show_time=True):
+    paras, texts, mentions = compare.reading_parts(an, list(picked))
 translated = ui.show_translations()
 if translated and paras["translation"].is_null().all():
     st.info(

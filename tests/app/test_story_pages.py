@@ -31,6 +31,10 @@ def test_language_filter_narrows_the_comparison(analysis):
 
 def test_moving_an_article_is_kept(analysis):
     at = open_page("compare.py")
+    # closed, it draws no picker of every article (megabytes on a large corpus)
+    assert "st_move_a" not in {s.key for s in at.selectbox}
+    at.session_state["st_edit"] = True  # the analyst opens "Correct the stories"
+    at.run()
     at.selectbox(key="st_move_a").set_value("003_6498edc4392190b0").run()
     big = at.selectbox(key="cmp_story").value
     at.selectbox(key="st_move_s").set_value(big).run()
