@@ -277,16 +277,21 @@ def test_full_names_with_one_given_name_and_a_surname_heard_alike_link() -> None
     assert ids["Theresa Moore"] != ids["Theresa May"]
 
 
+def _persons(rows: list[tuple[str, str, str, str]]) -> pl.DataFrame:
+    """Person mentions (article, text, key, language), one paragraph each."""
+    return pl.DataFrame(
+        [{"article_id": a, "para_no": 0, "start": 0, "end": len(t), "text": t, "type": "PER",
+          "key": k, "language": lang} for a, t, k, lang in rows]
+    )  # fmt: skip
+
+
 def test_one_person_whose_given_name_is_written_in_three_scripts() -> None:
     rows = [
         ("en", "John McDonnell", "iohn mcdonel", "en"),
         ("sr", "Džon Makdonel", "dson makdonel", "sr"),
         ("el", "Τζον ΜακΝτόνελ", "con makdonel", "el"),
     ]
-    mentions = pl.DataFrame(
-        [{"article_id": a, "para_no": 0, "start": 0, "end": len(t), "text": t, "type": "PER",
-          "key": k, "language": lang} for a, t, k, lang in rows]
-    )  # fmt: skip
+    mentions = _persons(rows)
     linked, _ = link(mentions)
     assert linked["entity_id"].n_unique() == 1
 
@@ -296,10 +301,7 @@ def test_an_actor_is_labelled_by_its_english_form_when_the_corpus_has_one() -> N
         ("hr1", "Joea Bidena", "ioe biden", "hr"),
         ("en1", "Joe Biden", "ioe biden", "en"),
     ]
-    mentions = pl.DataFrame(
-        [{"article_id": a, "para_no": 0, "start": 0, "end": len(t), "text": t, "type": "PER",
-          "key": k, "language": lang} for a, t, k, lang in rows]
-    )  # fmt: skip
+    mentions = _persons(rows)
     linked, entities = link(mentions.with_columns(key=pl.lit("ioe biden")))
     assert entities["label"].to_list() == ["Joe Biden"]
     assert set(entities["aliases"].to_list()[0]) >= {"Джо Байдън", "Joea Bidena"}
