@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
+from playwright.sync_api import expect
+
 from .conftest import wait_idle
 
 TR = "004_c88f0ea2b8ef4623"
@@ -71,3 +73,65 @@ def test_timeline_grouping_is_in_the_link_and_survives_a_visit_elsewhere(server,
     wait_idle(page)
     heading = page.locator("[data-testid='stMain'] h3").first.inner_text()
     assert heading.startswith("ABD'nin Venezuela"), heading
+
+
+def _opens_the_same(browser, link: str, check) -> None:
+    """A colleague's fresh browser opens `link` and `check(page)` holds there too."""
+    fresh = browser.new_context()
+    try:
+        other = fresh.new_page()
+        other.goto(link)
+        wait_idle(other)
+        check(other)
+    finally:
+        fresh.close()
+
+
+def test_every_pages_choices_are_in_the_copied_link(server, page, browser):
+    # Compare sources: rows by language
+    page.goto(f"{server.url}/compare")
+    wait_idle(page)
+    page.get_by_role("radio", name="language", exact=True).click()
+    wait_idle(page)
+    page.wait_for_url(re.compile("by=language"))
+    link = copied_link(page)
+    assert same_address(link, page.url), (link, page.url)
+    _opens_the_same(
+        browser,
+        link,
+        lambda p: expect(p.get_by_role("radio", name="language", exact=True)).to_be_checked(),
+    )
+    # Entities: a search of names and aliases
+    page.goto(f"{server.url}/entities")
+    wait_idle(page)
+    box = page.get_by_label("Search names and aliases")
+    box.fill("Maduro")
+    box.press("Enter")
+    wait_idle(page)
+    page.wait_for_url(re.compile("q=Maduro"))
+    link = copied_link(page)
+    assert same_address(link, page.url), (link, page.url)
+
+    def searched(p) -> None:
+        expect(p.get_by_label("Search names and aliases")).to_have_value("Maduro")
+
+    _opens_the_same(browser, link, searched)
+
+
+def test_a_sidebar_filter_is_in_the_copied_link_of_any_page(server, page, browser):
+    page.goto(f"{server.url}/overview")
+    wait_idle(page)
+    language = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Language")
+    language.click()
+    page.get_by_role("option", name=re.compile("Serbian")).first.click()
+    page.keyboard.press("Escape")
+    wait_idle(page)
+    page.wait_for_url(re.compile("lang=sr"))
+    link = copied_link(page)
+    assert same_address(link, page.url), (link, page.url)
+
+    def one_article(p) -> None:
+        metric = p.get_by_test_id("stMetric").filter(has_text="Articles").first
+        expect(metric.get_by_test_id("stMetricValue")).to_have_text("1")
+
+    _opens_the_same(browser, link, one_article)
