@@ -251,12 +251,32 @@ def _readable(an: Analysis, out: pl.DataFrame, others: list[str]) -> pl.DataFram
     )
 
 
+# the last few stories' quotes: the Compare page shows a story's quotes and its unique content,
+# and both need them (computed once per analysis version and set of articles)
+_QUOTES: dict[tuple[str, int, int], pl.DataFrame] = {}
+_QUOTES_KEPT = 4
+
+
+def _story_quote_table(
+    an: Analysis, arts: pl.DataFrame, paragraphs: pl.DataFrame, mentions: pl.DataFrame
+) -> pl.DataFrame:
+    manifest = an.path / "manifest.json"
+    version = manifest.stat().st_mtime_ns if manifest.exists() else 0
+    key = (str(an.path), version, hash(tuple(arts["article_id"].to_list())))
+    if key not in _QUOTES:
+        while len(_QUOTES) >= _QUOTES_KEPT:
+            _QUOTES.pop(next(iter(_QUOTES)))
+        _QUOTES[key] = quotes.quotes(arts, paragraphs, mentions)
+    return _QUOTES[key]
+
+
 def unique_content(an: Analysis, f: Filters, story: str | None = None) -> pl.DataFrame:
     """What only one article of a story has and what it leaves out (comparison.uniques), actors
     by their names."""
     story = story_for(an, f, story)
     arts, paragraphs, mentions, alignments = _story_parts(an, f, story or "")
-    out = comparison.uniques(arts, paragraphs, mentions, alignments, story or "")
+    found = _story_quote_table(an, arts, paragraphs, mentions)
+    out = comparison.uniques(arts, paragraphs, mentions, alignments, story or "", found)
     names = _names(an)
     out = out.with_columns(
         pl.col(c).list.eval(pl.element().replace(names))
@@ -270,7 +290,7 @@ def story_quotes(an: Analysis, f: Filters, story: str | None = None) -> pl.DataF
     """Quoted speech in a story's articles with the speaker's name where the text says who."""
     story = story_for(an, f, story)
     arts, paragraphs, mentions, _ = _story_parts(an, f, story or "")
-    found = quotes.quotes(arts, paragraphs, mentions)
+    found = _story_quote_table(an, arts, paragraphs, mentions)
     return found.with_columns(
         speaker=pl.col("speaker_entity_id").replace_strict(
             _names(an), default=pl.col("speaker_entity_id"), return_dtype=pl.String

@@ -138,8 +138,10 @@ def uniques(
     mentions: pl.DataFrame,
     alignments: pl.DataFrame,
     story_id: str,
+    quote_table: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Per article of a story: what only it reports and what it leaves out.
+    """Per article of a story: what only it reports and what it leaves out (`quote_table`: the
+    story's quotes when the caller has them, quotes.quotes of the same rows).
 
     Columns: article_id, unaligned_paragraphs (para_no list), only_actors, only_numbers (found in
     no other article of the story), only_quotes (quotes in its unaligned paragraphs) and
@@ -164,9 +166,9 @@ def uniques(
     unaligned = body.join(aligned, on=["article_id", "para_no"], how="anti").select(
         "article_id", "para_no"
     )
-    quote_table = quotes_mod.quotes(arts, paras, mentions).join(
-        unaligned, on=["article_id", "para_no"], how="semi"
-    )
+    if quote_table is None:
+        quote_table = quotes_mod.quotes(arts, paras, mentions)
+    quote_table = quote_table.join(unaligned, on=["article_id", "para_no"], how="semi")
     only = per_article.join(spread.filter(pl.col("n") == 1), on="feature")
     present = per_article.select("article_id", "feature")
     common = spread.filter(

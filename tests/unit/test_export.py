@@ -487,3 +487,28 @@ def test_article_choices_name_articles_without_reading_texts(an):
     first = an.frame("articles").sort("article_id").row(0, named=True)
     label = choices[first["article_id"]]
     assert label.startswith(f"{first['language']} · ") and first["article_id"] in label
+
+
+def test_a_storys_quotes_are_found_once_for_its_quotes_and_its_unique_content(an, monkeypatch):
+    from dashboard import compare, quotes
+
+    calls = []
+    real = quotes.quotes
+
+    def counted(*args):
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(quotes, "quotes", counted)
+    compare._QUOTES.clear()
+    listed = compare.story_quotes(an, Filters())
+    unique = compare.unique_content(an, Filters())
+    assert len(calls) == 1
+    # the same quotes as computed apart
+    assert (
+        listed.height
+        == real(
+            *compare._story_parts(an, Filters(), compare.story_for(an, Filters()) or "")[:3]
+        ).height
+    )
+    assert "only_quotes" in unique.columns
