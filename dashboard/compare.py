@@ -253,7 +253,7 @@ def _readable(an: Analysis, out: pl.DataFrame, others: list[str]) -> pl.DataFram
 
 # the last few stories' quotes: the Compare page shows a story's quotes and its unique content,
 # and both need them (computed once per analysis version and set of articles)
-_QUOTES: dict[tuple[str, int, int], pl.DataFrame] = {}
+_QUOTES: dict[tuple[str, int, tuple[str, ...]], pl.DataFrame] = {}
 _QUOTES_KEPT = 4
 
 
@@ -262,7 +262,7 @@ def _story_quote_table(
 ) -> pl.DataFrame:
     manifest = an.path / "manifest.json"
     version = manifest.stat().st_mtime_ns if manifest.exists() else 0
-    key = (str(an.path), version, hash(tuple(arts["article_id"].to_list())))
+    key = (str(an.path), version, tuple(arts["article_id"].to_list()))
     if key not in _QUOTES:
         while len(_QUOTES) >= _QUOTES_KEPT:
             _QUOTES.pop(next(iter(_QUOTES)))

@@ -232,16 +232,16 @@ def _fixed_names() -> dict[str, tuple[str, str, str]]:
         label = Locale("en").territories.get(code, forms[0])
         for form in forms:
             out[name_key(form.split())] = ("LOC", label.lower(), label)
-    # each language cuts its own case endings from a key (Națiunilor Unite, Genel Kuruluna):
-    # a listed form's key under every language's rules names it too
-    by_key = dict(out)
-    for groups in ("canonical", "canonical_loc", "canonical_misc", "loc_short"):
-        for forms in common()[groups].values():
+    # each language cuts its own case endings from a key (Națiunilor Unite): a listed form's key
+    # under every language's rules names it too (never over a key the lists above gave)
+    languages = available_languages()
+    for group in ("canonical", "canonical_loc", "canonical_misc", "loc_short"):
+        for forms in common()[group].values():
             for form in forms:
-                entry = by_key.get(name_key(form.split()))
-                for lang in available_languages():
-                    if entry is not None:
-                        out.setdefault(name_key(form.split(), lang), entry)
+                words = form.split()
+                entry = out[name_key(words)]
+                for lang in languages:
+                    out.setdefault(name_key(words, lang), entry)
     return out
 
 

@@ -373,16 +373,14 @@ class _Seen:
         if self._surnames is None:
             given = lexicon.given_name_keys()
             stop = lexicon.cues(lang).stop
-            written = set(_WORD.findall(self.text))
 
-            def names(first: str) -> bool:
-                if token_key(first, lang) in given:
-                    return True
+            def reads_as_name(first: str) -> bool:
+                # German only: not a stop word, a genitive (Palins Sohn owns a noun), a known
+                # noun or a place
                 return (
                     lang == "de"
                     and first.lower() not in stop
-                    # a genitive (Palins Sohn) owns a noun; a known noun or place heads one
-                    and not (first.endswith("s") and first[:-1] in written)
+                    and not (first.endswith("s") and first[:-1] in self.written)
                     and not _known_word(first, lang)[1]
                     and not mention_types.has_plural(first)
                 )
@@ -396,7 +394,7 @@ class _Seen:
                     token_key(first, lang) in given
                     # after a word read as a name, an inflected word is no surname (Google
                     # Probleme: a plural)
-                    or (names(first) and not mention_types.german_inflected(second))
+                    or (reads_as_name(first) and not mention_types.german_inflected(second))
                 )
             )
         return self._surnames

@@ -30,6 +30,18 @@ def same_address(a: str, b: str) -> bool:
     )
 
 
+def _opens_the_same(browser, link: str, check) -> None:
+    """A colleague's fresh browser opens `link` and `check(page)` holds there too."""
+    fresh = browser.new_context()
+    try:
+        other = fresh.new_page()
+        other.goto(link)
+        wait_idle(other)
+        check(other)
+    finally:
+        fresh.close()
+
+
 def test_chosen_article_is_in_the_copied_link_and_opens_for_a_colleague(server, page, browser):
     page.goto(f"{server.url}/side-by-side")
     wait_idle(page)
@@ -43,15 +55,12 @@ def test_chosen_article_is_in_the_copied_link_and_opens_for_a_colleague(server, 
     assert f"article={TR}" in link
     assert same_address(link, page.url), (link, page.url)
     # a colleague's fresh browser sees the Turkish article
-    fresh = browser.new_context()
-    try:
-        other = fresh.new_page()
-        other.goto(link)
-        wait_idle(other)
-        shown = other.get_by_test_id("stMain").get_by_role("combobox", name="Article").input_value()
+
+    def turkish(p) -> None:
+        shown = p.get_by_test_id("stMain").get_by_role("combobox", name="Article").input_value()
         assert "ABD'nin" in shown and "&#" not in shown
-    finally:
-        fresh.close()
+
+    _opens_the_same(browser, link, turkish)
 
 
 def test_timeline_grouping_is_in_the_link_and_survives_a_visit_elsewhere(server, page):
@@ -73,18 +82,6 @@ def test_timeline_grouping_is_in_the_link_and_survives_a_visit_elsewhere(server,
     wait_idle(page)
     heading = page.locator("[data-testid='stMain'] h3").first.inner_text()
     assert heading.startswith("ABD'nin Venezuela"), heading
-
-
-def _opens_the_same(browser, link: str, check) -> None:
-    """A colleague's fresh browser opens `link` and `check(page)` holds there too."""
-    fresh = browser.new_context()
-    try:
-        other = fresh.new_page()
-        other.goto(link)
-        wait_idle(other)
-        check(other)
-    finally:
-        fresh.close()
 
 
 def test_every_pages_choices_are_in_the_copied_link(server, page, browser):
