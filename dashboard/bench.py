@@ -11,20 +11,18 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import resource
 import shutil
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from dashboard import bench_local, boilerplate, corpus_synth, pipeline, store
+from dashboard.bench_measure import in_child, peak_mib
 
 Tables = dict[str, pl.DataFrame]
 REFERENCE_LANGDETECT = 300
@@ -76,23 +74,6 @@ STEPS: dict[str, Callable[[Tables, Path], Tables]] = {
 is left out), and the write."""
 WARM = tuple(step.name for step in pipeline.PER_ARTICLE)
 """Steps whose first call in a process builds per-language data: warmed up, timed apart."""
-
-
-def _reset_peak() -> None:
-    """Start this process's peak memory afresh: a spawned child inherits its parent's at fork."""
-    with contextlib.suppress(OSError):
-        Path("/proc/self/clear_refs").write_text("5")  # Linux: reset VmHWM to the current RSS
-
-
-def peak_mib() -> float:
-    """Peak resident memory of this process and its finished children, MiB."""
-    status = Path("/proc/self/status")
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    if status.is_file():
-        hwm = [ln for ln in status.read_text().splitlines() if ln.startswith("VmHWM:")]
-        own = int(hwm[0].split()[1]) if hwm else own
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, kids) / 1024
 
 
 def _one_per_language(tables: Tables) -> Tables:
@@ -192,12 +173,6 @@ def run_views(work: str) -> dict[str, Any]:
     from dashboard import bench_latency
 
     return bench_latency.view_latency(store.Analysis.open(Path(work) / "analysis"))
-
-
-def in_child(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
-    """Run fn in a fresh spawned process, so its peak memory is measured alone."""
-    with ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=_reset_peak) as pool:
-        return pool.submit(fn, *args).result()
 
 
 def references(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from dashboard import corpus_synth, pipeline, store
-from dashboard.bench import in_child, peak_mib
+from dashboard.bench_measure import in_child, peak_mib
 
 
 def _filters(an: store.Analysis) -> list[Any]:

@@ -54,15 +54,15 @@ def bench(n_paragraphs: int = 500) -> dict[str, Any]:
         ),
         "paragraphs",
     )
-    saved = {k: os.environ.get(k) for k in (models.ENV_MODELS, translate_local.ENV_THREADS)}
+    saved = {k: os.environ.get(k) for k in (models.ENV_MODELS, models.ENV_THREADS)}
     with tempfile.TemporaryDirectory(prefix="newsprism-bench-local-") as tmp:
         work = Path(tmp)
         os.environ[models.ENV_MODELS] = str(work / "models")
-        os.environ[translate_local.ENV_THREADS] = "1"
+        os.environ[models.ENV_THREADS] = "1"
         try:
             package = builder.argos_package(work / "sr-en.argosmodel", "sr", "en", work / "build")
             info = models.add_model(package)
-            loaded = translate_local.load_pair(models.model_path(info), info)
+            loaded = models.load_pair(models.model_path(info), info)
             config = TranslatorConfig(provider="local", cache_path=work / "cache.sqlite")
             calls = translate_local.LOADED.calls
             started = time.perf_counter()

@@ -13,9 +13,11 @@ name, with size limits, into a new analysis folder, and verifies every file's ch
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import shutil
+import sys
 import tempfile
 import zipfile
 from collections.abc import Sequence
@@ -359,3 +361,13 @@ def _check_tables(folder: Path, origin: str) -> None:
             raise NewsprismError(
                 f"{origin}:analysis/{table}.parquet", f"lacks columns {', '.join(missing)}"
             )
+
+
+def cli_bundle(args: argparse.Namespace) -> int:
+    """`newsprism bundle DIR --out FILE.zip [filters]`: tables, charts and a reopenable view."""
+    an = Analysis.open(Path(args.dir))
+    result = write_bundle(an, Path(args.out), export.filters_from_args(an, args))
+    for note in result.notes:
+        print(f"{args.out}: {note}", file=sys.stderr)
+    print(f"{args.out}: {result.files} files, {result.size:,} bytes", file=sys.stderr)
+    return 0

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import time_axes
-from dashboard.reading import plot_text
+from dashboard.reading import ACTOR_PALETTE, plot_text
 
 PALETTE = (
     "#3b5bdb",
@@ -21,29 +21,6 @@ PALETTE = (
     "#5c940d",
     "#a61e4d",
     "#495057",
-)
-# actors: a wider, still readable palette so few actors share a colour (stable by id)
-ACTOR_PALETTE = (
-    "#1f77b4",
-    "#d62728",
-    "#2ca02c",
-    "#9467bd",
-    "#ff7f0e",
-    "#17becf",
-    "#8c564b",
-    "#e377c2",
-    "#bcbd22",
-    "#393b79",
-    "#637939",
-    "#8c6d31",
-    "#843c39",
-    "#7b4173",
-    "#3182bd",
-    "#e6550d",
-    "#31a354",
-    "#756bb1",
-    "#636363",
-    "#a55194",
 )
 MAX_ROWS = 40  # outlets (or languages) a chart draws as rows; the frame and exports keep all
 
@@ -177,13 +154,6 @@ def by_date(frame: pl.DataFrame, caption: str = "") -> go.Figure:
     days = frame["published"].to_list()
     time_axes.date_axis(fig, min(days), max(days), every)
     return finish(fig, title, caption)
-
-
-def timeline(counts: pl.DataFrame, dated: pl.DataFrame, caption: str = "") -> go.Figure:
-    """Actor mentions over publication time and the dates articles mention (timeline_chart)."""
-    from dashboard import timeline_chart
-
-    return timeline_chart.timeline(counts, dated, caption)
 
 
 def coverage(

@@ -103,9 +103,9 @@ def _app(args: argparse.Namespace) -> int:
     target = Path(args.dir) if args.dir else Path("seeds")
     data_dirs = [Path(d).resolve() for d in args.data_dir]
     if target.suffix == ".zip" and target.is_file():
-        from dashboard import export
+        from dashboard import bundle
 
-        analysis = export.open_bundle(target, workspace.home() / "bundles")
+        analysis = bundle.open_bundle(target, workspace.home() / "bundles")
     elif store.is_analysis(target):
         analysis = target
     elif target.exists():
@@ -166,8 +166,9 @@ def _eval(args: argparse.Namespace) -> int:
 
         eval_entities.main()
     if args.what in ("all", "stories"):
-        from dashboard import eval_stories
+        from dashboard import benchdata, eval_stories, eval_story_gold
 
+        eval_story_gold.main(root or benchdata.default_root())  # the ntrex_dev story gold first
         eval_stories.main(root)
     if args.what in ("all", "dates"):
         from dashboard import eval_dates
@@ -232,9 +233,9 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _bundle(args: argparse.Namespace) -> int:
-    from dashboard import export
+    from dashboard import bundle
 
-    return export.cli_bundle(args)
+    return bundle.cli_bundle(args)
 
 
 def _bench(args: argparse.Namespace) -> int:

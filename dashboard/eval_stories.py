@@ -267,11 +267,7 @@ def evaluate_seeds(seeds: Path = SEEDS) -> dict[str, Any]:
 
 
 def main(root: Path | None = None) -> None:
-    """Print the ntrex_dev story gold scores, the SlavicNER evaluation and the 10,000-article
-    timing."""
-    from dashboard import benchdata, eval_story_gold
-
-    eval_story_gold.main(root or benchdata.default_root())
+    """Print the SlavicNER story evaluation and the 10,000-article timing."""
     for gold_entities in (False, True):
         result = evaluate(root, gold_entities=gold_entities)
         if not result["available"]:

@@ -449,25 +449,6 @@ def cli_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def cli_bundle(args: argparse.Namespace) -> int:
-    """`newsprism bundle DIR --out FILE.zip [filters]`: tables, charts and a reopenable view."""
-    from dashboard import bundle
-
-    an = Analysis.open(Path(args.dir))
-    result = bundle.write_bundle(an, Path(args.out), filters_from_args(an, args))
-    for note in result.notes:
-        print(f"{args.out}: {note}", file=sys.stderr)
-    print(f"{args.out}: {result.files} files, {result.size:,} bytes", file=sys.stderr)
-    return 0
-
-
-def open_bundle(zip_path: Path, dest_root: Path) -> Path:
-    """Extract a bundle safely into a new analysis folder under dest_root; return the folder."""
-    from dashboard import bundle
-
-    return bundle.open_bundle(zip_path, dest_root)
-
-
 def evidence(
     an: Analysis, view: str, point: dict[str, Any], filters: Filters, opts: Opts | None = None
 ) -> pl.DataFrame:

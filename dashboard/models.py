@@ -22,6 +22,7 @@ import time
 import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -29,6 +30,7 @@ from dashboard import workspace
 from dashboard.errors import NewsprismError
 
 ENV_MODELS = "NEWSPRISM_MODELS"
+ENV_THREADS = "NEWSPRISM_LOCAL_THREADS"
 MANIFEST = "newsprism-model.json"
 _CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
 # a pair written in a folder or file name: opus-mt-sr-en, translate-sr_en-1_9, sr-en
@@ -207,9 +209,62 @@ def _spm_files(folder: Path, origin: str) -> tuple[str, str]:
 
 def _check_loads(folder: Path, info: ModelInfo) -> None:
     """Load the model once, so a broken file is refused at add time, not in the middle of a run."""
-    from dashboard import translate_local
+    load_pair(folder, info)
 
-    translate_local.load_pair(folder, info)
+
+@dataclass
+class LoadedPair:
+    """A model in memory: the CTranslate2 translator and its SentencePiece models."""
+
+    info: ModelInfo
+    translator: Any
+    source_sp: Any
+    target_sp: Any
+    load_seconds: float
+
+
+def threads() -> int:
+    """CPU threads one model uses: $NEWSPRISM_LOCAL_THREADS (to share a machine), else all cores."""
+    try:
+        return max(1, int(os.environ.get(ENV_THREADS, "")))
+    except ValueError:
+        return max(1, os.cpu_count() or 1)
+
+
+def load_pair(folder: Path, info: ModelInfo) -> LoadedPair:
+    """Load one installed (or staged) model; a missing or broken file is a NewsprismError."""
+    try:
+        import ctranslate2
+        import sentencepiece as spm
+    except ImportError as exc:
+        raise NewsprismError(
+            "local", f"the local provider needs ctranslate2 and sentencepiece ({exc})"
+        ) from None
+    started = time.perf_counter()
+    for part in (info.model_dir + "/model.bin", info.source_spm, info.target_spm):
+        if not (folder / part).is_file():
+            raise NewsprismError(
+                info.name, f"the model file {part} is missing; add the model again"
+            )
+    try:
+        translator = ctranslate2.Translator(
+            str(folder / info.model_dir),
+            device="cpu",
+            inter_threads=1,
+            intra_threads=threads(),
+        )
+        source_sp = spm.SentencePieceProcessor(model_file=str(folder / info.source_spm))
+        target_sp = (
+            source_sp
+            if info.target_spm == info.source_spm
+            else spm.SentencePieceProcessor(model_file=str(folder / info.target_spm))
+        )
+    except (RuntimeError, OSError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise NewsprismError(
+            info.name, f"the model cannot be loaded (broken file?): {first}"
+        ) from None
+    return LoadedPair(info, translator, source_sp, target_sp, time.perf_counter() - started)
 
 
 def _adds_eos(model_dir: Path) -> bool:

@@ -266,16 +266,9 @@ class Client:
         self.url = url or spec.url or ""
         self.session = requests.Session()
         self._translators: dict[str, Any] = {}
-        self._models: Any = None
-        if spec.name == LOCAL:
-            from dashboard.translate_local import LocalClient
-
-            self._models = LocalClient(self.target)
 
     def translate(self, texts: Sequence[str], source: str) -> list[str]:
         """Translations of `texts` from `source` (ISO 639-1 or auto), in order; raises RequestFailed."""
-        if self._models is not None:
-            return list(self._models.translate(texts, source))
         if self.spec.name == "libretranslate":
             return self._libretranslate(texts, source)
         return [

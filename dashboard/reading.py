@@ -27,6 +27,30 @@ mark.np-ent{padding:0 .15em;border-radius:3px}
 </style>
 """
 
+# actors (charts and highlighted text): a wider, still readable palette so few actors share a colour (stable by id)
+ACTOR_PALETTE = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#17becf",
+    "#8c564b",
+    "#e377c2",
+    "#bcbd22",
+    "#393b79",
+    "#637939",
+    "#8c6d31",
+    "#843c39",
+    "#7b4173",
+    "#3182bd",
+    "#e6550d",
+    "#31a354",
+    "#756bb1",
+    "#636363",
+    "#a55194",
+)
+
 
 def escape(text: str | None) -> str:
     """Untrusted text made safe for HTML; `$` kept from turning into Markdown math."""
@@ -181,8 +205,6 @@ def metadata_html(article: dict[str, Any]) -> str:
 def entity_colour(entity_id: str | None) -> str:
     """One colour per actor, the same in every view and session."""
     import hashlib
-
-    from dashboard.charts import ACTOR_PALETTE
 
     if not entity_id:
         return "#868e96"

@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import time_axes
-from dashboard.charts import ACTOR_PALETTE, empty_figure, finish
-from dashboard.reading import plot_text, plot_text_expr
+from dashboard.charts import empty_figure, finish
+from dashboard.reading import ACTOR_PALETTE, plot_text, plot_text_expr
 
 # mentioned dates the timeline opens on, around the reporting: half its span, two weeks to
 # three months, so a month of reporting is not squeezed into a corner by the months before it

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -25,13 +24,12 @@ from dashboard.errors import NewsprismError
 from dashboard.providers import PROVIDERS, ProviderSpec
 from dashboard.schema import conform
 from dashboard.translate_cache import (
-    Origin,
     TranslationCache,
     cache_clear,
     cache_stats,
     text_hash,
 )
-from dashboard.translate_engine import Engine, Key, TranslationProgress
+from dashboard.translate_engine import Engine, Key, TranslationProgress, TranslatorConfig
 
 __all__ = [
     "PROVIDERS",
@@ -46,39 +44,6 @@ __all__ = [
 
 QUALITY_FLAGS = quality.QUALITY_FLAGS
 quality_counts = quality.quality_counts
-
-
-@dataclass(frozen=True)
-class TranslatorConfig:
-    """Which provider to use and how hard to push it; `keys` never shows in repr."""
-
-    provider: str = "google"
-    target: str = "en"
-    url: str | None = None  # LibreTranslate server; for the others an alternative endpoint
-    timeout: float = 10.0  # seconds per request
-    retries: int = 4  # retries per request after the first attempt
-    concurrency: int = 4  # requests in flight
-    rate_per_second: float = 5.0  # request starts per second (0: unlimited)
-    cache_path: Path | None = None  # default: $NEWSPRISM_CACHE or ~/.cache/newsprism/
-    keys: Mapping[str, str] = field(default_factory=dict, repr=False, hash=False)
-    backoff: float = 0.5  # first retry delay in seconds, doubled each attempt
-    # the addresses the operator configured, the only ones a key goes to; None: `url` itself is
-    # the operator's (command line, environment), not typed by a browser user
-    operator_urls: tuple[str, ...] | None = None
-
-    def key_for(self, spec: ProviderSpec) -> str | None:
-        """The key sent with this configuration's requests, if any (`providers.endpoint_key`)."""
-        configured = self.operator_urls
-        if configured is None:
-            configured = (self.url,) if self.url else ()
-        return providers.endpoint_key(spec, self.url, self.keys, configured)
-
-    def origin(self, spec: ProviderSpec, source: str = "") -> Origin:
-        """What this configuration's translations are cached under: provider, server, model (for
-        local models, the installed models of the pair, so a replaced model is not served stale)."""
-        if spec.name == providers.LOCAL:
-            return Origin(spec.name, "", translate_local.model_id(source, self.target.lower()))
-        return Origin(spec.name, providers.endpoint(spec, self.url))
 
 
 @dataclass

@@ -10,21 +10,51 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from dashboard import providers
+from dashboard import providers, translate_local
 from dashboard.providers import ProviderSpec, RequestFailed
-from dashboard.translate_cache import TranslationCache
-
-if TYPE_CHECKING:
-    from dashboard.translate import TranslatorConfig
+from dashboard.translate_cache import Origin, TranslationCache
 
 _MAX_FAILURE_LINES = 50
 _OFFLINE = ("timeout", "connection", "offline")  # failures that mean the provider is out of reach
 Key = tuple[str, str]  # (source language, text)
+
+
+@dataclass(frozen=True)
+class TranslatorConfig:
+    """Which provider to use and how hard to push it; `keys` never shows in repr."""
+
+    provider: str = "google"
+    target: str = "en"
+    url: str | None = None  # LibreTranslate server; for the others an alternative endpoint
+    timeout: float = 10.0  # seconds per request
+    retries: int = 4  # retries per request after the first attempt
+    concurrency: int = 4  # requests in flight
+    rate_per_second: float = 5.0  # request starts per second (0: unlimited)
+    cache_path: Path | None = None  # default: $NEWSPRISM_CACHE or ~/.cache/newsprism/
+    keys: Mapping[str, str] = field(default_factory=dict, repr=False, hash=False)
+    backoff: float = 0.5  # first retry delay in seconds, doubled each attempt
+    # the addresses the operator configured, the only ones a key goes to; None: `url` itself is
+    # the operator's (command line, environment), not typed by a browser user
+    operator_urls: tuple[str, ...] | None = None
+
+    def key_for(self, spec: ProviderSpec) -> str | None:
+        """The key sent with this configuration's requests, if any (`providers.endpoint_key`)."""
+        configured = self.operator_urls
+        if configured is None:
+            configured = (self.url,) if self.url else ()
+        return providers.endpoint_key(spec, self.url, self.keys, configured)
+
+    def origin(self, spec: ProviderSpec, source: str = "") -> Origin:
+        """What this configuration's translations are cached under: provider, server, model (for
+        local models, the installed models of the pair, so a replaced model is not served stale)."""
+        if spec.name == providers.LOCAL:
+            return Origin(spec.name, "", translate_local.model_id(source, self.target.lower()))
+        return Origin(spec.name, providers.endpoint(spec, self.url))
 
 
 @dataclass(frozen=True)
@@ -129,7 +159,7 @@ class Engine:
         self.workers = 1 if local else max(1, config.concurrency)
         self.health = _Health(spec, max(2, config.retries + 1))
         self.local = threading.local()
-        self.clients: list[providers.Client] = []
+        self.clients: list[providers.Client | translate_local.LocalClient] = []
         self.translations: dict[Key, str] = {}
         self.errors: dict[Key, str] = {}
         self.failures: list[str] = []
@@ -215,11 +245,15 @@ class Engine:
             batches.append(_Batch(source, tuple(current)))
         return batches
 
-    def _client(self) -> providers.Client:
+    def _client(self) -> providers.Client | translate_local.LocalClient:
         client = getattr(self.local, "client", None)
         if client is None:
             cfg = self.config
-            client = providers.Client(self.spec, self.target, cfg.url, self.key, cfg.timeout)
+            client = (
+                translate_local.LocalClient(self.target)
+                if self.spec.name == providers.LOCAL
+                else providers.Client(self.spec, self.target, cfg.url, self.key, cfg.timeout)
+            )
             self.local.client = client
             self.clients.append(client)
         return client

@@ -10,39 +10,23 @@ recently used one is dropped beyond `_KEEP`).
 
 from __future__ import annotations
 
-import os
 import re
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from dashboard import models
 from dashboard.errors import NewsprismError
-from dashboard.models import ModelInfo
+from dashboard.models import LoadedPair, ModelInfo, load_pair
 from dashboard.providers import RequestFailed
 
 PIVOT = "en"
-ENV_THREADS = "NEWSPRISM_LOCAL_THREADS"
 _KEEP = 4  # loaded pairs kept in memory at once
 _MAX_PIECE = 400  # characters per piece sent to the model (its input is capped in tokens)
 _BEAM = 2
 _SENTENCE_GAP = re.compile(r"(?<=[.!?…;·])[\"'»”’)\]]*(\s+)")
 _GAP = re.compile(r"\s+")
-
-
-@dataclass
-class LoadedPair:
-    """A model in memory: the CTranslate2 translator and its SentencePiece models."""
-
-    info: ModelInfo
-    translator: Any
-    source_sp: Any
-    target_sp: Any
-    load_seconds: float
 
 
 class _Loaded:
@@ -68,50 +52,6 @@ class _Loaded:
 
 
 LOADED = _Loaded()
-
-
-def threads() -> int:
-    """CPU threads one model uses: $NEWSPRISM_LOCAL_THREADS (to share a machine), else all cores."""
-    try:
-        return max(1, int(os.environ.get(ENV_THREADS, "")))
-    except ValueError:
-        return max(1, os.cpu_count() or 1)
-
-
-def load_pair(folder: Path, info: ModelInfo) -> LoadedPair:
-    """Load one installed (or staged) model; a missing or broken file is a NewsprismError."""
-    try:
-        import ctranslate2
-        import sentencepiece as spm
-    except ImportError as exc:
-        raise NewsprismError(
-            "local", f"the local provider needs ctranslate2 and sentencepiece ({exc})"
-        ) from None
-    started = time.perf_counter()
-    for part in (info.model_dir + "/model.bin", info.source_spm, info.target_spm):
-        if not (folder / part).is_file():
-            raise NewsprismError(
-                info.name, f"the model file {part} is missing; add the model again"
-            )
-    try:
-        translator = ctranslate2.Translator(
-            str(folder / info.model_dir),
-            device="cpu",
-            inter_threads=1,
-            intra_threads=threads(),
-        )
-        source_sp = spm.SentencePieceProcessor(model_file=str(folder / info.source_spm))
-        target_sp = (
-            source_sp
-            if info.target_spm == info.source_spm
-            else spm.SentencePieceProcessor(model_file=str(folder / info.target_spm))
-        )
-    except (RuntimeError, OSError, ValueError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise NewsprismError(
-            info.name, f"the model cannot be loaded (broken file?): {first}"
-        ) from None
-    return LoadedPair(info, translator, source_sp, target_sp, time.perf_counter() - started)
 
 
 def route(source: str, target: str, installed: Sequence[ModelInfo]) -> list[ModelInfo] | None:
@@ -173,6 +113,7 @@ class LocalClient:
         self.installed = models.list_models(self.home)
 
     def translate(self, texts: Sequence[str], source: str) -> list[str]:
+        """Translations of `texts` from `source`, in order, through one or two installed models."""
         chain = route(source, self.target, self.installed)
         if chain is None:
             raise RequestFailed("rejected", missing_route(source, self.target) or "no model")
@@ -189,6 +130,9 @@ class LocalClient:
         pieces, seps = split_sentences(text)
         done = translate_pieces(pair, pieces)
         return "".join(p + s for p, s in zip(done, [*seps, ""], strict=True))
+
+    def close(self) -> None:
+        """Nothing to release: loaded models stay shared in this process (LOADED)."""
 
 
 def translate_pieces(pair: LoadedPair, pieces: Sequence[str]) -> list[str]:

@@ -14,7 +14,16 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import boilerplate, charts, compare, entity_views, evidence, timeline, view_options
+from dashboard import (
+    boilerplate,
+    charts,
+    compare,
+    entity_views,
+    evidence,
+    timeline,
+    timeline_chart,
+    view_options,
+)
 from dashboard.errors import NewsprismError
 from dashboard.filters import Filters
 from dashboard.store import Analysis
@@ -191,7 +200,7 @@ def _simple(draw: Callable[[pl.DataFrame, str], go.Figure]) -> Callable[..., go.
 
 
 def _timeline_chart(an: Analysis, f: Filters, frame: pl.DataFrame, caption: str) -> go.Figure:
-    return charts.timeline(frame, timeline.mentioned_dates(an, f), caption)
+    return timeline_chart.timeline(frame, timeline.mentioned_dates(an, f), caption)
 
 
 def _published_evidence(

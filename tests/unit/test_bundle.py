@@ -84,7 +84,7 @@ def test_bundle_holds_tables_charts_and_manifest(made, analysis_dir):
 
 
 def test_reopened_bundle_is_the_same_analysis_and_view(made, analysis_dir, tmp_path):
-    folder = export.open_bundle(made.path, tmp_path / "bundles")
+    folder = bundle.open_bundle(made.path, tmp_path / "bundles")
     assert folder.parent == tmp_path / "bundles"
     reopened, original = store.Analysis.open(folder), store.Analysis.open(analysis_dir)
     for table in TABLES:
@@ -103,7 +103,7 @@ def test_reopened_bundle_is_the_same_analysis_and_view(made, analysis_dir, tmp_p
     assert reopened.manifest["view"]["page"] == "overview"
     assert reopened.manifest["bundle"]["file"] == "view.zip"
     # opening it again reuses the folder instead of piling up copies
-    assert export.open_bundle(made.path, tmp_path / "bundles") == folder
+    assert bundle.open_bundle(made.path, tmp_path / "bundles") == folder
     assert [p.name for p in (tmp_path / "bundles").iterdir()] == [folder.name]
 
 
@@ -139,14 +139,14 @@ def test_unsafe_paths_are_refused(made, tmp_path, evil):
     bad = rezip(tmp_path / "evil.zip", files, sign=False)
     dest = tmp_path / "root" / "bundles"
     with pytest.raises(NewsprismError, match="unsafe path"):
-        export.open_bundle(bad, dest)
+        bundle.open_bundle(bad, dest)
     assert not list((tmp_path / "root").rglob("evil.txt"))
     assert not dest.exists() or not any(dest.iterdir())
 
 
 def test_files_other_than_the_analysis_are_never_extracted(made, tmp_path):
     files = {**members(made.path), "analysis/run.sh": b"rm -rf ~", "charts/x.html": b"<p>"}
-    folder = export.open_bundle(rezip(tmp_path / "extra.zip", files), tmp_path / "b")
+    folder = bundle.open_bundle(rezip(tmp_path / "extra.zip", files), tmp_path / "b")
     names = {p.name for p in folder.iterdir()}
     assert "run.sh" not in names and "x.html" not in names
     assert names == {f"{t}.parquet" for t in TABLES} | {"manifest.json", "aliases.json"}
@@ -157,7 +157,7 @@ def test_altered_table_fails_its_checksum(made, tmp_path):
     files["analysis/entities.parquet"] = files["analysis/entities.parquet"][:-9] + b"\0" * 9
     bad = rezip(tmp_path / "tampered.zip", files, sign=False)
     with pytest.raises(NewsprismError, match="checksum mismatch"):
-        export.open_bundle(bad, tmp_path / "b")
+        bundle.open_bundle(bad, tmp_path / "b")
     assert not any((tmp_path / "b").iterdir())
 
 
@@ -167,7 +167,7 @@ def test_data_longer_than_declared_is_cut_off(made, tmp_path):
     manifest["files"]["analysis/articles.parquet"]["bytes"] = 100
     files["bundle.json"] = json.dumps(manifest).encode()
     with pytest.raises(NewsprismError, match="larger than it says"):
-        export.open_bundle(rezip(tmp_path / "long.zip", files, sign=False), tmp_path / "b")
+        bundle.open_bundle(rezip(tmp_path / "long.zip", files, sign=False), tmp_path / "b")
 
 
 def test_size_limits(made, tmp_path):
@@ -192,7 +192,7 @@ def test_zip_bomb_ratio_is_refused(made, tmp_path):
         for name, blob in files.items():
             zf.writestr(name, blob)
     with pytest.raises(NewsprismError, match="compressed suspiciously well"):
-        export.open_bundle(path, tmp_path / "b")
+        bundle.open_bundle(path, tmp_path / "b")
 
 
 @pytest.mark.parametrize(
@@ -213,7 +213,7 @@ def test_broken_bundles_say_what_is_wrong(made, tmp_path, change, says):
     files = members(made.path)
     change(files)
     with pytest.raises(NewsprismError, match=says):
-        export.open_bundle(rezip(tmp_path / "broken.zip", files), tmp_path / "b")
+        bundle.open_bundle(rezip(tmp_path / "broken.zip", files), tmp_path / "b")
     assert not (tmp_path / "b").exists() or not any((tmp_path / "b").iterdir())
 
 
@@ -221,7 +221,7 @@ def test_not_a_zip(tmp_path):
     path = tmp_path / "notes.zip"
     path.write_text("hello")
     with pytest.raises(NewsprismError, match="not a zip file"):
-        export.open_bundle(path, tmp_path / "b")
+        bundle.open_bundle(path, tmp_path / "b")
 
 
 def test_bundle_bytes_for_a_download_button(analysis_dir, tmp_path):
@@ -236,5 +236,5 @@ def test_bundle_bytes_for_a_download_button(analysis_dir, tmp_path):
         "charts/outlets.csv",
     }
     assert notes == []
-    filters, _ = bundle.bundle_view(export.open_bundle(path, tmp_path / "b"))
+    filters, _ = bundle.bundle_view(bundle.open_bundle(path, tmp_path / "b"))
     assert filters == Filters(outlets=("Danas",))

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from dashboard import charts, evidence, time_axes
+from dashboard import charts, evidence, time_axes, timeline_chart
 
 
 def _publication(outlets: int) -> pl.DataFrame:
@@ -92,7 +92,7 @@ def test_the_timeline_opens_on_the_reporting_not_on_a_date_from_1848() -> None:
             "languages": ["de", "pl", "pl"],
         }
     )
-    fig = charts.timeline(counts, dated, "")
+    fig = timeline_chart.timeline(counts, dated, "")
     low, high = (date.fromisoformat(str(v)[:10]) for v in fig.layout.xaxis.range)
     assert date(2025, 4, 1) < low <= date(2025, 5, 1)
     # a date just after the reporting is in view; one months after it (like 1848) is not
@@ -151,10 +151,10 @@ def test_day_axes_show_dates_never_times_of_day() -> None:
     assert fig.layout.xaxis.dtick == time_axes.DAY_MS  # no tick between two days
     low, high = (date.fromisoformat(str(v)[:10]) for v in fig.layout.xaxis.range)
     assert low < date(2019, 1, 16) < high
-    weekly = charts.timeline(_year_of_counts(7), NO_DATES, "")
+    weekly = timeline_chart.timeline(_year_of_counts(7), NO_DATES, "")
     assert weekly.layout.xaxis.tickformat == "%d %b %Y"
     assert "week of" in weekly.data[0].hovertemplate
-    monthly = charts.timeline(
+    monthly = timeline_chart.timeline(
         _year_of_counts(1).with_columns(
             period=pl.date_range(date(2021, 1, 1), date(2025, 2, 1), "1mo", eager=True)
         ),
@@ -175,7 +175,7 @@ def test_a_month_mentioned_is_drawn_as_the_month_it_covers() -> None:
             "languages": ["en", "en"],
         }
     )
-    fig = charts.timeline(_year_of_counts(1), dated, "")
+    fig = timeline_chart.timeline(_year_of_counts(1), dated, "")
     month, day = (t for t in fig.data if t.type == "bar")
     assert month.width[0] == 28 * time_axes.DAY_MS and month.offset == 0
     # a month's mentions spread over its days, comparable with a day's; the hover has 2
@@ -186,7 +186,7 @@ def test_a_month_mentioned_is_drawn_as_the_month_it_covers() -> None:
 
 
 def test_actors_never_share_a_look_and_equal_counts_sit_side_by_side() -> None:
-    fig = charts.timeline(_year_of_counts(1, actors=25), NO_DATES, "")
+    fig = timeline_chart.timeline(_year_of_counts(1, actors=25), NO_DATES, "")
     looks = [(t.line.color, t.marker.symbol, t.line.dash) for t in fig.data if t.type == "scatter"]
     assert len(looks) == 25 and len(set(looks)) == 25
     # no two actors share a colour with the same symbol; the first ten differ in colour alone

@@ -9,7 +9,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from dashboard import charts, evidence, reading
+from dashboard import charts, evidence, reading, timeline_chart
 from dashboard.reading import link_html, md_text, plot_text, safe_url
 
 BEACON = "![x](https://host.example/beacon)"
@@ -220,7 +220,7 @@ def test_coverage_publication_timeline_and_date_labels_are_inert() -> None:
     dated = pl.DataFrame(
         {"day": [date(2025, 12, 2)], "mentions": [1], "articles": [1], "texts": [EVIL_OUTLET]}
     )
-    tl = charts.timeline(counts, dated)
+    tl = timeline_chart.timeline(counts, dated)
     _inert(tl)
     assert tl.data[0].customdata[0][0] == "e1"  # the entity id the evidence rule reads
 

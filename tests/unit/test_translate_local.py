@@ -94,7 +94,7 @@ def test_broken_and_missing_files_give_a_clear_message(
     assert cli.main(["models", "add", str(packages["sr-en"])]) == 0
     (home / "sr-en" / "sentencepiece.model").unlink()
     with pytest.raises(NewsprismError) as caught:
-        translate_local.load_pair(home / "sr-en", models.list_models()[0])
+        models.load_pair(home / "sr-en", models.list_models()[0])
     assert "sentencepiece.model is missing; add the model again" in str(caught.value)
     one = tmp_path / "one"
     one.mkdir()
