@@ -44,18 +44,9 @@ def _filters(an: store.Analysis) -> list[Any]:
 
 
 def _registered_views() -> dict[str, Any]:
-    """Every view the pages can show: modules that register views are imported first."""
-    import importlib
-    import pkgutil
-
-    import dashboard
+    """Every view the pages can show (the one registry, dashboard.views)."""
     from dashboard import views
 
-    for mod in pkgutil.iter_modules(dashboard.__path__):
-        source = Path(dashboard.__path__[0]) / f"{mod.name}.py"
-        registers = source.is_file() and "views.register(" in source.read_text(encoding="utf-8")
-        if registers and mod.name not in ("app", "bench", "bench_latency"):
-            importlib.import_module(f"dashboard.{mod.name}")
     return dict(views.VIEWS)
 
 
