@@ -40,7 +40,7 @@ bench: install
 
 # every page in Chromium, navigation to last chart drawn, on the seeds and 10,000 articles
 bench-pages: install chromium
-	$(BIN)/python -m dashboard.bench_pages --articles 10000
+	$(BIN)/python -m dashboard.bench.bench_pages --articles 10000
 
 eval: install
 	$(BIN)/newsprism eval

@@ -20,11 +20,11 @@ EXIT_BAD_INPUT = 2
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from dashboard import pipeline
+    from dashboard.pipeline import pipeline
 
     translator = None
     if args.translate:
-        from dashboard import translate
+        from dashboard.translate import translate
 
         translator = translate.TranslatorConfig(
             provider=args.translate, target=args.target, url=args.translator_url
@@ -33,7 +33,7 @@ def _analyze(args: argparse.Namespace) -> int:
     if args.workers:
         options.workers = args.workers
     if args.engine == "ray":
-        from dashboard import engine_ray
+        from dashboard.pipeline import engine_ray
 
         result = engine_ray.analyze(args.paths, Path(args.out), options, address=args.ray_address)
     else:
@@ -89,7 +89,7 @@ def server_options(args: argparse.Namespace, env: dict[str, str]) -> list[str]:
 def translation_env(env: dict[str, str], allow_user_endpoints: bool) -> dict[str, str]:
     """The app's environment with the translation opt-in set only by `--allow-user-endpoints`:
     without it browser users pick among the operator's servers, whatever the shell exported."""
-    from dashboard import providers
+    from dashboard.translate import providers
 
     out = {k: v for k, v in env.items() if k != providers.USER_ENDPOINTS_ENV}
     if allow_user_endpoints:
@@ -98,12 +98,13 @@ def translation_env(env: dict[str, str], allow_user_endpoints: bool) -> dict[str
 
 
 def _app(args: argparse.Namespace) -> int:
-    from dashboard import pipeline, store, workspace
+    from dashboard.pipeline import pipeline
+    from dashboard.store import store, workspace
 
     target = Path(args.dir) if args.dir else Path("seeds")
     data_dirs = [Path(d).resolve() for d in args.data_dir]
     if target.suffix == ".zip" and target.is_file():
-        from dashboard import bundle
+        from dashboard.views import bundle
 
         analysis = bundle.open_bundle(target, workspace.home() / "bundles")
     elif store.is_analysis(target):
@@ -122,7 +123,7 @@ def _app(args: argparse.Namespace) -> int:
     env[workspace.ENV_ANALYSIS] = str(analysis.resolve())
     env[workspace.ENV_DATA_DIRS] = os.pathsep.join(str(d) for d in data_dirs)
     env = translation_env(env, args.allow_user_endpoints)
-    app_py = Path(__file__).with_name("app.py")
+    app_py = Path(__file__).resolve().parent / "app" / "app.py"
     cmd = [sys.executable, "-m", "streamlit", "run", str(app_py), *server_options(args, env)]
     port = args.port or env.get("STREAMLIT_SERVER_PORT") or 8501
     address = args.address or env.get("STREAMLIT_SERVER_ADDRESS") or LOOPBACK
@@ -148,7 +149,7 @@ def _app(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from dashboard import benchdata
+    from dashboard.evaluation import benchdata
 
     if args.bench:
         # every evaluation reads the bench folder through benchdata.default_root()
@@ -158,24 +159,24 @@ def _eval(args: argparse.Namespace) -> int:
         raise NewsprismError(str(root), "evaluation data not found (give --bench FOLDER)")
     status = 0
     if args.what in ("all", "language"):
-        from dashboard import eval_language
+        from dashboard.evaluation import eval_language
 
         status = max(status, eval_language.main(root))
     if args.what in ("all", "entities"):
-        from dashboard import eval_entities
+        from dashboard.evaluation import eval_entities
 
         eval_entities.main()
     if args.what in ("all", "stories"):
-        from dashboard import benchdata, eval_stories, eval_story_gold
+        from dashboard.evaluation import benchdata, eval_stories, eval_story_gold
 
         eval_story_gold.main(root or benchdata.default_root())  # the ntrex_dev story gold first
         eval_stories.main(root)
     if args.what in ("all", "dates"):
-        from dashboard import eval_dates
+        from dashboard.evaluation import eval_dates
 
         eval_dates.main(root)
     if args.what in ("all", "parallel"):
-        from dashboard import eval_parallel
+        from dashboard.evaluation import eval_parallel
 
         corpus = Path(args.dir) if args.dir else None
         if corpus is not None and not corpus.is_dir():
@@ -185,7 +186,7 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _cache(args: argparse.Namespace) -> int:
-    from dashboard import translate
+    from dashboard.translate import translate
 
     path = Path(args.cache) if args.cache else None
     if args.action == "stats":
@@ -199,7 +200,7 @@ def _cache(args: argparse.Namespace) -> int:
 
 
 def _models(args: argparse.Namespace) -> int:
-    from dashboard import models
+    from dashboard.translate import models
 
     if args.action == "add":
         if not args.what:
@@ -227,19 +228,19 @@ def _size(n: int) -> str:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from dashboard import export
+    from dashboard.views import export
 
     return export.cli_export(args)
 
 
 def _bundle(args: argparse.Namespace) -> int:
-    from dashboard import bundle
+    from dashboard.views import bundle
 
     return bundle.cli_bundle(args)
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from dashboard import bench
+    from dashboard.bench import bench
 
     return bench.main(args)
 
@@ -256,8 +257,8 @@ def add_filter_options(p: argparse.ArgumentParser) -> None:
 
 def add_view_options(p: argparse.ArgumentParser) -> None:
     """The views' own options as the pages offer them (--every week...), declared once in
-    dashboard/view_options.py; values are checked against the view exported, not here."""
-    from dashboard import view_options
+    dashboard/views/view_options.py; values are checked against the view exported, not here."""
+    from dashboard.views import view_options
 
     for o in view_options.OPTIONS:
         if o.name in view_options.SHARED_FLAGS:

@@ -36,7 +36,7 @@ def seeds_dir() -> Path:
 @pytest.fixture(scope="session")
 def seed_analysis(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seeds analysed once (no translation) into a session-wide folder; tests copy it to write."""
-    from dashboard import pipeline
+    from dashboard.pipeline import pipeline
 
     out = tmp_path_factory.mktemp("seed-analysis")
     pipeline.analyze([SEEDS], out, pipeline.RunOptions(workers=1))
@@ -49,7 +49,7 @@ def hostile_analysis(tmp_path_factory: pytest.TempPathFactory) -> Path:
     URL), analysed once; tests that write copy it."""
     import json
 
-    from dashboard import pipeline
+    from dashboard.pipeline import pipeline
 
     src = tmp_path_factory.mktemp("hostile-src")
     rows = [

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "dashboard" / "app.py"
+APP = ROOT / "dashboard" / "app" / "app.py"
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def open_page(page: str | None = None, **params: str | list[str]) -> AppTest:
         at.query_params[key] = value
     at.run()
     if page:
-        at.switch_page(str(ROOT / "dashboard" / "screens" / page))
+        at.switch_page(str(ROOT / "dashboard" / "app" / "screens" / page))
         at.run()
     return at
 

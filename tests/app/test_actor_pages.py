@@ -6,7 +6,7 @@ import json
 
 import polars as pl
 
-from dashboard.store import Analysis
+from dashboard.store.store import Analysis
 
 from .conftest import open_page
 

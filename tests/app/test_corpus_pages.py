@@ -92,7 +92,7 @@ def test_load_folder_outside_data_dirs_is_refused(analysis, typed, message):
 def test_text_with_markup_is_escaped(analysis):
     import polars as pl
 
-    from dashboard import reading
+    from dashboard.views import reading
 
     text = "<script>alert(1)</script> costs $5 and $6"
     paras = pl.DataFrame(
@@ -122,7 +122,7 @@ def test_story_filter_defaults_to_all_and_narrows(analysis):
 
 
 def ui_story_ids(analysis):
-    from dashboard.store import Analysis
+    from dashboard.store.store import Analysis
 
     stories = (
         Analysis.open(analysis)

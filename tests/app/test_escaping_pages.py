@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import pipeline
-from dashboard.reading import md_text, plot_text
+from dashboard.pipeline import pipeline
+from dashboard.views.reading import md_text, plot_text
 
 from ..conftest import BEACON, OUTLET, TITLE
 from .conftest import open_page
@@ -95,7 +95,7 @@ def test_compare_page_with_hostile_story_is_inert(analysis):
 def test_load_report_problem_lines_are_inert(analysis):
     at = open_page()
     at.session_state["load_report"] = (0, [f"{BEACON}: not UTF-8", "id $x$ www.evil.example"])
-    at.switch_page(str(Path(pipeline.__file__).parent / "screens" / "load.py"))
+    at.switch_page(str(Path(pipeline.__file__).parents[1] / "app" / "screens" / "load.py"))
     at.run()
     assert_inert(at)
     assert [w.value for w in at.warning] == [

@@ -30,7 +30,7 @@ def address(at: AppTest) -> dict[str, list[str]]:
 def go(at: AppTest, page: str) -> AppTest:
     """Move to another page as the sidebar does: the browser drops the query string."""
     at.query_params.clear()
-    at.switch_page(str(ROOT / "dashboard" / "screens" / page))
+    at.switch_page(str(ROOT / "dashboard" / "app" / "screens" / page))
     return at.run()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard.store import Analysis
+from dashboard.store.store import Analysis
 
 from .conftest import metric, open_page
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard import models
-from dashboard.store import Analysis
+from dashboard.store.store import Analysis
+from dashboard.translate import models
 from tests import tiny_model
 
 from .conftest import open_page

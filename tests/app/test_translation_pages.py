@@ -7,7 +7,7 @@ import time
 
 import polars as pl
 
-from dashboard.store import Analysis
+from dashboard.store.store import Analysis
 from tests.libretranslate_server import run_server
 
 from .conftest import open_page

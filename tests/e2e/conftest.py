@@ -50,7 +50,7 @@ class AppServer:
                 "-m",
                 "streamlit",
                 "run",
-                str(ROOT / "dashboard" / "app.py"),
+                str(ROOT / "dashboard" / "app" / "app.py"),
                 "--server.port",
                 str(self.port),
                 "--server.address",

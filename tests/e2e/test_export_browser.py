@@ -6,8 +6,9 @@ import zipfile
 
 import pytest
 
-from dashboard import bundle, export, store, views
-from dashboard.filters import Filters
+from dashboard.store import store
+from dashboard.views import bundle, export, views
+from dashboard.views.filters import Filters
 from tests.unit.test_export import build_analysis
 
 CHARTS = [name for name, v in views.VIEWS.items() if v.chart is not None]

@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from dashboard.store import Analysis
+from dashboard.store.store import Analysis
 
 from .conftest import ROOT, free_port, launch, wait_healthy, wait_idle
 

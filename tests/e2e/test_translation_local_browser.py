@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from dashboard import models
+from dashboard.translate import models
 from tests import tiny_model
 
 from .conftest import ROOT, AppServer, wait_idle

@@ -8,7 +8,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard.aliases import (
+from dashboard.errors import NewsprismError
+from dashboard.steps.aliases import (
     Aliases,
     apply_aliases,
     hide,
@@ -19,8 +20,7 @@ from dashboard.aliases import (
     split,
     write_aliases,
 )
-from dashboard.errors import NewsprismError
-from dashboard.linking import link
+from dashboard.steps.linking import link
 
 
 def _linked() -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -7,7 +7,8 @@ from datetime import date
 import polars as pl
 import pytest
 
-from dashboard import align, comparison, features, schema, stories
+from dashboard import schema
+from dashboard.steps import align, comparison, features, stories
 from tests.unit.test_stories import EL, RO, SEEDS, SR, hand_frames
 
 TEXTS = {
@@ -63,7 +64,9 @@ def test_comparison_helpers_are_still_importable_from_align() -> None:
 
 @pytest.fixture(scope="module")
 def seed_alignments() -> tuple[pl.DataFrame, pl.DataFrame]:
-    from dashboard import dates, entities, ingest, pipeline
+    from dashboard.ingest import ingest
+    from dashboard.pipeline import pipeline
+    from dashboard.steps import dates, entities
 
     tables = pipeline.enrich(ingest.load([SEEDS]).articles)
     mentions, _ = entities.link(tables["mentions"])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard import align_fill, schema
+from dashboard import schema
+from dashboard.steps import align_fill
 
 
 def _paragraphs(lengths: dict[str, list[int]]) -> pl.DataFrame:

@@ -8,7 +8,8 @@ import polars as pl
 import pytest
 from rapidfuzz import fuzz
 
-from dashboard import align, features, schema
+from dashboard import schema
+from dashboard.steps import align, features
 
 KINDS = ["e", "d", "md", "m", "mo", "y", "n", "q", "t", "zz"]
 WORDS = ["harbour", "minister", "strike", "budget", "flood", "court", "rally", "station"]

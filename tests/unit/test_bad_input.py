@@ -13,8 +13,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard import ingest
-from dashboard.ingest import load, load_bytes
+from dashboard.ingest import ingest
+from dashboard.ingest.ingest import load, load_bytes
 
 GOOD = "A good article about Maduro and Lukashenko.\n\nIt has two paragraphs."
 SMALL_LIMIT = 1000

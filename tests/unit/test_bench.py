@@ -7,7 +7,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard import bench, bench_latency, bench_mixed, corpus_synth, ingest, pipeline, store
+from dashboard.bench import bench, bench_latency, bench_mixed, corpus_synth
+from dashboard.ingest import ingest
+from dashboard.pipeline import pipeline
+from dashboard.store import store
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import bench_pages, store
+from dashboard.bench import bench_pages
+from dashboard.store import store
 
 
 def _args(*argv: str) -> argparse.Namespace:

@@ -9,9 +9,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard import boilerplate, normalise
+from dashboard.lang import boilerplate
+from dashboard.steps import normalise
 
-DASHBOARD = Path(boilerplate.__file__).parent
+DASHBOARD = Path(boilerplate.__file__).parents[1]
 # modules other sessions own that still write the filter themselves (to switch to `body`)
 PENDING: set[str] = set()
 

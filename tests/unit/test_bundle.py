@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 from polars.testing import assert_frame_equal
 
-from dashboard import bundle, cli, export, store
+from dashboard import cli
 from dashboard.errors import NewsprismError
-from dashboard.filters import Filters
 from dashboard.schema import TABLES
+from dashboard.store import store
+from dashboard.views import bundle, export
+from dashboard.views.filters import Filters
 from tests.unit.test_export import build_analysis, png_size
 
 VIEW = Filters(languages=("sr", "el"), actors=("maduro",), date_from=date(2025, 12, 1))

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from dashboard import charts, evidence, time_axes, timeline_chart
+from dashboard.views import charts, evidence, time_axes, timeline_chart
 
 
 def _publication(outlets: int) -> pl.DataFrame:
@@ -129,7 +129,7 @@ def _year_of_counts(every_days: int, actors: int = 1) -> pl.DataFrame:
 
 
 def test_the_grouping_follows_the_span_day_then_week_then_month() -> None:
-    from dashboard.timeline import every_for_span
+    from dashboard.views.timeline import every_for_span
 
     assert [every_for_span(d) for d in (0, 31, 62)] == ["day"] * 3
     assert every_for_span(63) == "week" and every_for_span(365) == "week"

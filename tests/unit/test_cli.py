@@ -155,7 +155,7 @@ def test_cache_stats_and_clear(corpus, tmp_path, capsys, monkeypatch):
 
 
 def test_eval_language_reports_the_floor_or_says_data_is_absent(tmp_path, capsys, monkeypatch):
-    from dashboard import benchdata
+    from dashboard.evaluation import benchdata
 
     if not (benchdata.default_root() / "slavicner_dev").is_dir():
         assert cli.main(["eval", "language"]) == 2

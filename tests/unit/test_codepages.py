@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import codepages
+from dashboard.ingest import codepages
 
 SAMPLES = json.loads((Path(__file__).parent / "data" / "legacy_texts.json").read_text("utf-8"))
 PAGES = codepages._table()["languages"]

@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from dashboard import align, comparison
+from dashboard.steps import align, comparison
 from tests.unit.test_align import ACTORS, TEXTS, hand_frames
 
 

@@ -3,9 +3,9 @@ from datetime import date
 import polars as pl
 import pytest
 
-from dashboard.corrections import apply_corrections, read_corrections, save_correction
 from dashboard.errors import NewsprismError
 from dashboard.schema import conform
+from dashboard.store.corrections import apply_corrections, read_corrections, save_correction
 
 
 def _articles():

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import polars as pl
 
-from dashboard import corpus_synth, store
+from dashboard.bench import corpus_synth
+from dashboard.store import store
 
 CLI = [sys.executable, "-m", "dashboard.cli"]
 

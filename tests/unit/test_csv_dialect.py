@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import formats
-from dashboard.ingest import load
+from dashboard.ingest import formats
+from dashboard.ingest.ingest import load
 
 BODIES = (
     "Talks resumed in Geneva, officials said; a deal | a truce was not expected.",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import datacache
+from dashboard.lang import datacache
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,7 +59,7 @@ def test_a_cache_that_cannot_be_written_still_builds(cache: Path) -> None:
 
 _DUMP = """
 import pickle, sys
-from dashboard import datacache, lexicon
+from dashboard.lang import datacache, lexicon
 tables = (lexicon._gazetteer(), lexicon.fixed_names(), lexicon._COUNTRIES, lexicon._SHARED_KEYS,
           lexicon._SPELLINGS, lexicon._SHORT_SPELLINGS)
 with open(sys.argv[1], "wb") as out:

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from dashboard.dates import extract_dates, tag, unmix
-from dashboard.datewords import fold
+from dashboard.lang.datewords import fold
+from dashboard.steps.dates import extract_dates, tag, unmix
 
 PUB = date(2019, 1, 17)  # a Thursday
 

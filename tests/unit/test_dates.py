@@ -12,8 +12,7 @@ from babel.dates import get_month_names
 from polars.testing import assert_frame_equal
 
 from dashboard import schema
-from dashboard.dates import extract_dates, latest_mentioned, tag
-from dashboard.datewords import (
+from dashboard.lang.datewords import (
     FROM_ANOTHER_DATE,
     RELATIVE,
     grammar,
@@ -21,6 +20,7 @@ from dashboard.datewords import (
     lexicon,
     relative_table,
 )
+from dashboard.steps.dates import extract_dates, latest_mentioned, tag
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 PUB = date(2025, 12, 12)  # a Friday

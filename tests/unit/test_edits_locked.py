@@ -7,12 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dashboard import entities, store
+from dashboard.steps import entities
+from dashboard.store import store
 
 EDIT = """
 import sys
 from pathlib import Path
-from dashboard import entities, pipeline
+from dashboard.pipeline import pipeline
+from dashboard.steps import entities
 out, what, eid = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 change = {
     "rename": lambda a: entities.rename(a, eid, "Renamed"),

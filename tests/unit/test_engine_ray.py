@@ -9,8 +9,10 @@ import pytest
 import ray
 from polars.testing import assert_frame_equal
 
-from dashboard import corpus_synth, engine_ray, pipeline, store
+from dashboard.bench import corpus_synth
+from dashboard.pipeline import engine_ray, pipeline
 from dashboard.schema import TABLES, empty
+from dashboard.store import store
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 KEYS = {

@@ -8,10 +8,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard import lexicon
-from dashboard.entities import extract_mentions, link
+from dashboard.lang import lexicon
+from dashboard.lang.translit import token_key
 from dashboard.schema import SCHEMAS
-from dashboard.translit import token_key
+from dashboard.steps.entities import extract_mentions, link
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 LANGS = ["sr", "ro", "el", "de", "tr"]
@@ -130,7 +130,7 @@ def test_entity_ids_are_stable_across_runs() -> None:
 
 def _found(text: str, lang: str) -> list[tuple[str, str, str]]:
     """(surface, type, key) of one paragraph's mentions (sentences written for these tests)."""
-    from dashboard.mentions import article_mentions
+    from dashboard.steps.mentions import article_mentions
 
     return [(m[3], m[4], m[5]) for m in article_mentions(text, [(0, 0, len(text))], lang)]
 
@@ -186,7 +186,7 @@ def test_capital_of_a_cldr_territory_is_a_place() -> None:
 
 
 def test_places_come_from_cldr_and_capitals_only() -> None:
-    from dashboard import lexicon
+    from dashboard.lang import lexicon
 
     assert "extra_places" not in lexicon.common()
     assert lexicon.place("lahore", "en") is None  # a city that is neither a capital nor a tz city
@@ -238,7 +238,7 @@ def test_locative_preposition_wins_over_a_plural_people_ending() -> None:
 
 
 def token_key_cs(word: str) -> str:
-    from dashboard.translit import name_key
+    from dashboard.lang.translit import name_key
 
     return name_key([word], "cs")
 
@@ -249,7 +249,7 @@ def token_key_cs(word: str) -> str:
 )
 def test_short_place_keys_need_the_place_spelling(word: str, place: bool) -> None:
     # "Perri" (an invented surname) cuts to Peru's key "per" but is not spelled like it
-    from dashboard.mention_types import classify
+    from dashboard.steps.mention_types import classify
 
     assert (classify((word,), False, False, "sl")[0] == "LOC") is place
 
@@ -373,7 +373,7 @@ def test_places_whose_names_share_a_key_are_told_apart_by_spelling(
 
 
 def test_a_title_cased_headline_keeps_only_the_names_the_article_gives() -> None:
-    from dashboard.mentions import article_mentions
+    from dashboard.steps.mentions import article_mentions
 
     title = "Trump Will Win the Midterms, Says Adviser"
     body = "Donald Trump will win, an adviser to Trump said in Washington on Monday."

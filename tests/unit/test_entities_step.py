@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import aliases, entities, ingest, pipeline
+from dashboard.ingest import ingest
+from dashboard.pipeline import pipeline
+from dashboard.steps import aliases, entities
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

@@ -9,8 +9,8 @@ from datetime import date
 import polars as pl
 import pytest
 
-from dashboard import charts, evidence, reading, timeline_chart
-from dashboard.reading import link_html, md_text, plot_text, safe_url
+from dashboard.views import charts, evidence, reading, timeline_chart
+from dashboard.views.reading import link_html, md_text, plot_text, safe_url
 
 BEACON = "![x](https://host.example/beacon)"
 HOSTILE = [

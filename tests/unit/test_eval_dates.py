@@ -5,7 +5,7 @@ from pathlib import Path
 
 import polars as pl
 
-from dashboard.eval_dates import evaluate
+from dashboard.evaluation.eval_dates import evaluate
 
 GOLD = "doc_id\tline_in_doc\tenglish_phrase\tvalue\tlangs_present\n"
 

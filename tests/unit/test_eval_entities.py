@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.errors import NewsprismError
-from dashboard.eval_entities import _bcubed, evaluate
+from dashboard.evaluation.eval_entities import _bcubed, evaluate
 
 
 def test_absent_data_raises_a_clear_error(tmp_path: Path) -> None:

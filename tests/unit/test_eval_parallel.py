@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from dashboard import eval_parallel
+from dashboard.evaluation import eval_parallel
 
 
 def _sets() -> dict[tuple[str, str], dict[str, str]]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import eval_stories
+from dashboard.evaluation import eval_stories
 
 
 def test_scores_of_a_hand_clustering() -> None:

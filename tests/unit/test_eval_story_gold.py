@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from dashboard import eval_story_gold as gold_eval
+from dashboard.evaluation import eval_story_gold as gold_eval
 
 GOLD = pl.DataFrame(
     {

@@ -13,9 +13,13 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from dashboard import cli, compare, export, ingest, language, normalise, sentences, store, views
+from dashboard import cli
 from dashboard.errors import NewsprismError
-from dashboard.filters import Filters
+from dashboard.ingest import ingest
+from dashboard.steps import language, normalise
+from dashboard.store import store
+from dashboard.views import compare, export, sentences, views
+from dashboard.views.filters import Filters
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 # outlets and dates the seeds do not carry, so every filter and chart has something to show
@@ -490,7 +494,8 @@ def test_article_choices_name_articles_without_reading_texts(an):
 
 
 def test_a_storys_quotes_are_found_once_for_its_quotes_and_its_unique_content(an, monkeypatch):
-    from dashboard import compare, quotes
+    from dashboard.steps import quotes
+    from dashboard.views import compare
 
     calls = []
     real = quotes.quotes

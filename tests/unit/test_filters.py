@@ -3,7 +3,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from dashboard.filters import Filters, from_query, to_query
+from dashboard.views.filters import Filters, from_query, to_query
 
 
 def test_round_trip_through_the_url():

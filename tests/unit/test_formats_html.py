@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.formats import html_to_text
-from dashboard.ingest import load
+from dashboard.ingest.formats import html_to_text
+from dashboard.ingest.ingest import load
 
 
 @pytest.mark.parametrize(

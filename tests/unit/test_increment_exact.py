@@ -6,7 +6,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from dashboard import corpus_synth, pipeline, store
+from dashboard.bench import corpus_synth
+from dashboard.pipeline import pipeline
+from dashboard.store import store
 
 Tables = dict[str, pl.DataFrame]
 

@@ -9,8 +9,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard import corpus_synth, increment, link_incremental, pipeline, schema, store
-from dashboard.aliases import Aliases
+from dashboard import schema
+from dashboard.bench import corpus_synth
+from dashboard.pipeline import increment, pipeline
+from dashboard.steps import link_incremental
+from dashboard.steps.aliases import Aliases
+from dashboard.store import store
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 SR = "000_cb469a2b28302093"
@@ -196,7 +200,7 @@ def test_link_new_reuses_stored_ids_and_links_only_new_keys() -> None:
             ("b", "Kremlin", "kremlin", "ORG:kremlin", "ORG"),
         ]
     )
-    from dashboard.linking import entities_of
+    from dashboard.steps.linking import entities_of
 
     old_entities = entities_of(old)
     new = _mentions(
@@ -220,7 +224,7 @@ def test_link_new_reuses_stored_ids_and_links_only_new_keys() -> None:
 
 def test_link_new_applies_the_alias_file_to_new_mentions() -> None:
     old = _mentions([("a", "Putin", "putin", "PER:putin", "PER")])
-    from dashboard.linking import entities_of
+    from dashboard.steps.linking import entities_of
 
     new = _mentions([("n", "Putina", "putina", None, "PER"), ("n", "Putin", "putin", None, "PER")])
     aliases = Aliases(merge={"PER:putin": "PER:vladimir"})

@@ -13,8 +13,8 @@ import pytest
 
 from dashboard import schema
 from dashboard.errors import InputProblem, NewsprismError
-from dashboard.ingest import LoadResult, load, load_bytes, save_upload
-from dashboard.normalise import normalise_text
+from dashboard.ingest.ingest import LoadResult, load, load_bytes, save_upload
+from dashboard.steps.normalise import normalise_text
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 SEED_IDS = [
@@ -312,7 +312,7 @@ def test_encodings(tmp_path: Path, text: str, encoding: str, warning: str | None
     if warning is None:
         assert row["warnings"] == []
     else:
-        # the code page, the language it reads as and how sure (dashboard.codepages)
+        # the code page, the language it reads as and how sure (dashboard.ingest.codepages)
         [note] = row["warnings"]
         assert note.startswith(f"not UTF-8, read as {warning} (") and note.endswith("% sure)")
 
@@ -420,7 +420,7 @@ def test_the_upload_box_limit_is_the_ingest_limit() -> None:
     import tomllib
     from pathlib import Path
 
-    from dashboard import ingest
+    from dashboard.ingest import ingest
 
     config = (
         Path(__file__).resolve().parents[2] / "dashboard" / "serve" / ".streamlit" / "config.toml"

@@ -11,9 +11,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard import formats as ingest_formats
-from dashboard import ingest
-from dashboard.ingest import load, load_bytes
+from dashboard.ingest import formats as ingest_formats
+from dashboard.ingest import ingest
+from dashboard.ingest.ingest import load, load_bytes
 
 GOOD = "A good article about Maduro and Lukashenko.\n\nIt has two paragraphs."
 LIMIT = 1000  # bytes a file may have; one input may expand to ARCHIVE_FACTOR times that

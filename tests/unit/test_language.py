@@ -10,9 +10,11 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from dashboard import benchdata, eval_language, ingest, language, normalise
-from dashboard.eval_language import split_blank_lines
+from dashboard.evaluation import benchdata, eval_language
+from dashboard.evaluation.eval_language import split_blank_lines
+from dashboard.ingest import ingest
 from dashboard.schema import SCHEMAS, conform, empty
+from dashboard.steps import language, normalise
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 SEED_LANGS = {"000": "sr", "001": "ro", "002": "el", "003": "de", "004": "tr"}

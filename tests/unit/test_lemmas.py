@@ -8,7 +8,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard import datewords, lemmas, lexicon, mention_types, pipeline, schema, translit
+from dashboard import schema
+from dashboard.lang import datewords, lemmas, lexicon, translit
+from dashboard.pipeline import pipeline
+from dashboard.steps import mention_types
 
 # One short news sentence in each of 20 languages (capitalised names, a date, a common noun at
 # the start of a sentence: every per-language resource is asked for).

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard import link_aligned
-from dashboard.aliases import Aliases
-from dashboard.linking import link
+from dashboard.steps import link_aligned
+from dashboard.steps.aliases import Aliases
+from dashboard.steps.linking import link
 
 LANGS = {"en1": "en", "sr1": "sr", "en2": "en", "sr2": "sr", "el1": "el"}
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from dashboard.linking import link
-from dashboard.mentions import article_mentions
-from dashboard.translit import sound_key, to_latin, token_key
+from dashboard.lang.translit import sound_key, to_latin, token_key
+from dashboard.steps.linking import link
+from dashboard.steps.mentions import article_mentions
 
 
 @pytest.mark.parametrize(
@@ -189,7 +189,7 @@ def test_a_cue_typed_mention_outweighs_bare_ones_when_the_table_says_so() -> Non
 
 
 def test_extraction_marks_cue_typed_mentions() -> None:
-    from dashboard.mentions import _cued_mentions
+    from dashboard.steps.mentions import _cued_mentions
 
     text = "Rozmowy odbyły się w Wardomiu, a Wardom milczy."
     found = {m[3]: (m[4], m[6]) for m in _cued_mentions(text, [(0, 0, len(text))], "pl")}

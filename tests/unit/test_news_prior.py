@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from dashboard import news_prior
+from dashboard.steps import news_prior
 
 
 @pytest.mark.parametrize(

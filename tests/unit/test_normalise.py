@@ -9,8 +9,8 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from dashboard import schema
-from dashboard.ingest import load
-from dashboard.normalise import boilerplate_rules, infer_titles, normalise_text, paragraphs
+from dashboard.ingest.ingest import load
+from dashboard.steps.normalise import boilerplate_rules, infer_titles, normalise_text, paragraphs
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -182,7 +182,7 @@ def test_empty_input_gives_empty_paragraphs() -> None:
 
 
 def test_words_mixing_look_alike_latin_and_cyrillic_letters_are_written_in_one_script() -> None:
-    from dashboard.normalise import one_script
+    from dashboard.steps.normalise import one_script
 
     mixed = "Oсaмнaeст држaвa, Биo је Дaнaс, iPhone-у и Kyiv"
     fixed = one_script(mixed)
@@ -194,7 +194,7 @@ def test_words_mixing_look_alike_latin_and_cyrillic_letters_are_written_in_one_s
 
 
 def test_a_latin_name_in_an_article_of_another_script_keeps_its_english_key() -> None:
-    from dashboard.translit import name_key, token_key
+    from dashboard.lang.translit import name_key, token_key
 
     words = ["American", "Civil", "Liberties", "Union"]
     assert name_key(words, "el") == name_key(words, "en")
@@ -204,7 +204,7 @@ def test_a_latin_name_in_an_article_of_another_script_keeps_its_english_key() ->
 
 
 def test_greek_digraphs_read_by_their_neighbours_as_foreign_names_are_transcribed() -> None:
-    from dashboard.translit import token_key
+    from dashboard.lang.translit import token_key
 
     for latin, greek in [("Derby", "Ντέρμπι"), ("Organ", "Όργκαν"), ("Poyet", "Πογιέτ")]:
         assert token_key(latin, "en") == token_key(greek, "el")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dashboard import pipeline
+from dashboard.pipeline import pipeline
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -17,7 +17,8 @@ def test_batches_are_balanced_over_the_workers() -> None:
 
 
 def test_the_step_table_is_what_runs_and_the_manifest_says_what_ran(tmp_path: Path) -> None:
-    from dashboard import bench, store
+    from dashboard.bench import bench
+    from dashboard.store import store
 
     # one list of steps: the bench times exactly the steps analyze runs, in its order
     ran_by_table = [s.name for s in pipeline.STEPS if s.run is not None]
@@ -34,8 +35,8 @@ def test_the_step_table_is_what_runs_and_the_manifest_says_what_ran(tmp_path: Pa
 def test_analyze_does_not_translate_while_another_job_of_the_analysis_runs(tmp_path: Path) -> None:
     import fcntl
 
-    from dashboard import translate_job
-    from dashboard.translate import TranslatorConfig
+    from dashboard.translate import translate_job
+    from dashboard.translate.translate import TranslatorConfig
 
     out = tmp_path / "analysis"
     out.mkdir()

@@ -7,7 +7,7 @@ import json
 import polars as pl
 import pytest
 
-from dashboard import quotes
+from dashboard.steps import quotes
 from tests.unit.test_stories import hand_frames
 
 ACTORS = {"Lukašenko": "e-luka", "Belt[a-z]+": "e-belta", "Trump": "e-trump", "Maduro": "e-maduro"}

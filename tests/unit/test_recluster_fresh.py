@@ -6,7 +6,9 @@ from pathlib import Path
 
 from polars.testing import assert_frame_equal
 
-from dashboard import corpus_synth, pipeline, store
+from dashboard.bench import corpus_synth
+from dashboard.pipeline import pipeline
+from dashboard.store import store
 
 KEYS = {
     "mentions": ["article_id", "start"],

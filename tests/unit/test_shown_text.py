@@ -9,9 +9,10 @@ from datetime import date
 import polars as pl
 import pytest
 
-from dashboard import comparison, reading
-from dashboard.compare import file_name, shown_outlet, shown_title
-from dashboard.sentences import SENTENCE_AFTER, SENTENCE_BEFORE, protect_ordinals
+from dashboard.steps import comparison
+from dashboard.views import reading
+from dashboard.views.compare import file_name, shown_outlet, shown_title
+from dashboard.views.sentences import SENTENCE_AFTER, SENTENCE_BEFORE, protect_ordinals
 
 
 def sentence_around(text: str, word: str) -> str:

@@ -4,9 +4,10 @@ import threading
 import polars as pl
 import pytest
 
-from dashboard import atomic, store
+from dashboard import atomic
 from dashboard.errors import NewsprismError
 from dashboard.schema import SCHEMAS, TABLES, empty
+from dashboard.store import store
 
 
 def test_every_table_written_with_its_schema_even_when_empty(tmp_path):

@@ -9,8 +9,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard import store, story_state
 from dashboard.schema import SCHEMAS
+from dashboard.steps import story_state
+from dashboard.store import store
 
 
 def _dates(ids: list[str]) -> pl.DataFrame:

@@ -10,8 +10,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard import features, schema, stories
+from dashboard import schema
 from dashboard.errors import NewsprismError
+from dashboard.steps import features, stories
 
 from ..conftest import DE, EL, RO, SR, TR
 
@@ -230,7 +231,9 @@ def test_infer_published_gives_undated_articles_their_story_median(clustered) ->
 
 @pytest.fixture(scope="module")
 def seed_stories() -> tuple[pl.DataFrame, pl.DataFrame]:
-    from dashboard import entities, ingest, pipeline
+    from dashboard.ingest import ingest
+    from dashboard.pipeline import pipeline
+    from dashboard.steps import entities
 
     tables = pipeline.enrich(ingest.load([SEEDS]).articles)
     mentions, ents = entities.link(tables["mentions"])

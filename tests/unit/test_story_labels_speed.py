@@ -10,8 +10,8 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
-from dashboard import news_prior
-from dashboard.story_labels import LABEL_ACTORS, label_stories
+from dashboard.steps import news_prior
+from dashboard.steps.story_labels import LABEL_ACTORS, label_stories
 
 EPOCH = date(1970, 1, 1)
 

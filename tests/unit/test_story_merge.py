@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import polars as pl
 import pytest
 
-from dashboard import story_merge
+from dashboard.steps import story_merge
 
 START = date(2018, 3, 1)
 

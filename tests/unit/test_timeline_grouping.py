@@ -7,9 +7,9 @@ from typing import Any, cast
 
 import polars as pl
 
-from dashboard import timeline
-from dashboard.filters import Filters
-from dashboard.store import Analysis
+from dashboard.store.store import Analysis
+from dashboard.views import timeline
+from dashboard.views.filters import Filters
 
 
 class _Articles:
@@ -56,7 +56,7 @@ def test_the_span_is_the_filtered_one_and_a_chosen_grouping_wins() -> None:
 def test_a_point_of_the_auto_timeline_opens_the_mentions_of_the_grouping_drawn(
     seed_analysis,
 ) -> None:
-    from dashboard import views
+    from dashboard.views import views
 
     an = Analysis.open(seed_analysis)
     drawn = timeline.resolve_every(an, Filters(), "auto")

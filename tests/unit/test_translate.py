@@ -11,8 +11,8 @@ import polars as pl
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from dashboard import providers  # noqa: E402
-from dashboard.translate import (  # noqa: E402
+from dashboard.translate import providers
+from dashboard.translate.translate import (  # noqa: E402
     PROVIDERS,
     TranslationProgress,
     TranslatorConfig,
@@ -293,7 +293,7 @@ def test_quality_flags_identical_and_wrong_language(server, tmp_path, monkeypatc
 
 
 def test_quality_flags_length_ratio_outliers_and_german_output():
-    from dashboard.quality import judge
+    from dashboard.translate.quality import judge
 
     original = "Rusia și Belarus și-au intensificat joi contactele cu președintele Venezuelei."
     fine = "Russia and Belarus stepped up their contacts with Venezuela's president on Thursday."
@@ -315,7 +315,7 @@ def test_quality_flags_length_ratio_outliers_and_german_output():
 def test_length_ratio_is_judged_against_the_pairs_norm():
     """German takes more room than English: a German translation 1.9 times as long as its English
     original is within the pair's norm, an English one 1.9 times as long as its German is not."""
-    from dashboard.quality import expected_ratio, judge
+    from dashboard.translate.quality import expected_ratio, judge
 
     de = "Die Regierung hat am Donnerstag ein neues Gesetz vorgelegt, das vieles ändert."
     en = "The government presented a new law on Thursday, which changes a lot of things."

@@ -13,8 +13,18 @@ from dataclasses import replace
 import pytest
 
 from dashboard.errors import NewsprismError
-from dashboard.translate import TranslatorConfig, cache_clear, cache_stats, translate_paragraphs
-from dashboard.translate_cache import Origin, TranslationCache, default_cache_path, text_hash
+from dashboard.translate.translate import (
+    TranslatorConfig,
+    cache_clear,
+    cache_stats,
+    translate_paragraphs,
+)
+from dashboard.translate.translate_cache import (
+    Origin,
+    TranslationCache,
+    default_cache_path,
+    text_hash,
+)
 from tests.libretranslate_server import make_frames, run_server
 
 LIBRE = Origin("libretranslate", "http://127.0.0.1:5000")

@@ -12,9 +12,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from dashboard import cli, providers
-from dashboard.providers import PROVIDERS
-from dashboard.translate import TranslatorConfig, translate_paragraphs
+from dashboard import cli
+from dashboard.translate import providers
+from dashboard.translate.providers import PROVIDERS
+from dashboard.translate.translate import TranslatorConfig, translate_paragraphs
 from tests.libretranslate_server import fake_translation, make_frames
 
 SECRET = "sk-operator-0123456789abcdef"

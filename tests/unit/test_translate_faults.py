@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from dashboard.translate import PROVIDERS, TranslatorConfig, translate_paragraphs  # noqa: E402
-from dashboard.translate_cache import text_hash  # noqa: E402
+from dashboard.translate.translate import PROVIDERS, TranslatorConfig, translate_paragraphs  # noqa: E402
+from dashboard.translate.translate_cache import text_hash  # noqa: E402
 from tests.libretranslate_server import fake_translation, make_frames, run_server  # noqa: E402
 
 TEXTS = [f"Paragraf broj {i}: Lukašenko je razgovarao sa ambasadorom Venecuele." for i in range(12)]
@@ -145,7 +145,7 @@ _CHILD = """
 import sys
 from dataclasses import replace
 import polars as pl
-from dashboard.translate import PROVIDERS, TranslatorConfig, translate_paragraphs
+from dashboard.translate.translate import PROVIDERS, TranslatorConfig, translate_paragraphs
 PROVIDERS["libretranslate"] = replace(PROVIDERS["libretranslate"], batch_items=5)
 articles = pl.read_parquet(sys.argv[1]); paragraphs = pl.read_parquet(sys.argv[2])
 config = TranslatorConfig(provider="libretranslate", url=sys.argv[3], cache_path=sys.argv[4],

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import polars as pl
 
-from dashboard import translate
-from dashboard.store import Analysis
-from dashboard.translate_job import TranslationJob
+from dashboard.store.store import Analysis
+from dashboard.translate import translate
+from dashboard.translate.translate_job import TranslationJob
 from tests.libretranslate_server import run_server
 
 
@@ -91,8 +91,8 @@ def test_dead_provider_fails_plainly_and_keeps_the_analysis(seed_analysis, tmp_p
 def test_articles_added_while_a_job_runs_keep_their_paragraphs(seed_analysis, tmp_path):
     from pathlib import Path
 
-    from dashboard import pipeline
-    from dashboard.translate_job import store_translations
+    from dashboard.pipeline import pipeline
+    from dashboard.translate.translate_job import store_translations
 
     out = _copy(seed_analysis, tmp_path)
     # what a job read and translated ...
@@ -134,7 +134,7 @@ def test_a_second_job_on_the_same_analysis_reports_the_first_and_sends_nothing(
     code = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from dashboard.translate_job import only_job\n"
+        "from dashboard.translate.translate_job import only_job\n"
         "with only_job(Path(sys.argv[1])) as mine:\n"
         "    print(mine, flush=True)\n"
         "    sys.stdin.readline()\n"

@@ -10,8 +10,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard import cli, models, store, translate_local
+from dashboard import cli
 from dashboard.errors import NewsprismError
+from dashboard.store import store
+from dashboard.translate import models, translate_local
 from tests import tiny_model
 
 SERBIAN = (
@@ -168,7 +170,7 @@ def test_pivot_through_english_and_sentence_pieces(packages: dict[str, Path], ho
 
 
 def test_bench_reports_throughput_load_time_and_a_free_rerun() -> None:
-    from dashboard import bench_local
+    from dashboard.bench import bench_local
 
     report = bench_local.bench(12)
     assert report["translated"] == 12 and report["first_run_model_calls"] > 0

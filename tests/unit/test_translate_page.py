@@ -29,9 +29,9 @@ def page_env(seed_analysis, tmp_path, monkeypatch):
 
 
 def _open() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app" / "app.py"), default_timeout=60)
     at.run()
-    at.switch_page(str(ROOT / "dashboard" / "screens" / "translate.py"))
+    at.switch_page(str(ROOT / "dashboard" / "app" / "screens" / "translate.py"))
     at.run()
     assert not at.exception
     return at

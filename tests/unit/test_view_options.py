@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import cli, view_options, views
+from dashboard import cli
 from dashboard.errors import NewsprismError
-from dashboard.view_options import BY, EVERY, STORY, from_query, resolve, to_query
+from dashboard.views import view_options, views
+from dashboard.views.view_options import BY, EVERY, STORY, from_query, resolve, to_query
 
 
 def test_every_option_a_view_declares_is_an_export_option():

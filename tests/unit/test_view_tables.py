@@ -11,9 +11,13 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
-from dashboard import compare, comparison, corpus_synth, engine_ray, pipeline, store, timeline
-from dashboard.filters import Filters
-from dashboard.view_tables import ACTOR_ARTICLES, ACTOR_FORMS, DATES, NAMES, SOURCES, define
+from dashboard.bench import corpus_synth
+from dashboard.pipeline import engine_ray, pipeline
+from dashboard.steps import comparison
+from dashboard.store import store
+from dashboard.store.view_tables import ACTOR_ARTICLES, ACTOR_FORMS, DATES, NAMES, SOURCES, define
+from dashboard.views import compare, timeline
+from dashboard.views.filters import Filters
 
 FORM_KEYS = ["story_id", "outlet", "source", "language", "entity_id", "text"]
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import ingest, pipeline
+from dashboard.ingest import ingest
+from dashboard.pipeline import pipeline
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

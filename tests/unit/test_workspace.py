@@ -1,7 +1,7 @@
 import pytest
 
 from dashboard.errors import NewsprismError
-from dashboard.workspace import Workspace
+from dashboard.store.workspace import Workspace
 
 
 def test_paths_resolve_only_inside_data_folders(tmp_path):

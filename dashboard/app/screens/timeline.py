@@ -1,0 +1,32 @@
+"""Entity timeline: who is mentioned when, next to the dates the articles talk about."""
+
+import streamlit as st
+
+from dashboard.app import ui
+from dashboard.views import timeline
+
+an, f, caption = ui.page_start("Actors over time")
+opts = ui.view_options("timeline", an)  # ?every=year: a notice and the default, never an error
+opts["every"] = ui.option_widget("timeline", "every", opts, key="tl_every")
+ui.write_options("timeline", opts)  # `auto` stays out of the link, a chosen grouping stays in
+# the grouping drawn: the chosen one, or for auto the one the publication span reads best in
+every = timeline.resolve_every(an, f, opts["every"])
+if opts["every"] == "auto":
+    st.caption(f"Grouped by {every}, chosen from the span of the reporting.")
+if not f.actors:
+    st.caption("Showing the most mentioned people; choose actors in the sidebar to compare others.")
+
+with st.spinner("Counting mentions over time"):
+    ui.chart(
+        "timeline",
+        an,
+        f,
+        {**opts, "every": every},  # the evidence of a point uses the grouping drawn
+        key="timeline_chart",
+        caption=caption,
+        quiet=False,
+        selection=("points",),
+    )
+
+with st.expander("Dates the articles mention"):
+    ui.table("mentioned-dates", an, f)

@@ -1,0 +1,228 @@
+"""`newsprism bench`'s end-to-end run on real news in many languages, interleaved as they arrive.
+
+The corpus is every real text the shared bench has (ntrex_dev's 62 documents in 9 varieties,
+SlavicNER in six languages, RONEC in Romanian, the seeds): files named by a hash, so a folder
+reads them in no order of language. `newsprism analyze` runs in a fresh process on one worker and
+on two (after a first run has filled the disk caches, as a user's second run would), and again on
+the same files grouped by language; langdetect + dateparser, the reference pipeline, run over a
+sample of the same texts in the same run. Nothing here asserts on time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from dashboard.bench import corpus_synth
+from dashboard.evaluation import benchdata
+
+REFERENCE_ARTICLES = 200  # articles the reference pipeline sees (it is the slow one)
+MIN_ARTICLES = 100  # fewer real texts than this (no shared bench data): skipped
+
+
+def real_corpus() -> dict[str, list[str]]:
+    """Real texts by group (corpus and language): ntrex_dev's varieties and corpus_synth's."""
+    groups = dict(corpus_synth.real_texts())
+    ntrex = benchdata.default_root() / "ntrex_dev" / "corpus"
+    for variety in sorted(p for p in ntrex.glob("*") if p.is_dir()):
+        groups[f"ntrex-{variety.name}"] = [
+            f.read_text(encoding="utf-8") for f in sorted(variety.glob("*.txt"))
+        ]
+    return groups
+
+
+def write(groups: dict[str, list[str]], folder: Path, *, interleaved: bool) -> int:
+    """The texts as .txt files named by a hash (read in no order of language) or by group."""
+    folder.mkdir(parents=True, exist_ok=True)
+    n = 0
+    for group, texts in groups.items():
+        for k, text in enumerate(texts):
+            name = f"{group}-{k:05d}"
+            if interleaved:
+                name = hashlib.sha1(name.encode()).hexdigest()[:12]
+            (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+            n += 1
+    return n
+
+
+def _analyze(corpus: Path, out: Path, workers: int) -> dict[str, Any]:
+    """A fresh `newsprism analyze` process: wall seconds, CPU seconds and peak memory of the
+    process tree, and the seconds of each step its manifest records."""
+    shutil.rmtree(out, ignore_errors=True)
+    code = (
+        "import resource, sys, time\n"
+        "from pathlib import Path\n"
+        "from dashboard.pipeline import pipeline\n"
+        "started = time.perf_counter()\n"
+        f"pipeline.analyze([Path({str(corpus)!r})], Path({str(out)!r}), "
+        f"pipeline.RunOptions(workers={workers}))\n"
+        "seconds = time.perf_counter() - started\n"
+        "own = resource.getrusage(resource.RUSAGE_SELF)\n"
+        "kids = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "cpu = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime\n"
+        "print(seconds, cpu, max(own.ru_maxrss, kids.ru_maxrss) / 1024)\n"
+    )
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - started
+    seconds, cpu, peak = (float(x) for x in done.stdout.split()[-3:])
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    steps = {s["name"]: s["seconds"] for s in manifest.get("steps", [])}
+    return {
+        "wall_seconds": wall,
+        "analyze_seconds": seconds,
+        "cpu_seconds": cpu,
+        "peak_mib": peak,
+        "steps": steps,
+    }
+
+
+def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run of median analyze time (its own steps and memory), with every run's seconds."""
+    ordered = sorted(runs, key=lambda r: r["analyze_seconds"])
+    middle = dict(ordered[len(ordered) // 2])
+    middle["runs_seconds"] = [r["analyze_seconds"] for r in runs]
+    return middle
+
+
+def reference(groups: dict[str, list[str]]) -> dict[str, Any]:
+    """langdetect, then dateparser's search in the detected language, on a sample of
+    REFERENCE_ARTICLES texts."""
+    import langdetect
+    from dateparser.search import search_dates
+
+    texts = [t for texts in groups.values() for t in texts]
+    sample = random.Random(1).sample(texts, min(REFERENCE_ARTICLES, len(texts)))
+    langdetect.DetectorFactory.seed = 0
+    started, cpu = time.perf_counter(), time.process_time()
+    for text in sample:
+        # the reference pipeline: detect the language, then look for dates in that language
+        try:
+            lang = langdetect.detect(text)
+        except langdetect.LangDetectException:
+            lang = None
+        try:
+            search_dates(text, languages=[lang] if lang else None)
+        except ValueError:  # a language dateparser does not know
+            search_dates(text)
+    seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu
+    return {
+        "articles": len(sample),
+        "articles_per_s": len(sample) / seconds,
+        # per CPU second: a busy machine slows it less than wall time, measured at other moments
+        "articles_per_cpu_s": len(sample) / cpu,
+    }
+
+
+def _dictionaries() -> dict[str, float]:
+    """MiB each held simplemma dictionary takes, for the languages the corpus has."""
+    from dashboard.lang import lemmas
+
+    for code in ("bg", "cs", "de", "el", "en", "hbs", "mk", "pl", "ro", "ru", "sk", "sl", "tr"):
+        lemmas.lemmatize("Test", code)
+    return lemmas.sizes()
+
+
+RUNS = ("interleaved_1_worker", "interleaved_2_workers", "grouped_1_worker", "grouped_2_workers")
+
+
+def run(repeats: int = 3) -> dict[str, Any]:
+    """The interleaved and grouped runs, on one worker and on two, each `repeats` times in turn
+    (so a busy machine slows all of them alike; the median is kept), and the reference; {"skipped":
+    why} without data."""
+    groups = real_corpus()
+    languages = {g.rsplit("-", 1)[-1] for g in groups if not g.startswith("seed")}
+    if sum(len(t) for t in groups.values()) < MIN_ARTICLES:
+        return {"skipped": "the shared bench data is not there"}
+    work = Path(tempfile.mkdtemp(prefix="newsprism-bench-mixed-"))
+    try:
+        mixed, grouped = work / "mixed", work / "grouped"
+        n = write(groups, mixed, interleaved=True)
+        write(groups, grouped, interleaved=False)
+        _analyze(mixed, work / "warm", 1)  # fills the disk caches, as a first run does
+        runs: dict[str, list[dict[str, Any]]] = {name: [] for name in RUNS}
+        for _ in range(repeats):
+            for name in RUNS:
+                corpus = mixed if name.startswith("interleaved") else grouped
+                workers = 1 if name.endswith("1_worker") else 2
+                runs[name].append(_analyze(corpus, work / "out", workers))
+        report = {
+            "articles": n,
+            "groups": len(groups),
+            "languages": len(languages),
+            "repeats": repeats,
+            **{name: _median(done) for name, done in runs.items()},
+            "reference": reference(groups),
+            "dictionaries_mib": _dictionaries(),
+        }
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return report
+
+
+def render(report: dict[str, Any]) -> list[str]:
+    """Lines for the bench's printout."""
+    if "skipped" in report:
+        return [f"real interleaved corpus: skipped ({report['skipped']})"]
+    n = report["articles"]
+    one, two = report["interleaved_1_worker"], report["interleaved_2_workers"]
+    ref = report["reference"]
+    rate = n / one["analyze_seconds"]
+    lines = [
+        f"real corpus, {n:,} articles, {report['groups']} corpora x languages "
+        f"({report['languages']} language codes): `analyze` end to end, median of "
+        f"{report['repeats']} runs in turn",
+        f"  reference langdetect + dateparser: {ref['articles_per_s']:.1f} articles/s "
+        f"({ref['articles']} of the same files)",
+    ]
+    for order in ("interleaved", "grouped"):
+        a, b = report[f"{order}_1_worker"], report[f"{order}_2_workers"]
+        lines += [
+            f"  {order}: 1 worker {a['analyze_seconds']:.1f} s "
+            f"({n / a['analyze_seconds']:,.0f} articles/s, "
+            f"{n / a['analyze_seconds'] / ref['articles_per_s']:.1f}x the reference), "
+            f"2 workers {b['analyze_seconds']:.1f} s "
+            f"({a['analyze_seconds'] / b['analyze_seconds']:.2f}x one worker); "
+            f"CPU {a['cpu_seconds']:.1f} s / {b['cpu_seconds']:.1f} s; "
+            f"peak {a['peak_mib']:,.0f} / {b['peak_mib']:,.0f} MiB",
+            "    runs (s): 1 worker "
+            + ", ".join(f"{x:.1f}" for x in a["runs_seconds"])
+            + "; 2 workers "
+            + ", ".join(f"{x:.1f}" for x in b["runs_seconds"]),
+        ]
+    lines.append(
+        "  interleaved, step seconds (per-article steps: work summed over workers) "
+        "1 worker / 2 workers:"
+    )
+    lines.append(
+        "    "
+        + ", ".join(
+            f"{step} {one['steps'].get(step, 0.0):.1f}/{two['steps'].get(step, 0.0):.1f}"
+            for step in dict.fromkeys([*one["steps"], *two["steps"]])
+        )
+    )
+    lines.append(
+        f"  ours vs reference, interleaved, 1 worker: {rate / ref['articles_per_s']:.1f}x "
+        "(floor 10x); 2 workers vs 1: "
+        f"{one['analyze_seconds'] / two['analyze_seconds']:.2f}x (floor 1.6x)"
+    )
+    if "articles_per_cpu_s" in ref:
+        lines.append(
+            "  per CPU second (steadier on a busy machine), interleaved, 1 worker: ours "
+            f"{n / one['cpu_seconds']:,.0f} articles, reference {ref['articles_per_cpu_s']:.1f}: "
+            f"{n / one['cpu_seconds'] / ref['articles_per_cpu_s']:.1f}x"
+        )
+    lines.append(
+        "  simplemma dictionaries held (MiB): "
+        + ", ".join(f"{k} {v:.1f}" for k, v in sorted(report["dictionaries_mib"].items()))
+    )
+    return lines

@@ -1,0 +1,262 @@
+"""Which legacy code page a file that is not UTF-8 was written in, decided by plausibility.
+
+Every candidate code page (Windows 1250-1258, ISO 8859, KOI8, Mac) decodes the file. A reading
+is plausible when its words keep to one script, its letters outside Latin keep to one script,
+and it reads as a language: the likelihood of its character n-grams under langdetect's own
+language profiles (the detector language.py runs) is that of text, not of mojibake. langdetect's
+posterior would call any Cyrillic mojibake Russian with 0.99999; the likelihood tells
+"Президент" from "П Рсьедспт". The most likely reading wins, and how sure it is comes from
+comparing it with the other readings. A file whose stretches read best in different code pages
+is refused rather than half garbled.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+from langdetect.utils.ngram import NGram
+
+from dashboard.steps import language
+
+# words of ASCII letters and high bytes: only words with a high byte differ between code pages
+_WORD = re.compile(rb"[A-Za-z\x80-\xff]+")
+_SAMPLE_WORDS = 400
+# an n-gram a profile does not list (a profile keeps n-grams seen about once in 10,000)
+_UNSEEN = math.log(1e-7)
+MIN_LIKELIHOOD = -9.0
+"""Mean log-probability per n-gram below which a reading does not read as any language: text
+scores -5 to -7 (-8 for Belarusian, which langdetect has no profile of), mojibake -9 to -15."""
+MIN_ONE_SCRIPT = 0.95
+"""Share of words (and of letters outside Latin) that must keep to one script."""
+# a character that is not a letter costs about what a rare letter costs, between two letters
+# (other than an apostrophe) what an unseen one costs
+_SYMBOL = math.log(1e-5)
+_APOSTROPHES = "\u2019\u02bc\u2018\u00b4"
+# a code page the language is seldom written in is this much (log) less likely a priori
+_UNUSUAL_PAGE = math.log(0.05)
+_DETECT_CHARS = 20_000
+# stretches of this many words are compared between readings: one that another code page
+# reads much better (per n-gram) is in that code page, and a file with many is mixed
+_CHUNK_WORDS = 25
+_MIXED_MARGIN = 1.5
+_MAX_MIXED = 0.2
+_NOT_LETTER = re.compile(r"[\W\d_]+")
+# control and format characters, unassigned code points: never in text a person wrote
+_CONTROL = {"Cc", "Cf", "Cn", "Co", "Cs"}
+# n-grams of one to three letters overlap, so a text's evidence is about a third of their count
+_OVERLAP = 3.0
+
+
+class Undecodable(ValueError):
+    """No legacy code page gives text: the message says why, for an analyst."""
+
+
+@dataclass(frozen=True)
+class Decoding:
+    """A legacy code page's reading of a file: the text, the code page, the language it reads
+    as, and how sure the choice is (0-1, against the other code pages' readings)."""
+
+    text: str
+    codec: str
+    language: str
+    confidence: float
+
+    def note(self) -> str:
+        """The warning an article carries: which code page, which language, how sure."""
+        return f"not UTF-8, read as {self.codec} ({self.language}, {self.confidence:.0%} sure)"
+
+
+@dataclass(frozen=True)
+class _Reading:
+    codec: str
+    loglik: float
+    chunks: np.ndarray  # mean log-probability per n-gram of each stretch of words
+    one_script: bool
+
+
+@dataclass(frozen=True)
+class _Profiles:
+    """langdetect's profiles as one matrix: n-gram row -> log-probability per language."""
+
+    languages: list[str]
+    rows: dict[str, int]
+    logp: np.ndarray
+
+
+@cache
+def _table() -> dict[str, Any]:
+    text = resources.files("dashboard").joinpath("data/codepages.json").read_text("utf-8")
+    return dict(json.loads(text))
+
+
+@cache
+def _profiles() -> _Profiles:
+    root = resources.files("langdetect").joinpath("profiles")
+    languages = list(_table()["profiles"])
+    folded: list[Counter[str]] = []
+    totals: list[list[int]] = []
+    for lang in languages:
+        profile = json.loads(root.joinpath(lang).read_text("utf-8"))
+        counts: Counter[str] = Counter()
+        # case-folded: langdetect's profiles skip all-capital words, a headline is not mojibake
+        for gram, count in profile["freq"].items():
+            counts["".join(_fold(ch) for ch in gram)] += count
+        folded.append(counts)
+        totals.append(profile["n_words"])
+    rows = {gram: i for i, gram in enumerate(sorted(set().union(*folded)))}
+    logp = np.full((len(rows), len(languages)), _UNSEEN)
+    for j, counts in enumerate(folded):
+        for gram, count in counts.items():
+            logp[rows[gram], j] = math.log(count / totals[j][len(gram) - 1])
+    return _Profiles(languages, rows, logp)
+
+
+def decode_legacy(data: bytes) -> Decoding:
+    """The most plausible legacy reading of bytes that are not UTF-8; Undecodable when none
+    reads as text, or when parts of the file read as text only in different code pages."""
+    words = [w for w in _WORD.findall(data) if max(w) >= 0x80][:_SAMPLE_WORDS]
+    sample = b" ".join(words)
+    seen: set[str] = set()
+    readings: list[_Reading] = []
+    for codec in _table()["candidates"]:
+        # a page that cannot decode every byte still shows which stretches it reads well
+        text = sample.decode(codec, errors="replace")
+        key = "".join(_fold(NGram.normalize(ch)) for ch in text)
+        if key in seen:
+            continue  # the same letters as a page tried before (as langdetect sees letters)
+        seen.add(key)
+        reading = _read(codec, text)
+        if reading is not None:
+            readings.append(reading)
+    plausible: list[tuple[float, _Reading, Decoding]] = []
+    for reading in readings:
+        if reading.chunks.mean() < MIN_LIKELIHOOD or not reading.one_script:
+            continue
+        found = _decoding(data, reading.codec)
+        if found is not None:
+            plausible.append((reading.loglik / _OVERLAP + found[1], reading, found[0]))
+    if not plausible:
+        raise Undecodable(
+            "not UTF-8, and no legacy code page (Windows, ISO 8859, KOI8, Mac) reads as text "
+            "in a language: save it as UTF-8"
+        )
+    score, best, decoding = max(plausible, key=lambda p: p[0])
+    rivals = [r.chunks for r in readings if r is not best]
+    if rivals and (np.max(rivals, axis=0) - best.chunks > _MIXED_MARGIN).mean() > _MAX_MIXED:
+        raise Undecodable(
+            f"not UTF-8, and parts of it read as text in different code pages ({best.codec} "
+            "for some): save it as UTF-8"
+        )
+    confidence = 1.0 / sum(math.exp(other - score) for other, _, _ in plausible)
+    return dataclasses.replace(decoding, codec=_name(data, decoding), confidence=confidence)
+
+
+def _read(codec: str, text: str) -> _Reading | None:
+    """A code page's reading of the sample words: its log-likelihood under the profile that
+    fits it best, and the mean log-probability per n-gram of each stretch of words."""
+    words = text.split(" ")
+    profiles = _profiles()
+    grams: list[int] = []  # row of each n-gram, -1 for one no profile lists
+    owner: list[int] = []  # the word each n-gram belongs to
+    costs = np.zeros(len(words))
+    extra = np.zeros(len(words))
+    for w, word in enumerate(words):
+        word_grams, costs[w], extra[w] = _word_evidence(word)
+        grams.extend(profiles.rows.get(g, -1) for g in word_grams)
+        owner.extend([w] * len(word_grams))
+    if not grams:
+        return None
+    index = np.array(grams)
+    logp = np.where(index[:, None] >= 0, profiles.logp[index], _UNSEEN)
+    best = int(logp.sum(axis=0).argmax())
+    per_word = np.bincount(owner, weights=logp[:, best], minlength=len(words)) + costs
+    evidence = np.bincount(owner, minlength=len(words)) + extra
+    stretch = np.arange(len(words)) // _CHUNK_WORDS
+    means = np.bincount(stretch, weights=per_word) / np.maximum(
+        np.bincount(stretch, weights=evidence), 1
+    )
+    return _Reading(codec, float(per_word.sum()), means, _one_script(text))
+
+
+def _decoding(data: bytes, codec: str) -> tuple[Decoding, float] | None:
+    """The whole file in a code page (None when a byte has no character there), the language
+    the detector gives it, and the log prior of that page for that language."""
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    lang, _ = language.detect_text(text[:_DETECT_CHARS])
+    if lang is None:
+        return None
+    usual = _table()["languages"].get(lang, [codec])
+    return Decoding(text, codec, lang, 0.0), 0.0 if codec in usual else _UNUSUAL_PAGE
+
+
+def _name(data: bytes, decoding: Decoding) -> str:
+    """The code page to name for a reading: the language's usual page when several give it."""
+    for codec in _table()["languages"].get(decoding.language, []):
+        try:
+            if data.decode(codec) == decoding.text:
+                return str(codec)
+        except UnicodeDecodeError:
+            continue
+    return decoding.codec
+
+
+def _one_script(text: str) -> bool:
+    """No control characters, and words and letters outside Latin keep to one script."""
+    if any(unicodedata.category(ch) in _CONTROL for ch in text):
+        return False
+    words = text.split(" ")
+    mixed = 0
+    other: Counter[str] = Counter()
+    for word in words:
+        scripts = [_script(ch) for ch in word if ch.isalpha()]
+        mixed += len(set(scripts)) > 1
+        other.update(s for s in scripts if s != "LATIN")
+    if mixed > (1 - MIN_ONE_SCRIPT) * len(words):
+        return False
+    return not other or max(other.values()) >= MIN_ONE_SCRIPT * sum(other.values())
+
+
+def _script(ch: str) -> str:
+    return unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0]
+
+
+def _word_evidence(word: str) -> tuple[list[str], float, int]:
+    """A word's n-grams (langdetect's normalisation, case-folded), the log-probability cost of
+    its characters that are not letters, and how many n-grams that cost stands for."""
+    letters = "".join(_fold(NGram.normalize(ch)) for ch in word)
+    grams: list[str] = []
+    for piece in _NOT_LETTER.split(letters):
+        padded = f" {piece} "
+        grams.extend(
+            padded[i : i + n]
+            for n in (1, 2, 3)
+            for i in range(len(padded) - n + 1)
+            if padded[i : i + n].strip()
+        )
+    cost, extra = 0.0, 0
+    for i, ch in enumerate(word):
+        if ord(ch) < 0x80 or ch.isalpha():
+            continue
+        inside = 0 < i < len(word) - 1 and word[i - 1].isalpha() and word[i + 1].isalpha()
+        cost += 3 * (_UNSEEN if inside and ch not in _APOSTROPHES else _SYMBOL)
+        extra += 3
+    return grams, cost, extra
+
+
+def _fold(ch: str) -> str:
+    """Lower case, one character for one (Turkish İ would become two)."""
+    low = ch.lower()
+    return low if len(low) == 1 else ch

@@ -1,0 +1,70 @@
+"""Per-process data that takes seconds to build, built once and kept on disk.
+
+The place gazetteer (CLDR territory and city names in 20 locales, keyed) and the fixed names'
+keys take ~2 s to build, in every process that analyses text: each worker of `analyze` paid it
+again. Here a build's value is kept under the user cache (marshal: plain strings, tuples, lists,
+dicts and sets, no code), in a file named by a fingerprint of everything the value is built
+from (the package's code and data files, babel's CLDR data, the time zones, Python's version):
+any change to one of them builds it again. Written atomically; an unreadable or damaged file is
+built again, and a read-only cache folder only costs the build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import sys
+from collections import Counter
+from collections.abc import Callable
+from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, TypeVar
+
+from dashboard import atomic
+from dashboard.lang import lemmas
+
+T = TypeVar("T")
+PACKAGE = Path(__file__).resolve().parents[1]  # the dashboard package: its code and data
+BUILDS: Counter[str] = Counter()
+"""How many times each value was built (not read from disk) in this process: for the tests."""
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """A digest of what the cached values are built from."""
+    from zoneinfo import available_timezones
+
+    digest = hashlib.sha1()
+    for part in (sys.version, version("babel"), *sorted(available_timezones())):
+        digest.update(part.encode())
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and (path.suffix == ".py" or "data" in path.relative_to(PACKAGE).parts):
+            digest.update(str(path.relative_to(PACKAGE)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def folder() -> Path:
+    """Where the values are kept: beside the lemmatizer's dictionaries."""
+    return lemmas.cache_folder().parent / "data"
+
+
+def cached(name: str, build: Callable[[], T]) -> T:
+    """build()'s value, read from disk when an earlier process of this code built it."""
+    path = folder() / f"{name}-{fingerprint()}.marshal"
+    with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+        stored: Any = marshal.loads(path.read_bytes())
+        # a file damaged into another readable value is not this one: built again
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == name:
+            return stored[1]  # type: ignore[no-any-return]
+    BUILDS[name] += 1
+    value = build()
+    # a read-only cache folder still analyses, only more slowly next time
+    with contextlib.suppress(OSError, ValueError):
+        atomic.write_bytes(path, marshal.dumps((name, value)))  # type: ignore[arg-type]
+        for old in path.parent.glob(f"{name}-*.marshal"):
+            if old != path:  # built from older code or data
+                old.unlink(missing_ok=True)
+    return value

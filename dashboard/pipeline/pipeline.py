@@ -1,0 +1,759 @@
+"""Runs the steps in order: the only place that knows the order.
+
+load -> normalise -> paragraphs -> language -> mentions -> dates   (per article, over batches,
+in worker processes)  -> translate (cached, optional) -> entities (cross-article linking)
+-> stories -> dates re-anchored for story-dated articles -> alignments.
+
+Each step declares the table columns it needs and adds; `check_order` proves at import time
+that every step only reads what an earlier step (or ingest) wrote.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from dashboard.errors import InputProblem
+from dashboard.ingest import ingest
+from dashboard.pipeline import increment
+from dashboard.schema import TABLES, conform, empty
+from dashboard.steps import (
+    align,
+    dates,
+    entities,
+    language,
+    link_aligned,
+    normalise,
+    quotes,
+    stories,
+)
+from dashboard.steps.features import paragraph_features
+from dashboard.store import store
+from dashboard.store.corrections import apply_corrections, read_corrections
+from dashboard.translate.translate_cache import carry_translations
+
+Tables = dict[str, pl.DataFrame]
+
+INGEST_ADDS = (
+    "articles.article_id",
+    "articles.origin",
+    "articles.source",
+    "articles.title",
+    "articles.url",
+    "articles.published",
+    "articles.text",
+    "articles.provenance",
+)
+
+
+@dataclass
+class Context:
+    """What the cross-article steps share besides the tables: the analysis folder (its alias and
+    story edit files) and what one step makes for the next (the paragraph features)."""
+
+    out: Path | None = None
+    aliases: entities.Aliases = field(default_factory=entities.Aliases)
+    features: pl.DataFrame | None = None
+    # an increment's stored analysis, new articles and state (None: a full run)
+    delta: increment.Delta | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """A named pipeline step with the columns it reads and writes, and its two entry points:
+    tables in, the tables it changed out. `run` is the full run over everything; `increment`
+    adds new articles to a stored analysis (Context.delta). Per-article steps are pure (any
+    batch, any worker process, an increment's new articles alone), so their increment is the
+    same call; cross-article steps see every article, and their increment shares the full run's
+    cores (linking's blocking and similarity, the stories' candidate pairs)."""
+
+    name: str
+    needs: tuple[str, ...]
+    adds: tuple[str, ...]
+    per_article: bool
+    run: Callable[[Tables, Context], Tables] | None = None
+    increment: Callable[[Tables, Context], Tables] | None = None
+
+    def entry(self, mode: str) -> Callable[[Tables, Context], Tables]:
+        """The entry point of `mode` ("full" or "increment")."""
+        call = self.increment if mode == "increment" and not self.per_article else self.run
+        if call is None:
+            raise RuntimeError(f"pipeline step {self.name} has no {mode} entry point")
+        return call
+
+
+def _normalise_step(t: Tables, ctx: Context) -> Tables:
+    paragraphs = normalise.paragraphs(t["articles"])
+    articles = normalise.with_word_counts(normalise.infer_titles(t["articles"], paragraphs))
+    return {"articles": articles, "paragraphs": paragraphs}
+
+
+def _language_step(t: Tables, ctx: Context) -> Tables:
+    articles, paragraphs = language.detect(t["articles"], t["paragraphs"])
+    return {"articles": articles, "paragraphs": paragraphs}
+
+
+def _mentions_step(t: Tables, ctx: Context) -> Tables:
+    return {"mentions": entities.extract_mentions(t["articles"], t["paragraphs"])}
+
+
+def _dates_step(t: Tables, ctx: Context) -> Tables:
+    return {"dates": dates.extract_dates(t["articles"], t["paragraphs"])}
+
+
+def _entities_step(t: Tables, ctx: Context) -> Tables:
+    """Linking over every mention, then the analyst's alias file."""
+    mentions, ents = entities.link(t["mentions"])
+    if ctx.out is not None:
+        ctx.aliases = entities.read_aliases(ctx.out / entities.ALIAS_FILE)
+    if ctx.aliases == entities.Aliases():
+        # no corrections: applying them would only rebuild the entities linking just built
+        return {"mentions": conform(mentions, "mentions"), "entities": conform(ents, "entities")}
+    mentions, ents = entities.apply_aliases(mentions, ents, ctx.aliases)
+    return {"mentions": mentions, "entities": ents}
+
+
+def _stories_step(t: Tables, ctx: Context) -> Tables:
+    """Stories (and the analyst's story edits), then the dates of articles a story dates."""
+    # quotes (and their speakers) feed both the stories and the alignments: found once, and so
+    # are the paragraph features made of them
+    quote_table = quotes.quotes(t["articles"], t["paragraphs"], t["mentions"])
+    feats = paragraph_features(
+        t["articles"], t["paragraphs"], t["mentions"], t["dates"], quote_table
+    )
+    ents = t.get("entities")
+    articles, story_table = stories.cluster(
+        t["articles"], t["paragraphs"], t["mentions"], t["dates"], entities=ents, features=feats
+    )
+    edits = stories.read_overrides(ctx.out / "stories.json") if ctx.out else None
+    if edits is not None:
+        articles, story_table = stories.apply_overrides(
+            articles, story_table, edits, mentions=t["mentions"], dates=t["dates"], entities=ents
+        )
+    articles, date_table, redated = increment.reanchor(
+        articles, t["articles"], t["paragraphs"], t["dates"], story_table
+    )
+    done = {"paragraphs": t["paragraphs"], "mentions": t["mentions"], "dates": date_table}
+    ctx.features = increment.refeature(feats, redated, {**done, "articles": articles})
+    return {"articles": articles, "stories": story_table, "dates": date_table}
+
+
+def _alignments_step(t: Tables, ctx: Context) -> Tables:
+    """Paragraph alignment; then actors joined through the paragraphs that translate each other
+    (link_aligned: what spelling could not join)."""
+    alignments = align.align(
+        t["articles"], t["paragraphs"], t["mentions"], t["dates"], features=ctx.features
+    )
+    joined = link_aligned.merges(t["mentions"], alignments, t["articles"], ctx.aliases)
+    mentions, ents = link_aligned.project(t["mentions"], t["entities"], joined)
+    return {"alignments": alignments, "mentions": mentions, "entities": ents}
+
+
+def _delta(ctx: Context) -> increment.Delta:
+    assert ctx.delta is not None, "an increment entry point runs with the increment's delta"
+    return ctx.delta
+
+
+def _entities_increment(t: Tables, ctx: Context) -> Tables:
+    return increment.link_increment(t, _delta(ctx))
+
+
+def _stories_increment(t: Tables, ctx: Context) -> Tables:
+    return increment.stories_increment(t, _delta(ctx))
+
+
+def _alignments_increment(t: Tables, ctx: Context) -> Tables:
+    return increment.align_increment(t, _delta(ctx))
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        "normalise",
+        ("articles.text",),
+        ("paragraphs.start", "articles.title", "articles.words"),
+        True,
+        _normalise_step,
+    ),
+    Step(
+        "language",
+        ("paragraphs.start", "articles.provenance"),
+        ("articles.language", "paragraphs.language"),
+        True,
+        _language_step,
+    ),
+    Step(
+        "mentions",
+        ("articles.language", "paragraphs.start"),
+        ("mentions.key",),
+        True,
+        _mentions_step,
+    ),
+    Step(
+        "dates",
+        ("articles.language", "articles.published", "paragraphs.start"),
+        ("dates.value",),
+        True,
+        _dates_step,
+    ),
+    # translation runs where the analyst chose a provider (analyze's options), not in this loop
+    Step("translate", ("paragraphs.language",), ("paragraphs.translation",), False),
+    Step(
+        "entities",
+        ("mentions.key",),
+        ("mentions.entity_id", "entities.entity_id"),
+        False,
+        _entities_step,
+        _entities_increment,
+    ),
+    Step(
+        "stories",
+        ("mentions.entity_id", "dates.value", "paragraphs.translation"),
+        ("articles.story_id", "stories.story_id"),
+        False,
+        _stories_step,
+        _stories_increment,
+    ),
+    Step(
+        "alignments",
+        ("articles.story_id", "mentions.entity_id"),
+        ("alignments.score",),
+        False,
+        _alignments_step,
+        _alignments_increment,
+    ),
+)
+PER_ARTICLE: tuple[Step, ...] = tuple(s for s in STEPS if s.per_article and s.run)
+"""The steps `enrich` runs on each batch of articles, in order."""
+CROSS_ARTICLE: tuple[Step, ...] = tuple(s for s in STEPS if not s.per_article and s.run)
+"""The steps `finish_full` runs over every article and `finish_increment` over new rows, in order."""
+
+
+def check_order(steps: Sequence[Step] = STEPS) -> None:
+    """Raise if a step needs a column no earlier step (nor ingest) adds."""
+    available = set(INGEST_ADDS)
+    for step in steps:
+        missing = [n for n in step.needs if n not in available]
+        if missing:
+            raise RuntimeError(f"pipeline step {step.name} runs before {missing} exist")
+        available.update(step.adds)
+
+
+check_order()
+
+
+def enrich(articles: pl.DataFrame) -> Tables:
+    """The per-article steps (PER_ARTICLE) on one batch: pure, so it runs in any worker."""
+    return enrich_timed(articles)[0]
+
+
+def enrich_timed(articles: pl.DataFrame) -> tuple[Tables, dict[str, float]]:
+    """`enrich`, and the seconds each step took."""
+    tables: Tables = {"articles": articles}
+    context = Context()
+    seconds: dict[str, float] = {}
+    for step in PER_ARTICLE:
+        started = time.perf_counter()
+        tables |= step.entry("full")(tables, context)
+        seconds[step.name] = time.perf_counter() - started
+    return {t: tables[t] for t in ("articles", "paragraphs", "mentions", "dates")}, seconds
+
+
+def default_workers() -> int:
+    """Both cores (or all there are) for the enrichment steps."""
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def balanced_batch(n: int, workers: int, batch_size: int) -> int:
+    """Articles per batch: batch_size, or less so that each worker gets at least two batches
+    when there is more than one batch (a last short batch then leaves no worker idle long)."""
+    if workers <= 1 or n <= batch_size:
+        return batch_size
+    return max(1, min(batch_size, -(-n // (2 * workers))))
+
+
+STEP_SECONDS = "_step_seconds"
+"""enrich_batches' extra table: the seconds of work of each per-article step."""
+
+
+SHARES = 8
+"""Batches per worker when the work is shared: small enough that no one waits long at the end."""
+MIN_SHARE = 50
+"""Fewest articles in a shared batch: each batch pays its own polars calls and pickling."""
+
+
+def enrich_batches(articles: pl.DataFrame, *, workers: int, batch_size: int = 1000) -> Tables:
+    """Run `enrich` over batches, in worker processes when the corpus is large enough to pay."""
+    if articles.height == 0:
+        return {t: empty(t) for t in ("articles", "paragraphs", "mentions", "dates")}
+    if workers <= 1 or articles.height <= batch_size:
+        batches = _cut(articles, balanced_batch(articles.height, workers, batch_size))
+        timed = [enrich_timed(b) for b in batches]
+    else:
+        share = max(MIN_SHARE, min(batch_size, -(-articles.height // (SHARES * workers))))
+        timed = _shared(_cut(articles, share), workers - 1)
+    tables = {
+        t: pl.concat([conform(p[t], t) for p, _ in timed], how="vertical")
+        for t in ("articles", "paragraphs", "mentions", "dates")
+    }
+    # seconds of work per step, summed over batches (workers run side by side)
+    tables[STEP_SECONDS] = pl.DataFrame(
+        {
+            "name": [s.name for s in PER_ARTICLE],
+            "seconds": [sum(sec.get(s.name, 0.0) for _, sec in timed) for s in PER_ARTICLE],
+        }
+    )
+    return tables
+
+
+def _cut(articles: pl.DataFrame, size: int) -> list[pl.DataFrame]:
+    return [articles.slice(i, size) for i in range(0, articles.height, size)]
+
+
+def _shared(batches: list[pl.DataFrame], helpers: int) -> list[tuple[Tables, dict[str, float]]]:
+    """`enrich_timed` of every batch, in batch order: `helpers` spawned processes take batches
+    from the front while this process works from the back. This process is one of the workers,
+    so two workers start one process, not two, and the per-language data it builds serves the
+    cross-article steps after; small batches let whoever is faster take more of them."""
+    done: list[tuple[Tables, dict[str, float]] | None] = [None] * len(batches)
+    front, back = 0, len(batches)
+    # spawn: polars' thread pool does not survive fork
+    with ProcessPoolExecutor(helpers, mp_context=get_context("spawn")) as pool:
+        pending: dict[Future[tuple[Tables, dict[str, float]]], int] = {}
+        while front < back or pending:
+            # each helper one batch at work and one queued, so it never waits for us
+            while front < back and len(pending) < 2 * helpers:
+                pending[pool.submit(enrich_timed, batches[front])] = front
+                front += 1
+            if front < back:
+                back -= 1
+                done[back] = enrich_timed(batches[back])
+            else:
+                wait(pending, return_when=FIRST_COMPLETED)
+            for future in [f for f in pending if f.done()]:
+                done[pending.pop(future)] = future.result()
+    return [d for d in done if d is not None]
+
+
+@dataclass
+class RunOptions:
+    """How to run an analysis (the CLI's and the app's options)."""
+
+    translator: Any = None  # translate.TranslatorConfig, or None: translate nothing
+    workers: int = field(default_factory=default_workers)
+    max_bytes: int = ingest.MAX_FILE_BYTES
+    progress: Callable[[str, float], None] | None = None
+    translate_progress: Callable[[Any], bool] | None = None
+    recluster: bool = False  # redo the cross-article steps over everything, not an increment
+
+
+@dataclass
+class Engine:
+    """How an analysis maps the per-article steps and writes its tables."""
+
+    enrich: Callable[[pl.DataFrame], Tables]
+    write: Callable[[Path, Tables, dict[str, Any]], dict[str, Any]]
+    info: dict[str, Any]  # written into the manifest as "engine" (filled in during the run)
+    # adds an increment's rows as part files (store.append_analysis); None: `write` everything
+    append: Callable[..., dict[str, Any]] | None = None
+
+
+@dataclass
+class Result:
+    """What a run produced: the tables, the manifest and every problem met on the way.
+
+    tables: every table as analysed; after an increment the stored articles' text is left out
+    (null: it is in the analysis folder)."""
+
+    tables: Tables
+    manifest: dict[str, Any]
+    problems: list[InputProblem]
+    new_articles: int
+    translation_note: str
+
+
+def _say(options: RunOptions, what: str, fraction: float) -> None:
+    if options.progress:
+        options.progress(what, fraction)
+
+
+def _existing(out: Path, *, text: bool = True) -> Tables:
+    """The stored tables; without `text`, articles come without their text (null: most of the
+    bytes, which an increment needs only for the few articles it re-dates: `_with_text`)."""
+    if not store.is_analysis(out):
+        return {t: empty(t) for t in TABLES}
+    manifest = store.read_manifest(out)
+    scans = {t: store.scan(out, t, manifest) for t in TABLES}
+    if not text:
+        scans["articles"] = scans["articles"].drop("text")
+    return {t: conform(scans[t].collect(), t) for t in TABLES}
+
+
+def _with_text(out: Path, articles: pl.DataFrame) -> pl.DataFrame:
+    """Articles with the stored text filled in where it was left out (`_existing(text=False)`)."""
+    missing = articles.filter(pl.col("text").is_null()).select("article_id")
+    if missing.is_empty() or not store.is_analysis(out):
+        return articles
+    stored = (
+        store.scan(out, "articles")
+        .filter(pl.col("article_id").is_in(missing["article_id"].implode()))
+        .select("article_id", _stored="text")
+        .collect()
+    )
+    return (
+        articles.join(stored, on="article_id", how="left", maintain_order="left")
+        .with_columns(text=pl.coalesce("text", "_stored"))
+        .drop("_stored")
+    )
+
+
+def _merge(old: Tables, new: Tables, table: str) -> pl.DataFrame:
+    return pl.concat([conform(old[table], table), conform(new[table], table)], how="vertical")
+
+
+def analyze(
+    paths: Sequence[str | Path],
+    out: Path,
+    options: RunOptions | None = None,
+    *,
+    uploads: Sequence[tuple[str, bytes]] = (),
+    engine: Engine | None = None,
+) -> Result:
+    """Load inputs, enrich what is new, run the cross-article steps and write the analysis.
+
+    `engine` says how the per-article map runs and how the tables are written (default: local
+    worker processes and one Parquet file per table; the Ray engine maps over shards). New
+    articles up to increment.RECLUSTER_SHARE of an existing analysis are added to it
+    (finish_increment); more of them, options.recluster or a changed alias or story
+    edit file redo the cross-article steps over every article.
+    """
+    options = options or RunOptions()
+    engine = engine or Engine(
+        enrich=lambda arts: enrich_batches(arts, workers=options.workers),
+        write=store.write_analysis,
+        info={"name": "local", "workers": options.workers},
+        append=store.append_analysis,
+    )
+    out = Path(out)
+    # one writer at a time per analysis folder: two sessions adding files take turns
+    with store.writing(out):
+        return _analyze(paths, out, options, uploads, engine)
+
+
+def _analyze(
+    paths: Sequence[str | Path],
+    out: Path,
+    options: RunOptions,
+    uploads: Sequence[tuple[str, bytes]],
+    engine: Engine,
+) -> Result:
+    old = _existing(out, text=False)
+    known = set(old["articles"]["article_id"].to_list())
+    known_hashes = set(old["articles"]["content_hash"].drop_nulls().to_list())
+
+    _say(options, "loading", 0.05)
+    loaded = ingest.load(list(paths), max_bytes=options.max_bytes, skip_ids=known)
+    problems = list(loaded.problems)
+    new_articles = loaded.articles
+    for name, data in uploads:
+        up = ingest.load_bytes(name, data, max_bytes=options.max_bytes)
+        problems.extend(up.problems)
+        new_articles = pl.concat(
+            [conform(new_articles, "articles"), conform(up.articles, "articles")]
+        )
+    new_articles, dup_problems = _drop_known(new_articles, known, known_hashes)
+    problems.extend(dup_problems)
+    new_articles = apply_corrections(new_articles, read_corrections(out))
+
+    _say(options, f"analysing {new_articles.height} new articles", 0.2)
+    ran: list[dict[str, Any]] = []
+    started = time.perf_counter()
+    fresh = dict(engine.enrich(new_articles))
+    per_step = fresh.pop(STEP_SECONDS, None)
+    mode = "increment" if known else "full"
+    if per_step is not None:
+        for name, seconds in per_step.iter_rows():
+            ran.append(_ran(name, mode, seconds, new_articles.height))
+    else:  # an engine that times the per-article steps as one (Ray)
+        ran.append(_ran("enrich", mode, time.perf_counter() - started, new_articles.height))
+    tables: Tables = {t: _merge(old, fresh, t) for t in ("articles", "paragraphs", "dates")}
+    tables["mentions"] = _merge(old, fresh, "mentions").with_columns(
+        entity_id=pl.lit(None, pl.String)
+    )
+
+    state = increment.usable_state(out, old, new_articles.height, options.recluster)
+    if state is None or options.translator is not None:
+        # a full run reads every text, translation every untranslated paragraph
+        tables["articles"] = _with_text(out, tables["articles"])
+    translation_note = "translation: off (no --translate given); originals are shown"
+    translation_counts: dict[str, Any] = {}
+    if options.translator is not None:
+        _say(options, "translating", 0.5)
+        from dashboard.translate import translate_job
+
+        # one translation job per analysis: one started in the app is not paid for twice
+        with translate_job.only_job(out) as ours:
+            if ours:
+                tables["paragraphs"], translation_note, translation_counts = _translate(
+                    tables["articles"], tables["paragraphs"], options
+                )
+            else:
+                translation_note = (
+                    "translation: another translation job of this analysis is running;"
+                    " originals are shown, translate again when it has finished"
+                )
+
+    _say(options, "linking actors", 0.7)
+    extra = _manifest_extra(out, paths, uploads, problems, translation_counts)
+    if state is None:
+        tables, feats = finish_full(tables, out, ran)
+        _say(options, "writing", 0.95)
+        extra["state"] = increment.state_entry(out, tables, feats, "full")
+        extra["steps"] = ran
+        manifest = engine.write(out, tables, {**extra, "engine": engine.info})
+    else:
+        ids = fresh["articles"]["article_id"]
+        added = finish_increment(
+            old, tables, ids, out, state, ran, text=lambda arts: _with_text(out, arts)
+        )
+        extra["steps"] = ran
+        tables = added.tables
+        _say(options, "writing", 0.95)
+        manifest = _write_added(
+            out, added, engine, extra, translated=options.translator is not None
+        )
+    _say(options, "done", 1.0)
+    return Result(tables, manifest, problems, new_articles.height, translation_note)
+
+
+def _write_added(
+    out: Path, added: increment.Added, engine: Engine, extra: dict[str, Any], *, translated: bool
+) -> dict[str, Any]:
+    """Store an increment: its new rows as part files, or every table when the engine writes
+    only whole tables."""
+    appended, replaced = dict(added.appended), dict(added.replaced)
+    if translated:
+        # translation may have filled paragraphs of old articles too
+        replaced["paragraphs"] = added.tables["paragraphs"]
+        appended.pop("paragraphs", None)
+    extra = {**extra, "engine": engine.info}
+    if engine.append is None:
+        # an engine that writes whole tables (texts included): the state is summed afresh too
+        tables = {**added.tables, "articles": _with_text(out, added.tables["articles"])}
+        extra["state"] = increment.state_entry(out, tables, added.features, "add")
+        return engine.write(out, tables, extra)
+    extra["state"] = increment.state_entry(
+        out, added.tables, added.features, "add", units=added.units
+    )
+    return engine.append(out, appended, replaced, extra)
+
+
+def finish(tables: Tables, out: Path) -> Tables:
+    """Cross-article steps: linking (+ alias file), stories (+ overrides), dates, alignments."""
+    return finish_full(tables, out)[0]
+
+
+def finish_full(
+    tables: Tables, out: Path, ran: list[dict[str, Any]] | None = None
+) -> tuple[Tables, pl.DataFrame]:
+    """`finish` over every article (the CROSS_ARTICLE steps' full entry points, in order); also
+    the paragraph features (the increment's sidecar). `ran` gets a line per step (the
+    manifest's "steps")."""
+    context = Context(out=out)
+    done = _cross_article(tables, context, "full", ran)
+    assert context.features is not None
+    return done, context.features
+
+
+def finish_increment(
+    old: Tables,
+    tables: Tables,
+    new_ids: pl.Series,
+    out: Path,
+    state: increment.State,
+    ran: list[dict[str, Any]] | None = None,
+    *,
+    text: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
+) -> increment.Added:
+    """The CROSS_ARTICLE steps' increment entry points, in order, for the articles `new_ids`
+    added to the stored analysis `old`.
+
+    tables: articles, paragraphs, dates of old and new articles (old rows as stored, paragraphs
+    possibly with new translations) and mentions; state: the stored state
+    (increment.usable_state); text: fills in the text of stored articles read without it
+    (`_with_text`). `ran` gets a line per step, rows counting what the step added.
+    """
+    delta = increment.Delta(old, new_ids, out, state, text)
+    done = _cross_article(tables, Context(out=out, delta=delta), "increment", ran)
+    return increment.added(done, delta)
+
+
+def _cross_article(
+    tables: Tables, context: Context, mode: str, ran: list[dict[str, Any]] | None
+) -> Tables:
+    """Run the CROSS_ARTICLE steps' `mode` entry points in order over the per-article tables."""
+    done: Tables = {t: tables[t] for t in ("articles", "paragraphs", "mentions", "dates")}
+    for step in CROSS_ARTICLE:
+        started = time.perf_counter()
+        made = step.entry(mode)(done, context)
+        if ran is not None:
+            # an increment counts the rows its step added to the stored tables
+            rows: Tables | int = made
+            if context.delta is not None:
+                stored = context.delta.old
+                rows = sum(f.height - stored[t].height for t, f in made.items() if t in stored)
+            ran.append(_ran(step.name, mode, time.perf_counter() - started, rows))
+        done |= made
+    return done
+
+
+def _ran(name: str, mode: str, seconds: float, made: Tables | int) -> dict[str, Any]:
+    """One line of the manifest's "steps": a step that ran, how, how long, rows it made."""
+    rows = made if isinstance(made, int) else sum(f.height for f in made.values())
+    return {"name": name, "mode": mode, "seconds": round(seconds, 3), "rows": rows}
+
+
+def _translate(
+    articles: pl.DataFrame, paragraphs: pl.DataFrame, options: RunOptions
+) -> tuple[pl.DataFrame, str, dict[str, Any]]:
+    from dashboard.translate import translate
+
+    run = translate.translate_paragraphs(
+        articles, paragraphs, options.translator, progress=options.translate_progress
+    )
+    if run.unavailable_reason:
+        note = f"translation unavailable: {run.unavailable_reason}; originals are kept"
+    else:
+        note = (
+            f"translation: {run.requests_sent} requests, {run.cache_hits} from cache, "
+            f"{len(run.failures)} failures"
+        )
+    if run.counts.get("routes"):  # local models: say which pairs went through English
+        note += "; models: " + "; ".join(run.counts["routes"].values())
+    counts = {
+        "provider": options.translator.provider,
+        "target": options.translator.target,
+        "requests_sent": run.requests_sent,
+        "cache_hits": run.cache_hits,
+        "failures": len(run.failures),
+        **run.counts,
+    }
+    return run.paragraphs, note, counts
+
+
+def _drop_known(
+    new: pl.DataFrame, known: set[str], known_hashes: set[str]
+) -> tuple[pl.DataFrame, list[InputProblem]]:
+    """Articles already in the analysis (same id or same text) are not analysed twice."""
+    if new.height == 0:
+        return conform(new, "articles"), []
+    dup = new.filter(
+        pl.col("article_id").is_in(list(known)) | pl.col("content_hash").is_in(list(known_hashes))
+    )
+    problems = [
+        InputProblem(o, "already in this analysis; skipped", "warning")
+        for o in dup["origin"].to_list()
+    ]
+    return conform(
+        new.join(dup.select("article_id"), on="article_id", how="anti"), "articles"
+    ), problems
+
+
+def _manifest_extra(
+    out: Path,
+    paths: Sequence[str | Path],
+    uploads: Sequence[tuple[str, bytes]],
+    problems: list[InputProblem],
+    translation: dict[str, Any],
+) -> dict[str, Any]:
+    previous: dict[str, Any] = {}
+    if store.is_analysis(out):
+        previous = store.read_manifest(out)
+    inputs = list(previous.get("inputs", []))
+    for p in [str(Path(p)) for p in paths] + [f"upload:{name}" for name, _ in uploads]:
+        if p not in inputs:
+            inputs.append(p)
+    return {
+        "inputs": inputs,
+        "problems": [
+            {"origin": p.origin, "message": p.message, "severity": p.severity} for p in problems
+        ],
+        "translation": translation or previous.get("translation", {}),
+    }
+
+
+def reanalyse(out: Path, article_ids: Sequence[str], options: RunOptions | None = None) -> Result:
+    """Re-run the per-article steps for some articles (after a correction), then finish.
+
+    The article text is already in the analysis, so no input file is read again.
+    """
+    with store.writing(out):
+        return _reanalyse(out, article_ids)
+
+
+def _reanalyse(out: Path, article_ids: Sequence[str]) -> Result:
+    old = _existing(out)
+    ids = pl.Series(list(article_ids), dtype=pl.String).implode()
+    chosen = apply_corrections(
+        old["articles"].filter(pl.col("article_id").is_in(ids)), read_corrections(out)
+    )
+    fresh = enrich_batches(chosen, workers=1)
+    fresh.pop(STEP_SECONDS, None)
+    keep = {t: old[t].filter(~pl.col("article_id").is_in(ids)) for t in fresh}
+    tables: Tables = {t: pl.concat([conform(keep[t], t), conform(fresh[t], t)]) for t in fresh}
+    tables["mentions"] = tables["mentions"].with_columns(entity_id=pl.lit(None, pl.String))
+    # keep translations already paid for
+    tables["paragraphs"] = carry_translations(tables["paragraphs"], old["paragraphs"])
+    previous = store.read_manifest(out) if store.is_analysis(out) else {}
+    manifest = _write_full(out, tables, previous)
+    return Result(tables, manifest, [], 0, "")
+
+
+def edit_aliases(out: Path, change: Callable[[entities.Aliases], entities.Aliases]) -> Result:
+    """Apply an analyst's correction to the alias file as it is now (read, changed and written
+    under the folder's lock: two sessions editing at once both keep their edits), then redo the
+    cross-article steps."""
+    with store.writing(out):
+        path = out / entities.ALIAS_FILE
+        entities.write_aliases(path, change(entities.read_aliases(path)))
+        return refresh(out)
+
+
+def edit_stories(out: Path, change: Callable[[stories.Overrides], stories.Overrides]) -> Result:
+    """Apply an analyst's story edit to stories.json as it is now, under the lock; then redo the
+    cross-article steps."""
+    with store.writing(out):
+        path = out / "stories.json"
+        stories.write_overrides(path, change(stories.read_overrides(path)))
+        return refresh(out)
+
+
+def refresh(out: Path) -> Result:
+    """Redo only the cross-article steps from the stored tables (after an alias or story edit):
+    nothing is extracted, loaded or translated again."""
+    with store.writing(out):
+        old = _existing(out)
+        tables: Tables = {t: old[t] for t in ("articles", "paragraphs", "mentions", "dates")}
+        tables["mentions"] = tables["mentions"].with_columns(entity_id=pl.lit(None, pl.String))
+        manifest = _write_full(out, tables, store.read_manifest(out))
+        return Result(tables, manifest, [], 0, "")
+
+
+def _write_full(out: Path, tables: Tables, previous: dict[str, Any]) -> dict[str, Any]:
+    """Run the full `finish` on tables (updated in place) and write them with the sidecar."""
+    ran: list[dict[str, Any]] = []
+    done, feats = finish_full(tables, out, ran)
+    tables.update(done)
+    extra = {
+        k: v for k, v in previous.items() if k in ("inputs", "problems", "translation", "engine")
+    }
+    extra["steps"] = ran
+    extra["state"] = increment.state_entry(out, done, feats, "full")
+    return store.write_analysis(out, done, extra)

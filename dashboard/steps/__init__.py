@@ -1,0 +1,6 @@
+"""The analysis steps' cores, one module per decision: language, normalise, mentions and their
+types, dates, entities and linking (with its increment and aligned-text joins), quotes,
+features, stories (with their increment, labels, merges and edits) and alignment.
+
+May import: the base modules, dashboard.store and dashboard.lang; never the pipeline, views or app.
+"""

@@ -1,0 +1,390 @@
+"""Language of every paragraph and article, and the script an article is written in.
+
+langdetect's n-gram profiles do the detection (through langdetect_rs, a bit-identical and much
+faster drop-in, when it is installed). langdetect has no Serbian or Bosnian profile and labels
+Serbian Cyrillic as Macedonian or Bulgarian, so a second step tells Serbian, Croatian and
+Bosnian apart with the markers in dashboard/data/language_southslavic.json.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+from dashboard.lang import boilerplate
+from dashboard.schema import PROVENANCE, SCHEMAS
+
+try:
+    import langdetect_rs as _engine
+except ImportError:  # the pure-Python original gives the same answers, only slower
+    import langdetect as _engine  # type: ignore[no-redef]
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+SEED = 0
+MIN_LETTERS = 40
+"""Paragraphs with fewer letters (captions, credits, datelines) inherit the article language."""
+
+_TOKEN = re.compile(r"\w+")
+_LETTER = re.compile(r"[^\W\d_]")
+_Candidates = list[tuple[str, float]] | None
+
+
+def engine_name() -> str:
+    """The detector in use: "langdetect_rs" or "langdetect"."""
+    return _engine.__name__.split(".")[0]
+
+
+def detect_text(text: str) -> tuple[str | None, float]:
+    """ISO 639-1 code and probability of one text; (None, 0.0) when it has nothing to detect."""
+    return detect_texts([text])[0]
+
+
+def detect_texts(texts: Sequence[str]) -> list[tuple[str | None, float]]:
+    """detect_text for many texts in one batch (the fast path)."""
+    out: list[tuple[str | None, float]] = []
+    for text, candidates in zip(texts, _candidates(texts), strict=True):
+        if not candidates:
+            out.append((None, 0.0))
+        else:
+            lang, prob = candidates[0]
+            out.append((south_slavic(text, lang), prob))
+    return out
+
+
+def detect(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Fill language, language_score and script of articles and language(_score) of paragraphs.
+
+    Paragraphs of at least MIN_LETTERS letters that are not boilerplate are detected one by one;
+    the article takes the language with the most letters behind it (weighted by probability)
+    and short or boilerplate paragraphs inherit it, with a null score. Articles without such
+    paragraphs are detected on their whole text. A language set by metadata (provenance
+    language not null and not "detected") wins over detection.
+    """
+    articles = _ensure(articles, "articles", ("language", "language_score", "script", "provenance"))
+    paragraphs = _ensure(paragraphs, "paragraphs", ("language", "language_score", "boilerplate"))
+    arts = articles.select("article_id", pl.col("text").fill_null("").alias("_text"))
+    segments = _segments(arts, paragraphs)
+    eligible = segments.filter(pl.col("_eligible"))
+    bare = arts.join(eligible.select("article_id").unique(), on="article_id", how="anti")
+
+    results = detect_texts(eligible["_segment"].to_list() + bare["_text"].to_list())
+    eligible = pl.concat([eligible, _result_frame(results[: eligible.height])], how="horizontal")
+    bare = pl.concat([bare, _result_frame(results[eligible.height :])], how="horizontal")
+    found = pl.concat([_vote(eligible), bare.select("article_id", "_lang", "_score")]).unique(
+        "article_id", keep="first", maintain_order=True
+    )
+
+    given = _given_language()
+    out_articles = (
+        articles.with_row_index("_row")
+        .join(found, on="article_id", how="left")
+        .sort("_row")
+        .with_columns(
+            language=pl.when(given).then(pl.col("language")).otherwise(pl.col("_lang")),
+            language_score=pl.when(given)
+            .then(pl.col("language_score"))
+            .otherwise(pl.col("_score")),
+            script=script_of(articles["text"]),
+            provenance=_provenance(given),
+        )
+        .select(articles.columns)
+    )
+    return out_articles, _paragraph_languages(paragraphs, eligible, out_articles)
+
+
+def south_slavic(text: str, lang: str) -> str:
+    """Refine langdetect's answer for Serbian, Croatian and Bosnian (Latin or Cyrillic) text."""
+    markers = _markers()
+    if lang in markers.family:
+        return _latin_vote(text, lang, markers)
+    if lang in markers.cyrillic_candidates:
+        return _cyrillic_vote(text, lang, markers)
+    return lang
+
+
+def script_of(texts: pl.Series) -> pl.Series:
+    """ISO 15924 code of the script most letters of each text are in; null without letters."""
+    scripts = _scripts()
+    frame = pl.DataFrame({"text": texts.fill_null("")}).with_row_index("_row")
+    # the first scripts listed cover nearly all news text: count the rest only where they do not
+    common = _script_counts(frame, dict(list(scripts.items())[:3]))
+    letters = pl.col("text").str.count_matches(r"\p{L}")
+    decided = common.filter((pl.col("_best") * 2 > letters) | (letters == 0))
+    rest = _script_counts(frame.join(decided.select("_row"), on="_row", how="anti"), scripts)
+    return pl.concat([decided, rest]).sort("_row")["_script"].alias("script")
+
+
+def _script_counts(frame: pl.DataFrame, scripts: dict[str, str]) -> pl.DataFrame:
+    """_script: the script with most letters (null when none), _best: how many letters it has."""
+    counts = pl.concat_list(
+        [pl.col("text").str.count_matches(rf"\p{{{name}}}") for name in scripts.values()]
+    )
+    codes = list(scripts)
+    return frame.with_columns(_counts=counts).select(
+        "_row",
+        "text",
+        _best=pl.col("_counts").list.max(),
+        _script=pl.when(pl.col("_counts").list.max() > 0).then(
+            pl.col("_counts")
+            .list.arg_max()
+            .replace_strict(list(range(len(codes))), codes, return_dtype=pl.String)
+        ),
+    )
+
+
+# -- detection engine -------------------------------------------------------------------------
+
+
+def _candidates(texts: Sequence[str]) -> list[_Candidates]:
+    """langdetect's ranked (language, probability) list per text, None for featureless text."""
+    _engine.DetectorFactory.seed = SEED  # fixed seed: the same text always gets the same answer
+    batch = getattr(_engine, "detect_langs_batch", None)
+    if batch is not None:
+        return [
+            None if found is None else [(x.lang, x.prob) for x in found]
+            for found in batch(list(texts))
+        ]
+    out: list[_Candidates] = []
+    for text in texts:
+        try:
+            out.append([(x.lang, x.prob) for x in _engine.detect_langs(text)])
+        except _engine.LangDetectException:
+            out.append(None)
+    return out
+
+
+def _result_frame(results: list[tuple[str | None, float]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"_lang": [r[0] for r in results], "_score": [r[1] if r[0] else None for r in results]},
+        schema={"_lang": pl.String, "_score": pl.Float64},
+    )
+
+
+# -- frames ----------------------------------------------------------------------------------
+
+
+def _ensure(frame: pl.DataFrame, table: str, names: Sequence[str]) -> pl.DataFrame:
+    """Add the contract columns this step reads or fills when a caller's frame lacks them."""
+    schema = SCHEMAS[table]
+    missing = [pl.lit(None, dtype=schema[n]).alias(n) for n in names if n not in frame.columns]
+    return frame.with_columns(missing) if missing else frame
+
+
+def _segments(arts: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
+    """Each paragraph's text, letter count and whether it is worth detecting on its own."""
+    segment = pl.col("_text").str.slice(pl.col("start"), pl.col("end") - pl.col("start"))
+    return (
+        paragraphs.select("article_id", "start", "end", "boilerplate")
+        .with_row_index("_prow")
+        .join(arts, on="article_id", how="inner")
+        .sort("_prow")
+        .with_columns(_segment=segment.fill_null(""))
+        .with_columns(_letters=pl.col("_segment").str.count_matches(r"\p{L}"))
+        .with_columns(_eligible=(pl.col("_letters") >= MIN_LETTERS) & boilerplate.is_body())
+        .select("_prow", "article_id", "_segment", "_letters", "_eligible")
+    )
+
+
+def _vote(eligible: pl.DataFrame) -> pl.DataFrame:
+    """Article language: most probability-weighted letters, refined on the article's own text."""
+    totals = eligible.group_by("article_id", maintain_order=True).agg(
+        _total=pl.col("_letters").sum(), _body=pl.col("_segment").str.join("\n\n")
+    )
+    best = (
+        eligible.filter(pl.col("_lang").is_not_null())
+        .group_by("article_id", "_lang")
+        # summed in paragraph order (a running sum): the same bits whatever the batch holds
+        .agg(_weight=(pl.col("_letters") * pl.col("_score")).cum_sum().last())
+        .sort(["article_id", "_weight", "_lang"], descending=[False, True, False])
+        .unique("article_id", keep="first", maintain_order=True)
+    )
+    voted = totals.join(best, on="article_id", how="inner").with_columns(
+        _score=pl.col("_weight") / pl.col("_total")
+    )
+    refined = [
+        south_slavic(body, lang)
+        for body, lang in zip(voted["_body"].to_list(), voted["_lang"].to_list(), strict=True)
+    ]
+    return voted.select("article_id", pl.Series("_lang", refined, dtype=pl.String), "_score")
+
+
+def _paragraph_languages(
+    paragraphs: pl.DataFrame, eligible: pl.DataFrame, articles: pl.DataFrame
+) -> pl.DataFrame:
+    """Detected paragraphs keep their language unless it is a neighbour of the article's (see
+    language_neighbours.json); the rest inherit the article language with a null score."""
+    article_lang = pl.col("_article_lang")
+    neighbours = pl.any_horizontal(
+        [pl.col("_lang").is_in(group) & article_lang.is_in(group) for group in _neighbours()]
+        or [pl.lit(False)]
+    )
+    keep = pl.col("_lang").is_not_null() & ~neighbours.fill_null(False)
+    return (
+        paragraphs.with_row_index("_prow")
+        .join(eligible.select("_prow", "_lang", "_score"), on="_prow", how="left")
+        .join(
+            articles.select("article_id", pl.col("language").alias("_article_lang")),
+            on="article_id",
+            how="left",
+        )
+        .sort("_prow")
+        .with_columns(
+            language=pl.when(keep).then(pl.col("_lang")).otherwise(article_lang),
+            language_score=pl.when(pl.col("_lang").is_not_null()).then(pl.col("_score")),
+        )
+        .select(paragraphs.columns)
+    )
+
+
+def _given_language() -> pl.Expr:
+    """True where metadata set the article language (not an earlier detection)."""
+    how = pl.col("provenance").struct.field("language")
+    return (pl.col("language").is_not_null() & how.is_not_null() & (how != "detected")).fill_null(
+        False
+    )
+
+
+def _provenance(given: pl.Expr) -> pl.Expr:
+    """Mark detected languages as "detected"; metadata provenance stays as it was."""
+    blank = pl.struct([pl.lit(None, dtype=f.dtype).alias(f.name) for f in PROVENANCE.fields])
+    how = (
+        pl.when(given)
+        .then(pl.col("provenance").struct.field("language"))
+        .when(pl.col("_lang").is_not_null())
+        .then(pl.lit("detected"))
+        .otherwise(None)
+    )
+    return (
+        pl.when(pl.col("provenance").is_null())
+        .then(blank)
+        .otherwise(pl.col("provenance"))
+        .struct.with_fields(language=how)
+    )
+
+
+# -- Serbian, Croatian, Bosnian ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Markers:
+    family: frozenset[str]
+    tie_order: tuple[str, ...]
+    words: dict[str, frozenset[str]]
+    stems: dict[str, frozenset[str]]
+    stem_lengths: tuple[int, ...]
+    phrases: dict[tuple[str, str], frozenset[str]]
+    suffixes: tuple[tuple[str, frozenset[str]], ...]
+    split_future: dict[str, frozenset[str]]
+    cyrillic_candidates: frozenset[str]
+    serbian_only: frozenset[str]
+    serbian_shared: frozenset[str]
+    serbian_letter: re.Pattern[str]
+    macedonian_only: frozenset[str]
+    min_serbian_share: float
+    serbian_words: frozenset[str]
+    macedonian_words: frozenset[str]
+
+
+@cache
+def _markers() -> _Markers:
+    data = json.loads((DATA / "language_southslavic.json").read_text(encoding="utf-8"))
+    words: dict[str, set[str]] = {}
+    stems: dict[str, set[str]] = {}
+    phrases: dict[tuple[str, str], set[str]] = {}
+    suffixes: list[tuple[str, frozenset[str]]] = []
+    split_future: dict[str, set[str]] = {}
+    for group in data["latin_groups"]:
+        langs = set(group["langs"])
+        for word in group.get("words", []):
+            words.setdefault(word, set()).update(langs)
+        for stem in group.get("stems", []):
+            stems.setdefault(stem, set()).update(langs)
+        for phrase in group.get("phrases", []):
+            first, second = phrase.split()
+            phrases.setdefault((first, second), set()).update(langs)
+        suffixes += [(s, frozenset(langs)) for s in group.get("token_suffixes", [])]
+        for auxiliary in group.get("split_future", []):
+            split_future.setdefault(auxiliary, set()).update(langs)
+    cyr = data["cyrillic"]
+    return _Markers(
+        family=frozenset(data["family"]),
+        tie_order=tuple(data["tie_order"]),
+        words={k: frozenset(v) for k, v in words.items()},
+        stems={k: frozenset(v) for k, v in stems.items()},
+        stem_lengths=tuple(sorted({len(s) for s in stems})),
+        phrases={k: frozenset(v) for k, v in phrases.items()},
+        suffixes=tuple(suffixes),
+        split_future={k: frozenset(v) for k, v in split_future.items()},
+        cyrillic_candidates=frozenset(cyr["candidates"]),
+        serbian_only=frozenset(cyr["serbian_only"]),
+        serbian_shared=frozenset(cyr["serbian_shared_with_mk"]),
+        serbian_letter=re.compile(
+            f"[{cyr['serbian_only']}{cyr['serbian_shared_with_mk']}]", re.IGNORECASE
+        ),
+        macedonian_only=frozenset(cyr["macedonian_only"]),
+        min_serbian_share=float(cyr["min_serbian_letter_share"]),
+        serbian_words=frozenset(cyr["serbian_words"]),
+        macedonian_words=frozenset(cyr["macedonian_words"]),
+    )
+
+
+def _latin_vote(text: str, lang: str, m: _Markers) -> str:
+    """Count marker hits per language; no hits keep langdetect's answer."""
+    tokens = _TOKEN.findall(text.lower())
+    votes: Counter[str] = Counter()
+    previous = ""
+    for token in tokens:
+        langs = set(m.words.get(token, ()))
+        for n in m.stem_lengths:
+            if len(token) < n:
+                break
+            langs.update(m.stems.get(token[:n], ()))
+        for suffix, suffix_langs in m.suffixes:
+            if token.endswith(suffix) and len(token) > len(suffix) + 1:
+                langs.update(suffix_langs)
+        langs.update(m.phrases.get((previous, token), ()))
+        if previous.endswith("t"):
+            langs.update(m.split_future.get(token, ()))
+        votes.update(langs)
+        previous = token
+    if not votes:
+        return lang
+    return max(m.tie_order, key=lambda code: (votes[code], -m.tie_order.index(code)))
+
+
+def _cyrillic_vote(text: str, lang: str, m: _Markers) -> str:
+    """Serbian Cyrillic: letters Bulgarian and Russian lack, words Macedonian does not use."""
+    if not m.serbian_letter.search(text):  # most Cyrillic text stops here, cheaply
+        return lang
+    lower = text.lower()
+    serbian = sum(lower.count(ch) for ch in m.serbian_only)
+    shared = sum(lower.count(ch) for ch in m.serbian_shared)
+    macedonian = sum(lower.count(ch) for ch in m.macedonian_only)
+    tokens = Counter(_TOKEN.findall(lower))
+    sr_words = sum(n for word, n in tokens.items() if word in m.serbian_words)
+    mk_words = sum(n for word, n in tokens.items() if word in m.macedonian_words)
+    if sr_words <= mk_words:
+        return lang
+    if lang == "mk":
+        return "sr" if serbian >= macedonian else lang
+    share = (serbian + shared) / max(1, len(_LETTER.findall(lower)))
+    return "sr" if share >= m.min_serbian_share else lang
+
+
+@cache
+def _scripts() -> dict[str, str]:
+    data = json.loads((DATA / "language_scripts.json").read_text(encoding="utf-8"))
+    return dict(data["scripts"])
+
+
+@cache
+def _neighbours() -> list[list[str]]:
+    data = json.loads((DATA / "language_neighbours.json").read_text(encoding="utf-8"))
+    return [list(group) for group in data["groups"]]

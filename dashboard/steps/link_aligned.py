@@ -1,0 +1,199 @@
+"""One actor across translations: paragraphs that translate each other name the same actors.
+
+Linking by spelling cannot know that "Supreme Court", "Vrhovni sud" and "Ανώτατο Δικαστήριο"
+are one institution, or that "Flake" typed as an organisation in one language is the senator
+"Φλέικ" of another. The alignment step finds paragraphs of two articles in different languages
+that report the same thing; when such a pair leaves exactly one actor of a kind unmatched on each
+side (a person, or an organisation/place/product), the two are one actor told two ways. Joins
+need that evidence from at least MIN_VOTES aligned pairs, and are refused when the two clusters
+share an article or a language (one language names one actor one way), or when the analyst's
+alias file already speaks about either id.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import polars as pl
+
+from dashboard import schema
+from dashboard.lang import lexicon
+from dashboard.steps.aliases import Aliases
+from dashboard.steps.linking import CUE_WEIGHT, cue_flags, entities_of, found_types
+from dashboard.steps.mention_types import cue_of
+
+# aligned paragraph pairs that must leave the same two actors unmatched before they join
+MIN_VOTES = 2
+
+
+def _kind(type_: str) -> str:
+    """Persons only meet persons; organisations, places and products meet one another (a club
+    named after its city, a ministry read as a place)."""
+    return "PER" if type_ == "PER" else "other"
+
+
+def _known_places(mentions: pl.DataFrame) -> set[str]:
+    """Entities the gazetteer names (their key is a place's canonical key): their spellings in
+    every language already meet, so nothing else is the same place."""
+    canonical = lexicon.place_labels()
+    keys = mentions.select("entity_id", "key").unique()
+    return {eid for eid, key in keys.iter_rows() if key in canonical}
+
+
+def _compatible(x: str, y: str, types: dict[str, str], places: set[str]) -> bool:
+    """Whether two actors may be one: a known place only with a place the gazetteer does not
+    know, a group of people only with a group."""
+    tx, ty = types.get(x), types.get(y)
+    if x in places or y in places:
+        return tx == ty == "LOC" and not (x in places and y in places)
+    return (tx == "GROUP") == (ty == "GROUP")
+
+
+def _bodies(mentions: pl.DataFrame) -> set[str]:
+    """Organisations named by their kind in some mention (an institute, a police department,
+    a committee, a court: a word of the language's organisation cues)."""
+    out: set[str] = set()
+    rows = mentions.filter(pl.col("type") == "ORG").select("entity_id", "text", "language")
+    for eid, text, lang in rows.unique().iter_rows():
+        words = text.split()
+        if len(words) > 1 and any(cue_of(w.lower(), lang, "org") for w in words):
+            out.add(eid)
+    return out
+
+
+def touched(aliases: Aliases) -> set[str]:
+    """Ids the analyst's corrections name: left as the analyst made them."""
+    out = set(aliases.merge) | set(aliases.merge.values()) | set(aliases.rename)
+    out |= set(aliases.retype) | set(aliases.hide)
+    for entry in aliases.split:
+        out |= {entry["entity_id"], entry["new_id"]}
+    return out
+
+
+def votes(
+    mentions: pl.DataFrame, alignments: pl.DataFrame, languages: dict[str, str | None]
+) -> Counter[tuple[str, str]]:
+    """(id, id) -> aligned pairs of paragraphs in two languages where these two are the only
+    actors (or the only ones of their kind) that the other article lacks."""
+    in_para: dict[tuple[str, int], set[str]] = defaultdict(set)
+    in_article: dict[str, set[str]] = defaultdict(set)
+    types: dict[str, str] = {}
+    for aid, para, eid, type_ in mentions.select(
+        "article_id", "para_no", "entity_id", "type"
+    ).iter_rows():
+        in_para[(aid, para)].add(eid)
+        in_article[aid].add(eid)
+        types[eid] = type_
+    out: Counter[tuple[str, str]] = Counter()
+    pairs = alignments.select("article_a", "para_a", "article_b", "para_b").iter_rows()
+    for a, pa, b, pb in pairs:
+        if languages.get(a) == languages.get(b):
+            continue
+        only_a = in_para.get((a, pa), set()) - in_article[b]
+        only_b = in_para.get((b, pb), set()) - in_article[a]
+        if len(only_a) == 1 and len(only_b) == 1:
+            # the one actor left on each side, whatever the types say (a surname read as an
+            # organisation in one language: Flake, Φλέικ)
+            x, y = sorted((*only_a, *only_b))
+            out[(x, y)] += 1
+            continue
+        for kind in ("PER", "other"):
+            xs = [e for e in only_a if _kind(types[e]) == kind]
+            ys = [e for e in only_b if _kind(types[e]) == kind]
+            if len(xs) == 1 and len(ys) == 1:
+                x, y = sorted((xs[0], ys[0]))
+                out[(x, y)] += 1
+                continue
+            # several organisations and places: one of each type on each side
+            for type_ in {types[e] for e in xs} & {types[e] for e in ys}:
+                xt = [e for e in xs if types[e] == type_]
+                yt = [e for e in ys if types[e] == type_]
+                if len(xt) == 1 and len(yt) == 1:
+                    x, y = sorted((xt[0], yt[0]))
+                    out[(x, y)] += 1
+    return out
+
+
+def merges(
+    mentions: pl.DataFrame,
+    alignments: pl.DataFrame,
+    articles: pl.DataFrame,
+    aliases: Aliases | None = None,
+) -> dict[str, str]:
+    """id -> the id it joins (the one with more mentions), by the evidence of aligned pairs."""
+    if mentions.is_empty() or alignments.is_empty():
+        return {}
+    languages = dict(zip(articles["article_id"], articles["language"], strict=True))
+    counted = votes(mentions, alignments, languages)
+    keep_out = touched(aliases) if aliases else set()
+    size = Counter(mentions["entity_id"].to_list())
+    where: dict[str, set[str]] = defaultdict(set)
+    for aid, eid in mentions.select("article_id", "entity_id").unique().iter_rows():
+        where[eid].add(aid)
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    held: dict[str, set[str]] = {}
+    spoken: dict[str, set[str | None]] = {}
+    fixed = _known_places(mentions)
+    types = dict(mentions.select("entity_id", "type").unique("entity_id").iter_rows())
+    bodies = _bodies(mentions)
+    for (x, y), n in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0])):
+        # one aligned pair is enough where both name a body by its kind (National Cancer
+        # Institute, Εθνικό Ινστιτούτο Καρκίνου): institutions are translated, not spelled
+        enough = n >= MIN_VOTES or (x in bodies and y in bodies)
+        if not enough or x in keep_out or y in keep_out:
+            continue
+        if not _compatible(x, y, types, fixed):
+            continue
+        rx, ry = find(x), find(y)
+        if rx == ry:
+            continue
+        ax = held.setdefault(rx, set(where[rx]))
+        ay = held.setdefault(ry, set(where[ry]))
+        lx = spoken.setdefault(rx, {languages.get(a) for a in ax})
+        ly = spoken.setdefault(ry, {languages.get(a) for a in ay})
+        if ax & ay or lx & ly:
+            continue
+        root, other = sorted((rx, ry), key=lambda r: (-size[r], r))
+        parent[other] = root
+        held[root] = ax | ay
+        spoken[root] = lx | ly
+        size[root] += size[other]
+    return {eid: find(eid) for eid in parent}
+
+
+def project(
+    mentions: pl.DataFrame, entities: pl.DataFrame, joined: dict[str, str]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Mentions and entities with the joins made: a joined actor takes its mentions' majority
+    type and a label chosen over all its forms; other entities keep their rows."""
+    if not joined:
+        return mentions, entities
+    linked = mentions.with_columns(entity_id=pl.col("entity_id").replace(joined))
+    roots = set(joined.values())
+    types: dict[str, Counter[str]] = defaultdict(Counter)
+    joined_rows = linked.filter(pl.col("entity_id").is_in(roots))
+    rows = zip(joined_rows["entity_id"].to_list(), found_types(joined_rows), strict=True)
+    for (eid, type_), cue in zip(rows, cue_flags(joined_rows), strict=True):
+        # as in linking: a mention a cue typed ("in Palu", a title) outweighs bare ones
+        types[eid][type_] += CUE_WEIGHT if cue else 1
+    majority = {eid: c.most_common(1)[0][0] for eid, c in types.items()}
+    linked = linked.with_columns(
+        type=pl.col("entity_id").replace_strict(majority, default=pl.col("type"))
+    )
+    rebuilt = entities_of(linked.filter(pl.col("entity_id").is_in(roots)))
+    kept = entities.filter(~pl.col("entity_id").is_in(roots | set(joined)))
+    if "hidden" in entities.columns:
+        was_hidden = set(entities.filter(pl.col("hidden").fill_null(False))["entity_id"])
+        rebuilt = rebuilt.with_columns(
+            hidden=pl.col("entity_id").is_in(was_hidden) | pl.col("hidden").fill_null(False)
+        )
+    table = pl.concat([schema.conform(kept, "entities"), schema.conform(rebuilt, "entities")])
+    return schema.conform(linked, "mentions"), table.sort(
+        ["n_mentions", "entity_id"], descending=[True, False]
+    )

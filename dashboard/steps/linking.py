@@ -1,0 +1,493 @@
+"""Cross-article, cross-language linking of mentions into entities.
+
+Mentions meet by their linking key (transliterated, folded, endings cut); a person's
+surname-only key joins the full name that ends with it; keys that differ only by vowels or a
+short ending (Tramp/Trump, Madurov/Madur) merge by rapidfuzz similarity within one type. The
+entity id is derived from type and key (`PER:putin`), so it is stable across re-runs and the
+analyst's alias file keeps pointing at the same actor.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import polars as pl
+from rapidfuzz import fuzz
+
+from dashboard import schema
+from dashboard.lang import lexicon
+from dashboard.lang.translit import cut_endings, script_of, skeleton, sound_key, to_latin
+from dashboard.schema import HIDDEN_TYPES
+
+# a cue-typed mention outweighs this many bare ones in the type vote of its key
+CUE_WEIGHT = 5
+# languages whose names are not inflected: their surface forms make the best labels
+_PLAIN_LANGS = {"en", "de", "fr", "es", "it", "pt", "nl", "ro", "tr", "sv", "da", "no", "hu"}
+
+
+class _Union:
+    """Union-find over keys; the root is the lexicographically smallest key (stable ids)."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            lo, hi = sorted((ra, rb), key=lambda k: (len(k), k))
+            self.parent[hi] = lo
+
+
+# The blocking and similarity of single-word keys, public: link_incremental finds the stored keys
+# a new key could join with the very rules a full run joins them by (one core, two paths).
+
+
+def word_blocks(words: Iterable[str]) -> dict[str, list[str]]:
+    """First letter -> the words starting with it, sorted: the blocks within which linking
+    compares single-word keys and surnames (`similar_words` needs one first letter)."""
+    blocks: dict[str, list[str]] = defaultdict(list)
+    for w in sorted(set(words)):
+        blocks[w[:1]].append(w)
+    return dict(blocks)
+
+
+def could_be_similar(a: str, b: str) -> bool:
+    """Whether the lengths of two words allow `similar_words` (a cheap test before it): a short
+    ending apart, or lengths within 3:5 (a ratio of 75 needs 2 x shorter >= 0.75 x both)."""
+    short, long_ = sorted((len(a), len(b)))
+    return long_ - short <= 2 or 5 * short >= 3 * long_
+
+
+def similar_words(a: str, b: str) -> bool:
+    """Two single-word keys that spell one name (Tramp/Trump, Madurov/Madur, Peskov/Peskow)."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 4 or a[0] != b[0]:
+        return False
+    short, long_ = sorted((a, b), key=len)
+    if long_.startswith(short) and len(long_) - len(short) <= 2 and len(short) >= 5:
+        return True
+    if skeleton(a) == skeleton(b) and len(skeleton(a)) >= 3:
+        return fuzz.ratio(a, b) >= 75
+    return len(short) >= 6 and fuzz.ratio(a, b) >= 88
+
+
+def _same_given(a: str, b: str) -> bool:
+    """Given-name keys of one person (Aleksandar/Alexander, Hesus/Jesus, an initial)."""
+    return a[:1] == b[:1] or fuzz.ratio(a, b) >= 70
+
+
+def surname(key: str) -> str:
+    """A key's last word: persons are grouped by it (the blocking key of a person)."""
+    return key.rsplit(" ", 1)[-1]
+
+
+_surname = surname  # the private name the rest of this module uses
+
+
+@lru_cache(maxsize=100_000)
+def _initials(text: str) -> frozenset[str]:
+    """Upper-case initials of a multi-word name: of every word, and of its capitalised words only
+    (Organizacja Narodów Zjednoczonych -> ONZ; Bank for International Settlements -> BIS, BFIS)."""
+    words = [w for w in re.split(r"[\s-]+", text) if w[:1].isalpha()]
+    if len(words) < 2:
+        return frozenset()
+    out = {"".join(w[0] for w in words).upper()}
+    caps = [w for w in words if w[0].isupper()]
+    if len(caps) >= 2:
+        out.add("".join(w[0] for w in caps).upper())
+    return frozenset(out)
+
+
+def _acronym_pairs(
+    rows: list[tuple[str, str, str]], types: dict[str, str]
+) -> list[tuple[str, str]]:
+    """(acronym key, name key) where one article holds an acronym and a multi-word name whose
+    initials are its letters (ONZ and Organizacja Narodów Zjednoczonych), most frequent name.
+
+    rows: (article_id, text, key); persons and known places or names are left alone.
+    """
+    known = lexicon.place_labels().keys()
+    by_article: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for aid, text, key in rows:
+        by_article[aid].append((text, key))
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for found in by_article.values():
+        names: dict[str, str] = {}
+        for text, key in found:
+            if " " in text and types[key] != "PER" and key not in known:
+                for ini in _initials(text):
+                    names.setdefault(ini, key)
+        if not names:
+            continue
+        for text, key in found:
+            acronym = 2 <= len(text) <= 6 and text.isupper() and key not in known
+            if acronym and names.get(text, key) != key:
+                votes[key][names[text]] += 1
+    return [(acr, full.most_common(1)[0][0]) for acr, full in votes.items()]
+
+
+# Czech and Slovak add -ová to a woman's surname, foreign ones too (Merkelová, Bibiová)
+_FEMININE_SURNAME_LANGS = ("cs", "sk")
+
+
+def _feminine_pairs(mentions: pl.DataFrame, types: dict[str, str]) -> list[tuple[str, str]]:
+    """(key, person key) where a Czech or Slovak surname key is another person's surname plus the
+    feminine -ov(á) (Bibiová, Bibiové -> Bibi), so she links to her name in other languages."""
+    if "language" not in mentions.columns:
+        return []
+    west = (
+        mentions.filter(pl.col("language").is_in(_FEMININE_SURNAME_LANGS))
+        .get_column("key")
+        .unique()
+        .to_list()
+    )
+    surnames: dict[str, str] = {}
+    for k, typ in types.items():
+        if typ == "PER":
+            surnames.setdefault(_surname(k), k)
+    out = []
+    for k in west:
+        last = _surname(k)
+        if types.get(k) != "PER" or not last.endswith("ov") or len(last) < 5:
+            continue
+        stem = cut_endings(last[:-2], "cs")
+        base = surnames.get(stem)
+        if base is not None and stem != last:
+            out.append((k, base))
+    return out
+
+
+# a language in which both spellings occur in this many articles each keeps them apart
+_OWN_SPELLING = 2
+# sound keys: shorter ones meet chance words; near ones must be long and close
+_SOUND_MIN = 4
+_SOUND_NEAR = 6
+_SOUND_RATIO = 80
+
+
+class Heard:
+    """How the one-word names of each type sound, and where they are written: the evidence for
+    joining a name in its own spelling with the same name written as heard (Kavanaugh and
+    Kavano, Warren and Γουόρεν) when no language writes both."""
+
+    def __init__(self, mentions: pl.DataFrame, types: dict[str, str]) -> None:
+        self.sounds: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.where: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(
+            lambda: defaultdict(set)
+        )
+        self.given: dict[str, set[str]] = defaultdict(set)
+        cols = mentions.select("key", "text", "language", "article_id")
+        for key, text, lang, aid in cols.unique(["key", "text", "language", "article_id"]).rows():
+            typ = types[key]
+            if typ == "PER" and " " in key and " " in text:
+                self.given[key].add(sound_key(text.split()[0], lang))
+            if typ != "PER" and " " in key:
+                continue
+            word = _surname(key) if typ == "PER" else key
+            last = text.split()[-1] if typ == "PER" and text.split() else text
+            self.sounds[(typ, word)].add(sound_key(last, lang))
+            self.where[(typ, word)][lang or ""].add(aid)
+
+    def given_alike(self, a: str, b: str) -> bool:
+        """Two full names whose given names sound alike (John, Džon, Τζον) though their keys
+        differ by script."""
+        return bool(self.given.get(a, set()) & self.given.get(b, set()))
+
+    def apart(self, typ: str, a: str, b: str, own: int = _OWN_SPELLING) -> bool:
+        """No language writes both names in `own` or more articles each (one language spells a
+        person's name one way: two spellings there are two people)."""
+        wa, wb = self.where[(typ, a)], self.where[(typ, b)]
+        return not any(
+            len(wa[lang]) >= own and len(wb[lang]) >= own for lang in wa.keys() & wb.keys()
+        )
+
+    def pairs(self, typ: str) -> list[tuple[str, str]]:
+        """(word, word) of this type that sound alike and are apart: one sound key of 4+
+        letters, or (written in no common language) sound keys of 6+ letters with one
+        consonant skeleton and a close spelling (Linkevičius, Linkiavičius)."""
+        blocks: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for (t, word), sounds in self.sounds.items():
+            if t == typ:
+                for snd in sounds:
+                    if len(snd) >= _SOUND_MIN:
+                        blocks[(snd[:1], skeleton(snd))].add(word)
+        out = []
+        for words in blocks.values():
+            ordered = sorted(words)
+            for i, a in enumerate(ordered):
+                for b in ordered[i + 1 :]:
+                    if self._alike(typ, a, b):
+                        out.append((a, b))
+        return out
+
+    def full_names(self, keys: list[str]) -> list[tuple[str, str]]:
+        """(key, key) of two full names with one given name whose surnames sound alike in
+        their consonants (Theresa May, Tereza Mej, Τερέζα Μέι) and are written apart."""
+        by_given: dict[str, list[str]] = defaultdict(list)
+        for k in keys:
+            if " " in k:
+                by_given[k.split(" ", 1)[0]].append(k)
+        out = []
+        for group in by_given.values():
+            for i, a in enumerate(group):
+                for b in group[i + 1 :]:
+                    sa, sb = _surname(a), _surname(b)
+                    if sa == sb or not self.apart("PER", sa, sb):
+                        continue
+                    skeletons = {skeleton(x) for x in self.sounds[("PER", sa)]}
+                    if skeletons & {skeleton(y) for y in self.sounds[("PER", sb)]}:
+                        out.append((a, b))
+        return out
+
+    def _alike(self, typ: str, a: str, b: str) -> bool:
+        sa, sb = self.sounds[(typ, a)], self.sounds[(typ, b)]
+        if sa & sb:
+            return self.apart(typ, a, b)
+        return self.apart(typ, a, b, own=1) and any(
+            min(len(x), len(y)) >= _SOUND_NEAR
+            and skeleton(x) == skeleton(y)
+            and fuzz.ratio(x, y) >= _SOUND_RATIO
+            for x in sa
+            for y in sb
+        )
+
+
+def _cluster(
+    keys: Counter[str],
+    types: dict[str, str],
+    pairs: Sequence[tuple[str, str]] = (),
+    heard: Heard | None = None,
+) -> dict[str, str]:
+    """key -> cluster root key, over keys of every type (`pairs`: acronym and name keys;
+    `heard`: how the names sound, to join spellings across scripts)."""
+    uf = _Union()
+    for acr, full in pairs:
+        uf.union(acr, full)
+    per_keys = [k for k in keys if types[k] == "PER"]
+    # persons: group by surname; a full name with a similar given name or a surname-only key joins
+    by_surname: dict[str, list[str]] = defaultdict(list)
+    for k in per_keys:
+        by_surname[_surname(k)].append(k)
+    for _surname_key, group in by_surname.items():
+        full_names = [k for k in group if " " in k]
+        firsts: dict[str, str] = {}  # a given name's key -> the first full name holding it
+        for k in sorted(full_names, key=lambda k: -keys[k]):
+            first = k.split(" ", 1)[0]
+            match = next(
+                (
+                    f
+                    for f, holder in firsts.items()
+                    if _same_given(first, f) or (heard is not None and heard.given_alike(k, holder))
+                ),
+                None,
+            )
+            if match is None:
+                firsts[first] = k
+                uf.find(k)
+            else:
+                uf.union(firsts[match], k)
+        single = [k for k in group if " " not in k]
+        if full_names:
+            top = max(full_names, key=lambda k: keys[k])
+            for k in single:
+                uf.union(top, k)
+        for k in single:
+            uf.find(k)
+    # a one-word key typed otherwise but equal to a person's surname is that person (Trump as ORG)
+    for k in keys:
+        if types[k] in ("ORG", "MISC") and " " not in k and by_surname.get(k):
+            named = [x for x in by_surname[k] if " " in x]
+            if named:
+                uf.union(max(named, key=lambda x: keys[x]), k)
+    # multi-word names in another word order (Komisja Europejska, Evropska komisija; Morze
+    # Bałtyckie, Baltijsko morje), within one type
+    by_words: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for k in keys:
+        if types[k] != "PER" and " " in k:
+            by_words[(types[k], *sorted(k.split()))].append(k)
+    for group in by_words.values():
+        for k in group[1:]:
+            uf.union(group[0], k)
+    # similar single-word keys (and surnames) of one type merge
+    for typ in set(types.values()):
+        words = sorted({_surname(k) if typ == "PER" else k for k in keys if types[k] == typ})
+        words = [w for w in words if " " not in w]
+        for group in word_blocks(words).values():
+            for i, a in enumerate(group):
+                for b in group[i + 1 :]:
+                    if similar_words(a, b):
+                        uf.union(_anchor(a, typ, by_surname), _anchor(b, typ, by_surname))
+        for a, b in heard.pairs(typ) if heard else ():
+            uf.union(_anchor(a, typ, by_surname), _anchor(b, typ, by_surname))
+    for a, b in heard.full_names(per_keys) if heard else ():
+        uf.union(a, b)
+    # an inflected form typed otherwise by its context (w Ryanairze as a place) joins its name
+    plain = {k for k in keys if types[k] != "PER" and " " not in k}
+    for k in plain:
+        for cut in (1, 2):
+            short = k[:-cut]
+            if len(short) >= 5 and short in plain and types[short] != types[k]:
+                uf.union(short, k)
+    return {
+        k: uf.find(_anchor(k, types[k], by_surname)) if types[k] == "PER" else uf.find(k)
+        for k in keys
+    }
+
+
+def _anchor(word: str, typ: str, by_surname: dict[str, list[str]]) -> str:
+    """The key a surname stands for: the person's key when one exists, else the word itself."""
+    if typ == "PER" and by_surname.get(word):
+        return by_surname[word][0]
+    return word
+
+
+@lru_cache(maxsize=1)
+def _fixed_labels() -> dict[str, str]:
+    """Canonical key of a well-known name -> its label (the first form listed)."""
+    out: dict[str, str] = {}
+    for _type, canon, label in lexicon.fixed_names().values():
+        out.setdefault(canon, label)
+    return out
+
+
+def _label(forms: Counter[tuple[str, str | None]], typ: str, key: str) -> str:
+    """The name an English-reading analyst recognises: a place's English name, a well-known
+    name's listed label, else the corpus's English form, else a Latin form (of a language that
+    does not inflect names first), else a standard romanisation; every form stays an alias."""
+    place = lexicon.place_labels().get(key)
+    fixed = _fixed_labels().get(key)
+    if typ == "LOC" and place:
+        return place
+    if fixed:
+        return fixed
+
+    def score(item: tuple[tuple[str, str | None], int]) -> tuple[int, float, int]:
+        # the English form when the corpus has one (Biden, not Dzho Baydan), else a Latin form
+        # of a language that does not inflect names, else any Latin form, else a romanisation
+        (text, lang), n = item
+        latin = script_of(text) == "Latn"
+        tier = 3 if lang == "en" and latin else 2 if latin and lang in _PLAIN_LANGS else int(latin)
+        s = float(n)
+        if typ == "PER" and " " in text:
+            s *= 3
+        return tier, s, -len(text)
+
+    (text, lang), _ = max(forms.items(), key=score)
+    return to_latin(text, lang)
+
+
+def slug(key: str) -> str:
+    """The id form of a linking key (an entity id is TYPE:slug)."""
+    return re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") or "x"
+
+
+def entities_of(mentions: pl.DataFrame, labels: dict[str, str] | None = None) -> pl.DataFrame:
+    """The entities table of mentions that carry entity_id (labels given win over computed)."""
+    if mentions.is_empty():
+        return schema.empty("entities")
+    # group rows in order (plain Python: one polars call per entity costs more than the work)
+    groups: dict[str, list[tuple[str, str | None, str, str, str]]] = defaultdict(list)
+    cols = mentions.select("entity_id", "text", "language", "type", "key", "article_id")
+    for eid, text, lang, typ, key, aid in cols.iter_rows():
+        groups[eid].append((text, lang, typ, key, aid))
+    rows = []
+    for eid, sub in groups.items():
+        texts = [r[0] for r in sub]
+        forms = Counter((r[0], r[1]) for r in sub)
+        typ = Counter(r[2] for r in sub).most_common(1)[0][0]
+        key = Counter(r[3] for r in sub).most_common(1)[0][0]
+        rows.append(
+            {
+                "entity_id": eid,
+                "label": (labels or {}).get(eid) or _label(forms, typ, key),
+                "type": typ,
+                "aliases": [t for t, _ in Counter(texts).most_common()],
+                "languages": sorted({r[1] for r in sub if r[1]}),
+                "n_articles": len({r[4] for r in sub}),
+                "n_mentions": len(sub),
+                "hidden": typ in HIDDEN_TYPES,
+            }
+        )
+    frame = pl.DataFrame(
+        rows, schema_overrides={"aliases": pl.List(pl.String), "languages": pl.List(pl.String)}
+    )
+    return schema.conform(frame, "entities").sort(
+        ["n_mentions", "entity_id"], descending=[True, False]
+    )
+
+
+def cue_flags(mentions: pl.DataFrame) -> list[bool]:
+    """Whether a cue typed each mention (the extractor's "cue" column; none without it)."""
+    if "cue" not in mentions.columns:
+        return [False] * mentions.height
+    return mentions["cue"].fill_null(False).to_list()
+
+
+def found_types(mentions: pl.DataFrame) -> list[str]:
+    """Each mention's type as the extractor found it (mentions.found_type; `type` is the
+    entity's): the evidence every linking run votes on, so a re-run over stored mentions votes
+    as the first run did."""
+    if "found_type" not in mentions.columns:
+        return mentions["type"].to_list()
+    return mentions.select(pl.coalesce("found_type", "type"))["found_type"].to_list()
+
+
+def confirmed(mentions: pl.DataFrame, known: Sequence[str] = ()) -> pl.DataFrame:
+    """Mentions without the doubtful ones (a German dictionary word read as a name) that the
+    corpus does not confirm: the same key as a name elsewhere (another language, a cue), or the
+    surname of a full name (`known`: keys already linked, an analysis the rows join)."""
+    if "doubt" not in mentions.columns or not mentions["doubt"].fill_null(False).any():
+        return mentions
+    sure = [*mentions.filter(~pl.col("doubt").fill_null(False))["key"].unique().to_list(), *known]
+    confirmed = set(sure) | {_surname(k) for k in sure if " " in k}
+    return mentions.filter(~pl.col("doubt").fill_null(False) | pl.col("key").is_in(confirmed))
+
+
+def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Fill entity_id across articles and languages; return (mentions, entities)."""
+    mentions = confirmed(mentions)
+    if mentions.is_empty():
+        return schema.conform(mentions, "mentions"), schema.empty("entities")
+    keys = Counter(mentions["key"].to_list())
+    # one type per key: the majority over its mentions, a cue-typed one ("in X", a title) counting
+    # CUE_WEIGHT times when the table carries the extractor's "cue" column
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    cues = cue_flags(mentions)
+    found = found_types(mentions)
+    for k, t, c in zip(mentions["key"].to_list(), found, cues, strict=True):
+        votes[k][t] += CUE_WEIGHT if c else 1
+    types = {k: v.most_common(1)[0][0] for k, v in votes.items()}
+    rows = mentions.select("article_id", "text", "key").rows()
+    pairs = _acronym_pairs(rows, types) + _feminine_pairs(mentions, types)
+    roots = _cluster(keys, types, pairs, Heard(mentions, types))
+    # a cluster's type is its mentions' majority; its id is type + root key
+    cluster_votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for k, n in keys.items():
+        cluster_votes[roots[k]][types[k]] += n
+    # the id names the cluster by its most mentioned key (a person by the surname)
+    best: dict[str, str] = {}
+    for k in sorted(keys, key=lambda k: (-keys[k], k)):
+        best.setdefault(roots[k], k)
+    ids = {}
+    for k in keys:
+        root = roots[k]
+        typ = cluster_votes[root].most_common(1)[0][0]
+        name = _surname(best[root]) if typ == "PER" else best[root]
+        ids[k] = (f"{typ}:{slug(name)}", typ)
+    linked = mentions.with_columns(
+        entity_id=pl.col("key").replace_strict({k: v[0] for k, v in ids.items()}),
+        type=pl.col("key").replace_strict({k: v[1] for k, v in ids.items()}),
+    )
+    linked = schema.conform(linked, "mentions")
+    return linked, entities_of(linked)

@@ -1,0 +1,383 @@
+"""Stories: articles about the same events, grouped across languages, in two passes.
+
+Events first: each article becomes a sparse vector of what survives translation (linked actors,
+mentioned dates, numbers, quote speakers and, when present, words of its translation), weighted by
+rarity (idf over articles). Candidate pairs come from an inverted index over the rarer features (no
+all-pairs pass), their cosine is damped by the distance between publication dates, and pairs are
+merged greedily while the clusters' centroids stay similar; an article left alone then joins the
+event it is most like if that is nearly close enough. Then stories: events that share their core
+actors close enough in time are merged (dashboard.steps.story_merge). The analyst's moves, merges and
+splits live in `stories.json` (dashboard.steps.story_edits) and are replayed on every re-analysis.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter, defaultdict
+
+import polars as pl
+
+from dashboard.lang import boilerplate
+from dashboard.schema import empty
+from dashboard.steps import quotes as quotes_mod
+from dashboard.steps import story_state
+from dashboard.steps.features import paragraph_features, weighted
+from dashboard.steps.story_edits import (
+    OVERRIDES_VERSION,
+    Overrides,
+    add_op,
+    apply_overrides,
+    merge,
+    move,
+    read_overrides,
+    split,
+    write_overrides,
+)
+from dashboard.steps.story_labels import label_stories, story_id_for, story_tables
+from dashboard.steps.story_merge import MERGE_THRESHOLD, merge_events, usable_published
+
+__all__ = [
+    "OVERRIDES_VERSION",
+    "Overrides",
+    "add_op",
+    "apply_overrides",
+    "article_vectors",
+    "cluster",
+    "infer_published",
+    "label_stories",
+    "merge",
+    "move",
+    "candidate_pairs",
+    "month_conflicts",
+    "number_features",
+    "pair_similarity",
+    "proposals",
+    "score_pairs",
+    "read_overrides",
+    "split",
+    "story_id_for",
+    "write_overrides",
+]
+
+THRESHOLD = 0.2  # centroid cosine above which two clusters are one event
+TIME_SCALE_DAYS = 365.0  # publication dates a year apart divide similarity by e
+ATTACH = 0.6  # a lone article joins an event at this share of the threshold
+MIN_PAIR = 0.05  # pair similarities below this are treated as zero
+BLOCK_DF = 100  # features in more articles than this are scored but not used to find pairs
+BLOCK_KEYS = 3  # every article also proposes pairs through its rarest features
+BLOCK_MAX = 2000  # features in more articles than this never propose pairs
+BROAD = r"^(?:m|mo|y):"  # months and years are scored but too broad to find pairs
+MONTH_CONFLICT = 0.3  # similarity kept by an undated pair naming months, none in common
+WINDOW = 100  # a common key proposes only the articles nearest in time, about this many a side
+TOP_K = 50  # each article keeps its this-many most similar partners: a sparse kNN graph
+CANDIDATES = 4 * TOP_K  # candidates scored per article, those sharing the most keys
+PAIR_BLOCK = 1000  # articles whose candidate pairs are scored together: bounds the memory
+
+
+# The candidate-pair rule of the event pass, in three public parts that the full run
+# (pair_similarity) and the increment (story_attach.nearest_neighbours) both call: one core.
+
+
+def proposals(
+    vectors: pl.DataFrame, block_df: int = BLOCK_DF, proposers: pl.Series | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Keys (i, f, bucket) articles propose pairs through, and postings (i_b, f, bucket).
+
+    vectors: (i, f, feature, df, day) rows, every article having a feature the proposers have
+    (df: articles with the feature in the whole corpus). An article proposes through its
+    features in at most block_df articles and its BLOCK_KEYS rarest ones; features in fewer than
+    2 or more than BLOCK_MAX articles, months and years (BROAD) never propose. A feature's
+    articles are ordered by (day, i) and cut into buckets of WINDOW; each posting is copied into
+    its neighbouring buckets, so a key pairs its article with at most 3 x WINDOW others nearest
+    in time, never with the whole posting list (a quadratic blow-up for a common feature).
+    proposers: the articles whose keys are kept (None: every article).
+    """
+    usable = (
+        vectors.filter(
+            pl.col("df").is_between(2, BLOCK_MAX) & ~pl.col("feature").str.contains(BROAD)
+        )
+        .sort("day", "i", nulls_last=True)
+        .with_columns(bucket=(pl.int_range(pl.len()).over("f") // WINDOW).cast(pl.Int32))
+    )
+    rarest = pl.col("df").rank("ordinal").over("i") <= BLOCK_KEYS
+    keys = usable.filter((pl.col("df") <= block_df) | rarest).select("i", "f", "bucket")
+    if proposers is not None:
+        keys = keys.filter(pl.col("i").is_in(proposers.implode()))
+    near = pl.concat_list(pl.col("bucket") - 1, "bucket", pl.col("bucket") + 1)
+    postings = usable.select(i_b="i", f="f", bucket=near).explode("bucket")
+    return keys.sort("i"), postings
+
+
+def candidate_pairs(keys: pl.DataFrame, postings: pl.DataFrame) -> pl.DataFrame:
+    """(i, i_b): each proposing article's CANDIDATES partners sharing the most keys with it
+    (the rest rarely make its top k)."""
+    return (
+        keys.join(postings, on=["f", "bucket"])
+        .filter(pl.col("i") != pl.col("i_b"))
+        .group_by("i", "i_b")
+        .agg(hits=pl.len())
+        .sort(["i", "hits", "i_b"], descending=[False, True, False])
+        .group_by("i", maintain_order=True)
+        .head(CANDIDATES)
+        .select("i", "i_b")
+    )
+
+
+def score_pairs(candidates: pl.DataFrame, shared: pl.DataFrame, days: pl.DataFrame) -> pl.DataFrame:
+    """(i, i_b, sim): each proposer's TOP_K best candidates, sim = the dot product of their
+    vectors damped by exp(-gap / TIME_SCALE_DAYS) between publication days; pairs below MIN_PAIR
+    are dropped. shared: (i, f, w) rows of features in 2+ articles (covering proposers and
+    candidates); days: (i, day), one row an article."""
+    n_features = int(shared.select(pl.col("f").max().fill_null(0)).item()) + 1
+    # (article, feature) as one integer: the scoring join is on a single cheap key
+    partners = shared.join(candidates.select(i="i_b").unique(), on="i", how="semi")
+    other = partners.select(k=pl.col("i").cast(pl.UInt64) * n_features + pl.col("f"), w_b="w")
+    gap = (pl.col("day") - pl.col("day_b")).abs().cast(pl.Float64)
+    scored = (
+        candidates.join(shared.join(candidates.select("i").unique(), on="i", how="semi"), on="i")
+        .with_columns(k=pl.col("i_b").cast(pl.UInt64) * n_features + pl.col("f"))
+        .join(other, on="k")
+        .group_by("i", "i_b")
+        .agg(sim=(pl.col("w") * pl.col("w_b")).sum())
+        .join(days, on="i")
+        .join(days.rename({"i": "i_b", "day": "day_b"}), on="i_b")
+        .with_columns(sim=pl.col("sim") * (-gap / TIME_SCALE_DAYS).exp().fill_null(1.0))
+        .filter(pl.col("sim") >= MIN_PAIR)
+    )
+    best = scored.sort(["i", "sim", "i_b"], descending=[False, True, False]).group_by(
+        "i", maintain_order=True
+    )
+    return best.head(TOP_K).select("i", "i_b", "sim")
+
+
+def number_features(vectors: pl.DataFrame) -> pl.DataFrame:
+    """vectors with integer feature ids f (joins on them are cheaper than on strings) and the
+    rows in a fixed order (ties among the rarest keys break the same way); a null day when the
+    vectors carry none."""
+    if "day" not in vectors.columns:
+        vectors = vectors.with_columns(day=pl.lit(None, pl.Int32))
+    return vectors.with_columns(
+        f=pl.col("feature").rank("dense").cast(pl.UInt64),
+        i=pl.col("i").cast(pl.Int64),
+        day=pl.col("day").cast(pl.Int32),
+    ).sort("i", "f")
+
+
+def pair_similarity(vectors: pl.DataFrame, block_df: int = BLOCK_DF) -> pl.DataFrame:
+    """(i, i_b, sim), i < i_b: every article's TOP_K most similar candidates (a sparse kNN graph).
+
+    vectors: (i, feature, w, df) and optionally day (publication day number), which damps sim
+    by exp(-gap / TIME_SCALE_DAYS); pairs below MIN_PAIR are dropped. Candidates come from an
+    inverted index (no all-pairs pass, `proposals`): an article proposes pairs through its
+    features rarer than block_df and its BLOCK_KEYS rarest ones (so an article naming only a
+    story's main actors still finds its story); features in more than BLOCK_MAX articles never
+    propose, and a common one only among articles near in time. Pairs are scored PAIR_BLOCK
+    proposing articles at a time, so memory grows with the articles, not with a posting list
+    squared.
+    """
+    vectors = number_features(vectors)
+    keys, postings = proposals(vectors, block_df)
+    shared = vectors.filter(pl.col("df") > 1).select("i", "f", "w")
+    days = vectors.select("i", "day").unique("i")
+    blocks = []
+    top = int(vectors.select(pl.col("i").max().fill_null(0)).item()) + 1
+    for first in range(0, top, PAIR_BLOCK):
+        inside = pl.col("i").is_between(first, first + PAIR_BLOCK - 1)
+        candidates = candidate_pairs(keys.filter(inside), postings)
+        blocks.append(score_pairs(candidates, shared, days))
+    if not blocks:
+        return pl.DataFrame(schema={"i": pl.Int64, "i_b": pl.Int64, "sim": pl.Float64})
+    # a pair kept from both ends is one edge
+    return (
+        pl.concat(blocks)
+        .select(
+            pl.min_horizontal("i", "i_b").alias("i"),
+            pl.max_horizontal("i", "i_b").alias("i_b"),
+            "sim",
+        )
+        .group_by("i", "i_b")
+        .agg(pl.col("sim").max())
+        .sort("i", "i_b")
+    )
+
+
+def _linkage(n: int, pairs: list[tuple[int, int, float]], threshold: float) -> list[int]:
+    """Greedy merging while the centroid cosine of two clusters is >= threshold; cluster per item."""
+    between: list[dict[int, float]] = [defaultdict(float) for _ in range(n)]
+    for a, b, s in pairs:
+        between[a][b] += s
+        between[b][a] += s
+    within = [1.0] * n
+    parent = list(range(n))
+    alive = [True] * n
+
+    def score(a: int, b: int) -> float:
+        return between[a][b] / math.sqrt(within[a] * within[b])
+
+    heap = [(-score(a, b), a, b) for a in range(n) for b in between[a] if a < b]
+    heapq.heapify(heap)
+    while heap:
+        neg, a, b = heapq.heappop(heap)
+        if -neg < threshold:
+            break
+        if not (alive[a] and alive[b]) or abs(score(a, b) + neg) > 1e-12:
+            continue
+        within[a] += within[b] + 2 * between[a].pop(b)
+        alive[b] = False
+        parent[b] = a
+        for c, s in between[b].items():
+            if c != a:
+                between[a][c] += s
+                between[c][a] = between[c].get(a, 0.0) + between[c].pop(b)
+        between[b].clear()
+        for c in between[a]:
+            heapq.heappush(heap, (-score(a, c), min(a, c), max(a, c)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    size = Counter(root(i) for i in range(n))
+    for s in [i for i in range(n) if size[i] == 1]:
+        # an article left alone joins the story it is most like when that is close enough
+        near = [(score(s, c), c) for c in between[s] if size[c] > 1]
+        if near and max(near)[0] >= threshold * ATTACH:
+            parent[s] = max(near)[1]
+    return [root(i) for i in range(n)]
+
+
+def cluster(
+    articles: pl.DataFrame,
+    paragraphs: pl.DataFrame,
+    mentions: pl.DataFrame,
+    dates: pl.DataFrame,
+    *,
+    entities: pl.DataFrame | None = None,
+    threshold: float = THRESHOLD,
+    merge_threshold: float | None = MERGE_THRESHOLD,
+    quote_table: pl.DataFrame | None = None,
+    features: pl.DataFrame | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Articles with story_id set, and the stories table (story_id, label, article_ids).
+
+    threshold groups articles into events; merge_threshold merges events sharing their core
+    actors into stories (None keeps the events as the stories). features: the paragraph
+    features (features.paragraph_features) when the caller has them already.
+    """
+    if articles.height == 0:
+        return articles.with_columns(story_id=pl.lit(None, pl.String)), empty("stories")
+    if features is None:
+        if quote_table is None:
+            quote_table = quotes_mod.quotes(articles, paragraphs, mentions)
+        features = paragraph_features(articles, paragraphs, mentions, dates, quote_table)
+    events = _events(articles, features, threshold)
+    if merge_threshold is not None:
+        body = boilerplate.body(paragraphs)
+        # actors named only in boilerplate (photo credits, tags) say nothing about the story
+        said = mentions.join(
+            body.select("article_id", "para_no"), on=["article_id", "para_no"], how="semi"
+        )
+        events = merge_events(articles, events, said, threshold=merge_threshold).rename(
+            {"story": "event"}
+        )
+    groups = events.group_by("event").agg(pl.col("article_id").sort())
+    membership = {story_id_for(members): members for members in groups["article_id"].to_list()}
+    return story_tables(articles, membership, mentions, dates, entities)
+
+
+def article_vectors(articles: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
+    """(article_id, feature, w, df): an article's paragraph features and publication month,
+    weighted by rarity over the articles (what events are clustered on)."""
+    return weighted(story_state.rows(articles, features), ["article_id"], news_wide=True)
+
+
+def month_conflicts(pairs: pl.DataFrame, vectors: pl.DataFrame, days: pl.DataFrame) -> pl.DataFrame:
+    """Damp the similarity of two articles, one of them undated, that both name months but no
+    month in common (21 and 25 November against 23 January): with no publication date to keep
+    them apart in time, that is the one sign they report different events."""
+    months = (
+        vectors.select(
+            "i", month=pl.col("feature").str.extract(r"^(?:d:\d{4}-|m:\d{4}-|md:|mo:)(\d{2})")
+        )
+        .drop_nulls()
+        .group_by("i")
+        .agg(pl.col("month").unique())
+        .join(days, on="i", how="left")
+    )
+    other = months.rename({"i": "i_b", "month": "month_b", "day": "day_b"})
+    conflict = (
+        (pl.col("day").is_null() | pl.col("day_b").is_null())
+        & (pl.col("month").list.len() > 0)
+        & (pl.col("month_b").list.len() > 0)
+        & (pl.col("month").list.set_intersection("month_b").list.len() == 0)
+    )
+    return (
+        pairs.join(months, on="i", how="left")
+        .join(other, on="i_b", how="left")
+        .with_columns(sim=pl.when(conflict).then(pl.col("sim") * MONTH_CONFLICT).otherwise("sim"))
+        .select(pairs.columns)
+    )
+
+
+def _events(articles: pl.DataFrame, features: pl.DataFrame, threshold: float) -> pl.DataFrame:
+    """(article_id, event): tight clusters of articles reporting the same event."""
+    ids = sorted(articles["article_id"].to_list())
+    index = pl.DataFrame(
+        {"article_id": ids, "i": range(len(ids))}, schema={"article_id": pl.String, "i": pl.Int64}
+    )
+    vectors = article_vectors(articles, features).join(index, on="article_id")
+    dated = articles.select("article_id", published=usable_published(pl.col("published")))
+    days = index.join(dated, on="article_id").select("i", day=pl.col("published").cast(pl.Int32))
+    pairs = month_conflicts(pair_similarity(vectors.join(days, on="i", how="left")), vectors, days)
+    roots = _linkage(len(ids), list(pairs.select("i", "i_b", "sim").iter_rows()), threshold)
+    return pl.DataFrame(
+        {"article_id": ids, "event": [ids[r] for r in roots]},
+        schema={"article_id": pl.String, "event": pl.String},
+    )
+
+
+def infer_published(articles: pl.DataFrame, stories: pl.DataFrame) -> pl.DataFrame:
+    """Articles without a publication date get the median date of their story's dated articles.
+
+    Such dates are marked published_inferred and provenance.published = "story".
+    """
+    member = stories.select("story_id", article_id=pl.col("article_ids")).explode("article_id")
+    # the epoch placeholder is no date to spread over a story
+    known = usable_published(pl.col("published")).is_not_null() & ~pl.col(
+        "published_inferred"
+    ).fill_null(False)
+    medians = (
+        articles.select("article_id", "published", "published_inferred")
+        .join(member, on="article_id")
+        .filter(known)
+        .group_by("story_id")
+        .agg(
+            story_date=pl.col("published")
+            .cast(pl.Int32)
+            .median()
+            .round()
+            .cast(pl.Int32)
+            .cast(pl.Date)
+        )
+    )
+    filled = (
+        articles.join(member.rename({"story_id": "_story"}), on="article_id", how="left")
+        .join(medians.rename({"story_id": "_story"}), on="_story", how="left")
+        .with_columns(_fill=pl.col("published").is_null() & pl.col("story_date").is_not_null())
+    )
+    provenance = articles.schema.get("provenance")
+    updates = [
+        pl.when("_fill").then("story_date").otherwise("published").alias("published"),
+        (pl.col("_fill") | pl.col("published_inferred").fill_null(False)).alias(
+            "published_inferred"
+        ),
+    ]
+    if isinstance(provenance, pl.Struct):
+        blank = pl.struct([pl.lit(None, f.dtype).alias(f.name) for f in provenance.fields])
+        with_story = pl.coalesce("provenance", blank).struct.with_fields(published=pl.lit("story"))
+        updates.append(
+            pl.when("_fill").then(with_story).otherwise("provenance").alias("provenance")
+        )
+    return filled.with_columns(updates).select(articles.columns)
