@@ -874,7 +874,16 @@ def _dictionary_word(surface: str, key: str, lang: str | None) -> bool:
     )
 
 
-_BEFORE_SENTENCE = re.compile(r"(?:^|[.!?:…]\s*)[\s\"'„“«(—–-]*$")
+# what may stand between a sentence's end (or a paragraph's start) and its first word
+_SENTENCE_OPENERS = "\"'„“«(—–- \t\n\r\u00a0"
+_SENTENCE_ENDS = (".", "!", "?", ":", "…")
+
+
+def _opens_sentence(text: str, para_start: int, start: int) -> bool:
+    """Whether the word at `start` opens a sentence: nothing but spaces, quotes and dashes
+    before it in its paragraph, or a sentence's end (. ! ? : …) before those."""
+    before = text[para_start:start].rstrip(_SENTENCE_OPENERS)
+    return not before or before.endswith(_SENTENCE_ENDS)
 
 
 def _initial_stranger(
@@ -886,11 +895,37 @@ def _initial_stranger(
     code = mention_types.lemma_lang(lang)
     if code is None or " " in surface or surface.isupper() or "-" in surface:
         return False
-    if not _BEFORE_SENTENCE.search(text, para_start, start):
+    if not _opens_sentence(text, para_start, start):
         return False
     if lemmas.is_known(surface, code) or lemmas.is_known(surface.lower(), code):
         return False
     return not any(_known_word(surface, lang))
+
+
+# an inflected form of a name: its stem is this long at least, its ending this long at most
+_NAME_STEM = 4
+_NAME_ENDING = 3
+
+
+def _named_words(found: list[tuple[int, int, int, str, str, str, bool]]) -> frozenset[str]:
+    """The words of the article's names of two words or more (Ejli Dojl, Džin Friman), lower
+    case: names the article writes where no sentence starts."""
+    return frozenset(
+        w.lower()
+        for *_, surface, _typ, _key, _cue in found
+        if " " in surface
+        for w in surface.split()
+        if w[:1].isupper()
+    )
+
+
+def _inflects(surface: str, named: frozenset[str]) -> bool:
+    """Whether a lone word is one of the article's named words or one with a case or
+    possessive ending (Ejli after Ejli Dojl; Frimanova after Džin Friman)."""
+    low = surface.lower()
+    return any(
+        low[:n] in named for n in range(max(_NAME_STEM, len(low) - _NAME_ENDING), len(low) + 1)
+    )
 
 
 def extract_mentions(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
@@ -908,9 +943,13 @@ def extract_mentions(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.Dat
             continue
         spans = sorted(by_article.get(aid, []))
         starts = {no: start for no, start, _ in spans}
-        for para_no, start, end, surface, typ, key, cue in _cued_mentions(text, spans, lang):
+        found = _cued_mentions(text, spans, lang)
+        named = _named_words(found)
+        for para_no, start, end, surface, typ, key, cue in found:
             doubt = (lang == "de" and _dictionary_word(surface, key, lang)) or (
-                not cue and _initial_stranger(text, starts[para_no], start, surface, lang)
+                not cue
+                and _initial_stranger(text, starts[para_no], start, surface, lang)
+                and not _inflects(surface, named)
             )
             rows.append(
                 {
