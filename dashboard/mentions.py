@@ -58,6 +58,7 @@ class _Cand:
     after_org: bool = False
     after_in: bool = False  # right after a locative preposition (w, v, в)
     after_misc: bool = False  # right after a press or pipeline word (gazeta „X", газопровод «X»)
+    after_loc: bool = False  # right after a lower-case place word (letiště X, провинции X)
     org_tail: list[_Word] = field(default_factory=list)
 
 
@@ -236,8 +237,9 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
     cue = lexicon.cues(lang)
     out: list[_Cand] = []
     run: list[_Word] = []
-    after_title = after_org = after_in = after_misc = False
+    after_title = after_org = after_in = after_misc = after_loc = False
     prev_low: str = ""
+    prev_cue = False
 
     def close() -> None:
         nonlocal run
@@ -245,7 +247,7 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
             while run and run[-1].text.lower() in cue.particles:
                 run.pop()
             if run:
-                out.append(_Cand(run, after_title, after_org, after_in, after_misc))
+                out.append(_Cand(run, after_title, after_org, after_in, after_misc, after_loc))
         run = []
 
     for i, w in enumerate(words):
@@ -277,6 +279,7 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
                 after_org = not w.gap_break and cue_of(prev_low, lang, "org")
                 after_in = not w.gap_break and prev_low in cue.place_prepositions
                 after_misc = (not w.gap_break or w.quoted) and cue_of(prev_low, lang, "misc")
+                after_loc = not w.gap_break and prev_cue and cue_of(prev_low, lang, "loc")
             run.append(w)
             if w.suffix:
                 close()
@@ -302,6 +305,7 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
         if is_title:
             close()
         prev_low = low
+        prev_cue = not w.capital  # a capitalised place word heads a name (Lake Michigan)
     close()
     return out
 
@@ -641,7 +645,22 @@ def _german_common(word: str, lang: str | None, after_determiner: bool = False) 
     )
 
 
-def _split(words: list[_Word], cand: _Cand, lang: str | None) -> list[tuple[list[_Word], _Cand]]:
+def _named_apart(head: str, given: str, text: str) -> bool:
+    """Whether the article writes `head` (or another case of it) somewhere other than before
+    this given name (Naftogaz ... Naftogazu Andrij Kobolew): a name of its own, not a given
+    name the lists lack (Асиф Али Зардари, Хосе Луис Сапатеро)."""
+    stem = re.escape(head[: max(_NAME_STEM, len(head) - _NAME_ENDING)])
+    after = [m.group(1) for m in re.finditer(rf"(?<!\w){stem}\w*(?:[ -](\w+))?", text)]
+    return any(word != given for word in after)
+
+
+# a head word shorter than this before a given name is a title or a particle (Sir, Ser, Don)
+_OWNER_HEAD = 4
+
+
+def _split(
+    words: list[_Word], cand: _Cand, lang: str | None, seen: _Seen
+) -> list[tuple[list[_Word], _Cand]]:
     """Split a run where a place or acronym precedes a given name or another place
     (Λευκορωσίας Αλεξάντερ Λουκασένκο, AP Ilya Pitalev)."""
     if len(words) < 2:
@@ -659,14 +678,34 @@ def _split(words: list[_Word], cand: _Cand, lang: str | None) -> list[tuple[list
     head_key = token_key(first.text, lang)
     # a place or a well-known name (ΗΠΑ, USA) before a full name
     head_place = lexicon.place(head_key, lang) is not None or head_key in lexicon.fixed_names()
-    if head_known and (
-        second_key in lexicon.given_name_keys()
-        or mention_types.known(second.text, lang)
-        or head_org
-        or (head_place and len(words) >= 3)
+    given = lexicon.given_name_keys()
+    # a name in the genitive before a full name (Ryanairu Kenny Jacobs, Gazproma Aleksej
+    # Miller: Ryanair's Kenny Jacobs): two names, unless the head is a given name too
+    owner = (
+        len(words) >= 3
+        and second_key in given
+        and head_key not in given
+        and len(first.text) >= _OWNER_HEAD
+        and not any(cue_of(first.text.lower(), code, "title") for code in (lang, "en"))
+        and not mention_types.ordinary(second.text, lang)
+        and _named_apart(first.text, second.text, seen.text)
+    )
+    if owner and not head_known:
+        # a title before the run names the person (Portparol Ryanaira Michael Jacobs)
+        head = _Cand([first], after_org=cand.after_org, after_in=cand.after_in)
+        rest = _Cand(words[1:], after_title=cand.after_title)
+        return [([first], head), *_split(words[1:], rest, lang, seen)]
+    if owner or (
+        head_known
+        and (
+            second_key in given
+            or mention_types.known(second.text, lang)
+            or head_org
+            or (head_place and len(words) >= 3)
+        )
     ):
         rest = _Cand(words[1:], after_title=False, after_org=False)
-        return [([first], cand), *_split(words[1:], rest, lang)]
+        return [([first], cand), *_split(words[1:], rest, lang, seen)]
     return [(words, cand)]
 
 
@@ -693,7 +732,7 @@ def _cued_mentions(
         for cand in _candidates(words, lang):
             kept = _trim(cand, lang, seen)
             runs = _headline_runs(kept, lang, body) if para_no in headlines else [kept]
-            for part, sub in (p for run in runs for p in _split(run, cand, lang)):
+            for part, sub in (p for run in runs for p in _split(run, cand, lang, seen)):
                 if len(part) == 1 and len(part[0].text) < 2:
                     continue
                 typ, key, strong = mention_types.classify(
@@ -703,6 +742,7 @@ def _cued_mentions(
                     lang,
                     sub.after_in,
                     sub.after_misc,
+                    sub.after_loc,
                 )
                 if key:
                     found.append((para_no, part, typ, key, strong))

@@ -787,3 +787,21 @@ def test_a_title_word_inside_a_known_name_stays_in_it() -> None:
     found = {t: k for t, _, k in _found(text, "de")}
     assert found["Vereinigtes Königreich"] == "united kingdom"
     assert "König Charles" not in found  # a title before a name is still a title
+
+
+def test_a_lower_case_place_word_types_the_unknown_name_after_it_a_place() -> None:
+    text = "Letadlo přistálo na letišti Schönefeld a v provincii Paňdžáb. Firma Volvo roste."
+    types = {t: typ for t, typ, _ in _found(text, "cs")}
+    assert types["Schönefeld"] == "LOC" and types["Paňdžáb"] == "LOC"
+    assert types["Volvo"] == "ORG"  # an organisation word before it: the body, as before
+
+
+def test_a_name_written_apart_before_a_full_name_is_its_owner_not_its_first_word() -> None:
+    text = (
+        "Naftogaz nie płaci. Szef Naftogazu Andrij Kobolew powiedział, że Asif Ali Zardari"
+        " przyjechał. Asif Ali Zardari mówi."
+    )
+    found = [t for t, _, _ in _found(text, "pl")]
+    assert "Naftogazu" in found and "Andrij Kobolew" in found
+    # a first name the lists lack, always before the same name: one person
+    assert found.count("Asif Ali Zardari") == 2
