@@ -62,6 +62,7 @@ def _score_slavicner(gold: pl.DataFrame, mentions: pl.DataFrame) -> dict:
     """Counts per language for recognition, typing and linking."""
     stats: dict[str, dict] = defaultdict(lambda: defaultdict(int))
     link_pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    confusion: dict[tuple[str, str], int] = defaultdict(int)  # (gold type, system type)
     sys_by_doc: dict[str, list[tuple[int, int, str, str, str]]] = defaultdict(list)
     for doc, s, e, text, typ, eid in mentions.select(
         "article_id", "start", "end", "text", "type", "entity_id"
@@ -95,8 +96,22 @@ def _score_slavicner(gold: pl.DataFrame, mentions: pl.DataFrame) -> dict:
                 continue
             st["typed"] += 1
             st["type_ok"] += int(_TYPES.get(hit[3], "MISC") == typ)
+            confusion[(_TYPES.get(hit[3], "MISC"), typ)] += 1
             link_pairs[lang].append((hit[4], eid))
-    return {"stats": stats, "pairs": link_pairs}
+    return {"stats": stats, "pairs": link_pairs, "confusion": confusion}
+
+
+def _confusion(scored: dict) -> pl.DataFrame:
+    """Gold type (rows) by system type (columns) over the system mentions matched to gold,
+    with each gold type's share typed right: where type accuracy is lost."""
+    confusion: dict[tuple[str, str], int] = scored["confusion"]
+    system = sorted({s for _, s in confusion} | set(_TYPES.values()))
+    rows = []
+    for gold in sorted(set(_TYPES.values())):
+        counts = {s: confusion.get((gold, s), 0) for s in system}
+        total = sum(counts.values())
+        rows.append({"gold": gold, **counts, "right": counts[gold] / total if total else 0.0})
+    return pl.DataFrame(rows)
 
 
 def _table(scored: dict) -> pl.DataFrame:
@@ -199,7 +214,8 @@ def _ronec(root: Path | None) -> pl.DataFrame:
 def evaluate(root: Path | None = None, *, limit: int | None = None) -> dict[str, pl.DataFrame]:
     """Run extraction and linking on the evaluation corpora and score them.
 
-    Returns {"slavicner": per-language table, "slavicner_topics": per-topic table, "ronec": table,
+    Returns {"slavicner": per-language table, "slavicner_types": gold type by system type,
+    "slavicner_topics": per-topic table, "ronec": table,
     "speed": articles per second of CPU time (after a warm-up on two articles per language)}.
     Raises NewsprismError when the data is absent.
     """
@@ -217,8 +233,10 @@ def evaluate(root: Path | None = None, *, limit: int | None = None) -> dict[str,
     t0 = time.process_time()
     linked, _ = link(extract_mentions(articles, paragraphs))
     elapsed = time.process_time() - t0
+    scored = _score_slavicner(data.gold, linked)
     out = {
-        "slavicner": _table(_score_slavicner(data.gold, linked)),
+        "slavicner": _table(scored),
+        "slavicner_types": _confusion(scored),
         "slavicner_topics": _topics(data, linked),
         "speed": pl.DataFrame({"articles": [articles.height], "seconds": [elapsed], "articles_per_s": [articles.height / elapsed if elapsed else 0.0]}),
     }  # fmt: skip

@@ -451,7 +451,28 @@ def confirmed(mentions: pl.DataFrame, known: Sequence[str] = ()) -> pl.DataFrame
         return mentions
     sure = [*mentions.filter(~pl.col("doubt").fill_null(False))["key"].unique().to_list(), *known]
     confirmed = set(sure) | {_surname(k) for k in sure if " " in k}
+    doubtful = mentions.filter(pl.col("doubt").fill_null(False)).select("key", "language").unique()
+    # a possessive adjective of a confirmed name (Boltonov: Bolton's) is confirmed with it
+    owned = [
+        k for k, lang in doubtful.iter_rows() if k not in confirmed and _owner(k, lang) & confirmed
+    ]
+    confirmed.update(owned)
     return mentions.filter(~pl.col("doubt").fill_null(False) | pl.col("key").is_in(confirmed))
+
+
+_OWNER_STEM = 3
+
+
+def _owner(key: str, lang: str | None) -> set[str]:
+    """The keys a one-word key could be the possessive adjective of, by its language's
+    possessive endings (boltonov: bolton)."""
+    if " " in key:
+        return set()
+    return {
+        key[: -len(e)]
+        for e in lexicon.cues(lang).possessive_endings
+        if key.endswith(e) and len(key) - len(e) >= _OWNER_STEM
+    }
 
 
 def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -298,9 +298,11 @@ def classify(
     lang: str | None,
     after_in: bool = False,
     after_misc: bool = False,
+    after_loc: bool = False,
 ) -> tuple[str, str, bool]:
     """(type, key, strong cue?) of a trimmed run of words (`after_in`: after "in", w, v, в;
-    `after_misc`: right after a press or pipeline word, quoted or not)."""
+    `after_misc`: right after a press or pipeline word, quoted or not; `after_loc`: right after
+    a lower-case place word, letiště, провинции, city)."""
     cue = lexicon.cues(lang)
     key = name_key(joined_given(texts), lang)
     fixed = lexicon.fixed_name(key, " ".join(texts))
@@ -348,6 +350,10 @@ def classify(
         return "PER", key, True
     if after_org:
         return "ORG", key, True
+    if after_loc:
+        # a place word names what follows it (provincie Paňdžáb, город Мултан); weak, so the
+        # corpus's majority still decides a name written so once (ostrvo Sumatra)
+        return "LOC", key, False
     if all(t.isupper() and len(t) > 1 for t in texts):
         return "ORG", key, False
     if after_in:

@@ -60,6 +60,7 @@ class _Cand:
     after_org: bool = False
     after_in: bool = False  # right after a locative preposition (w, v, в)
     after_misc: bool = False  # right after a press or pipeline word (gazeta „X", газопровод «X»)
+    after_loc: bool = False  # right after a lower-case place word (letiště X, провинции X)
     org_tail: list[_Word] = field(default_factory=list)
 
 
@@ -238,8 +239,9 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
     cue = lexicon.cues(lang)
     out: list[_Cand] = []
     run: list[_Word] = []
-    after_title = after_org = after_in = after_misc = False
+    after_title = after_org = after_in = after_misc = after_loc = False
     prev_low: str = ""
+    prev_cue = False
 
     def close() -> None:
         nonlocal run
@@ -247,7 +249,7 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
             while run and run[-1].text.lower() in cue.particles:
                 run.pop()
             if run:
-                out.append(_Cand(run, after_title, after_org, after_in, after_misc))
+                out.append(_Cand(run, after_title, after_org, after_in, after_misc, after_loc))
         run = []
 
     for i, w in enumerate(words):
@@ -279,6 +281,7 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
                 after_org = not w.gap_break and cue_of(prev_low, lang, "org")
                 after_in = not w.gap_break and prev_low in cue.place_prepositions
                 after_misc = (not w.gap_break or w.quoted) and cue_of(prev_low, lang, "misc")
+                after_loc = not w.gap_break and prev_cue and cue_of(prev_low, lang, "loc")
             run.append(w)
             if w.suffix:
                 close()
@@ -304,6 +307,7 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
         if is_title:
             close()
         prev_low = low
+        prev_cue = not w.capital  # a capitalised place word heads a name (Lake Michigan)
     close()
     return out
 
@@ -643,7 +647,22 @@ def _german_common(word: str, lang: str | None, after_determiner: bool = False) 
     )
 
 
-def _split(words: list[_Word], cand: _Cand, lang: str | None) -> list[tuple[list[_Word], _Cand]]:
+def _named_apart(head: str, given: str, text: str) -> bool:
+    """Whether the article writes `head` (or another case of it) somewhere other than before
+    this given name (Naftogaz ... Naftogazu Andrij Kobolew): a name of its own, not a given
+    name the lists lack (Асиф Али Зардари, Хосе Луис Сапатеро)."""
+    stem = re.escape(head[: max(_NAME_STEM, len(head) - _NAME_ENDING)])
+    after = [m.group(1) for m in re.finditer(rf"(?<!\w){stem}\w*(?:[ -](\w+))?", text)]
+    return any(word != given for word in after)
+
+
+# a head word shorter than this before a given name is a title or a particle (Sir, Ser, Don)
+_OWNER_HEAD = 4
+
+
+def _split(
+    words: list[_Word], cand: _Cand, lang: str | None, seen: _Seen
+) -> list[tuple[list[_Word], _Cand]]:
     """Split a run where a place or acronym precedes a given name or another place
     (Λευκορωσίας Αλεξάντερ Λουκασένκο, AP Ilya Pitalev)."""
     if len(words) < 2:
@@ -661,14 +680,34 @@ def _split(words: list[_Word], cand: _Cand, lang: str | None) -> list[tuple[list
     head_key = token_key(first.text, lang)
     # a place or a well-known name (ΗΠΑ, USA) before a full name
     head_place = lexicon.place(head_key, lang) is not None or head_key in lexicon.fixed_names()
-    if head_known and (
-        second_key in lexicon.given_name_keys()
-        or mention_types.known(second.text, lang)
-        or head_org
-        or (head_place and len(words) >= 3)
+    given = lexicon.given_name_keys()
+    # a name in the genitive before a full name (Ryanairu Kenny Jacobs, Gazproma Aleksej
+    # Miller: Ryanair's Kenny Jacobs): two names, unless the head is a given name too
+    owner = (
+        len(words) >= 3
+        and second_key in given
+        and head_key not in given
+        and len(first.text) >= _OWNER_HEAD
+        and not any(cue_of(first.text.lower(), code, "title") for code in (lang, "en"))
+        and not mention_types.ordinary(second.text, lang)
+        and _named_apart(first.text, second.text, seen.text)
+    )
+    if owner and not head_known:
+        # a title before the run names the person (Portparol Ryanaira Michael Jacobs)
+        head = _Cand([first], after_org=cand.after_org, after_in=cand.after_in)
+        rest = _Cand(words[1:], after_title=cand.after_title)
+        return [([first], head), *_split(words[1:], rest, lang, seen)]
+    if owner or (
+        head_known
+        and (
+            second_key in given
+            or mention_types.known(second.text, lang)
+            or head_org
+            or (head_place and len(words) >= 3)
+        )
     ):
         rest = _Cand(words[1:], after_title=False, after_org=False)
-        return [([first], cand), *_split(words[1:], rest, lang)]
+        return [([first], cand), *_split(words[1:], rest, lang, seen)]
     return [(words, cand)]
 
 
@@ -695,7 +734,7 @@ def _cued_mentions(
         for cand in _candidates(words, lang):
             kept = _trim(cand, lang, seen)
             runs = _headline_runs(kept, lang, body) if para_no in headlines else [kept]
-            for part, sub in (p for run in runs for p in _split(run, cand, lang)):
+            for part, sub in (p for run in runs for p in _split(run, cand, lang, seen)):
                 if len(part) == 1 and len(part[0].text) < 2:
                     continue
                 typ, key, strong = mention_types.classify(
@@ -705,6 +744,7 @@ def _cued_mentions(
                     lang,
                     sub.after_in,
                     sub.after_misc,
+                    sub.after_loc,
                 )
                 if key:
                     found.append((para_no, part, typ, key, strong))
@@ -876,7 +916,16 @@ def _dictionary_word(surface: str, key: str, lang: str | None) -> bool:
     )
 
 
-_BEFORE_SENTENCE = re.compile(r"(?:^|[.!?:…]\s*)[\s\"'„“«(—–-]*$")
+# what may stand between a sentence's end (or a paragraph's start) and its first word
+_SENTENCE_OPENERS = "\"'„“«(—–- \t\n\r\u00a0"
+_SENTENCE_ENDS = (".", "!", "?", ":", "…")
+
+
+def _opens_sentence(text: str, para_start: int, start: int) -> bool:
+    """Whether the word at `start` opens a sentence: nothing but spaces, quotes and dashes
+    before it in its paragraph, or a sentence's end (. ! ? : …) before those."""
+    before = text[para_start:start].rstrip(_SENTENCE_OPENERS)
+    return not before or before.endswith(_SENTENCE_ENDS)
 
 
 def _initial_stranger(
@@ -888,11 +937,37 @@ def _initial_stranger(
     code = mention_types.lemma_lang(lang)
     if code is None or " " in surface or surface.isupper() or "-" in surface:
         return False
-    if not _BEFORE_SENTENCE.search(text, para_start, start):
+    if not _opens_sentence(text, para_start, start):
         return False
     if lemmas.is_known(surface, code) or lemmas.is_known(surface.lower(), code):
         return False
     return not any(_known_word(surface, lang))
+
+
+# an inflected form of a name: its stem is this long at least, its ending this long at most
+_NAME_STEM = 4
+_NAME_ENDING = 3
+
+
+def _named_words(found: list[tuple[int, int, int, str, str, str, bool]]) -> frozenset[str]:
+    """The words of the article's names of two words or more (Ejli Dojl, Džin Friman), lower
+    case: names the article writes where no sentence starts."""
+    return frozenset(
+        w.lower()
+        for *_, surface, _typ, _key, _cue in found
+        if " " in surface
+        for w in surface.split()
+        if w[:1].isupper()
+    )
+
+
+def _inflects(surface: str, named: frozenset[str]) -> bool:
+    """Whether a lone word is one of the article's named words or one with a case or
+    possessive ending (Ejli after Ejli Dojl; Frimanova after Džin Friman)."""
+    low = surface.lower()
+    return any(
+        low[:n] in named for n in range(max(_NAME_STEM, len(low) - _NAME_ENDING), len(low) + 1)
+    )
 
 
 def extract_mentions(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
@@ -910,9 +985,13 @@ def extract_mentions(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.Dat
             continue
         spans = sorted(by_article.get(aid, []))
         starts = {no: start for no, start, _ in spans}
-        for para_no, start, end, surface, typ, key, cue in _cued_mentions(text, spans, lang):
+        found = _cued_mentions(text, spans, lang)
+        named = _named_words(found)
+        for para_no, start, end, surface, typ, key, cue in found:
             doubt = (lang == "de" and _dictionary_word(surface, key, lang)) or (
-                not cue and _initial_stranger(text, starts[para_no], start, surface, lang)
+                not cue
+                and _initial_stranger(text, starts[para_no], start, surface, lang)
+                and not _inflects(surface, named)
             )
             rows.append(
                 {

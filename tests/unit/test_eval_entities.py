@@ -54,6 +54,9 @@ def test_scores_on_a_tiny_corpus(tmp_path: Path) -> None:
     assert row["exact_r"] == 1.0
     assert row["type_acc"] == 1.0
     assert row["link_f1"] == 1.0
+    types = {r["gold"]: r for r in result["slavicner_types"].iter_rows(named=True)}
+    assert types["PER"]["PER"] >= 1 and types["PER"]["ORG"] == 0 and types["PER"]["right"] == 1.0
+    assert types["LOC"]["LOC"] == 1 and types["ORG"]["right"] == 0.0  # no ORG in the gold
     ronec = result["ronec"].row(0, named=True)
     assert ronec["gold"] == 2 and ronec["recall"] == 1.0
     assert result["speed"]["articles"][0] == 1
