@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import polars as pl
@@ -114,6 +114,47 @@ def _confusion(scored: dict) -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
+def _multilingual(scored: dict) -> pl.DataFrame:
+    """One actor in every language: of the gold actors written in two or more languages, the
+    share whose mentions take one system id in all of them (each language's most frequent id),
+    and the share of language pairs that agree; per gold type and for all."""
+    per: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+    for lang, pairs in scored["pairs"].items():
+        for gold, system in pairs:
+            per[gold][lang][system] += 1
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # actors, merged, pairs, agree
+    for gold, langs in per.items():
+        if len(langs) < 2:
+            continue
+        tops = [c.most_common(1)[0][0] for c in langs.values()]
+        pairs = [(a, b) for i, a in enumerate(tops) for b in tops[i + 1 :]]
+        for key in (_TYPES.get(gold.split("-", 1)[0], gold.split("-", 1)[0]), "all"):
+            row = counts[key]
+            row[0] += 1
+            row[1] += len(set(tops)) == 1
+            row[2] += len(pairs)
+            row[3] += sum(a == b for a, b in pairs)
+    return pl.DataFrame(
+        [
+            {
+                "gold_type": key,
+                "multilingual_actors": n,
+                "merged_share": merged / n,
+                "language_pairs_agreeing": agree / pairs if pairs else 0.0,
+            }
+            for key, (n, merged, pairs, agree) in sorted(
+                counts.items(), key=lambda kv: kv[0] == "all"
+            )
+        ],
+        schema={
+            "gold_type": pl.String,
+            "multilingual_actors": pl.Int64,
+            "merged_share": pl.Float64,
+            "language_pairs_agreeing": pl.Float64,
+        },
+    )
+
+
 def _table(scored: dict) -> pl.DataFrame:
     rows = []
     langs = sorted(scored["stats"])
@@ -215,6 +256,7 @@ def evaluate(root: Path | None = None, *, limit: int | None = None) -> dict[str,
     """Run extraction and linking on the evaluation corpora and score them.
 
     Returns {"slavicner": per-language table, "slavicner_types": gold type by system type,
+    "slavicner_multilingual": the share of actors written in several languages kept as one,
     "slavicner_topics": per-topic table, "ronec": table,
     "speed": articles per second of CPU time (after a warm-up on two articles per language)}.
     Raises NewsprismError when the data is absent.
@@ -237,6 +279,7 @@ def evaluate(root: Path | None = None, *, limit: int | None = None) -> dict[str,
     out = {
         "slavicner": _table(scored),
         "slavicner_types": _confusion(scored),
+        "slavicner_multilingual": _multilingual(scored),
         "slavicner_topics": _topics(data, linked),
         "speed": pl.DataFrame({"articles": [articles.height], "seconds": [elapsed], "articles_per_s": [articles.height / elapsed if elapsed else 0.0]}),
     }  # fmt: skip

@@ -60,3 +60,20 @@ def test_scores_on_a_tiny_corpus(tmp_path: Path) -> None:
     ronec = result["ronec"].row(0, named=True)
     assert ronec["gold"] == 2 and ronec["recall"] == 1.0
     assert result["speed"]["articles"][0] == 1
+
+
+def test_multilingual_actors_merged_share() -> None:
+    from dashboard.evaluation.eval_entities import _multilingual
+
+    scored = {
+        "pairs": {
+            "pl": [("PER-Duda", "PER:duda"), ("GPE-Kyiv", "LOC:kyiv"), ("ORG-Lone", "ORG:x")],
+            "cs": [("PER-Duda", "PER:duda"), ("GPE-Kyiv", "ORG:kiev"), ("GPE-Kyiv", "ORG:kiev")],
+            "ru": [("PER-Duda", "PER:duda"), ("GPE-Kyiv", "LOC:kyiv")],
+        }
+    }
+    table = {r["gold_type"]: r for r in _multilingual(scored).iter_rows(named=True)}
+    assert table["all"]["multilingual_actors"] == 2  # ORG-Lone is written in one language only
+    assert table["all"]["merged_share"] == 0.5  # Kyiv's Czech mentions are another actor
+    assert table["PER"]["merged_share"] == 1.0
+    assert table["GPE"]["language_pairs_agreeing"] == 1 / 3
