@@ -79,7 +79,10 @@ def _timeline(an: Analysis, f: Filters, point: Point, frame: pl.DataFrame) -> Se
     entity = value(point, "customdata")
     if entity:
         period = pl.col("published").dt.truncate(EVERY[str(point.get("every") or "day")])
-        return "mentions", (pl.col("entity_id") == entity) & (period == day(point))
+        # the period the mark stands for (customdata[3]); x may sit beside it, set apart
+        data = point.get("customdata")
+        drawn = data[3] if isinstance(data, list | tuple) and len(data) > 3 else point.get("x")
+        return "mentions", (pl.col("entity_id") == entity) & (period == day({"x": drawn}))
     # the lower row: dates the articles mention (months drawn on their first day)
     as_day = (
         pl.when(pl.col("granularity") == "month")

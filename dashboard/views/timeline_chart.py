@@ -47,13 +47,20 @@ def timeline(counts: pl.DataFrame, dated: pl.DataFrame, caption: str = "") -> go
     # ten clearly different colours, then symbols and dashes (the palette's later colours
     # are shades of its first ones)
     styles = time_axes.actor_styles(ids, ACTOR_PALETTE[:10])
-    for entity_id in ids:
+    # one period only (a news day): plotly's side-by-side grouping has no width to spread
+    # over, so the marks are set apart by hand around the period, within its band
+    alone = counts["period"].n_unique() == 1
+    spread = timedelta(days=0.8 * time_axes.period_days(every))
+    for k, entity_id in enumerate(ids):
         part = counts.filter(pl.col("entity_id") == entity_id)
         label = part["label"][0] or entity_id
         colour, symbol, dash = styles[entity_id]
+        x = part["period"]
+        if alone:
+            x = x.cast(pl.Datetime("ms")) + spread * ((k + 0.5) / len(ids) - 0.5)
         # numpy columns: plotly then checks no item one by one
         fig.add_scatter(
-            x=part["period"].to_numpy(),
+            x=x.to_numpy(),
             y=part["mentions"].to_numpy(),
             mode="lines+markers",
             name=plot_text(label),
@@ -61,12 +68,15 @@ def timeline(counts: pl.DataFrame, dated: pl.DataFrame, caption: str = "") -> go
             offsetgroup=entity_id,
             line=dict(color=colour, width=2, dash=dash),
             marker=dict(size=8, symbol=symbol, line=dict(width=1, color="white")),
+            # the period itself rides along: the evidence rule and the hover read it, not x
             customdata=part.select(
                 pl.lit(entity_id).alias("entity_id"),
                 pl.col("articles").cast(pl.String),
                 plot_text_expr(pl.col("example").fill_null("").str.slice(0, 220)),
+                pl.col("period").cast(pl.Date).cast(pl.String).alias("period"),
+                pl.col("period").dt.strftime(when).alias("when"),
             ).to_numpy(),
-            hovertemplate=f"<b>%{{fullData.name}}</b> %{{x|{when}}}: %{{y}} mentions in "
+            hovertemplate="<b>%{fullData.name}</b> %{customdata[4]}: %{y} mentions in "
             "%{customdata[1]} articles<br><i>%{customdata[2]}</i><extra></extra>",
             row=1,
             col=1,
