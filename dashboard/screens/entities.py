@@ -113,7 +113,7 @@ if st.session_state.get("_al_actor") != chosen:
     # another actor chosen: its fields start from its own name and type, not the last one's
     # (set here, not as the widgets' defaults: a browser keeps a field's old text otherwise)
     st.session_state.update(
-        al_merge=[], al_split=[], al_split_label="", al_rename=label, al_type=now, _al_actor=chosen
+        al_merge=[], al_split=[], al_split_label="", al_rename=label, _al_actor=chosen
     )
 with tabs[0]:
     into = st.multiselect(
@@ -143,7 +143,8 @@ with tabs[2]:
         save(lambda a: entities.rename(a, chosen, name.strip()), f"renamed to {name.strip()}")
 with tabs[3]:
     kinds = list(entities.TYPES)
-    kind = st.segmented_control("Type", kinds, key="al_type")
+    # one control per actor: a segmented control does not take a value set for it once drawn
+    kind = st.segmented_control("Type", kinds, default=now, key=f"al_type_{chosen}")
     if st.button("Retype", disabled=kind in (None, now), key="al_type_btn"):
         save(lambda a: entities.retype(a, chosen, str(kind)), f"{label} is now {kind}")
 with tabs[4]:

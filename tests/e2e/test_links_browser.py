@@ -226,7 +226,7 @@ CONTROLS = {
         switch("Show translations", "stSidebar"),
         "tr=1",
         lambda p: expect(
-            p.get_by_test_id("stSidebar").get_by_label("Show translations")
+            p.get_by_test_id("stSidebar").get_by_role("switch", name="Show translations")
         ).to_be_checked(),
     ),
     # Overview: a selected bar lists its evidence
