@@ -340,8 +340,9 @@ def describe(an: Analysis, f: Filters) -> str:
 
 
 _REMEMBERED = "_url_{}"
-# where the evidence link pointed: tied to one visit of one article, never carried along
-_NOT_REMEMBERED = frozenset({"para"})
+# where the evidence link pointed: tied to one visit of one article, never carried along; a
+# chart's selected point likewise (the chart's own selection is gone after a page change)
+_NOT_REMEMBERED = frozenset({"para", *(vo.point_key(n) for n in views.VIEWS)})
 
 
 def page_param(key: str, default: str | None = None) -> str | None:
@@ -549,7 +550,7 @@ def chart(
         config=export.plotly_config(name),
     )
     chart_downloads(name, fig, data, text)
-    evidence_for(name, an, f, state, values, quiet=quiet)
+    evidence_for(name, an, f, state, values, quiet=quiet, key=key or f"chart_{name}")
     return state
 
 
@@ -668,18 +669,56 @@ def evidence_for(
     opts: Opts | None = None,
     *,
     quiet: bool = False,
+    key: str = "",
 ) -> None:
-    """Under a chart: the mentions or articles behind the selected bar or point."""
+    """Under a chart: the mentions or articles behind the selected bar or point (or the point
+    a link carries, `?point-NAME=`, until a point is selected or the selection cleared)."""
+    if not views.has_evidence(name):
+        return
     points = getattr(getattr(state, "selection", None), "points", None) or []
-    if not views.has_evidence(name) or (quiet and not points):
+    point, linked = chosen_point(name, key or f"chart_{name}", points)
+    if quiet and point is None:
         return
     st.markdown("**Evidence**")
-    if not points:
+    if point is None:
         st.caption("Select a bar or point in the chart to list the text behind it.")
         return
-    rows = views.evidence_rows(an, name, points[0], f, opts)
+    try:
+        rows = views.evidence_rows(an, name, point, f, opts)
+    except (ValueError, TypeError, KeyError, IndexError):
+        if not linked:
+            raise  # a point the chart itself gave: a bug, shown as one
+        st.info("The point in the address is not one of this chart; select a point instead.")
+        set_page_param(vo.point_key(name), None)
+        return
+    if linked:
+        st.caption("The point the link was made on; select a point in the chart to see another.")
     st.caption(f"{rows.height} passages behind the selected point")
     evidence_list(an, rows)
+
+
+def chosen_point(
+    name: str, key: str, points: list[dict[str, object]]
+) -> tuple[dict[str, object] | None, bool]:
+    """The chart's selected point, written to the URL in the same run it is selected (so the
+    copied link lists the same passages); with no selection, the point the link carries, until
+    the analyst selects or clears one. Returns the point and whether it came from the link."""
+    url_key, seen = vo.point_key(name), f"_selected_{key}"
+    if points:
+        st.session_state[seen] = True
+        set_page_param(url_key, vo.point_query(points[0]))
+        return points[0], False
+    if st.session_state.pop(seen, False):
+        set_page_param(url_key, None)  # the analyst cleared the selection
+        return None, False
+    text = st.query_params.get(url_key)
+    if not text:
+        return None, False
+    point, why = vo.point_from_query(text)
+    if why:
+        st.info(md_text(why))  # quotes the link's value
+        set_page_param(url_key, None)
+    return point, point is not None
 
 
 def evidence_list(

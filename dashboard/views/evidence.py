@@ -9,7 +9,7 @@ sentence around each span and its offsets, and a link opening the article at tha
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import polars as pl
@@ -41,6 +41,22 @@ def value(point: Point, key: str) -> Any:
 def day(point: Point, key: str = "x") -> date:
     """A point's date (plotly gives "2025-12-12" or "2025-12-12 00:00")."""
     return date.fromisoformat(str(point.get(key))[:10])
+
+
+# half of each grouping's period: a timeline point is drawn beside the others of its period
+# (scattermode "group"), up to half a period before or after the period's start
+_HALF = {"day": timedelta(hours=12), "week": timedelta(days=3.5), "month": timedelta(days=15)}
+
+
+def period_of(point: Point, every: str, key: str = "x") -> date:
+    """The start of the period (day, week, month) a drawn point stands for: plotly gives the
+    point's drawn x ("2025-12-11 23:59:59.9998" for a point of 12 December set beside
+    another), so the x is moved to the nearest period start."""
+    from dashboard.views.timeline import EVERY
+
+    drawn = datetime.fromisoformat(str(point.get(key)).strip())
+    moved = pl.Series([drawn + _HALF.get(every, _HALF["day"])]).dt.truncate(EVERY.get(every, "1d"))
+    return moved.dt.date()[0]  # type: ignore[no-any-return]
 
 
 def _language(an: Analysis, f: Filters, point: Point, frame: pl.DataFrame) -> Selector:
@@ -77,12 +93,17 @@ def _timeline(an: Analysis, f: Filters, point: Point, frame: pl.DataFrame) -> Se
     from dashboard.views.timeline import EVERY
 
     entity = value(point, "customdata")
+    every = str(point.get("every") or "day")
     if entity:
-        period = pl.col("published").dt.truncate(EVERY[str(point.get("every") or "day")])
-        # the period the mark stands for (customdata[3]); x may sit beside it, set apart
+        period = pl.col("published").dt.truncate(EVERY[every])
+        # the period the mark stands for rides in its data (customdata[3]); else its drawn x,
+        # which may sit beside the period's start, is moved to the nearest one
         data = point.get("customdata")
-        drawn = data[3] if isinstance(data, list | tuple) and len(data) > 3 else point.get("x")
-        return "mentions", (pl.col("entity_id") == entity) & (period == day({"x": drawn}))
+        if isinstance(data, list | tuple) and len(data) > 3 and data[3]:
+            start = date.fromisoformat(str(data[3])[:10])
+        else:
+            start = period_of(point, every)
+        return "mentions", (pl.col("entity_id") == entity) & (period == start)
     # the lower row: dates the articles mention (months drawn on their first day)
     as_day = (
         pl.when(pl.col("granularity") == "month")
@@ -90,7 +111,7 @@ def _timeline(an: Analysis, f: Filters, point: Point, frame: pl.DataFrame) -> Se
         .otherwise(pl.col("value"))
     )
     return "dates", pl.col("granularity").is_in(["day", "month"]) & (
-        as_day == day(point).isoformat()
+        as_day == period_of(point, "day").isoformat()
     )
 
 

@@ -121,3 +121,49 @@ def to_query(options: Sequence[Option], opts: Opts) -> dict[str, str | None]:
         o.url_key: None if opts.get(o.name) in (None, "", o.default) else opts.get(o.name)
         for o in options
     }
+
+
+# A chart's selected point in the URL: only the fields the evidence rules read
+# (dashboard/evidence.py: x, y, the curve and customdata's first item), so a link lists the
+# same passages under the chart and stays short.
+POINT_FIELDS = ("x", "y", "customdata", "curve_number")
+_SCALAR = (str, int, float, bool)
+
+
+def point_key(chart: str) -> str:
+    """The URL key of a chart's selected point (`?point-timeline=...`)."""
+    return f"point-{chart}"
+
+
+def point_query(point: Mapping[str, object]) -> str:
+    """A selected point as a short JSON text for the URL (its evidence fields only)."""
+    import json
+
+    kept = {k: point[k] for k in POINT_FIELDS if point.get(k) is not None}
+    data = kept.get("customdata")
+    if isinstance(data, list | tuple):
+        # the rules read its first item (evidence.value); the rest is hover text
+        kept["customdata"] = data[0] if data else None
+    return json.dumps(kept, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def point_from_query(text: str) -> tuple[dict[str, object] | None, str | None]:
+    """A point from the URL, or None and a notice saying why it was ignored (a hand-edited or
+    truncated link shows the chart without a selection, never an error)."""
+    import json
+
+    why = f"Unknown point {text[:80]!r} in the address; showing no selection."
+    try:
+        point = json.loads(text)
+    except ValueError:
+        return None, why
+    if not isinstance(point, dict) or not point or set(point) - set(POINT_FIELDS):
+        return None, why
+    for k, v in point.items():
+        items = v if isinstance(v, list) and k == "customdata" else [v]
+        if len(items) > 16 or not all(isinstance(i, _SCALAR) for i in items):
+            return None, why
+    curve = point.get("curve_number", 0)
+    if isinstance(curve, bool) or not isinstance(curve, int) or curve < 0:
+        return None, why
+    return point, None

@@ -115,3 +115,22 @@ def test_comparison_columns_explain_themselves(analysis):
         assert f'"{word}"' in configs
     assert "likely a copy or a version of the same report" in configs
     assert "YYYY-MM-DD" in configs  # days without a time of day
+
+
+def test_a_chart_point_in_the_link_lists_its_evidence(analysis):
+    at = open_page("overview.py", **{"point-languages": '{"customdata":"sr","y":"Serbian"}'})
+    assert not at.exception
+    assert "**Evidence**" in [m.value for m in at.markdown]
+    captions = " ".join(c.value for c in at.caption)
+    assert "1 passages behind the selected point" in captions
+    assert "The point the link was made on" in captions
+    assert link(at)["point-languages"] == ['{"customdata":"sr","y":"Serbian"}']
+
+
+def test_a_point_the_chart_cannot_have_gives_a_notice_and_no_evidence(analysis):
+    at = open_page(None, **{"point-published": '{"x":"not a day"}'})
+    assert not at.exception
+    assert any("not one of this chart" in i.value for i in at.info)
+    assert "point-published" not in link(at)
+    at = open_page(None, **{"point-outlets": "[1"})
+    assert any("Unknown point" in i.value for i in at.info)

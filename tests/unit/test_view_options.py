@@ -41,3 +41,21 @@ def test_links_leave_defaults_out_and_use_the_url_key():
         "by": "language",
     }
     assert to_query((STORY,), {"story": "s1"}) == {"cmp": "s1"}
+
+
+def test_a_chart_point_goes_to_the_url_and_back_with_its_evidence_fields_only():
+    point = {"x": "2019-01-16", "y": 3, "customdata": "PER:maduro", "curve_number": 1}
+    drawn = {**point, "customdata": ["PER:maduro", "4", "a long example"], "point_index": 7}
+    text = view_options.point_query(drawn)
+    assert view_options.point_from_query(text) == (point, None)
+    assert view_options.point_key("timeline") == "point-timeline"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"x": "2019', "[1, 2]", "{}", '{"z": 1}', '{"curve_number": -1}', '{"y": {"a": 1}}'],
+)
+def test_a_point_the_chart_cannot_have_is_ignored_with_a_notice(text):
+    point, why = view_options.point_from_query(text)
+    assert point is None
+    assert why is not None and "showing no selection" in why

@@ -110,6 +110,13 @@ def save(change: Callable[[entities.Aliases], entities.Aliases], done: str) -> N
 
 
 current = entities.read_aliases(alias_path)
+now = ui.choices(an).entity_types.get(chosen, "MISC")
+if st.session_state.get("_al_actor") != chosen:
+    # another actor chosen: its fields start from its own name and type, not the last one's
+    # (set here, not as the widgets' defaults: a browser keeps a field's old text otherwise)
+    st.session_state.update(
+        al_merge=[], al_split=[], al_split_label="", al_rename=label, _al_actor=chosen
+    )
 with tabs[0]:
     into = st.multiselect(
         "Merge these into this actor",
@@ -133,13 +140,13 @@ with tabs[1]:
             f"split {len(forms)} spellings into {new_label or new_id}",
         )
 with tabs[2]:
-    name = st.text_input("Display name", value=label, key="al_rename")
+    name = st.text_input("Display name", key="al_rename")
     if st.button("Rename", disabled=not name.strip() or name == label, key="al_rename_btn"):
         save(lambda a: entities.rename(a, chosen, name.strip()), f"renamed to {name.strip()}")
 with tabs[3]:
     kinds = list(entities.TYPES)
-    now = ui.choices(an).entity_types.get(chosen, "MISC")
-    kind = st.segmented_control("Type", kinds, default=now, key="al_type")
+    # one control per actor: a segmented control does not take a value set for it once drawn
+    kind = st.segmented_control("Type", kinds, default=now, key=f"al_type_{chosen}")
     if st.button("Retype", disabled=kind in (None, now), key="al_type_btn"):
         save(lambda a: entities.retype(a, chosen, str(kind)), f"{label} is now {kind}")
 with tabs[4]:
