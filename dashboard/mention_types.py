@@ -337,6 +337,10 @@ def classify(
         return "ORG", key, True
     if any(cue_of(low, lang, "loc") for low in lows):
         return "LOC", key, True
+    if after_title and len(texts) == 1 and texts[0].isupper() and len(texts[0]) > 1:
+        # an acronym after a title is the body the title serves (rzecznik MSZ, szef NATO):
+        # news writes persons' names in capitals only in a shouted line
+        return "ORG", key, True
     if after_title:
         return "PER", key, True
     if len(texts) == 1 and not texts[0].isupper() and lows[0].endswith(cue.people_endings):

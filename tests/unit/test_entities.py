@@ -805,3 +805,9 @@ def test_a_name_written_apart_before_a_full_name_is_its_owner_not_its_first_word
     assert "Naftogazu" in found and "Andrij Kobolew" in found
     # a first name the lists lack, always before the same name: one person
     assert found.count("Asif Ali Zardari") == 2
+
+
+def test_an_acronym_after_a_title_is_the_body_the_title_serves() -> None:
+    text = "Wczoraj rzecznik MSZ powiedział, że minister Sikorski przyjechał."
+    types = {t: typ for t, typ, _ in _found(text, "pl")}
+    assert types == {"MSZ": "ORG", "Sikorski": "PER"}
