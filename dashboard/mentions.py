@@ -280,6 +280,8 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
                 after_in = not w.gap_break and prev_low in cue.place_prepositions
                 after_misc = (not w.gap_break or w.quoted) and cue_of(prev_low, lang, "misc")
                 after_loc = not w.gap_break and prev_cue and cue_of(prev_low, lang, "loc")
+                if after_org and _titled(words, i - 1, lang) and _reads_as_person(words, i, lang):
+                    after_title, after_org = True, False
             run.append(w)
             if w.suffix:
                 close()
@@ -308,6 +310,36 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
         prev_cue = not w.capital  # a capitalised place word heads a name (Lake Michigan)
     close()
     return out
+
+
+# how many words before an organisation word a title may stand and still head the name after
+_TITLE_REACH = 3
+
+
+def _titled(words: list[_Word], org: int, lang: str | None) -> bool:
+    """Whether a title heads the organisation word at `org`, within one clause (Předseda
+    Evropské komise Jean-Claude Juncker, ministra za energetiko Rick Perry)."""
+    for j in range(org - 1, max(-1, org - 1 - _TITLE_REACH), -1):
+        if words[j + 1].gap_break:
+            return False
+        if cue_of(words[j].text.lower(), lang, "title"):
+            return True
+    return False
+
+
+def _reads_as_person(words: list[_Word], start: int, lang: str | None) -> bool:
+    """Whether the capitalised words from `start` read as a person's name after a title and
+    its body (председатель комитета Вольфганг Бюхеле): two or three words, none a word of
+    the language's or English's dictionary, which a body's own name holds (kluba Alloa
+    Athletic)."""
+    run: list[str] = []
+    for w in words[start:]:
+        if not w.capital or (run and w.gap_break):
+            break
+        run.append(w.text)
+    return 2 <= len(run) <= 3 and not any(
+        mention_types.ordinary(t, code) for t in run for code in (lang, "en")
+    )
 
 
 def _qualifies_title(word: str, lang: str | None) -> bool:
@@ -706,6 +738,16 @@ def _split(
     ):
         rest = _Cand(words[1:], after_title=False, after_org=False)
         return [([first], cand), *_split(words[1:], rest, lang, seen)]
+    # a body's name ending in a place, then a full name (Parlamenta Škotske Jeane Freeman)
+    for i in range(2, len(words) - 1):
+        before = words[i - 1].text
+        if (
+            token_key(words[i].text, lang) in given
+            and token_key(before, lang) not in given
+            and mention_types.known(before, lang)
+        ):
+            rest = _Cand(words[i:], after_title=False, after_org=False)
+            return [*_split(words[:i], cand, lang, seen), *_split(words[i:], rest, lang, seen)]
     return [(words, cand)]
 
 

@@ -811,3 +811,19 @@ def test_an_acronym_after_a_title_is_the_body_the_title_serves() -> None:
     text = "Wczoraj rzecznik MSZ powiedział, że minister Sikorski przyjechał."
     types = {t: typ for t, typ, _ in _found(text, "pl")}
     assert types == {"MSZ": "ORG", "Sikorski": "PER"}
+
+
+def test_a_full_name_after_a_title_and_its_body_is_the_title_holder() -> None:
+    text = (
+        "Předseda Evropské komise Jean-Claude Juncker řekl, že trenér klubu Alloa Athletic"
+        " a firma Credit Suisse souhlasí."
+    )
+    types = {t: typ for t, typ, _ in _found(text, "cs")}
+    assert types["Jean-Claude Juncker"] == "PER"
+    # a body's own name holds dictionary words (Athletic); no title: the body's name
+    assert types["Alloa Athletic"] == "ORG" and types["Credit Suisse"] == "ORG"
+
+
+def test_a_full_name_after_a_body_named_with_a_place_is_a_name_of_its_own() -> None:
+    found = {t: typ for t, typ, _ in _found("Članica Parlamenta Škotske Jeane Freeman piše.", "hr")}
+    assert found == {"Parlamenta Škotske": "ORG", "Jeane Freeman": "PER"}
