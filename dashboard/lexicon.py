@@ -205,6 +205,12 @@ def compass_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def compass_stems() -> tuple[str, ...]:
+    """How north, south, east and west begin in the supported languages (Severni, Югозападна)."""
+    return tuple(w.lower() for w in common()["compass_stems"])
+
+
+@lru_cache(maxsize=1)
 def given_name_keys() -> frozenset[str]:
     """Linking keys of common given names (so Владимир, Vladimir, Βλαντιμίρ all match)."""
     return frozenset(name_key([n]) for n in common()["given_names"])

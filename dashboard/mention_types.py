@@ -261,6 +261,17 @@ def inflected_place(texts: Sequence[str], lang: str | None) -> tuple[str, str] |
     return None
 
 
+def _place_word(word: str, lang: str | None) -> bool:
+    """Whether one word names a country or city in any case form (Ameriki, Сирия)."""
+    texts = (word,)
+    found = (
+        lexicon.place(name_key(texts, lang), lang, strict=True)
+        or lemma_place(texts, lang)
+        or inflected_place(texts, lang)
+    )
+    return found is not None and lexicon.spelled_like_place(word, name_key(texts, lang), lang)
+
+
 def lemma_place(texts: Sequence[str], lang: str | None) -> tuple[str, str] | None:
     """A place found through the dictionary's base form (Niemczech -> Niemcy)."""
     code = lemma_lang(lang)
@@ -328,6 +339,14 @@ def classify(
     if found:
         return "LOC", found[0], True
     lows = [t.lower() for t in texts]
+    if (
+        len(texts) == 2
+        and lows[0].startswith(lexicon.compass_stems())
+        and _place_word(texts[1], lang)
+    ):
+        # a direction before a place in any case names a region (Severni Ameriki, Югозападна
+        # Сирия): a place of its own key
+        return "LOC", key, True
     # a newspaper, pipeline or event word in the name, or a press word before it: a product/event
     if after_misc or any(cue_of(low, lang, "misc") or cue_of(low, lang, "event") for low in lows):
         return "MISC", key, True

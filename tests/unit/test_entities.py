@@ -827,3 +827,11 @@ def test_a_full_name_after_a_title_and_its_body_is_the_title_holder() -> None:
 def test_a_full_name_after_a_body_named_with_a_place_is_a_name_of_its_own() -> None:
     found = {t: typ for t, typ, _ in _found("Članica Parlamenta Škotske Jeane Freeman piše.", "hr")}
     assert found == {"Parlamenta Škotske": "ORG", "Jeane Freeman": "PER"}
+
+
+def test_a_direction_before_a_place_in_any_case_names_a_region() -> None:
+    found = {t: typ for t, typ, _ in _found("Vsaj v Evropi in Severni Ameriki. Severni tok.", "sl")}
+    assert found["Severni Ameriki"] == "LOC"
+    assert found["Severni"] != "LOC"  # no place after it: not a region (Severni tok)
+    bg = {t: typ for t, typ, _ in _found("Споразумение за Югозападна Сирия.", "bg")}
+    assert bg == {"Югозападна Сирия": "LOC"}
