@@ -318,6 +318,24 @@ def _cluster(
     for group in by_words.values():
         for k in group[1:]:
             uf.union(group[0], k)
+    # a name written as one word or as several (Tehreek-e-Labbaik, Tehríke Labajk), within one
+    # type and spelled alike once the spaces go
+    joined: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for k in keys:
+        # not a name and a legal form or code (Wintershall AG, Barcelona FR): a body of its own
+        if (
+            types[k] != "PER"
+            and " " in k
+            and len(k) >= _JOINED_MIN
+            and min(map(len, k.split(" "))) > 2
+        ):
+            joined[(types[k], k[:1])].append(k)
+    for k in keys:
+        if types[k] != "PER" and " " not in k and len(k) >= _JOINED_MIN:
+            for other in joined.get((types[k], k[:1]), ()):
+                flat = other.replace(" ", "")
+                if could_be_similar(k, flat) and similar_words(k, flat):
+                    uf.union(other, k)
     # similar single-word keys (and surnames) of one type merge
     for typ in set(types.values()):
         words = sorted({_surname(k) if typ == "PER" else k for k in keys if types[k] == typ})
@@ -342,6 +360,10 @@ def _cluster(
         k: uf.find(_anchor(k, types[k], by_surname)) if types[k] == "PER" else uf.find(k)
         for k in keys
     }
+
+
+# a name written as one word is compared with names of several words from this length on
+_JOINED_MIN = 8
 
 
 def _anchor(word: str, typ: str, by_surname: dict[str, list[str]]) -> str:
