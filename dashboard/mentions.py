@@ -848,6 +848,28 @@ def _common_head(word: str, lang: str | None) -> bool:
     return not mention_types.known(word, lang)
 
 
+_PLACE_HEAD = 5
+
+
+def _place_head(word: str, lang: str | None) -> bool:
+    """A run's first word that names a country or city of one word in this language, inflected
+    (Polsce, Rosji), not a given name (Rose), a direction (West, Kuzey) or a piece of a longer
+    place's name (Central)."""
+    key = token_key(word, lang)
+    if (
+        len(word) < _PLACE_HEAD
+        or key in lexicon.given_name_keys()
+        or word.lower().startswith(lexicon.compass_stems())
+    ):
+        return False
+    found = lexicon.place(key, lang, strict=True, surface=word)
+    if found is None or " " in found[1]:
+        return False
+    # in another case than its name's (Polsce for Polska: in Poland); a city's name as it is
+    # often names its club (Dundee Stars)
+    return fold(word, lang) != lexicon.place_spelling(key, lang)
+
+
 def _lends(votes: Counter[str], cued: Counter[str] | None, given: bool) -> bool:
     """Whether a one-word key may take a full name's key: it is not read as a place, and the
     full name starts with a given name or the word is not more often cued as an organisation
@@ -875,8 +897,14 @@ def _resolve_in_article(
         votes.setdefault(key, Counter())[typ] += 3 if strong else 1
         if strong:
             cued.setdefault(key, Counter())[typ] += 1
-        # a full name lends its key unless it starts with a common noun (Pilot Ryanair)
-        if typ == "PER" and " " in key and (strong or not _common_head(_words[0].text, lang)):
+        # a full name lends its key unless it starts with a common noun (Pilot Ryanair) or,
+        # typed by no cue, with a place (Polsce Ryanair: in Poland, Ryanair)
+        if (
+            typ == "PER"
+            and " " in key
+            and (strong or not _common_head(_words[0].text, lang))
+            and (strong or not _place_head(_words[0].text, lang))
+        ):
             last = key.rsplit(" ", 1)[-1]
             full_by_last.setdefault(last, Counter())[key] += 1
             if key.split(" ", 1)[0] in lexicon.given_name_keys():

@@ -835,3 +835,9 @@ def test_a_direction_before_a_place_in_any_case_names_a_region() -> None:
     assert found["Severni"] != "LOC"  # no place after it: not a region (Severni tok)
     bg = {t: typ for t, typ, _ in _found("Споразумение за Югозападна Сирия.", "bg")}
     assert bg == {"Югозападна Сирия": "LOC"}
+
+
+def test_a_run_opening_with_an_inflected_place_lends_no_key_to_its_last_word() -> None:
+    text = "Projekt bez zgody Danii Gazprom zbudował. Potem Gazprom milczał."
+    found = {t: k for t, _, k in _found(text, "pl")}
+    assert found["Gazprom"] == "haspr"  # Denmark's consent, Gazprom: not a person "Danii Gazprom"
