@@ -349,6 +349,16 @@ def _cluster(
             uf.union(_anchor(a, typ, by_surname), _anchor(b, typ, by_surname))
     for a, b in heard.full_names(per_keys) if heard else ():
         uf.union(a, b)
+    # one name typed a body in one place and a place in another (a city's club, an airport, a
+    # region's government): spelled alike, and not a listed place, it is one actor
+    places = lexicon.place_labels()
+    unlisted = [k for k in keys if " " not in k and k not in places]
+    bodies = word_blocks(k for k in unlisted if types[k] == "ORG")
+    for first, group in word_blocks(k for k in unlisted if types[k] == "LOC").items():
+        for a in bodies.get(first, ()):
+            for b in group:
+                if could_be_similar(a, b) and similar_words(a, b):
+                    uf.union(a, b)
     # an inflected form typed otherwise by its context (w Ryanairze as a place) joins its name
     plain = {k for k in keys if types[k] != "PER" and " " not in k}
     for k in plain:

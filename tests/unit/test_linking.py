@@ -317,3 +317,17 @@ def test_a_name_written_as_one_word_or_several_is_one_body_but_not_its_legal_for
     ids = dict(link(_mentions(rows))[0].select("text", "entity_id").iter_rows())
     assert ids["Tehreek-e-Labbaik"] == ids["Tehríke Labajk"]
     assert ids["Wintershall"] != ids["Wintershall AG"]  # a company and its legal form: kept apart
+
+
+def test_a_name_typed_a_body_here_and_a_place_there_is_one_actor_unless_a_listed_place() -> None:
+    rows = [
+        ("a", "Oregon", "LOC", "orehon", "en"),
+        ("b", "Ορεγκόν", "ORG", "orenhon", "el"),
+        ("c", "Maribor", "ORG", "maribor", "sl"),
+        ("d", "Mariboru", "LOC", "mariboru", "sl"),
+        ("e", "China", "LOC", "china", "en"),
+        ("f", "Chinna", "ORG", "chinna", "de"),
+    ]
+    ids = dict(link(_mentions(rows))[0].select("text", "entity_id").iter_rows())
+    assert ids["Oregon"] == ids["Ορεγκόν"] and ids["Maribor"] == ids["Mariboru"]
+    assert ids["China"] != ids["Chinna"]  # a listed place stays the place
