@@ -90,6 +90,8 @@ class Cues:
     people_endings: tuple[str, ...]  # plural nouns for peoples and families (Amerykanie, Němci)
     compound: bool  # German-style compounds: a cue may end a longer word
     place_prepositions: frozenset[str] = frozenset()  # "in" words: an unknown name after is a place
+    # "from", "to" words that govern places mostly: a weak vote for a place after them
+    route_prepositions: frozenset[str] = frozenset()
     misc_words: frozenset[str] = frozenset()  # press, pipeline, project words: products (MISC)
     misc_prefixes: frozenset[str] = frozenset()
     event_words: frozenset[str] = frozenset()  # summit, war, election...: events (MISC) in a run
@@ -143,6 +145,7 @@ def cues(lang: str | None) -> Cues:
         people_endings=tuple(data.get("plural_people_endings", [])),
         compound=lang == "de",
         place_prepositions=frozenset(data.get("place_prepositions", [])),
+        route_prepositions=frozenset(data.get("route_prepositions", [])),
         misc_words=frozenset(misc),
         misc_prefixes=_prefixes(misc),
         event_words=frozenset(data.get("event_words", [])),

@@ -279,7 +279,10 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
                 after_org = not w.gap_break and cue_of(prev_low, lang, "org")
                 after_in = not w.gap_break and prev_low in cue.place_prepositions
                 after_misc = (not w.gap_break or w.quoted) and cue_of(prev_low, lang, "misc")
-                after_loc = not w.gap_break and prev_cue and cue_of(prev_low, lang, "loc")
+                after_loc = not w.gap_break and (
+                    (prev_cue and cue_of(prev_low, lang, "loc"))
+                    or prev_low in cue.route_prepositions
+                )
                 if after_org and _titled(words, i - 1, lang) and _reads_as_person(words, i, lang):
                     after_title, after_org = True, False
             run.append(w)

@@ -841,3 +841,13 @@ def test_a_run_opening_with_an_inflected_place_lends_no_key_to_its_last_word() -
     text = "Projekt bez zgody Danii Gazprom zbudował. Potem Gazprom milczał."
     found = {t: k for t, _, k in _found(text, "pl")}
     assert found["Gazprom"] == "haspr"  # Denmark's consent, Gazprom: not a person "Danii Gazprom"
+
+
+def test_a_name_after_a_route_preposition_is_a_place_unless_a_cue_says_otherwise() -> None:
+    text = (
+        "Linie lotnicze Ryanair odwołały lot do Rzeszowa, a samolot do Modlina wrócił."
+        " Pasażerowie piszą do Ryanaira."
+    )
+    types = {t: typ for t, typ, _ in _found(text, "pl")}
+    assert types["Rzeszowa"] == "LOC" and types["Modlina"] == "LOC"
+    assert types["Ryanaira"] == "ORG"  # only a weak vote: the airline's cue wins
