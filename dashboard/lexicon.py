@@ -306,6 +306,13 @@ def time_zones() -> frozenset[str]:
     return frozenset(common()["time_zones"])
 
 
+@lru_cache(maxsize=64)
+def conjunctions(lang: str | None) -> frozenset[str]:
+    """The language's words for "and" that join a list of names (i, и, und, ve)."""
+    table: dict[str, list[str]] = common()["conjunctions"]
+    return frozenset(table.get(lang or "", table["en"]))
+
+
 @lru_cache(maxsize=1)
 def legal_form() -> re.Pattern[str]:
     """A company legal form right after a name and its model number (Nord Stream 2 AG)."""

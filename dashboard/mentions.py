@@ -892,6 +892,7 @@ def _resolve_in_article(
     found: list[tuple[int, list[_Word], str, str, bool]], text: str, lang: str | None
 ) -> list[tuple[int, int, int, str, str, str, bool]]:
     """Surname-only mentions take the full name's key; a key takes its best-cued type."""
+    found = _listed_places(found, text, lang)
     full_by_last: dict[str, Counter[str]] = {}
     given_first: set[str] = set()
     votes: dict[str, Counter[str]] = {}
@@ -944,6 +945,55 @@ def _resolve_in_article(
         if out and start < out[-1][2] and out[-1][0] == para_no:
             continue  # the legal form just taken into the previous name
         out.append((para_no, start, end, text[start:end], typ, key, strong))
+    return out
+
+
+def _joins_a_list(gap: str, conjunctions: frozenset[str]) -> str | None:
+    """How the text between two names joins them in a list: "," (a comma), "and" (an "and",
+    after a comma or not), or None."""
+    words = gap.replace(",", " , ").split()
+    if not words or not all(w == "," or w in conjunctions for w in words):
+        return None
+    said = [w for w in words if w != ","]
+    if len(said) > 1:
+        return None
+    return "and" if said else ","
+
+
+def _listed_places(
+    found: list[tuple[int, list[_Word], str, str, bool]], text: str, lang: str | None
+) -> list[tuple[int, list[_Word], str, str, bool]]:
+    """Names listed with places, and typed an organisation for want of any cue, are places
+    too (Londýn, Paříž, Berlín a Rávalpindí): a list names things of one kind. Only where at
+    least half of the list are known places and no cue types a name of it otherwise; a
+    person's name stays a person's; a list of clubs named after towns stays (Clyde, Falkirk,
+    Arbroath)."""
+    conjunctions = lexicon.conjunctions(lang)
+    out = list(found)
+    chain: list[int] = []
+    said_and = False
+    for i in range(len(out) + 1):
+        joined = None
+        if 0 < i < len(out) and out[i][0] == out[i - 1][0]:
+            gap = text[out[i - 1][1][-1].end : out[i][1][0].start]
+            joined = _joins_a_list(gap, conjunctions)
+        if joined:
+            chain.append(i)
+            said_and = said_and or joined == "and"
+            continue
+        # two names and a comma are a name and its apposition, or a subject (Doyle, İskoçya'nın)
+        listed = len(chain) > 2 or (len(chain) == 2 and said_and)
+        places = sum(out[k][2] == "LOC" and out[k][4] for k in chain)
+        if (
+            listed
+            and {out[k][2] for k in chain if out[k][4]} == {"LOC"}
+            and 2 * places >= len(chain)
+        ):
+            for k in chain:
+                para_no, words, typ, key, strong = out[k]
+                if not strong and typ == "ORG":
+                    out[k] = (para_no, words, "LOC", key, False)
+        chain, said_and = [i], False
     return out
 
 

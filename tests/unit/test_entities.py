@@ -851,3 +851,15 @@ def test_a_name_after_a_route_preposition_is_a_place_unless_a_cue_says_otherwise
     types = {t: typ for t, typ, _ in _found(text, "pl")}
     assert types["Rzeszowa"] == "LOC" and types["Modlina"] == "LOC"
     assert types["Ryanaira"] == "ORG"  # only a weak vote: the airline's cue wins
+
+
+def test_an_unknown_name_listed_with_places_is_a_place() -> None:
+    text = (
+        "Letí přes Londýn, Paříž, Berlín a Rávalpindí. Hrají Clyde, Falkirk, Arbroath a Montrose."
+    )
+    types = {t: typ for t, typ, _ in _found(text, "cs")}
+    assert types["Rávalpindí"] == "LOC"
+    # a list of clubs named after towns, one of them a known town: left as it was
+    assert types["Clyde"] == types["Arbroath"] == "ORG"
+    doyle = {t: typ for t, typ, _ in _found("Doyle, İskoçya'nın en iyisi, koştu.", "tr")}
+    assert doyle.get("Doyle") != "LOC"  # a name, a comma and a place: no list
