@@ -349,6 +349,41 @@ def place_spelling(key: str, lang: str | None) -> str | None:
     return _SPELLINGS.get((_place_key(key, lang), lang or ""))
 
 
+# a name spelled like a listed place but for a letter or two (Πιονγιάνγκ, Πιονγκγιάνγκ): only
+# from this length, at this similarity, and the one nearest place of the language
+_NEAR_PLACE_MIN = 7
+_NEAR_PLACE_RATIO = 90
+
+
+@lru_cache(maxsize=64)
+def _place_keys(lang: str) -> dict[str, list[str]]:
+    """First letter -> the keys of this language's listed places (single words)."""
+    out: dict[str, list[str]] = {}
+    for key, entry in _gazetteer().items():
+        if lang in entry and " " not in key and len(key) >= _NEAR_PLACE_MIN - 1:
+            out.setdefault(key[:1], []).append(key)
+    return out
+
+
+@lru_cache(maxsize=100_000)
+def near_place(key: str, lang: str | None) -> tuple[str, str] | None:
+    """(canonical key, English label) of the one listed place of this language whose key this
+    one-word key spells but for a letter or two (a transcription variant: Πιονγιάνγκ for
+    Pyongyang), else None. Short keys never match (Sane is not Sanaa)."""
+    from rapidfuzz import fuzz, process
+
+    if lang is None or " " in key or len(key) < _NEAR_PLACE_MIN:
+        return None
+    # the same ending: a spelling inside the name, not a word made from it (Pákistánci)
+    choices = [c for c in _place_keys(lang).get(key[:1], []) if c[-2:] == key[-2:]]
+    found = process.extract(
+        key, choices, scorer=fuzz.ratio, score_cutoff=_NEAR_PLACE_RATIO, limit=2
+    )
+    if len(found) != 1:
+        return None  # none, or two places alike: no guess
+    return _gazetteer()[found[0][0]][lang]
+
+
 def _place_key(key: str, lang: str | None) -> str:
     """The gazetteer key a name's key is looked up under: itself, or without a Greek or German
     genitive -s (Βενεζουέλας, Venezuelas)."""

@@ -333,6 +333,7 @@ def classify(
         lexicon.place(key, lang, surface=" ".join(texts))
         or lemma_place(texts, lang)
         or inflected_place(texts, lang)
+        or lexicon.near_place(key, lang)
     )
     if found and len(texts) == 1 and not lexicon.spelled_like_place(texts[0], key, lang):
         found = None  # a short key spelled otherwise (Perry for Peru, Sane for Sanaa)

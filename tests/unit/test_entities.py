@@ -863,3 +863,10 @@ def test_an_unknown_name_listed_with_places_is_a_place() -> None:
     assert types["Clyde"] == types["Arbroath"] == "ORG"
     doyle = {t: typ for t, typ, _ in _found("Doyle, İskoçya'nın en iyisi, koştu.", "tr")}
     assert doyle.get("Doyle") != "LOC"  # a name, a comma and a place: no list
+
+
+def test_a_place_spelled_but_for_a_letter_is_the_place_and_a_word_made_from_it_is_not() -> None:
+    found = {t: (typ, k) for t, typ, k in _found("Η Πιονγιάνγκ απάντησε.", "el")}
+    assert found["Πιονγιάνγκ"] == ("LOC", "pyongyang")  # the list spells it Πιονγκγιάνγκ
+    assert lexicon.near_place(token_key("Pákistánci", "cs"), "cs") is None  # Pakistanis
+    assert lexicon.near_place("sane", "en") is None  # a short key: no guess
