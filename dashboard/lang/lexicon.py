@@ -90,6 +90,8 @@ class Cues:
     people_endings: tuple[str, ...]  # plural nouns for peoples and families (Amerykanie, Němci)
     compound: bool  # German-style compounds: a cue may end a longer word
     place_prepositions: frozenset[str] = frozenset()  # "in" words: an unknown name after is a place
+    # "from", "to" words that govern places mostly: a weak vote for a place after them
+    route_prepositions: frozenset[str] = frozenset()
     misc_words: frozenset[str] = frozenset()  # press, pipeline, project words: products (MISC)
     misc_prefixes: frozenset[str] = frozenset()
     event_words: frozenset[str] = frozenset()  # summit, war, election...: events (MISC) in a run
@@ -143,6 +145,7 @@ def cues(lang: str | None) -> Cues:
         people_endings=tuple(data.get("plural_people_endings", [])),
         compound=lang == "de",
         place_prepositions=frozenset(data.get("place_prepositions", [])),
+        route_prepositions=frozenset(data.get("route_prepositions", [])),
         misc_words=frozenset(misc),
         misc_prefixes=_prefixes(misc),
         event_words=frozenset(data.get("event_words", [])),
@@ -202,6 +205,12 @@ def common() -> dict:
 def compass_words() -> frozenset[str]:
     """North, Nord, Güney, Sjever, Βόρεια...: alone, a direction, never a name."""
     return frozenset(w.lower() for w in common()["compass_words"])
+
+
+@lru_cache(maxsize=1)
+def compass_stems() -> tuple[str, ...]:
+    """How north, south, east and west begin in the supported languages (Severni, Югозападна)."""
+    return tuple(w.lower() for w in common()["compass_stems"])
 
 
 @lru_cache(maxsize=1)
@@ -297,6 +306,13 @@ def time_zones() -> frozenset[str]:
     return frozenset(common()["time_zones"])
 
 
+@lru_cache(maxsize=64)
+def conjunctions(lang: str | None) -> frozenset[str]:
+    """The language's words for "and" that join a list of names (i, и, und, ve)."""
+    table: dict[str, list[str]] = common()["conjunctions"]
+    return frozenset(table.get(lang or "", table["en"]))
+
+
 @lru_cache(maxsize=1)
 def legal_form() -> re.Pattern[str]:
     """A company legal form right after a name and its model number (Nord Stream 2 AG)."""
@@ -331,6 +347,41 @@ def place_spelling(key: str, lang: str | None) -> str | None:
     """The folded spelling of the first place of this language whose name has `key` (after
     place's genitive rule)."""
     return _SPELLINGS.get((_place_key(key, lang), lang or ""))
+
+
+# a name spelled like a listed place but for a letter or two (Πιονγιάνγκ, Πιονγκγιάνγκ): only
+# from this length, at this similarity, and the one nearest place of the language
+_NEAR_PLACE_MIN = 7
+_NEAR_PLACE_RATIO = 90
+
+
+@lru_cache(maxsize=64)
+def _place_keys(lang: str) -> dict[str, list[str]]:
+    """First letter -> the keys of this language's listed places (single words)."""
+    out: dict[str, list[str]] = {}
+    for key, entry in _gazetteer().items():
+        if lang in entry and " " not in key and len(key) >= _NEAR_PLACE_MIN - 1:
+            out.setdefault(key[:1], []).append(key)
+    return out
+
+
+@lru_cache(maxsize=100_000)
+def near_place(key: str, lang: str | None) -> tuple[str, str] | None:
+    """(canonical key, English label) of the one listed place of this language whose key this
+    one-word key spells but for a letter or two (a transcription variant: Πιονγιάνγκ for
+    Pyongyang), else None. Short keys never match (Sane is not Sanaa)."""
+    from rapidfuzz import fuzz, process
+
+    if lang is None or " " in key or len(key) < _NEAR_PLACE_MIN:
+        return None
+    # the same ending: a spelling inside the name, not a word made from it (Pákistánci)
+    choices = [c for c in _place_keys(lang).get(key[:1], []) if c[-2:] == key[-2:]]
+    found = process.extract(
+        key, choices, scorer=fuzz.ratio, score_cutoff=_NEAR_PLACE_RATIO, limit=2
+    )
+    if len(found) != 1:
+        return None  # none, or two places alike: no guess
+    return _gazetteer()[found[0][0]][lang]
 
 
 def _place_key(key: str, lang: str | None) -> str:

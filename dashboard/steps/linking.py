@@ -319,6 +319,24 @@ def _cluster(
     for group in by_words.values():
         for k in group[1:]:
             uf.union(group[0], k)
+    # a name written as one word or as several (Tehreek-e-Labbaik, Tehríke Labajk), within one
+    # type and spelled alike once the spaces go
+    joined: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for k in keys:
+        # not a name and a legal form or code (Wintershall AG, Barcelona FR): a body of its own
+        if (
+            types[k] != "PER"
+            and " " in k
+            and len(k) >= _JOINED_MIN
+            and min(map(len, k.split(" "))) > 2
+        ):
+            joined[(types[k], k[:1])].append(k)
+    for k in keys:
+        if types[k] != "PER" and " " not in k and len(k) >= _JOINED_MIN:
+            for other in joined.get((types[k], k[:1]), ()):
+                flat = other.replace(" ", "")
+                if could_be_similar(k, flat) and similar_words(k, flat):
+                    uf.union(other, k)
     # similar single-word keys (and surnames) of one type merge
     for typ in set(types.values()):
         words = sorted({_surname(k) if typ == "PER" else k for k in keys if types[k] == typ})
@@ -332,6 +350,16 @@ def _cluster(
             uf.union(_anchor(a, typ, by_surname), _anchor(b, typ, by_surname))
     for a, b in heard.full_names(per_keys) if heard else ():
         uf.union(a, b)
+    # one name typed a body in one place and a place in another (a city's club, an airport, a
+    # region's government): spelled alike, and not a listed place, it is one actor
+    places = lexicon.place_labels()
+    unlisted = [k for k in keys if " " not in k and k not in places]
+    bodies = word_blocks(k for k in unlisted if types[k] == "ORG")
+    for first, group in word_blocks(k for k in unlisted if types[k] == "LOC").items():
+        for a in bodies.get(first, ()):
+            for b in group:
+                if could_be_similar(a, b) and similar_words(a, b):
+                    uf.union(a, b)
     # an inflected form typed otherwise by its context (w Ryanairze as a place) joins its name
     plain = {k for k in keys if types[k] != "PER" and " " not in k}
     for k in plain:
@@ -343,6 +371,10 @@ def _cluster(
         k: uf.find(_anchor(k, types[k], by_surname)) if types[k] == "PER" else uf.find(k)
         for k in keys
     }
+
+
+# a name written as one word is compared with names of several words from this length on
+_JOINED_MIN = 8
 
 
 def _anchor(word: str, typ: str, by_surname: dict[str, list[str]]) -> str:

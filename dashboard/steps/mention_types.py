@@ -261,6 +261,17 @@ def inflected_place(texts: Sequence[str], lang: str | None) -> tuple[str, str] |
     return None
 
 
+def _place_word(word: str, lang: str | None) -> bool:
+    """Whether one word names a country or city in any case form (Ameriki, Сирия)."""
+    texts = (word,)
+    found = (
+        lexicon.place(name_key(texts, lang), lang, strict=True)
+        or lemma_place(texts, lang)
+        or inflected_place(texts, lang)
+    )
+    return found is not None and lexicon.spelled_like_place(word, name_key(texts, lang), lang)
+
+
 def lemma_place(texts: Sequence[str], lang: str | None) -> tuple[str, str] | None:
     """A place found through the dictionary's base form (Niemczech -> Niemcy)."""
     code = lemma_lang(lang)
@@ -322,12 +333,21 @@ def classify(
         lexicon.place(key, lang, surface=" ".join(texts))
         or lemma_place(texts, lang)
         or inflected_place(texts, lang)
+        or lexicon.near_place(key, lang)
     )
     if found and len(texts) == 1 and not lexicon.spelled_like_place(texts[0], key, lang):
         found = None  # a short key spelled otherwise (Perry for Peru, Sane for Sanaa)
     if found:
         return "LOC", found[0], True
     lows = [t.lower() for t in texts]
+    if (
+        len(texts) == 2
+        and lows[0].startswith(lexicon.compass_stems())
+        and _place_word(texts[1], lang)
+    ):
+        # a direction before a place in any case names a region (Severni Ameriki, Югозападна
+        # Сирия): a place of its own key
+        return "LOC", key, True
     # a newspaper, pipeline or event word in the name, or a press word before it: a product/event
     if after_misc or any(cue_of(low, lang, "misc") or cue_of(low, lang, "event") for low in lows):
         return "MISC", key, True
@@ -337,6 +357,10 @@ def classify(
         return "ORG", key, True
     if any(cue_of(low, lang, "loc") for low in lows):
         return "LOC", key, True
+    if after_title and len(texts) == 1 and texts[0].isupper() and len(texts[0]) > 1:
+        # an acronym after a title is the body the title serves (rzecznik MSZ, szef NATO):
+        # news writes persons' names in capitals only in a shouted line
+        return "ORG", key, True
     if after_title:
         return "PER", key, True
     if len(texts) == 1 and not texts[0].isupper() and lows[0].endswith(cue.people_endings):

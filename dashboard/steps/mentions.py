@@ -281,7 +281,12 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
                 after_org = not w.gap_break and cue_of(prev_low, lang, "org")
                 after_in = not w.gap_break and prev_low in cue.place_prepositions
                 after_misc = (not w.gap_break or w.quoted) and cue_of(prev_low, lang, "misc")
-                after_loc = not w.gap_break and prev_cue and cue_of(prev_low, lang, "loc")
+                after_loc = not w.gap_break and (
+                    (prev_cue and cue_of(prev_low, lang, "loc"))
+                    or prev_low in cue.route_prepositions
+                )
+                if after_org and _titled(words, i - 1, lang) and _reads_as_person(words, i, lang):
+                    after_title, after_org = True, False
             run.append(w)
             if w.suffix:
                 close()
@@ -310,6 +315,36 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
         prev_cue = not w.capital  # a capitalised place word heads a name (Lake Michigan)
     close()
     return out
+
+
+# how many words before an organisation word a title may stand and still head the name after
+_TITLE_REACH = 3
+
+
+def _titled(words: list[_Word], org: int, lang: str | None) -> bool:
+    """Whether a title heads the organisation word at `org`, within one clause (Předseda
+    Evropské komise Jean-Claude Juncker, ministra za energetiko Rick Perry)."""
+    for j in range(org - 1, max(-1, org - 1 - _TITLE_REACH), -1):
+        if words[j + 1].gap_break:
+            return False
+        if cue_of(words[j].text.lower(), lang, "title"):
+            return True
+    return False
+
+
+def _reads_as_person(words: list[_Word], start: int, lang: str | None) -> bool:
+    """Whether the capitalised words from `start` read as a person's name after a title and
+    its body (председатель комитета Вольфганг Бюхеле): two or three words, none a word of
+    the language's or English's dictionary, which a body's own name holds (kluba Alloa
+    Athletic)."""
+    run: list[str] = []
+    for w in words[start:]:
+        if not w.capital or (run and w.gap_break):
+            break
+        run.append(w.text)
+    return 2 <= len(run) <= 3 and not any(
+        mention_types.ordinary(t, code) for t in run for code in (lang, "en")
+    )
 
 
 def _qualifies_title(word: str, lang: str | None) -> bool:
@@ -708,6 +743,16 @@ def _split(
     ):
         rest = _Cand(words[1:], after_title=False, after_org=False)
         return [([first], cand), *_split(words[1:], rest, lang, seen)]
+    # a body's name ending in a place, then a full name (Parlamenta Škotske Jeane Freeman)
+    for i in range(2, len(words) - 1):
+        before = words[i - 1].text
+        if (
+            token_key(words[i].text, lang) in given
+            and token_key(before, lang) not in given
+            and mention_types.known(before, lang)
+        ):
+            rest = _Cand(words[i:], after_title=False, after_org=False)
+            return [*_split(words[:i], cand, lang, seen), *_split(words[i:], rest, lang, seen)]
     return [(words, cand)]
 
 
@@ -808,6 +853,28 @@ def _common_head(word: str, lang: str | None) -> bool:
     return not mention_types.known(word, lang)
 
 
+_PLACE_HEAD = 5
+
+
+def _place_head(word: str, lang: str | None) -> bool:
+    """A run's first word that names a country or city of one word in this language, inflected
+    (Polsce, Rosji), not a given name (Rose), a direction (West, Kuzey) or a piece of a longer
+    place's name (Central)."""
+    key = token_key(word, lang)
+    if (
+        len(word) < _PLACE_HEAD
+        or key in lexicon.given_name_keys()
+        or word.lower().startswith(lexicon.compass_stems())
+    ):
+        return False
+    found = lexicon.place(key, lang, strict=True, surface=word)
+    if found is None or " " in found[1]:
+        return False
+    # in another case than its name's (Polsce for Polska: in Poland); a city's name as it is
+    # often names its club (Dundee Stars)
+    return fold(word, lang) != lexicon.place_spelling(key, lang)
+
+
 def _lends(votes: Counter[str], cued: Counter[str] | None, given: bool) -> bool:
     """Whether a one-word key may take a full name's key: it is not read as a place, and the
     full name starts with a given name or the word is not more often cued as an organisation
@@ -827,6 +894,7 @@ def _resolve_in_article(
     found: list[tuple[int, list[_Word], str, str, bool]], text: str, lang: str | None
 ) -> list[tuple[int, int, int, str, str, str, bool]]:
     """Surname-only mentions take the full name's key; a key takes its best-cued type."""
+    found = _listed_places(found, text, lang)
     full_by_last: dict[str, Counter[str]] = {}
     given_first: set[str] = set()
     votes: dict[str, Counter[str]] = {}
@@ -835,8 +903,14 @@ def _resolve_in_article(
         votes.setdefault(key, Counter())[typ] += 3 if strong else 1
         if strong:
             cued.setdefault(key, Counter())[typ] += 1
-        # a full name lends its key unless it starts with a common noun (Pilot Ryanair)
-        if typ == "PER" and " " in key and (strong or not _common_head(_words[0].text, lang)):
+        # a full name lends its key unless it starts with a common noun (Pilot Ryanair) or,
+        # typed by no cue, with a place (Polsce Ryanair: in Poland, Ryanair)
+        if (
+            typ == "PER"
+            and " " in key
+            and (strong or not _common_head(_words[0].text, lang))
+            and (strong or not _place_head(_words[0].text, lang))
+        ):
             last = key.rsplit(" ", 1)[-1]
             full_by_last.setdefault(last, Counter())[key] += 1
             if key.split(" ", 1)[0] in lexicon.given_name_keys():
@@ -873,6 +947,55 @@ def _resolve_in_article(
         if out and start < out[-1][2] and out[-1][0] == para_no:
             continue  # the legal form just taken into the previous name
         out.append((para_no, start, end, text[start:end], typ, key, strong))
+    return out
+
+
+def _joins_a_list(gap: str, conjunctions: frozenset[str]) -> str | None:
+    """How the text between two names joins them in a list: "," (a comma), "and" (an "and",
+    after a comma or not), or None."""
+    words = gap.replace(",", " , ").split()
+    if not words or not all(w == "," or w in conjunctions for w in words):
+        return None
+    said = [w for w in words if w != ","]
+    if len(said) > 1:
+        return None
+    return "and" if said else ","
+
+
+def _listed_places(
+    found: list[tuple[int, list[_Word], str, str, bool]], text: str, lang: str | None
+) -> list[tuple[int, list[_Word], str, str, bool]]:
+    """Names listed with places, and typed an organisation for want of any cue, are places
+    too (Londýn, Paříž, Berlín a Rávalpindí): a list names things of one kind. Only where at
+    least half of the list are known places and no cue types a name of it otherwise; a
+    person's name stays a person's; a list of clubs named after towns stays (Clyde, Falkirk,
+    Arbroath)."""
+    conjunctions = lexicon.conjunctions(lang)
+    out = list(found)
+    chain: list[int] = []
+    said_and = False
+    for i in range(len(out) + 1):
+        joined = None
+        if 0 < i < len(out) and out[i][0] == out[i - 1][0]:
+            gap = text[out[i - 1][1][-1].end : out[i][1][0].start]
+            joined = _joins_a_list(gap, conjunctions)
+        if joined:
+            chain.append(i)
+            said_and = said_and or joined == "and"
+            continue
+        # two names and a comma are a name and its apposition, or a subject (Doyle, İskoçya'nın)
+        listed = len(chain) > 2 or (len(chain) == 2 and said_and)
+        places = sum(out[k][2] == "LOC" and out[k][4] for k in chain)
+        if (
+            listed
+            and {out[k][2] for k in chain if out[k][4]} == {"LOC"}
+            and 2 * places >= len(chain)
+        ):
+            for k in chain:
+                para_no, words, typ, key, strong = out[k]
+                if not strong and typ == "ORG":
+                    out[k] = (para_no, words, "LOC", key, False)
+        chain, said_and = [i], False
     return out
 
 

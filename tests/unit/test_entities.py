@@ -805,3 +805,68 @@ def test_a_name_written_apart_before_a_full_name_is_its_owner_not_its_first_word
     assert "Naftogazu" in found and "Andrij Kobolew" in found
     # a first name the lists lack, always before the same name: one person
     assert found.count("Asif Ali Zardari") == 2
+
+
+def test_an_acronym_after_a_title_is_the_body_the_title_serves() -> None:
+    text = "Wczoraj rzecznik MSZ powiedział, że minister Sikorski przyjechał."
+    types = {t: typ for t, typ, _ in _found(text, "pl")}
+    assert types == {"MSZ": "ORG", "Sikorski": "PER"}
+
+
+def test_a_full_name_after_a_title_and_its_body_is_the_title_holder() -> None:
+    text = (
+        "Předseda Evropské komise Jean-Claude Juncker řekl, že trenér klubu Alloa Athletic"
+        " a firma Credit Suisse souhlasí."
+    )
+    types = {t: typ for t, typ, _ in _found(text, "cs")}
+    assert types["Jean-Claude Juncker"] == "PER"
+    # a body's own name holds dictionary words (Athletic); no title: the body's name
+    assert types["Alloa Athletic"] == "ORG" and types["Credit Suisse"] == "ORG"
+
+
+def test_a_full_name_after_a_body_named_with_a_place_is_a_name_of_its_own() -> None:
+    found = {t: typ for t, typ, _ in _found("Članica Parlamenta Škotske Jeane Freeman piše.", "hr")}
+    assert found == {"Parlamenta Škotske": "ORG", "Jeane Freeman": "PER"}
+
+
+def test_a_direction_before_a_place_in_any_case_names_a_region() -> None:
+    found = {t: typ for t, typ, _ in _found("Vsaj v Evropi in Severni Ameriki. Severni tok.", "sl")}
+    assert found["Severni Ameriki"] == "LOC"
+    assert found["Severni"] != "LOC"  # no place after it: not a region (Severni tok)
+    bg = {t: typ for t, typ, _ in _found("Споразумение за Югозападна Сирия.", "bg")}
+    assert bg == {"Югозападна Сирия": "LOC"}
+
+
+def test_a_run_opening_with_an_inflected_place_lends_no_key_to_its_last_word() -> None:
+    text = "Projekt bez zgody Danii Gazprom zbudował. Potem Gazprom milczał."
+    found = {t: k for t, _, k in _found(text, "pl")}
+    assert found["Gazprom"] == "haspr"  # Denmark's consent, Gazprom: not a person "Danii Gazprom"
+
+
+def test_a_name_after_a_route_preposition_is_a_place_unless_a_cue_says_otherwise() -> None:
+    text = (
+        "Linie lotnicze Ryanair odwołały lot do Rzeszowa, a samolot do Modlina wrócił."
+        " Pasażerowie piszą do Ryanaira."
+    )
+    types = {t: typ for t, typ, _ in _found(text, "pl")}
+    assert types["Rzeszowa"] == "LOC" and types["Modlina"] == "LOC"
+    assert types["Ryanaira"] == "ORG"  # only a weak vote: the airline's cue wins
+
+
+def test_an_unknown_name_listed_with_places_is_a_place() -> None:
+    text = (
+        "Letí přes Londýn, Paříž, Berlín a Rávalpindí. Hrají Clyde, Falkirk, Arbroath a Montrose."
+    )
+    types = {t: typ for t, typ, _ in _found(text, "cs")}
+    assert types["Rávalpindí"] == "LOC"
+    # a list of clubs named after towns, one of them a known town: left as it was
+    assert types["Clyde"] == types["Arbroath"] == "ORG"
+    doyle = {t: typ for t, typ, _ in _found("Doyle, İskoçya'nın en iyisi, koştu.", "tr")}
+    assert doyle.get("Doyle") != "LOC"  # a name, a comma and a place: no list
+
+
+def test_a_place_spelled_but_for_a_letter_is_the_place_and_a_word_made_from_it_is_not() -> None:
+    found = {t: (typ, k) for t, typ, k in _found("Η Πιονγιάνγκ απάντησε.", "el")}
+    assert found["Πιονγιάνγκ"] == ("LOC", "pyongyang")  # the list spells it Πιονγκγιάνγκ
+    assert lexicon.near_place(token_key("Pákistánci", "cs"), "cs") is None  # Pakistanis
+    assert lexicon.near_place("sane", "en") is None  # a short key: no guess

@@ -305,3 +305,29 @@ def test_an_actor_is_labelled_by_its_english_form_when_the_corpus_has_one() -> N
     linked, entities = link(mentions.with_columns(key=pl.lit("ioe biden")))
     assert entities["label"].to_list() == ["Joe Biden"]
     assert set(entities["aliases"].to_list()[0]) >= {"Джо Байдън", "Joea Bidena"}
+
+
+def test_a_name_written_as_one_word_or_several_is_one_body_but_not_its_legal_form() -> None:
+    rows = [
+        ("a", "Tehreek-e-Labbaik", "ORG", "tehrikelabaik", "pl"),
+        ("b", "Tehríke Labajk", "ORG", "tehrik labaik", "cs"),
+        ("c", "Wintershall", "ORG", "vintersal", "de"),
+        ("d", "Wintershall AG", "ORG", "vintersal ah", "de"),
+    ]
+    ids = dict(link(_mentions(rows))[0].select("text", "entity_id").iter_rows())
+    assert ids["Tehreek-e-Labbaik"] == ids["Tehríke Labajk"]
+    assert ids["Wintershall"] != ids["Wintershall AG"]  # a company and its legal form: kept apart
+
+
+def test_a_name_typed_a_body_here_and_a_place_there_is_one_actor_unless_a_listed_place() -> None:
+    rows = [
+        ("a", "Oregon", "LOC", "orehon", "en"),
+        ("b", "Ορεγκόν", "ORG", "orenhon", "el"),
+        ("c", "Maribor", "ORG", "maribor", "sl"),
+        ("d", "Mariboru", "LOC", "mariboru", "sl"),
+        ("e", "China", "LOC", "china", "en"),
+        ("f", "Chinna", "ORG", "chinna", "de"),
+    ]
+    ids = dict(link(_mentions(rows))[0].select("text", "entity_id").iter_rows())
+    assert ids["Oregon"] == ids["Ορεγκόν"] and ids["Maribor"] == ids["Mariboru"]
+    assert ids["China"] != ids["Chinna"]  # a listed place stays the place
