@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,7 +131,13 @@ def _stories_step(t: Tables, ctx: Context) -> Tables:
     )
     ents = t.get("entities")
     articles, story_table = stories.cluster(
-        t["articles"], t["paragraphs"], t["mentions"], t["dates"], entities=ents, features=feats
+        t["articles"],
+        t["paragraphs"],
+        t["mentions"],
+        t["dates"],
+        entities=ents,
+        features=feats,
+        map_parts=ctx.helpers.map if ctx.helpers is not None else None,
     )
     edits = stories.read_overrides(ctx.out / "stories.json") if ctx.out else None
     if edits is not None:
@@ -334,36 +339,16 @@ def _shared(
 ) -> list[tuple[Tables, dict[str, float]]]:
     """`enrich_timed` of every batch, in batch order: `helpers` spawned processes (those of
     `running` when given, left running) take batches from the front while this process works
-    from the back. This process is one of the workers, so two workers start one process, not
-    two, and the per-language data it builds serves the cross-article steps after; small batches
-    let whoever is faster take more of them."""
+    from the back (workers.Helpers.map). This process is one of the workers, so two workers
+    start one process, not two, and the per-language data it builds serves the cross-article
+    steps after; small batches let whoever is faster take more of them."""
     run = workers_mod.Helpers(helpers) if running is None else running
     try:
-        return _share(batches, run.pool(), run.count)
+        run.pool()
+        return run.map(enrich_timed, [(batch,) for batch in batches])
     finally:
         if running is None:
             run.close()
-
-
-def _share(
-    batches: list[pl.DataFrame], pool: ProcessPoolExecutor, helpers: int
-) -> list[tuple[Tables, dict[str, float]]]:
-    done: list[tuple[Tables, dict[str, float]] | None] = [None] * len(batches)
-    front, back = 0, len(batches)
-    pending: dict[Future[tuple[Tables, dict[str, float]]], int] = {}
-    while front < back or pending:
-        # each helper one batch at work and one queued, so it never waits for us
-        while front < back and len(pending) < 2 * helpers:
-            pending[pool.submit(enrich_timed, batches[front])] = front
-            front += 1
-        if front < back:
-            back -= 1
-            done[back] = enrich_timed(batches[back])
-        else:
-            wait(pending, return_when=FIRST_COMPLETED)
-        for future in [f for f in pending if f.done()]:
-            done[pending.pop(future)] = future.result()
-    return [d for d in done if d is not None]
 
 
 @dataclass

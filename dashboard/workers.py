@@ -11,7 +11,7 @@ order, so the tables are the same with one worker or two.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from typing import Any, TypeVar
@@ -50,14 +50,31 @@ class Helpers:
             self._pool = None
 
     def map(self, fn: Callable[..., T], parts: list[tuple[Any, ...]]) -> list[T]:
-        """fn(*part) for every part, in order: the first parts in the helpers when they are
-        running, the last one here meanwhile; all here otherwise."""
+        """fn(*part) for every part, results in order. When the helpers are running they take
+        parts from the front (one at work and one queued each, so they never wait) while this
+        process works from the back; whoever is faster takes more. Otherwise all run here."""
         if not self.running or len(parts) < 2:
             return [fn(*part) for part in parts]
         pool = self.pool()
-        futures = [pool.submit(fn, *part) for part in parts[:-1]]
-        last = fn(*parts[-1])
-        return [f.result() for f in futures] + [last]
+        done: list[tuple[T] | None] = [None] * len(parts)
+        front, back = 0, len(parts)
+        pending: dict[Future[T], int] = {}
+        while front < back or pending:
+            while front < back and len(pending) < 2 * self.count:
+                pending[pool.submit(fn, *parts[front])] = front
+                front += 1
+            if front < back:
+                back -= 1
+                done[back] = (fn(*parts[back]),)
+            else:
+                wait(pending, return_when=FIRST_COMPLETED)
+            for future in [f for f in pending if f.done()]:
+                done[pending.pop(future)] = (future.result(),)
+        return [d[0] for d in done if d is not None]
+
+
+MapParts = Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]]
+"""A step's way to run independent parts (Helpers.map, or one after the other here)."""
 
 
 def _groups(weights: dict[str, int], n: int) -> list[list[str]]:
