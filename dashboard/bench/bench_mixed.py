@@ -226,3 +226,25 @@ def render(report: dict[str, Any]) -> list[str]:
         + ", ".join(f"{k} {v:.1f}" for k, v in sorted(report["dictionaries_mib"].items()))
     )
     return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m dashboard.bench.bench_mixed`: only this end-to-end run on the real corpus (the
+    synthetic 10,000-article part of `newsprism bench` is skipped)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard.bench.bench_mixed", description=main.__doc__
+    )
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each case (median kept)")
+    parser.add_argument("--json", help="write the numbers as JSON here")
+    args = parser.parse_args(argv)
+    report = run(args.repeats)
+    print("\n".join(render(report)), flush=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -5,8 +5,9 @@ keys take ~2 s to build, in every process that analyses text: each worker of `an
 again. Here a build's value is kept under the user cache (marshal: plain strings, tuples, lists,
 dicts and sets, no code), in a file named by a fingerprint of everything the value is built
 from (the package's code and data files, babel's CLDR data, the time zones, Python's version):
-any change to one of them builds it again. Written atomically; an unreadable or damaged file is
-built again, and a read-only cache folder only costs the build.
+any change to one of them builds it again; the few most recently used versions are kept (two
+checkouts sharing the cache do not rebuild each other's on every run). Written atomically; an
+unreadable or damaged file is built again, and a read-only cache folder only costs the build.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -27,6 +29,8 @@ from dashboard.lang import lemmas
 
 T = TypeVar("T")
 PACKAGE = Path(__file__).resolve().parents[1]  # the dashboard package: its code and data
+KEEP = 4
+"""Versions of each value kept on disk (the most recently used): older code's are dropped."""
 BUILDS: Counter[str] = Counter()
 """How many times each value was built (not read from disk) in this process: for the tests."""
 
@@ -58,13 +62,25 @@ def cached(name: str, build: Callable[[], T]) -> T:
         stored: Any = marshal.loads(path.read_bytes())
         # a file damaged into another readable value is not this one: built again
         if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == name:
+            with contextlib.suppress(OSError):
+                os.utime(path)  # used: the last file a prune would drop
             return stored[1]  # type: ignore[no-any-return]
     BUILDS[name] += 1
     value = build()
     # a read-only cache folder still analyses, only more slowly next time
     with contextlib.suppress(OSError, ValueError):
         atomic.write_bytes(path, marshal.dumps((name, value)))  # type: ignore[arg-type]
-        for old in path.parent.glob(f"{name}-*.marshal"):
-            if old != path:  # built from older code or data
-                old.unlink(missing_ok=True)
+        _prune(path.parent, name)
     return value
+
+
+def _prune(where: Path, name: str) -> None:
+    """Drop all but the KEEP most recently used files of `name`: two versions of the code
+    sharing the cache (a second checkout, an upgrade not yet run everywhere) each keep theirs
+    instead of deleting the other's and rebuilding it on every run."""
+    files = []
+    for path in where.glob(f"{name}-*.marshal"):
+        with contextlib.suppress(OSError):
+            files.append((path.stat().st_mtime, path.name, path))
+    for _, _, path in sorted(files, reverse=True)[KEEP:]:
+        path.unlink(missing_ok=True)

@@ -12,7 +12,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -290,6 +290,9 @@ class _Markers:
     min_serbian_share: float
     serbian_words: frozenset[str]
     macedonian_words: frozenset[str]
+    pair_seconds: frozenset[str]  # second words of phrases and split futures
+    # token -> the languages its word, stems and suffixes vote for (news repeats its words)
+    token_langs: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
 
 
 @cache
@@ -332,6 +335,7 @@ def _markers() -> _Markers:
         min_serbian_share=float(cyr["min_serbian_letter_share"]),
         serbian_words=frozenset(cyr["serbian_words"]),
         macedonian_words=frozenset(cyr["macedonian_words"]),
+        pair_seconds=frozenset([second for _, second in phrases] + list(split_future)),
     )
 
 
@@ -339,24 +343,45 @@ def _latin_vote(text: str, lang: str, m: _Markers) -> str:
     """Count marker hits per language; no hits keep langdetect's answer."""
     tokens = _TOKEN.findall(text.lower())
     votes: Counter[str] = Counter()
-    previous = ""
-    for token in tokens:
-        langs = set(m.words.get(token, ()))
-        for n in m.stem_lengths:
-            if len(token) < n:
-                break
-            langs.update(m.stems.get(token[:n], ()))
-        for suffix, suffix_langs in m.suffixes:
-            if token.endswith(suffix) and len(token) > len(suffix) + 1:
-                langs.update(suffix_langs)
-        langs.update(m.phrases.get((previous, token), ()))
-        if previous.endswith("t"):
-            langs.update(m.split_future.get(token, ()))
-        votes.update(langs)
-        previous = token
+    # a token's own markers (word, stems, suffixes) once per distinct token, times its count
+    for token, n in Counter(tokens).items():
+        for code in _token_langs(token, m):
+            votes[code] += n
+    # the markers of a pair of tokens add the languages the second token did not vote for
+    seconds = m.pair_seconds
+    for k in [k for k, token in enumerate(tokens) if token in seconds]:
+        token, previous = tokens[k], tokens[k - 1] if k else ""
+        pair = m.phrases.get((previous, token))
+        if previous.endswith("t") and token in m.split_future:
+            pair = (pair or frozenset()) | m.split_future[token]
+        if pair:
+            votes.update(pair - _token_langs(token, m))
     if not votes:
         return lang
     return max(m.tie_order, key=lambda code: (votes[code], -m.tie_order.index(code)))
+
+
+TOKEN_MEMO = 200_000
+"""Distinct tokens whose votes are remembered per process (then forgotten and counted again)."""
+
+
+def _token_langs(token: str, m: _Markers) -> frozenset[str]:
+    """The languages a token's word, stem and suffix markers vote for."""
+    known = m.token_langs.get(token)
+    if known is not None:
+        return known
+    langs = set(m.words.get(token, ()))
+    for n in m.stem_lengths:
+        if len(token) < n:
+            break
+        langs.update(m.stems.get(token[:n], ()))
+    for suffix, suffix_langs in m.suffixes:
+        if token.endswith(suffix) and len(token) > len(suffix) + 1:
+            langs.update(suffix_langs)
+    if len(m.token_langs) >= TOKEN_MEMO:
+        m.token_langs.clear()
+    found = m.token_langs[token] = frozenset(langs)
+    return found
 
 
 def _cyrillic_vote(text: str, lang: str, m: _Markers) -> str:

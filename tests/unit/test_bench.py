@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
@@ -156,3 +157,20 @@ def test_median_run_keeps_every_runs_seconds() -> None:
     middle = bench_mixed._median(runs)
     assert middle["analyze_seconds"] == 5.0
     assert middle["runs_seconds"] == [9.0, 3.0, 5.0]
+
+
+def test_the_mixed_run_alone_prints_and_writes_its_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asked: list[int] = []
+
+    def fake_run(repeats: int = 3) -> dict[str, object]:
+        asked.append(repeats)
+        return {"skipped": "no data here"}
+
+    monkeypatch.setattr(bench_mixed, "run", fake_run)
+    out = tmp_path / "mixed.json"
+    assert bench_mixed.main(["--repeats", "1", "--json", str(out)]) == 0
+    assert asked == [1]
+    assert "real interleaved corpus: skipped (no data here)" in capsys.readouterr().out
+    assert json.loads(out.read_text(encoding="utf-8")) == {"skipped": "no data here"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import sys
@@ -41,13 +42,41 @@ def test_a_damaged_or_foreign_file_is_built_again(cache: Path) -> None:
     assert datacache.BUILDS["thing"] == 3
 
 
-def test_other_code_or_data_builds_again_and_drops_the_old_file(
+def test_other_code_or_data_builds_again_and_keeps_the_recent_versions(
     cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     datacache.cached("thing", _value)
+    (first,) = datacache.folder().glob("thing-*.marshal")
     monkeypatch.setattr(datacache, "fingerprint", lambda: "changed")
     assert datacache.cached("thing", lambda: {"new": 1}) == {"new": 1}
-    assert [p.name for p in datacache.folder().glob("thing-*.marshal")] == ["thing-changed.marshal"]
+    names = sorted(p.name for p in datacache.folder().glob("thing-*.marshal"))
+    assert names == sorted([first.name, "thing-changed.marshal"])
+
+
+def test_two_versions_sharing_the_cache_do_not_rebuild_each_other(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for _ in range(3):  # two checkouts of different code, run in turn
+        for version in ("old", "new"):
+            monkeypatch.setattr(datacache, "fingerprint", lambda v=version: v)
+            assert datacache.cached("thing", _value) == _value()
+    assert datacache.BUILDS["thing"] == 2
+
+
+def test_only_the_most_recently_used_versions_stay(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    versions = [f"v{k}" for k in range(datacache.KEEP + 2)]
+    for k, version in enumerate(versions):
+        monkeypatch.setattr(datacache, "fingerprint", lambda v=version: v)
+        datacache.cached("thing", _value)
+        # a clear order of use, whatever the file system's clock resolution
+        os.utime(datacache.folder() / f"thing-{version}.marshal", (k, k))
+    monkeypatch.setattr(datacache, "fingerprint", lambda: "latest")
+    datacache.cached("thing", _value)
+    kept = sorted(p.name for p in datacache.folder().glob("thing-*.marshal"))
+    recent = versions[-(datacache.KEEP - 1) :]
+    assert kept == sorted(["thing-latest.marshal", *(f"thing-{v}.marshal" for v in recent)])
 
 
 def test_a_cache_that_cannot_be_written_still_builds(cache: Path) -> None:
