@@ -404,16 +404,23 @@ def _label(forms: Counter[tuple[str, str | None]], typ: str, key: str) -> str:
     if fixed:
         return fixed
 
-    def score(item: tuple[tuple[str, str | None], int]) -> tuple[int, float, int]:
+    alone = {text.lower() for text, _ in forms if " " not in text}  # the surname written alone
+
+    def score(item: tuple[tuple[str, str | None], int]) -> tuple[int, bool, float, int]:
         # the English form when the corpus has one (Biden, not Dzho Baydan), else a Latin form
         # of a language that does not inflect names, else any Latin form, else a romanisation
         (text, lang), n = item
         latin = script_of(text) == "Latn"
         tier = 3 if lang == "en" and latin else 2 if latin and lang in _PLAIN_LANGS else int(latin)
+        words = text.split()
+        # a person by their full name (Nancy Pelosi, not Pelosi): two or three words ending in
+        # the name the corpus also writes alone, written more than once (a one-off join such as
+        # "Trump Kim" is not a name)
+        full = typ == "PER" and 1 < len(words) <= 3 and n > 1 and words[-1].lower() in alone
         s = float(n)
-        if typ == "PER" and " " in text:
+        if typ == "PER" and len(words) > 1:
             s *= 3
-        return tier, s, -len(text)
+        return tier, full, s, -len(text)
 
     (text, lang), _ = max(forms.items(), key=score)
     return to_latin(text, lang)

@@ -331,3 +331,16 @@ def test_a_name_typed_a_body_here_and_a_place_there_is_one_actor_unless_a_listed
     ids = dict(link(_mentions(rows))[0].select("text", "entity_id").iter_rows())
     assert ids["Oregon"] == ids["Ορεγκόν"] and ids["Maribor"] == ids["Mariboru"]
     assert ids["China"] != ids["Chinna"]  # a listed place stays the place
+
+
+def test_a_person_is_labelled_by_the_full_name_the_corpus_writes_more_than_once() -> None:
+    from collections import Counter
+
+    from dashboard.steps.linking import _label
+
+    forms = Counter({("Pelosi", "en"): 20, ("Nancy Pelosi", "en"): 3, ("Пелоси", "sr"): 5})
+    assert _label(forms, "PER", "pelos") == "Nancy Pelosi"
+    # a one-off join of two names is no full name; a bare surname stays
+    assert _label(Counter({("Kim", "en"): 20, ("Trump Kim", "en"): 1}), "PER", "kim") == "Kim"
+    # a place or a body keeps its most written form
+    assert _label(Counter({("Palu", "en"): 9, ("Central Palu", "en"): 2}), "LOC", "x") == "Palu"
