@@ -275,6 +275,26 @@ _LINK_BOX = "_link_box"
 def start_run() -> None:
     """Called first in every run of app.py: the copy-link box of the previous run is gone."""
     st.session_state.pop(_LINK_BOX, None)
+    _freeze_long_lived()
+
+
+_frozen_at = 0  # how many modules were loaded when the long-lived objects were last frozen
+
+
+def _freeze_long_lived() -> None:
+    """Streamlit collects garbage after every run (runner.postScriptGC), scanning every object
+    of the process: the modules of plotly, polars and Streamlit, the open analysis. That took
+    100-250 ms a run on the seeds, longer than the page itself. Objects alive when a run
+    starts are long-lived (the last run's garbage was collected when it ended): frozen, the
+    collector skips them. Done only when new modules were loaded (a page visited for the first
+    time), so what a later eviction frees is held at most that many times."""
+    import gc
+    import sys
+
+    global _frozen_at
+    if len(sys.modules) > _frozen_at:
+        gc.freeze()
+        _frozen_at = len(sys.modules)
 
 
 def current_link() -> str:
@@ -534,11 +554,11 @@ def chart(
 ) -> object:
     """Draw a registered view's chart with the filters as its caption, its export buttons and
     the evidence behind a selected point; return the selection."""
-    view = views.VIEWS[name]
-    values = view.opts(opts)
+    values = views.VIEWS[name].opts(opts)
     data = frame(name, an, f, values)
     text = caption if caption is not None else describe(an, f)
-    fig = view.figure(an, f, data, text, values)
+    key_opts = tuple(sorted(values.items()))
+    fig = _figure(name, str(an.path), stamp(an.path), f, key_opts, text, data)
     if fig is None:
         return None
     state = st.plotly_chart(
@@ -552,6 +572,23 @@ def chart(
     chart_downloads(name, fig, data, text)
     evidence_for(name, an, f, state, values, quiet=quiet, key=key or f"chart_{name}")
     return state
+
+
+# A chart is a pure result of its view, the analysis version, the filters, the options and the
+# caption: built once and shared, not rebuilt on every run of every session (plotly validates
+# every property: 10-35 ms a chart, most of a warm page's server time on the seeds). A
+# resource, not data: no pickled copy per call; st.plotly_chart and the exports only read it.
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _figure(
+    name: str,
+    path: str,
+    stamp: int,
+    f: Filters,
+    opts: tuple[tuple[str, str | None], ...],
+    caption: str,
+    _data: pl.DataFrame,  # view_frame's frame for the same arguments (not hashed again)
+) -> go.Figure | None:
+    return views.VIEWS[name].figure(_open(path, stamp), f, _data, caption, dict(opts))
 
 
 LAZY_ROWS = 1000

@@ -97,11 +97,10 @@ def _opens_the_same(browser, link: str, check: Callable | None = None, seen: dic
         other = fresh.new_page()
         other.goto(link)
         other.get_by_test_id("stMain").locator("h1").first.wait_for()  # the run has begun
-        wait_idle(other)
+        theirs = shown(other, len(seen["charts"]) if seen else 0)  # and all of it is drawn
         if check is not None:
             check(other)
         if seen is not None:
-            theirs = shown(other, len(seen["charts"]))
             for part in ("main", "sidebar", "inputs", "chosen", "charts"):
                 assert theirs[part] == seen[part], (
                     part,
