@@ -1,0 +1,175 @@
+"""Candidate runs: the capitalised words of a paragraph joined into runs that may be names.
+
+`_candidates` breaks a paragraph's words at punctuation and title words, lets particles (von
+der Leyen), name links (Bank of England) and lower-case name tails (Bela kuća) join a run, and
+records each run's left context (after a title, an organisation word, a locative preposition,
+a press word or a place word) that mention_types.classify reads. See mention_trim for what
+happens to a run next.
+"""
+
+from __future__ import annotations
+
+from dashboard.lang import lexicon
+from dashboard.lang.translit import token_key
+from dashboard.steps import mention_types
+from dashboard.steps.mention_types import cue_of
+from dashboard.steps.mention_words import _Cand, _known_whole, _known_word, _Word
+
+
+def _ends_a_name(words: list[_Word], i: int, lang: str | None) -> bool:
+    """Whether words[i] is the surname a particle leads to (von der Leyen, da Vinci, bin
+    Salman): one capitalised word that ends the run, not an acronym or a known place (Toyota
+    UK der BBC, Mike Organ von Tennessee State, Manager von Sunderland stay apart)."""
+    particles = lexicon.cues(lang).particles
+    while i < len(words) and not words[i].capital and words[i].text.lower() in particles:
+        i += 1  # von der Leyen
+    if i >= len(words) or not words[i].capital:
+        return False
+    word = words[i]
+    if word.text.isupper() or mention_types.known(word.text, lang):
+        return False
+    after = words[i + 1] if i + 1 < len(words) else None
+    return after is None or not after.capital or after.gap_break
+
+
+def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
+    """Capitalised runs split at punctuation and title words, with their left context."""
+    cue = lexicon.cues(lang)
+    out: list[_Cand] = []
+    run: list[_Word] = []
+    after_title = after_org = after_in = after_misc = after_loc = False
+    prev_low: str = ""
+    prev_cue = False
+
+    def close() -> None:
+        nonlocal run
+        if run:
+            while run and run[-1].text.lower() in cue.particles:
+                run.pop()
+            if run:
+                out.append(_Cand(run, after_title, after_org, after_in, after_misc, after_loc))
+        run = []
+
+    for i, w in enumerate(words):
+        low = w.text.lower()
+        # a word both a title and an organisation (Ministerul next to ministrul) names the body
+        is_title = cue_of(low, lang, "title") and (low in cue.titles or low not in cue.org_words)
+        if is_title and w.capital and i + 1 < len(words):
+            # a title word heading a body's name is part of it (General Assembly; Generalnom
+            # skupštinom where names lower-case the body's word)
+            nxt = words[i + 1]
+            if nxt.capital or (cue.extend_lowercase and not nxt.gap_break):
+                is_title = not cue_of(nxt.text.lower(), lang, "org")
+        joins = run and not w.gap_break
+        if (
+            is_title
+            and joins
+            and w.capital
+            and _known_whole((*(x.text for x in run), w.text), lang)
+        ):
+            is_title = False  # a title word inside a known name (Vereinigtes Königreich)
+        if is_title and joins and w.capital:
+            # ordinary words right before a title qualify it (Foreign Minister, Health Secretary)
+            while run and _qualifies_title(run[-1].text, lang):
+                run.pop()
+        if w.capital and not is_title:
+            if not joins:
+                close()
+                after_title = not w.gap_break and cue_of(prev_low, lang, "title")
+                after_org = not w.gap_break and cue_of(prev_low, lang, "org")
+                after_in = not w.gap_break and prev_low in cue.place_prepositions
+                after_misc = (not w.gap_break or w.quoted) and cue_of(prev_low, lang, "misc")
+                after_loc = not w.gap_break and (
+                    (prev_cue and cue_of(prev_low, lang, "loc"))
+                    or prev_low in cue.route_prepositions
+                )
+                if after_org and _titled(words, i - 1, lang) and _reads_as_person(words, i, lang):
+                    after_title, after_org = True, False
+            run.append(w)
+            if w.suffix:
+                close()
+        elif joins and low in cue.particles and _ends_a_name(words, i + 1, lang):
+            run.append(w)
+        elif (
+            joins
+            and low in cue.name_links
+            and i + 1 < len(words)
+            and words[i + 1].capital
+            and not words[i + 1].gap_break
+            and (
+                any(_names_a_body(x.text, lang) for x in run)
+                or _known_whole((*(x.text for x in run), w.text, words[i + 1].text), lang)
+            )
+        ):
+            run.append(w)  # Bank of England, Teatrul de Comedie, Coreea de Nord
+        elif run and joins and _extends(run, w, cue, lang):
+            run.append(w)
+            close()
+        else:
+            close()
+        if is_title:
+            close()
+        prev_low = low
+        prev_cue = not w.capital  # a capitalised place word heads a name (Lake Michigan)
+    close()
+    return out
+
+
+# how many words before an organisation word a title may stand and still head the name after
+_TITLE_REACH = 3
+
+
+def _titled(words: list[_Word], org: int, lang: str | None) -> bool:
+    """Whether a title heads the organisation word at `org`, within one clause (Předseda
+    Evropské komise Jean-Claude Juncker, ministra za energetiko Rick Perry)."""
+    for j in range(org - 1, max(-1, org - 1 - _TITLE_REACH), -1):
+        if words[j + 1].gap_break:
+            return False
+        if cue_of(words[j].text.lower(), lang, "title"):
+            return True
+    return False
+
+
+def _reads_as_person(words: list[_Word], start: int, lang: str | None) -> bool:
+    """Whether the capitalised words from `start` read as a person's name after a title and
+    its body (председатель комитета Вольфганг Бюхеле): two or three words, none a word of
+    the language's or English's dictionary, which a body's own name holds (kluba Alloa
+    Athletic)."""
+    run: list[str] = []
+    for w in words[start:]:
+        if not w.capital or (run and w.gap_break):
+            break
+        run.append(w.text)
+    return 2 <= len(run) <= 3 and not any(
+        mention_types.ordinary(t, code) for t in run for code in (lang, "en")
+    )
+
+
+def _qualifies_title(word: str, lang: str | None) -> bool:
+    """An ordinary capitalised word (not a name, place or people) that can qualify a title."""
+    return (
+        mention_types.is_common(word, lang)
+        and not _known_word(word, lang)[1]
+        and lexicon.demonym(word, lang) is None
+    )
+
+
+def _names_a_body(word: str, lang: str | None) -> bool:
+    """Whether a run's first word is an organisation or place word (Bank, Ministerul, Gulf)."""
+    low = word.lower()
+    return cue_of(low, lang, "org") or cue_of(low, lang, "loc")
+
+
+def _extends(run: list[_Word], w: _Word, cue: lexicon.Cues, lang: str | None) -> bool:
+    """A lower-case word that completes the run's name: an organisation word (Evropska komisija)
+    or the end of a well-known name (Bela kuća, Casa Albă)."""
+    low = w.text.lower()
+    if not cue.extend_lowercase or low in cue.stop or len(run) > 2:
+        return False
+    if token_key(w.text, lang) in lexicon.name_tails() and _known_whole(
+        (*(x.text for x in run), w.text), lang
+    ):
+        return True
+    if len(run) != 1:
+        return False
+    return cue_of(low, lang, "org") or cue_of(low, lang, "loc")

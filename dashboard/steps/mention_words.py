@@ -1,0 +1,307 @@
+"""Words of article text as the mention finder reads them, and what one word is.
+
+The tokeniser (`_words`) turns a paragraph into `_Word`s that carry their capitalisation,
+sentence position and the punctuation before them, cutting apostrophe suffixes and parting
+hyphenated names; `_Cand` is a run of such words with its left context. The cached predicates
+say what a word (or a run's words) is: a month or weekday, only a given name, a word with a
+clitic, a known name or place, a German common noun. Used by mention_runs, mention_trim and
+mentions, never the other way round.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from dashboard.lang import datewords, lemmas, lexicon
+from dashboard.lang.translit import fold, name_key, token_key
+from dashboard.steps import mention_types
+
+# a word: letters with inner hyphens; an apostrophe suffix is handled separately
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# a word, or an acronym written with full stops (U.S., U.K., S.A.D.)
+_ACRONYM_SUFFIX = re.compile(r"([^\W\d_a-z]{2,})-[^\W\d_A-Z]{1,4}$")
+_TOKEN = re.compile(r"(?:[^\W\d_a-z]\.){2,}(?![^\W\d_])|[^\W\d_]+(?:-[^\W\d_]+)*")
+_APOS = "'’ʼ"
+_SENTENCE_END = re.compile(r"[.!?…:;\n•|]")
+_BREAK = re.compile(r"[^\s]")  # any non-space between two words breaks a run
+_INNER_APOS_LANGS = {"uk", "be"}
+_OPENERS = '"„“«»—–-('
+_QUOTES = frozenset("\"„“«»‚‘'")
+_QUOTE_OPENERS = frozenset('"„“«')
+
+
+@dataclass(slots=True)
+class _Word:
+    start: int
+    end: int  # end of the name part (before an apostrophe suffix)
+    text: str
+    capital: bool
+    sentence_start: bool
+    gap_break: bool  # punctuation between this word and the previous one
+    suffix: bool = False  # an apostrophe suffix followed (Maduro'yu): the name ends here
+    quoted: bool = False  # only an opening quote stands between this word and the previous one
+
+
+@dataclass
+class _Cand:
+    words: list[_Word]
+    after_title: bool = False
+    after_org: bool = False
+    after_in: bool = False  # right after a locative preposition (w, v, в)
+    after_misc: bool = False  # right after a press or pipeline word (gazeta „X", газопровод «X»)
+    after_loc: bool = False  # right after a lower-case place word (letiště X, провинции X)
+    org_tail: list[_Word] = field(default_factory=list)
+
+
+def _parts(text: str, start: int, end: int, lang: str | None) -> list[tuple[int, int]]:
+    """A hyphenated word as one word, or its parts when they are names of their own (ABD-Venezuela)."""
+    word = text[start:end]
+    if "-" not in word:
+        return [(start, end)]
+    pieces = word.split("-")
+    if pieces[0][:1].isupper() and _word_suffixes(pieces[1:], lang):
+        # a name and a word after it make a word (Taliban-like, Netherlands-based): the name;
+        # a letter and a word are a word (U-turn, X-ray)
+        return [(start, start + len(pieces[0]))] if len(pieces[0]) > 1 else []
+    if not all(p[:1].isupper() for p in pieces):
+        return [(start, end)]
+    german = mention_types.lemma_lang(lang) == "de"
+    if german and _german_noun_piece(pieces[-1]) and not any(map(_german_noun_piece, pieces[:-1])):
+        # a name before a German noun is the compound's name (Ferrari-Pilot, BBC-Experte)
+        return [(start, start + len("-".join(pieces[:-1])))]
+    if not any(mention_types.known(p, lang) for p in pieces):
+        return [(start, end)]
+    out, pos = [], start
+    for p in pieces:
+        out.append((pos, pos + len(p)))
+        pos += len(p) + 1
+    return out
+
+
+# a lower-case part after a hyphen this long or longer is a word, not a syllable (Jong-un)
+_SUFFIX_WORD = 3
+
+
+def _word_suffixes(pieces: list[str], lang: str | None) -> bool:
+    """Lower-case dictionary words after a name's hyphen (-like, -based, -led, -era)."""
+    return all(
+        p.islower() and len(p) >= _SUFFIX_WORD and mention_types.ordinary(p, lang) for p in pieces
+    )
+
+
+_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
+_NUMBER_SIGN = re.compile(r"\.\s?\d")
+
+
+def _not_a_name(w: _Word, text: str) -> bool:
+    """A plural of an acronym (MPs, TVs: a kind of thing) or a number sign before its number
+    (No.1, Nr. 5, Br. 3)."""
+    if _PLURAL_ACRONYM.fullmatch(w.text):
+        return True
+    return len(w.text) <= 3 and bool(_NUMBER_SIGN.match(text, w.end))
+
+
+def _german_noun_piece(piece: str) -> bool:
+    """A German common noun (with a plural, or an inflected form) standing in a compound."""
+    return mention_types.has_plural(piece) or mention_types.german_inflected(piece)
+
+
+def _gap_is_stop(text: str, start: int, end: int) -> bool:
+    """The characters between two words are a full stop and one space."""
+    return end - start == 2 and text[start] == "." and text[start + 1] == " "
+
+
+def _title_abbreviation(raw: tuple[int, int, int, bool], text: str, lang: str | None) -> bool:
+    """A short capitalised title word (Sen, Rep, Gov, Dr) the full stop after it abbreviates."""
+    word = text[raw[0] : raw[1]]
+    return word[:1].isupper() and len(word) <= 5 and word.lower() in lexicon.cues(lang).titles
+
+
+def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
+    """Words of text[start:end] with their capitalisation and sentence position.
+
+    Only capitalised words and their neighbours are kept: a lower-case word between two other
+    lower-case words changes nothing in a run or its context (the next kept word then counts as
+    after a break, so nothing joins across the words left out).
+    """
+    raw: list[tuple[int, int, int, bool]] = []  # (start, name end, end with suffix, suffix?)
+    pos = start
+    inner_apos = lang in _INNER_APOS_LANGS
+    for m in _TOKEN.finditer(text, start, end):
+        w_start, w_end = m.span()
+        if w_start < pos:
+            continue  # taken by an apostrophe suffix
+        name_end = pos = w_end
+        suffix = False
+        # apostrophe: Turkish/English suffix (Maduro'yu) is cut; Ukrainian inner one is kept
+        while pos < end and text[pos] in _APOS and pos + 1 < end and text[pos + 1].isalpha():
+            nxt = _WORD.match(text, pos + 1, end)
+            if not nxt:
+                break
+            if inner_apos or text[pos + 1].isupper():
+                name_end = nxt.end()
+            else:
+                suffix = True
+            pos = nxt.end()
+        acronym = _ACRONYM_SUFFIX.match(text, w_start, name_end)
+        if acronym:
+            # an acronym with its case ending after a hyphen (FBI-ul, UN-a, TV-u)
+            name_end, suffix = acronym.end(1), True
+        raw.append((w_start, name_end, pos, suffix))
+    n = len(raw)
+    caps = [text[r[0]].isupper() or "-" in text[r[0] : r[1]] for r in raw]
+    out: list[_Word] = []
+    prev_end = start
+    kept_prev = True
+    for i, (w_start, name_end, after, suffix) in enumerate(raw):
+        if not (caps[i] or (i and caps[i - 1]) or (i + 1 < n and caps[i + 1])):
+            prev_end, kept_prev = after, False
+            continue
+        quoted = False
+        if i and w_start - prev_end == 1 and text[prev_end] == " ":
+            # the common case: one space after the previous word, no break
+            sent = brk = False
+        elif (
+            i
+            and _gap_is_stop(text, prev_end, w_start)
+            and _title_abbreviation(raw[i - 1], text, lang)
+        ):
+            # a title written short (Sen. Warren, Det. Dennis McCarthy): the full stop is its own
+            sent = False
+            brk = not kept_prev
+        else:
+            gap = text[prev_end:w_start]
+            first = i == 0
+            opener = gap.strip()
+            # quoted speech starts a sentence (He said, "Because ...")
+            sent = (
+                first
+                or bool(_SENTENCE_END.search(gap))
+                or (opener != "" and (opener in _OPENERS or opener[-1] in _QUOTE_OPENERS))
+            )
+            brk = first or bool(_BREAK.search(gap))
+            quoted = not first and opener != "" and all(c in _QUOTES for c in opener)
+        brk = brk or not kept_prev
+        if "-" not in text[w_start:name_end]:
+            token = text[w_start:name_end]
+            out.append(
+                _Word(w_start, name_end, token, token[:1].isupper(), sent, brk, suffix, quoted)
+            )
+        else:
+            for k, (p_start, p_end) in enumerate(_parts(text, w_start, name_end, lang)):
+                token = text[p_start:p_end]
+                last = p_end == name_end
+                out.append(
+                    _Word(
+                        p_start,
+                        p_end,
+                        token,
+                        token[:1].isupper(),
+                        sent and k == 0,
+                        brk or k > 0,
+                        suffix and last,
+                        quoted and k == 0,
+                    )
+                )
+        prev_end, kept_prev = after, True
+    return out
+
+
+@lru_cache(maxsize=100_000)
+def _known_whole(texts: tuple[str, ...], lang: str | None) -> bool:
+    """A run plus its lower-case word is a well-known name or a place (Bela kuća)."""
+    whole = name_key(texts, lang)
+    return whole in lexicon.fixed_names() or lexicon.place(whole, lang, strict=True) is not None
+
+
+@lru_cache(maxsize=200_000)
+def _calendar(word: str, lang: str | None) -> bool:
+    """A month or weekday name in any inflected form the date tagger knows (Δεκέμβριο,
+    Παρασκευής, novembra): never a name. A month that is also a name or a word (May, Mai,
+    Ekim) is left to the stop list, which knows it by its plain form only."""
+    table = datewords.lexicon(lang)
+    folded = datewords.fold(word)
+    if folded in table.weekdays:
+        return True
+    return folded in table.months and folded not in table.ambiguous
+
+
+@lru_cache(maxsize=200_000)
+def _given_only(word: str, lang: str | None) -> bool:
+    """A word known only as a given name's key, not as a place or a well-known name."""
+    key = token_key(word, lang)
+    return (
+        key in lexicon.given_name_keys()
+        and key not in lexicon.fixed_names()
+        and lexicon.place(key, lang, strict=True) is None
+    )
+
+
+# a clitic or article written onto a word with a hyphen (Într-un, Adresându-se, Dintr-o)
+_CLITIC = 3
+
+
+@lru_cache(maxsize=200_000)
+def _clitic(word: str, lang: str | None) -> bool:
+    """An ordinary word with a lower-case clitic after a hyphen (Într-un, Adresându-se): a
+    word of the language, never a name (Jong-un's head is no word; SAD-a's is in capitals)."""
+    head, _, tail = word.rpartition("-")
+    return (
+        bool(head)
+        and tail.islower()
+        and len(tail) <= _CLITIC
+        and not head.isupper()
+        and mention_types.ordinary(head, lang)
+    )
+
+
+@lru_cache(maxsize=200_000)
+def _word_not_place(word: str, lang: str | None) -> bool:
+    """An ordinary word of the language whose key only meets a place's or a well-known name's
+    (Νομίζω and Νόμε, Είχε and Αιγαίο): their own spellings are other words."""
+    if not mention_types.is_common(word, lang):
+        return False
+    key = token_key(word, lang)
+    spellings = set(lexicon.fixed_spellings().get(key, ()))
+    spellings.add(lexicon.place_spelling(key, lang) or "")
+    return fold(word, lang) not in spellings and fold(word, None) not in spellings
+
+
+@lru_cache(maxsize=200_000)
+def _known_word(word: str, lang: str | None) -> tuple[bool, bool]:
+    """(a given name, well-known name or place of the language; any place at all) for one word."""
+    key = token_key(word, lang)
+    fixed = key in lexicon.given_name_keys() or lexicon.fixed_name(key, word) is not None
+    # a short key is a place's only where the word spells it on (Mali, not the German Mal)
+    spelled = lexicon.spelled_like_place(word, key, lang)
+    fixed = fixed or (spelled and lexicon.place(key, lang, strict=True) is not None)
+    return fixed, fixed or (spelled and lexicon.place(key, lang) is not None)
+
+
+def _german_common(word: str, lang: str | None, after_determiner: bool = False) -> bool:
+    """A capitalised German word that is a noun of the language, not a place or a known name
+    (German capitalises every noun; Moskau and Caracas are in the dictionary too)."""
+    if not mention_types.german_noun(word, lang, after_determiner):
+        return False
+    key = token_key(word, lang)
+    return (
+        lexicon.place(key, lang) is None
+        and key not in lexicon.fixed_names()
+        and key not in lexicon.given_name_keys()
+    )
+
+
+_LONG_COMPOUND = 10
+
+
+def _dictionary_word(surface: str, key: str, lang: str | None) -> bool:
+    """A one-word German name that is also a word of the dictionary (Ford, Zeit): German
+    capitalises every noun, so only the corpus can tell (see linking.confirmed)."""
+    if " " in surface or " " in key or surface.isupper() or _known_word(surface, lang)[1]:
+        return False
+    # a word of the dictionary, or a long one ending in one (Sicherheitsplattform, Karrenbauer)
+    return lemmas.is_known(surface, "de") or (
+        len(surface) >= _LONG_COMPOUND and mention_types.compound(surface)
+    )
