@@ -126,7 +126,8 @@ def _multilingual(scored: dict) -> pl.DataFrame:
     for gold, langs in per.items():
         if len(langs) < 2:
             continue
-        tops = [c.most_common(1)[0][0] for c in langs.values()]
+        # each language's most frequent id, ties to the smallest: the same answer every run
+        tops = [min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for c in langs.values()]
         pairs = [(a, b) for i, a in enumerate(tops) for b in tops[i + 1 :]]
         for key in (_TYPES.get(gold.split("-", 1)[0], gold.split("-", 1)[0]), "all"):
             row = counts[key]
