@@ -9,12 +9,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.app import ui
+from dashboard.app import links, server, ui
 
 ROOT = Path(__file__).resolve().parent / "screens"
 
 st.set_page_config(page_title="newsprism", page_icon=":material/public:", layout="wide")
-ui.stop_when_told(__file__)  # SIGTERM / Ctrl-C stop the server within seconds, mid-translation too
+server.stop_when_told(
+    __file__
+)  # SIGTERM / Ctrl-C stop the server within seconds, mid-translation too
 
 
 def page(file: str, title: str, url: str, icon: str, **more: object) -> st.Page:
@@ -46,11 +48,11 @@ pages = {
 }
 
 nav = st.navigation(pages)
-ui.start_run()
+links.start_run()
 an = ui.analysis()
 st.sidebar.markdown("### newsprism")
 if an is not None:
     ui.sidebar_filters(an)
-    ui.copy_link()
+    links.copy_link()
 nav.run()
-ui.refresh_link()  # a page that wrote st.query_params itself
+links.refresh_link()  # a page that wrote st.query_params itself

@@ -143,6 +143,9 @@ def by_date(frame: pl.DataFrame, caption: str = "") -> go.Figure:
         fig.add_bar(
             x=part["published"].to_list(),
             y=part["articles"].to_list(),
+            # as wide as its period, from its start: a single day is never drawn 0 px wide
+            width=time_axes.period_days(every) * time_axes.DAY_MS * 0.9,
+            offset=0,
             name=plot_text(lang or "unknown"),
             marker_color=ACTOR_PALETTE[i % len(ACTOR_PALETTE)],  # up to 20 languages apart
             customdata=part["inferred"].to_list(),

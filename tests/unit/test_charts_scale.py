@@ -235,3 +235,11 @@ def test_on_a_single_news_day_equal_counts_still_sit_side_by_side() -> None:
     assert frame.with_columns(entity_id=pl.lit("PER:a0")).filter(rule)["published"].to_list() == [
         date(2025, 1, 6)
     ]
+
+
+def test_publication_bars_are_as_wide_as_their_period_even_for_one_day() -> None:
+    one_day = pl.DataFrame(
+        {"published": [date(2019, 1, 16)], "language": ["en"], "articles": [3], "inferred": [0]}
+    )
+    bar = charts.by_date(one_day, "").data[0]
+    assert bar.width == 0.9 * time_axes.DAY_MS and bar.offset == 0  # clickable, on its day

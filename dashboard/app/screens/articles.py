@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard.app import ui
+from dashboard.app import links, output, ui
 from dashboard.errors import NewsprismError
 from dashboard.pipeline import pipeline
 from dashboard.store import corrections
@@ -50,13 +50,13 @@ event = st.dataframe(
         "title_inferred": st.column_config.CheckboxColumn("title inferred"),
     },
 )
-ui.table_downloads("articles", table, caption)
+output.table_downloads("articles", table, caption)
 
 rows = event.selection.rows if event else []  # type: ignore[union-attr]
-if rows and table["article_id"][rows[0]] != ui.page_param("article"):
-    ui.set_page_param("para", None)  # the highlighted paragraph belonged to the other article
-    ui.set_page_param("article", table["article_id"][rows[0]])
-chosen = ui.page_param("article")
+if rows and table["article_id"][rows[0]] != links.page_param("article"):
+    links.set_page_param("para", None)  # the highlighted paragraph belonged to the other article
+    links.set_page_param("article", table["article_id"][rows[0]])
+chosen = links.page_param("article")
 ids = table["article_id"].to_list()
 if chosen not in ids:
     st.info("Select an article in the table to read it.")
@@ -75,7 +75,7 @@ st.html(reading.metadata_html(article))
 for w in article["warnings"] or []:
     st.warning(reading.md_text(w))
 mentions = an.scan("mentions").filter(pl.col("article_id") == chosen).collect()
-focus = ui.page_param("para")
+focus = links.page_param("para")
 if focus is not None and focus.isdigit():
     st.caption(f"Paragraph {focus} is highlighted: it holds the evidence you opened.")
 st.html(

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.app import ui
+from dashboard.app import links, output, ui
 from dashboard.errors import NewsprismError
 from dashboard.steps import stories as story_ops
 from dashboard.views import compare
@@ -10,7 +10,7 @@ from dashboard.views.reading import md_text
 
 an, f, described = ui.page_start("Compare sources", caption=False)
 # unknown ?by= or ?value= values: a notice and the default (the story picker checks ?cmp=)
-opts = ui.view_options("coverage", an, without=("story",))
+opts = links.view_options("coverage", an, without=("story",))
 story, labels = ui.story_picker(an, f, "cmp_story")
 opts["story"] = story
 caption = described + f", story: {labels[story]}"
@@ -25,13 +25,13 @@ if arts.height == 0:
     st.warning("No article of this story passes the filters.")
     st.stop()
 
-opts["by"] = ui.option_widget("coverage", "by", opts, key="cmp_by")
+opts["by"] = links.option_widget("coverage", "by", opts, key="cmp_by")
 per = st.toggle("Per 1,000 words", key="cmp_per", value=opts["value"] == "per_1000_words")
 opts["value"] = "per_1000_words" if per else "n_mentions"
-ui.write_options("coverage", opts)
-ui.chart("coverage", an, in_story, opts, key="cmp_cov", caption=caption)
-ui.chart("story-publication", an, in_story, {"story": story}, key="cmp_pub", caption=caption)
-ui.bundle_button(an, in_story, ["coverage", "story-publication", "timeline"], "compare")
+links.write_options("coverage", opts)
+output.chart("coverage", an, in_story, opts, key="cmp_cov", caption=caption)
+output.chart("story-publication", an, in_story, {"story": story}, key="cmp_pub", caption=caption)
+output.bundle_button(an, in_story, ["coverage", "story-publication", "timeline"], "compare")
 
 st.subheader("Who came first, and who copies whom")
 firsts = ui.frame("story-firsts", an, in_story, {"story": story})
@@ -46,14 +46,14 @@ st.caption(
     '"near duplicate": 60% or more, likely a version of the same report. '
     "Hover a column header for what it means."
 )
-ui.table("story-firsts", an, in_story, {"story": story})
+output.table("story-firsts", an, in_story, {"story": story})
 
 st.subheader("What only one article has, and what it leaves out")
-ui.table("story-uniques", an, in_story, {"story": story})
+output.table("story-uniques", an, in_story, {"story": story})
 
 st.subheader("Quotes and their speakers")
 if ui.frame("quotes", an, in_story, {"story": story}).height:
-    ui.table(
+    output.table(
         "quotes",
         an,
         in_story,

@@ -4,16 +4,16 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from dashboard.app import ui
+from dashboard.app import links, output, ui
 from dashboard.errors import NewsprismError
 from dashboard.pipeline import pipeline
 from dashboard.steps import entities
 from dashboard.views.reading import md_text
 
 an, f, caption = ui.page_start("Actors, places and organisations")
-opts = ui.view_options("entities", an)
+opts = links.view_options("entities", an)
 search = st.text_input("Search names and aliases", key="ent_search", value=opts["search"] or "")
-ui.write_options("entities", {"search": search})
+links.write_options("entities", {"search": search})
 with st.spinner("Counting mentions"):
     table = ui.frame("entities", an, f, {"search": search})
 # tall enough to browse (about 16 rows), never a tall box of white space for a few
@@ -48,11 +48,11 @@ event = st.dataframe(
         "entity_id": st.column_config.TextColumn("id"),
     },
 )
-ui.table_downloads("entities", table, caption)
+output.table_downloads("entities", table, caption)
 rows = event.selection.rows if event else []  # type: ignore[union-attr]
 if rows:
-    ui.set_page_param("entity", table["entity_id"][rows[0]])
-chosen = ui.view_options("co-mentioned", an)["actor"]  # an unknown ?entity=: a notice
+    links.set_page_param("entity", table["entity_id"][rows[0]])
+chosen = links.view_options("co-mentioned", an)["actor"]  # an unknown ?entity=: a notice
 labels = ui.choices(an).entities
 if not chosen and table.height:
     # nothing chosen yet: the top row's mentions show at once
@@ -77,10 +77,10 @@ left, right = st.columns([2, 1])  # wide enough for the co-mentioned table and i
 with left:
     total, ev = ui.mentions_of(an, f, chosen)
     st.markdown(f"**Mentions** ({total})")
-    ui.evidence_list(an, ev, total=total)
+    output.evidence_list(an, ev, total=total)
 with right:
     st.markdown("**Mentioned with**")
-    ui.table(
+    output.table(
         "co-mentioned",
         an,
         f,

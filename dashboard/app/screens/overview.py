@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard.app import ui
+from dashboard.app import output, ui
 
 an, f, _ = ui.page_start("Overview")
 with st.spinner("Counting the articles"):
@@ -33,16 +33,16 @@ st.caption("Select any bar to list the articles behind it.")
 left, right = st.columns(2)
 with st.spinner("Drawing the charts"):
     with left:
-        ui.chart("languages", an, f)
+        output.chart("languages", an, f)
     with right:
-        ui.chart("outlets", an, f)
-    ui.chart("published", an, f)
-ui.bundle_button(an, f, ["languages", "outlets", "published", "timeline"], "overview")
+        output.chart("outlets", an, f)
+    output.chart("published", an, f)
+output.bundle_button(an, f, ["languages", "outlets", "published", "timeline"], "overview")
 
 st.subheader("What was inferred")
 st.caption("Values not given by the files themselves; correct them on the Articles page.")
 with st.spinner("Listing what was inferred"):
-    ui.table("inferred", an, f)
+    output.table("inferred", an, f)
 
 problems = an.manifest.get("problems", [])
 st.subheader("Load report")

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard.app import ui
+from dashboard.app import links, ui
 from dashboard.views import reading
 
 an, f, _ = ui.page_start("Side by side")
@@ -18,7 +18,7 @@ if table.height == 0:
     st.stop()
 ids = table["article_id"].to_list()
 named = ui.article_labels(ui.article_index(an))  # language · outlet · title (id)
-wanted = ui.page_param("article")
+wanted = links.page_param("article")
 chosen = st.selectbox(
     "Article",
     ids,
@@ -27,7 +27,7 @@ chosen = st.selectbox(
     key="reader_article",
     help="Search by title, outlet, language or id",
 )
-ui.set_page_param("article", chosen)
+links.set_page_param("article", chosen)
 with st.spinner("Opening the article", show_time=True):
     article = (
         an.scan("articles").filter(pl.col("article_id") == chosen).collect().row(0, named=True)

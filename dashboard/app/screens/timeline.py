@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from dashboard.app import ui
+from dashboard.app import links, output, ui
 from dashboard.views import timeline
 
 an, f, caption = ui.page_start("Actors over time")
-opts = ui.view_options("timeline", an)  # ?every=year: a notice and the default, never an error
-opts["every"] = ui.option_widget("timeline", "every", opts, key="tl_every")
-ui.write_options("timeline", opts)  # `auto` stays out of the link, a chosen grouping stays in
+opts = links.view_options("timeline", an)  # ?every=year: a notice and the default, never an error
+opts["every"] = links.option_widget("timeline", "every", opts, key="tl_every")
+links.write_options("timeline", opts)  # `auto` stays out of the link, a chosen grouping stays in
 # the grouping drawn: the chosen one, or for auto the one the publication span reads best in
 every = timeline.resolve_every(an, f, opts["every"])
 if opts["every"] == "auto":
@@ -17,7 +17,7 @@ if not f.actors:
     st.caption("Showing the most mentioned people; choose actors in the sidebar to compare others.")
 
 with st.spinner("Counting mentions over time"):
-    ui.chart(
+    output.chart(
         "timeline",
         an,
         f,
@@ -29,4 +29,4 @@ with st.spinner("Counting mentions over time"):
     )
 
 with st.expander("Dates the articles mention"):
-    ui.table("mentioned-dates", an, f)
+    output.table("mentioned-dates", an, f)

@@ -4,7 +4,7 @@ aligned paragraphs in one row, actors in the same colours, what only one has mar
 import polars as pl
 import streamlit as st
 
-from dashboard.app import ui
+from dashboard.app import links, ui
 from dashboard.views import compare, reading
 
 an, f, _ = ui.page_start("Article next to article", caption=False)
@@ -22,9 +22,9 @@ if st.session_state.get("_vs_story") not in (None, story):
     # a new story chosen as the shortcut: its first articles replace the picks
     st.session_state["vs_articles"] = members[:2]
 elif "vs_articles" not in st.session_state:
-    st.session_state["vs_articles"] = [a for a in ui.page_params("a") if a in describe] or members[
-        :2
-    ]
+    st.session_state["vs_articles"] = [
+        a for a in links.page_params("a") if a in describe
+    ] or members[:2]
 st.session_state["_vs_story"] = story
 picked = st.multiselect(
     "Articles (the first is the one the others are lined up against)",
@@ -33,7 +33,7 @@ picked = st.multiselect(
     format_func=lambda a: describe.get(a, a),
     placeholder="Search by title, outlet, language or id",
 )
-ui.set_page_param("a", list(picked))
+links.set_page_param("a", list(picked))
 if len(picked) < 2:
     st.info("Choose two or more articles: any articles of the corpus, of any story.")
     st.stop()
