@@ -396,6 +396,9 @@ def _place_key(key: str, lang: str | None) -> str:
     return key
 
 
+_CASE_ENDING = 2  # letters a case ending adds to a short name (Rim -> Rimom)
+
+
 def spelled_like_place(word: str, key: str, lang: str | None) -> bool:
     """Whether a one-word name with a short place key is spelled like that place beyond the key
     (Rusije, Rusija: yes; Perry for Peru, Maas for Maceió: no). Longer keys always pass."""
@@ -403,7 +406,16 @@ def spelled_like_place(word: str, key: str, lang: str | None) -> bool:
         return True
     _gazetteer()
     spellings = _SHORT_SPELLINGS.get(key)
-    return spellings is None or fold(word, lang)[: len(key) + 1] in spellings
+    if spellings is None:
+        return True
+    folded = fold(word, lang)
+    if folded[: len(key) + 1] in spellings:
+        return True
+    # a name no longer than its key, with a case ending (Рима, Rimu, Říma of Рим, Rim: Rome)
+    return any(
+        len(s) <= len(key) and folded.startswith(s) and len(folded) - len(s) <= _CASE_ENDING
+        for s in spellings
+    )
 
 
 @lru_cache(maxsize=1)

@@ -209,3 +209,21 @@ def test_greek_digraphs_read_by_their_neighbours_as_foreign_names_are_transcribe
     for latin, greek in [("Derby", "Ντέρμπι"), ("Organ", "Όργκαν"), ("Poyet", "Πογιέτ")]:
         assert token_key(latin, "en") == token_key(greek, "el")
     assert token_key("Boris", "en") == token_key("Μπόρις", "el")  # at a word start as before
+
+
+@pytest.mark.parametrize(
+    ("word", "lang", "rome"),
+    [
+        ("Рим", "ru", True),
+        ("Рима", "ru", True),  # genitive: the name and a case ending
+        ("Риме", "ru", True),
+        ("Rimu", "sl", True),
+        ("Říma", "cs", True),
+        ("Rimsky", "en", False),  # a word made from the name is not the place
+        ("Римский", "ru", False),
+    ],
+)
+def test_a_short_place_name_with_a_case_ending_is_still_the_place(word, lang, rome) -> None:
+    from dashboard.lang import lexicon
+
+    assert lexicon.spelled_like_place(word, "rim", lang) is rome
