@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from babel import Locale
+from babel.core import get_global
 
 from dashboard.lang import datacache
 from dashboard.lang.translit import cut_endings, fold, name_key, writes_latin
@@ -441,10 +442,15 @@ def _build_gazetteer() -> dict[str, dict[str, tuple[str, str]]]:
     for code, name in english.territories.items():
         if (len(code) == 2 and code not in _SKIP_TERRITORIES) or code in _CONTINENTS:
             labels[code] = name
+    aliases = get_global("zone_aliases")  # old zone ids of one city (Europe/Kiev: Europe/Kyiv)
     for zone in available_timezones():
         if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "US/")):
-            city = english.time_zones.get(zone, {}).get("city")
-            labels[zone] = city or zone.rsplit("/", 1)[-1].replace("_", " ")
+            # a city under its old and its new zone id is one place with one label, never two
+            # places sharing a spelling (Kyjev would then be neither)
+            current = aliases.get(zone, zone)
+            city = english.time_zones.get(current, {}).get("city")
+            city = city or english.time_zones.get(zone, {}).get("city")
+            labels[zone] = city or current.rsplit("/", 1)[-1].replace("_", " ")
     out: dict[str, dict[str, tuple[str, str]]] = {}
     tails: dict[tuple[str, str], list[tuple[str, str]]] = {}  # last words of longer names
     alone: dict[str, set[str]] = {}  # one-word country names, per language

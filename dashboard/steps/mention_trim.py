@@ -93,6 +93,15 @@ class _Seen:
         return self._surnames
 
 
+def _opens_country(first: str, second: str, lang: str | None) -> bool:
+    """Whether two words are a place's name or its people's (North Korea, South African)."""
+    pair = f"{first} {second}"
+    return (
+        lexicon.place(name_key([first, second], lang), lang, strict=True, surface=pair) is not None
+        or lexicon.demonym(pair, lang) is not None
+    )
+
+
 def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
     """Drop leading stop words, months and sentence-initial common words from a run."""
     cue = lexicon.cues(lang)
@@ -138,6 +147,9 @@ def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
                 or mention_types.plain_known(w.text, lang)
                 or (len(words) == 1 and mention_types.lower_known(w.text, lang))
             )
+            # a common word opening a country's or its people's name stays (North Korea said,
+            # North Korean officials)
+            and not (len(words) > 1 and _opens_country(w.text, words[1].text, lang))
             # a given name's key can be a common word's (Your, Yuri), a place's a word's
             # (Νομίζω, "I think", for Νόμε): alone, it is the word
             and (

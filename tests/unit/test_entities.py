@@ -870,3 +870,13 @@ def test_a_place_spelled_but_for_a_letter_is_the_place_and_a_word_made_from_it_i
     assert found["Πιονγιάνγκ"] == ("LOC", "pyongyang")  # the list spells it Πιονγκγιάνγκ
     assert lexicon.near_place(token_key("Pákistánci", "cs"), "cs") is None  # Pakistanis
     assert lexicon.near_place("sane", "en") is None  # a short key: no guess
+
+
+def test_a_direction_opening_a_country_or_its_people_stays_at_a_sentence_start() -> None:
+    assert [(t, typ) for t, typ, _ in _found("North Korea said it would talk.", "en")] == [
+        ("North Korea", "LOC")
+    ]
+    assert [(t, typ) for t, typ, _ in _found("South African police said.", "en")] == [
+        ("South African", "GROUP")
+    ]
+    assert _found("North said nothing.", "en") == []  # a direction alone is no name

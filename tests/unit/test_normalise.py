@@ -227,3 +227,11 @@ def test_a_short_place_name_with_a_case_ending_is_still_the_place(word, lang, ro
     from dashboard.lang import lexicon
 
     assert lexicon.spelled_like_place(word, "rim", lang) is rome
+
+
+@pytest.mark.parametrize(("word", "lang"), [("Kyjev", "cs"), ("Киев", "ru"), ("Kiev", "en")])
+def test_a_city_under_an_old_and_a_new_zone_id_is_one_place(word, lang) -> None:
+    # Europe/Kiev and Europe/Kyiv are one city: its names are that place, not two rivals
+    from dashboard.steps.mention_types import classify
+
+    assert classify((word,), False, False, lang)[:2] == ("LOC", "kyiv")
