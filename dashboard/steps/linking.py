@@ -137,6 +137,36 @@ def _acronym_pairs(
     return [(acr, full.most_common(1)[0][0]) for acr, full in votes.items()]
 
 
+_DEFINITION_GAP = 2  # " (" between a name and the acronym it defines
+
+
+def _defined_acronyms(mentions: pl.DataFrame, types: dict[str, str]) -> list[tuple[str, str]]:
+    """(acronym key, name key) where an article defines an acronym in brackets right after a
+    name of two or more words that starts with its first letter (Tehríke Labajk (TLP), Техрик-и-
+    Лабаик Пакистан (ТЛП)): the writer's own definition, whatever language the name is in."""
+    if not {"start", "end"} <= set(mentions.columns):
+        return []
+    known = lexicon.place_labels().keys()
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    rows = mentions.select("article_id", "start", "end", "text", "key").sort("article_id", "start")
+    previous: tuple[str, int, str, str] | None = None
+    for aid, start, end, text, key in rows.iter_rows():
+        if previous is not None and previous[0] == aid and start - previous[1] == _DEFINITION_GAP:
+            _, _, name, name_key_ = previous
+            if (
+                2 <= len(text) <= 6
+                and text.isupper()
+                and key not in known
+                and name_key_ != key
+                and types.get(name_key_) != "PER"
+                and len(re.split(r"[\s-]+", name)) >= 2
+                and name[:1].upper() == text[:1]
+            ):
+                votes[key][name_key_] += 1
+        previous = (aid, end, text, key)
+    return [(acr, names.most_common(1)[0][0]) for acr, names in votes.items()]
+
+
 # Czech and Slovak add -ová to a woman's surname, foreign ones too (Merkelová, Bibiová)
 _FEMININE_SURNAME_LANGS = ("cs", "sk")
 
@@ -529,7 +559,11 @@ def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         votes[k][t] += CUE_WEIGHT if c else 1
     types = {k: v.most_common(1)[0][0] for k, v in votes.items()}
     rows = mentions.select("article_id", "text", "key").rows()
-    pairs = _acronym_pairs(rows, types) + _feminine_pairs(mentions, types)
+    pairs = (
+        _acronym_pairs(rows, types)
+        + _defined_acronyms(mentions, types)
+        + _feminine_pairs(mentions, types)
+    )
     roots = _cluster(keys, types, pairs, Heard(mentions, types))
     # a cluster's type is its mentions' majority; its id is type + root key
     cluster_votes: dict[str, Counter[str]] = defaultdict(Counter)

@@ -344,3 +344,33 @@ def test_a_person_is_labelled_by_the_full_name_the_corpus_writes_more_than_once(
     assert _label(Counter({("Kim", "en"): 20, ("Trump Kim", "en"): 1}), "PER", "kim") == "Kim"
     # a place or a body keeps its most written form
     assert _label(Counter({("Palu", "en"): 9, ("Central Palu", "en"): 2}), "LOC", "x") == "Palu"
+
+
+def test_an_acronym_defined_in_brackets_after_a_name_is_that_name_everywhere() -> None:
+    text = "Tehríke Labajk (TLP) protestovala."
+    rows = [
+        # the Czech article defines it; the Polish and Russian ones only use the acronym
+        {
+            "article_id": "cs",
+            "start": 0,
+            "end": 14,
+            "text": "Tehríke Labajk",
+            "key": "tehrik labaik",
+        },
+        {"article_id": "cs", "start": 16, "end": 19, "text": "TLP", "key": "tlp"},
+        {"article_id": "pl", "start": 5, "end": 8, "text": "TLP", "key": "tlp"},
+        {"article_id": "ru", "start": 0, "end": 3, "text": "TLP", "key": "tlp"},
+        # an acronym after a name it does not start like is not defined by it
+        {"article_id": "ru", "start": 10, "end": 20, "text": "Asia Bibi", "key": "asia bibi"},
+        {"article_id": "ru", "start": 22, "end": 25, "text": "TLP", "key": "tlp"},
+        {"article_id": "ru", "start": 30, "end": 40, "text": "Nord Stream", "key": "nord stream"},
+        {"article_id": "ru", "start": 42, "end": 46, "text": "ОПЕК", "key": "opek"},
+    ]
+    assert text[16:19] == "TLP"
+    frame = pl.DataFrame(
+        [{**r, "para_no": 0, "type": "ORG", "language": r["article_id"]} for r in rows]
+    )
+    linked, _ = link(frame)
+    ids = dict(zip(linked["key"], linked["entity_id"], strict=True))
+    assert ids["tlp"] == ids["tehrik labaik"]
+    assert ids["opek"] != ids["nord stream"] and ids["asia bibi"] != ids["tlp"]
