@@ -137,7 +137,8 @@ def _stories_step(t: Tables, ctx: Context) -> Tables:
         t["dates"],
         entities=ents,
         features=feats,
-        map_parts=ctx.helpers.map if ctx.helpers is not None else None,
+        # blocks shared only with helpers at work (alone, the fewer the better)
+        map_parts=ctx.helpers.map if ctx.helpers is not None and ctx.helpers.running else None,
     )
     edits = stories.read_overrides(ctx.out / "stories.json") if ctx.out else None
     if edits is not None:

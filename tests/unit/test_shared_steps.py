@@ -73,3 +73,24 @@ def test_story_groups_are_balanced_and_the_same_for_the_same_input() -> None:
     assert groups == [["s1", "s4"], ["s2", "s3"]]
     assert workers._groups(dict(reversed(weights.items())), 2) == groups
     assert workers._groups({"only": 5}, 2) == [["only"]]
+
+
+def test_stories_share_their_pair_blocks_only_with_helpers_at_work(
+    enriched: pipeline.Tables,
+    helpers: workers.Helpers,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    given: list[object] = []
+    cluster = pipeline.stories.cluster
+
+    def spy(*args: object, **kwargs: object) -> tuple[pl.DataFrame, pl.DataFrame]:
+        given.append(kwargs.get("map_parts"))
+        return cluster(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline.stories, "cluster", spy)
+    linked = {**enriched, **pipeline._entities_step(enriched, pipeline.Context())}
+    for running in (workers.Helpers(1), helpers):  # not started (one batch held all), started
+        pipeline._stories_step(linked, pipeline.Context(out=tmp_path, helpers=running))
+    assert given[0] is None  # alone: PAIR_BLOCK blocks, not smaller ones
+    assert given[1] == helpers.map
