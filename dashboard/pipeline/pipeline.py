@@ -13,7 +13,9 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,6 @@ import polars as pl
 from dashboard.errors import InputProblem
 from dashboard.ingest import ingest
 from dashboard.pipeline import increment
-from dashboard.pipeline import workers as workers_mod
 from dashboard.schema import TABLES, conform, empty
 from dashboard.steps import (
     align,
@@ -31,6 +32,7 @@ from dashboard.steps import (
     language,
     link_aligned,
     normalise,
+    quotes,
     stories,
 )
 from dashboard.steps.features import paragraph_features
@@ -62,8 +64,6 @@ class Context:
     features: pl.DataFrame | None = None
     # an increment's stored analysis, new articles and state (None: a full run)
     delta: increment.Delta | None = None
-    # the run's helper processes: independent parts of a step go to them (None: none)
-    helpers: workers_mod.Helpers | None = None
 
 
 @dataclass(frozen=True)
@@ -125,19 +125,13 @@ def _stories_step(t: Tables, ctx: Context) -> Tables:
     """Stories (and the analyst's story edits), then the dates of articles a story dates."""
     # quotes (and their speakers) feed both the stories and the alignments: found once, and so
     # are the paragraph features made of them
-    quote_table = workers_mod.quotes_of(ctx.helpers, t["articles"], t["paragraphs"], t["mentions"])
+    quote_table = quotes.quotes(t["articles"], t["paragraphs"], t["mentions"])
     feats = paragraph_features(
         t["articles"], t["paragraphs"], t["mentions"], t["dates"], quote_table
     )
     ents = t.get("entities")
     articles, story_table = stories.cluster(
-        t["articles"],
-        t["paragraphs"],
-        t["mentions"],
-        t["dates"],
-        entities=ents,
-        features=feats,
-        map_parts=ctx.helpers.map if ctx.helpers is not None else None,
+        t["articles"], t["paragraphs"], t["mentions"], t["dates"], entities=ents, features=feats
     )
     edits = stories.read_overrides(ctx.out / "stories.json") if ctx.out else None
     if edits is not None:
@@ -155,11 +149,9 @@ def _stories_step(t: Tables, ctx: Context) -> Tables:
 def _alignments_step(t: Tables, ctx: Context) -> Tables:
     """Paragraph alignment; then actors joined through the paragraphs that translate each other
     (link_aligned: what spelling could not join)."""
-    args = (t["articles"], t["paragraphs"], t["mentions"], t["dates"])
-    if ctx.features is None:
-        alignments = align.align(*args)
-    else:
-        alignments = workers_mod.align_of(ctx.helpers, *args, ctx.features)
+    alignments = align.align(
+        t["articles"], t["paragraphs"], t["mentions"], t["dates"], features=ctx.features
+    )
     joined = link_aligned.merges(t["mentions"], alignments, t["articles"], ctx.aliases)
     mentions, ents = link_aligned.project(t["mentions"], t["entities"], joined)
     return {"alignments": alignments, "mentions": mentions, "entities": ents}
@@ -297,17 +289,8 @@ MIN_SHARE = 50
 """Fewest articles in a shared batch: each batch pays its own polars calls and pickling."""
 
 
-def enrich_batches(
-    articles: pl.DataFrame,
-    *,
-    workers: int,
-    batch_size: int = 1000,
-    helpers: workers_mod.Helpers | None = None,
-) -> Tables:
-    """Run `enrich` over batches, in worker processes when the corpus is large enough to pay.
-
-    helpers: the run's helper processes (kept running for the cross-article steps); None: the
-    helpers are started for these batches and stopped after them."""
+def enrich_batches(articles: pl.DataFrame, *, workers: int, batch_size: int = 1000) -> Tables:
+    """Run `enrich` over batches, in worker processes when the corpus is large enough to pay."""
     if articles.height == 0:
         return {t: empty(t) for t in ("articles", "paragraphs", "mentions", "dates")}
     if workers <= 1 or articles.height <= batch_size:
@@ -315,7 +298,7 @@ def enrich_batches(
         timed = [enrich_timed(b) for b in batches]
     else:
         share = max(MIN_SHARE, min(batch_size, -(-articles.height // (SHARES * workers))))
-        timed = _shared(_cut(articles, share), workers - 1, helpers)
+        timed = _shared(_cut(articles, share), workers - 1)
     tables = {
         t: pl.concat([conform(p[t], t) for p, _ in timed], how="vertical")
         for t in ("articles", "paragraphs", "mentions", "dates")
@@ -334,21 +317,29 @@ def _cut(articles: pl.DataFrame, size: int) -> list[pl.DataFrame]:
     return [articles.slice(i, size) for i in range(0, articles.height, size)]
 
 
-def _shared(
-    batches: list[pl.DataFrame], helpers: int, running: workers_mod.Helpers | None = None
-) -> list[tuple[Tables, dict[str, float]]]:
-    """`enrich_timed` of every batch, in batch order: `helpers` spawned processes (those of
-    `running` when given, left running) take batches from the front while this process works
-    from the back (workers.Helpers.map). This process is one of the workers, so two workers
-    start one process, not two, and the per-language data it builds serves the cross-article
-    steps after; small batches let whoever is faster take more of them."""
-    run = workers_mod.Helpers(helpers) if running is None else running
-    try:
-        run.pool()
-        return run.map(enrich_timed, [(batch,) for batch in batches])
-    finally:
-        if running is None:
-            run.close()
+def _shared(batches: list[pl.DataFrame], helpers: int) -> list[tuple[Tables, dict[str, float]]]:
+    """`enrich_timed` of every batch, in batch order: `helpers` spawned processes take batches
+    from the front while this process works from the back. This process is one of the workers,
+    so two workers start one process, not two, and the per-language data it builds serves the
+    cross-article steps after; small batches let whoever is faster take more of them."""
+    done: list[tuple[Tables, dict[str, float]] | None] = [None] * len(batches)
+    front, back = 0, len(batches)
+    # spawn: polars' thread pool does not survive fork
+    with ProcessPoolExecutor(helpers, mp_context=get_context("spawn")) as pool:
+        pending: dict[Future[tuple[Tables, dict[str, float]]], int] = {}
+        while front < back or pending:
+            # each helper one batch at work and one queued, so it never waits for us
+            while front < back and len(pending) < 2 * helpers:
+                pending[pool.submit(enrich_timed, batches[front])] = front
+                front += 1
+            if front < back:
+                back -= 1
+                done[back] = enrich_timed(batches[back])
+            else:
+                wait(pending, return_when=FIRST_COMPLETED)
+            for future in [f for f in pending if f.done()]:
+                done[pending.pop(future)] = future.result()
+    return [d for d in done if d is not None]
 
 
 @dataclass
@@ -444,21 +435,16 @@ def analyze(
     edit file redo the cross-article steps over every article.
     """
     options = options or RunOptions()
-    # helper processes started for the per-article steps stay for the cross-article ones
-    helpers = workers_mod.Helpers(max(options.workers - 1, 1))
     engine = engine or Engine(
-        enrich=lambda arts: enrich_batches(arts, workers=options.workers, helpers=helpers),
+        enrich=lambda arts: enrich_batches(arts, workers=options.workers),
         write=store.write_analysis,
         info={"name": "local", "workers": options.workers},
         append=store.append_analysis,
     )
     out = Path(out)
     # one writer at a time per analysis folder: two sessions adding files take turns
-    try:
-        with store.writing(out):
-            return _analyze(paths, out, options, uploads, engine, helpers)
-    finally:
-        helpers.close()
+    with store.writing(out):
+        return _analyze(paths, out, options, uploads, engine)
 
 
 def _analyze(
@@ -467,7 +453,6 @@ def _analyze(
     options: RunOptions,
     uploads: Sequence[tuple[str, bytes]],
     engine: Engine,
-    helpers: workers_mod.Helpers | None = None,
 ) -> Result:
     old = _existing(out, text=False)
     known = set(old["articles"]["article_id"].to_list())
@@ -528,7 +513,7 @@ def _analyze(
     _say(options, "linking actors", 0.7)
     extra = _manifest_extra(out, paths, uploads, problems, translation_counts)
     if state is None:
-        tables, feats = finish_full(tables, out, ran, helpers=helpers)
+        tables, feats = finish_full(tables, out, ran)
         _say(options, "writing", 0.95)
         extra["state"] = increment.state_entry(out, tables, feats, "full")
         extra["steps"] = ran
@@ -576,17 +561,12 @@ def finish(tables: Tables, out: Path) -> Tables:
 
 
 def finish_full(
-    tables: Tables,
-    out: Path,
-    ran: list[dict[str, Any]] | None = None,
-    *,
-    helpers: workers_mod.Helpers | None = None,
+    tables: Tables, out: Path, ran: list[dict[str, Any]] | None = None
 ) -> tuple[Tables, pl.DataFrame]:
     """`finish` over every article (the CROSS_ARTICLE steps' full entry points, in order); also
     the paragraph features (the increment's sidecar). `ran` gets a line per step (the
-    manifest's "steps"); `helpers`: the run's helper processes, when they are running, take
-    the steps' independent parts."""
-    context = Context(out=out, helpers=helpers)
+    manifest's "steps")."""
+    context = Context(out=out)
     done = _cross_article(tables, context, "full", ran)
     assert context.features is not None
     return done, context.features

@@ -15,8 +15,6 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable
-from typing import Any, TypeVar
 
 import polars as pl
 
@@ -38,11 +36,6 @@ from dashboard.steps.story_edits import (
 )
 from dashboard.steps.story_labels import label_stories, story_id_for, story_tables
 from dashboard.steps.story_merge import MERGE_THRESHOLD, merge_events, usable_published
-
-T = TypeVar("T")
-# runs a function over a list of argument tuples, in order, maybe in two processes (the
-# pipeline's workers.Helpers.map); the steps only ever receive one
-MapParts = Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]]
 
 __all__ = [
     "OVERRIDES_VERSION",
@@ -80,7 +73,6 @@ WINDOW = 100  # a common key proposes only the articles nearest in time, about t
 TOP_K = 50  # each article keeps its this-many most similar partners: a sparse kNN graph
 CANDIDATES = 4 * TOP_K  # candidates scored per article, those sharing the most keys
 PAIR_BLOCK = 1000  # articles whose candidate pairs are scored together: bounds the memory
-SHARED_BLOCKS = 8  # blocks at least, when helper processes score them too
 
 
 # The candidate-pair rule of the event pass, in three public parts that the full run
@@ -172,9 +164,7 @@ def number_features(vectors: pl.DataFrame) -> pl.DataFrame:
     ).sort("i", "f")
 
 
-def pair_similarity(
-    vectors: pl.DataFrame, block_df: int = BLOCK_DF, map_parts: MapParts | None = None
-) -> pl.DataFrame:
+def pair_similarity(vectors: pl.DataFrame, block_df: int = BLOCK_DF) -> pl.DataFrame:
     """(i, i_b, sim), i < i_b: every article's TOP_K most similar candidates (a sparse kNN graph).
 
     vectors: (i, feature, w, df) and optionally day (publication day number), which damps sim
@@ -184,21 +174,18 @@ def pair_similarity(
     story's main actors still finds its story); features in more than BLOCK_MAX articles never
     propose, and a common one only among articles near in time. Pairs are scored PAIR_BLOCK
     proposing articles at a time, so memory grows with the articles, not with a posting list
-    squared; the blocks are apart, so `map_parts` (a run's helper processes) may score them
-    side by side.
+    squared.
     """
     vectors = number_features(vectors)
     keys, postings = proposals(vectors, block_df)
     shared = vectors.filter(pl.col("df") > 1).select("i", "f", "w")
     days = vectors.select("i", "day").unique("i")
+    blocks = []
     top = int(vectors.select(pl.col("i").max().fill_null(0)).item()) + 1
-    # shared: blocks small enough that whoever is faster takes more of them
-    size = PAIR_BLOCK if map_parts is None else max(1, min(PAIR_BLOCK, -(-top // SHARED_BLOCKS)))
-    parts = [
-        (keys.filter(pl.col("i").is_between(first, first + size - 1)), postings, shared, days)
-        for first in range(0, top, size)
-    ]
-    blocks = (map_parts or _here)(_block_pairs, parts)
+    for first in range(0, top, PAIR_BLOCK):
+        inside = pl.col("i").is_between(first, first + PAIR_BLOCK - 1)
+        candidates = candidate_pairs(keys.filter(inside), postings)
+        blocks.append(score_pairs(candidates, shared, days))
     if not blocks:
         return pl.DataFrame(schema={"i": pl.Int64, "i_b": pl.Int64, "sim": pl.Float64})
     # a pair kept from both ends is one edge
@@ -213,17 +200,6 @@ def pair_similarity(
         .agg(pl.col("sim").max())
         .sort("i", "i_b")
     )
-
-
-def _here(fn: Callable[..., T], parts: list[tuple[Any, ...]]) -> list[T]:
-    return [fn(*part) for part in parts]
-
-
-def _block_pairs(
-    keys: pl.DataFrame, postings: pl.DataFrame, shared: pl.DataFrame, days: pl.DataFrame
-) -> pl.DataFrame:
-    """One block of proposing articles' scored pairs (score_pairs of their candidate_pairs)."""
-    return score_pairs(candidate_pairs(keys, postings), shared, days)
 
 
 def _linkage(n: int, pairs: list[tuple[int, int, float]], threshold: float) -> list[int]:
@@ -283,14 +259,12 @@ def cluster(
     merge_threshold: float | None = MERGE_THRESHOLD,
     quote_table: pl.DataFrame | None = None,
     features: pl.DataFrame | None = None,
-    map_parts: MapParts | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Articles with story_id set, and the stories table (story_id, label, article_ids).
 
     threshold groups articles into events; merge_threshold merges events sharing their core
     actors into stories (None keeps the events as the stories). features: the paragraph
-    features (features.paragraph_features) when the caller has them already; map_parts: how
-    independent parts run (a run's helper processes; default: here, one after the other).
+    features (features.paragraph_features) when the caller has them already.
     """
     if articles.height == 0:
         return articles.with_columns(story_id=pl.lit(None, pl.String)), empty("stories")
@@ -298,7 +272,7 @@ def cluster(
         if quote_table is None:
             quote_table = quotes_mod.quotes(articles, paragraphs, mentions)
         features = paragraph_features(articles, paragraphs, mentions, dates, quote_table)
-    events = _events(articles, features, threshold, map_parts)
+    events = _events(articles, features, threshold)
     if merge_threshold is not None:
         body = boilerplate.body(paragraphs)
         # actors named only in boilerplate (photo credits, tags) say nothing about the story
@@ -347,12 +321,7 @@ def month_conflicts(pairs: pl.DataFrame, vectors: pl.DataFrame, days: pl.DataFra
     )
 
 
-def _events(
-    articles: pl.DataFrame,
-    features: pl.DataFrame,
-    threshold: float,
-    map_parts: MapParts | None = None,
-) -> pl.DataFrame:
+def _events(articles: pl.DataFrame, features: pl.DataFrame, threshold: float) -> pl.DataFrame:
     """(article_id, event): tight clusters of articles reporting the same event."""
     ids = sorted(articles["article_id"].to_list())
     index = pl.DataFrame(
@@ -361,8 +330,7 @@ def _events(
     vectors = article_vectors(articles, features).join(index, on="article_id")
     dated = articles.select("article_id", published=usable_published(pl.col("published")))
     days = index.join(dated, on="article_id").select("i", day=pl.col("published").cast(pl.Int32))
-    similar = pair_similarity(vectors.join(days, on="i", how="left"), map_parts=map_parts)
-    pairs = month_conflicts(similar, vectors, days)
+    pairs = month_conflicts(pair_similarity(vectors.join(days, on="i", how="left")), vectors, days)
     roots = _linkage(len(ids), list(pairs.select("i", "i_b", "sim").iter_rows()), threshold)
     return pl.DataFrame(
         {"article_id": ids, "event": [ids[r] for r in roots]},
