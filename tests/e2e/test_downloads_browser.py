@@ -9,8 +9,12 @@ def test_chart_html_and_table_csv_download_from_the_overview(server, page, tmp_p
     page.goto(f"{server.url}/overview")
     wait_idle(page)
     page.get_by_test_id("stExpander").filter(has_text="Export").first.click()
+    # the expander's buttons drawn and the app idle: a click during a rerun would be a rerun's
+    button = page.get_by_role("button", name="HTML").first
+    button.wait_for(state="visible", timeout=30_000)
+    wait_idle(page)
     with page.expect_download(timeout=30_000) as html:
-        page.get_by_role("button", name="HTML").first.click()
+        button.click()
     assert html.value.suggested_filename == "newsprism-languages.html"
     saved = tmp_path / "chart.html"
     html.value.save_as(saved)
