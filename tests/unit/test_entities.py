@@ -645,20 +645,29 @@ def test_a_german_compound_of_a_name_and_a_noun_names_the_name() -> None:
     assert found == ["BBC", "Brighton", "Michael Pence"]
 
 
-def test_a_lone_unknown_word_opening_a_sentence_needs_the_corpus_to_name_it() -> None:
-    # the full name in another article: only the corpus can confirm the surname
-    el = ["Το είπε χθες. Παρόλο που βρέχει, ήρθε. Κάβανο είπε ναι.", "Ο Μπρετ Κάβανο ήρθε."]
-    arts = pl.DataFrame({"article_id": ["el1", "el2"], "text": el, "language": ["el", "el"]})
-    paras = pl.DataFrame(
+def _articles(lang: str, *texts: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Articles of one paragraph each (ids a0, a1, ...) and their paragraph spans."""
+    ids = [f"a{i}" for i in range(len(texts))]
+    arts = pl.DataFrame({"article_id": ids, "text": list(texts), "language": [lang] * len(texts)})
+    spans = pl.DataFrame(
         {
-            "article_id": ["el1", "el2"],
-            "para_no": [0, 0],
-            "start": [0, 0],
-            "end": list(map(len, el)),
+            "article_id": ids,
+            "para_no": [0] * len(texts),
+            "start": [0] * len(texts),
+            "end": list(map(len, texts)),
         },
         schema={"article_id": pl.String, "para_no": pl.Int32, "start": pl.Int32, "end": pl.Int32},
     )
-    mentions = extract_mentions(arts, paras)
+    return arts, spans
+
+
+def test_a_lone_unknown_word_opening_a_sentence_needs_the_corpus_to_name_it() -> None:
+    # the full name in another article: only the corpus can confirm the surname
+    mentions = extract_mentions(
+        *_articles(
+            "el", "Το είπε χθες. Παρόλο που βρέχει, ήρθε. Κάβανο είπε ναι.", "Ο Μπρετ Κάβανο ήρθε."
+        )
+    )
     assert set(mentions.filter(pl.col("doubt"))["text"]) == {"Παρόλο", "Κάβανο"}
     kept = set(link(mentions)[0]["text"])
     assert "Παρόλο" not in kept and "Κάβανο" in kept  # the full name confirms the surname
@@ -703,18 +712,11 @@ def test_a_word_of_a_full_name_in_the_article_is_no_stranger_even_inflected() ->
 
 
 def test_a_doubtful_possessive_of_a_name_the_corpus_knows_is_kept() -> None:
-    texts = ["Džon Bolton je rekao da ne.", "Boltonov portparol je odbio. Pravimov nije."]
-    arts = pl.DataFrame({"article_id": ["a", "b"], "text": texts, "language": ["sr", "sr"]})
-    paras = pl.DataFrame(
-        {
-            "article_id": ["a", "b"],
-            "para_no": [0, 0],
-            "start": [0, 0],
-            "end": list(map(len, texts)),
-        },
-        schema={"article_id": pl.String, "para_no": pl.Int32, "start": pl.Int32, "end": pl.Int32},
+    mentions = extract_mentions(
+        *_articles(
+            "sr", "Džon Bolton je rekao da ne.", "Boltonov portparol je odbio. Pravimov nije."
+        )
     )
-    mentions = extract_mentions(arts, paras)
     assert set(mentions.filter(pl.col("doubt"))["text"]) == {"Boltonov", "Pravimov"}
     kept = set(link(mentions)[0]["text"])
     # Bolton's: confirmed by the name; a possessive of nothing the corpus names goes
