@@ -96,14 +96,7 @@ def _timeline(an: Analysis, f: Filters, point: Point, frame: pl.DataFrame) -> Se
     every = str(point.get("every") or "day")
     if entity:
         period = pl.col("published").dt.truncate(EVERY[every])
-        # the period the mark stands for rides in its data (customdata[3]); else its drawn x,
-        # which may sit beside the period's start, is moved to the nearest one
-        data = point.get("customdata")
-        if isinstance(data, list | tuple) and len(data) > 3 and data[3]:
-            start = date.fromisoformat(str(data[3])[:10])
-        else:
-            start = period_of(point, every)
-        return "mentions", (pl.col("entity_id") == entity) & (period == start)
+        return "mentions", (pl.col("entity_id") == entity) & (period == period_of(point, every))
     # the lower row: dates the articles mention (months drawn on their first day)
     as_day = (
         pl.when(pl.col("granularity") == "month")

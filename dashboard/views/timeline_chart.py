@@ -68,15 +68,15 @@ def timeline(counts: pl.DataFrame, dated: pl.DataFrame, caption: str = "") -> go
             offsetgroup=entity_id,
             line=dict(color=colour, width=2, dash=dash),
             marker=dict(size=8, symbol=symbol, line=dict(width=1, color="white")),
-            # the period itself rides along: the evidence rule and the hover read it, not x
+            # the hover names the period, not x (which may sit beside it, set apart); the
+            # evidence rule moves x to the nearest period start (evidence.period_of)
             customdata=part.select(
                 pl.lit(entity_id).alias("entity_id"),
                 pl.col("articles").cast(pl.String),
                 plot_text_expr(pl.col("example").fill_null("").str.slice(0, 220)),
-                pl.col("period").cast(pl.Date).cast(pl.String).alias("period"),
                 pl.col("period").dt.strftime(when).alias("when"),
             ).to_numpy(),
-            hovertemplate="<b>%{fullData.name}</b> %{customdata[4]}: %{y} mentions in "
+            hovertemplate="<b>%{fullData.name}</b> %{customdata[3]}: %{y} mentions in "
             "%{customdata[1]} articles<br><i>%{customdata[2]}</i><extra></extra>",
             row=1,
             col=1,
