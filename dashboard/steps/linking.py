@@ -21,6 +21,7 @@ from dashboard import schema
 from dashboard.lang import lexicon
 from dashboard.lang.translit import cut_endings, script_of, skeleton, sound_key, to_latin
 from dashboard.schema import HIDDEN_TYPES
+from dashboard.steps.link_article import within_article
 
 # a cue-typed mention outweighs this many bare ones in the type vote of its key
 CUE_WEIGHT = 5
@@ -334,9 +335,12 @@ def _cluster(
                 uf.union(top, k)
         for k in single:
             uf.find(k)
-    # a one-word key typed otherwise but equal to a person's surname is that person (Trump as ORG)
+    # a one-word key typed otherwise but equal to a person's surname is that person (Trump as
+    # ORG; Bolton as a city of the world, which no listed place is)
+    listed = lexicon.place_labels()
     for k in keys:
-        if types[k] in ("ORG", "MISC") and " " not in k and by_surname.get(k):
+        typed_otherwise = types[k] in ("ORG", "MISC") or (types[k] == "LOC" and k not in listed)
+        if typed_otherwise and " " not in k and by_surname.get(k):
             named = [x for x in by_surname[k] if " " in x]
             if named:
                 uf.union(max(named, key=lambda x: keys[x]), k)
@@ -546,7 +550,7 @@ def _owner(key: str, lang: str | None) -> set[str]:
 
 def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Fill entity_id across articles and languages; return (mentions, entities)."""
-    mentions = confirmed(mentions)
+    mentions = within_article(confirmed(mentions))
     if mentions.is_empty():
         return schema.conform(mentions, "mentions"), schema.empty("entities")
     keys = Counter(mentions["key"].to_list())
@@ -567,8 +571,14 @@ def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     roots = _cluster(keys, types, pairs, Heard(mentions, types))
     # a cluster's type is its mentions' majority; its id is type + root key
     cluster_votes: dict[str, Counter[str]] = defaultdict(Counter)
+    # a city of the world joined as the surname of a person with a known given name votes as
+    # that person (Maduro alone is Nicolás Maduro, not Madurai)
+    given = lexicon.given_name_keys()
+    named = {(roots[k], _surname(k)) for k in keys if types[k] == "PER" and k.split()[0] in given}
+    listed = lexicon.place_labels()
     for k, n in keys.items():
-        cluster_votes[roots[k]][types[k]] += n
+        city = types[k] == "LOC" and " " not in k and k not in listed
+        cluster_votes[roots[k]]["PER" if city and (roots[k], k) in named else types[k]] += n
     # the id names the cluster by its most mentioned key (a person by the surname)
     best: dict[str, str] = {}
     for k in sorted(keys, key=lambda k: (-keys[k], k)):

@@ -301,6 +301,9 @@ def joined_given(texts: tuple[str, ...]) -> tuple[str, ...]:
     return (texts[0], f"{texts[1]}-{texts[2].lower()}")
 
 
+_CITY_WORDS = 3  # the longest city name looked up (Frankfurt am Main)
+
+
 @lru_cache(maxsize=200_000)
 def classify(
     texts: tuple[str, ...],
@@ -365,8 +368,10 @@ def classify(
         return "PER", key, True
     if len(texts) == 1 and not texts[0].isupper() and lows[0].endswith(cue.people_endings):
         if after_in:
-            # "in" wins over a plural-people ending: a place (v Olomouci), not people
-            return "LOC", key, True
+            # "in" wins over a plural-people ending: a place (v Olomouci, w Mediolanie), not
+            # people
+            city = lexicon.world_city(texts)
+            return "LOC", city[0] if city else key, True
         # a people or a family in the plural (Amerykanie, Němci, Kaczyńscy) names persons
         return "PER", key, len(lows[0]) >= 6
     first = token_key(texts[0], lang)
@@ -378,6 +383,11 @@ def classify(
         # a place word names what follows it (provincie Paňdžáb, город Мултан); weak, so the
         # corpus's majority still decides a name written so once (ostrvo Sumatra)
         return "LOC", key, False
+    city = lexicon.world_city(texts) if len(texts) <= _CITY_WORDS else None
+    if city and not any(is_common(t, lang) or ordinary(t, "en") for t in texts):
+        # a city of the world that no cue, given name or listed place claimed (Maribor,
+        # Mnichova): weak, so the corpus's majority and a person's surname (Bolton) decide
+        return "LOC", city[0], after_in
     if all(t.isupper() and len(t) > 1 for t in texts):
         return "ORG", key, False
     if after_in:

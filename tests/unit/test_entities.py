@@ -882,3 +882,40 @@ def test_a_direction_opening_a_country_or_its_people_stays_at_a_sentence_start()
         ("South African", "GROUP")
     ]
     assert _found("North said nothing.", "en") == []  # a direction alone is no name
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "surface"),
+    [
+        ("Letalo je pristalo v Mariboru po dveh urah.", "sl", "Mariboru"),
+        ("Konference se konala v Mnichově a poté v Hamburku.", "cs", "Hamburku"),
+        ("Самолёт приземлился в аэропорту Шарлеруа вчера.", "ru", "Шарлеруа"),
+        ("Spotkanie odbyło się w Mediolanie, a nie w Rzymie.", "pl", "Mediolanie"),
+    ],
+)
+def test_a_city_of_the_world_is_a_place_in_any_spelling(text: str, lang: str, surface: str) -> None:
+    found = {s: (t, k) for s, t, k in _found(text, lang)}
+    assert found[surface][0] == "LOC"
+
+
+def test_one_city_in_several_languages_has_one_key() -> None:
+    keys = {
+        k
+        for text, lang, surface in [
+            ("Spotkanie odbyło się w Mediolanie wczoraj.", "pl", "Mediolanie"),
+            ("Sastanak je održan u Milanu juče.", "hr", "Milanu"),
+            ("Η συνάντηση έγινε στο Μιλάνο χθες.", "el", "Μιλάνο"),
+        ]
+        for s, t, k in _found(text, lang)
+        if s == surface
+    }
+    assert len(keys) == 1
+
+
+def test_a_world_city_needs_its_spelling_not_only_its_key() -> None:
+    from dashboard.lang import lexicon
+
+    assert lexicon.world_city(["Mnichova"]) == ("munih", "Munich")
+    # a short key meets chance words: Rick is not Riga, Kenny is not Qina
+    assert lexicon.world_city(["Rick"]) is None
+    assert lexicon.world_city(["Kenny"]) is None

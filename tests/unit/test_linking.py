@@ -374,3 +374,35 @@ def test_an_acronym_defined_in_brackets_after_a_name_is_that_name_everywhere() -
     ids = dict(zip(linked["key"], linked["entity_id"], strict=True))
     assert ids["tlp"] == ids["tehrik labaik"]
     assert ids["opek"] != ids["nord stream"] and ids["asia bibi"] != ids["tlp"]
+
+
+def test_a_surname_spelled_like_a_city_of_the_world_stays_the_person() -> None:
+    text = "John Bolton said so. Later Bolton repeated it."
+    rows = [
+        ("a", m[3], m[4], m[5], "en") for m in article_mentions(text, [(0, 0, len(text))], "en")
+    ]
+    rows.append(("b", "Bolton", "LOC", "bolton", "en"))  # alone in another article
+    linked, entities = link(_mentions(rows))
+    assert linked.filter(pl.col("text") == "Bolton")["entity_id"].unique().to_list() == [
+        linked.filter(pl.col("text") == "John Bolton")["entity_id"][0]
+    ]
+    assert entities.height == 1
+
+
+def test_a_body_followed_by_its_country_is_the_body() -> None:
+    # Naftogaz Ukrainy (Naftogaz of Ukraine) read as two names, and Naftogaz alone: one body
+    rows = [
+        ("a", "Нафтогаз України", "PER", "naftohas ukrain", "uk"),
+        ("a", "Нафтогаз", "ORG", "naftohas", "uk"),
+        ("b", "Нафтогазу", "ORG", "naftohas", "uk"),
+    ]
+    linked, entities = link(_mentions(rows))
+    assert linked["entity_id"].unique().to_list() == ["ORG:naftohas"]
+    assert entities.height == 1
+
+
+def test_a_person_before_a_place_is_not_made_a_body() -> None:
+    # the place rule asks the article to name the body alone: Хайко Маас (Maas, a river) stays
+    rows = [("a", "Хайко Маас", "PER", "haik mas", "ru"), ("a", "Маас", "PER", "mas", "ru")]
+    linked, _ = link(_mentions(rows))
+    assert linked["type"].unique().to_list() == ["PER"]
