@@ -21,7 +21,7 @@ from babel import Locale
 from babel.core import get_global
 
 from dashboard.lang import datacache
-from dashboard.lang.translit import cut_endings, fold, name_key, writes_latin
+from dashboard.lang.translit import cut_endings, fold, name_key, token_key, writes_latin
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 LEXICON_KEYS = (
@@ -686,3 +686,19 @@ def world_city(texts: tuple[str, ...] | list[str]) -> tuple[str, str] | None:
 
 
 _VOWEL_END = frozenset("aeiouy")
+
+
+@lru_cache(maxsize=1)
+def name_concepts() -> dict[str, str]:
+    """Key of a word names are built from, under every language's endings -> its meaning in
+    English (Верховный, Najwyższy -> supreme; tok, поток, Stream -> stream): data/name_words.json.
+    A key two meanings share is left out (it would join names that differ)."""
+    data = json.loads((DATA / "name_words.json").read_text(encoding="utf-8"))
+    meanings: dict[str, set[str]] = {}
+    for concept, forms in data["concepts"].items():
+        for form in forms:
+            for lang in (None, *available_languages()):
+                key = token_key(form, lang)
+                if key:
+                    meanings.setdefault(key, set()).add(concept)
+    return {key: next(iter(c)) for key, c in meanings.items() if len(c) == 1}

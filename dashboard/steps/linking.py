@@ -353,6 +353,19 @@ def _cluster(
     for group in by_words.values():
         for k in group[1:]:
             uf.union(group[0], k)
+    # multi-word names translated word by word (Верховный суд, Sąd Najwyższy; Severni tok, Nord
+    # Stream), within one type: the same meanings, in any order
+    meaning = lexicon.name_concepts()
+    by_meaning: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for k in keys:
+        if types[k] != "PER" and " " in k:
+            words = k.split()
+            meant = [meaning.get(w, w) for w in words]
+            if any(w in meaning for w in words):
+                by_meaning[(types[k], *sorted(meant))].append(k)
+    for group in by_meaning.values():
+        for k in group[1:]:
+            uf.union(group[0], k)
     # a name written as one word or as several (Tehreek-e-Labbaik, Tehríke Labajk), within one
     # type and spelled alike once the spaces go
     joined: dict[tuple[str, str], list[str]] = defaultdict(list)

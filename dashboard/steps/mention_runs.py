@@ -172,4 +172,9 @@ def _extends(run: list[_Word], w: _Word, cue: lexicon.Cues, lang: str | None) ->
         return True
     if len(run) != 1:
         return False
-    return cue_of(low, lang, "org") or cue_of(low, lang, "loc")
+    if cue_of(low, lang, "org") or cue_of(low, lang, "loc"):
+        return True
+    # a name built of words with a meaning, the second in lower case (Северный поток, Severní
+    # proud, Голубой поток: north stream, blue stream)
+    meaning = lexicon.name_concepts()
+    return token_key(run[0].text, lang) in meaning and token_key(w.text, lang) in meaning

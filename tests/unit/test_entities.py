@@ -834,7 +834,7 @@ def test_a_full_name_after_a_body_named_with_a_place_is_a_name_of_its_own() -> N
 def test_a_direction_before_a_place_in_any_case_names_a_region() -> None:
     found = {t: typ for t, typ, _ in _found("Vsaj v Evropi in Severni Ameriki. Severni tok.", "sl")}
     assert found["Severni Ameriki"] == "LOC"
-    assert found["Severni"] != "LOC"  # no place after it: not a region (Severni tok)
+    assert found["Severni tok"] != "LOC"  # no place after it: not a region (a pipeline)
     bg = {t: typ for t, typ, _ in _found("Споразумение за Югозападна Сирия.", "bg")}
     assert bg == {"Югозападна Сирия": "LOC"}
 
@@ -910,6 +910,33 @@ def test_one_city_in_several_languages_has_one_key() -> None:
         if s == surface
     }
     assert len(keys) == 1
+
+
+def test_a_name_translated_word_by_word_is_one_actor() -> None:
+    texts = [
+        ("ru", "Строительство газопровода Северный поток продолжается."),
+        ("sl", "Gradnja plinovoda Severni tok se nadaljuje."),
+        ("cs", "Stavba plynovodu Nord Stream pokračuje."),
+        ("pl", "W piątek Sąd Najwyższy uniewinnił kobietę."),
+        ("ru", "В пятницу Верховный суд оправдал женщину."),
+        ("bg", "В петък Върховният съд оправда жената."),
+    ]
+    articles = pl.DataFrame(
+        {
+            "article_id": [f"a{i}" for i in range(len(texts))],
+            "text": [t for _, t in texts],
+            "language": [lang for lang, _ in texts],
+        }
+    )
+    paragraphs = articles.select(
+        "article_id", para_no=pl.lit(0), start=pl.lit(0), end=pl.col("text").str.len_chars()
+    )
+    linked, _ = link(extract_mentions(articles, paragraphs))
+    ids = dict(linked.select("article_id", "entity_id").iter_rows())
+    assert ids["a0"] == ids["a1"] == ids["a2"]  # north stream
+    assert ids["a3"] == ids["a4"] == ids["a5"]  # supreme court
+    assert ids["a0"] != ids["a3"]
+    assert linked.filter(pl.col("article_id") == "a0")["text"].to_list() == ["Северный поток"]
 
 
 def test_a_world_city_needs_its_spelling_not_only_its_key() -> None:
