@@ -10,7 +10,7 @@ happens to a run next.
 from __future__ import annotations
 
 from dashboard.lang import lexicon
-from dashboard.lang.translit import token_key
+from dashboard.lang.translit import script_of, token_key
 from dashboard.steps import mention_types
 from dashboard.steps.mention_types import cue_of
 from dashboard.steps.mention_words import _Cand, _known_whole, _known_word, _Word
@@ -60,7 +60,9 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
             nxt = words[i + 1]
             if nxt.capital or (cue.extend_lowercase and not nxt.gap_break):
                 is_title = not cue_of(nxt.text.lower(), lang, "org")
-        joins = run and not w.gap_break
+        # a name is written in one script: a change of script starts another (Бортпровідники
+        # Ryanair, Ryanair Кенни Джейкобс)
+        joins = run and not w.gap_break and script_of(w.text) == script_of(run[-1].text)
         if (
             is_title
             and joins

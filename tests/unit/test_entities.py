@@ -946,3 +946,10 @@ def test_a_world_city_needs_its_spelling_not_only_its_key() -> None:
     # a short key meets chance words: Rick is not Riga, Kenny is not Qina
     assert lexicon.world_city(["Rick"]) is None
     assert lexicon.world_city(["Kenny"]) is None
+
+
+def test_a_change_of_script_ends_a_name() -> None:
+    # a Cyrillic word before a Latin name is not part of it (Бортпровідники Ryanair)
+    found = {t: typ for t, typ, _ in _found("Бортпровідники Ryanair оголосили страйк.", "uk")}
+    assert found.get("Ryanair") == "ORG"
+    assert "Бортпровідники Ryanair" not in found

@@ -39,6 +39,11 @@ def test_inflected_adjectives_share_a_key(forms: list[tuple[str, str]]) -> None:
     assert len({token_key(f, lang) for f, lang in forms}) == 1
 
 
+def test_cyrillic_initial_u_before_a_vowel_sounds_as_w() -> None:
+    assert sound_key("Уилсон", "ru") == sound_key("Wilson", "en")
+    assert sound_key("Уэлша", "ru")[:2] == sound_key("Welsh", "en")[:2]
+
+
 def test_different_names_keep_different_keys() -> None:
     assert token_key("Putin") != token_key("Maduro")
     assert token_key("Moskva") != token_key("Minsk")
