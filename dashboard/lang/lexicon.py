@@ -203,6 +203,12 @@ def common() -> dict:
 
 
 @lru_cache(maxsize=1)
+def deputy_prefixes() -> tuple[str, ...]:
+    """Prefixes that make a title a deputy's (vice-, вице-, wice, pod-), longest first."""
+    return tuple(sorted(common()["deputy_prefixes"], key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
 def compass_words() -> frozenset[str]:
     """North, Nord, Güney, Sjever, Βόρεια...: alone, a direction, never a name."""
     return frozenset(w.lower() for w in common()["compass_words"])

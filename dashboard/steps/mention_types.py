@@ -232,7 +232,14 @@ def cue_of(low: str, lang: str | None, kind: str) -> bool:
     """Whether a lower-case word is a `kind` cue ("title", "org", "loc") of `lang` (memoised)."""
     cue = lexicon.cues(lang)
     words, prefixes = _CUE_KINDS[kind]
-    return has_cue(low, getattr(cue, words), getattr(cue, prefixes), cue.compound)
+    found = has_cue(low, getattr(cue, words), getattr(cue, prefixes), cue.compound)
+    if found or kind != "title":
+        return found
+    # a deputy's title is a title (podpredsednik, вице-президент, wiceprzewodniczący)
+    return any(
+        low.startswith(p) and len(low) - len(p) >= _CUE_PREFIX and cue_of(low[len(p) :], lang, kind)
+        for p in lexicon.deputy_prefixes()
+    )
 
 
 @lru_cache(maxsize=200_000)

@@ -953,3 +953,16 @@ def test_a_change_of_script_ends_a_name() -> None:
     found = {t: typ for t, typ, _ in _found("Бортпровідники Ryanair оголосили страйк.", "uk")}
     assert found.get("Ryanair") == "ORG"
     assert "Бортпровідники Ryanair" not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Je ocenil podpredsednik Evropske komisije Maroš Šefčovič v pogovoru.", "sl"),
+        ("Как заявил вице-президент Еврокомиссии Марош Шефчович, задача ясна.", "ru"),
+    ],
+)
+def test_a_deputy_title_names_the_person_after_its_body(text: str, lang: str) -> None:
+    found = {t: typ for t, typ, _ in _found(text, lang)}
+    assert [typ for t, typ in found.items() if t.startswith(("Maroš", "Марош"))] == ["PER"]
+    assert "ORG" in found.values()  # the body stays a body
