@@ -19,12 +19,12 @@ import polars as pl
 
 from dashboard import schema
 from dashboard.steps.aliases import Aliases, apply_aliases
-from dashboard.steps.link_article import within_article
 from dashboard.steps.linking import (
     confirmed,
     could_be_similar,
     entities_of,
     link,
+    settled,
     similar_words,
     surname,
     word_blocks,
@@ -113,7 +113,7 @@ def link_new(
     if counts is None:
         counts = key_counts(old_mentions).lazy()
     old_keys = counts.select("key").unique().collect().get_column("key")
-    new_mentions = within_article(confirmed(new_mentions, old_keys.to_list()))
+    new_mentions = settled(confirmed(new_mentions, old_keys.to_list()))
     if new_mentions.is_empty():
         return schema.conform(new_mentions, "mentions"), old_entities
     keys = new_mentions.get_column("key").drop_nulls().unique()

@@ -366,20 +366,15 @@ def _cluster(
     for group in by_meaning.values():
         for k in group[1:]:
             uf.union(group[0], k)
-    # a name written as one word or as several (Tehreek-e-Labbaik, Tehríke Labajk), within one
-    # type and spelled alike once the spaces go
+    # a name written as one word or as several (Tehreek-e-Labbaik, Tehríke Labajk; a person's
+    # Saif-ul-Malook, Сайфул Малук), within one type and spelled alike once the spaces go
     joined: dict[tuple[str, str], list[str]] = defaultdict(list)
     for k in keys:
         # not a name and a legal form or code (Wintershall AG, Barcelona FR): a body of its own
-        if (
-            types[k] != "PER"
-            and " " in k
-            and len(k) >= _JOINED_MIN
-            and min(map(len, k.split(" "))) > 2
-        ):
+        if " " in k and len(k) >= _JOINED_MIN and min(map(len, k.split(" "))) > 2:
             joined[(types[k], k[:1])].append(k)
     for k in keys:
-        if types[k] != "PER" and " " not in k and len(k) >= _JOINED_MIN:
+        if " " not in k and len(k) >= _JOINED_MIN:
             for other in joined.get((types[k], k[:1]), ()):
                 flat = other.replace(" ", "")
                 if could_be_similar(k, flat) and similar_words(k, flat):
@@ -561,9 +556,31 @@ def _owner(key: str, lang: str | None) -> set[str]:
     }
 
 
+# a Roman numeral of two letters or more closing a name, in Latin or Cyrillic capitals (XVI, ХVІ)
+_NUMERAL = r"\s[IVXLІХ]{2,6}$"
+
+
+def settled(mentions: pl.DataFrame) -> pl.DataFrame:
+    """The keys linking compares: what each article says of its names (link_article), and no
+    closing Roman numeral. A full run and an increment settle keys alike, before any lookup."""
+    return _without_numeral(within_article(mentions))
+
+
+def _without_numeral(mentions: pl.DataFrame) -> pl.DataFrame:
+    """Keys without a closing Roman numeral: a pope's or king's number and a product's
+    generation are written in figures elsewhere (Benedykt XVI, Бенедикт; Nord Stream II, Nord
+    Stream 2, whose key has no figures)."""
+    numbered = pl.col("text").str.contains(_NUMERAL) & pl.col("key").str.contains(" ")
+    return mentions.with_columns(
+        key=pl.when(numbered)
+        .then(pl.col("key").str.replace(r" [^ ]+$", ""))
+        .otherwise(pl.col("key"))
+    )
+
+
 def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Fill entity_id across articles and languages; return (mentions, entities)."""
-    mentions = within_article(confirmed(mentions))
+    mentions = settled(confirmed(mentions))
     if mentions.is_empty():
         return schema.conform(mentions, "mentions"), schema.empty("entities")
     keys = Counter(mentions["key"].to_list())

@@ -411,3 +411,22 @@ def test_a_person_before_a_place_is_not_made_a_body() -> None:
     rows = [("a", "Хайко Маас", "PER", "haik mas", "ru"), ("a", "Маас", "PER", "mas", "ru")]
     linked, _ = link(_mentions(rows))
     assert linked["type"].unique().to_list() == ["PER"]
+
+
+def test_a_closing_roman_numeral_is_no_surname() -> None:
+    rows = [
+        ("a", "Benedykt XVI", "PER", "benedikt ksv", "pl"),
+        ("b", "Бенедикт ХVІ", "PER", "benedikt hvi", "bg"),
+        ("c", "Бенедикт", "PER", "benedikt", "ru"),
+    ]
+    linked, entities = link(_mentions(rows))
+    assert linked["entity_id"].n_unique() == 1 and entities.height == 1
+
+
+def test_a_person_named_in_one_hyphenated_word_or_several_is_one() -> None:
+    rows = [
+        ("a", "Saif-ul-Malook", "PER", "saifulmaluk", "sl"),
+        ("b", "Сайфул Малук", "PER", "saiful maluk", "bg"),
+    ]
+    linked, _ = link(_mentions(rows))
+    assert linked["entity_id"].n_unique() == 1
