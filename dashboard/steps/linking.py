@@ -14,8 +14,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+import numpy as np
 import polars as pl
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from dashboard import schema
 from dashboard.lang import lexicon
@@ -73,14 +74,54 @@ def similar_words(a: str, b: str) -> bool:
     """Two single-word keys that spell one name (Tramp/Trump, Madurov/Madur, Peskov/Peskow)."""
     if a == b:
         return True
-    if min(len(a), len(b)) < 4 or a[0] != b[0]:
+    if min(len(a), len(b)) < _SIMILAR_MIN or a[0] != b[0]:
         return False
     short, long_ = sorted((a, b), key=len)
-    if long_.startswith(short) and len(long_) - len(short) <= 2 and len(short) >= 5:
+    if long_.startswith(short) and len(long_) - len(short) <= 2 and len(short) >= _PREFIX_MIN:
         return True
-    if skeleton(a) == skeleton(b) and len(skeleton(a)) >= 3:
-        return fuzz.ratio(a, b) >= 75
-    return len(short) >= 6 and fuzz.ratio(a, b) >= 88
+    if skeleton(a) == skeleton(b) and len(skeleton(a)) >= _SKELETON_MIN:
+        return fuzz.ratio(a, b) >= _SKELETON_RATIO
+    return len(short) >= _CLOSE_MIN and fuzz.ratio(a, b) >= _CLOSE_RATIO
+
+
+def similar_pairs(words: Iterable[str]) -> list[tuple[str, str]]:
+    """Every pair of distinct words that `similar_words` joins, found without comparing each
+    pair in Python: a short ending apart, one consonant skeleton (then compared), or both of
+    six letters or more and close (compared in rapidfuzz's C loop)."""
+    out: set[tuple[str, str]] = set()
+    for block in word_blocks(words).values():
+        present = set(block)
+        by_skeleton: dict[str, list[str]] = defaultdict(list)
+        for w in block:
+            if len(w) < _SIMILAR_MIN:
+                continue
+            for cut in (1, 2):  # the longer word, a short ending past the shorter
+                if len(w) - cut >= _PREFIX_MIN and w[:-cut] in present:
+                    out.add((w[:-cut], w))
+            by_skeleton[skeleton(w)].append(w)
+        for key, group in by_skeleton.items():
+            if len(key) >= _SKELETON_MIN and len(group) > 1:
+                out.update(_close(group, _SKELETON_RATIO))
+        out.update(_close([w for w in block if len(w) >= _CLOSE_MIN], _CLOSE_RATIO))
+    return sorted((a, b) if a < b else (b, a) for a, b in out)
+
+
+def _close(words: list[str], cutoff: int) -> list[tuple[str, str]]:
+    """Pairs of distinct words whose rapidfuzz ratio reaches `cutoff`."""
+    if len(words) < 2:  # noqa: PLR2004 - a pair needs two
+        return []
+    scores = process.cdist(words, words, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.uint8)
+    rows, cols = np.nonzero(np.triu(scores, k=1))
+    return [(words[i], words[j]) for i, j in zip(rows.tolist(), cols.tolist(), strict=True)]
+
+
+# similar_words' thresholds, shared with similar_pairs
+_SIMILAR_MIN = 4
+_PREFIX_MIN = 5
+_SKELETON_MIN = 3
+_SKELETON_RATIO = 75
+_CLOSE_MIN = 6
+_CLOSE_RATIO = 88
 
 
 def _same_given(a: str, b: str) -> bool:
@@ -383,11 +424,8 @@ def _cluster(
     for typ in set(types.values()):
         words = sorted({_surname(k) if typ == "PER" else k for k in keys if types[k] == typ})
         words = [w for w in words if " " not in w]
-        for group in word_blocks(words).values():
-            for i, a in enumerate(group):
-                for b in group[i + 1 :]:
-                    if similar_words(a, b):
-                        uf.union(_anchor(a, typ, by_surname), _anchor(b, typ, by_surname))
+        for a, b in similar_pairs(words):
+            uf.union(_anchor(a, typ, by_surname), _anchor(b, typ, by_surname))
         for a, b in heard.pairs(typ) if heard else ():
             uf.union(_anchor(a, typ, by_surname), _anchor(b, typ, by_surname))
     for a, b in heard.full_names(per_keys) if heard else ():
@@ -477,33 +515,46 @@ def entities_of(mentions: pl.DataFrame, labels: dict[str, str] | None = None) ->
     """The entities table of mentions that carry entity_id (labels given win over computed)."""
     if mentions.is_empty():
         return schema.empty("entities")
-    # group rows in order (plain Python: one polars call per entity costs more than the work)
-    groups: dict[str, list[tuple[str, str | None, str, str, str]]] = defaultdict(list)
-    cols = mentions.select("entity_id", "text", "language", "type", "key", "article_id")
-    for eid, text, lang, typ, key, aid in cols.iter_rows():
-        groups[eid].append((text, lang, typ, key, aid))
-    rows = []
-    for eid, sub in groups.items():
-        texts = [r[0] for r in sub]
-        forms = Counter((r[0], r[1]) for r in sub)
-        typ = Counter(r[2] for r in sub).most_common(1)[0][0]
-        key = Counter(r[3] for r in sub).most_common(1)[0][0]
-        rows.append(
-            {
-                "entity_id": eid,
-                "label": (labels or {}).get(eid) or _label(forms, typ, key),
-                "type": typ,
-                "aliases": [t for t, _ in Counter(texts).most_common()],
-                "languages": sorted({r[1] for r in sub if r[1]}),
-                "n_articles": len({r[4] for r in sub}),
-                "n_mentions": len(sub),
-                "hidden": typ in HIDDEN_TYPES,
-            }
+    rows = mentions.select("entity_id", "text", "language", "type", "key", "article_id")
+    rows = rows.with_row_index("_row")
+
+    def ranked(col: str) -> pl.DataFrame:
+        # each entity's values by count, ties to the first seen (Counter.most_common's order)
+        return (
+            rows.group_by("entity_id", col)
+            .agg(n=pl.len(), first=pl.col("_row").min())
+            .sort("entity_id", "n", "first", descending=[False, True, False])
         )
-    frame = pl.DataFrame(
-        rows, schema_overrides={"aliases": pl.List(pl.String), "languages": pl.List(pl.String)}
+
+    aliases = ranked("text").group_by("entity_id", maintain_order=True).agg(aliases="text")
+    typed = ranked("type").unique("entity_id", keep="first", maintain_order=True)
+    keyed = ranked("key").unique("entity_id", keep="first", maintain_order=True)
+    counts = rows.group_by("entity_id").agg(
+        languages=pl.col("language").drop_nulls().unique().sort(),
+        n_articles=pl.col("article_id").n_unique(),
+        n_mentions=pl.len(),
+        first=pl.col("_row").min(),
     )
-    return schema.conform(frame, "entities").sort(
+    frame = (
+        counts.join(typed.select("entity_id", "type"), on="entity_id")
+        .join(keyed.select("entity_id", "key"), on="entity_id")
+        .join(aliases, on="entity_id")
+        .sort("first")
+    )
+    # the label needs each entity's forms with their languages (plain Python: one pass)
+    forms: dict[str, Counter[tuple[str, str | None]]] = defaultdict(Counter)
+    for eid, text, lang in mentions.select("entity_id", "text", "language").iter_rows():
+        forms[eid][(text, lang)] += 1
+    given = labels or {}
+    names = [
+        given.get(eid) or _label(forms[eid], typ, key)
+        for eid, typ, key in frame.select("entity_id", "type", "key").iter_rows()
+    ]
+    frame = frame.with_columns(
+        label=pl.Series(names, dtype=pl.String),
+        hidden=pl.col("type").is_in(list(HIDDEN_TYPES)),
+    )
+    return schema.conform(frame.drop("key", "first"), "entities").sort(
         ["n_mentions", "entity_id"], descending=[True, False]
     )
 

@@ -430,3 +430,24 @@ def test_a_person_named_in_one_hyphenated_word_or_several_is_one() -> None:
     ]
     linked, _ = link(_mentions(rows))
     assert linked["entity_id"].n_unique() == 1
+
+
+def test_similar_pairs_are_the_pairs_similar_words_joins() -> None:
+    from itertools import combinations
+
+    from dashboard.steps.linking import similar_pairs, similar_words
+
+    # keys as linking writes them: endings, vowels and one letter apart, and far apart
+    words = [
+        "trump", "tramp", "trampa", "madur", "madurov", "madurom", "peskov", "peskovo",
+        "lukasenk", "lukasenka", "zaharov", "zaharova", "merkel", "merkelova", "kavano",
+        "kavanah", "varen", "varren", "rianair", "rianeir", "haspr", "hasprom", "pelos",
+        "pelosijev", "baiden", "biden", "mulok", "muluk", "malok", "moskv", "minsk",
+    ]  # fmt: skip
+    expected = sorted(
+        (a, b) if a < b else (b, a)
+        for a, b in combinations(sorted(set(words)), 2)
+        if a != b and similar_words(a, b)
+    )
+    assert similar_pairs(words) == expected
+    assert len(expected) >= 10  # the three ways in: endings, skeletons, close spellings
