@@ -21,13 +21,12 @@ from dashboard import schema
 from dashboard.steps.aliases import Aliases, apply_aliases
 from dashboard.steps.linking import (
     confirmed,
-    could_be_similar,
     entities_of,
     link,
+    meant,
     settled,
-    similar_words,
+    similar_across,
     surname,
-    word_blocks,
 )
 
 RELATED_ROWS = 200  # stored mentions per related key passed to linking: enough for its votes
@@ -70,31 +69,32 @@ def key_map(counts: pl.DataFrame, aliases: Aliases) -> pl.DataFrame:
 
 def related_keys(new_keys: list[str], old_keys: list[str]) -> set[str]:
     """Stored keys a new key could join in linking, by linking's own blocking and similarity
-    (linking.word_blocks, could_be_similar, similar_words): same surname or words, a similar
-    single word or surname, a short ending apart."""
+    (linking.similar_across, linking.meant): same surname, words or meanings, a similar single
+    word or surname, a short ending apart."""
     surname_of: dict[str, list[str]] = defaultdict(list)
     words_of: dict[tuple[str, ...], list[str]] = defaultdict(list)
     cut: dict[str, list[str]] = defaultdict(list)
     for k in old_keys:
         surname_of[surname(k)].append(k)
         words_of[tuple(sorted(k.split()))].append(k)
+        if meant(k):
+            words_of[meant(k)].append(k)
         if " " not in k:
             for c in (1, 2):
                 cut[k[:-c]].append(k)
-    by_head = word_blocks(surname_of)
     found: set[str] = set()
     for k in new_keys:
         w = surname(k)
         found.update(surname_of.get(w, ()))
         found.update(surname_of.get(k, ()))
         found.update(words_of.get(tuple(sorted(k.split())), ()))
+        found.update(words_of.get(meant(k), ()) if meant(k) else ())
         if " " not in k:
             found.update(cut.get(k, ()))
             found.update(k[:-c] for c in (1, 2) if k[:-c] in surname_of)
-        for other in by_head.get(w[:1], ()):
-            if could_be_similar(w, other) and similar_words(w, other):
-                found.update(surname_of.get(other, ()))
-                found.add(other)
+    for _w, other in similar_across(sorted({surname(k) for k in new_keys}), list(surname_of)):
+        found.update(surname_of.get(other, ()))
+        found.add(other)
     return {k for k in found if k in surname_of.get(surname(k), ())}
 
 

@@ -85,34 +85,55 @@ def similar_words(a: str, b: str) -> bool:
 
 
 def similar_pairs(words: Iterable[str]) -> list[tuple[str, str]]:
-    """Every pair of distinct words that `similar_words` joins, found without comparing each
-    pair in Python: a short ending apart, one consonant skeleton (then compared), or both of
-    six letters or more and close (compared in rapidfuzz's C loop)."""
+    """Every pair (a < b) of distinct words that `similar_words` joins."""
+    listed = list(words)
+    return sorted({(a, b) if a < b else (b, a) for a, b in similar_across(listed, listed)})
+
+
+def similar_across(left: Iterable[str], right: Iterable[str]) -> list[tuple[str, str]]:
+    """Every (a of left, b of right), a != b, that `similar_words` joins, found without
+    comparing each pair in Python: a short ending apart, one consonant skeleton (then
+    compared), or both of six letters or more and close (compared in rapidfuzz's C loop)."""
     out: set[tuple[str, str]] = set()
-    for block in word_blocks(words).values():
-        present = set(block)
-        by_skeleton: dict[str, list[str]] = defaultdict(list)
-        for w in block:
-            if len(w) < _SIMILAR_MIN:
-                continue
-            for cut in (1, 2):  # the longer word, a short ending past the shorter
-                if len(w) - cut >= _PREFIX_MIN and w[:-cut] in present:
-                    out.add((w[:-cut], w))
-            by_skeleton[skeleton(w)].append(w)
-        for key, group in by_skeleton.items():
-            if len(key) >= _SKELETON_MIN and len(group) > 1:
-                out.update(_close(group, _SKELETON_RATIO))
-        out.update(_close([w for w in block if len(w) >= _CLOSE_MIN], _CLOSE_RATIO))
-    return sorted((a, b) if a < b else (b, a) for a, b in out)
+    blocks = word_blocks(right)
+    for first, lefts in word_blocks(left).items():
+        rights = blocks.get(first)
+        if not rights:
+            continue
+        for longer, shorter, flip in ((lefts, set(rights), False), (rights, set(lefts), True)):
+            for w in longer:
+                for cut in (1, 2):  # the longer word, a short ending past the shorter
+                    if len(w) - cut >= _PREFIX_MIN and w[:-cut] in shorter:
+                        out.add((w[:-cut], w) if flip else (w, w[:-cut]))
+        skeletons = [_by_skeleton(lefts), _by_skeleton(rights)]
+        for key in skeletons[0].keys() & skeletons[1].keys():
+            if len(key) >= _SKELETON_MIN:
+                out.update(_close(skeletons[0][key], skeletons[1][key], _SKELETON_RATIO))
+        out.update(
+            _close(
+                [w for w in lefts if len(w) >= _CLOSE_MIN],
+                [w for w in rights if len(w) >= _CLOSE_MIN],
+                _CLOSE_RATIO,
+            )
+        )
+    return sorted((a, b) for a, b in out if a != b)
 
 
-def _close(words: list[str], cutoff: int) -> list[tuple[str, str]]:
-    """Pairs of distinct words whose rapidfuzz ratio reaches `cutoff`."""
-    if len(words) < 2:  # noqa: PLR2004 - a pair needs two
+def _by_skeleton(words: list[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for w in words:
+        if len(w) >= _SIMILAR_MIN:
+            out[skeleton(w)].append(w)
+    return out
+
+
+def _close(left: list[str], right: list[str], cutoff: int) -> list[tuple[str, str]]:
+    """(a, b) of the two lists whose rapidfuzz ratio reaches `cutoff`."""
+    if not left or not right:
         return []
-    scores = process.cdist(words, words, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.uint8)
-    rows, cols = np.nonzero(np.triu(scores, k=1))
-    return [(words[i], words[j]) for i, j in zip(rows.tolist(), cols.tolist(), strict=True)]
+    scores = process.cdist(left, right, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.uint8)
+    rows, cols = np.nonzero(scores)
+    return [(left[i], right[j]) for i, j in zip(rows.tolist(), cols.tolist(), strict=True)]
 
 
 # similar_words' thresholds, shared with similar_pairs
@@ -122,6 +143,16 @@ _SKELETON_MIN = 3
 _SKELETON_RATIO = 75
 _CLOSE_MIN = 6
 _CLOSE_RATIO = 88
+
+
+def meant(key: str) -> tuple[str, ...]:
+    """A multi-word key's words by meaning, sorted (verhovn sud, sad naivis: court, supreme),
+    or () when no word of it has a listed meaning (lexicon.name_concepts)."""
+    meaning = lexicon.name_concepts()
+    words = key.split()
+    if len(words) < 2 or not any(w in meaning for w in words):  # noqa: PLR2004
+        return ()
+    return tuple(sorted(meaning.get(w, w) for w in words))
 
 
 def _same_given(a: str, b: str) -> bool:
@@ -396,14 +427,12 @@ def _cluster(
             uf.union(group[0], k)
     # multi-word names translated word by word (Верховный суд, Sąd Najwyższy; Severni tok, Nord
     # Stream), within one type: the same meanings, in any order
-    meaning = lexicon.name_concepts()
     by_meaning: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for k in keys:
         if types[k] != "PER" and " " in k:
-            words = k.split()
-            meant = [meaning.get(w, w) for w in words]
-            if any(w in meaning for w in words):
-                by_meaning[(types[k], *sorted(meant))].append(k)
+            meanings = meant(k)
+            if meanings:
+                by_meaning[(types[k], *meanings)].append(k)
     for group in by_meaning.values():
         for k in group[1:]:
             uf.union(group[0], k)
@@ -414,12 +443,21 @@ def _cluster(
         # not a name and a legal form or code (Wintershall AG, Barcelona FR): a body of its own
         if " " in k and len(k) >= _JOINED_MIN and min(map(len, k.split(" "))) > 2:
             joined[(types[k], k[:1])].append(k)
+    singles: dict[str, list[str]] = defaultdict(list)
     for k in keys:
         if " " not in k and len(k) >= _JOINED_MIN:
-            for other in joined.get((types[k], k[:1]), ()):
-                flat = other.replace(" ", "")
-                if could_be_similar(k, flat) and similar_words(k, flat):
-                    uf.union(other, k)
+            singles[types[k]].append(k)
+    for typ, words in singles.items():
+        flats: dict[str, list[str]] = defaultdict(list)
+        for (t, _first), group in joined.items():
+            for other in group if t == typ else ():
+                flats[other.replace(" ", "")].append(other)
+        for k, flat in similar_across(words, list(flats)):
+            for other in flats[flat]:
+                uf.union(other, k)
+        for k in words:  # spelled the same once the spaces go
+            for other in flats.get(k, ()):
+                uf.union(other, k)
     # similar single-word keys (and surnames) of one type merge
     for typ in set(types.values()):
         words = sorted({_surname(k) if typ == "PER" else k for k in keys if types[k] == typ})
@@ -434,12 +472,9 @@ def _cluster(
     # region's government): spelled alike, and not a listed place, it is one actor
     places = lexicon.place_labels()
     unlisted = [k for k in keys if " " not in k and k not in places]
-    bodies = word_blocks(k for k in unlisted if types[k] == "ORG")
-    for first, group in word_blocks(k for k in unlisted if types[k] == "LOC").items():
-        for a in bodies.get(first, ()):
-            for b in group:
-                if could_be_similar(a, b) and similar_words(a, b):
-                    uf.union(a, b)
+    bodies = [k for k in unlisted if types[k] == "ORG"]
+    for a, b in similar_across(bodies, [k for k in unlisted if types[k] == "LOC"]):
+        uf.union(a, b)
     # an inflected form typed otherwise by its context (w Ryanairze as a place) joins its name
     plain = {k for k in keys if types[k] != "PER" and " " not in k}
     for k in plain:

@@ -324,3 +324,9 @@ def test_an_old_article_dated_by_its_grown_story_keeps_its_text(tmp_path: Path) 
     dates = store.Analysis.open(out).frame("dates")
     anchored = dates.join(harbour.select("article_id"), on="article_id", how="semi")
     assert anchored.filter(pl.col("anchored"))["article_id"].n_unique() == 3
+
+
+def test_related_keys_find_a_stored_name_of_the_same_meaning_only() -> None:
+    old = ["sad naivis", "putin", "vladimir putin", "rianair"]
+    # a supreme court in another language finds the stored one; nothing unrelated comes along
+    assert link_incremental.related_keys(["verhovn sud"], old) == {"sad naivis"}
