@@ -966,3 +966,16 @@ def test_a_deputy_title_names_the_person_after_its_body(text: str, lang: str) ->
     found = {t: typ for t, typ, _ in _found(text, lang)}
     assert [typ for t, typ in found.items() if t.startswith(("Maroš", "Марош"))] == ["PER"]
     assert "ORG" in found.values()  # the body stays a body
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "surface"),
+    [
+        ("Situace ve východní Evropě se zhoršila.", "cs", "východní Evropě"),
+        ("Razmere v vzhodni Evropi so slabe.", "sl", "vzhodni Evropi"),
+    ],
+)
+def test_a_lower_case_word_opening_a_listed_name_is_part_of_it(
+    text: str, lang: str, surface: str
+) -> None:
+    assert (surface, "LOC", "eastern europe") in _found(text, lang)
