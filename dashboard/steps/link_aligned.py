@@ -85,12 +85,19 @@ def votes(
         in_article[aid].add(eid)
         types[eid] = type_
     out: Counter[tuple[str, str]] = Counter()
+    kinds = {e: _kind(t) for e, t in types.items()}
     pairs = alignments.select("article_a", "para_a", "article_b", "para_b").iter_rows()
+    nothing: set[str] = set()
     for a, pa, b, pb in pairs:
         if languages.get(a) == languages.get(b):
             continue
-        only_a = in_para.get((a, pa), set()) - in_article[b]
-        only_b = in_para.get((b, pb), set()) - in_article[a]
+        # an actor only one side has, on each side, or no vote (most pairs: cheap sets first)
+        only_a = in_para.get((a, pa), nothing) - in_article[b]
+        if not only_a:
+            continue
+        only_b = in_para.get((b, pb), nothing) - in_article[a]
+        if not only_b:
+            continue
         if len(only_a) == 1 and len(only_b) == 1:
             # the one actor left on each side, whatever the types say (a surname read as an
             # organisation in one language: Flake, Φλέικ)
@@ -98,8 +105,8 @@ def votes(
             out[(x, y)] += 1
             continue
         for kind in ("PER", "other"):
-            xs = [e for e in only_a if _kind(types[e]) == kind]
-            ys = [e for e in only_b if _kind(types[e]) == kind]
+            xs = [e for e in only_a if kinds[e] == kind]
+            ys = [e for e in only_b if kinds[e] == kind]
             if len(xs) == 1 and len(ys) == 1:
                 x, y = sorted((xs[0], ys[0]))
                 out[(x, y)] += 1
