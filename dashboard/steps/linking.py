@@ -20,7 +20,14 @@ from rapidfuzz import fuzz, process
 
 from dashboard import schema
 from dashboard.lang import lexicon
-from dashboard.lang.translit import cut_endings, script_of, skeleton, sound_key, to_latin
+from dashboard.lang.translit import (
+    cut_endings,
+    script_of,
+    skeleton,
+    sound_key,
+    to_latin,
+    token_key,
+)
 from dashboard.schema import HIDDEN_TYPES
 from dashboard.steps.link_article import within_article
 
@@ -643,7 +650,7 @@ def _owner(key: str, lang: str | None) -> set[str]:
 
 
 # a Roman numeral of two letters or more closing a name, in Latin or Cyrillic capitals (XVI, ХVІ)
-_NUMERAL = r"\s[IVXLІХ]{2,6}$"
+_NUMERAL = r"\s([IVXLІХ]{2,6})$"
 
 
 def settled(mentions: pl.DataFrame) -> pl.DataFrame:
@@ -653,14 +660,35 @@ def settled(mentions: pl.DataFrame) -> pl.DataFrame:
 
 
 def _without_numeral(mentions: pl.DataFrame) -> pl.DataFrame:
-    """Keys without a closing Roman numeral: a pope's or king's number and a product's
-    generation are written in figures elsewhere (Benedykt XVI, Бенедикт; Nord Stream II, Nord
-    Stream 2, whose key has no figures)."""
-    numbered = pl.col("text").str.contains(_NUMERAL) & pl.col("key").str.contains(" ")
-    return mentions.with_columns(
-        key=pl.when(numbered)
-        .then(pl.col("key").str.replace(r" [^ ]+$", ""))
-        .otherwise(pl.col("key"))
+    """Keys without the word a closing Roman numeral made: a pope's or king's number and a
+    product's generation are written in figures elsewhere (Benedykt XVI, Бенедикт; Nord Stream
+    II, Nord Stream 2, whose key has no figures). Settled keys stay as they are."""
+    numeral = pl.col("text").str.extract(_NUMERAL, 1)
+    last = pl.col("key").str.extract(r" ([^ ]+)$", 1)
+    numbered = mentions.filter(numeral.is_not_null() & last.is_not_null())
+    if numbered.is_empty():
+        return mentions
+    # the numeral's own key under the mention's language (XVI: ksv, ХVІ: hvi)
+    made = {
+        (word, lang): token_key(word, lang)
+        for word, lang in numbered.select(numeral.alias("n"), "language").unique().rows()
+    }
+    table = pl.DataFrame(
+        [(w, lang, k) for (w, lang), k in made.items()],
+        schema={"_numeral": pl.String, "language": pl.String, "_made": pl.String},
+        orient="row",
+    )
+    return (
+        mentions.with_columns(_numeral=numeral, _last=last)
+        .join(
+            table, on=["_numeral", "language"], how="left", nulls_equal=True, maintain_order="left"
+        )
+        .with_columns(
+            key=pl.when(pl.col("_made").is_not_null() & (pl.col("_last") == pl.col("_made")))
+            .then(pl.col("key").str.replace(r" [^ ]+$", ""))
+            .otherwise(pl.col("key"))
+        )
+        .drop("_numeral", "_last", "_made")
     )
 
 
