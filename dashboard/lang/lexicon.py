@@ -203,6 +203,28 @@ def common() -> dict:
 
 
 @lru_cache(maxsize=1)
+def _letter_names() -> dict[str, str]:
+    return {
+        name.lower(): letter for letter, names in common()["letter_names"].items() for name in names
+    }
+
+
+def spelled_acronym(texts: tuple[str, ...]) -> str | None:
+    """The English acronym a run spells aloud letter by letter in Cyrillic (Би Би Си,
+    Би-би-си: BBC; Си-эн-эн: CNN), else None. Two letters at least, each word a letter's
+    name."""
+    parts = [p for t in texts for p in t.replace("-", " ").split()]
+    if not 2 <= len(parts) <= _SPELLED_MAX:
+        return None
+    letters = _letter_names()
+    found = [letters.get(p.lower()) for p in parts]
+    return "".join(found) if all(found) else None  # type: ignore[arg-type]
+
+
+_SPELLED_MAX = 5
+
+
+@lru_cache(maxsize=1)
 def deputy_prefixes() -> tuple[str, ...]:
     """Prefixes that make a title a deputy's (vice-, вице-, wice, pod-), longest first."""
     return tuple(sorted(common()["deputy_prefixes"], key=len, reverse=True))

@@ -309,6 +309,7 @@ def joined_given(texts: tuple[str, ...]) -> tuple[str, ...]:
 
 
 _CITY_WORDS = 3  # the longest city name looked up (Frankfurt am Main)
+_CYRILLIC_LANGS = frozenset({"ru", "uk", "bg", "be", "mk", "sr"})
 
 
 @lru_cache(maxsize=200_000)
@@ -325,6 +326,9 @@ def classify(
     `after_misc`: right after a press or pipeline word, quoted or not; `after_loc`: right after
     a lower-case place word, letiště, провинции, city)."""
     cue = lexicon.cues(lang)
+    spelled = lexicon.spelled_acronym(texts) if lang in _CYRILLIC_LANGS else None
+    if spelled:
+        texts = (spelled,)  # an English acronym spelled aloud (Би Би Си) is that acronym
     key = name_key(joined_given(texts), lang)
     fixed = lexicon.fixed_name(key, " ".join(texts))
     if fixed:

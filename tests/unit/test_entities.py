@@ -979,3 +979,19 @@ def test_a_lower_case_word_opening_a_listed_name_is_part_of_it(
     text: str, lang: str, surface: str
 ) -> None:
     assert (surface, "LOC", "eastern europe") in _found(text, lang)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "surface"),
+    [
+        ("Според Би Би Си кризата продължава.", "bg", "Би Би Си"),
+        ("Как сообщает Би-би-си, кризис продолжается.", "ru", "Би-би-си"),
+    ],
+)
+def test_an_english_acronym_spelled_aloud_is_the_acronym(
+    text: str, lang: str, surface: str
+) -> None:
+    found = {s: (t, k) for s, t, k in _found(text, lang)}
+    assert found[surface] == ("ORG", token_key("BBC"))
+    # a name of two short words is no acronym (Ди Каприо)
+    assert _found("По словам Ди Каприо, фильм хорош.", "ru")[0][1] == "PER"
