@@ -133,7 +133,9 @@ def cues(lang: str | None) -> Cues:
         titles=frozenset(data["titles"]),
         title_prefixes=_prefixes(data["titles"]),
         org_words=frozenset(org),
-        org_prefixes=_prefixes(org),
+        # the English words are matched whole: their stems are other languages' words
+        # (energ- of energy is Czech energetika, Polish energii: a field, not a body)
+        org_prefixes=_prefixes(data["org_words"]),
         loc_words=frozenset(data["loc_words"]),
         loc_prefixes=_prefixes(data["loc_words"]),
         stop=frozenset(data["stop"]) | months | _relative_day_words(lang),
@@ -148,7 +150,7 @@ def cues(lang: str | None) -> Cues:
         place_prepositions=frozenset(data.get("place_prepositions", [])),
         route_prepositions=frozenset(data.get("route_prepositions", [])),
         misc_words=frozenset(misc),
-        misc_prefixes=_prefixes(misc),
+        misc_prefixes=_prefixes(data.get("misc_words", [])),
         event_words=frozenset(data.get("event_words", [])),
         event_prefixes=_prefixes(data.get("event_words", [])),
         demonym_endings=re.compile(data["demonym_endings"]) if "demonym_endings" in data else None,

@@ -995,3 +995,13 @@ def test_an_english_acronym_spelled_aloud_is_the_acronym(
     assert found[surface] == ("ORG", token_key("BBC"))
     # a name of two short words is no acronym (Ди Каприо)
     assert _found("По словам Ди Каприо, фильм хорош.", "ru")[0][1] == "PER"
+
+
+def test_an_english_company_word_is_matched_whole_not_by_its_stem() -> None:
+    # energ- of Energy is Czech energetika, Polish energii: a field, so the name is a person
+    assert ("Rick Perry", "PER", "rik per") in _found(
+        "Americký ministr energetiky Rick Perry zdůraznil.", "cs"
+    )
+    assert ("Rick Perry", "PER", "rik per") in _found(
+        "Powiedział sekretarz ds. energii USA Rick Perry wczoraj.", "pl"
+    )
