@@ -1005,3 +1005,10 @@ def test_an_english_company_word_is_matched_whole_not_by_its_stem() -> None:
     assert ("Rick Perry", "PER", "rik per") in _found(
         "Powiedział sekretarz ds. energii USA Rick Perry wczoraj.", "pl"
     )
+
+
+def test_a_religious_title_names_the_person_after_it() -> None:
+    found = {t: typ for t, typ, _ in _found("Oskarżono ją o obrazę proroka Mahometa.", "pl")}
+    assert found["Mahometa"] == "PER"
+    found = {t: typ for t, typ, _ in _found("Её обвинили в оскорблении пророка Мухаммеда.", "ru")}
+    assert found["Мухаммеда"] == "PER"
