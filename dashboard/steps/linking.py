@@ -157,7 +157,7 @@ def meant(key: str) -> tuple[str, ...]:
     or () when no word of it has a listed meaning (lexicon.name_concepts)."""
     meaning = lexicon.name_concepts()
     words = key.split()
-    if len(words) < 2 or not any(w in meaning for w in words):  # noqa: PLR2004
+    if len(words) < 2 or not any(w in meaning for w in words):
         return ()
     return tuple(sorted(meaning.get(w, w) for w in words))
 
