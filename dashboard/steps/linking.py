@@ -70,13 +70,6 @@ def word_blocks(words: Iterable[str]) -> dict[str, list[str]]:
     return dict(blocks)
 
 
-def could_be_similar(a: str, b: str) -> bool:
-    """Whether the lengths of two words allow `similar_words` (a cheap test before it): a short
-    ending apart, or lengths within 3:5 (a ratio of 75 needs 2 x shorter >= 0.75 x both)."""
-    short, long_ = sorted((len(a), len(b)))
-    return long_ - short <= 2 or 5 * short >= 3 * long_
-
-
 def similar_words(a: str, b: str) -> bool:
     """Two single-word keys that spell one name (Tramp/Trump, Madurov/Madur, Peskov/Peskow)."""
     if a == b:
