@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Mapping
 from functools import lru_cache
@@ -24,6 +25,7 @@ from pathlib import Path
 from simplemma import Lemmatizer
 from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy
 from simplemma.strategies.dictionaries import StreamDictionaryFactory
+from simplemma.strategies.dictionaries.frontcode import _CORRUPT_STREAM_MSG, _read_varint
 from simplemma.strategies.dictionaries.stream_dictionary_factory import StreamMap
 from simplemma.utils import normalize_token
 
@@ -42,6 +44,74 @@ def cache_folder() -> Path:
     return base / f"simplemma-{version('simplemma')}"
 
 
+# the trim byte of a record whose value is the previous record's, and of a literal value
+_SAME_AS_PREV = 254
+_LITERAL_VALUE = 255
+
+
+class _Stream(StreamMap):
+    """StreamMap with its block scan written out in one loop (no generator, a record's value
+    built only for the key asked for): the same answers, a third less time a lookup, which
+    is most of the lemmatizer's time on a news corpus (almost every word is asked once)."""
+
+    __slots__ = ()
+
+    def _lookup(self, key: str) -> str | None:
+        target = key.encode()
+        if self._rev:
+            target = target[::-1]
+        block = bisect_right(self._firsts, target) - 1
+        if block < 0:
+            return None
+        data = self._data
+        n = len(data)
+        pos, prev_key, value = self._blocks[block]
+        # where the last written value is: (its record's key, trim byte, start, end)
+        owner: bytes | None = None
+        trim = start = end = 0
+        try:
+            while pos < n:
+                byte = data[pos]
+                if byte < 0x80:
+                    shared, pos = byte, pos + 1
+                else:
+                    shared, pos = _read_varint(data, pos)
+                byte = data[pos]
+                if byte < 0x80:
+                    suffix_len, pos = byte, pos + 1
+                else:
+                    suffix_len, pos = _read_varint(data, pos)
+                if pos + suffix_len > n:
+                    raise ValueError(_CORRUPT_STREAM_MSG)
+                stored = prev_key[:shared] + data[pos : pos + suffix_len]
+                pos += suffix_len
+                record_trim = data[pos]
+                pos += 1
+                if record_trim != _SAME_AS_PREV:
+                    byte = data[pos]
+                    if byte < 0x80:
+                        value_len, pos = byte, pos + 1
+                    else:
+                        value_len, pos = _read_varint(data, pos)
+                    if pos + value_len > n:
+                        raise ValueError(_CORRUPT_STREAM_MSG)
+                    owner, trim, start, end = stored, record_trim, pos, pos + value_len
+                    pos = end
+                if stored >= target:
+                    # sorted keys: the first key not below the target is it, or it is absent
+                    if stored != target:
+                        return None
+                    if owner is not None:
+                        value = data[start:end]
+                        if trim != _LITERAL_VALUE:
+                            value = owner[: len(owner) - trim] + value
+                    return (value[::-1] if self._rev else value).decode()
+                prev_key = stored
+        except IndexError:
+            raise ValueError(_CORRUPT_STREAM_MSG) from None
+        return None
+
+
 def _from_disk(path: Path) -> StreamMap | None:
     try:
         fields = marshal.loads(path.read_bytes())
@@ -49,7 +119,7 @@ def _from_disk(path: Path) -> StreamMap | None:
         return None
     if not isinstance(fields, tuple) or len(fields) != len(_FIELDS):
         return None
-    stream = StreamMap.__new__(StreamMap)
+    stream = _Stream.__new__(_Stream)
     for name, value in zip(_FIELDS, fields, strict=True):
         setattr(stream, name, value)
     return stream
@@ -64,7 +134,7 @@ class _CachedFactory(StreamDictionaryFactory):
         path = cache_folder() / f"{lang}.marshal"
         stream = _from_disk(path)
         if stream is None:
-            stream = StreamMap(lang)
+            stream = _Stream(lang)
             # a read-only home still lemmatizes, only more slowly next time
             with contextlib.suppress(OSError):
                 atomic.write_bytes(path, marshal.dumps(tuple(getattr(stream, n) for n in _FIELDS)))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from simplemma.strategies.dictionaries.stream_dictionary_factory import StreamMap
 
 from dashboard import schema
 from dashboard.lang import datewords, lemmas, lexicon, translit
@@ -104,3 +105,17 @@ def test_a_damaged_cache_file_is_rebuilt(cold: None) -> None:
     (lemmas.cache_folder() / "hbs.marshal").write_bytes(b"not a dictionary")
     assert lemmas.lemmatize("Njemačkoj", "hbs") == "Njemačka"
     assert (lemmas.cache_folder() / "hbs.marshal").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("code", ["de", "en", "hbs", "ru", "el", "tr", "pl"])
+def test_the_written_out_block_scan_answers_as_simplemma_does(code: str) -> None:
+    # every 41st key of the dictionary, a key just past it, one just before it and odd ones:
+    # found, absent inside a block and absent between blocks all answer as simplemma's scan
+    lemmas.lemmatize("Haus", code)
+    stream = lemmas._HELD[code]
+    assert isinstance(stream, lemmas._Stream)
+    keys = list(stream)[::41]
+    probes = [*keys, *(k + "x" for k in keys), *(k[:-1] for k in keys), "", "zzzz", "Ωμέγα"]
+    for key in probes:
+        assert stream._lookup(key) == StreamMap._lookup(stream, key), key
+    assert any(stream._lookup(k) is not None for k in keys)
