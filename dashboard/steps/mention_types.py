@@ -205,16 +205,24 @@ def has_cue(low: str, words: frozenset[str], prefixes: frozenset[str], compound:
     for n in (5, 6, 7, 8, 9, 10):
         if len(low) >= n and low[:n] in prefixes:
             return True
-    # a short cue word with a case ending (sud: sudu, sudom; liga: lige; bank: banks)
+    # a short cue word with a case ending (sud: sudu, sudom; liga: lige; bank: banks): only
+    # a stem shorter than _CUE_PREFIX (or one letter shorter, with a vowel) can be one
     for cut in (1, 2):
         stem = low[:-cut]
-        if len(stem) >= _SHORT_CUE_STEM and any(
-            w in words and len(w) < _CUE_PREFIX for w in (stem, *(stem + v for v in "aeiou"))
+        if _SHORT_CUE_STEM <= len(stem) < _CUE_PREFIX and (
+            stem in words
+            or (len(stem) + 1 < _CUE_PREFIX and any(stem + v in words for v in "aeiou"))
         ):
             return True
     if compound and len(low) > 8:
-        return any(low.endswith(w) for w in words if len(w) >= 5)
+        return low.endswith(_long_cues(words))
     return False
+
+
+@lru_cache(maxsize=256)
+def _long_cues(words: frozenset[str]) -> tuple[str, ...]:
+    """The cue words a German compound may end in (five letters or more), for one endswith."""
+    return tuple(w for w in words if len(w) >= 5)
 
 
 # the cue-word sets of each kind, with the prefix set that catches their inflected forms

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import marshal
 import random
+import zlib
 from pathlib import Path
 
 import polars as pl
 import pytest
+from simplemma.strategies.dictionaries.stream_dictionary_factory import StreamMap
 
 from dashboard import schema
 from dashboard.lang import datewords, lemmas, lexicon, translit
@@ -90,7 +93,7 @@ def test_every_language_resource_is_loaded_once_in_any_order(cold: None) -> None
 
 def test_a_second_process_reads_the_dictionaries_from_disk(cold: None, tmp_path: Path) -> None:
     assert lemmas.lemmatize("Njemačkoj", "hbs") == "Njemačka"
-    cached = lemmas.cache_folder() / "hbs.marshal"
+    cached = lemmas.cache_file("hbs")
     assert cached.is_file()
     # a new process (the lemmatizer built again) finds the file and the same lemmas
     lemmas._tools.cache_clear()
@@ -101,6 +104,48 @@ def test_a_second_process_reads_the_dictionaries_from_disk(cold: None, tmp_path:
 
 def test_a_damaged_cache_file_is_rebuilt(cold: None) -> None:
     lemmas.cache_folder().mkdir(parents=True)
-    (lemmas.cache_folder() / "hbs.marshal").write_bytes(b"not a dictionary")
+    lemmas.cache_file("hbs").write_bytes(b"not a dictionary")
     assert lemmas.lemmatize("Njemačkoj", "hbs") == "Njemačka"
-    assert (lemmas.cache_folder() / "hbs.marshal").stat().st_size > 1000
+    assert lemmas.cache_file("hbs").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("code", ["de", "en", "hbs", "ru", "el", "tr", "pl"])
+def test_the_written_out_block_scan_answers_as_simplemma_does(code: str) -> None:
+    # every 41st key of the dictionary, a key just past it, one just before it and odd ones:
+    # found, absent inside a block and absent between blocks all answer as simplemma's scan
+    lemmas.lemmatize("Haus", code)
+    stream = lemmas._HELD[code]
+    assert isinstance(stream, lemmas._Stream)
+    keys = list(stream)[::41]
+    probes = [*keys, *(k + "x" for k in keys), *(k[:-1] for k in keys), "", "zzzz", "Ωμέγα"]
+    for key in probes:
+        assert stream._lookup(key) == StreamMap._lookup(stream, key), key
+    assert any(stream._lookup(k) is not None for k in keys)
+
+
+def test_the_key_filter_turns_most_absent_keys_away_and_no_present_one() -> None:
+    lemmas.is_known("Haus", "de")
+    stream = lemmas._HELD["de"]
+    keys = [k.encode() for k in list(stream)[::101]]
+    absent = [k + b"qx" for k in keys]
+
+    def passes(key: bytes) -> bool:
+        size = len(stream._filter) << 3
+        h1, h2 = zlib.crc32(key), zlib.adler32(key) | 1
+        bits = (h1 % size, (h1 + h2) % size, (h1 + 2 * h2) % size)
+        return all(stream._filter[b >> 3] >> (b & 7) & 1 for b in bits)
+
+    assert all(map(passes, keys))
+    assert sum(map(passes, absent)) < 0.05 * len(absent)
+
+
+def test_a_cache_file_with_a_filter_of_another_size_is_rebuilt(cold: None) -> None:
+    assert lemmas.lemmatize("Njemačkoj", "hbs") == "Njemačka"
+    path = lemmas.cache_file("hbs")
+    fields = list(marshal.loads(path.read_bytes()))
+    fields[-1] = fields[-1][:-1]  # a filter one byte short would turn present keys away
+    path.write_bytes(marshal.dumps(tuple(fields)))
+    lemmas._tools.cache_clear()
+    assert lemmas.lemmatize("Njemačkoj", "hbs") == "Njemačka"
+    assert lemmas.is_known("Njemačka", "hbs")
+    assert len(marshal.loads(path.read_bytes())[-1]) == len(fields[-1]) + 1

@@ -1,0 +1,70 @@
+"""The cue-word test answers as its plain definition does on real cue words of many languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.lang import lexicon
+from dashboard.steps import mention_types
+
+LANGS = ["en", "de", "sr", "pl", "cs", "ru", "el", "tr", "ro", "bg", "fr"]
+
+
+def _has_cue_plainly(
+    low: str, words: frozenset[str], prefixes: frozenset[str], compound: bool
+) -> bool:
+    """has_cue as first written: every short stem and vowel form tried, every word scanned."""
+    if low in words:
+        return True
+    for n in (5, 6, 7, 8, 9, 10):
+        if len(low) >= n and low[:n] in prefixes:
+            return True
+    for cut in (1, 2):
+        stem = low[:-cut]
+        if len(stem) >= 3 and any(
+            w in words and len(w) < 5 for w in (stem, *(stem + v for v in "aeiou"))
+        ):
+            return True
+    if compound and len(low) > 8:
+        return any(low.endswith(w) for w in words if len(w) >= 5)
+    return False
+
+
+def _probes(words: frozenset[str]) -> list[str]:
+    """The cue words, inflected (case endings), cut short, and inside compounds."""
+    out = []
+    for w in sorted(words):
+        out += [w, w + "a", w + "om", w + "u", w + "es", w[:-1], w[:-2], "staats" + w, w + "x"]
+        out += [w[:3] + "e", w[:4] + "i", "x" + w]
+    return out
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_has_cue_answers_as_its_plain_definition(lang: str) -> None:
+    cue = lexicon.cues(lang)
+    kinds = [
+        (cue.titles, cue.title_prefixes),
+        (cue.org_words, cue.org_prefixes),
+        (cue.loc_words, cue.loc_prefixes),
+        (cue.misc_words, cue.misc_prefixes),
+    ]
+    found = 0
+    for words, prefixes in kinds:
+        for low in _probes(words):
+            for compound in (False, True):
+                want = _has_cue_plainly(low, words, prefixes, compound)
+                assert mention_types.has_cue(low, words, prefixes, compound) == want, low
+                found += want
+    assert found > 0
+
+
+def test_short_cue_words_match_their_case_forms() -> None:
+    words = frozenset({"sud", "liga", "bank", "ministerstvo"})
+    prefixes = lexicon._prefixes(sorted(words))
+    for low in ("sudu", "sudom", "lige", "banks", "ministerstvu"):
+        assert mention_types.has_cue(low, words, prefixes, compound=False), low
+    # stems of five letters or more are no short cue word's (bankers: banker, banke)
+    assert not mention_types.has_cue("bankers", words, prefixes, compound=False)
+    # a compound ends in a cue word of five letters or more only (not in bank)
+    assert not mention_types.has_cue("generalbank", words, prefixes, compound=True)
+    assert mention_types.has_cue("zentralministerstvo", words, prefixes, compound=True)
