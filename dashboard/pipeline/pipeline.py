@@ -13,9 +13,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +21,7 @@ import polars as pl
 
 from dashboard.errors import InputProblem
 from dashboard.ingest import ingest
-from dashboard.pipeline import increment
+from dashboard.pipeline import increment, share
 from dashboard.schema import TABLES, conform, empty
 from dashboard.steps import (
     align,
@@ -283,10 +281,8 @@ STEP_SECONDS = "_step_seconds"
 """enrich_batches' extra table: the seconds of work of each per-article step."""
 
 
-SHARES = 8
-"""Batches per worker when the work is shared: small enough that no one waits long at the end."""
-MIN_SHARE = 50
-"""Fewest articles in a shared batch: each batch pays its own polars calls and pickling."""
+MIN_SHARE = 25
+"""Fewest articles in a shared batch: each batch pays its own polars calls (~8 ms)."""
 
 
 def enrich_batches(articles: pl.DataFrame, *, workers: int, batch_size: int = 1000) -> Tables:
@@ -297,8 +293,11 @@ def enrich_batches(articles: pl.DataFrame, *, workers: int, batch_size: int = 10
         batches = _cut(articles, balanced_batch(articles.height, workers, batch_size))
         timed = [enrich_timed(b) for b in batches]
     else:
-        share = max(MIN_SHARE, min(batch_size, -(-articles.height // (SHARES * workers))))
-        timed = _shared(_cut(articles, share), workers - 1)
+        # this process is one of the workers: two workers start one process, not two, and the
+        # per-language data it builds serves the cross-article steps after
+        timed = share.map_shared(
+            articles, enrich_timed, workers - 1, smallest=MIN_SHARE, largest=batch_size
+        )
     tables = {
         t: pl.concat([conform(p[t], t) for p, _ in timed], how="vertical")
         for t in ("articles", "paragraphs", "mentions", "dates")
@@ -315,31 +314,6 @@ def enrich_batches(articles: pl.DataFrame, *, workers: int, batch_size: int = 10
 
 def _cut(articles: pl.DataFrame, size: int) -> list[pl.DataFrame]:
     return [articles.slice(i, size) for i in range(0, articles.height, size)]
-
-
-def _shared(batches: list[pl.DataFrame], helpers: int) -> list[tuple[Tables, dict[str, float]]]:
-    """`enrich_timed` of every batch, in batch order: `helpers` spawned processes take batches
-    from the front while this process works from the back. This process is one of the workers,
-    so two workers start one process, not two, and the per-language data it builds serves the
-    cross-article steps after; small batches let whoever is faster take more of them."""
-    done: list[tuple[Tables, dict[str, float]] | None] = [None] * len(batches)
-    front, back = 0, len(batches)
-    # spawn: polars' thread pool does not survive fork
-    with ProcessPoolExecutor(helpers, mp_context=get_context("spawn")) as pool:
-        pending: dict[Future[tuple[Tables, dict[str, float]]], int] = {}
-        while front < back or pending:
-            # each helper one batch at work and one queued, so it never waits for us
-            while front < back and len(pending) < 2 * helpers:
-                pending[pool.submit(enrich_timed, batches[front])] = front
-                front += 1
-            if front < back:
-                back -= 1
-                done[back] = enrich_timed(batches[back])
-            else:
-                wait(pending, return_when=FIRST_COMPLETED)
-            for future in [f for f in pending if f.done()]:
-                done[pending.pop(future)] = future.result()
-    return [d for d in done if d is not None]
 
 
 @dataclass

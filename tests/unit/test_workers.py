@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.ingest import ingest
-from dashboard.pipeline import pipeline
+from dashboard.pipeline import pipeline, share
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -32,6 +32,6 @@ def test_small_corpora_start_no_worker_process(monkeypatch: pytest.MonkeyPatch) 
     def no_pool(*args: object, **kwargs: object) -> None:
         raise AssertionError("a worker process for a corpus one batch holds")
 
-    monkeypatch.setattr(pipeline, "_shared", no_pool)
+    monkeypatch.setattr(share, "map_shared", no_pool)
     tables = pipeline.enrich_batches(articles, workers=2, batch_size=1000)
     assert tables["articles"].height == articles.height

@@ -1,0 +1,124 @@
+"""One list of articles worked from both ends: this process from the back, spawned helper
+processes from the front, each claiming its next batch only when it is free.
+
+Why claims and not batches cut beforehand: a batch handed out ahead sits queued in a helper
+while this process may already be idle, and one cut too large keeps the other waiting at the
+end. Here a batch is cut when it is claimed, a share of what is left (`claim_size`): large
+while much is left (few per-batch costs), down to `smallest` articles at the end, so neither
+side waits long for the other's last batch. The claims are two shared counters (the next
+article from the front, the article after the last one from the back) under one lock.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any, TypeVar
+
+import polars as pl
+
+R = TypeVar("R")
+
+SHARE = 2
+"""Each claim takes 1 / (SHARE x processes) of the articles left: the tail shrinks geometrically."""
+
+# the shared claims, set in a helper process when it starts (`_start_helper`)
+_bounds: Any = None  # shared [front, back]: articles [front, back) are not yet claimed
+_lock: Any = None
+
+
+def claim_size(left: int, processes: int, smallest: int, largest: int) -> int:
+    """Articles the next claim takes when `left` are unclaimed: a 1 / (SHARE x processes) share
+    of them, at least `smallest` (per-batch costs) and at most `largest` (memory), never more
+    than are left."""
+    share = -(-left // (SHARE * processes))
+    return min(left, max(smallest, min(largest, share)))
+
+
+def _claim(front: bool, processes: int, smallest: int, largest: int) -> tuple[int, int] | None:
+    """(start, size) of the next batch from one end, or None when every article is claimed."""
+    with _lock:
+        first, end = _bounds[0], _bounds[1]
+        size = claim_size(end - first, processes, smallest, largest)
+        if size <= 0:
+            return None
+        if front:
+            _bounds[0] = first + size
+            return first, size
+        _bounds[1] = end - size
+        return end - size, size
+
+
+def _start_helper(bounds: Any, lock: Any) -> None:
+    """A helper process's initializer: the shared claims (they travel only at a process's start;
+    the articles go with the task, whose sending does not wait for the process to start)."""
+    global _bounds, _lock
+    _bounds, _lock = bounds, lock
+
+
+def _work_front(
+    source: str,
+    work: Callable[[pl.DataFrame], R],
+    processes: int,
+    smallest: int,
+    largest: int,
+) -> list[tuple[int, R]]:
+    """A helper's whole share: batches claimed from the front until none is left."""
+    articles = pl.read_ipc(Path(source).read_bytes())  # read whole: the file goes at the end
+    done = []
+    while (claimed := _claim(True, processes, smallest, largest)) is not None:
+        start, size = claimed
+        done.append((start, work(articles.slice(start, size))))
+    return done
+
+
+def map_shared(
+    articles: pl.DataFrame,
+    work: Callable[[pl.DataFrame], R],
+    helpers: int,
+    *,
+    smallest: int,
+    largest: int,
+) -> list[R]:
+    """`work` over batches of `articles` shared with `helpers` spawned processes, in article
+    order (the batches cover every article once). `work` must be a module-level function (it
+    is sent to the helpers by name); its results travel back pickled."""
+    global _bounds, _lock
+    context = get_context("spawn")  # polars' thread pool does not survive fork
+    processes = helpers + 1
+    bounds = context.RawArray("q", [0, articles.height])
+    lock = context.Lock()
+    _bounds, _lock = bounds, lock
+    pool = ProcessPoolExecutor(
+        helpers,
+        mp_context=context,
+        initializer=_start_helper,
+        initargs=(bounds, lock),
+    )
+    folder = tempfile.TemporaryDirectory(prefix="newsprism-share-")
+    try:
+        # the articles reach the helpers as a file: pickled down a pipe, megabytes of them
+        # would be written 64 KiB at a time, each write waiting for this busy process's GIL
+        source = str(Path(folder.name) / "articles.arrow")
+        articles.write_ipc(source)
+        futures = [
+            pool.submit(_work_front, source, work, processes, smallest, largest)
+            for _ in range(helpers)
+        ]
+        done: list[tuple[int, R]] = []
+        while (claimed := _claim(False, processes, smallest, largest)) is not None:
+            start, size = claimed
+            done.append((start, work(articles.slice(start, size))))
+        for future in futures:
+            done.extend(future.result())
+    finally:
+        with lock:  # on an error here the helpers stop after their batch at work
+            bounds[0] = bounds[1]
+        # a helper's exit (its interpreter's teardown, ~0.2-0.5 s) is not waited for
+        pool.shutdown(wait=False, cancel_futures=True)
+        _bounds, _lock = None, None
+        folder.cleanup()
+    return [result for _, result in sorted(done, key=lambda d: d[0])]
