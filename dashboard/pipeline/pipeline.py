@@ -20,7 +20,6 @@ from typing import Any
 import polars as pl
 
 from dashboard.errors import InputProblem
-from dashboard.ingest import ingest
 from dashboard.pipeline import increment, share
 from dashboard.schema import TABLES, conform, empty
 from dashboard.steps import (
@@ -36,7 +35,6 @@ from dashboard.steps import (
 from dashboard.steps.features import paragraph_features
 from dashboard.store import store
 from dashboard.store.corrections import apply_corrections, read_corrections
-from dashboard.translate.translate_cache import carry_translations
 
 Tables = dict[str, pl.DataFrame]
 
@@ -322,7 +320,7 @@ class RunOptions:
 
     translator: Any = None  # translate.TranslatorConfig, or None: translate nothing
     workers: int = field(default_factory=default_workers)
-    max_bytes: int = ingest.MAX_FILE_BYTES
+    max_bytes: int = field(default_factory=lambda: _ingest().MAX_FILE_BYTES)
     progress: Callable[[str, float], None] | None = None
     translate_progress: Callable[[Any], bool] | None = None
     recluster: bool = False  # redo the cross-article steps over everything, not an increment
@@ -351,6 +349,14 @@ class Result:
     problems: list[InputProblem]
     new_articles: int
     translation_note: str
+
+
+def _ingest() -> Any:
+    """The ingest module, imported when a run loads inputs: not at this module's import, which a
+    worker process pays only for `enrich_timed` (file formats and their parsers: ~0.2 s)."""
+    from dashboard.ingest import ingest
+
+    return ingest
 
 
 def _say(options: RunOptions, what: str, fraction: float) -> None:
@@ -433,6 +439,7 @@ def _analyze(
     known_hashes = set(old["articles"]["content_hash"].drop_nulls().to_list())
 
     _say(options, "loading", 0.05)
+    ingest = _ingest()
     loaded = ingest.load(list(paths), max_bytes=options.max_bytes, skip_ids=known)
     problems = list(loaded.problems)
     new_articles = loaded.articles
@@ -684,6 +691,8 @@ def _reanalyse(out: Path, article_ids: Sequence[str]) -> Result:
     tables: Tables = {t: pl.concat([conform(keep[t], t), conform(fresh[t], t)]) for t in fresh}
     tables["mentions"] = tables["mentions"].with_columns(entity_id=pl.lit(None, pl.String))
     # keep translations already paid for
+    from dashboard.translate.translate_cache import carry_translations  # as _ingest: not in workers
+
     tables["paragraphs"] = carry_translations(tables["paragraphs"], old["paragraphs"])
     previous = store.read_manifest(out) if store.is_analysis(out) else {}
     manifest = _write_full(out, tables, previous)
