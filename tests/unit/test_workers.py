@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,3 +37,18 @@ def test_small_corpora_start_no_worker_process(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(share, "map_shared", no_pool)
     tables = pipeline.enrich_batches(articles, workers=2, batch_size=1000)
     assert tables["articles"].height == articles.height
+
+
+def test_a_worker_process_imports_no_input_parsers() -> None:
+    """The helper imports the pipeline for `enrich_timed`: not the file formats' parsers nor the
+    translation providers (ingest and translation are imported where a run needs them)."""
+    code = (
+        "import sys, dashboard.pipeline.pipeline as p; "
+        "print(*(m in sys.modules for m in ('dashboard.ingest.ingest', "
+        "'dashboard.translate.translate_cache')), callable(p.enrich_timed))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
+    assert out.stdout.split() == ["False", "False", "True"]
