@@ -283,8 +283,15 @@ MIN_SHARE = 25
 """Fewest articles in a shared batch: each batch pays its own polars calls (~8 ms)."""
 
 
-def enrich_batches(articles: pl.DataFrame, *, workers: int, batch_size: int = 1000) -> Tables:
-    """Run `enrich` over batches, in worker processes when the corpus is large enough to pay."""
+def enrich_batches(
+    articles: pl.DataFrame,
+    *,
+    workers: int,
+    batch_size: int = 1000,
+    helpers: share.Helpers | None = None,
+) -> Tables:
+    """Run `enrich` over batches, in worker processes when the corpus is large enough to pay.
+    helpers: the workers - 1 helper processes when they were started ahead (`analyze`)."""
     if articles.height == 0:
         return {t: empty(t) for t in ("articles", "paragraphs", "mentions", "dates")}
     if workers <= 1 or articles.height <= batch_size:
@@ -293,8 +300,9 @@ def enrich_batches(articles: pl.DataFrame, *, workers: int, batch_size: int = 10
     else:
         # this process is one of the workers: two workers start one process, not two, and the
         # per-language data it builds serves the cross-article steps after
+        helpers = helpers or share.Helpers(workers - 1, enrich_timed)
         timed = share.map_shared(
-            articles, enrich_timed, workers - 1, smallest=MIN_SHARE, largest=batch_size
+            articles, enrich_timed, helpers, smallest=MIN_SHARE, largest=batch_size
         )
     tables = {
         t: pl.concat([conform(p[t], t) for p, _ in timed], how="vertical")
@@ -415,16 +423,45 @@ def analyze(
     edit file redo the cross-article steps over every article.
     """
     options = options or RunOptions()
+    helpers = _early_helpers(paths, uploads, options.workers) if engine is None else None
     engine = engine or Engine(
-        enrich=lambda arts: enrich_batches(arts, workers=options.workers),
+        enrich=lambda arts: enrich_batches(arts, workers=options.workers, helpers=helpers),
         write=store.write_analysis,
         info={"name": "local", "workers": options.workers},
         append=store.append_analysis,
     )
     out = Path(out)
-    # one writer at a time per analysis folder: two sessions adding files take turns
-    with store.writing(out):
-        return _analyze(paths, out, options, uploads, engine)
+    try:
+        # one writer at a time per analysis folder: two sessions adding files take turns
+        with store.writing(out):
+            return _analyze(paths, out, options, uploads, engine)
+    finally:
+        if helpers is not None:  # started for inputs that held fewer new articles than a batch
+            helpers.close()
+
+
+PRESTART_BYTES = 2_000_000
+"""Inputs of at least this many bytes (about a batch of 1000 news articles) start the helper
+processes before they are loaded; the helpers of smaller ones would seldom get any work."""
+
+
+def _early_helpers(
+    paths: Sequence[str | Path], uploads: Sequence[tuple[str, bytes]], workers: int
+) -> share.Helpers | None:
+    """Helper processes started now, so their start overlaps the loading, when there are to be
+    helpers and the inputs are large (their bytes, counted until PRESTART_BYTES)."""
+    if workers <= 1:
+        return None
+    total = sum(len(data) for _, data in uploads)
+    for path in map(Path, paths):
+        for file in path.rglob("*") if path.is_dir() else [path]:
+            if total >= PRESTART_BYTES:
+                return share.Helpers(workers - 1, enrich_timed)
+            try:
+                total += file.stat().st_size if file.is_file() else 0
+            except OSError:  # unreadable: ingest says so when it loads
+                continue
+    return share.Helpers(workers - 1, enrich_timed) if total >= PRESTART_BYTES else None
 
 
 def _analyze(

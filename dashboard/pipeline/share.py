@@ -75,29 +75,50 @@ def _work_front(
     return done
 
 
+def _ready(work: Callable[[pl.DataFrame], Any]) -> None:
+    """Nothing: receiving `work` (by name) makes a fresh helper import its module now."""
+
+
+class Helpers:
+    """Spawned helper processes for one `map_shared`, which may be started ahead of it (while
+    this process loads the inputs): a fresh interpreter importing the pipeline takes ~0.3-0.8 s,
+    time this process would otherwise work alone."""
+
+    def __init__(self, count: int, work: Callable[[pl.DataFrame], Any]) -> None:
+        context = get_context("spawn")  # polars' thread pool does not survive fork
+        self.count = count
+        self.bounds = context.RawArray("q", [0, 0])
+        self.lock = context.Lock()
+        self.pool = ProcessPoolExecutor(
+            count, mp_context=context, initializer=_start_helper, initargs=(self.bounds, self.lock)
+        )
+        for _ in range(count):
+            self.pool.submit(_ready, work)
+
+    def close(self) -> None:
+        """Stop the helpers once their work is done; their exit (an interpreter's teardown,
+        ~0.2-0.5 s) is not waited for."""
+        with self.lock:  # on an error the helpers stop after the batch they are at
+            self.bounds[0] = self.bounds[1]
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
 def map_shared(
     articles: pl.DataFrame,
     work: Callable[[pl.DataFrame], R],
-    helpers: int,
+    helpers: Helpers,
     *,
     smallest: int,
     largest: int,
 ) -> list[R]:
-    """`work` over batches of `articles` shared with `helpers` spawned processes, in article
-    order (the batches cover every article once). `work` must be a module-level function (it
-    is sent to the helpers by name); its results travel back pickled."""
+    """`work` over batches of `articles` shared with the `helpers` (closed at the end), in
+    article order (the batches cover every article once). `work` must be a module-level
+    function (it is sent to the helpers by name); its results travel back pickled."""
     global _bounds, _lock
-    context = get_context("spawn")  # polars' thread pool does not survive fork
-    processes = helpers + 1
-    bounds = context.RawArray("q", [0, articles.height])
-    lock = context.Lock()
-    _bounds, _lock = bounds, lock
-    pool = ProcessPoolExecutor(
-        helpers,
-        mp_context=context,
-        initializer=_start_helper,
-        initargs=(bounds, lock),
-    )
+    processes = helpers.count + 1
+    _bounds, _lock = helpers.bounds, helpers.lock
+    with helpers.lock:
+        helpers.bounds[0], helpers.bounds[1] = 0, articles.height
     folder = tempfile.TemporaryDirectory(prefix="newsprism-share-")
     try:
         # the articles reach the helpers as a file: pickled down a pipe, megabytes of them
@@ -105,8 +126,8 @@ def map_shared(
         source = str(Path(folder.name) / "articles.arrow")
         articles.write_ipc(source)
         futures = [
-            pool.submit(_work_front, source, work, processes, smallest, largest)
-            for _ in range(helpers)
+            helpers.pool.submit(_work_front, source, work, processes, smallest, largest)
+            for _ in range(helpers.count)
         ]
         done: list[tuple[int, R]] = []
         while (claimed := _claim(False, processes, smallest, largest)) is not None:
@@ -115,10 +136,7 @@ def map_shared(
         for future in futures:
             done.extend(future.result())
     finally:
-        with lock:  # on an error here the helpers stop after their batch at work
-            bounds[0] = bounds[1]
-        # a helper's exit (its interpreter's teardown, ~0.2-0.5 s) is not waited for
-        pool.shutdown(wait=False, cancel_futures=True)
+        helpers.close()
         _bounds, _lock = None, None
         folder.cleanup()
     return [result for _, result in sorted(done, key=lambda d: d[0])]

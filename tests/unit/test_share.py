@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard.pipeline import share
+from dashboard.pipeline import pipeline, share
 
 
 def _ids(batch: pl.DataFrame) -> tuple[int, list[str]]:
@@ -53,6 +53,24 @@ def test_a_helper_takes_the_front_up_to_what_the_back_claimed(
 
 def test_shared_work_covers_every_article_once_in_order() -> None:
     articles = _articles(120)
-    results = share.map_shared(articles, _ids, 1, smallest=3, largest=1000)
+    helpers = share.Helpers(1, _ids)
+    results = share.map_shared(articles, _ids, helpers, smallest=3, largest=1000)
     taken = [i for _, ids in results for i in ids]
     assert taken == articles["article_id"].to_list()
+
+
+def test_helpers_start_ahead_only_for_inputs_of_a_batch_or_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "PRESTART_BYTES", 1000)
+    (tmp_path / "small").mkdir()
+    (tmp_path / "small" / "a.txt").write_text("x" * 400)
+    assert pipeline._early_helpers([tmp_path / "small"], [], 2) is None
+    (tmp_path / "small" / "b.txt").write_text("x" * 700)  # 1100 bytes in all
+    assert pipeline._early_helpers([tmp_path / "small"], [], 1) is None  # one worker: no helper
+    started = pipeline._early_helpers([tmp_path / "small"], [], 2)
+    assert started is not None and started.count == 1
+    started.close()
+    uploaded = pipeline._early_helpers([], [("up.txt", b"x" * 1000)], 3)
+    assert uploaded is not None and uploaded.count == 2
+    uploaded.close()
