@@ -74,3 +74,18 @@ def test_helpers_start_ahead_only_for_inputs_of_a_batch_or_more(
     uploaded = pipeline._early_helpers([], [("up.txt", b"x" * 1000)], 3)
     assert uploaded is not None and uploaded.count == 2
     uploaded.close()
+
+
+def _fails_at_the_end(batch: pl.DataFrame) -> int:
+    """A work function that fails on the batch holding the last article (this process's first)."""
+    if "a119" in batch["article_id"].to_list():
+        raise ValueError("the last article")
+    return batch.height
+
+
+def test_an_error_here_stops_the_claims_and_is_raised() -> None:
+    helpers = share.Helpers(1, _fails_at_the_end)
+    with pytest.raises(ValueError, match="the last article"):
+        share.map_shared(_articles(120), _fails_at_the_end, helpers, smallest=3, largest=1000)
+    front, back = helpers.bounds
+    assert front == back  # nothing left to claim: the helper stops after its batch at work
