@@ -294,6 +294,7 @@ def enrich_batches(
     helpers: the workers - 1 helper processes when they were started ahead (`analyze`)."""
     if articles.height == 0:
         return {t: empty(t) for t in ("articles", "paragraphs", "mentions", "dates")}
+    order: pl.Series | None = None  # the articles' order when the batches took them in another
     if workers <= 1 or articles.height <= batch_size:
         batches = _cut(articles, balanced_batch(articles.height, workers, batch_size))
         timed = [enrich_timed(b) for b in batches]
@@ -301,13 +302,22 @@ def enrich_batches(
         # this process is one of the workers: two workers start one process, not two, and the
         # per-language data it builds serves the cross-article steps after
         helpers = helpers or share.Helpers(workers - 1, enrich_timed)
+        # each process takes articles of fewer languages: fewer of their word lists to load and
+        # words to look up twice (mentions ~10% less work on the interleaved corpus)
+        order = _language_order(articles)
         timed = share.map_shared(
-            articles, enrich_timed, helpers, smallest=MIN_SHARE, largest=batch_size
+            articles if order is None else articles[order],
+            enrich_timed,
+            helpers,
+            smallest=MIN_SHARE,
+            largest=batch_size,
         )
     tables = {
         t: pl.concat([conform(p[t], t) for p, _ in timed], how="vertical")
         for t in ("articles", "paragraphs", "mentions", "dates")
     }
+    if order is not None:
+        tables = _in_input_order(tables, articles["article_id"])
     # seconds of work per step, summed over batches (workers run side by side)
     tables[STEP_SECONDS] = pl.DataFrame(
         {
@@ -316,6 +326,31 @@ def enrich_batches(
         }
     )
     return tables
+
+
+def _language_order(articles: pl.DataFrame) -> pl.Series | None:
+    """The articles' row numbers grouped by a first guess of their language (language.guess),
+    in input order within a language; None when article ids repeat (rows could not be put back
+    by id)."""
+    if articles["article_id"].n_unique() < articles.height:
+        return None
+    return (
+        articles.select(_row=pl.int_range(pl.len()), _guess=language.guess(articles["text"]))
+        .sort("_guess", "_row", nulls_last=True)
+        .get_column("_row")
+    )
+
+
+def _in_input_order(tables: Tables, ids: pl.Series) -> Tables:
+    """Tables made from reordered articles, their rows put back in the order of `ids` (an
+    article's own rows keep their order): the tables one worker makes."""
+    position = pl.DataFrame({"article_id": ids}).with_row_index("_pos")
+    return {
+        name: table.join(position, on="article_id", how="left", maintain_order="left")
+        .sort("_pos", maintain_order=True)
+        .drop("_pos")
+        for name, table in tables.items()
+    }
 
 
 def _cut(articles: pl.DataFrame, size: int) -> list[pl.DataFrame]:
