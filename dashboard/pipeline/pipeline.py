@@ -304,7 +304,7 @@ def enrich_batches(
         helpers = helpers or share.Helpers(workers - 1, enrich_timed)
         # each process takes articles of fewer languages: fewer of their word lists to load and
         # words to look up twice (mentions ~10% less work on the interleaved corpus)
-        order = _language_order(articles)
+        order = share.language_order(articles)
         timed = share.map_shared(
             articles if order is None else articles[order],
             enrich_timed,
@@ -317,7 +317,7 @@ def enrich_batches(
         for t in ("articles", "paragraphs", "mentions", "dates")
     }
     if order is not None:
-        tables = _in_input_order(tables, articles["article_id"])
+        tables = share.in_input_order(tables, articles["article_id"])
     # seconds of work per step, summed over batches (workers run side by side)
     tables[STEP_SECONDS] = pl.DataFrame(
         {
@@ -326,31 +326,6 @@ def enrich_batches(
         }
     )
     return tables
-
-
-def _language_order(articles: pl.DataFrame) -> pl.Series | None:
-    """The articles' row numbers grouped by a first guess of their language (language.guess),
-    in input order within a language; None when article ids repeat (rows could not be put back
-    by id)."""
-    if articles["article_id"].n_unique() < articles.height:
-        return None
-    return (
-        articles.select(_row=pl.int_range(pl.len()), _guess=language.guess(articles["text"]))
-        .sort("_guess", "_row", nulls_last=True)
-        .get_column("_row")
-    )
-
-
-def _in_input_order(tables: Tables, ids: pl.Series) -> Tables:
-    """Tables made from reordered articles, their rows put back in the order of `ids` (an
-    article's own rows keep their order): the tables one worker makes."""
-    position = pl.DataFrame({"article_id": ids}).with_row_index("_pos")
-    return {
-        name: table.join(position, on="article_id", how="left", maintain_order="left")
-        .sort("_pos", maintain_order=True)
-        .drop("_pos")
-        for name, table in tables.items()
-    }
 
 
 def _cut(articles: pl.DataFrame, size: int) -> list[pl.DataFrame]:
@@ -458,7 +433,11 @@ def analyze(
     edit file redo the cross-article steps over every article.
     """
     options = options or RunOptions()
-    helpers = _early_helpers(paths, uploads, options.workers) if engine is None else None
+    helpers = (
+        share.early_helpers(paths, uploads, options.workers, enrich_timed)
+        if engine is None
+        else None
+    )
     engine = engine or Engine(
         enrich=lambda arts: enrich_batches(arts, workers=options.workers, helpers=helpers),
         write=store.write_analysis,
@@ -473,30 +452,6 @@ def analyze(
     finally:
         if helpers is not None:  # started for inputs that held fewer new articles than a batch
             helpers.close()
-
-
-PRESTART_BYTES = 2_000_000
-"""Inputs of at least this many bytes (about a batch of 1000 news articles) start the helper
-processes before they are loaded; the helpers of smaller ones would seldom get any work."""
-
-
-def _early_helpers(
-    paths: Sequence[str | Path], uploads: Sequence[tuple[str, bytes]], workers: int
-) -> share.Helpers | None:
-    """Helper processes started now, so their start overlaps the loading, when there are to be
-    helpers and the inputs are large (their bytes, counted until PRESTART_BYTES)."""
-    if workers <= 1:
-        return None
-    total = sum(len(data) for _, data in uploads)
-    for path in map(Path, paths):
-        for file in path.rglob("*") if path.is_dir() else [path]:
-            if total >= PRESTART_BYTES:
-                return share.Helpers(workers - 1, enrich_timed)
-            try:
-                total += file.stat().st_size if file.is_file() else 0
-            except OSError:  # unreadable: ingest says so when it loads
-                continue
-    return share.Helpers(workers - 1, enrich_timed) if total >= PRESTART_BYTES else None
 
 
 def _analyze(

@@ -12,13 +12,15 @@ article from the front, the article after the last one from the back) under one 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, TypeVar
 
 import polars as pl
+
+from dashboard.steps import language
 
 R = TypeVar("R")
 
@@ -140,3 +142,56 @@ def map_shared(
         _bounds, _lock = None, None
         folder.cleanup()
     return [result for _, result in sorted(done, key=lambda d: d[0])]
+
+
+PRESTART_BYTES = 2_000_000
+"""Inputs of at least this many bytes (about a batch of 1000 news articles) start the helper
+processes before they are loaded; the helpers of smaller ones would seldom get any work."""
+
+
+def early_helpers(
+    paths: Sequence[str | Path],
+    uploads: Sequence[tuple[str, bytes]],
+    workers: int,
+    work: Callable[[pl.DataFrame], Any],
+) -> Helpers | None:
+    """Helper processes for `work` started now, so that their start overlaps the loading, when
+    there are to be helpers and the inputs are large (their bytes, counted up to PRESTART_BYTES)."""
+    if workers <= 1:
+        return None
+    total = sum(len(data) for _, data in uploads)
+    for path in map(Path, paths):
+        for file in path.rglob("*") if path.is_dir() else [path]:
+            if total >= PRESTART_BYTES:
+                break
+            try:
+                total += file.stat().st_size if file.is_file() else 0
+            except OSError:  # unreadable: ingest says so when it loads
+                continue
+    return Helpers(workers - 1, work) if total >= PRESTART_BYTES else None
+
+
+def language_order(articles: pl.DataFrame) -> pl.Series | None:
+    """The articles' row numbers grouped by a first guess of their language (language.guess),
+    in input order within a language; None when article ids repeat (rows could not be put back
+    by id). Each process then takes articles of fewer languages: fewer word lists to load and
+    words to look up in both."""
+    if articles["article_id"].n_unique() < articles.height:
+        return None
+    return (
+        articles.select(_row=pl.int_range(pl.len()), _guess=language.guess(articles["text"]))
+        .sort("_guess", "_row", nulls_last=True)
+        .get_column("_row")
+    )
+
+
+def in_input_order(tables: dict[str, pl.DataFrame], ids: pl.Series) -> dict[str, pl.DataFrame]:
+    """Tables made from reordered articles, their rows put back in the order of `ids` (an
+    article's own rows keep their order): the tables of articles taken in input order."""
+    position = pl.DataFrame({"article_id": ids}).with_row_index("_pos")
+    return {
+        name: table.join(position, on="article_id", how="left", maintain_order="left")
+        .sort("_pos", maintain_order=True)
+        .drop("_pos")
+        for name, table in tables.items()
+    }

@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard.pipeline import pipeline, share
+from dashboard.pipeline import share
 
 
 def _ids(batch: pl.DataFrame) -> tuple[int, list[str]]:
@@ -62,16 +62,16 @@ def test_shared_work_covers_every_article_once_in_order() -> None:
 def test_helpers_start_ahead_only_for_inputs_of_a_batch_or_more(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline, "PRESTART_BYTES", 1000)
+    monkeypatch.setattr(share, "PRESTART_BYTES", 1000)
     (tmp_path / "small").mkdir()
     (tmp_path / "small" / "a.txt").write_text("x" * 400)
-    assert pipeline._early_helpers([tmp_path / "small"], [], 2) is None
+    assert share.early_helpers([tmp_path / "small"], [], 2, _ids) is None
     (tmp_path / "small" / "b.txt").write_text("x" * 700)  # 1100 bytes in all
-    assert pipeline._early_helpers([tmp_path / "small"], [], 1) is None  # one worker: no helper
-    started = pipeline._early_helpers([tmp_path / "small"], [], 2)
+    assert share.early_helpers([tmp_path / "small"], [], 1, _ids) is None  # one worker: no helper
+    started = share.early_helpers([tmp_path / "small"], [], 2, _ids)
     assert started is not None and started.count == 1
     started.close()
-    uploaded = pipeline._early_helpers([], [("up.txt", b"x" * 1000)], 3)
+    uploaded = share.early_helpers([], [("up.txt", b"x" * 1000)], 3, _ids)
     assert uploaded is not None and uploaded.count == 2
     uploaded.close()
 

@@ -64,7 +64,7 @@ GERMAN = "Die Regierung hat am Montag angekündigt, dass die neue Brücke über 
 def test_shared_batches_take_one_language_after_another_and_rows_come_back_in_order() -> None:
     texts = [ENGLISH, GERMAN] * 4
     articles = pl.DataFrame({"article_id": [f"a{i}" for i in range(8)], "text": texts})
-    order = pipeline._language_order(articles)
+    order = share.language_order(articles)
     assert order is not None
     regrouped = articles[order]["text"].to_list()
     assert regrouped[:4] == [GERMAN] * 4 and regrouped[4:] == [ENGLISH] * 4  # de before en
@@ -84,11 +84,11 @@ def test_shared_batches_take_one_language_after_another_and_rows_come_back_in_or
         .with_columns(para_no=pl.lit(0))
         .vstack(articles[order].with_columns(para_no=pl.lit(1)))
     )
-    back = pipeline._in_input_order({"paragraphs": made}, articles["article_id"])["paragraphs"]
+    back = share.in_input_order({"paragraphs": made}, articles["article_id"])["paragraphs"]
     expected = [(f"a{i}", p) for i in range(8) for p in (0, 1)]
     assert list(back.select("article_id", "para_no").iter_rows()) == expected
 
 
 def test_repeated_article_ids_keep_the_input_order() -> None:
     articles = pl.DataFrame({"article_id": ["a", "a", "b"], "text": [ENGLISH, GERMAN, ENGLISH]})
-    assert pipeline._language_order(articles) is None
+    assert share.language_order(articles) is None
