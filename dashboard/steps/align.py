@@ -291,16 +291,21 @@ def _one_to_one(scored: pl.DataFrame, prior: pl.DataFrame | None = None) -> pl.D
         ["score", "article_id", "para_no", "article_id_b", "para_no_b"],
         descending=[True, False, False, False, False],
     )
+    get, use = degree.get, used.add
     for story_id, a, pa, b, pb, score in ordered.select(
         "story_id", "article_id", "para_no", "article_id_b", "para_no_b", "score"
     ).iter_rows():
-        if (a, pa, b) in used or (b, pb, a) in used:
+        side_a, side_b = (a, pa, b), (b, pb, a)
+        if side_a in used or side_b in used:
             continue
-        if degree.get((a, pa), 0) >= TOP_K or degree.get((b, pb), 0) >= TOP_K:
+        unit_a, unit_b = (a, pa), (b, pb)
+        has_a, has_b = get(unit_a, 0), get(unit_b, 0)
+        if has_a >= TOP_K or has_b >= TOP_K:
             continue
-        used.update({(a, pa, b), (b, pb, a)})
-        degree[(a, pa)] = degree.get((a, pa), 0) + 1
-        degree[(b, pb)] = degree.get((b, pb), 0) + 1
+        use(side_a)
+        use(side_b)
+        degree[unit_a] = has_a + 1
+        degree[unit_b] = has_b + 1
         rows.append((story_id, a, pa, b, pb, round(score, 4)))
     frame = pl.DataFrame(
         rows,

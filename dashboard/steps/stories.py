@@ -211,28 +211,37 @@ def _linkage(n: int, pairs: list[tuple[int, int, float]], threshold: float) -> l
     within = [1.0] * n
     parent = list(range(n))
     alive = [True] * n
+    sqrt, push, pop = math.sqrt, heapq.heappush, heapq.heappop
 
     def score(a: int, b: int) -> float:
-        return between[a][b] / math.sqrt(within[a] * within[b])
+        return between[a][b] / sqrt(within[a] * within[b])
 
-    heap = [(-score(a, b), a, b) for a in range(n) for b in between[a] if a < b]
+    # every within starts at 1.0: a pair's first score is its similarity (s / sqrt(1.0) == s)
+    heap = [(-s, a, b) for a in range(n) for b, s in between[a].items() if a < b]
     heapq.heapify(heap)
+    # the scores inlined below are score()'s arithmetic, in its order (the same bits)
     while heap:
-        neg, a, b = heapq.heappop(heap)
+        neg, a, b = pop(heap)
         if -neg < threshold:
             break
-        if not (alive[a] and alive[b]) or abs(score(a, b) + neg) > 1e-12:
+        if not (alive[a] and alive[b]):
             continue
-        within[a] += within[b] + 2 * between[a].pop(b)
+        near_a = between[a]
+        if abs(near_a[b] / sqrt(within[a] * within[b]) + neg) > 1e-12:
+            continue  # a stale entry: a's or b's cluster grew since it was pushed
+        within[a] += within[b] + 2 * near_a.pop(b)
         alive[b] = False
         parent[b] = a
         for c, s in between[b].items():
             if c != a:
-                between[a][c] += s
-                between[c][a] = between[c].get(a, 0.0) + between[c].pop(b)
+                near_a[c] += s
+                near_c = between[c]
+                near_c[a] = near_c.get(a, 0.0) + near_c.pop(b)
         between[b].clear()
-        for c in between[a]:
-            heapq.heappush(heap, (-score(a, c), min(a, c), max(a, c)))
+        w_a = within[a]
+        for c, s in near_a.items():
+            entry = -(s / sqrt(w_a * within[c]))
+            push(heap, (entry, a, c) if a < c else (entry, c, a))
 
     def root(i: int) -> int:
         while parent[i] != i:
