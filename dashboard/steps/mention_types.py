@@ -404,9 +404,10 @@ def classify(
         return "LOC", key, False
     city = lexicon.world_city(texts) if len(texts) <= _CITY_WORDS else None
     if city and not any(is_common(t, lang) or ordinary(t, "en") for t in texts):
-        # a city of the world that no cue, given name or listed place claimed (Maribor,
-        # Mnichova): weak, so the corpus's majority and a person's surname (Bolton) decide
-        return "LOC", city[0], after_in
+        # a city of the world that no cue, given name or listed place claimed (Mariboru,
+        # Mnichova): its key in every spelling; a place after "in", else a name like any other
+        # (a company, a person and a city share names: Toyota, Mercedes, Harris, Hamilton)
+        return ("LOC", city[0], True) if after_in else ("ORG", city[0], False)
     if all(t.isupper() and len(t) > 1 for t in texts):
         return "ORG", key, False
     if after_in:

@@ -898,6 +898,15 @@ def test_a_city_of_the_world_is_a_place_in_any_spelling(text: str, lang: str, su
     assert found[surface][0] == "LOC"
 
 
+def test_a_name_shared_by_a_city_and_a_company_is_a_place_only_after_in() -> None:
+    # Toyota is a city of 400,000 too: alone it is a name like any other, typed by the corpus
+    found = {t: typ for t, typ, _ in _found("Toyota a Mercedes zvýšily prodej.", "cs")}
+    assert found["Toyota"] != "LOC" and found["Mercedes"] != "LOC"
+    assert ("Mariboru", "LOC") in [
+        (t, typ) for t, typ, _ in _found("Sestali so se v Mariboru.", "sl")
+    ]
+
+
 def test_one_city_in_several_languages_has_one_key() -> None:
     keys = {
         k
