@@ -156,6 +156,48 @@ def _multilingual(scored: dict) -> pl.DataFrame:
     )
 
 
+LOSSES_FILE = "eval_entities_losses.tsv"
+
+
+def _losses(scored: dict, linked: pl.DataFrame) -> pl.DataFrame:
+    """Where cross-lingual B-cubed is lost, one row per gold actor or system id that loses any:
+    `side` "split" (a gold actor's mentions under several ids: recall) or "mixed" (an id holding
+    several gold actors: precision), the share of all scored mentions lost there, and each id's
+    or actor's count with the forms written (the file a developer reads to find the next class
+    of errors)."""
+    pairs = [p for lang in sorted(scored["pairs"]) for p in scored["pairs"][lang]]
+    if not pairs:
+        return pl.DataFrame(
+            schema={"side": pl.String, "name": pl.String, "lost": pl.Float64, "mentions": pl.Int64,
+                    "parts": pl.String}
+        )  # fmt: skip
+    cell = Counter(pairs)
+    by_gold = Counter(g for g, _ in pairs)
+    by_sys = Counter(s for _, s in pairs)
+    forms: dict[str, Counter[str]] = defaultdict(Counter)
+    for eid, text, lang in linked.select("entity_id", "text", "language").iter_rows():
+        forms[eid][f"{text} ({lang})"] += 1
+    rows = []
+    for side, sizes, key in (("split", by_gold, 0), ("mixed", by_sys, 1)):
+        lost: dict[str, float] = defaultdict(float)
+        parts: dict[str, Counter[str]] = defaultdict(Counter)
+        for pair, n in cell.items():
+            lost[pair[key]] += n * (1 - n / sizes[pair[key]])
+            parts[pair[key]][pair[1 - key]] += n
+        for name, amount in lost.items():
+            if amount <= 0:
+                continue
+            described = []
+            for part, n in parts[name].most_common(6):
+                seen = (
+                    ", ".join(f for f, _ in forms[part].most_common(3)) if side == "split" else ""
+                )
+                described.append(f"{part} {n}" + (f" [{seen}]" if seen else ""))
+            rows.append((side, name, amount / len(pairs), sizes[name], "; ".join(described)))
+    table = pl.DataFrame(rows, schema=["side", "name", "lost", "mentions", "parts"], orient="row")
+    return table.sort("lost", descending=True)
+
+
 def _table(scored: dict) -> pl.DataFrame:
     rows = []
     langs = sorted(scored["stats"])
@@ -282,6 +324,7 @@ def evaluate(root: Path | None = None, *, limit: int | None = None) -> dict[str,
         "slavicner_types": _confusion(scored),
         "slavicner_multilingual": _multilingual(scored),
         "slavicner_topics": _topics(data, linked),
+        "slavicner_losses": _losses(scored, linked),
         "speed": pl.DataFrame({"articles": [articles.height], "seconds": [elapsed], "articles_per_s": [articles.height / elapsed if elapsed else 0.0]}),
     }  # fmt: skip
     out["ronec"] = _ronec(root)
@@ -296,10 +339,18 @@ def main() -> None:
         result = evaluate()
     except NewsprismError as err:
         raise SystemExit(f"newsprism eval: {err}") from None
+    losses = result.pop("slavicner_losses")
+    losses.write_csv(LOSSES_FILE, separator="\t")
     with pl.Config(tbl_rows=50, tbl_cols=20, float_precision=3, tbl_width_chars=200):
         for name, table in result.items():
             print(f"\n{name}")
             print(table)
+        print(
+            f"\nwhere cross-lingual B-cubed is lost ({losses.height} rows written to "
+            f"{LOSSES_FILE}; split: an actor under several ids, mixed: an id over several actors)"
+        )
+        with pl.Config(fmt_str_lengths=100):
+            print(losses.head(15))
 
 
 if __name__ == "__main__":

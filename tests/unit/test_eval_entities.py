@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from dashboard.errors import NewsprismError
@@ -77,3 +78,27 @@ def test_multilingual_actors_merged_share() -> None:
     assert table["all"]["merged_share"] == 0.5  # Kyiv's Czech mentions are another actor
     assert table["PER"]["merged_share"] == 1.0
     assert table["GPE"]["language_pairs_agreeing"] == 1 / 3
+
+
+def test_losses_name_where_b_cubed_is_lost() -> None:
+    from dashboard.evaluation.eval_entities import _losses
+
+    scored = {
+        "pairs": {
+            "pl": [("PER-Duda", "PER:duda"), ("GPE-Kyiv", "LOC:kyiv"), ("GPE-Lviv", "LOC:kyiv")],
+            "cs": [("PER-Duda", "PER:duda"), ("GPE-Kyiv", "ORG:kiev")],
+        }
+    }
+    linked = pl.DataFrame(
+        {
+            "entity_id": ["PER:duda", "LOC:kyiv", "LOC:kyiv", "ORG:kiev"],
+            "text": ["Duda", "Kijów", "Lwów", "Kyjev"],
+            "language": ["pl", "pl", "pl", "cs"],
+        }
+    )
+    table = {(r["side"], r["name"]): r for r in _losses(scored, linked).iter_rows(named=True)}
+    # Kyiv split over two ids (recall), and one id holding Kyiv and Lviv (precision)
+    assert set(table) == {("split", "GPE-Kyiv"), ("mixed", "LOC:kyiv")}
+    assert table[("split", "GPE-Kyiv")]["lost"] == 1 / 5  # two mentions, each half its actor
+    assert "ORG:kiev 1 [Kyjev (cs)]" in table[("split", "GPE-Kyiv")]["parts"]
+    assert table[("mixed", "LOC:kyiv")]["lost"] == 1 / 5
