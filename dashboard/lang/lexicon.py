@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from babel import Locale
-from babel.core import get_global
+from babel.core import UnknownLocaleError, get_global
 
 from dashboard.lang import datacache
 from dashboard.lang.translit import cut_endings, fold, name_key, token_key, writes_latin
@@ -173,8 +173,8 @@ def _calendar_words(lang: str) -> frozenset[str]:
     """Month and weekday names (all forms babel has) in lower case."""
     try:
         loc = Locale.parse(lang)
-    except (ValueError, TypeError, LookupError):
-        loc = Locale("en")
+    except (ValueError, TypeError, LookupError, UnknownLocaleError):
+        loc = Locale("en")  # a code CLDR does not know (a metadata file's own): English names
     words: set[str] = set()
     for table in (loc.months, loc.days):
         for context in ("format", "stand-alone"):

@@ -308,3 +308,19 @@ def test_links_inside_the_folder_are_read(tmp_path: Path) -> None:
         f"{tmp_path / 'texts' / 'good.txt'}: same text as alias; loaded once"
     ]
     assert result.articles["article_id"].to_list() == ["alias"]
+
+
+def test_a_language_code_no_locale_knows_is_analysed_as_written(tmp_path: Path) -> None:
+    # a metadata file's own code (xx) reached CLDR's month names and raised from babel
+    from dashboard.pipeline import pipeline
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "Papež Benedikt XVI navštívil Maribor.\n\nDruhý odstavec s Angelou Merkelovou.\n",
+        encoding="utf-8",
+    )
+    (corpus / "metadata.csv").write_text("file,language\na.txt,xx\n", encoding="utf-8")
+    result = pipeline.analyze([corpus], tmp_path / "a", pipeline.RunOptions(workers=1))
+    assert result.tables["articles"]["language"].to_list() == ["xx"]
+    assert result.tables["mentions"].height > 0
