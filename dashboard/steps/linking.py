@@ -95,20 +95,25 @@ def similar_across(left: Iterable[str], right: Iterable[str]) -> list[tuple[str,
     comparing each pair in Python: a short ending apart, one consonant skeleton (then
     compared), or both of six letters or more and close (compared in rapidfuzz's C loop)."""
     out: set[tuple[str, str]] = set()
+    same = left is right  # one list against itself (similar_pairs): its blocks are made once
     blocks = word_blocks(right)
-    for first, lefts in word_blocks(left).items():
+    for first, lefts in (blocks if same else word_blocks(left)).items():
         rights = blocks.get(first)
         if not rights:
             continue
-        for longer, shorter, flip in ((lefts, set(rights), False), (rights, set(lefts), True)):
+        directions = [(lefts, set(rights), False)]
+        if not same:  # against itself, the longer word is found from either side alike
+            directions.append((rights, set(lefts), True))
+        for longer, shorter, flip in directions:
             for w in longer:
                 for cut in (1, 2):  # the longer word, a short ending past the shorter
                     if len(w) - cut >= _PREFIX_MIN and w[:-cut] in shorter:
                         out.add((w[:-cut], w) if flip else (w, w[:-cut]))
-        skeletons = [_by_skeleton(lefts), _by_skeleton(rights)]
-        for key in skeletons[0].keys() & skeletons[1].keys():
+        left_skeletons = _by_skeleton(lefts)
+        right_skeletons = left_skeletons if same else _by_skeleton(rights)
+        for key in left_skeletons.keys() & right_skeletons.keys():
             if len(key) >= _SKELETON_MIN:
-                out.update(_close(skeletons[0][key], skeletons[1][key], _SKELETON_RATIO))
+                out.update(_close(left_skeletons[key], right_skeletons[key], _SKELETON_RATIO))
         out.update(
             _close(
                 [w for w in lefts if len(w) >= _CLOSE_MIN],
@@ -409,9 +414,9 @@ def _cluster(
             uf.find(k)
     # a one-word key typed otherwise but equal to a person's surname is that person (Trump as
     # ORG; Bolton as a city of the world, which no listed place is)
-    listed = lexicon.place_labels()
+    places = lexicon.place_labels()
     for k in keys:
-        typed_otherwise = types[k] in ("ORG", "MISC") or (types[k] == "LOC" and k not in listed)
+        typed_otherwise = types[k] in ("ORG", "MISC") or (types[k] == "LOC" and k not in places)
         if typed_otherwise and " " not in k and by_surname.get(k):
             named = [x for x in by_surname[k] if " " in x]
             if named:
@@ -438,20 +443,18 @@ def _cluster(
             uf.union(group[0], k)
     # a name written as one word or as several (Tehreek-e-Labbaik, Tehríke Labajk; a person's
     # Saif-ul-Malook, Сайфул Малук), within one type and spelled alike once the spaces go
-    joined: dict[tuple[str, str], list[str]] = defaultdict(list)
+    # (type -> its several-word keys by their spelling without spaces)
+    flattened: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for k in keys:
         # not a name and a legal form or code (Wintershall AG, Barcelona FR): a body of its own
         if " " in k and len(k) >= _JOINED_MIN and min(map(len, k.split(" "))) > 2:
-            joined[(types[k], k[:1])].append(k)
+            flattened[types[k]][k.replace(" ", "")].append(k)
     singles: dict[str, list[str]] = defaultdict(list)
     for k in keys:
         if " " not in k and len(k) >= _JOINED_MIN:
             singles[types[k]].append(k)
     for typ, words in singles.items():
-        flats: dict[str, list[str]] = defaultdict(list)
-        for (t, _first), group in joined.items():
-            for other in group if t == typ else ():
-                flats[other.replace(" ", "")].append(other)
+        flats = flattened.get(typ, {})
         for k, flat in similar_across(words, list(flats)):
             for other in flats[flat]:
                 uf.union(other, k)
@@ -470,7 +473,6 @@ def _cluster(
         uf.union(a, b)
     # one name typed a body in one place and a place in another (a city's club, an airport, a
     # region's government): spelled alike, and not a listed place, it is one actor
-    places = lexicon.place_labels()
     unlisted = [k for k in keys if " " not in k and k not in places]
     bodies = [k for k in unlisted if types[k] == "ORG"]
     for a, b in similar_across(bodies, [k for k in unlisted if types[k] == "LOC"]):
