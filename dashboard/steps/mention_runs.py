@@ -87,7 +87,7 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
                 )
                 if after_org and _titled(words, i - 1, lang) and _reads_as_person(words, i, lang):
                     after_title, after_org = True, False
-                if _opens_known_name(words, i, lang):
+                if _opens_known_name(words, i, cue, lang):
                     # a lower-case word opening a listed name (východní Evropa, vzhodni Evropi:
                     # Eastern Europe), as the language writes it
                     run.append(words[i - 1])
@@ -121,9 +121,9 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
     return out
 
 
-def _opens_known_name(words: list[_Word], i: int, lang: str | None) -> bool:
+def _opens_known_name(words: list[_Word], i: int, cue: lexicon.Cues, lang: str | None) -> bool:
     """Whether the lower-case word before words[i] and words[i] are a listed name together."""
-    if i == 0 or words[i].gap_break or not lexicon.cues(lang).extend_lowercase:
+    if i == 0 or words[i].gap_break or not cue.extend_lowercase:
         return False
     before = words[i - 1]
     return not before.capital and _known_whole((before.text, words[i].text), lang)
