@@ -721,14 +721,18 @@ _VOWEL_END = frozenset("aeiouy")
 @lru_cache(maxsize=1)
 def name_concepts() -> dict[str, str]:
     """Key of a word names are built from, under every language's endings -> its meaning in
-    English (Верховный, Najwyższy -> supreme; tok, поток, Stream -> stream): data/name_words.json.
-    A key two meanings share is left out (it would join names that differ)."""
+    English (Верховный, Najwyższy -> supreme; tok, поток, Stream -> stream): data/name_words.json;
+    a joining word (of, der, и) -> "". A key two meanings share is left out (it would join names
+    that differ)."""
     data = json.loads((DATA / "name_words.json").read_text(encoding="utf-8"))
     meanings: dict[str, set[str]] = {}
-    for concept, forms in data["concepts"].items():
+    # the words that join a name's words (of, the, and) mean nothing of their own: ""
+    for concept, forms in [*data["concepts"].items(), ("", data["joiners"])]:
         for form in forms:
             for lang in (None, *available_languages()):
                 key = token_key(form, lang)
                 if key:
                     meanings.setdefault(key, set()).add(concept)
+        if concept:  # a listed name's key is its English name (white house, security council)
+            meanings.setdefault(concept, set()).add(concept)
     return {key: next(iter(c)) for key, c in meanings.items() if len(c) == 1}

@@ -155,9 +155,10 @@ def meant(key: str) -> tuple[str, ...]:
     or () when no word of it has a listed meaning (lexicon.name_concepts)."""
     meaning = lexicon.name_concepts()
     words = key.split()
-    if len(words) < 2 or not any(w in meaning for w in words):
+    if len(words) < 2 or not any(meaning.get(w) for w in words):
         return ()
-    return tuple(sorted(meaning.get(w, w) for w in words))
+    # joining words (of, the, и) go: Ministry of Foreign Affairs, Ministerstwo Spraw Zagranicznych
+    return tuple(sorted(m for m in (meaning.get(w, w) for w in words) if m))
 
 
 def _same_given(a: str, b: str) -> bool:
@@ -312,10 +313,13 @@ class Heard:
         differ by script."""
         return bool(self.given.get(a, set()) & self.given.get(b, set()))
 
-    def apart(self, typ: str, a: str, b: str, own: int = _OWN_SPELLING) -> bool:
+    def apart(
+        self, typ: str, a: str, b: str, own: int = _OWN_SPELLING, typ_b: str | None = None
+    ) -> bool:
         """No language writes both names in `own` or more articles each (one language spells a
-        person's name one way: two spellings there are two people)."""
-        wa, wb = self.where[(typ, a)], self.where[(typ, b)]
+        person's name one way: two spellings there are two people); `typ_b`: b's type when it
+        differs."""
+        wa, wb = self.where[(typ, a)], self.where[(typ_b or typ, b)]
         return not any(
             len(wa[lang]) >= own and len(wb[lang]) >= own for lang in wa.keys() & wb.keys()
         )
@@ -357,6 +361,29 @@ class Heard:
                     if skeletons & {skeleton(y) for y in self.sounds[("PER", sb)]}:
                         out.append((a, b))
         return out
+
+    def across_types(
+        self, keys: Counter[str], places: dict[str, str]
+    ) -> list[tuple[tuple[str, str], tuple[str, str]]]:
+        """((type, word), (type, word)) of two types whose words share a sound key of 4+ letters
+        and that no language writes both (Барселона, Barcelona; Алжир, Algeria): one name
+        typed by different contexts in different languages. A person and a listed place stay
+        apart (Prague and a Mr Prac)."""
+        by_sound: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for (typ, word), sounds in self.sounds.items():
+            if typ == "PER" or word in keys:  # a person by the surname; others by their key
+                for snd in sounds:
+                    if len(snd) >= _SOUND_MIN:
+                        by_sound[snd].add((typ, word))
+        out: set[tuple[tuple[str, str], tuple[str, str]]] = set()
+        for group in by_sound.values():
+            ordered = sorted(group)
+            for i, (ta, a) in enumerate(ordered):
+                for tb, b in ordered[i + 1 :]:
+                    person_place = "PER" in (ta, tb) and (a in places or b in places)
+                    if ta != tb and a != b and not person_place and self.apart(ta, a, b, 1, tb):
+                        out.add(((ta, a), (tb, b)))
+        return sorted(out)
 
     def _alike(self, typ: str, a: str, b: str) -> bool:
         sa, sb = self.sounds[(typ, a)], self.sounds[(typ, b)]
@@ -477,6 +504,10 @@ def _cluster(
     bodies = [k for k in unlisted if types[k] == "ORG"]
     for a, b in similar_across(bodies, [k for k in unlisted if types[k] == "LOC"]):
         uf.union(a, b)
+    # one name typed differently where it is written differently (Барселона a body in Bulgarian,
+    # Barcelona a place elsewhere): alike in sound and written in no common language
+    for (ta, a), (tb, b) in heard.across_types(keys, places) if heard else ():
+        uf.union(_anchor(a, ta, by_surname), _anchor(b, tb, by_surname))
     # an inflected form typed otherwise by its context (w Ryanairze as a place) joins its name
     plain = {k for k in keys if types[k] != "PER" and " " not in k}
     for k in plain:

@@ -948,6 +948,31 @@ def test_a_name_translated_word_by_word_is_one_actor() -> None:
     assert linked.filter(pl.col("article_id") == "a0")["text"].to_list() == ["Северный поток"]
 
 
+def test_a_body_named_with_joining_words_is_one_actor_in_every_language() -> None:
+    # of, the: no meaning of their own; the ministry's other words agree (ministry, foreign,
+    # affairs); another ministry does not
+    texts = [
+        ("en", "On Friday the Ministry of Foreign Affairs said no."),
+        ("pl", "W piątek Ministerstwo Spraw Zagranicznych powiedziało nie."),
+        ("ro", "Vineri, Ministerul Afacerilor Externe a spus nu."),
+        ("en", "On Friday the Ministry of Defence said no."),
+    ]
+    articles = pl.DataFrame(
+        {
+            "article_id": [f"a{i}" for i in range(len(texts))],
+            "text": [t for _, t in texts],
+            "language": [lang for lang, _ in texts],
+        }
+    )
+    paragraphs = articles.select(
+        "article_id", para_no=pl.lit(0), start=pl.lit(0), end=pl.col("text").str.len_chars()
+    )
+    linked, _ = link(extract_mentions(articles, paragraphs))
+    ids = dict(linked.select("article_id", "entity_id").iter_rows())
+    assert ids["a0"] == ids["a1"] == ids["a2"]
+    assert ids["a3"] != ids["a0"]
+
+
 def test_a_world_city_needs_its_spelling_not_only_its_key() -> None:
     from dashboard.lang import lexicon
 

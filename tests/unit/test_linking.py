@@ -467,3 +467,25 @@ def test_settled_keys_stay_settled() -> None:
     once = settled(_mentions(rows))
     assert once["key"].to_list() == ["nord stream", "benedikt", "naftohas", "naftohas"]
     assert settled(once)["key"].to_list() == once["key"].to_list()
+
+
+def test_one_name_typed_apart_in_two_languages_is_one_actor() -> None:
+    # Bulgarian writes the city's club (a body), Polish the city: one sound, no language writes both
+    rows = [
+        ("a", "Барселона", "ORG", "barselon", "bg"),
+        ("b", "Barcelona", "LOC", "barcelon", "pl"),
+        ("b", "Barcelonie", "LOC", "barcelon", "pl"),
+        # a person and a listed place never join, however they sound
+        ("c", "Prag", "PER", "prah", "cs"),
+        ("d", "Prague", "LOC", "prague", "en"),
+    ]
+    linked, _ = link(_mentions(rows))
+    ids = dict(zip(linked["text"], linked["entity_id"], strict=True))
+    assert ids["Барселона"] == ids["Barcelona"] == ids["Barcelonie"]
+    assert ids["Barcelona"].startswith("LOC:")  # the majority's type
+    assert ids["Prag"] != ids["Prague"]
+    # a language that writes both spellings keeps them apart: two names
+    both = [*rows[:3], ("e", "Барселона", "LOC", "barcelon", "bg")]
+    linked, _ = link(_mentions(both))
+    ids = dict(zip(linked["article_id"], linked["entity_id"], strict=True))
+    assert ids["a"] != ids["b"]
