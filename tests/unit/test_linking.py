@@ -33,6 +33,11 @@ def test_spellings_of_one_name_share_a_key(forms: list[str], lang: str | None) -
         [("Европейского", "ru"), ("Європейського", "uk"), ("Europejskiego", "pl"),
          ("Evropského", "cs"), ("Европейският", "bg"), ("Европейската", "bg"), ("Europejski", "pl")],
         [("Верховного", "ru"), ("Верховный", "ru"), ("Верховному", "ru"), ("Верховного", "uk")],
+        # the West Slavic dative -owi/-ovi of a masculine name (Gazpromowi, Putinovi), the
+        # surname's own -ov kept (Iwanowowi, Ivanovovi)
+        [("Gazpromowi", "pl"), ("Gazprom", "pl"), ("Газпром", "ru"), ("Gazpromovi", "cs")],
+        [("Putinovi", "cs"), ("Putinowi", "pl"), ("Путин", "ru")],
+        [("Iwanowowi", "pl"), ("Ivanovovi", "cs"), ("Иванов", "ru")],
     ],
 )  # fmt: skip
 def test_inflected_adjectives_share_a_key(forms: list[tuple[str, str]]) -> None:
