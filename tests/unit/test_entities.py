@@ -140,6 +140,23 @@ def test_inflected_place_is_undone_by_declension_rules() -> None:
     assert ("Niemiec", "LOC", "germany") in found
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "surface", "key"),
+    [
+        ("Уряд ФРН заявив про це.", "uk", "ФРН", "germany"),
+        ("Ćwiczenia wojsk KRLD trwały.", "pl", "KRLD", "north korea"),
+        ("Vláda ČLR to oznámila.", "cs", "ČLR", "china"),
+        ("Было это ещё в СССР.", "ru", "СССР", "soviet union"),
+        ("To je bilo še v Sovjetski zvezi.", "sl", "Sovjetski zvezi", "soviet union"),
+        ("Bilo je to u SFRJ.", "hr", "SFRJ", "yugoslavia"),
+    ],
+)
+def test_a_country_by_its_acronym_or_a_former_state_is_the_listed_place(
+    text: str, lang: str, surface: str, key: str
+) -> None:
+    assert (surface, "LOC", key) in _found(text, lang)
+
+
 def test_lower_case_word_completes_a_cldr_place() -> None:
     assert _found("Prezident navštívil Spojené státy minulý týden.", "cs") == [
         ("Spojené státy", "LOC", "united states")
