@@ -69,8 +69,10 @@ GAZETTEER_LOCALES = [
 ]
 # CLDR territory codes that are regions, not places an article names (001 world, 419 ...)
 _SKIP_TERRITORIES = {"ZZ", "QO", "EZ", "UN", "XA", "XB", "XK", "EU"}
-# CLDR continents and regions news names like places (Europe, Asia, Africa, the Americas...)
-_CONTINENTS = {"150", "142", "002", "009", "019", "419", "005", "010", "029"}
+# CLDR continents and regions news names like places (Europe, Asia, Africa, Latin America...);
+# not 019, the Americas: America alone is the United States in the news (entities_common's
+# loc_short)
+_CONTINENTS = {"150", "142", "002", "009", "419", "003", "005", "013", "010", "029"}
 
 
 @dataclass(frozen=True)

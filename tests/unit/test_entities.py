@@ -149,6 +149,10 @@ def test_inflected_place_is_undone_by_declension_rules() -> None:
         ("Было это ещё в СССР.", "ru", "СССР", "soviet union"),
         ("To je bilo še v Sovjetski zvezi.", "sl", "Sovjetski zvezi", "soviet union"),
         ("Bilo je to u SFRJ.", "hr", "SFRJ", "yugoslavia"),
+        # America alone is the United States in the news; its parts are regions
+        ("Według Ameryki sankcje są potrzebne.", "pl", "Ameryki", "united states"),
+        ("Но в Северной Америке иначе.", "ru", "Северной Америке", "north america"),
+        ("Pero en América Latina no.", "es", "América Latina", "latin america"),
     ],
 )
 def test_a_country_by_its_acronym_or_a_former_state_is_the_listed_place(
