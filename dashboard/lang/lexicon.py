@@ -601,6 +601,50 @@ def name_tails() -> frozenset[str]:
     return frozenset(k.rsplit(" ", 1)[1] for k in keys)
 
 
+# a listed name's word and its inflected form: the form may run this many letters longer
+_LISTED_EXTRA = 2
+_LISTED_STEM = 3
+
+
+@lru_cache(maxsize=1)
+def _listed_by_stems() -> dict[tuple[str, ...], list[tuple[tuple[str, ...], str]]]:
+    """The several-word listed names (places, well-known names) by the first letters of their
+    words: (their key's words, the canonical key)."""
+    out: dict[tuple[str, ...], list[tuple[tuple[str, ...], str]]] = {}
+    entries = [
+        *((k, v[0]) for k, by_lang in _gazetteer().items() for v in by_lang.values()),
+        *((k, v[1]) for k, v in fixed_names().items()),
+    ]
+    for key, canon in entries:
+        words = tuple(key.split(" "))
+        if len(words) > 1 and min(map(len, words)) >= _LISTED_STEM:
+            row = (words, canon)
+            bucket = out.setdefault(tuple(w[:_LISTED_STEM] for w in words), [])
+            if row not in bucket:
+                bucket.append(row)
+    return out
+
+
+def listed_inflected(key: str) -> str | None:
+    """The canonical key of a several-word listed name that `key` writes word for word with
+    short endings its keys kept (Белого дома, Bílého domu: the White House, listed as Белый дом,
+    Bílý dům; Črnega morja), else None. A short adjective keeps its case ending in a key (its
+    stem is below the endings' minimum); a name of several words is specific enough to forgive
+    it. One canonical key only: a key two listed names could write is left alone."""
+    words = key.split(" ")
+    if len(words) < 2 or min(map(len, words)) < _LISTED_STEM:
+        return None
+    found = {
+        canon
+        for listed, canon in _listed_by_stems().get(tuple(w[:_LISTED_STEM] for w in words), ())
+        if all(
+            w.startswith(x) and len(w) - len(x) <= _LISTED_EXTRA
+            for w, x in zip(words, listed, strict=True)
+        )
+    }
+    return found.pop() if len(found) == 1 else None
+
+
 @lru_cache(maxsize=1)
 def place_labels() -> dict[str, str]:
     """Canonical place key (lower-case English name) -> English name."""

@@ -18,6 +18,7 @@ from collections import defaultdict
 import polars as pl
 
 from dashboard import schema
+from dashboard.lang import lexicon
 from dashboard.steps.aliases import Aliases, apply_aliases
 from dashboard.steps.linking import (
     confirmed,
@@ -69,8 +70,9 @@ def key_map(counts: pl.DataFrame, aliases: Aliases) -> pl.DataFrame:
 
 def related_keys(new_keys: list[str], old_keys: list[str]) -> set[str]:
     """Stored keys a new key could join in linking, by linking's own blocking and similarity
-    (linking.similar_across, linking.meant): same surname, words or meanings, a similar single
-    word or surname, a short ending apart."""
+    (linking.similar_across, linking.meant): same surname, words or meanings, the listed name a
+    key writes with a short ending (lexicon.listed_inflected), a similar single word or surname,
+    a short ending apart."""
     surname_of: dict[str, list[str]] = defaultdict(list)
     words_of: dict[tuple[str, ...], list[str]] = defaultdict(list)
     cut: dict[str, list[str]] = defaultdict(list)
@@ -89,6 +91,7 @@ def related_keys(new_keys: list[str], old_keys: list[str]) -> set[str]:
         found.update(surname_of.get(k, ()))
         found.update(words_of.get(tuple(sorted(k.split())), ()))
         found.update(words_of.get(meant(k), ()) if meant(k) else ())
+        found.update(surname_of.get(lexicon.listed_inflected(k) or "", ()))
         if " " not in k:
             found.update(cut.get(k, ()))
             found.update(k[:-c] for c in (1, 2) if k[:-c] in surname_of)

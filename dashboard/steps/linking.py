@@ -468,6 +468,13 @@ def _cluster(
     for group in by_meaning.values():
         for k in group[1:]:
             uf.union(group[0], k)
+    # a listed name whose short adjective kept its case ending (Белого дома, Črnega morja: the
+    # White House, the Black Sea), whatever type its context gave it
+    for k in keys:
+        if " " in k:
+            listed = lexicon.listed_inflected(k)
+            if listed is not None and listed != k and listed in keys:
+                uf.union(listed, k)
     # a name written as one word or as several (Tehreek-e-Labbaik, Tehríke Labajk; a person's
     # Saif-ul-Malook, Сайфул Малук), within one type and spelled alike once the spaces go
     # (type -> its several-word keys by their spelling without spaces)

@@ -994,6 +994,33 @@ def test_a_body_named_with_joining_words_is_one_actor_in_every_language() -> Non
     assert ids["a3"] != ids["a0"]
 
 
+def test_a_listed_name_whose_short_adjective_keeps_its_ending_is_the_listed_name() -> None:
+    from dashboard.lang import lexicon
+
+    # Белого, Črnega: a stem too short for the endings' minimum keeps the ending in the key
+    assert lexicon.listed_inflected("beloh dom") == "white house"
+    assert lexicon.listed_inflected("crnem mor") == "black sea"
+    assert lexicon.listed_inflected("belohrad dom") is None  # more than an ending apart
+    texts = [
+        ("ru", "Представитель Белого дома заявил об этом."),
+        ("bg", "Говорител на Белия дом каза това."),
+        ("pl", "Rzecznik Białego Domu to potwierdził."),
+    ]
+    articles = pl.DataFrame(
+        {
+            "article_id": [f"a{i}" for i in range(len(texts))],
+            "text": [t for _, t in texts],
+            "language": [lang for lang, _ in texts],
+        }
+    )
+    paragraphs = articles.select(
+        "article_id", para_no=pl.lit(0), start=pl.lit(0), end=pl.col("text").str.len_chars()
+    )
+    linked, _ = link(extract_mentions(articles, paragraphs))
+    ids = dict(linked.select("article_id", "entity_id").iter_rows())
+    assert ids["a0"] == ids["a1"] == ids["a2"] == "ORG:white-house"
+
+
 def test_a_world_city_needs_its_spelling_not_only_its_key() -> None:
     from dashboard.lang import lexicon
 

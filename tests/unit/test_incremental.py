@@ -330,3 +330,9 @@ def test_related_keys_find_a_stored_name_of_the_same_meaning_only() -> None:
     old = ["sad naivis", "putin", "vladimir putin", "rianair"]
     # a supreme court in another language finds the stored one; nothing unrelated comes along
     assert link_incremental.related_keys(["verhovn sud"], old) == {"sad naivis"}
+
+
+def test_related_keys_find_the_listed_name_a_key_writes_with_an_ending() -> None:
+    old = ["white house", "belarus", "putin"]
+    # Белого дома in a new article: the stored White House is what linking could join it to
+    assert link_incremental.related_keys(["beloh dom"], old) == {"white house"}
