@@ -1,5 +1,8 @@
 """What one article says about its own names, applied to mention keys before linking.
 
+A body named by generic words right before a country is that country's body: one mention
+(`bodies_of_countries`).
+
 A body's name followed by a listed place in the genitive (Нафтогаз України, Naftogaz Ukrainy:
 Naftogaz of Ukraine), read as a person's two names for want of a cue, is the body when the article
 also names the body alone. This is a fact of one article, so the full run and an increment (which
@@ -61,3 +64,72 @@ def within_article(mentions: pl.DataFrame) -> pl.DataFrame:
         .drop("_body", "_alone", "_fix")
     )
     return out
+
+
+def _generic(key: str, meaning: dict[str, str]) -> bool:
+    """A body's key made only of words with a listed meaning (verhovn sud: supreme court)."""
+    words = key.split(" ")
+    return len(words) >= 2 and all(meaning.get(w) for w in words)
+
+
+def bodies_of_countries(mentions: pl.DataFrame) -> pl.DataFrame:
+    """A body named by generic words right before a listed country (Верховный суд Пакистана:
+    the Supreme Court of Pakistan) is one name, as English (Supreme Court of Pakistan) and Polish
+    (Sąd Najwyższy Pakistanu) write it in one: the two mentions become one keyed by both, whose
+    meanings meet those names in every language (linking.meant), and the country no longer
+    takes the body's mention. A capital after a body names its seat (Okresní soud Amsterdam)
+    and stays a place of its own."""
+    need = {"start", "end", "para_no", "text"}
+    if mentions.is_empty() or not need <= set(mentions.columns):
+        return mentions
+    typed = "found_type" if "found_type" in mentions.columns else "type"
+    found = pl.coalesce(typed, "type")
+    meaning = lexicon.name_concepts()
+    bodies = [
+        k
+        for k in mentions.filter(found == "ORG")["key"].unique().to_list()
+        if k and _generic(k, meaning)
+    ]
+    if not bodies:
+        return mentions
+    capitals = {c.lower() for c in lexicon.common()["capitals"].values()}
+    countries = [k for k in lexicon.place_labels() if k not in capitals]
+    rows = mentions.with_row_index("_row")
+    after = rows.sort("article_id", "start").select(
+        "_row",
+        *(
+            pl.col(c).shift(-1).over("article_id").alias(f"_next_{c}")
+            for c in ("_row", "key", "start", "end", "text", "para_no")
+        ),
+        _next_type=found.shift(-1).over("article_id"),
+    )
+    pairs = (
+        rows.join(after, on="_row", maintain_order="left")
+        .filter(
+            (found == "ORG")
+            & pl.col("key").is_in(bodies)
+            & (pl.col("_next_type") == "LOC")
+            & pl.col("_next_key").is_in(countries)
+            & (pl.col("_next_start") - pl.col("end") == 1)  # one space between
+            & (pl.col("_next_para_no") == pl.col("para_no"))
+        )
+        .select(
+            "_row",
+            "_next__row",
+            _end=pl.col("_next_end"),
+            _text=pl.concat_str("text", pl.lit(" "), "_next_text"),
+            _key=pl.concat_str("key", pl.lit(" "), "_next_key"),
+        )
+    )
+    if pairs.is_empty():
+        return mentions
+    return (
+        rows.filter(~pl.col("_row").is_in(pairs["_next__row"].implode()))
+        .join(pairs.drop("_next__row"), on="_row", how="left", maintain_order="left")
+        .with_columns(
+            end=pl.coalesce("_end", "end").cast(mentions.schema["end"]),
+            text=pl.coalesce("_text", "text"),
+            key=pl.coalesce("_key", "key"),
+        )
+        .drop("_row", "_end", "_text", "_key")
+    )

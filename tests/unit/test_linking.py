@@ -494,3 +494,35 @@ def test_one_name_typed_apart_in_two_languages_is_one_actor() -> None:
     linked, _ = link(_mentions(both))
     ids = dict(zip(linked["article_id"], linked["entity_id"], strict=True))
     assert ids["a"] != ids["b"]
+
+
+def test_a_generic_body_before_a_country_is_that_countrys_body() -> None:
+    from dashboard.steps.linking import settled
+
+    def row(aid: str, start: int, text: str, typ: str, key: str, lang: str) -> dict:
+        return {"article_id": aid, "para_no": 0, "start": start, "end": start + len(text),
+                "text": text, "type": typ, "found_type": typ, "key": key, "language": lang}  # fmt: skip
+
+    mentions = pl.DataFrame(
+        [
+            # Верховный суд Пакистана: one space between the body and the country
+            row("a", 10, "Верховный суд", "ORG", "verhovn sud", "ru"),
+            row("a", 24, "Пакистана", "LOC", "pakistan", "ru"),
+            row("b", 0, "Sąd Najwyższy Pakistanu", "ORG", "sad naivis pakistan", "pl"),
+            row("c", 4, "Supreme Court of Pakistan", "ORG", "supreme court of pakistan", "en"),
+            # a capital names the court's seat; a body with a name of its own stays apart
+            row("d", 0, "Okresní soud", "ORG", "okresn sud", "cs"),
+            row("d", 13, "Amsterdam", "LOC", "amsterdam", "cs"),
+            row("e", 0, "Gazprom", "ORG", "haspr", "ru"),
+            row("e", 8, "России", "LOC", "russia", "ru"),
+        ]
+    )
+    once = settled(mentions)
+    assert settled(once).equals(once)  # settled once for all
+    court = once.filter(pl.col("article_id") == "a").row(0, named=True)
+    assert (once["article_id"] == "a").sum() == 1
+    assert (court["text"], court["start"], court["end"]) == ("Верховный суд Пакистана", 10, 33)
+    assert (once["article_id"] == "d").sum() == (once["article_id"] == "e").sum() == 2
+    linked, _ = link(mentions)
+    ids = dict(zip(linked["article_id"], linked["entity_id"], strict=False))
+    assert ids["a"] == ids["b"] == ids["c"]
