@@ -11,6 +11,8 @@ links new articles only) apply it alike, before any key is looked up.
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 from dashboard.lang import lexicon
@@ -132,4 +134,89 @@ def bodies_of_countries(mentions: pl.DataFrame) -> pl.DataFrame:
             key=pl.coalesce("_key", "key"),
         )
         .drop("_row", "_end", "_text", "_key")
+    )
+
+
+def _split_at(
+    key: str, article: str, typed: dict[tuple[str, str], set[str]], given: frozenset[str]
+) -> tuple[int, str]:
+    """Where a person's key of three words or more starts after a body named first, and the
+    body's type (gazprom aleksei miller: 1, ORG), else (0, ""): the head is named alone in the
+    article, not as a person, or is a listed name; the rest opens with a given name or is a
+    person the article names."""
+    words = key.split(" ")
+    if len(words) < 3 or words[0] in given:
+        return 0, ""
+    listed = lexicon.place_labels()
+    for j in range(1, len(words) - 1):
+        head, tail = " ".join(words[:j]), " ".join(words[j:])
+        named = sorted(typed.get((article, head), set()) - {"PER"})
+        fixed = lexicon.fixed_names().get(head)
+        kind = named[0] if named else "LOC" if head in listed else fixed[0] if fixed else ""
+        person = (
+            words[j] in given
+            or "PER" in typed.get((article, tail), set())
+            or "PER" in typed.get((article, words[-1]), set())
+        )
+        if kind and kind != "PER" and person:
+            return j, kind
+    return 0, ""
+
+
+def bodies_before_persons(mentions: pl.DataFrame) -> pl.DataFrame:
+    """A person named right after a body, read as one name (Gazpromu Aleksiej Miller, UOKiK
+    Marek Niechciał, Нафтогаза Юрий Витренко: the body's chief), is two mentions: the body and
+    the person, when the article names the body otherwise (or it is a listed name) and the
+    person's part opens with a given name or is a person the article names."""
+    need = {"start", "end", "text", "article_id"}
+    if mentions.is_empty() or not need <= set(mentions.columns):
+        return mentions
+    typed_col = "found_type" if "found_type" in mentions.columns else "type"
+    found = pl.coalesce(typed_col, "type")
+    long_people = mentions.filter((found == "PER") & (pl.col("key").str.count_matches(" ") >= 2))
+    if long_people.is_empty():
+        return mentions
+    articles = long_people["article_id"].unique().implode()
+    typed: dict[tuple[str, str], set[str]] = {}
+    for aid, key, typ in (
+        mentions.filter(pl.col("article_id").is_in(articles))
+        .select("article_id", "key", found.alias("_t"))
+        .unique()
+        .rows()
+    ):
+        typed.setdefault((aid, key), set()).add(typ)
+    given = lexicon.given_name_keys()
+    cuts: dict[tuple[str, str, str], tuple[int, str]] = {}
+    for aid, key, text in long_people.select("article_id", "key", "text").unique().rows():
+        if len(text.split()) == len(key.split(" ")):
+            j, kind = _split_at(key, aid, typed, given)
+            if j:
+                cuts[(aid, key, text)] = (j, kind)
+    if not cuts:
+        return mentions
+    rows = mentions.with_row_index("_row")
+    cut_keys = pl.DataFrame(
+        [(a, k, t) for a, k, t in cuts],
+        schema={"article_id": pl.String, "key": pl.String, "text": pl.String},
+        orient="row",
+    )
+    hit = rows.join(cut_keys, on=["article_id", "key", "text"], how="semi").filter(found == "PER")
+    out: list[dict[str, Any]] = []
+    for row in hit.iter_rows(named=True):
+        j, kind = cuts[(row["article_id"], row["key"], row["text"])]
+        words, keys = row["text"].split(), row["key"].split(" ")
+        head_text = " ".join(words[:j])
+        tail_start = row["start"] + row["text"].index(words[j], len(head_text))
+        head = {**row, "end": row["start"] + len(head_text), "text": head_text,
+                "key": " ".join(keys[:j]), typed_col: kind}  # fmt: skip
+        if "cue" in row:
+            head["cue"] = False
+        tail = {**row, "start": tail_start, "text": row["text"][tail_start - row["start"] :],
+                "key": " ".join(keys[j:])}  # fmt: skip
+        out.extend((head, tail))
+    split = pl.DataFrame(out, schema=rows.schema)
+    return (
+        pl.concat([rows.filter(~pl.col("_row").is_in(hit["_row"].implode())), split])
+        .sort("_row", maintain_order=True)
+        .drop("_row")
     )

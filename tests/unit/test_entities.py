@@ -1021,6 +1021,35 @@ def test_a_listed_name_whose_short_adjective_keeps_its_ending_is_the_listed_name
     assert ids["a0"] == ids["a1"] == ids["a2"] == "ORG:white-house"
 
 
+def test_a_person_named_right_after_a_body_is_split_from_it() -> None:
+    texts = [
+        ("pl", "Prezes Gazpromu Aleksiej Miller powiedział, że Gazprom zbuduje rurociąg."),
+        ("ru", "Глава Нафтогаза Юрий Витренко сказал, что Нафтогаз подаст иск."),
+        # nothing in the article names the first word otherwise: one name stays one
+        ("pl", "Rzecznik Ryanair Michael O'Leary mówił."),
+    ]
+    articles = pl.DataFrame(
+        {
+            "article_id": [f"a{i}" for i in range(len(texts))],
+            "text": [t for _, t in texts],
+            "language": [lang for lang, _ in texts],
+        }
+    )
+    paragraphs = articles.select(
+        "article_id", para_no=pl.lit(0), start=pl.lit(0), end=pl.col("text").str.len_chars()
+    )
+    linked, _ = link(extract_mentions(articles, paragraphs))
+    found = {(a, t): e for a, t, e in linked.select("article_id", "text", "entity_id").rows()}
+    assert found[("a0", "Gazpromu")] == found[("a0", "Gazprom")] == "ORG:haspr"
+    assert found[("a0", "Aleksiej Miller")] == "PER:miler"
+    assert found[("a1", "Нафтогаза")] == found[("a1", "Нафтогаз")]
+    assert found[("a1", "Юрий Витренко")].startswith("PER:")
+    assert ("a2", "Ryanair Michael O'Leary") in found
+    # the spans point at the words
+    for aid, text, start, end in linked.select("article_id", "text", "start", "end").rows():
+        assert texts[int(aid[1:])][1][start:end] == text
+
+
 def test_a_world_city_needs_its_spelling_not_only_its_key() -> None:
     from dashboard.lang import lexicon
 
