@@ -782,3 +782,11 @@ def name_concepts() -> dict[str, str]:
         if concept:  # a listed name's key is its English name (white house, security council)
             meanings.setdefault(concept, set()).add(concept)
     return {key: next(iter(c)) for key, c in meanings.items() if len(c) == 1}
+
+
+@lru_cache(maxsize=100_000)
+def of_meanings(key: str) -> bool:
+    """A key made only of words with a listed meaning (verhovn sud, bileh dom, nord stream): a
+    generic body's name, never a person's."""
+    meaning = name_concepts()
+    return bool(key) and all(meaning.get(w) for w in key.split(" "))

@@ -68,12 +68,6 @@ def within_article(mentions: pl.DataFrame) -> pl.DataFrame:
     return out
 
 
-def _generic(key: str, meaning: dict[str, str]) -> bool:
-    """A body's key made only of words with a listed meaning (verhovn sud: supreme court)."""
-    words = key.split(" ")
-    return len(words) >= 2 and all(meaning.get(w) for w in words)
-
-
 def bodies_of_countries(mentions: pl.DataFrame) -> pl.DataFrame:
     """A body named by generic words right before a listed country (Верховный суд Пакистана:
     the Supreme Court of Pakistan) is one name, as English (Supreme Court of Pakistan) and Polish
@@ -86,11 +80,10 @@ def bodies_of_countries(mentions: pl.DataFrame) -> pl.DataFrame:
         return mentions
     typed = "found_type" if "found_type" in mentions.columns else "type"
     found = pl.coalesce(typed, "type")
-    meaning = lexicon.name_concepts()
     bodies = [
         k
         for k in mentions.filter(found == "ORG")["key"].unique().to_list()
-        if k and _generic(k, meaning)
+        if k and " " in k and lexicon.of_meanings(k)
     ]
     if not bodies:
         return mentions

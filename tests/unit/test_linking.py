@@ -526,3 +526,16 @@ def test_a_generic_body_before_a_country_is_that_countrys_body() -> None:
     linked, _ = link(mentions)
     ids = dict(zip(linked["article_id"], linked["entity_id"], strict=False))
     assert ids["a"] == ids["b"] == ids["c"]
+
+
+def test_a_name_made_of_generic_words_is_no_person() -> None:
+    # a title's genitive body read as a person (Mluvčí Bílého domu, Rzecznik Sądu Najwyższego)
+    rows = [
+        ("a", "Sądu Najwyższego", "PER", "sad naivis", "pl"),
+        ("b", "Sąd Najwyższy", "PER", "sad naivis", "pl"),
+        ("c", "Maria Bela", "PER", "mari bel", "pl"),
+    ]
+    linked, _ = link(_mentions(rows))
+    types = dict(zip(linked["article_id"], linked["type"], strict=True))
+    assert types["a"] == types["b"] == "ORG"
+    assert types["c"] == "PER"  # a given name is no generic word
