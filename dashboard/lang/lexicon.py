@@ -790,3 +790,16 @@ def of_meanings(key: str) -> bool:
     generic body's name, never a person's."""
     meaning = name_concepts()
     return bool(key) and all(meaning.get(w) for w in key.split(" "))
+
+
+@lru_cache(maxsize=1)
+def kind_word_keys() -> frozenset[str]:
+    """Keys of the English words that say what kind of company or title a name is, and of the
+    legal forms (Airlines, Energy, Zeitung, Journal; AG, Ltd): Vueling Airlines is Vueling."""
+    words = [
+        *common()["org_words_any"],
+        *common()["misc_words_any"],
+        *(f.replace(".", "") for f in common()["legal_forms"]),
+    ]
+    # a bank is a name's own word (World Bank is not the world); a letter is no kind
+    return frozenset(k for w in words if len(k := token_key(w, "en")) > 1 and w != "bank")

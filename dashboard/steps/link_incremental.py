@@ -28,6 +28,7 @@ from dashboard.steps.linking import (
     settled,
     similar_across,
     surname,
+    without_kind,
 )
 
 RELATED_ROWS = 200  # stored mentions per related key passed to linking: enough for its votes
@@ -71,7 +72,8 @@ def key_map(counts: pl.DataFrame, aliases: Aliases) -> pl.DataFrame:
 def related_keys(new_keys: list[str], old_keys: list[str]) -> set[str]:
     """Stored keys a new key could join in linking, by linking's own blocking and similarity
     (linking.similar_across, linking.meant): same surname, words or meanings, the listed name a
-    key writes with a short ending (lexicon.listed_inflected), a similar single word or surname,
+    key writes with a short ending (lexicon.listed_inflected), the name without the word for its
+    kind (linking.without_kind), a similar single word or surname,
     a short ending apart."""
     surname_of: dict[str, list[str]] = defaultdict(list)
     words_of: dict[tuple[str, ...], list[str]] = defaultdict(list)
@@ -92,6 +94,7 @@ def related_keys(new_keys: list[str], old_keys: list[str]) -> set[str]:
         found.update(words_of.get(tuple(sorted(k.split())), ()))
         found.update(words_of.get(meant(k), ()) if meant(k) else ())
         found.update(surname_of.get(lexicon.listed_inflected(k) or "", ()))
+        found.update(surname_of.get(without_kind(k), ()) if " " in k else ())
         if " " not in k:
             found.update(cut.get(k, ()))
             found.update(k[:-c] for c in (1, 2) if k[:-c] in surname_of)

@@ -165,6 +165,16 @@ def meant(key: str) -> tuple[str, ...]:
     return tuple(sorted(m for m in (meaning.get(w, w) for w in words) if m))
 
 
+def without_kind(key: str) -> str:
+    """A name's key without the closing words for its kind of company or title (vuelinh
+    airlines: vuelinh; frankfurter alhemain saitunh: frankfurter alhemain)."""
+    kinds = lexicon.kind_word_keys()
+    words = key.split(" ")
+    while len(words) > 1 and words[-1] in kinds:
+        words.pop()
+    return " ".join(words)
+
+
 def _same_given(a: str, b: str) -> bool:
     """Given-name keys of one person (Aleksandar/Alexander, Hesus/Jesus, an initial)."""
     return a[:1] == b[:1] or fuzz.ratio(a, b) >= 70
@@ -479,6 +489,13 @@ def _cluster(
             listed = lexicon.listed_inflected(k)
             if listed is not None and listed != k and listed in keys:
                 uf.union(listed, k)
+    # a company's name with the word for its kind and without (Vueling Airlines, Vueling; Cheniere
+    # Energy; Frankfurter Allgemeine Zeitung): one actor of one type
+    for k in keys:
+        if " " in k and types[k] in ("ORG", "MISC"):
+            base = without_kind(k)
+            if base != k and types.get(base) == types[k]:
+                uf.union(base, k)
     # a name written as one word or as several (Tehreek-e-Labbaik, Tehríke Labajk; a person's
     # Saif-ul-Malook, Сайфул Малук), within one type and spelled alike once the spaces go
     # (type -> its several-word keys by their spelling without spaces)

@@ -336,3 +336,7 @@ def test_related_keys_find_the_listed_name_a_key_writes_with_an_ending() -> None
     old = ["white house", "belarus", "putin"]
     # Белого дома in a new article: the stored White House is what linking could join it to
     assert link_incremental.related_keys(["beloh dom"], old) == {"white house"}
+
+
+def test_related_keys_find_a_company_without_the_word_for_its_kind() -> None:
+    assert link_incremental.related_keys(["vuelinh airlines"], ["vuelinh", "putin"]) == {"vuelinh"}

@@ -317,16 +317,21 @@ def test_an_actor_is_labelled_by_its_english_form_when_the_corpus_has_one() -> N
     assert set(entities["aliases"].to_list()[0]) >= {"Джо Байдън", "Joea Bidena"}
 
 
-def test_a_name_written_as_one_word_or_several_is_one_body_but_not_its_legal_form() -> None:
+def test_a_name_written_as_one_word_or_several_is_one_body() -> None:
     rows = [
         ("a", "Tehreek-e-Labbaik", "ORG", "tehrikelabaik", "pl"),
         ("b", "Tehríke Labajk", "ORG", "tehrik labaik", "cs"),
         ("c", "Wintershall", "ORG", "vintersal", "de"),
         ("d", "Wintershall AG", "ORG", "vintersal ah", "de"),
+        ("e", "Barcelona", "LOC", "barcelon", "es"),
+        ("f", "Barcelona FR", "ORG", "barcelon fr", "es"),
     ]
     ids = dict(link(_mentions(rows))[0].select("text", "entity_id").iter_rows())
     assert ids["Tehreek-e-Labbaik"] == ids["Tehríke Labajk"]
-    assert ids["Wintershall"] != ids["Wintershall AG"]  # a company and its legal form: kept apart
+    # a company with its legal form is the company (linking.without_kind, one type); a code
+    # after a place's name is no spelling of it
+    assert ids["Wintershall"] == ids["Wintershall AG"]
+    assert ids["Barcelona"] != ids["Barcelona FR"]
 
 
 def test_a_name_typed_a_body_here_and_a_place_there_is_one_actor_unless_a_listed_place() -> None:
@@ -539,3 +544,20 @@ def test_a_name_made_of_generic_words_is_no_person() -> None:
     types = dict(zip(linked["article_id"], linked["type"], strict=True))
     assert types["a"] == types["b"] == "ORG"
     assert types["c"] == "PER"  # a given name is no generic word
+
+
+def test_a_company_with_and_without_the_word_for_its_kind_is_one_actor() -> None:
+    rows = [
+        ("a", "Vueling Airlines", "ORG", "vuelinh airlines", "pl"),
+        ("b", "Vueling", "ORG", "vuelinh", "ru"),
+        ("c", "Frankfurter Allgemeine Zeitung", "MISC", "frankfurter alhemain saitunh", "pl"),
+        ("d", "Frankfurter Allgemeine", "MISC", "frankfurter alhemain", "cs"),
+        # a company named after a thing of another type stays apart (the pipeline's company)
+        ("e", "Nord Stream AG", "ORG", "nord stream ah", "ru"),
+        ("f", "Nord Stream", "MISC", "nord stream", "cs"),
+    ]
+    linked, _ = link(_mentions(rows))
+    ids = dict(zip(linked["article_id"], linked["entity_id"], strict=True))
+    assert ids["a"] == ids["b"]
+    assert ids["c"] == ids["d"]
+    assert ids["e"] != ids["f"]
