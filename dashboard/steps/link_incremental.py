@@ -73,12 +73,16 @@ def related_keys(new_keys: list[str], old_keys: list[str]) -> set[str]:
     """Stored keys a new key could join in linking, by linking's own blocking and similarity
     (linking.similar_across, linking.meant): same surname, words or meanings, the listed name a
     key writes with a short ending (lexicon.listed_inflected), the name without the word for its
-    kind (linking.without_kind), a similar single word or surname,
-    a short ending apart."""
+    kind (linking.without_kind), a product's bare name and its other numbers, a similar single
+    word or surname, a short ending apart."""
     surname_of: dict[str, list[str]] = defaultdict(list)
     words_of: dict[tuple[str, ...], list[str]] = defaultdict(list)
     cut: dict[str, list[str]] = defaultdict(list)
+    numbered: dict[str, list[str]] = defaultdict(list)  # a base name -> its numbered keys
     for k in old_keys:
+        base, _, last = k.rpartition(" ")
+        if base and last.isdigit():
+            numbered[base].append(k)
         surname_of[surname(k)].append(k)
         words_of[tuple(sorted(k.split()))].append(k)
         if meant(k):
@@ -95,6 +99,11 @@ def related_keys(new_keys: list[str], old_keys: list[str]) -> set[str]:
         found.update(words_of.get(meant(k), ()) if meant(k) else ())
         found.update(surname_of.get(lexicon.listed_inflected(k) or "", ()))
         found.update(surname_of.get(without_kind(k), ()) if " " in k else ())
+        # a numbered product: its bare name and its other numbers (Nord Stream, Nord Stream 1)
+        base, _, last = k.rpartition(" ")
+        named = base if base and last.isdigit() else k
+        found.update(numbered.get(named, ()))
+        found.update(surname_of.get(named, ()) if named != k else ())
         if " " not in k:
             found.update(cut.get(k, ()))
             found.update(k[:-c] for c in (1, 2) if k[:-c] in surname_of)

@@ -489,6 +489,16 @@ def _cluster(
             listed = lexicon.listed_inflected(k)
             if listed is not None and listed != k and listed in keys:
                 uf.union(listed, k)
+    # a product with its number and without (Nord Stream 2, Nord Stream): one actor when the
+    # corpus numbers it one way only (Nord Stream 1 and 2 are two pipelines, and bare the older)
+    numbered: dict[str, list[str]] = defaultdict(list)
+    for k in keys:
+        base, _, last = k.rpartition(" ")
+        if base and last.isdigit():
+            numbered[base].append(k)
+    for base, variants in numbered.items():
+        if len(variants) == 1 and base in keys:
+            uf.union(base, variants[0])
     # a company's name with the word for its kind and without (Vueling Airlines, Vueling; Cheniere
     # Energy; Frankfurter Allgemeine Zeitung): one actor of one type
     for k in keys:

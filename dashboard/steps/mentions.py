@@ -210,14 +210,15 @@ def _resolve_in_article(
         number = _NUMBER.match(text, end)
         if number and not words[-1].suffix and not _day_of_month(text, number.end(), lang):
             end = number.end()
-            if typ in ("PER", "ORG") and not votes[key]["LOC"]:
+            placed = bool(votes[key]["LOC"])
+            if typ in ("PER", "ORG", "MISC") and not placed:
                 typ = "MISC"
                 model = number.group(0).strip(" -")
-                if len(model) >= 3:
+                if len(model) >= 1:
                     # a model number (Boeing 737) names a product apart from its maker
                     key = f"{key} {model}"
             legal = lexicon.legal_form().match(text, end)
-            if legal and not votes[key]["LOC"]:
+            if legal and not placed:
                 # the company named after its product (Nord Stream 2 AG): its own organisation
                 end = legal.end()
                 typ = "ORG"

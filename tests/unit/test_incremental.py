@@ -340,3 +340,9 @@ def test_related_keys_find_the_listed_name_a_key_writes_with_an_ending() -> None
 
 def test_related_keys_find_a_company_without_the_word_for_its_kind() -> None:
     assert link_incremental.related_keys(["vuelinh airlines"], ["vuelinh", "putin"]) == {"vuelinh"}
+
+
+def test_related_keys_find_a_products_bare_name_and_its_other_numbers() -> None:
+    old = ["nord stream", "nord stream 1", "putin"]
+    assert link_incremental.related_keys(["nord stream 2"], old) == {"nord stream", "nord stream 1"}
+    assert "nord stream 1" in link_incremental.related_keys(["nord stream"], old)

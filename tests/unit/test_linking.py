@@ -561,3 +561,23 @@ def test_a_company_with_and_without_the_word_for_its_kind_is_one_actor() -> None
     assert ids["a"] == ids["b"]
     assert ids["c"] == ids["d"]
     assert ids["e"] != ids["f"]
+
+
+def test_a_product_with_its_number_is_its_bare_name_unless_the_corpus_numbers_several() -> None:
+    one = [
+        ("a", "Nord Stream 2", "MISC", "nord stream 2", "pl"),
+        ("b", "Nord Stream", "MISC", "nord stream", "cs"),
+    ]
+    ids = dict(link(_mentions(one))[0].select("article_id", "entity_id").iter_rows())
+    assert ids["a"] == ids["b"]
+    several = [*one, ("c", "Nord Stream 1", "MISC", "nord stream 1", "de")]
+    ids = dict(link(_mentions(several))[0].select("article_id", "entity_id").iter_rows())
+    assert len({ids["a"], ids["b"], ids["c"]}) == 3  # two pipelines, and the bare name apart
+
+
+def test_a_model_number_stays_in_the_key() -> None:
+    from dashboard.steps.mentions import article_mentions
+
+    text = "Gazociąg Nord Stream 2 powstaje obok Nord Stream 1."
+    found = {m[3]: m[5] for m in article_mentions(text, [(0, 0, len(text))], "pl")}
+    assert found["Nord Stream 2"] != found["Nord Stream 1"]
