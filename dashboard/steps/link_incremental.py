@@ -79,6 +79,7 @@ def related_keys(new_keys: list[str], old_keys: list[str]) -> set[str]:
     words_of: dict[tuple[str, ...], list[str]] = defaultdict(list)
     cut: dict[str, list[str]] = defaultdict(list)
     numbered: dict[str, list[str]] = defaultdict(list)  # a base name -> its numbered keys
+    stored = set(old_keys)
     for k in old_keys:
         base, _, last = k.rpartition(" ")
         if base and last.isdigit():
@@ -97,13 +98,13 @@ def related_keys(new_keys: list[str], old_keys: list[str]) -> set[str]:
         found.update(surname_of.get(k, ()))
         found.update(words_of.get(tuple(sorted(k.split())), ()))
         found.update(words_of.get(meant(k), ()) if meant(k) else ())
-        found.update(surname_of.get(lexicon.listed_inflected(k) or "", ()))
-        found.update(surname_of.get(without_kind(k), ()) if " " in k else ())
+        # keys spelled out in full: the listed name, the company without its kind word
+        found.update({lexicon.listed_inflected(k) or "", without_kind(k)} & stored)
         # a numbered product: its bare name and its other numbers (Nord Stream, Nord Stream 1)
         base, _, last = k.rpartition(" ")
         named = base if base and last.isdigit() else k
         found.update(numbered.get(named, ()))
-        found.update(surname_of.get(named, ()) if named != k else ())
+        found.update({named} & stored)
         if " " not in k:
             found.update(cut.get(k, ()))
             found.update(k[:-c] for c in (1, 2) if k[:-c] in surname_of)
