@@ -175,6 +175,17 @@ def without_kind(key: str) -> str:
     return " ".join(words)
 
 
+def _company_words_alone(types: dict[str, str]) -> None:
+    """Type a one-word name read as a person as the company it names with the word for its
+    kind (Adria, Adria Airways), unless a person's full name ends in it (Ryan, Paul Ryan)."""
+    surnames = {surname(k) for k, t in types.items() if t == "PER" and " " in k}
+    for k, typ in list(types.items()):
+        if " " in k and typ in ("ORG", "MISC"):
+            base = without_kind(k)
+            if base != k and types.get(base) == "PER" and " " not in base and base not in surnames:
+                types[base] = typ
+
+
 def _same_given(a: str, b: str) -> bool:
     """Given-name keys of one person (Aleksandar/Alexander, Hesus/Jesus, an initial)."""
     return a[:1] == b[:1] or fuzz.ratio(a, b) >= 70
@@ -772,6 +783,7 @@ def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             t = "ORG"  # no person is called Supreme Court or Bílý dům: a title's genitive body
         votes[k][t] += CUE_WEIGHT if c else 1
     types = {k: v.most_common(1)[0][0] for k, v in votes.items()}
+    _company_words_alone(types)
     rows = mentions.select("article_id", "text", "key").rows()
     pairs = (
         _acronym_pairs(rows, types)

@@ -581,3 +581,18 @@ def test_a_model_number_stays_in_the_key() -> None:
     text = "Gazociąg Nord Stream 2 powstaje obok Nord Stream 1."
     found = {m[3]: m[5] for m in article_mentions(text, [(0, 0, len(text))], "pl")}
     assert found["Nord Stream 2"] != found["Nord Stream 1"]
+
+
+def test_a_one_word_name_read_as_a_person_is_the_company_it_names_with_its_kind() -> None:
+    rows = [
+        ("a", "Adria", "PER", "adr", "sl"),
+        ("b", "Adria Airways", "ORG", "adr airvais", "sl"),
+        # a person's surname stays the person's
+        ("c", "Paul Ryan", "PER", "paul rian", "cs"),
+        ("d", "Ryan", "PER", "rian", "cs"),
+        ("e", "Ryan Air", "ORG", "rian air", "cs"),
+    ]
+    linked, _ = link(_mentions(rows))
+    ids = dict(zip(linked["article_id"], linked["entity_id"], strict=True))
+    assert ids["a"] == ids["b"] and ids["a"].startswith("ORG:")
+    assert ids["c"] == ids["d"] != ids["e"]
