@@ -813,3 +813,27 @@ def kind_word_keys() -> frozenset[str]:
     ]
     # a bank is a name's own word (World Bank is not the world); a letter is no kind
     return frozenset(k for w in words if len(k := token_key(w, "en")) > 1 and w != "bank")
+
+
+# the meanings (name_words.json) of a word that opens only a body's name, never a person's
+_BODY_WORDS = frozenset(
+    {
+        "ministry", "court", "council", "union", "party", "association", "federation", "agency",
+        "commission", "committee", "organisation", "church", "university", "institute",
+        "police", "army", "parliament", "senate", "office", "department", "bank",
+    }
+)  # fmt: skip
+
+
+@lru_cache(maxsize=100_000)
+def opens_body(key: str) -> bool:
+    """A key of two words or more opened by a word for a kind of body and holding no given name
+    (vereinihunh kokpit: Vereinigung Cockpit): no person's name. With a given name it is a
+    title run before a person (Senate Majority Leader Mitch McConnell)."""
+    words = key.split(" ")
+    given = given_name_keys()
+    return (
+        len(words) > 1
+        and name_concepts().get(words[0]) in _BODY_WORDS
+        and not any(w in given for w in words)
+    )

@@ -779,7 +779,7 @@ def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     cues = cue_flags(mentions)
     found = found_types(mentions)
     for k, t, c in zip(mentions["key"].to_list(), found, cues, strict=True):
-        if t == "PER" and lexicon.of_meanings(k):
+        if t == "PER" and (lexicon.of_meanings(k) or lexicon.opens_body(k)):
             t = "ORG"  # no person is called Supreme Court or Bílý dům: a title's genitive body
         votes[k][t] += CUE_WEIGHT if c else 1
     types = {k: v.most_common(1)[0][0] for k, v in votes.items()}

@@ -596,3 +596,15 @@ def test_a_one_word_name_read_as_a_person_is_the_company_it_names_with_its_kind(
     ids = dict(zip(linked["article_id"], linked["entity_id"], strict=True))
     assert ids["a"] == ids["b"] and ids["a"].startswith("ORG:")
     assert ids["c"] == ids["d"] != ids["e"]
+
+
+def test_a_name_opened_by_a_word_for_a_body_is_no_person_unless_a_given_name_follows() -> None:
+    rows = [
+        ("a", "Vereinigung Cockpit", "PER", "verainihunh kokpit", "cs"),
+        ("b", "Ministerstwo Obrony", "PER", "ministerstv obron", "pl"),
+        ("c", "Senate Leader John Thune", "PER", "senat leader iohn tun", "en"),
+    ]
+    linked, _ = link(_mentions(rows))
+    types = dict(zip(linked["article_id"], linked["type"], strict=True))
+    assert types["a"] == types["b"] == "ORG"
+    assert types["c"] == "PER"
