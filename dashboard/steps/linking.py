@@ -390,31 +390,35 @@ class Heard:
     def across_types(
         self, keys: Counter[str], places: dict[str, str]
     ) -> list[tuple[tuple[str, str], tuple[str, str]]]:
-        """((type, word), (type, word)) of two types whose words share a sound key of 4+ letters
-        and that no language writes both (Барселона, Barcelona; Алжир, Algeria): one name
-        typed by different contexts in different languages. A person and a listed place stay
-        apart (Prague and a Mr Prac)."""
-        by_sound: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        """((type, word), (type, word)) of two types whose words sound alike (as `pairs` finds
+        them) and that no language writes both (Барселона, Barcelona; Алжир, Algeria; Гардиън,
+        Guardian): one name typed by different contexts in different languages. A person and
+        a listed place stay apart (Prague and a Mr Prac)."""
+        blocks: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
         for (typ, word), sounds in self.sounds.items():
             if typ == "PER" or word in keys:  # a person by the surname; others by their key
                 for snd in sounds:
                     if len(snd) >= _SOUND_MIN:
-                        by_sound[snd].add((typ, word))
+                        blocks[(snd[:1], skeleton(snd))].add((typ, word))
         out: set[tuple[tuple[str, str], tuple[str, str]]] = set()
-        for group in by_sound.values():
+        for group in blocks.values():
             ordered = sorted(group)
             for i, (ta, a) in enumerate(ordered):
                 for tb, b in ordered[i + 1 :]:
                     person_place = "PER" in (ta, tb) and (a in places or b in places)
-                    if ta != tb and a != b and not person_place and self.apart(ta, a, b, 1, tb):
+                    if ta != tb and a != b and not person_place and self._alike(ta, a, b, tb, 1):
                         out.add(((ta, a), (tb, b)))
         return sorted(out)
 
-    def _alike(self, typ: str, a: str, b: str) -> bool:
-        sa, sb = self.sounds[(typ, a)], self.sounds[(typ, b)]
+    def _alike(
+        self, typ: str, a: str, b: str, typ_b: str | None = None, own: int = _OWN_SPELLING
+    ) -> bool:
+        """One sound key (written apart in `own` articles per language), or (written in no
+        common language) sound keys of 6+ letters with one skeleton and a close spelling."""
+        sa, sb = self.sounds[(typ, a)], self.sounds[(typ_b or typ, b)]
         if sa & sb:
-            return self.apart(typ, a, b)
-        return self.apart(typ, a, b, own=1) and any(
+            return self.apart(typ, a, b, own, typ_b)
+        return self.apart(typ, a, b, 1, typ_b) and any(
             min(len(x), len(y)) >= _SOUND_NEAR
             and skeleton(x) == skeleton(y)
             and fuzz.ratio(x, y) >= _SOUND_RATIO

@@ -493,6 +493,10 @@ def test_one_name_typed_apart_in_two_languages_is_one_actor() -> None:
     ids = dict(zip(linked["text"], linked["entity_id"], strict=True))
     assert ids["Барселона"] == ids["Barcelona"] == ids["Barcelonie"]
     assert ids["Barcelona"].startswith("LOC:")  # the majority's type
+    # written as heard, close in sound and skeleton (Гардиън, Guardian)
+    near = [("f", "Гардиън", "ORG", "harden", "bg"), ("g", "Guardian", "MISC", "huardian", "cs")]
+    ids_near = dict(link(_mentions(near))[0].select("text", "entity_id").iter_rows())
+    assert ids_near["Гардиън"] == ids_near["Guardian"]
     assert ids["Prag"] != ids["Prague"]
     # a language that writes both spellings keeps them apart: two names
     both = [*rows[:3], ("e", "Барселона", "LOC", "barcelon", "bg")]
