@@ -1050,10 +1050,24 @@ def test_a_person_named_right_after_a_body_is_split_from_it() -> None:
         assert texts[int(aid[1:])][1][start:end] == text
 
 
-
 def test_an_english_facility_is_no_person() -> None:
     found = _found("Others were trapped at the Roa Roa Hotel in Palu.", "en")
     assert ("Roa Roa Hotel", "ORG") in [(t, typ) for t, typ, _ in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "surface", "key"),
+    [
+        ("Той написа в Туитър вчера.", "bg", "Туитър", "twitter"),
+        ("Он написал в Твиттере вчера.", "ru", "Твиттере", "twitter"),
+        ("Napisał to na Facebooku.", "pl", "Facebooku", "facebook"),
+    ],
+)
+def test_a_social_network_is_one_product_in_every_script(
+    text: str, lang: str, surface: str, key: str
+) -> None:
+    assert (surface, "MISC", key) in _found(text, lang)
+
 
 def test_a_world_city_needs_its_spelling_not_only_its_key() -> None:
     from dashboard.lang import lexicon
