@@ -1069,6 +1069,21 @@ def test_a_social_network_is_one_product_in_every_script(
     assert (surface, "MISC", key) in _found(text, lang)
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "surface", "typ", "key"),
+    [
+        ("Агенция Франс Прес съобщи това.", "bg", "Франс Прес", "ORG", "afp"),
+        ("Według Deutsche Welle to prawda.", "pl", "Deutsche Welle", "ORG", "deutsche welle"),
+        ("Как сообщает РИА Новости, это так.", "ru", "РИА Новости", "ORG", "ria novosti"),
+        ("Според Гардиън това е вярно.", "bg", "Гардиън", "MISC", "the guardian"),
+    ],
+)
+def test_a_news_agency_or_paper_is_one_actor_in_every_script(
+    text: str, lang: str, surface: str, typ: str, key: str
+) -> None:
+    assert (surface, typ, key) in _found(text, lang)
+
+
 def test_a_world_city_needs_its_spelling_not_only_its_key() -> None:
     from dashboard.lang import lexicon
 
