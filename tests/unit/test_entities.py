@@ -152,6 +152,9 @@ def test_inflected_place_is_undone_by_declension_rules() -> None:
         # America alone is the United States in the news; its parts are regions
         ("Według Ameryki sankcje są potrzebne.", "pl", "Ameryki", "united states"),
         ("Но в Северной Америке иначе.", "ru", "Северной Америке", "north america"),
+        # regions news names: the Baltic states, southern Europe
+        ("Plyn proudí do Pobaltí.", "cs", "Pobaltí", "baltic states"),
+        ("В Южной Европе жарко.", "ru", "Южной Европе", "southern europe"),
         ("Pero en América Latina no.", "es", "América Latina", "latin america"),
     ],
 )
