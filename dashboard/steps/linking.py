@@ -512,7 +512,8 @@ def _cluster(
         if base and last.isdigit():
             numbered[base].append(k)
     for base, variants in numbered.items():
-        if len(variants) == 1 and base in keys:
+        # a generation's number (1, 2), not a model's (Boeing 737 is no Boeing)
+        if len(variants) == 1 and base in keys and len(variants[0]) - len(base) <= 3:
             uf.union(base, variants[0])
     # a company's name with the word for its kind and without (Vueling Airlines, Vueling; Cheniere
     # Energy; Frankfurter Allgemeine Zeitung): one actor of one type
@@ -521,6 +522,10 @@ def _cluster(
             base = without_kind(k)
             if base != k and types.get(base) == types[k]:
                 uf.union(base, k)
+            # the kind opening the name (Vereinigung Cockpit, Cockpit)
+            rest = k.split(" ", 1)[1]
+            if lexicon.opens_body(k) and " " not in rest and types.get(rest) == types[k]:
+                uf.union(rest, k)
     # a name written as one word or as several (Tehreek-e-Labbaik, Tehríke Labajk; a person's
     # Saif-ul-Malook, Сайфул Малук), within one type and spelled alike once the spaces go
     # (type -> its several-word keys by their spelling without spaces)

@@ -559,12 +559,16 @@ def test_a_company_with_and_without_the_word_for_its_kind_is_one_actor() -> None
         # a company named after a thing of another type stays apart (the pipeline's company)
         ("e", "Nord Stream AG", "ORG", "nord stream ah", "ru"),
         ("f", "Nord Stream", "MISC", "nord stream", "cs"),
+        # the word for its kind opening the name (a union: Vereinigung Cockpit, Cockpit)
+        ("g", "Vereinigung Cockpit", "ORG", "verainihunh kokpit", "cs"),
+        ("h", "Cockpit", "ORG", "kokpit", "ru"),
     ]
     linked, _ = link(_mentions(rows))
     ids = dict(zip(linked["article_id"], linked["entity_id"], strict=True))
     assert ids["a"] == ids["b"]
     assert ids["c"] == ids["d"]
     assert ids["e"] != ids["f"]
+    assert ids["g"] == ids["h"]
 
 
 def test_a_product_with_its_number_is_its_bare_name_unless_the_corpus_numbers_several() -> None:
@@ -577,6 +581,13 @@ def test_a_product_with_its_number_is_its_bare_name_unless_the_corpus_numbers_se
     several = [*one, ("c", "Nord Stream 1", "MISC", "nord stream 1", "de")]
     ids = dict(link(_mentions(several))[0].select("article_id", "entity_id").iter_rows())
     assert len({ids["a"], ids["b"], ids["c"]}) == 3  # two pipelines, and the bare name apart
+    # a model number names a product apart from its maker
+    model = [
+        ("d", "Boeing 737", "MISC", "boainh 737", "sl"),
+        ("e", "Boeing", "ORG", "boainh", "sl"),
+    ]
+    ids = dict(link(_mentions(model))[0].select("article_id", "entity_id").iter_rows())
+    assert ids["d"] != ids["e"]
 
 
 def test_a_model_number_stays_in_the_key() -> None:
