@@ -61,9 +61,27 @@ def _case_like(src: str, out: str) -> str:
     return out
 
 
+class _Romanised(dict[int, str]):
+    """Each character's romanisation in one letter table, in the source letter's case, made
+    the first time str.translate asks for it (one C look-up a letter after that)."""
+
+    def __init__(self, table: dict[str, str]) -> None:
+        super().__init__()
+        self.table = table
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        self[code] = out = _case_like(ch, self.table.get(ch.lower(), ch))
+        return out
+
+
+@lru_cache(maxsize=32)
+def _cyrillic_letters(lang: str, for_key: bool) -> _Romanised:
+    return _Romanised(_cyrillic_map(lang, for_key))
+
+
 def _cyrillic(text: str, lang: str, for_key: bool) -> str:
-    table = _cyrillic_map(lang or "", for_key)
-    return "".join(_case_like(ch, table.get(ch.lower(), ch)) for ch in text)
+    return text.translate(_cyrillic_letters(lang or "", for_key))
 
 
 def _greek(text: str, for_key: bool) -> str:
@@ -175,19 +193,31 @@ def _endings(lang: str) -> tuple[tuple[str, ...], int, int]:
     return tuple(ends), int(fold_data["min_stem"]), int(fold_data["consonant_min_stem"])
 
 
+@lru_cache(maxsize=64)
+def _endings_by_length(lang: str) -> tuple[tuple[int, frozenset[str]], ...]:
+    """The language's endings grouped by length, longest first: a word ends in at most one
+    ending of each length, so one look-up a length finds what the ordered list finds first."""
+    ends = _endings(lang)[0]
+    lengths = sorted({len(e) for e in ends if e}, reverse=True)
+    return tuple((n, frozenset(e for e in ends if len(e) == n)) for n in lengths)
+
+
 def cut_endings(word: str, lang: str | None = None) -> str:
-    """Cut case endings and final vowels from a folded word, down to a minimal stem."""
-    ends, min_stem, cons_min = _endings(lang or "")
-    changed = True
-    while changed:
-        changed = False
-        for end in ends:
-            need = min_stem if end in _VOWELS else cons_min
-            if word.endswith(end) and len(word) - len(end) >= need:
-                word = word[: -len(end)]
-                changed = True
+    """Cut case endings and final vowels from a folded word, down to a minimal stem (the
+    longest ending that leaves one, again and again)."""
+    _, min_stem, cons_min = _endings(lang or "")
+    by_length = _endings_by_length(lang or "")
+    shortest = min(min_stem, cons_min)
+    while True:
+        for n, ends in by_length:
+            if len(word) - n < shortest:
+                continue
+            tail = word[-n:]
+            if tail in ends and len(word) - n >= (min_stem if tail in _VOWELS else cons_min):
+                word = word[:-n]
                 break
-    return word
+        else:
+            return word
 
 
 @lru_cache(maxsize=200_000)
