@@ -9,6 +9,7 @@ and Łukaszenka all become `lukasenk`.
 from __future__ import annotations
 
 import json
+import operator
 import re
 import unicodedata
 from functools import lru_cache
@@ -148,41 +149,101 @@ def to_latin(text: str, lang: str | None = None, *, for_key: bool = False) -> st
 
 
 _RULE_PREFIX = re.compile(r"[a-z]*")
+# what a pattern may start with before its first letter: anchors and look-behinds
+_ZERO_WIDTH = re.compile(r"\^|\\b|\(\?<[=!][^()|]*\)")
+_QUANTIFIERS = "?*+{"
+# the doubled letter's first (re.sub with a callable in C, not a template read in Python)
+_FIRST = operator.methodcaller("group", 1)
+
+
+def _alternatives(pattern: str) -> list[str] | None:
+    """The top-level alternatives of a pattern (a|b), or None where a bracket or an escape
+    makes the split unsure."""
+    if "[" in pattern and "|" in pattern or "\\|" in pattern:
+        return None
+    depth, out, part = 0, [], ""
+    for ch in pattern:
+        depth += (ch == "(") - (ch == ")")
+        if ch == "|" and depth == 0:
+            out.append(part)
+            part = ""
+        else:
+            part += ch
+    return [*out, part]
+
+
+def _needed(pattern: str) -> str:
+    """Letters every match of `pattern` holds (its literal start after any anchor: \\bou(?=..)
+    needs "ou"), or "" where none is sure: the rule then runs on every word."""
+    found: set[str] = set()
+    for alternative in _alternatives(pattern) or [""]:
+        rest = alternative
+        while anchor := _ZERO_WIDTH.match(rest):
+            rest = rest[anchor.end() :]
+        letters = _RULE_PREFIX.match(rest)
+        prefix = letters.group(0) if letters else ""
+        if rest[len(prefix) : len(prefix) + 1] in tuple(_QUANTIFIERS):
+            prefix = prefix[:-1]  # the last letter is optional (ou?)
+        found.add(prefix)
+    return found.pop() if len(found) == 1 else ""
+
+
+def _letter_table(letters: list[tuple[str, str]]) -> dict[int, str] | None:
+    """The one-letter replacements done in order as one table (what each letter becomes after
+    all of them), or None when a rule replaces more than one letter."""
+    if any(len(a) != 1 for a, _ in letters):
+        return None
+    table = {}
+    for source, _ in letters:
+        out = source
+        for a, b in letters:
+            out = out.replace(a, b)
+        table[ord(source)] = out
+    return table
 
 
 @lru_cache(maxsize=1)
 def _fold_rules() -> tuple[
-    dict[int, str], list[tuple[str, re.Pattern[str] | None, str]], list[tuple[str, str]]
+    dict[int, str],
+    list[tuple[str, re.Pattern[str] | None, str]],
+    list[tuple[str, str]],
+    dict[int, str] | None,
 ]:
     fold = _tables()["fold"]
-    # a literal rule is a plain replace; a pattern runs only when its literal start is there
-    # (a regex call per rule per word was most of fold's time)
+    # a literal rule is a plain replace; a pattern runs only when the letters it needs are
+    # there (a regex call per rule per word was most of fold's time)
     rules: list[tuple[str, re.Pattern[str] | None, str]] = []
     for pattern, repl in fold["rules"]:
         if re.escape(pattern) == pattern:
             rules.append((pattern, None, repl))
         else:
-            prefix = _RULE_PREFIX.match(pattern)
-            rules.append((prefix.group(0) if prefix else "", re.compile(pattern), repl))
+            rules.append((_needed(pattern), re.compile(pattern), repl))
     chars = {ord(k): v for k, v in fold["chars"].items()}
-    return chars, rules, [(a, b) for a, b in fold["letters"]]
+    letters = [(a, b) for a, b in fold["letters"]]
+    return chars, rules, letters, _letter_table(letters)
 
 
 def fold(text: str, lang: str | None = None, *, spelling_rules: bool = True) -> str:
     """Lower-case folded Latin spelling of `text` (no endings cut); without `spelling_rules`
     only letters are mapped (sch, ts, -ejsk- stay as written)."""
-    chars, rules, letters = _fold_rules()
-    low = to_latin(text.lower(), lang, for_key=True).lower()
+    chars, rules, letters, letter_table = _fold_rules()
+    low = text.lower()
+    if not low.isascii():
+        low = to_latin(low, lang, for_key=True).lower()
     low = low.translate(chars)
     for literal, pattern, repl in rules if spelling_rules else ():
         if literal in low:
             low = low.replace(literal, repl) if pattern is None else pattern.sub(repl, low)
     if not low.isascii():
         low = "".join(c for c in unicodedata.normalize("NFD", low) if not unicodedata.combining(c))
-    low = _NON_LETTER.sub("", low)
-    for a, b in letters:
-        low = low.replace(a, b)
-    return _DOUBLED.sub(r"\1", low)
+    if not (low.isascii() and low.isalpha() and low.islower()):
+        low = _NON_LETTER.sub("", low)
+    if letter_table is not None:
+        low = low.translate(letter_table)
+    else:
+        for a, b in letters:
+            low = low.replace(a, b)
+    return _DOUBLED.sub(_FIRST, low)
 
 
 @lru_cache(maxsize=64)

@@ -71,3 +71,65 @@ def test_each_language_keeps_its_own_letters() -> None:
     assert translit.to_latin("и", "ru") == "i"
     assert translit.to_latin("и", "uk") == "y"
     assert translit.to_latin("И", "uk") == "Y"
+
+
+def _fold_plainly(text: str, lang: str | None, spelling_rules: bool = True) -> str:
+    """fold as first written: every rule a regex run on every word, every letter replaced in
+    turn, doubled letters collapsed by a template."""
+    import re
+    import unicodedata
+
+    data = translit._tables()["fold"]
+    low = translit.to_latin(text.lower(), lang, for_key=True).lower()
+    low = low.translate({ord(k): v for k, v in data["chars"].items()})
+    for pattern, repl in data["rules"] if spelling_rules else ():
+        low = re.sub(pattern, repl, low)
+    low = "".join(c for c in unicodedata.normalize("NFD", low) if not unicodedata.combining(c))
+    low = re.sub(r"[^a-z ]+", "", low)
+    for a, b in data["letters"]:
+        low = low.replace(a, b)
+    return re.sub(r"(.)\1+", r"\1", low)
+
+
+NAMES = [
+    ("Lukašenko", "sr"),
+    ("Лукашенко", "ru"),
+    ("Λουκασένκο", "el"),
+    ("Łukaszenka", "pl"),
+    ("Schwarzenegger", "de"),
+    ("Queiroz", "pt"),
+    ("Ouattara", "fr"),
+    ("Euro Europa", "ro"),
+    ("Zelensky Zelenskyj", "cs"),
+    ("Guiana Gueorgui", None),
+    ("Cádiz Córdoba", "es"),
+    ("Ferreira-Leite", "pt"),
+    ("Ministerstvo Eijsk", "cs"),
+    ("O'Neill 2024", "en"),
+    ("Ştefan ÇAĞLAR", "tr"),
+    ("Ђоковић Đoković", "sr"),
+]
+
+
+@pytest.mark.parametrize("spelling_rules", [True, False])
+def test_fold_folds_as_every_rule_run_on_every_word(spelling_rules: bool) -> None:
+    for text, lang in NAMES:
+        got = translit.fold(text, lang, spelling_rules=spelling_rules)
+        assert got == _fold_plainly(text, lang, spelling_rules), text
+
+
+def test_a_pattern_rule_runs_only_where_its_letters_are() -> None:
+    assert translit._needed(r"\bou(?=[aeio])") == "ou"
+    assert translit._needed(r"^eu|(?<= )eu") == "eu"
+    assert translit._needed(r"e[ij]sk") == "e"
+    # not sure of any letter: the rule runs on every word
+    assert translit._needed("ou?x") == "o"
+    assert translit._needed("a|b") == ""
+    assert translit._needed("[a|b]x") == ""
+    assert translit._needed("(?=a)b") == ""
+
+
+def test_one_letter_replacements_in_order_make_one_table() -> None:
+    # each replacement acts on what the ones before it wrote
+    assert translit._letter_table([("x", "ks"), ("k", "c")]) == {ord("x"): "cs", ord("k"): "c"}
+    assert translit._letter_table([("ab", "c")]) is None
