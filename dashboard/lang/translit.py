@@ -48,6 +48,8 @@ def _cyrillic_map(lang: str, for_key: bool) -> dict[str, str]:
 
 def script_of(text: str) -> str:
     """'Grek', 'Cyrl' or 'Latn' by the first non-Latin letter found."""
+    if text.isascii():
+        return "Latn"
     if _GREEK.search(text):
         return "Grek"
     if _CYRILLIC.search(text):

@@ -47,7 +47,7 @@ class _Seen:
     @cached_property
     def lower(self) -> frozenset[str]:
         """Words written in lower case somewhere in the article (lower-cased)."""
-        return frozenset(w.lower() for w in set(_WORD.findall(self.text)) if w[:1].islower())
+        return frozenset(w.lower() for w in self.written if w[:1].islower())
 
     @cached_property
     def written(self) -> frozenset[str]:
