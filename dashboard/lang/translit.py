@@ -237,7 +237,8 @@ def fold(text: str, lang: str | None = None, *, spelling_rules: bool = True) -> 
         if literal in low:
             low = low.replace(literal, repl) if pattern is None else pattern.sub(repl, low)
     if not low.isascii():
-        low = "".join(c for c in unicodedata.normalize("NFD", low) if not unicodedata.combining(c))
+        # diacritics apart from their letters; they go with every other non-letter below
+        low = unicodedata.normalize("NFD", low)
     if not (low.isascii() and low.isalpha() and low.islower()):
         low = _NON_LETTER.sub("", low)
     if letter_table is not None:
@@ -313,7 +314,8 @@ def name_key(words: list[str] | tuple[str, ...], lang: str | None = None) -> str
     """The linking key of a multi-word name: its words' keys joined by spaces."""
     if len(words) == 1:
         return token_key(words[0], lang)
-    return " ".join(k for k in (token_key(w, lang) for w in words) if k)
+    keys = [token_key(w, lang) for w in words]
+    return " ".join([k for k in keys if k])
 
 
 @lru_cache(maxsize=1)

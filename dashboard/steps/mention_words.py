@@ -98,9 +98,10 @@ _NUMBER_SIGN = re.compile(r"\.\s?\d")
 def _not_a_name(w: _Word, text: str) -> bool:
     """A plural of an acronym (MPs, TVs: a kind of thing) or a number sign before its number
     (No.1, Nr. 5, Br. 3)."""
-    if _PLURAL_ACRONYM.fullmatch(w.text):
+    word = w.text
+    if word.endswith("s") and _PLURAL_ACRONYM.fullmatch(word):
         return True
-    return len(w.text) <= 3 and bool(_NUMBER_SIGN.match(text, w.end))
+    return len(word) <= 3 and bool(_NUMBER_SIGN.match(text, w.end))
 
 
 def _german_noun_piece(piece: str) -> bool:
