@@ -9,6 +9,7 @@ and Łukaszenka all become `lukasenk`.
 from __future__ import annotations
 
 import json
+import operator
 import re
 import unicodedata
 from functools import lru_cache
@@ -47,6 +48,8 @@ def _cyrillic_map(lang: str, for_key: bool) -> dict[str, str]:
 
 def script_of(text: str) -> str:
     """'Grek', 'Cyrl' or 'Latn' by the first non-Latin letter found."""
+    if text.isascii():
+        return "Latn"
     if _GREEK.search(text):
         return "Grek"
     if _CYRILLIC.search(text):
@@ -61,9 +64,27 @@ def _case_like(src: str, out: str) -> str:
     return out
 
 
+class _Romanised(dict[int, str]):
+    """Each character's romanisation in one letter table, in the source letter's case, made
+    the first time str.translate asks for it (one C look-up a letter after that)."""
+
+    def __init__(self, table: dict[str, str]) -> None:
+        super().__init__()
+        self.table = table
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        self[code] = out = _case_like(ch, self.table.get(ch.lower(), ch))
+        return out
+
+
+@lru_cache(maxsize=32)
+def _cyrillic_letters(lang: str, for_key: bool) -> _Romanised:
+    return _Romanised(_cyrillic_map(lang, for_key))
+
+
 def _cyrillic(text: str, lang: str, for_key: bool) -> str:
-    table = _cyrillic_map(lang or "", for_key)
-    return "".join(_case_like(ch, table.get(ch.lower(), ch)) for ch in text)
+    return text.translate(_cyrillic_letters(lang or "", for_key))
 
 
 def _greek(text: str, for_key: bool) -> str:
@@ -130,41 +151,102 @@ def to_latin(text: str, lang: str | None = None, *, for_key: bool = False) -> st
 
 
 _RULE_PREFIX = re.compile(r"[a-z]*")
+# what a pattern may start with before its first letter: anchors and look-behinds
+_ZERO_WIDTH = re.compile(r"\^|\\b|\(\?<[=!][^()|]*\)")
+_QUANTIFIERS = "?*+{"
+# the doubled letter's first (re.sub with a callable in C, not a template read in Python)
+_FIRST = operator.methodcaller("group", 1)
+
+
+def _alternatives(pattern: str) -> list[str] | None:
+    """The top-level alternatives of a pattern (a|b), or None where a bracket or an escape
+    makes the split unsure."""
+    if "[" in pattern and "|" in pattern or "\\|" in pattern:
+        return None
+    depth, out, part = 0, [], ""
+    for ch in pattern:
+        depth += (ch == "(") - (ch == ")")
+        if ch == "|" and depth == 0:
+            out.append(part)
+            part = ""
+        else:
+            part += ch
+    return [*out, part]
+
+
+def _needed(pattern: str) -> str:
+    """Letters every match of `pattern` holds (its literal start after any anchor: \\bou(?=..)
+    needs "ou"), or "" where none is sure: the rule then runs on every word."""
+    found: set[str] = set()
+    for alternative in _alternatives(pattern) or [""]:
+        rest = alternative
+        while anchor := _ZERO_WIDTH.match(rest):
+            rest = rest[anchor.end() :]
+        letters = _RULE_PREFIX.match(rest)
+        prefix = letters.group(0) if letters else ""
+        if rest[len(prefix) : len(prefix) + 1] in tuple(_QUANTIFIERS):
+            prefix = prefix[:-1]  # the last letter is optional (ou?)
+        found.add(prefix)
+    return found.pop() if len(found) == 1 else ""
+
+
+def _letter_table(letters: list[tuple[str, str]]) -> dict[int, str] | None:
+    """The one-letter replacements done in order as one table (what each letter becomes after
+    all of them), or None when a rule replaces more than one letter."""
+    if any(len(a) != 1 for a, _ in letters):
+        return None
+    table = {}
+    for source, _ in letters:
+        out = source
+        for a, b in letters:
+            out = out.replace(a, b)
+        table[ord(source)] = out
+    return table
 
 
 @lru_cache(maxsize=1)
 def _fold_rules() -> tuple[
-    dict[int, str], list[tuple[str, re.Pattern[str] | None, str]], list[tuple[str, str]]
+    dict[int, str],
+    list[tuple[str, re.Pattern[str] | None, str]],
+    list[tuple[str, str]],
+    dict[int, str] | None,
 ]:
     fold = _tables()["fold"]
-    # a literal rule is a plain replace; a pattern runs only when its literal start is there
-    # (a regex call per rule per word was most of fold's time)
+    # a literal rule is a plain replace; a pattern runs only when the letters it needs are
+    # there (a regex call per rule per word was most of fold's time)
     rules: list[tuple[str, re.Pattern[str] | None, str]] = []
     for pattern, repl in fold["rules"]:
         if re.escape(pattern) == pattern:
             rules.append((pattern, None, repl))
         else:
-            prefix = _RULE_PREFIX.match(pattern)
-            rules.append((prefix.group(0) if prefix else "", re.compile(pattern), repl))
+            rules.append((_needed(pattern), re.compile(pattern), repl))
     chars = {ord(k): v for k, v in fold["chars"].items()}
-    return chars, rules, [(a, b) for a, b in fold["letters"]]
+    letters = [(a, b) for a, b in fold["letters"]]
+    return chars, rules, letters, _letter_table(letters)
 
 
 def fold(text: str, lang: str | None = None, *, spelling_rules: bool = True) -> str:
     """Lower-case folded Latin spelling of `text` (no endings cut); without `spelling_rules`
     only letters are mapped (sch, ts, -ejsk- stay as written)."""
-    chars, rules, letters = _fold_rules()
-    low = to_latin(text.lower(), lang, for_key=True).lower()
+    chars, rules, letters, letter_table = _fold_rules()
+    low = text.lower()
+    if not low.isascii():
+        low = to_latin(low, lang, for_key=True).lower()
     low = low.translate(chars)
     for literal, pattern, repl in rules if spelling_rules else ():
         if literal in low:
             low = low.replace(literal, repl) if pattern is None else pattern.sub(repl, low)
     if not low.isascii():
-        low = "".join(c for c in unicodedata.normalize("NFD", low) if not unicodedata.combining(c))
-    low = _NON_LETTER.sub("", low)
-    for a, b in letters:
-        low = low.replace(a, b)
-    return _DOUBLED.sub(r"\1", low)
+        # diacritics apart from their letters; they go with every other non-letter below
+        low = unicodedata.normalize("NFD", low)
+    if not (low.isascii() and low.isalpha() and low.islower()):
+        low = _NON_LETTER.sub("", low)
+    if letter_table is not None:
+        low = low.translate(letter_table)
+    else:
+        for a, b in letters:
+            low = low.replace(a, b)
+    return _DOUBLED.sub(_FIRST, low)
 
 
 @lru_cache(maxsize=64)
@@ -175,19 +257,31 @@ def _endings(lang: str) -> tuple[tuple[str, ...], int, int]:
     return tuple(ends), int(fold_data["min_stem"]), int(fold_data["consonant_min_stem"])
 
 
+@lru_cache(maxsize=64)
+def _endings_by_length(lang: str) -> tuple[tuple[int, frozenset[str]], ...]:
+    """The language's endings grouped by length, longest first: a word ends in at most one
+    ending of each length, so one look-up a length finds what the ordered list finds first."""
+    ends = _endings(lang)[0]
+    lengths = sorted({len(e) for e in ends if e}, reverse=True)
+    return tuple((n, frozenset(e for e in ends if len(e) == n)) for n in lengths)
+
+
 def cut_endings(word: str, lang: str | None = None) -> str:
-    """Cut case endings and final vowels from a folded word, down to a minimal stem."""
-    ends, min_stem, cons_min = _endings(lang or "")
-    changed = True
-    while changed:
-        changed = False
-        for end in ends:
-            need = min_stem if end in _VOWELS else cons_min
-            if word.endswith(end) and len(word) - len(end) >= need:
-                word = word[: -len(end)]
-                changed = True
+    """Cut case endings and final vowels from a folded word, down to a minimal stem (the
+    longest ending that leaves one, again and again)."""
+    _, min_stem, cons_min = _endings(lang or "")
+    by_length = _endings_by_length(lang or "")
+    shortest = min(min_stem, cons_min)
+    while True:
+        for n, ends in by_length:
+            if len(word) - n < shortest:
+                continue
+            tail = word[-n:]
+            if tail in ends and len(word) - n >= (min_stem if tail in _VOWELS else cons_min):
+                word = word[:-n]
                 break
-    return word
+        else:
+            return word
 
 
 @lru_cache(maxsize=200_000)
@@ -220,7 +314,8 @@ def name_key(words: list[str] | tuple[str, ...], lang: str | None = None) -> str
     """The linking key of a multi-word name: its words' keys joined by spaces."""
     if len(words) == 1:
         return token_key(words[0], lang)
-    return " ".join(k for k in (token_key(w, lang) for w in words) if k)
+    keys = [token_key(w, lang) for w in words]
+    return " ".join([k for k in keys if k])
 
 
 @lru_cache(maxsize=1)

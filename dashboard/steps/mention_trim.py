@@ -47,7 +47,7 @@ class _Seen:
     @cached_property
     def lower(self) -> frozenset[str]:
         """Words written in lower case somewhere in the article (lower-cased)."""
-        return frozenset(w.lower() for w in set(_WORD.findall(self.text)) if w[:1].islower())
+        return frozenset(w.lower() for w in self.written if w[:1].islower())
 
     @cached_property
     def written(self) -> frozenset[str]:
@@ -108,6 +108,12 @@ def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
     words = list(cand.words)
     if _shouted(words, lang):
         return []
+    # the word lists asked of every head word, looked up once a run
+    any_stop, compass, zones = (
+        lexicon.cues(None).stop,
+        lexicon.compass_words(),
+        lexicon.time_zones(),
+    )
     while words:
         if len(words) > 1 and _known_whole(tuple(x.text for x in words), lang):
             return words  # a well-known name of common words (Komisja Europejska)
@@ -122,17 +128,13 @@ def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
         extended = extended or head
         if (
             low in cue.stop
-            or low in lexicon.cues(None).stop
+            or low in any_stop
             or _calendar(w.text, lang)
-            or (len(words) == 1 and low in lexicon.compass_words())
+            or (len(words) == 1 and low in compass)
             # a direction before a place is part of the place's area (South London, Νότιο
             # Λονδίνο): the place
-            or (
-                low in lexicon.compass_words()
-                and len(words) == 2
-                and _known_whole((words[1].text,), lang)
-            )
-            or w.text in lexicon.time_zones()
+            or (low in compass and len(words) == 2 and _known_whole((words[1].text,), lang))
+            or w.text in zones
             or _clitic(w.text, lang)
             or _not_a_name(w, seen.text)
         ):

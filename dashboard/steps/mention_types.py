@@ -202,19 +202,21 @@ def has_cue(low: str, words: frozenset[str], prefixes: frozenset[str], compound:
     """Whether a lower-case word is a cue word or an inflected form of one."""
     if low in words:
         return True
-    for n in (5, 6, 7, 8, 9, 10):
-        if len(low) >= n and low[:n] in prefixes:
+    size = len(low)
+    for n in range(5, min(size, 10) + 1):
+        if low[:n] in prefixes:
             return True
     # a short cue word with a case ending (sud: sudu, sudom; liga: lige; bank: banks): only
     # a stem shorter than _CUE_PREFIX (or one letter shorter, with a vowel) can be one
-    for cut in (1, 2):
-        stem = low[:-cut]
-        if _SHORT_CUE_STEM <= len(stem) < _CUE_PREFIX and (
-            stem in words
-            or (len(stem) + 1 < _CUE_PREFIX and any(stem + v in words for v in "aeiou"))
-        ):
-            return True
-    if compound and len(low) > 8:
+    if _SHORT_CUE_STEM < size < _CUE_PREFIX + 2:
+        for cut in (1, 2):
+            stem = low[:-cut]
+            if _SHORT_CUE_STEM <= len(stem) < _CUE_PREFIX and (
+                stem in words
+                or (len(stem) + 1 < _CUE_PREFIX and any(stem + v in words for v in "aeiou"))
+            ):
+                return True
+    if compound and size > 8:
         return low.endswith(_long_cues(words))
     return False
 
@@ -244,9 +246,10 @@ def cue_of(low: str, lang: str | None, kind: str) -> bool:
     if found or kind != "title":
         return found
     # a deputy's title is a title (podpredsednik, вице-президент, wiceprzewodniczący)
-    return any(
+    deputy = lexicon.deputy_prefixes()
+    return low.startswith(deputy) and any(
         low.startswith(p) and len(low) - len(p) >= _CUE_PREFIX and cue_of(low[len(p) :], lang, kind)
-        for p in lexicon.deputy_prefixes()
+        for p in deputy
     )
 
 

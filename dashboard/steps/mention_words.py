@@ -98,9 +98,10 @@ _NUMBER_SIGN = re.compile(r"\.\s?\d")
 def _not_a_name(w: _Word, text: str) -> bool:
     """A plural of an acronym (MPs, TVs: a kind of thing) or a number sign before its number
     (No.1, Nr. 5, Br. 3)."""
-    if _PLURAL_ACRONYM.fullmatch(w.text):
+    word = w.text
+    if word.endswith("s") and _PLURAL_ACRONYM.fullmatch(word):
         return True
-    return len(w.text) <= 3 and bool(_NUMBER_SIGN.match(text, w.end))
+    return len(word) <= 3 and bool(_NUMBER_SIGN.match(text, w.end))
 
 
 def _german_noun_piece(piece: str) -> bool:
@@ -119,14 +120,20 @@ def _title_abbreviation(raw: tuple[int, int, int, bool], text: str, lang: str | 
     return word[:1].isupper() and len(word) <= 5 and word.lower() in lexicon.cues(lang).titles
 
 
-def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
-    """Words of text[start:end] with their capitalisation and sentence position.
+def _raw_tokens(
+    text: str, start: int, end: int, lang: str | None
+) -> list[tuple[int, int, int, bool]]:
+    """Tokens of text[start:end] as (start, name end, end with suffix, suffix?).
 
-    Only capitalised words and their neighbours are kept: a lower-case word between two other
-    lower-case words changes nothing in a run or its context (the next kept word then counts as
-    after a break, so nothing joins across the words left out).
-    """
-    raw: list[tuple[int, int, int, bool]] = []  # (start, name end, end with suffix, suffix?)
+    Most paragraphs have no apostrophe and no hyphen: their tokens are the regex's matches as
+    they are, taken in one pass in C; the others go token by token."""
+    segment = text[start:end]
+    if not any(a in segment for a in _APOS):
+        spans = [m.span() for m in _TOKEN.finditer(text, start, end)]
+        if "-" not in segment:
+            return [(s, e, e, False) for s, e in spans]
+        return [_acronym_cut(text, s, e, e, False) for s, e in spans]
+    raw: list[tuple[int, int, int, bool]] = []
     pos = start
     inner_apos = lang in _INNER_APOS_LANGS
     for m in _TOKEN.finditer(text, start, end):
@@ -145,20 +152,45 @@ def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
             else:
                 suffix = True
             pos = nxt.end()
-        acronym = _ACRONYM_SUFFIX.match(text, w_start, name_end)
-        if acronym:
-            # an acronym with its case ending after a hyphen (FBI-ul, UN-a, TV-u)
-            name_end, suffix = acronym.end(1), True
-        raw.append((w_start, name_end, pos, suffix))
+        raw.append(_acronym_cut(text, w_start, name_end, pos, suffix))
+    return raw
+
+
+def _acronym_cut(
+    text: str, start: int, name_end: int, after: int, suffix: bool
+) -> tuple[int, int, int, bool]:
+    """An acronym with its case ending after a hyphen (FBI-ul, UN-a, TV-u) ends at the hyphen."""
+    if text.find("-", start, name_end) < 0:
+        return start, name_end, after, suffix
+    acronym = _ACRONYM_SUFFIX.match(text, start, name_end)
+    if acronym:
+        return start, acronym.end(1), after, True
+    return start, name_end, after, suffix
+
+
+def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
+    """Words of text[start:end] with their capitalisation and sentence position.
+
+    Only capitalised words and their neighbours are kept: a lower-case word between two other
+    lower-case words changes nothing in a run or its context (the next kept word then counts as
+    after a break, so nothing joins across the words left out).
+    """
+    raw = _raw_tokens(text, start, end, lang)
     n = len(raw)
-    caps = [text[r[0]].isupper() or "-" in text[r[0] : r[1]] for r in raw]
+    if text.find("-", start, end) < 0:
+        capitals = [i for i, r in enumerate(raw) if text[r[0]].isupper()]
+    else:
+        capitals = [
+            i for i, r in enumerate(raw) if text[r[0]].isupper() or "-" in text[r[0] : r[1]]
+        ]
+    # a capitalised word and the words either side of it
+    keep = sorted({j for i in capitals for j in (i - 1, i, i + 1) if 0 <= j < n})
+    kept = set(keep)
     out: list[_Word] = []
-    prev_end = start
-    kept_prev = True
-    for i, (w_start, name_end, after, suffix) in enumerate(raw):
-        if not (caps[i] or (i and caps[i - 1]) or (i + 1 < n and caps[i + 1])):
-            prev_end, kept_prev = after, False
-            continue
+    for i in keep:
+        w_start, name_end, after, suffix = raw[i]
+        prev_end = raw[i - 1][2] if i else start
+        kept_prev = not i or (i - 1) in kept
         quoted = False
         if i and w_start - prev_end == 1 and text[prev_end] == " ":
             # the common case: one space after the previous word, no break
@@ -205,7 +237,6 @@ def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
                         quoted and k == 0,
                     )
                 )
-        prev_end, kept_prev = after, True
     return out
 
 

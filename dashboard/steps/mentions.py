@@ -61,7 +61,7 @@ def _cued_mentions(
                 if len(part) == 1 and len(part[0].text) < 2:
                     continue
                 typ, key, strong = mention_types.classify(
-                    tuple(w.text for w in part),
+                    tuple([w.text for w in part]),
                     sub.after_title,
                     sub.after_org,
                     lang,
