@@ -1087,6 +1087,15 @@ def test_a_news_agency_or_paper_is_one_actor_in_every_script(
     assert (surface, typ, key) in _found(text, lang)
 
 
+def test_a_british_honorific_or_a_manager_is_a_title() -> None:
+    assert ("Alan Duncan", "PER", "alan dunkan") in _found(
+        "W zeszłym tygodniu Sir Alan Duncan powiedział to.", "pl"
+    )
+    assert [t for t, typ, _ in _found("Это сказал менеджер Кенни Джейкобс.", "ru")] == [
+        "Кенни Джейкобс"
+    ]
+
+
 def test_a_world_city_needs_its_spelling_not_only_its_key() -> None:
     from dashboard.lang import lexicon
 
