@@ -522,6 +522,12 @@ def _cluster(
             base = without_kind(k)
             if base != k and types.get(base) == types[k]:
                 uf.union(base, k)
+            # a body's own name with its country after it (Tehreek-e-Labbaik Pakistan), unless
+            # the name is generic words (a supreme court is one court per country)
+            body, _, last = k.rpartition(" ")
+            own = types.get(body) in ("ORG", "MISC") and not lexicon.of_meanings(body)
+            if own and (last in places or lexicon.place(last, None) is not None):
+                uf.union(body, k)
             # the kind opening the name (Vereinigung Cockpit, Cockpit)
             rest = k.split(" ", 1)[1]
             if lexicon.opens_body(k) and " " not in rest and types.get(rest) == types[k]:

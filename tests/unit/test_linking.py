@@ -623,3 +623,16 @@ def test_a_name_opened_by_a_word_for_a_body_is_no_person_unless_a_given_name_fol
     types = dict(zip(linked["article_id"], linked["type"], strict=True))
     assert types["a"] == types["b"] == "ORG"
     assert types["c"] == "PER"
+
+
+def test_a_body_named_with_its_country_is_the_body_unless_generic() -> None:
+    rows = [
+        ("a", "Tehreek-e-Labbaik Pakistan", "ORG", "tehrekelabaik pakistan", "pl"),
+        ("b", "Tehreek-e-Labbaik", "ORG", "tehrekelabaik", "pl"),
+        # a supreme court is one court per country
+        ("c", "Sąd Najwyższy Pakistanu", "ORG", "sad naivis pakistan", "pl"),
+        ("d", "Sąd Najwyższy", "ORG", "sad naivis", "pl"),
+    ]
+    ids = dict(link(_mentions(rows))[0].select("article_id", "entity_id").iter_rows())
+    assert ids["a"] == ids["b"]
+    assert ids["c"] != ids["d"]
