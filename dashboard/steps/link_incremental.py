@@ -73,8 +73,8 @@ def related_keys(new_keys: list[str], old_keys: list[str]) -> set[str]:
     """Stored keys a new key could join in linking, by linking's own blocking and similarity
     (linking.similar_across, linking.meant): same surname, words or meanings, the listed name a
     key writes with a short ending (lexicon.listed_inflected), the name without the word for its
-    kind (linking.without_kind), a product's bare name and its other numbers, a similar single
-    word or surname, a short ending apart."""
+    kind (linking.without_kind), the body without its country or opening kind word, a product's
+    bare name and its other numbers, a similar single word or surname, a short ending apart."""
     surname_of: dict[str, list[str]] = defaultdict(list)
     words_of: dict[tuple[str, ...], list[str]] = defaultdict(list)
     cut: dict[str, list[str]] = defaultdict(list)
@@ -98,8 +98,10 @@ def related_keys(new_keys: list[str], old_keys: list[str]) -> set[str]:
         found.update(surname_of.get(k, ()))
         found.update(words_of.get(tuple(sorted(k.split())), ()))
         found.update(words_of.get(meant(k), ()) if meant(k) else ())
-        # keys spelled out in full: the listed name, the company without its kind word
-        found.update({lexicon.listed_inflected(k) or "", without_kind(k)} & stored)
+        # keys spelled out in full: the listed name, the company without its kind word, the
+        # body without its country or without the kind opening it
+        whole = {lexicon.listed_inflected(k) or "", without_kind(k), k.rpartition(" ")[0]}
+        found.update((whole | {k.partition(" ")[2]}) & stored)
         # a numbered product: its bare name and its other numbers (Nord Stream, Nord Stream 1)
         base, _, last = k.rpartition(" ")
         named = base if base and last.isdigit() else k

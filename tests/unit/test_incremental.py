@@ -346,3 +346,9 @@ def test_related_keys_find_a_products_bare_name_and_its_other_numbers() -> None:
     old = ["nord stream", "nord stream 1", "putin"]
     assert link_incremental.related_keys(["nord stream 2"], old) == {"nord stream", "nord stream 1"}
     assert "nord stream 1" in link_incremental.related_keys(["nord stream"], old)
+
+
+def test_related_keys_find_a_body_without_its_country_or_its_opening_kind() -> None:
+    old = ["tehrekelabaik", "kokpit", "putin"]
+    assert link_incremental.related_keys(["tehrekelabaik pakistan"], old) >= {"tehrekelabaik"}
+    assert link_incremental.related_keys(["verainihunh kokpit"], old) == {"kokpit"}
