@@ -6,8 +6,10 @@ are one institution, or that "Flake" typed as an organisation in one language is
 that report the same thing; when such a pair leaves exactly one actor of a kind unmatched on each
 side (a person, or an organisation/place/product), the two are one actor told two ways. Joins
 need that evidence from at least MIN_VOTES aligned pairs, and are refused when the two clusters
-share an article or a language (one language names one actor one way), or when the analyst's
-alias file already speaks about either id.
+share an article or a language (one language names one actor one way), when the analyst's
+alias file already speaks about either id, or when one is many times the other and named one way
+in Latin letters by several languages that the other's Latin spelling is nowhere near (Ryanair,
+Catalan: a stray alignment, not a translation).
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 import polars as pl
+from rapidfuzz import fuzz
 
 from dashboard import schema
 from dashboard.lang import lexicon
+from dashboard.lang.translit import script_of
 from dashboard.steps.aliases import Aliases
 from dashboard.steps.linking import CUE_WEIGHT, cue_flags, entities_of, found_types
 from dashboard.steps.mention_types import cue_of
@@ -59,6 +63,39 @@ def _bodies(mentions: pl.DataFrame) -> set[str]:
         if len(words) > 1 and any(cue_of(w.lower(), lang, "org") for w in words):
             out.add(eid)
     return out
+
+
+def _latin_keys(mentions: pl.DataFrame) -> dict[str, dict[str, set[str]]]:
+    """Each actor's keys as written in Latin letters, with the languages writing each."""
+    out: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    rows = mentions.select("entity_id", "text", "key", "language").unique()
+    for eid, text, key, lang in rows.iter_rows():
+        if key and script_of(text) == "Latn":
+            out[eid][key].add(lang or "")
+    return out
+
+
+# two Latin spellings this far apart are two names (Catalan, Ryanair), not one translated
+_LATIN_APART = 60
+# an actor this many times another's size is known well enough to say what it is not
+_DOMINANT = 20
+_WIDE = 3  # languages that write an actor one way in Latin letters: its name, not translated
+
+
+def _spelled_apart(
+    x: str, y: str, latin: dict[str, dict[str, set[str]]], size: Counter[str]
+) -> bool:
+    """One actor is many times the other's size and its name is written one way in Latin
+    letters by several languages, and the other's Latin spellings are nowhere near it
+    (Ryanair in six languages, Catalan in two): not a translation of it. (Translated names
+    are left to the votes: Committee, Odbor; AIDS, SIDA.)"""
+    big, small = sorted((x, y), key=lambda e: -size[e])
+    if size[big] < _DOMINANT * size[small] or not latin.get(small):
+        return False
+    wide = [k for k, langs in latin.get(big, {}).items() if len(langs) >= _WIDE]
+    return bool(wide) and not any(
+        a[:1] == b[:1] or fuzz.ratio(a, b) >= _LATIN_APART for a in wide for b in latin[small]
+    )
 
 
 def touched(aliases: Aliases) -> set[str]:
@@ -149,6 +186,7 @@ def merges(
     fixed = _known_places(mentions)
     types = dict(mentions.select("entity_id", "type").unique("entity_id").iter_rows())
     bodies = _bodies(mentions)
+    latin = _latin_keys(mentions)
     for (x, y), n in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0])):
         # one aligned pair is enough where both name a body by its kind (National Cancer
         # Institute, Εθνικό Ινστιτούτο Καρκίνου): institutions are translated, not spelled
@@ -156,6 +194,8 @@ def merges(
         if not enough or x in keep_out or y in keep_out:
             continue
         if not _compatible(x, y, types, fixed):
+            continue
+        if _spelled_apart(x, y, latin, size):
             continue
         rx, ry = find(x), find(y)
         if rx == ry:

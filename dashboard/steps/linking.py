@@ -605,6 +605,9 @@ def _fixed_labels() -> dict[str, str]:
     return out
 
 
+_LABEL_SHARE = 0.1  # of the most written form's count
+
+
 def _label(forms: Counter[tuple[str, str | None]], typ: str, key: str) -> str:
     """The name an English-reading analyst recognises: a place's English name, a well-known
     name's listed label, else the corpus's English form, else a Latin form (of a language that
@@ -617,6 +620,8 @@ def _label(forms: Counter[tuple[str, str | None]], typ: str, key: str) -> str:
         return fixed
 
     alone = {text.lower() for text, _ in forms if " " not in text}  # the surname written alone
+    # a form of a tiny share of the actor's mentions does not name it, whatever its language
+    least = max(forms.values()) * _LABEL_SHARE
 
     def score(item: tuple[tuple[str, str | None], int]) -> tuple[int, bool, float, int]:
         # the English form when the corpus has one (Biden, not Dzho Baydan), else a Latin form
@@ -624,6 +629,8 @@ def _label(forms: Counter[tuple[str, str | None]], typ: str, key: str) -> str:
         (text, lang), n = item
         latin = script_of(text) == "Latn"
         tier = 3 if lang == "en" and latin else 2 if latin and lang in _PLAIN_LANGS else int(latin)
+        if n < least:
+            tier = -1
         words = text.split()
         # a person by their full name (Nancy Pelosi, not Pelosi): two or three words ending in
         # the name the corpus also writes alone, written more than once (a one-off join such as

@@ -96,3 +96,23 @@ def test_pairs_within_one_language_give_no_evidence() -> None:
     same = ARTICLES.with_columns(language=pl.lit("en"))
     pairs = _alignments([("en1", 0, "sr1", 0), ("en2", 3, "sr2", 3)])
     assert link_aligned.merges(linked, pairs, same) == {}
+
+
+def test_a_small_actor_is_no_translation_of_a_name_latin_languages_agree_on() -> None:
+    langs = {**LANGS, "pl1": "pl", "cs1": "cs"}
+    rows = [("pl1", p, "Ryanair", "ORG", "rianair") for p in range(30)]
+    rows += [("cs1", p, "Ryanair", "ORG", "rianair") for p in range(30)]
+    rows += [("sr1", 0, "Ryanair", "ORG", "rianair"), ("sr2", 3, "Ryanair", "ORG", "rianair")]
+    rows += [("en1", 0, "Catalan", "ORG", "katalan"), ("en2", 3, "Catalan", "ORG", "katalan")]
+    mentions = pl.DataFrame(
+        [{"article_id": a, "para_no": p, "start": 0, "end": len(t), "text": t, "type": ty,
+          "key": k, "language": langs[a]} for a, p, t, ty, k in rows]
+    )  # fmt: skip
+    linked, _ = link(mentions)
+    articles = pl.DataFrame({"article_id": list(langs), "language": list(langs.values())})
+    pairs = _alignments([("en1", 0, "sr1", 0), ("en2", 3, "sr2", 3)])
+    # two aligned pairs leave Catalan and Ryanair alone on each side: still two names
+    assert link_aligned.merges(linked, pairs, articles) == {}
+    # the same evidence joins a name no Latin languages agree on (Φλέικ, Flake)
+    small = linked.filter(pl.col("article_id").is_in(["en1", "en2", "sr1", "sr2"]))
+    assert link_aligned.merges(small, pairs, articles) != {}

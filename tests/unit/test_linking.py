@@ -636,3 +636,10 @@ def test_a_body_named_with_its_country_is_the_body_unless_generic() -> None:
     ids = dict(link(_mentions(rows))[0].select("article_id", "entity_id").iter_rows())
     assert ids["a"] == ids["b"]
     assert ids["c"] != ids["d"]
+
+
+def test_a_rare_english_form_does_not_label_an_actor_named_otherwise() -> None:
+    rows = [(f"pl{i}", "Ryanair", "ORG", "rianair", "pl") for i in range(40)]
+    rows.append(("en1", "Rianair", "ORG", "rianair", "en"))  # a typo in one English article
+    _, entities = link(_mentions(rows))
+    assert entities["label"].to_list() == ["Ryanair"]
