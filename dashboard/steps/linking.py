@@ -525,7 +525,12 @@ def _cluster(
             # a body's own name with its country after it (Tehreek-e-Labbaik Pakistan), unless
             # the name is generic words (a supreme court is one court per country)
             body, _, last = k.rpartition(" ")
-            own = types.get(body) in ("ORG", "MISC") and not lexicon.of_meanings(body)
+            own = (
+                types.get(body) in ("ORG", "MISC")
+                and len(body) >= _OWN_NAME_MIN
+                and not lexicon.of_meanings(body)
+                and without_kind(body) == body  # Air France is no Air of France
+            )
             if own and (last in places or lexicon.place(last, None) is not None):
                 uf.union(body, k)
             # the kind opening the name (Vereinigung Cockpit, Cockpit)
@@ -606,6 +611,8 @@ def _fixed_labels() -> dict[str, str]:
 
 
 _LABEL_SHARE = 0.1  # of the most written form's count
+# a body's own name before its country has this many letters (Tehreek-e-Labbaik; not Air)
+_OWN_NAME_MIN = 6
 
 
 def _label(forms: Counter[tuple[str, str | None]], typ: str, key: str) -> str:

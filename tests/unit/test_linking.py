@@ -632,10 +632,14 @@ def test_a_body_named_with_its_country_is_the_body_unless_generic() -> None:
         # a supreme court is one court per country
         ("c", "Sąd Najwyższy Pakistanu", "ORG", "sad naivis pakistan", "pl"),
         ("d", "Sąd Najwyższy", "ORG", "sad naivis", "pl"),
+        # a company named with a country is its own (Air France is no Air)
+        ("e", "Air France", "ORG", "air franc", "cs"),
+        ("f", "Air", "ORG", "air", "cs"),
     ]
     ids = dict(link(_mentions(rows))[0].select("article_id", "entity_id").iter_rows())
     assert ids["a"] == ids["b"]
     assert ids["c"] != ids["d"]
+    assert ids["e"] != ids["f"]
 
 
 def test_a_rare_english_form_does_not_label_an_actor_named_otherwise() -> None:
