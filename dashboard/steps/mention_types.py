@@ -210,6 +210,8 @@ def has_cue(low: str, words: frozenset[str], prefixes: frozenset[str], compound:
     # a stem shorter than _CUE_PREFIX (or one letter shorter, with a vowel) can be one
     if _SHORT_CUE_STEM < size < _CUE_PREFIX + 2:
         for cut in (1, 2):
+            if cut == 2 and low[-2] not in _VOWELS:
+                continue  # a two-letter case ending opens with a vowel (řekou, not řekli)
             stem = low[:-cut]
             if _SHORT_CUE_STEM <= len(stem) < _CUE_PREFIX and (
                 stem in words
@@ -219,6 +221,10 @@ def has_cue(low: str, words: frozenset[str], prefixes: frozenset[str], compound:
     if compound and size > 8:
         return low.endswith(_long_cues(words))
     return False
+
+
+# vowels that open a case ending, in the Latin, Cyrillic and Greek alphabets
+_VOWELS = frozenset("aeiouyáéíóúýěůąęäöüőűăâîиаеоуыэюяіїєёαεηιουωάέήίόύώ")
 
 
 @lru_cache(maxsize=256)

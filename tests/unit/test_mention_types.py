@@ -68,3 +68,11 @@ def test_short_cue_words_match_their_case_forms() -> None:
     # a compound ends in a cue word of five letters or more only (not in bank)
     assert not mention_types.has_cue("generalbank", words, prefixes, compound=True)
     assert mention_types.has_cue("zentralministerstvo", words, prefixes, compound=True)
+
+
+def test_a_short_cue_takes_a_case_ending_not_a_verbs() -> None:
+    from dashboard.steps.mention_types import cue_of
+
+    assert cue_of("řekou", "cs", "loc")  # řeka, a river: instrumental
+    assert not cue_of("řekli", "cs", "loc")  # "they said"
+    assert cue_of("sudom", "hr", "org")
