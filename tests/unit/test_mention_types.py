@@ -13,7 +13,8 @@ LANGS = ["en", "de", "sr", "pl", "cs", "ru", "el", "tr", "ro", "bg", "fr"]
 def _has_cue_plainly(
     low: str, words: frozenset[str], prefixes: frozenset[str], compound: bool
 ) -> bool:
-    """has_cue as first written: every short stem and vowel form tried, every word scanned."""
+    """has_cue as first written: every short stem and vowel form tried, every word scanned (a
+    two-letter ending only when it opens with a vowel)."""
     if low in words:
         return True
     for n in (5, 6, 7, 8, 9, 10):
@@ -21,6 +22,8 @@ def _has_cue_plainly(
             return True
     for cut in (1, 2):
         stem = low[:-cut]
+        if cut == 2 and low[-2:-1] not in "aeiouyáéíóúýěůąęäöüőűăâîиаеоуыэюяіїєёαεηιουωάέήίόύώ":
+            continue  # a two-letter case ending opens with a vowel
         if len(stem) >= 3 and any(
             w in words and len(w) < 5 for w in (stem, *(stem + v for v in "aeiou"))
         ):
