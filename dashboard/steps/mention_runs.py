@@ -13,7 +13,7 @@ from dashboard.lang import lexicon
 from dashboard.lang.translit import script_of, token_key
 from dashboard.steps import mention_types
 from dashboard.steps.mention_types import cue_of
-from dashboard.steps.mention_words import _Cand, _known_whole, _known_word, _Word
+from dashboard.steps.mention_words import TITLE_REACH, _Cand, _known_whole, _known_word, _Word
 
 
 def _ends_a_name(words: list[_Word], i: int, lang: str | None) -> bool:
@@ -130,13 +130,12 @@ def _opens_known_name(words: list[_Word], i: int, cue: lexicon.Cues, lang: str |
 
 
 # how many words before an organisation word a title may stand and still head the name after
-_TITLE_REACH = 3
 
 
 def _titled(words: list[_Word], org: int, lang: str | None) -> bool:
     """Whether a title heads the organisation word at `org`, within one clause (Předseda
     Evropské komise Jean-Claude Juncker, ministra za energetiko Rick Perry)."""
-    for j in range(org - 1, max(-1, org - 1 - _TITLE_REACH), -1):
+    for j in range(org - 1, max(-1, org - 1 - TITLE_REACH), -1):
         if words[j + 1].gap_break:
             return False
         if cue_of(words[j].text.lower(), lang, "title"):

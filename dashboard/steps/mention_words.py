@@ -168,6 +168,10 @@ def _acronym_cut(
     return start, name_end, after, suffix
 
 
+TITLE_REACH = 3
+"""Words between a title and the organisation word it heads (ministra za energetiko Rick Perry)."""
+
+
 def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
     """Words of text[start:end] with their capitalisation and sentence position.
 
@@ -183,8 +187,16 @@ def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
         capitals = [
             i for i, r in enumerate(raw) if text[r[0]].isupper() or "-" in text[r[0] : r[1]]
         ]
-    # a capitalised word and the words either side of it
-    keep = sorted({j for i in capitals for j in (i - 1, i, i + 1) if 0 <= j < n})
+    # a capitalised word and the words either side of it; after an organisation word, the words
+    # back to a title that may head it (ředitel společnosti Jan Novák: the run finder's _titled)
+    near = {j for i in capitals for j in (i - 1, i, i + 1) if 0 <= j < n}
+    for i in capitals:
+        j = i - 1
+        if j > 0 and not text[raw[j][0]].isupper():
+            word = text[raw[j][0] : raw[j][1]].lower()
+            if mention_types.cue_of(word, lang, "org"):
+                near.update(range(max(0, j - TITLE_REACH), j))
+    keep = sorted(near)
     kept = set(keep)
     out: list[_Word] = []
     for i in keep:

@@ -1096,6 +1096,20 @@ def test_a_british_honorific_or_a_manager_is_a_title() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "person"),
+    [
+        # a title, words, a body's word, then a person: the title heads the body, the name is the
+        # person's (the words between the title and the body's word are read too)
+        ("Това каза главният маркетингов директор на авиокомпанията Кени Джейкъбс.", "bg",
+         "Кени Джейкъбс"),
+        ("Това заяви комисарят по енергийния съюз Марош Шефчович вчера.", "bg", "Марош Шефчович"),
+    ],
+)  # fmt: skip
+def test_a_person_after_a_title_and_its_body_is_a_person(text: str, lang: str, person: str) -> None:
+    assert (person, "PER") in [(t, typ) for t, typ, _ in _found(text, lang)]
+
+
 def test_a_world_city_needs_its_spelling_not_only_its_key() -> None:
     from dashboard.lang import lexicon
 
