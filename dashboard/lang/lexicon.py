@@ -837,3 +837,16 @@ def opens_body(key: str) -> bool:
         and name_concepts().get(words[0]) in _BODY_WORDS
         and not any(w in given for w in words)
     )
+
+
+@lru_cache(maxsize=1)
+def _listed_types() -> dict[str, str]:
+    """Canonical key of a listed name -> its type (places LOC; well-known names their own)."""
+    out = {canon: typ for typ, canon, _ in fixed_names().values()}
+    out.update(dict.fromkeys(place_labels(), "LOC"))
+    return out
+
+
+def listed_type(canonical: str) -> str | None:
+    """The type of a listed name by its canonical key (black sea: LOC, white house: ORG)."""
+    return _listed_types().get(canonical)

@@ -350,6 +350,10 @@ def classify(
     fixed = lexicon.fixed_name(key, " ".join(texts))
     if fixed:
         return fixed[0], fixed[1], True
+    listed = lexicon.listed_inflected(key) if len(texts) > 1 else None
+    if listed and lexicon.listed_type(listed):
+        # a listed name whose short adjective kept its case ending (Črnega morja, Белого дома)
+        return lexicon.listed_type(listed) or "LOC", listed, True
     faith = lexicon.adherents().get(fold(texts[-1], None, spelling_rules=False))
     if faith and len(texts) <= 2:
         # people of a faith or party (Christians, Democrats, Labour MPs' Tories): a group

@@ -254,9 +254,14 @@ def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
 
 @lru_cache(maxsize=100_000)
 def _known_whole(texts: tuple[str, ...], lang: str | None) -> bool:
-    """A run plus its lower-case word is a well-known name or a place (Bela kuća)."""
+    """A run plus its lower-case word is a well-known name or a place (Bela kuća), or one with a
+    short adjective's case ending (Črnega morja: the Black Sea)."""
     whole = name_key(texts, lang)
-    return whole in lexicon.fixed_names() or lexicon.place(whole, lang, strict=True) is not None
+    return (
+        whole in lexicon.fixed_names()
+        or lexicon.place(whole, lang, strict=True) is not None
+        or lexicon.listed_inflected(whole) is not None
+    )
 
 
 @lru_cache(maxsize=200_000)

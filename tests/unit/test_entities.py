@@ -1022,6 +1022,9 @@ def test_a_listed_name_whose_short_adjective_keeps_its_ending_is_the_listed_name
     linked, _ = link(extract_mentions(articles, paragraphs))
     ids = dict(linked.select("article_id", "entity_id").iter_rows())
     assert ids["a0"] == ids["a1"] == ids["a2"] == "ORG:white-house"
+    # the lower-case noun after it completes the name, typed as listed
+    found = _found("Plinovod bo potekal po dnu Črnega morja do Turčije.", "sl")
+    assert ("Črnega morja", "LOC", "black sea") in found
 
 
 def test_a_person_named_right_after_a_body_is_split_from_it() -> None:
