@@ -350,10 +350,6 @@ def classify(
     fixed = lexicon.fixed_name(key, " ".join(texts))
     if fixed:
         return fixed[0], fixed[1], True
-    listed = lexicon.listed_inflected(key) if len(texts) > 1 else None
-    if listed and lexicon.listed_type(listed):
-        # a listed name whose short adjective kept its case ending (Črnega morja, Белого дома)
-        return lexicon.listed_type(listed) or "LOC", listed, True
     faith = lexicon.adherents().get(fold(texts[-1], None, spelling_rules=False))
     if faith and len(texts) <= 2:
         # people of a faith or party (Christians, Democrats, Labour MPs' Tories): a group
@@ -364,6 +360,10 @@ def classify(
     if people:
         # a people or its adjective (Americans, North Korean, Amerikanci): a group, not an actor
         return "GROUP", f"{people[0]} people", True
+    listed = lexicon.listed_inflected(key) if len(texts) > 1 else None
+    if listed and lexicon.listed_type(listed):
+        # a listed name whose short adjective kept its case ending (Črnega morja, Белого дома)
+        return lexicon.listed_type(listed) or "LOC", listed, True
     found = (
         lexicon.place(key, lang, surface=" ".join(texts))
         or lemma_place(texts, lang)
