@@ -9,6 +9,8 @@ happens to a run next.
 
 from __future__ import annotations
 
+import re
+
 from dashboard.lang import lexicon
 from dashboard.lang.translit import script_of, token_key
 from dashboard.steps import mention_types
@@ -30,6 +32,10 @@ def _ends_a_name(words: list[_Word], i: int, lang: str | None) -> bool:
         return False
     after = words[i + 1] if i + 1 < len(words) else None
     return after is None or not after.capital or after.gap_break
+
+
+# a Roman numeral closes a name in any script (Бенедикт XVI): no change of script
+_ROMAN = re.compile(r"[IVXLC]{2,6}")
 
 
 def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
@@ -62,7 +68,11 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
                 is_title = not cue_of(nxt.text.lower(), lang, "org")
         # a name is written in one script: a change of script starts another (Бортпровідники
         # Ryanair, Ryanair Кенни Джейкобс)
-        joins = run and not w.gap_break and script_of(w.text) == script_of(run[-1].text)
+        joins = (
+            run
+            and not w.gap_break
+            and (script_of(w.text) == script_of(run[-1].text) or _ROMAN.fullmatch(w.text))
+        )
         if (
             is_title
             and joins

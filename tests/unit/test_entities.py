@@ -1131,6 +1131,9 @@ def test_a_change_of_script_ends_a_name() -> None:
     found = {t: typ for t, typ, _ in _found("Бортпровідники Ryanair оголосили страйк.", "uk")}
     assert found.get("Ryanair") == "ORG"
     assert "Бортпровідники Ryanair" not in found
+    # a Roman numeral closes a name in any script
+    found = {t: typ for t, typ, _ in _found("Папа Бенедикт XVI прибыл в Рим.", "ru")}
+    assert found.get("Бенедикт XVI") == "PER"
 
 
 @pytest.mark.parametrize(
