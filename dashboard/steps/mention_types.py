@@ -329,6 +329,16 @@ _CITY_WORDS = 3  # the longest city name looked up (Frankfurt am Main)
 _CYRILLIC_LANGS = frozenset({"ru", "uk", "bg", "be", "mk", "sr"})
 
 
+def _near_place(texts: tuple[str, ...], key: str, lang: str | None) -> tuple[str, str] | None:
+    """A near spelling of a listed place, unless the words spell another city of the world
+    exactly (Marrákeš is Marrakesh, not the Marquesas Islands)."""
+    near = lexicon.near_place(key, lang)
+    if near is None:
+        return None
+    city = lexicon.world_city(texts)
+    return near if city is None or city[1] == near[1] else None  # one place by its English name
+
+
 @lru_cache(maxsize=200_000)
 def classify(
     texts: tuple[str, ...],
@@ -368,7 +378,7 @@ def classify(
         lexicon.place(key, lang, surface=" ".join(texts))
         or lemma_place(texts, lang)
         or inflected_place(texts, lang)
-        or lexicon.near_place(key, lang)
+        or _near_place(texts, key, lang)
     )
     if found and len(texts) == 1 and not lexicon.spelled_like_place(texts[0], key, lang):
         found = None  # a short key spelled otherwise (Perry for Peru, Sane for Sanaa)

@@ -1124,6 +1124,9 @@ def test_a_world_city_needs_its_spelling_not_only_its_key() -> None:
     # it (Maluko for Manolo Fortich would take a lawyer's surname, Malúk)
     assert lexicon.world_city(["Mediolanie"]) == ("milan", "Milan")
     assert lexicon.world_city(["Malúk"]) is None
+    # a city spelled exactly is not a listed place spelled nearly (Marrakesh, not the Marquesas)
+    assert ("Marrákeši", "LOC", "marakes") in _found("Konference se konala v Marrákeši.", "cs")
+    assert ("Πιονγιάνγκ", "LOC", "pyongyang") in _found("Στην Πιονγιάνγκ χθες.", "el")
 
 
 def test_a_change_of_script_ends_a_name() -> None:
