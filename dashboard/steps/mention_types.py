@@ -279,7 +279,7 @@ def inflected_place(texts: Sequence[str], lang: str | None) -> tuple[str, str] |
     for ending, base in rules:
         if last.endswith(ending) and len(last) - len(ending) >= 3:
             words = [*texts[:-1], last[: len(last) - len(ending)] + base]
-            found = lexicon.place(name_key(words, lang), lang, strict=True)
+            found = lexicon.place(name_key(words, lang), lang)
             if found:
                 return found
     return None
