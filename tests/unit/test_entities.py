@@ -1086,6 +1086,13 @@ def test_a_social_network_is_one_product_in_every_script(
         ("Według Deutsche Welle to prawda.", "pl", "Deutsche Welle", "ORG", "deutsche welle"),
         ("Как сообщает РИА Новости, это так.", "ru", "РИА Новости", "ORG", "ria novosti"),
         ("Според Гардиън това е вярно.", "bg", "Гардиън", "MISC", "the guardian"),
+        (
+            "Според Амнести Интернешънъл това е нарушение.",
+            "bg",
+            "Амнести Интернешънъл",
+            "ORG",
+            "amnesty international",
+        ),
     ],
 )
 def test_a_news_agency_or_paper_is_one_actor_in_every_script(
