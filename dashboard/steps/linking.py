@@ -369,13 +369,16 @@ class Heard:
         return out
 
     def full_names(self, keys: list[str]) -> list[tuple[str, str]]:
-        """(key, key) of two full names with one given name whose surnames sound alike in
-        their consonants (Theresa May, Tereza Mej, Τερέζα Μέι) and are written apart."""
+        """(key, key) of two full names with one given name (by key or sound) whose surnames
+        sound alike in their consonants (Theresa May, Tereza Mej, Τερέζα Μέι; Willie Walsh,
+        Уилли Уэлш) and are written apart."""
         by_given: dict[str, list[str]] = defaultdict(list)
         for k in keys:
             if " " in k:
-                by_given[k.split(" ", 1)[0]].append(k)
-        out = []
+                # one given name by its key or by its sound (Willie, Уилли)
+                for given in {k.split(" ", 1)[0], *self.given.get(k, ())}:
+                    by_given[given].append(k)
+        out = set()
         for group in by_given.values():
             for i, a in enumerate(group):
                 for b in group[i + 1 :]:
@@ -384,8 +387,8 @@ class Heard:
                         continue
                     skeletons = {skeleton(x) for x in self.sounds[("PER", sa)]}
                     if skeletons & {skeleton(y) for y in self.sounds[("PER", sb)]}:
-                        out.append((a, b))
-        return out
+                        out.add((a, b) if a < b else (b, a))
+        return sorted(out)
 
     def across_types(
         self, keys: Counter[str], places: dict[str, str]

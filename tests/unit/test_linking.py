@@ -285,6 +285,11 @@ def test_full_names_with_one_given_name_and_a_surname_heard_alike_link() -> None
     ids = dict(zip(*link(mentions)[0].select("text", "entity_id"), strict=True))
     assert ids["Theresa May"] == ids["Tereza Mej"] == ids["Τερέζα Μέι"]
     assert ids["Theresa Moore"] != ids["Theresa May"]
+    # a given name whose keys differ by script but sound alike (Willie, Уилли)
+    heard = _mentions(
+        [("pl1", "Willie Walsh", "PER", "vil vals", "pl"), ("ru1", "Уилли Уэлш", "PER", "uil uels", "ru")]
+    )  # fmt: skip
+    assert link(heard)[0]["entity_id"].n_unique() == 1
 
 
 def _persons(rows: list[tuple[str, str, str, str]]) -> pl.DataFrame:
