@@ -48,9 +48,14 @@ def _cued_mentions(
     found: list[tuple[int, list[_Word], str, str, bool]] = []
     seen = _Seen(text)
     paras = [(para_no, _words(text, start, end, lang)) for para_no, start, end in spans]
-    # a headline is the article's first line (ingest takes the title from it)
+    # a headline is the article's first line (ingest takes the title from it), or a short
+    # line between paragraphs written in title case (a subheading: It Didn't Go Well)
     headlines = {
-        no for no, start, end in spans[:1] if len(spans) > 1 and _title_cased(text[start:end], lang)
+        no
+        for i, (no, start, end) in enumerate(spans)
+        if len(spans) > 1
+        and (i == 0 or end - start <= _SUBHEADING_CHARS)
+        and _title_cased(text[start:end], lang)
     }
     body = _body_capitals(text, paras, headlines) if headlines else frozenset()
     for para_no, words in paras:
@@ -78,6 +83,7 @@ def _cued_mentions(
 # word of four letters or more (title case leaves only short function words lower)
 _HEADLINE_COMMON = 2
 _HEADLINE_LOWER = 0
+_SUBHEADING_CHARS = 80  # a subheading is one short line
 
 
 def _title_cased(text: str, lang: str | None) -> bool:

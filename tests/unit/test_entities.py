@@ -408,6 +408,13 @@ def test_a_title_cased_headline_keeps_only_the_names_the_article_gives() -> None
     text = f"{title}\n\n{body}"
     found = article_mentions(text, [(0, 0, len(title)), (1, len(title) + 2, len(text))], "en")
     assert [m[3] for m in found if m[0] == 0] == ["Trump"]
+    # a short title-cased line inside the article is a subheading, read the same way
+    sub = "It Is Very Bad for Trump"
+    text = f"{body}\n\n{sub}\n\n{body}"
+    spans = [(0, 0, len(body)), (1, len(body) + 2, len(body) + 2 + len(sub))]
+    spans.append((2, spans[1][2] + 2, len(text)))
+    found = article_mentions(text, spans, "en")
+    assert [m[3] for m in found if m[0] == 1] == ["Trump"]
     # the same words in a sentence-case first line are read as they stand
     plain = "Delegaci przyjechali na Forum Ekonomiczne Karpat."
     assert any(
