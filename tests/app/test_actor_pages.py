@@ -63,11 +63,11 @@ def test_rename_and_hide_are_kept_in_the_alias_file(analysis):
     ents = _entities(analysis)
     assert ents.filter(pl.col("entity_id") == "PER:lukasenk")["label"][0] == "Alexander Lukashenko"
 
-    at = open_page("entities.py", entity="ORG:politik")
+    at = open_page("entities.py", entity="MISC:politico")
     at.button(key="al_hide_btn").click().run()
     assert not at.exception
     ents = _entities(analysis)
-    assert ents.filter(pl.col("entity_id") == "ORG:politik")["hidden"][0] is True
+    assert ents.filter(pl.col("entity_id") == "MISC:politico")["hidden"][0] is True
 
 
 def test_merge_two_actors(analysis):
