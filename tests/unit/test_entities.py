@@ -135,6 +135,21 @@ def _found(text: str, lang: str) -> list[tuple[str, str, str]]:
     return [(m[3], m[4], m[5]) for m in article_mentions(text, [(0, 0, len(text))], lang)]
 
 
+def _linked(texts: list[tuple[str, str]]) -> pl.DataFrame:
+    """Linked mentions of one-paragraph articles a0, a1, ... of (language, text)."""
+    articles = pl.DataFrame(
+        {
+            "article_id": [f"a{i}" for i in range(len(texts))],
+            "text": [t for _, t in texts],
+            "language": [lang for lang, _ in texts],
+        }
+    )
+    paragraphs = articles.select(
+        "article_id", para_no=pl.lit(0), start=pl.lit(0), end=pl.col("text").str.len_chars()
+    )
+    return link(extract_mentions(articles, paragraphs))[0]
+
+
 def test_inflected_place_is_undone_by_declension_rules() -> None:
     found = _found("Delegacja wróciła wczoraj z Niemiec do Warszawy.", "pl")
     assert ("Niemiec", "LOC", "germany") in found
@@ -965,17 +980,7 @@ def test_a_name_translated_word_by_word_is_one_actor() -> None:
         ("ru", "В пятницу Верховный суд оправдал женщину."),
         ("bg", "В петък Върховният съд оправда жената."),
     ]
-    articles = pl.DataFrame(
-        {
-            "article_id": [f"a{i}" for i in range(len(texts))],
-            "text": [t for _, t in texts],
-            "language": [lang for lang, _ in texts],
-        }
-    )
-    paragraphs = articles.select(
-        "article_id", para_no=pl.lit(0), start=pl.lit(0), end=pl.col("text").str.len_chars()
-    )
-    linked, _ = link(extract_mentions(articles, paragraphs))
+    linked = _linked(texts)
     ids = dict(linked.select("article_id", "entity_id").iter_rows())
     assert ids["a0"] == ids["a1"] == ids["a2"]  # north stream
     assert ids["a3"] == ids["a4"] == ids["a5"]  # supreme court
@@ -992,17 +997,7 @@ def test_a_body_named_with_joining_words_is_one_actor_in_every_language() -> Non
         ("ro", "Vineri, Ministerul Afacerilor Externe a spus nu."),
         ("en", "On Friday the Ministry of Defence said no."),
     ]
-    articles = pl.DataFrame(
-        {
-            "article_id": [f"a{i}" for i in range(len(texts))],
-            "text": [t for _, t in texts],
-            "language": [lang for lang, _ in texts],
-        }
-    )
-    paragraphs = articles.select(
-        "article_id", para_no=pl.lit(0), start=pl.lit(0), end=pl.col("text").str.len_chars()
-    )
-    linked, _ = link(extract_mentions(articles, paragraphs))
+    linked = _linked(texts)
     ids = dict(linked.select("article_id", "entity_id").iter_rows())
     assert ids["a0"] == ids["a1"] == ids["a2"]
     assert ids["a3"] != ids["a0"]
@@ -1020,17 +1015,7 @@ def test_a_listed_name_whose_short_adjective_keeps_its_ending_is_the_listed_name
         ("bg", "Говорител на Белия дом каза това."),
         ("pl", "Rzecznik Białego Domu to potwierdził."),
     ]
-    articles = pl.DataFrame(
-        {
-            "article_id": [f"a{i}" for i in range(len(texts))],
-            "text": [t for _, t in texts],
-            "language": [lang for lang, _ in texts],
-        }
-    )
-    paragraphs = articles.select(
-        "article_id", para_no=pl.lit(0), start=pl.lit(0), end=pl.col("text").str.len_chars()
-    )
-    linked, _ = link(extract_mentions(articles, paragraphs))
+    linked = _linked(texts)
     ids = dict(linked.select("article_id", "entity_id").iter_rows())
     assert ids["a0"] == ids["a1"] == ids["a2"] == "ORG:white-house"
     # the lower-case noun after it completes the name, typed as listed
@@ -1045,17 +1030,7 @@ def test_a_person_named_right_after_a_body_is_split_from_it() -> None:
         # nothing in the article names the first word otherwise: one name stays one
         ("pl", "Rzecznik Ryanair Michael O'Leary mówił."),
     ]
-    articles = pl.DataFrame(
-        {
-            "article_id": [f"a{i}" for i in range(len(texts))],
-            "text": [t for _, t in texts],
-            "language": [lang for lang, _ in texts],
-        }
-    )
-    paragraphs = articles.select(
-        "article_id", para_no=pl.lit(0), start=pl.lit(0), end=pl.col("text").str.len_chars()
-    )
-    linked, _ = link(extract_mentions(articles, paragraphs))
+    linked = _linked(texts)
     found = {(a, t): e for a, t, e in linked.select("article_id", "text", "entity_id").rows()}
     assert found[("a0", "Gazpromu")] == found[("a0", "Gazprom")] == "ORG:haspr"
     assert found[("a0", "Aleksiej Miller")] == "PER:miler"
