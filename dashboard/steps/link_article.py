@@ -1,7 +1,8 @@
 """What one article says about its own names, applied to mention keys before linking.
 
 A body named by generic words right before a country is that country's body: one mention
-(`bodies_of_countries`).
+(`bodies_of_countries`). A person named right after a body the article names otherwise is two
+mentions, the body and the person (`bodies_before_persons`).
 
 A body's name followed by a listed place in the genitive (Нафтогаз України, Naftogaz Ukrainy:
 Naftogaz of Ukraine), read as a person's two names for want of a cue, is the body when the article
