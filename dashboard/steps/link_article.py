@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from dashboard.lang import lexicon
+from dashboard.lang import lexicon, name_words
 
 
 def _body_of_place(key: str, lang: str | None, given: frozenset[str]) -> str | None:
@@ -84,7 +84,7 @@ def bodies_of_countries(mentions: pl.DataFrame) -> pl.DataFrame:
     bodies = [
         k
         for k in mentions.filter(found == "ORG")["key"].unique().to_list()
-        if k and " " in k and lexicon.of_meanings(k)
+        if k and " " in k and name_words.of_meanings(k)
     ]
     if not bodies:
         return mentions

@@ -19,7 +19,7 @@ import polars as pl
 from rapidfuzz import fuzz, process
 
 from dashboard import schema
-from dashboard.lang import lexicon
+from dashboard.lang import lexicon, name_words
 from dashboard.lang.translit import (
     cut_endings,
     script_of,
@@ -156,8 +156,8 @@ _CLOSE_RATIO = 88
 
 def meant(key: str) -> tuple[str, ...]:
     """A multi-word key's words by meaning, sorted (verhovn sud, sad naivis: court, supreme),
-    or () when no word of it has a listed meaning (lexicon.name_concepts)."""
-    meaning = lexicon.name_concepts()
+    or () when no word of it has a listed meaning (name_words.name_concepts)."""
+    meaning = name_words.name_concepts()
     words = key.split()
     if len(words) < 2 or not any(meaning.get(w) for w in words):
         return ()
@@ -168,7 +168,7 @@ def meant(key: str) -> tuple[str, ...]:
 def without_kind(key: str) -> str:
     """A name's key without the closing words for its kind of company or title (vuelinh
     airlines: vuelinh; frankfurter alhemain saitunh: frankfurter alhemain)."""
-    kinds = lexicon.kind_word_keys()
+    kinds = name_words.kind_word_keys()
     words = key.split(" ")
     while len(words) > 1 and words[-1] in kinds:
         words.pop()
@@ -398,14 +398,14 @@ def _cluster(
             own = (
                 types.get(body) in ("ORG", "MISC")
                 and len(body) >= _OWN_NAME_MIN
-                and not lexicon.of_meanings(body)
+                and not name_words.of_meanings(body)
                 and without_kind(body) == body  # Air France is no Air of France
             )
             if own and (last in places or lexicon.place(last, None) is not None):
                 uf.union(body, k)
             # the kind opening the name (Vereinigung Cockpit, Cockpit)
             rest = k.split(" ", 1)[1]
-            if lexicon.opens_body(k) and " " not in rest and types.get(rest) == types[k]:
+            if name_words.opens_body(k) and " " not in rest and types.get(rest) == types[k]:
                 uf.union(rest, k)
     # a name written as one word or as several (Tehreek-e-Labbaik, Tehríke Labajk; a person's
     # Saif-ul-Malook, Сайфул Малук), within one type and spelled alike once the spaces go
@@ -678,7 +678,7 @@ def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     cues = cue_flags(mentions)
     found = found_types(mentions)
     for k, t, c in zip(mentions["key"].to_list(), found, cues, strict=True):
-        if t == "PER" and (lexicon.of_meanings(k) or lexicon.opens_body(k)):
+        if t == "PER" and (name_words.of_meanings(k) or name_words.opens_body(k)):
             t = "ORG"  # no person is called Supreme Court or Bílý dům: a title's genitive body
         votes[k][t] += CUE_WEIGHT if c else 1
     types = {k: v.most_common(1)[0][0] for k, v in votes.items()}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from dashboard.lang import lexicon
+from dashboard.lang import lexicon, name_words
 from dashboard.lang.translit import script_of, token_key
 from dashboard.steps import mention_types
 from dashboard.steps.mention_types import cue_of
@@ -199,5 +199,5 @@ def _extends(run: list[_Word], w: _Word, cue: lexicon.Cues, lang: str | None) ->
         return True
     # a name built of words with a meaning, the second in lower case (Северный поток, Severní
     # proud, Голубой поток: north stream, blue stream)
-    meaning = lexicon.name_concepts()
+    meaning = name_words.name_concepts()
     return token_key(run[0].text, lang) in meaning and token_key(w.text, lang) in meaning

@@ -1,0 +1,77 @@
+"""What the words names are built from mean, in every language: a name translated word by word
+is one actor (Верховный суд, Sąd Najwyższy: supreme court), a name made only of such words is a
+generic body's and no person's, and the words that say what kind a company is come off its name
+(Vueling Airlines). Built from data/name_words.json and entities_common.json."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from dashboard.lang.lexicon import DATA, available_languages, common, given_name_keys
+from dashboard.lang.translit import token_key
+
+
+@lru_cache(maxsize=1)
+def name_concepts() -> dict[str, str]:
+    """Key of a word names are built from, under every language's endings -> its meaning in
+    English (Верховный, Najwyższy -> supreme; tok, поток, Stream -> stream): data/name_words.json;
+    a joining word (of, der, и) -> "". A key two meanings share is left out (it would join names
+    that differ)."""
+    data = json.loads((DATA / "name_words.json").read_text(encoding="utf-8"))
+    meanings: dict[str, set[str]] = {}
+    # the words that join a name's words (of, the, and) mean nothing of their own: ""
+    for concept, forms in [*data["concepts"].items(), ("", data["joiners"])]:
+        for form in forms:
+            for lang in (None, *available_languages()):
+                key = token_key(form, lang)
+                if key:
+                    meanings.setdefault(key, set()).add(concept)
+        if concept:  # a listed name's key is its English name (white house, security council)
+            meanings.setdefault(concept, set()).add(concept)
+    return {key: next(iter(c)) for key, c in meanings.items() if len(c) == 1}
+
+
+@lru_cache(maxsize=100_000)
+def of_meanings(key: str) -> bool:
+    """A key made only of words with a listed meaning (verhovn sud, bileh dom, nord stream): a
+    generic body's name, never a person's."""
+    meaning = name_concepts()
+    return bool(key) and all(meaning.get(w) for w in key.split(" "))
+
+
+@lru_cache(maxsize=1)
+def kind_word_keys() -> frozenset[str]:
+    """Keys of the English words that say what kind of company or title a name is, and of the
+    legal forms (Airlines, Energy, Zeitung, Journal; AG, Ltd): Vueling Airlines is Vueling."""
+    words = [
+        *common()["org_words_any"],
+        *common()["misc_words_any"],
+        *(f.replace(".", "") for f in common()["legal_forms"]),
+    ]
+    # a bank is a name's own word (World Bank is not the world); a letter is no kind
+    return frozenset(k for w in words if len(k := token_key(w, "en")) > 1 and w != "bank")
+
+
+# the meanings (name_words.json) of a word that opens only a body's name, never a person's
+_BODY_WORDS = frozenset(
+    {
+        "ministry", "court", "council", "union", "party", "association", "federation", "agency",
+        "commission", "committee", "organisation", "church", "university", "institute",
+        "police", "army", "parliament", "senate", "office", "department", "bank",
+    }
+)  # fmt: skip
+
+
+@lru_cache(maxsize=100_000)
+def opens_body(key: str) -> bool:
+    """A key of two words or more opened by a word for a kind of body and holding no given name
+    (vereinihunh kokpit: Vereinigung Cockpit): no person's name. With a given name it is a
+    title run before a person (Senate Majority Leader Mitch McConnell)."""
+    words = key.split(" ")
+    given = given_name_keys()
+    return (
+        len(words) > 1
+        and name_concepts().get(words[0]) in _BODY_WORDS
+        and not any(w in given for w in words)
+    )
