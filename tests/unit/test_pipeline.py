@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from dashboard.ingest import ingest
 from dashboard.pipeline import pipeline
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -48,3 +53,46 @@ def test_analyze_does_not_translate_while_another_job_of_the_analysis_runs(tmp_p
         result = pipeline.analyze([SEEDS], out, pipeline.RunOptions(workers=1, translator=config))
     assert "another translation job" in result.translation_note
     assert result.tables["paragraphs"]["translation"].is_null().all()
+
+
+def test_no_per_article_step_may_need_what_an_aside_step_adds() -> None:
+    first = pipeline.Step("first", ("articles.text",), ("articles.x",), True, aside=True)
+    second = pipeline.Step("second", ("articles.x",), ("articles.y",), True)
+    with pytest.raises(RuntimeError, match="aside"):
+        pipeline.check_order((first, second))
+    pipeline.check_order((first, pipeline.Step("later", ("articles.x",), ("y.z",), False)))
+    assert [s.name for s in pipeline.ASIDE] == ["dates"]
+
+
+def test_a_helper_running_the_aside_steps_makes_the_same_tables() -> None:
+    articles = ingest.load([SEEDS]).articles
+    alone = pipeline.enrich_batches(articles, workers=1)
+    # batches of two: the helper shares the per-article steps, then runs the dates over all
+    early, aside = pipeline.enrich_shared(articles, workers=2, batch_size=2, aside=True)
+    assert aside is not None and "dates" not in early
+    made, seconds = aside.result()
+    assert set(made) == {"dates"} and set(seconds) == {"dates"}
+    for table in ("articles", "paragraphs", "mentions"):
+        assert_frame_equal(early[table], alone[table])
+    assert alone["dates"].height > 0
+    assert_frame_equal(made["dates"], alone["dates"])
+    # one worker, or no aside asked: every table at once
+    assert pipeline.enrich_shared(articles, workers=1, aside=True)[1] is None
+
+
+def test_a_table_made_aside_is_taken_when_a_step_first_needs_it(tmp_path: Path) -> None:
+    tables = pipeline.enrich(ingest.load([SEEDS]).articles)
+    tables["mentions"] = tables["mentions"].with_columns(entity_id=pl.lit(None, pl.String))
+    expected, _ = pipeline.finish_full(dict(tables), tmp_path / "a")
+    ran: list[dict[str, object]] = []
+    taken_after: list[list[object]] = []
+
+    def dates() -> pl.DataFrame:
+        taken_after.append([line["name"] for line in ran])
+        return tables["dates"]
+
+    without = {t: f for t, f in tables.items() if t != "dates"}
+    done, _ = pipeline.finish_full(without, tmp_path / "b", ran, later={"dates": dates})
+    assert taken_after == [["entities"]]  # linking ran first; the stories need the dates
+    for table in expected:
+        assert_frame_equal(done[table], expected[table])
