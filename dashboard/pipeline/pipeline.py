@@ -63,6 +63,8 @@ class Context:
     delta: increment.Delta | None = None
     # tables a helper process is still making (ASIDE steps), taken when a step first needs them
     later: dict[str, Callable[[], pl.DataFrame]] = field(default_factory=dict)
+    # every article's quotes, found ahead by a helper (quotes.find): linking gives their speakers
+    found_quotes: Callable[[], quotes.Found] | None = None
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,10 @@ def _stories_step(t: Tables, ctx: Context) -> Tables:
     """Stories (and the analyst's story edits), then the dates of articles a story dates."""
     # quotes (and their speakers) feed both the stories and the alignments: found once, and so
     # are the paragraph features made of them
-    quote_table = quotes.quotes(t["articles"], t["paragraphs"], t["mentions"])
+    if ctx.found_quotes is None:
+        quote_table = quotes.quotes(t["articles"], t["paragraphs"], t["mentions"])
+    else:
+        quote_table = quotes.speakers(ctx.found_quotes(), t["mentions"])
     feats = paragraph_features(
         t["articles"], t["paragraphs"], t["mentions"], t["dates"], quote_table
     )
@@ -277,9 +282,25 @@ def enrich_early_timed(articles: pl.DataFrame) -> tuple[Tables, dict[str, float]
     return _timed({"articles": articles}, tuple(s for s in PER_ARTICLE if not s.aside))
 
 
+QUOTES_FOUND = ("_quotes_found", "_quote_candidates")
+"""aside_timed's tables of quotes.find (a quotes.Found), when it was given the mentions."""
+
+
 def aside_timed(tables: Tables, batch_size: int = 1000) -> tuple[Tables, dict[str, float]]:
     """The ASIDE steps over every article of `tables` (what `enrich_early_timed` made), a batch
-    at a time as `enrich` would: only the tables they add, and their seconds."""
+    at a time as `enrich` would: only the tables they add, and their seconds. Given the
+    mentions too, also the quotes and who may speak them (QUOTES_FOUND, "quotes" seconds):
+    all of the stories' quotes but what linking decides (quotes.find)."""
+    made, seconds = _aside_steps({t: f for t, f in tables.items() if t != "mentions"}, batch_size)
+    if "mentions" in tables:
+        started = time.perf_counter()
+        found = quotes.find(tables["articles"], tables["paragraphs"], tables["mentions"])
+        made |= dict(zip(QUOTES_FOUND, (found.quotes, found.candidates), strict=True))
+        seconds["quotes"] = time.perf_counter() - started
+    return made, seconds
+
+
+def _aside_steps(tables: Tables, batch_size: int) -> tuple[Tables, dict[str, float]]:
     articles = tables["articles"]
     made: list[Tables] = []
     seconds: dict[str, float] = {s.name: 0.0 for s in ASIDE}
@@ -387,8 +408,10 @@ def enrich_shared(
         tables = share.in_input_order(tables, articles["article_id"])
     later: Aside | None = None
     if aside and shared is not None:
-        needs = _tables_of([n for s in ASIDE for n in s.needs])
-        later = share.Aside(shared, aside_timed, {t: tables[t] for t in needs}, close=own)
+        sent = {t: tables[t] for t in _tables_of([n for s in ASIDE for n in s.needs])}
+        # and the spans of the mentions: the helper finds the quotes too (aside_timed)
+        sent["mentions"] = tables["mentions"].select("article_id", "start", "end")
+        later = share.Aside(shared, aside_timed, sent, close=own)
     # seconds of work per step, summed over batches (workers run side by side)
     tables[STEP_SECONDS] = pl.DataFrame(
         {
@@ -580,7 +603,7 @@ def _analyze(
     tables["mentions"] = _merge(old, fresh, "mentions").with_columns(
         entity_id=pl.lit(None, pl.String)
     )
-    later = {} if aside is None else _later(aside, old, ran)
+    later, found = _later(aside, old, ran)
     if state is None or options.translator is not None:
         # a full run reads every text, translation every untranslated paragraph
         tables["articles"] = _with_text(out, tables["articles"])
@@ -605,7 +628,7 @@ def _analyze(
     _say(options, "linking actors", 0.7)
     extra = _manifest_extra(out, paths, uploads, problems, translation_counts)
     if state is None:
-        tables, feats = finish_full(tables, out, ran, later=later)
+        tables, feats = finish_full(tables, out, ran, later=later, found_quotes=found)
         _say(options, "writing", 0.95)
         extra["state"] = increment.state_entry(out, tables, feats, "full")
         extra["steps"] = ran
@@ -626,23 +649,35 @@ def _analyze(
 
 
 def _later(
-    aside: Aside, old: Tables, ran: list[dict[str, Any]]
-) -> dict[str, Callable[[], pl.DataFrame]]:
-    """The tables of the ASIDE steps, each taken (merged with the stored ones) when first
-    needed; their seconds go into `ran`'s lines of those steps then."""
+    aside: Aside | None, old: Tables, ran: list[dict[str, Any]]
+) -> tuple[dict[str, Callable[[], pl.DataFrame]], Callable[[], quotes.Found] | None]:
+    """What a helper makes aside (none without `aside`): the tables of the ASIDE steps, each
+    taken (merged with the stored ones) when first needed, their seconds then added to `ran`'s
+    lines of those steps; and the quotes it found, when it saw every article (nothing stored)."""
+    if aside is None:
+        return {}, None
     result: list[Tables] = []
 
-    def take(table: str) -> pl.DataFrame:
+    def made() -> Tables:
         if not result:
-            made, seconds = aside.result()
-            result.append(made)
+            tables, seconds = aside.result()
+            result.append(tables)
             for line in ran:
                 if line["name"] in seconds:
                     line["seconds"] = round(line["seconds"] + seconds[line["name"]], 3)
-        return _merge(old, result[0], table)
+        return result[0]
+
+    def take(table: str) -> pl.DataFrame:
+        return _merge(old, made(), table)
+
+    def found() -> quotes.Found:
+        return quotes.Found(*(made()[t] for t in QUOTES_FOUND))
 
     names = _tables_of([n for s in ASIDE for n in s.adds])
-    return {t: functools.partial(take, t) for t in names}
+    return (
+        {t: functools.partial(take, t) for t in names},
+        found if old["articles"].height == 0 else None,
+    )
 
 
 def _write_added(
@@ -678,11 +713,13 @@ def finish_full(
     ran: list[dict[str, Any]] | None = None,
     *,
     later: dict[str, Callable[[], pl.DataFrame]] | None = None,
+    found_quotes: Callable[[], quotes.Found] | None = None,
 ) -> tuple[Tables, pl.DataFrame]:
     """`finish` over every article (the CROSS_ARTICLE steps' full entry points, in order); also
     the paragraph features (the increment's sidecar). `ran` gets a line per step (the
-    manifest's "steps"); `later`: tables not in `tables` yet, each made when called (Context)."""
-    context = Context(out=out, later=dict(later or {}))
+    manifest's "steps"); `later`: tables not in `tables` yet, each made when called;
+    found_quotes: every article's quotes found ahead (Context)."""
+    context = Context(out=out, later=dict(later or {}), found_quotes=found_quotes)
     done = _cross_article(tables, context, "full", ran)
     assert context.features is not None
     return done, context.features

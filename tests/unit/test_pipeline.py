@@ -10,6 +10,7 @@ from polars.testing import assert_frame_equal
 
 from dashboard.ingest import ingest
 from dashboard.pipeline import pipeline
+from dashboard.steps import quotes
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -64,18 +65,25 @@ def test_no_per_article_step_may_need_what_an_aside_step_adds() -> None:
     assert [s.name for s in pipeline.ASIDE] == ["dates"]
 
 
-def test_a_helper_running_the_aside_steps_makes_the_same_tables() -> None:
+def test_a_helper_running_the_aside_steps_makes_the_same_tables(tmp_path: Path) -> None:
     articles = ingest.load([SEEDS]).articles
     alone = pipeline.enrich_batches(articles, workers=1)
     # batches of two: the helper shares the per-article steps, then runs the dates over all
     early, aside = pipeline.enrich_shared(articles, workers=2, batch_size=2, aside=True)
     assert aside is not None and "dates" not in early
     made, seconds = aside.result()
-    assert set(made) == {"dates"} and set(seconds) == {"dates"}
+    assert set(made) == {"dates", *pipeline.QUOTES_FOUND} and set(seconds) == {"dates", "quotes"}
     for table in ("articles", "paragraphs", "mentions"):
         assert_frame_equal(early[table], alone[table])
     assert alone["dates"].height > 0
     assert_frame_equal(made["dates"], alone["dates"])
+    # the quotes it found before linking get the speakers a linked run gives them
+    alone["mentions"] = alone["mentions"].with_columns(entity_id=pl.lit(None, pl.String))
+    linked = pipeline.finish(alone, tmp_path)["mentions"]
+    found = quotes.Found(*(made[t] for t in pipeline.QUOTES_FOUND))
+    expected = quotes.quotes(alone["articles"], alone["paragraphs"], linked)
+    assert expected["speaker_entity_id"].drop_nulls().len() > 0
+    assert_frame_equal(quotes.speakers(found, linked), expected)
     # one worker, or no aside asked: every table at once
     assert pipeline.enrich_shared(articles, workers=1, aside=True)[1] is None
 
