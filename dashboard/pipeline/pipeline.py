@@ -65,6 +65,8 @@ class Context:
     later: dict[str, Callable[[], pl.DataFrame]] = field(default_factory=dict)
     # every article's quotes, found ahead by a helper (quotes.find): linking gives their speakers
     found_quotes: Callable[[], quotes.Found] | None = None
+    # helper processes free for a share of the cross-article work (the alignments)
+    helpers: share.Helpers | None = None
 
 
 @dataclass(frozen=True)
@@ -156,12 +158,41 @@ def _stories_step(t: Tables, ctx: Context) -> Tables:
 def _alignments_step(t: Tables, ctx: Context) -> Tables:
     """Paragraph alignment; then actors joined through the paragraphs that translate each other
     (link_aligned: what spelling could not join)."""
-    alignments = align.align(
-        t["articles"], t["paragraphs"], t["mentions"], t["dates"], features=ctx.features
-    )
+    alignments = _align(t, ctx)
     joined = link_aligned.merges(t["mentions"], alignments, t["articles"], ctx.aliases)
     mentions, ents = link_aligned.project(t["mentions"], t["entities"], joined)
     return {"alignments": alignments, "mentions": mentions, "entities": ents}
+
+
+def _align(t: Tables, ctx: Context) -> pl.DataFrame:
+    """align.align over every story; with a helper process (ctx.helpers), it aligns a share of
+    the stories meanwhile (align.story_shares: the same pairs as aligned here)."""
+    if ctx.helpers is None or ctx.features is None:
+        return align.align(
+            t["articles"], t["paragraphs"], t["mentions"], t["dates"], features=ctx.features
+        )
+    mine, theirs = align.story_shares(t["articles"], ctx.features, 2)
+    ids = theirs.select("article_id")
+    sent = {
+        "articles": theirs,
+        "paragraphs": t["paragraphs"].join(ids, on="article_id", how="semi"),
+        "features": ctx.features.join(ids, on="article_id", how="semi"),
+    }
+    job = share.Aside(ctx.helpers, align_share, sent)
+    here = align.align(mine, t["paragraphs"], t["mentions"], t["dates"], features=ctx.features)
+    both = pl.concat([here, job.result()])
+    return both.sort("story_id", "article_a", "para_a", "article_b")  # as align sorts them
+
+
+def align_share(tables: Tables) -> pl.DataFrame:
+    """align.align of the stories of tables["articles"] (a helper's share: `_align`)."""
+    return align.align(
+        tables["articles"],
+        tables["paragraphs"],
+        empty("mentions"),
+        empty("dates"),
+        features=tables["features"],
+    )
 
 
 def _delta(ctx: Context) -> increment.Delta:
@@ -376,14 +407,13 @@ def enrich_shared(
     helpers: share.Helpers | None = None,
     aside: bool = False,
 ) -> tuple[Tables, Aside | None]:
-    """`enrich_batches`; with `aside`, when helper processes share the work, the ASIDE steps are
-    left to a helper, started once the others are done: their tables are missing here and come
-    from the Aside returned (None: every table is here)."""
+    """`enrich_batches`; with `aside`, when the `helpers` given share the work, the ASIDE steps
+    are left to one of them, started once the others are done: their tables are missing here and
+    come from the Aside returned (None: every table is here)."""
     if articles.height == 0:
         return {t: empty(t) for t in PER_ARTICLE_TABLES}, None
     order: pl.Series | None = None  # the articles' order when the batches took them in another
     shared: share.Helpers | None = None  # the helpers that took part
-    own = helpers is None  # helpers started here are closed here (or by the Aside)
     if workers <= 1 or articles.height <= batch_size:
         batches = _cut(articles, balanced_batch(articles.height, workers, batch_size))
         timed = [enrich_timed(b) for b in batches]
@@ -391,6 +421,8 @@ def enrich_shared(
         # this process is one of the workers: two workers start one process, not two, and the
         # per-language data it builds serves the cross-article steps after
         shared = helpers or share.Helpers(workers - 1, enrich_timed)
+        # only helpers started ahead (by `analyze`, which closes them) take aside work next
+        aside = aside and helpers is not None
         # each process takes articles of fewer languages: fewer of their word lists to load and
         # words to look up twice (mentions ~10% less work on the interleaved corpus)
         order = share.language_order(articles)
@@ -411,7 +443,7 @@ def enrich_shared(
         sent = {t: tables[t] for t in _tables_of([n for s in ASIDE for n in s.needs])}
         # and the spans of the mentions: the helper finds the quotes too (aside_timed)
         sent["mentions"] = tables["mentions"].select("article_id", "start", "end")
-        later = share.Aside(shared, aside_timed, sent, close=own)
+        later = share.Aside(shared, aside_timed, sent)
     # seconds of work per step, summed over batches (workers run side by side)
     tables[STEP_SECONDS] = pl.DataFrame(
         {
@@ -628,7 +660,14 @@ def _analyze(
     _say(options, "linking actors", 0.7)
     extra = _manifest_extra(out, paths, uploads, problems, translation_counts)
     if state is None:
-        tables, feats = finish_full(tables, out, ran, later=later, found_quotes=found)
+        tables, feats = finish_full(
+            tables,
+            out,
+            ran,
+            later=later,
+            found_quotes=found,
+            helpers=None if aside is None else aside.helpers,
+        )
         _say(options, "writing", 0.95)
         extra["state"] = increment.state_entry(out, tables, feats, "full")
         extra["steps"] = ran
@@ -714,12 +753,14 @@ def finish_full(
     *,
     later: dict[str, Callable[[], pl.DataFrame]] | None = None,
     found_quotes: Callable[[], quotes.Found] | None = None,
+    helpers: share.Helpers | None = None,
 ) -> tuple[Tables, pl.DataFrame]:
     """`finish` over every article (the CROSS_ARTICLE steps' full entry points, in order); also
     the paragraph features (the increment's sidecar). `ran` gets a line per step (the
     manifest's "steps"); `later`: tables not in `tables` yet, each made when called;
-    found_quotes: every article's quotes found ahead (Context)."""
-    context = Context(out=out, later=dict(later or {}), found_quotes=found_quotes)
+    found_quotes: every article's quotes found ahead; helpers: processes free to share the
+    work (Context)."""
+    context = Context(out=out, later=dict(later or {}), found_quotes=found_quotes, helpers=helpers)
     done = _cross_article(tables, context, "full", ran)
     assert context.features is not None
     return done, context.features

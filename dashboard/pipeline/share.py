@@ -174,12 +174,8 @@ class Aside(Generic[R]):
         helpers: Helpers,
         work: Callable[[dict[str, pl.DataFrame]], R],
         frames: dict[str, pl.DataFrame],
-        *,
-        close: bool = False,
     ) -> None:
-        """close: the helpers are closed once the result is in (whoever started them left them
-        to this job)."""
-        self.helpers = helpers if close else None
+        self.helpers = helpers  # their owner closes them (a job may follow this one)
         self.folder = tempfile.TemporaryDirectory(prefix="newsprism-aside-")
         try:
             for name, frame in frames.items():
@@ -187,8 +183,6 @@ class Aside(Generic[R]):
             self.future = helpers.pool.submit(_aside, work, self.folder.name)
         except BaseException:
             self.folder.cleanup()
-            if self.helpers is not None:
-                self.helpers.close()
             raise
 
     def result(self) -> R:
@@ -197,8 +191,6 @@ class Aside(Generic[R]):
             return self.future.result()
         finally:
             self.folder.cleanup()
-            if self.helpers is not None:
-                self.helpers.close()
 
 
 PRESTART_BYTES = 2_000_000

@@ -9,7 +9,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from dashboard.ingest import ingest
-from dashboard.pipeline import pipeline
+from dashboard.pipeline import pipeline, share
 from dashboard.steps import quotes
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -69,9 +69,15 @@ def test_a_helper_running_the_aside_steps_makes_the_same_tables(tmp_path: Path) 
     articles = ingest.load([SEEDS]).articles
     alone = pipeline.enrich_batches(articles, workers=1)
     # batches of two: the helper shares the per-article steps, then runs the dates over all
-    early, aside = pipeline.enrich_shared(articles, workers=2, batch_size=2, aside=True)
-    assert aside is not None and "dates" not in early
-    made, seconds = aside.result()
+    helpers = share.Helpers(1, pipeline.enrich_timed)
+    try:
+        early, aside = pipeline.enrich_shared(
+            articles, workers=2, batch_size=2, helpers=helpers, aside=True
+        )
+        assert aside is not None and "dates" not in early
+        made, seconds = aside.result()
+    finally:
+        helpers.close()
     assert set(made) == {"dates", *pipeline.QUOTES_FOUND} and set(seconds) == {"dates", "quotes"}
     for table in ("articles", "paragraphs", "mentions"):
         assert_frame_equal(early[table], alone[table])
@@ -84,8 +90,9 @@ def test_a_helper_running_the_aside_steps_makes_the_same_tables(tmp_path: Path) 
     expected = quotes.quotes(alone["articles"], alone["paragraphs"], linked)
     assert expected["speaker_entity_id"].drop_nulls().len() > 0
     assert_frame_equal(quotes.speakers(found, linked), expected)
-    # one worker, or no aside asked: every table at once
+    # one worker, or no helpers started ahead: every table at once
     assert pipeline.enrich_shared(articles, workers=1, aside=True)[1] is None
+    assert pipeline.enrich_shared(articles, workers=2, batch_size=2, aside=True)[1] is None
 
 
 def test_a_table_made_aside_is_taken_when_a_step_first_needs_it(tmp_path: Path) -> None:
@@ -104,3 +111,27 @@ def test_a_table_made_aside_is_taken_when_a_step_first_needs_it(tmp_path: Path) 
     assert taken_after == [["entities"]]  # linking ran first; the stories need the dates
     for table in expected:
         assert_frame_equal(done[table], expected[table])
+
+
+def test_a_helper_aligning_a_share_of_the_stories_changes_nothing() -> None:
+    from dashboard.steps import align, features
+    from tests.unit.test_align import ACTORS, TEXTS
+    from tests.unit.test_stories import hand_frames
+
+    texts = {
+        **TEXTS,
+        **{f"y{k}": t.replace("Alpha", "Gamma") for k, t in enumerate(TEXTS.values())},
+    }
+    articles, paragraphs, mentions, dates = hand_frames(texts, {**ACTORS, "Gamma": "e-gamma"})
+    articles = articles.with_columns(story_id="s-" + pl.col("article_id").str.slice(0, 1))
+    feats = features.paragraph_features(articles, paragraphs, mentions, dates)
+    tables = {"articles": articles, "paragraphs": paragraphs, "mentions": mentions, "dates": dates}
+    assert all(s.height > 0 for s in align.story_shares(articles, feats, 2))  # a story each
+    helpers = share.Helpers(1, pipeline.enrich_timed)
+    try:
+        shared = pipeline._align(tables, pipeline.Context(features=feats, helpers=helpers))
+    finally:
+        helpers.close()
+    alone = pipeline._align(tables, pipeline.Context(features=feats))
+    assert set(alone["story_id"]) == {"s-x", "s-y"}
+    assert_frame_equal(shared, alone)

@@ -107,11 +107,3 @@ def test_an_aside_job_runs_in_a_helper_on_the_frames_sent() -> None:
     assert pid != os.getpid()  # the helper did it, not this process
     assert heights == {"articles": 7, "other": 2}
     assert not Path(job.folder.name).exists()  # the frames' files are gone once it is done
-
-
-def test_an_aside_job_left_the_helpers_closes_them() -> None:
-    helpers = share.Helpers(1, _ids)
-    share.map_shared(_articles(30), _ids, helpers, smallest=3, largest=1000, keep=True)
-    share.Aside(helpers, _sizes, {"articles": _articles(3)}, close=True).result()
-    with pytest.raises(RuntimeError):  # a closed pool takes no more work
-        helpers.pool.submit(_sizes, {})
