@@ -6,6 +6,11 @@ in worker processes)  -> translate (cached, optional) -> entities (cross-article
 
 Each step declares the table columns it needs and adds; `check_order` proves at import time
 that every step only reads what an earlier step (or ingest) wrote.
+
+On two workers or more the helper processes (share.py) do not sit idle through the cross-article
+steps: a full run leaves the ASIDE steps (dates) and the finding of quotes (quotes.find) to a
+helper while this process links, and a helper aligns a share of the stories while this process
+aligns the rest (`_align`). The tables are the same as on one worker.
 """
 
 from __future__ import annotations
