@@ -6,10 +6,16 @@ in worker processes)  -> translate (cached, optional) -> entities (cross-article
 
 Each step declares the table columns it needs and adds; `check_order` proves at import time
 that every step only reads what an earlier step (or ingest) wrote.
+
+On two workers or more the helper processes (share.py) do not sit idle through the cross-article
+steps: a full run leaves the ASIDE steps (dates) and the finding of quotes (quotes.find) to a
+helper while this process links, and a helper aligns a share of the stories while this process
+aligns the rest (`_align`). The tables are the same as on one worker.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -60,6 +66,12 @@ class Context:
     features: pl.DataFrame | None = None
     # an increment's stored analysis, new articles and state (None: a full run)
     delta: increment.Delta | None = None
+    # tables a helper process is still making (ASIDE steps), taken when a step first needs them
+    later: dict[str, Callable[[], pl.DataFrame]] = field(default_factory=dict)
+    # every article's quotes, found ahead by a helper (quotes.find): linking gives their speakers
+    found_quotes: Callable[[], quotes.Found] | None = None
+    # helper processes free for a share of the cross-article work (the alignments)
+    helpers: share.Helpers | None = None
 
 
 @dataclass(frozen=True)
@@ -69,7 +81,9 @@ class Step:
     adds new articles to a stored analysis (Context.delta). Per-article steps are pure (any
     batch, any worker process, an increment's new articles alone), so their increment is the
     same call; cross-article steps see every article, and their increment shares the full run's
-    cores (linking's blocking and similarity, the stories' candidate pairs)."""
+    cores (linking's blocking and similarity, the stories' candidate pairs). `aside`: a
+    per-article step whose tables no step needs before the stories, so that on two workers a
+    helper runs it over every article while this process links (ASIDE)."""
 
     name: str
     needs: tuple[str, ...]
@@ -77,6 +91,7 @@ class Step:
     per_article: bool
     run: Callable[[Tables, Context], Tables] | None = None
     increment: Callable[[Tables, Context], Tables] | None = None
+    aside: bool = False
 
     def entry(self, mode: str) -> Callable[[Tables, Context], Tables]:
         """The entry point of `mode` ("full" or "increment")."""
@@ -121,7 +136,10 @@ def _stories_step(t: Tables, ctx: Context) -> Tables:
     """Stories (and the analyst's story edits), then the dates of articles a story dates."""
     # quotes (and their speakers) feed both the stories and the alignments: found once, and so
     # are the paragraph features made of them
-    quote_table = quotes.quotes(t["articles"], t["paragraphs"], t["mentions"])
+    if ctx.found_quotes is None:
+        quote_table = quotes.quotes(t["articles"], t["paragraphs"], t["mentions"])
+    else:
+        quote_table = quotes.speakers(ctx.found_quotes(), t["mentions"])
     feats = paragraph_features(
         t["articles"], t["paragraphs"], t["mentions"], t["dates"], quote_table
     )
@@ -145,12 +163,41 @@ def _stories_step(t: Tables, ctx: Context) -> Tables:
 def _alignments_step(t: Tables, ctx: Context) -> Tables:
     """Paragraph alignment; then actors joined through the paragraphs that translate each other
     (link_aligned: what spelling could not join)."""
-    alignments = align.align(
-        t["articles"], t["paragraphs"], t["mentions"], t["dates"], features=ctx.features
-    )
+    alignments = _align(t, ctx)
     joined = link_aligned.merges(t["mentions"], alignments, t["articles"], ctx.aliases)
     mentions, ents = link_aligned.project(t["mentions"], t["entities"], joined)
     return {"alignments": alignments, "mentions": mentions, "entities": ents}
+
+
+def _align(t: Tables, ctx: Context) -> pl.DataFrame:
+    """align.align over every story; with a helper process (ctx.helpers), it aligns a share of
+    the stories meanwhile (align.story_shares: the same pairs as aligned here)."""
+    if ctx.helpers is None or ctx.features is None:
+        return align.align(
+            t["articles"], t["paragraphs"], t["mentions"], t["dates"], features=ctx.features
+        )
+    mine, theirs = align.story_shares(t["articles"], ctx.features, 2)
+    ids = theirs.select("article_id")
+    sent = {
+        "articles": theirs,
+        "paragraphs": t["paragraphs"].join(ids, on="article_id", how="semi"),
+        "features": ctx.features.join(ids, on="article_id", how="semi"),
+    }
+    job = share.Aside(ctx.helpers, align_share, sent)
+    here = align.align(mine, t["paragraphs"], t["mentions"], t["dates"], features=ctx.features)
+    both = pl.concat([here, job.result()])
+    return both.sort("story_id", "article_a", "para_a", "article_b")  # as align sorts them
+
+
+def align_share(tables: Tables) -> pl.DataFrame:
+    """align.align of the stories of tables["articles"] (a helper's share: `_align`)."""
+    return align.align(
+        tables["articles"],
+        tables["paragraphs"],
+        empty("mentions"),
+        empty("dates"),
+        features=tables["features"],
+    )
 
 
 def _delta(ctx: Context) -> increment.Delta:
@@ -198,6 +245,7 @@ STEPS: tuple[Step, ...] = (
         ("dates.value",),
         True,
         _dates_step,
+        aside=True,
     ),
     # translation runs where the analyst chose a provider (analyze's options), not in this loop
     Step("translate", ("paragraphs.language",), ("paragraphs.translation",), False),
@@ -230,16 +278,26 @@ PER_ARTICLE: tuple[Step, ...] = tuple(s for s in STEPS if s.per_article and s.ru
 """The steps `enrich` runs on each batch of articles, in order."""
 CROSS_ARTICLE: tuple[Step, ...] = tuple(s for s in STEPS if not s.per_article and s.run)
 """The steps `finish_full` runs over every article and `finish_increment` over new rows, in order."""
+ASIDE: tuple[Step, ...] = tuple(s for s in PER_ARTICLE if s.aside)
+"""The per-article steps a helper may run over every article while the cross-article steps start."""
+PER_ARTICLE_TABLES = ("articles", "paragraphs", "mentions", "dates")
 
 
 def check_order(steps: Sequence[Step] = STEPS) -> None:
-    """Raise if a step needs a column no earlier step (nor ingest) adds."""
+    """Raise if a step needs a column no earlier step (nor ingest) adds, or if a per-article
+    step needs what an aside step adds (the aside steps run after the others)."""
     available = set(INGEST_ADDS)
+    aside: set[str] = set()
     for step in steps:
         missing = [n for n in step.needs if n not in available]
         if missing:
             raise RuntimeError(f"pipeline step {step.name} runs before {missing} exist")
+        early = [n for n in step.needs if n in aside]
+        if step.per_article and early:
+            raise RuntimeError(f"pipeline step {step.name} needs {early} of an aside step")
         available.update(step.adds)
+        if step.aside:
+            aside.update(step.adds)
 
 
 check_order()
@@ -252,14 +310,61 @@ def enrich(articles: pl.DataFrame) -> Tables:
 
 def enrich_timed(articles: pl.DataFrame) -> tuple[Tables, dict[str, float]]:
     """`enrich`, and the seconds each step took."""
-    tables: Tables = {"articles": articles}
+    return _timed({"articles": articles}, PER_ARTICLE)
+
+
+def enrich_early_timed(articles: pl.DataFrame) -> tuple[Tables, dict[str, float]]:
+    """`enrich_timed` without the ASIDE steps (a helper runs them later: `aside_timed`)."""
+    return _timed({"articles": articles}, tuple(s for s in PER_ARTICLE if not s.aside))
+
+
+QUOTES_FOUND = ("_quotes_found", "_quote_candidates")
+"""aside_timed's tables of quotes.find (a quotes.Found), when it was given the mentions."""
+
+
+def aside_timed(tables: Tables, batch_size: int = 1000) -> tuple[Tables, dict[str, float]]:
+    """The ASIDE steps over every article of `tables` (what `enrich_early_timed` made), a batch
+    at a time as `enrich` would: only the tables they add, and their seconds. Given the
+    mentions too, also the quotes and who may speak them (QUOTES_FOUND, "quotes" seconds):
+    all of the stories' quotes but what linking decides (quotes.find)."""
+    made, seconds = _aside_steps({t: f for t, f in tables.items() if t != "mentions"}, batch_size)
+    if "mentions" in tables:
+        started = time.perf_counter()
+        found = quotes.find(tables["articles"], tables["paragraphs"], tables["mentions"])
+        made |= dict(zip(QUOTES_FOUND, (found.quotes, found.candidates), strict=True))
+        seconds["quotes"] = time.perf_counter() - started
+    return made, seconds
+
+
+def _aside_steps(tables: Tables, batch_size: int) -> tuple[Tables, dict[str, float]]:
+    articles = tables["articles"]
+    made: list[Tables] = []
+    seconds: dict[str, float] = {s.name: 0.0 for s in ASIDE}
+    for start in range(0, max(articles.height, 1), batch_size):
+        part = articles.slice(start, batch_size)
+        ids = part.select("article_id")
+        batch = {t: f.join(ids, on="article_id", how="semi") for t, f in tables.items()}
+        done, took = _timed(batch, ASIDE)
+        made.append(done)
+        seconds = {name: seconds[name] + took[name] for name in seconds}
+    names = {t for s in ASIDE for t in _tables_of(s.adds)}
+    return {t: pl.concat([conform(m[t], t) for m in made]) for t in sorted(names)}, seconds
+
+
+def _tables_of(columns: Sequence[str]) -> list[str]:
+    """The tables of "table.column" names."""
+    return sorted({c.split(".", 1)[0] for c in columns})
+
+
+def _timed(tables: Tables, steps: Sequence[Step]) -> tuple[Tables, dict[str, float]]:
+    """`steps` in order on one batch, and the seconds each took."""
     context = Context()
     seconds: dict[str, float] = {}
-    for step in PER_ARTICLE:
+    for step in steps:
         started = time.perf_counter()
         tables |= step.entry("full")(tables, context)
         seconds[step.name] = time.perf_counter() - started
-    return {t: tables[t] for t in ("articles", "paragraphs", "mentions", "dates")}, seconds
+    return {t: tables[t] for t in PER_ARTICLE_TABLES if t in tables}, seconds
 
 
 def default_workers() -> int:
@@ -283,6 +388,10 @@ MIN_SHARE = 25
 """Fewest articles in a shared batch: each batch pays its own polars calls (~8 ms)."""
 
 
+Aside = share.Aside[tuple[Tables, dict[str, float]]]
+"""The ASIDE steps' tables and seconds, made by a helper (`enrich_shared`)."""
+
+
 def enrich_batches(
     articles: pl.DataFrame,
     *,
@@ -292,32 +401,54 @@ def enrich_batches(
 ) -> Tables:
     """Run `enrich` over batches, in worker processes when the corpus is large enough to pay.
     helpers: the workers - 1 helper processes when they were started ahead (`analyze`)."""
+    return enrich_shared(articles, workers=workers, batch_size=batch_size, helpers=helpers)[0]
+
+
+def enrich_shared(
+    articles: pl.DataFrame,
+    *,
+    workers: int,
+    batch_size: int = 1000,
+    helpers: share.Helpers | None = None,
+    aside: bool = False,
+) -> tuple[Tables, Aside | None]:
+    """`enrich_batches`; with `aside`, when the `helpers` given share the work, the ASIDE steps
+    are left to one of them, started once the others are done: their tables are missing here and
+    come from the Aside returned (None: every table is here)."""
     if articles.height == 0:
-        return {t: empty(t) for t in ("articles", "paragraphs", "mentions", "dates")}
+        return {t: empty(t) for t in PER_ARTICLE_TABLES}, None
     order: pl.Series | None = None  # the articles' order when the batches took them in another
+    shared: share.Helpers | None = None  # the helpers that took part
     if workers <= 1 or articles.height <= batch_size:
         batches = _cut(articles, balanced_batch(articles.height, workers, batch_size))
         timed = [enrich_timed(b) for b in batches]
     else:
         # this process is one of the workers: two workers start one process, not two, and the
         # per-language data it builds serves the cross-article steps after
-        helpers = helpers or share.Helpers(workers - 1, enrich_timed)
+        shared = helpers or share.Helpers(workers - 1, enrich_timed)
+        # only helpers started ahead (by `analyze`, which closes them) take aside work next
+        aside = aside and helpers is not None
         # each process takes articles of fewer languages: fewer of their word lists to load and
         # words to look up twice (mentions ~10% less work on the interleaved corpus)
         order = share.language_order(articles)
         timed = share.map_shared(
             articles if order is None else articles[order],
-            enrich_timed,
-            helpers,
+            enrich_early_timed if aside else enrich_timed,
+            shared,
             smallest=MIN_SHARE,
             largest=batch_size,
+            keep=aside,
         )
-    tables = {
-        t: pl.concat([conform(p[t], t) for p, _ in timed], how="vertical")
-        for t in ("articles", "paragraphs", "mentions", "dates")
-    }
+    names = [t for t in PER_ARTICLE_TABLES if t in timed[0][0]]
+    tables = {t: pl.concat([conform(p[t], t) for p, _ in timed], how="vertical") for t in names}
     if order is not None:
         tables = share.in_input_order(tables, articles["article_id"])
+    later: Aside | None = None
+    if aside and shared is not None:
+        sent = {t: tables[t] for t in _tables_of([n for s in ASIDE for n in s.needs])}
+        # and the spans of the mentions: the helper finds the quotes too (aside_timed)
+        sent["mentions"] = tables["mentions"].select("article_id", "start", "end")
+        later = share.Aside(shared, aside_timed, sent)
     # seconds of work per step, summed over batches (workers run side by side)
     tables[STEP_SECONDS] = pl.DataFrame(
         {
@@ -325,7 +456,7 @@ def enrich_batches(
             "seconds": [sum(sec.get(s.name, 0.0) for _, sec in timed) for s in PER_ARTICLE],
         }
     )
-    return tables
+    return tables, later
 
 
 def _cut(articles: pl.DataFrame, size: int) -> list[pl.DataFrame]:
@@ -353,6 +484,8 @@ class Engine:
     info: dict[str, Any]  # written into the manifest as "engine" (filled in during the run)
     # adds an increment's rows as part files (store.append_analysis); None: `write` everything
     append: Callable[..., dict[str, Any]] | None = None
+    # `enrich` leaving the ASIDE steps to a helper (enrich_shared); None: `enrich` does all
+    enrich_aside: Callable[[pl.DataFrame], tuple[Tables, Aside | None]] | None = None
 
 
 @dataclass
@@ -443,6 +576,9 @@ def analyze(
         write=store.write_analysis,
         info={"name": "local", "workers": options.workers},
         append=store.append_analysis,
+        enrich_aside=lambda arts: enrich_shared(
+            arts, workers=options.workers, helpers=helpers, aside=True
+        ),
     )
     out = Path(out)
     try:
@@ -480,10 +616,18 @@ def _analyze(
     problems.extend(dup_problems)
     new_articles = apply_corrections(new_articles, read_corrections(out))
 
+    # an increment (or not) is known before the enrichment: a full run leaves the ASIDE steps
+    # to a helper, whose tables its cross-article steps take when they need them
+    state = increment.usable_state(out, old, new_articles.height, options.recluster)
     _say(options, f"analysing {new_articles.height} new articles", 0.2)
     ran: list[dict[str, Any]] = []
     started = time.perf_counter()
-    fresh = dict(engine.enrich(new_articles))
+    aside: Aside | None = None
+    if state is None and engine.enrich_aside is not None:
+        enriched, aside = engine.enrich_aside(new_articles)
+        fresh = dict(enriched)
+    else:
+        fresh = dict(engine.enrich(new_articles))
     per_step = fresh.pop(STEP_SECONDS, None)
     mode = "increment" if known else "full"
     if per_step is not None:
@@ -491,12 +635,12 @@ def _analyze(
             ran.append(_ran(name, mode, seconds, new_articles.height))
     else:  # an engine that times the per-article steps as one (Ray)
         ran.append(_ran("enrich", mode, time.perf_counter() - started, new_articles.height))
-    tables: Tables = {t: _merge(old, fresh, t) for t in ("articles", "paragraphs", "dates")}
+    merged = [t for t in ("articles", "paragraphs", "dates") if t in fresh]
+    tables: Tables = {t: _merge(old, fresh, t) for t in merged}
     tables["mentions"] = _merge(old, fresh, "mentions").with_columns(
         entity_id=pl.lit(None, pl.String)
     )
-
-    state = increment.usable_state(out, old, new_articles.height, options.recluster)
+    later, found = _later(aside, old, ran)
     if state is None or options.translator is not None:
         # a full run reads every text, translation every untranslated paragraph
         tables["articles"] = _with_text(out, tables["articles"])
@@ -521,7 +665,14 @@ def _analyze(
     _say(options, "linking actors", 0.7)
     extra = _manifest_extra(out, paths, uploads, problems, translation_counts)
     if state is None:
-        tables, feats = finish_full(tables, out, ran)
+        tables, feats = finish_full(
+            tables,
+            out,
+            ran,
+            later=later,
+            found_quotes=found,
+            helpers=None if aside is None else aside.helpers,
+        )
         _say(options, "writing", 0.95)
         extra["state"] = increment.state_entry(out, tables, feats, "full")
         extra["steps"] = ran
@@ -539,6 +690,38 @@ def _analyze(
         )
     _say(options, "done", 1.0)
     return Result(tables, manifest, problems, new_articles.height, translation_note)
+
+
+def _later(
+    aside: Aside | None, old: Tables, ran: list[dict[str, Any]]
+) -> tuple[dict[str, Callable[[], pl.DataFrame]], Callable[[], quotes.Found] | None]:
+    """What a helper makes aside (none without `aside`): the tables of the ASIDE steps, each
+    taken (merged with the stored ones) when first needed, their seconds then added to `ran`'s
+    lines of those steps; and the quotes it found, when it saw every article (nothing stored)."""
+    if aside is None:
+        return {}, None
+    result: list[Tables] = []
+
+    def made() -> Tables:
+        if not result:
+            tables, seconds = aside.result()
+            result.append(tables)
+            for line in ran:
+                if line["name"] in seconds:
+                    line["seconds"] = round(line["seconds"] + seconds[line["name"]], 3)
+        return result[0]
+
+    def take(table: str) -> pl.DataFrame:
+        return _merge(old, made(), table)
+
+    def found() -> quotes.Found:
+        return quotes.Found(*(made()[t] for t in QUOTES_FOUND))
+
+    names = _tables_of([n for s in ASIDE for n in s.adds])
+    return (
+        {t: functools.partial(take, t) for t in names},
+        found if old["articles"].height == 0 else None,
+    )
 
 
 def _write_added(
@@ -569,12 +752,20 @@ def finish(tables: Tables, out: Path) -> Tables:
 
 
 def finish_full(
-    tables: Tables, out: Path, ran: list[dict[str, Any]] | None = None
+    tables: Tables,
+    out: Path,
+    ran: list[dict[str, Any]] | None = None,
+    *,
+    later: dict[str, Callable[[], pl.DataFrame]] | None = None,
+    found_quotes: Callable[[], quotes.Found] | None = None,
+    helpers: share.Helpers | None = None,
 ) -> tuple[Tables, pl.DataFrame]:
     """`finish` over every article (the CROSS_ARTICLE steps' full entry points, in order); also
     the paragraph features (the increment's sidecar). `ran` gets a line per step (the
-    manifest's "steps")."""
-    context = Context(out=out)
+    manifest's "steps"); `later`: tables not in `tables` yet, each made when called;
+    found_quotes: every article's quotes found ahead; helpers: processes free to share the
+    work (Context)."""
+    context = Context(out=out, later=dict(later or {}), found_quotes=found_quotes, helpers=helpers)
     done = _cross_article(tables, context, "full", ran)
     assert context.features is not None
     return done, context.features
@@ -606,9 +797,13 @@ def finish_increment(
 def _cross_article(
     tables: Tables, context: Context, mode: str, ran: list[dict[str, Any]] | None
 ) -> Tables:
-    """Run the CROSS_ARTICLE steps' `mode` entry points in order over the per-article tables."""
-    done: Tables = {t: tables[t] for t in ("articles", "paragraphs", "mentions", "dates")}
+    """Run the CROSS_ARTICLE steps' `mode` entry points in order over the per-article tables
+    (those in context.later taken just before the first step that needs them)."""
+    done: Tables = {t: tables[t] for t in PER_ARTICLE_TABLES if t in tables}
     for step in CROSS_ARTICLE:
+        for name in _tables_of(step.needs):
+            if name in context.later:
+                done[name] = context.later.pop(name)()
         started = time.perf_counter()
         made = step.entry(mode)(done, context)
         if ran is not None:
@@ -619,6 +814,8 @@ def _cross_article(
                 rows = sum(f.height - stored[t].height for t, f in made.items() if t in stored)
             ran.append(_ran(step.name, mode, time.perf_counter() - started, rows))
         done |= made
+    for name in list(context.later):  # made aside, needed by no step
+        done[name] = context.later.pop(name)()
     return done
 
 

@@ -7,6 +7,9 @@ end. Here a batch is cut when it is claimed, a share of what is left (`claim_siz
 while much is left (few per-batch costs), down to `smallest` articles at the end, so neither
 side waits long for the other's last batch. The claims are two shared counters (the next
 article from the front, the article after the last one from the back) under one lock.
+
+After the shared map a helper may take one more job (`Aside`): work on the whole corpus that this
+process does not need yet, done while it runs what it does need (the cross-article steps).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import polars as pl
 
@@ -97,11 +100,15 @@ class Helpers:
         for _ in range(count):
             self.pool.submit(_ready, work)
 
+    def stop_claims(self) -> None:
+        """Leave nothing to claim: a helper stops after the batch it is at."""
+        with self.lock:
+            self.bounds[0] = self.bounds[1]
+
     def close(self) -> None:
         """Stop the helpers once their work is done; their exit (an interpreter's teardown,
         ~0.2-0.5 s) is not waited for."""
-        with self.lock:  # on an error the helpers stop after the batch they are at
-            self.bounds[0] = self.bounds[1]
+        self.stop_claims()  # on an error the helpers stop after the batch they are at
         self.pool.shutdown(wait=False, cancel_futures=True)
 
 
@@ -112,10 +119,12 @@ def map_shared(
     *,
     smallest: int,
     largest: int,
+    keep: bool = False,
 ) -> list[R]:
-    """`work` over batches of `articles` shared with the `helpers` (closed at the end), in
-    article order (the batches cover every article once). `work` must be a module-level
-    function (it is sent to the helpers by name); its results travel back pickled."""
+    """`work` over batches of `articles` shared with the `helpers` (closed at the end unless
+    `keep`: they are to take an `Aside` job next), in article order (the batches cover every
+    article once). `work` must be a module-level function (it is sent to the helpers by name);
+    its results travel back pickled."""
     global _bounds, _lock
     processes = helpers.count + 1
     _bounds, _lock = helpers.bounds, helpers.lock
@@ -138,10 +147,50 @@ def map_shared(
         for future in futures:
             done.extend(future.result())
     finally:
-        helpers.close()
+        if keep:
+            helpers.stop_claims()
+        else:
+            helpers.close()
         _bounds, _lock = None, None
         folder.cleanup()
     return [result for _, result in sorted(done, key=lambda d: d[0])]
+
+
+def _aside(work: Callable[[dict[str, pl.DataFrame]], R], folder: str) -> R:
+    """A helper's aside job: `work` on the frames written in `folder` (one .arrow file each)."""
+    frames = {f.stem: pl.read_ipc(f.read_bytes()) for f in sorted(Path(folder).glob("*.arrow"))}
+    return work(frames)
+
+
+class Aside(Generic[R]):
+    """`work` over whole frames in one helper process, started now; `result()` waits for it.
+
+    For work this process needs only later: the helper, idle once the shared map is done, does
+    it while this process goes on. The frames travel as files (as in `map_shared`), the result
+    back pickled; `work` must be a module-level function."""
+
+    def __init__(
+        self,
+        helpers: Helpers,
+        work: Callable[[dict[str, pl.DataFrame]], R],
+        frames: dict[str, pl.DataFrame],
+    ) -> None:
+        self.helpers = helpers  # their owner closes them (a job may follow this one)
+        self.folder = tempfile.TemporaryDirectory(prefix="newsprism-aside-")
+        try:
+            for name, frame in frames.items():
+                frame.write_ipc(Path(self.folder.name) / f"{name}.arrow")
+            self.future = helpers.pool.submit(_aside, work, self.folder.name)
+        except BaseException:
+            self.folder.cleanup()
+            raise
+
+    def result(self) -> R:
+        """What `work` returned (its error raised here), once the helper is done."""
+        try:
+            return self.future.result()
+        finally:
+            self.folder.cleanup()
 
 
 PRESTART_BYTES = 2_000_000

@@ -144,6 +144,30 @@ def align(
     return align_fill.fill(anchors, paragraphs, features) if fill else anchors
 
 
+def story_shares(articles: pl.DataFrame, features: pl.DataFrame, parts: int) -> list[pl.DataFrame]:
+    """The articles of stories of several articles (article_id, story_id) cut into `parts` by
+    whole stories, of about equal work (feature rows): `align` of each is `align` of all of them
+    cut the same way (a story is aligned alone), so processes can share it."""
+    story = articles.filter(pl.col("story_id").is_not_null()).select("article_id", "story_id")
+    multi = story.filter(pl.len().over("story_id") > 1)
+    weight = (
+        features.join(multi, on="article_id")
+        .group_by("story_id")
+        .agg(rows=pl.len())
+        .sort("rows", "story_id", descending=[True, False])
+    )
+    # the heaviest story first, each to the lightest part so far
+    loads, owner = [0] * parts, {}
+    for story_id, rows in weight.iter_rows():
+        lightest = loads.index(min(loads))
+        owner[story_id] = lightest
+        loads[lightest] += rows
+    part = multi.with_columns(
+        part=pl.col("story_id").replace_strict(owner, default=0, return_dtype=pl.Int32)
+    )
+    return [part.filter(pl.col("part") == k).drop("part") for k in range(parts)]
+
+
 def _near_vectors(
     features: pl.DataFrame, multi: pl.DataFrame, new_ids: pl.Series
 ) -> tuple[pl.DataFrame, pl.DataFrame]:

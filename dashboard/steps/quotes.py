@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -35,6 +36,19 @@ VERB_REACH = 160
 BATCH = 10_000  # articles whose quotes are found together
 SPEAKER_TYPES = ("PER", "ORG")
 _SENTENCE_END = re.compile(r"[.!?…]\s+")
+FOUND_SCHEMA: dict[str, pl.DataType] = {
+    "q": pl.Int64(),
+    **{k: v for k, v in QUOTES_SCHEMA.items() if k != "speaker_entity_id"},
+    "stands_alone": pl.Boolean(),
+}
+CANDIDATES_SCHEMA: dict[str, pl.DataType] = {
+    "q": pl.Int64(),
+    "fallback": pl.Boolean(),
+    "article_id": pl.String(),
+    "start": pl.Int32(),
+    "end": pl.Int32(),
+    "gap": pl.Int32(),
+}
 
 
 @cache
@@ -132,14 +146,16 @@ def _sentence_window(
     return left, right
 
 
-def _speaker(
+def _candidates(
     text: str,
     window: tuple[int, int],
     quote_spans: list[tuple[int, int]],
-    actors: list[tuple[int, int, str, str]],
+    actors: list[tuple[int, int]],
     pattern: re.Pattern[str],
-) -> str | None:
-    """Entity id of the actor nearest to a speech verb inside the window, outside quotes."""
+) -> list[tuple[int, int, int]]:
+    """(start, end, gap to the nearest speech verb) of each actor inside the window, outside
+    quotes, in the order given; none without a speech verb. The speaker is the first of them
+    by (type, gap) that is linked (`speakers`)."""
 
     def outside(a: int, b: int) -> bool:
         return all(b <= qs - 1 or a >= qe + 1 for qs, qe in quote_spans)
@@ -154,26 +170,18 @@ def _speaker(
         if outside(a, b)
         and any(abs(a - qs) <= VERB_REACH or abs(a - qe) <= VERB_REACH for qs, qe in quote_spans)
     ]
+    if not verbs:
+        return []
 
     def touching(a: int, b: int) -> bool:
         # an actor glued to the quote mark belongs to the quoted phrase (Madurovi „dani“)
         return any(0 <= qs - 1 - b <= 1 or 0 <= a - qe - 1 <= 1 for qs, qe in quote_spans)
 
-    candidates = [
-        a
-        for a in actors
-        if window[0] <= a[0]
-        and a[1] <= window[1]
-        and outside(a[0], a[1])
-        and not touching(a[0], a[1])
+    return [
+        (a, b, min(_gap(a, b, *v) for v in verbs))
+        for a, b in actors
+        if window[0] <= a and b <= window[1] and outside(a, b) and not touching(a, b)
     ]
-    if not verbs or not candidates:
-        return None
-    ranked = sorted(
-        candidates,
-        key=lambda a: (SPEAKER_TYPES.index(a[3]), min(_gap(a[0], a[1], *v) for v in verbs)),
-    )
-    return ranked[0][2]
 
 
 def _gap(a_start: int, a_end: int, v_start: int, v_end: int) -> int:
@@ -187,28 +195,54 @@ def quotes(
     """Quoted speech spans per paragraph with the speaker's entity id where the text says who.
 
     Offsets are into articles.text (text[start:end] is the quote without its marks). Boilerplate
-    paragraphs are skipped. Runs BATCH articles at a time (their texts and actors are held as
-    Python objects).
+    paragraphs are skipped. mentions: linked (entity_id and type set).
     """
+    return speakers(find(articles, paragraphs, _actors(mentions)), mentions)
+
+
+@dataclass(frozen=True)
+class Found:
+    """Quotes found before their speakers are known (`find`), for `speakers` to complete.
+
+    quotes: the quotes table without speaker_entity_id, with q (the quote's number) and
+    stands_alone (the paragraph before announces it); candidates: (q, fallback, article_id,
+    start, end, gap), the mentions that may speak it (fallback: in that paragraph before)."""
+
+    quotes: pl.DataFrame
+    candidates: pl.DataFrame
+
+
+def _actors(mentions: pl.DataFrame) -> pl.DataFrame:
+    """The mentions that may speak: linked persons and organisations."""
+    return mentions.filter(pl.col("entity_id").is_not_null() & pl.col("type").is_in(SPEAKER_TYPES))
+
+
+def find(articles: pl.DataFrame, paragraphs: pl.DataFrame, mentions: pl.DataFrame) -> Found:
+    """The quotes and the mentions that may speak each: everything about them but who is linked.
+
+    mentions: any superset of the linked speakers (before linking, every mention: linking
+    decides types and keeps some). Runs BATCH articles at a time (their texts and mentions are
+    held as Python objects)."""
     if articles.height <= BATCH:
-        return _quotes(articles, paragraphs, mentions)
-    parts = []
+        return _find(articles, paragraphs, mentions)
+    parts: list[Found] = []
     for start in range(0, articles.height, BATCH):
         part = articles.slice(start, BATCH)
         ids = part.select("article_id")
-        parts.append(
-            _quotes(
-                part,
-                paragraphs.join(ids, on="article_id", how="semi"),
-                mentions.join(ids, on="article_id", how="semi"),
-            )
+        found = _find(
+            part,
+            paragraphs.join(ids, on="article_id", how="semi"),
+            mentions.join(ids, on="article_id", how="semi"),
+            first=sum(p.quotes.height for p in parts),
         )
-    return pl.concat(parts)
+        parts.append(found)
+    return Found(pl.concat([p.quotes for p in parts]), pl.concat([p.candidates for p in parts]))
 
 
-def _quotes(
-    articles: pl.DataFrame, paragraphs: pl.DataFrame, mentions: pl.DataFrame
-) -> pl.DataFrame:
+def _find(
+    articles: pl.DataFrame, paragraphs: pl.DataFrame, mentions: pl.DataFrame, first: int = 0
+) -> Found:
+    """`find` over one batch; its quotes are numbered from `first`."""
     texts = dict(zip(articles["article_id"], articles["text"], strict=True))
     languages = (
         dict(zip(articles["article_id"], articles["language"], strict=True))
@@ -216,14 +250,11 @@ def _quotes(
         else {}
     )
     paras = boilerplate.body(paragraphs)
-    actors_by_article: dict[str, list[tuple[int, int, str, str]]] = {}
-    for row in mentions.filter(
-        pl.col("entity_id").is_not_null() & pl.col("type").is_in(SPEAKER_TYPES)
-    ).iter_rows(named=True):
-        actors_by_article.setdefault(row["article_id"], []).append(
-            (row["start"], row["end"], row["entity_id"], row["type"])
-        )
-    rows: list[dict[str, object]] = []
+    actors_by_article: dict[str, list[tuple[int, int]]] = {}
+    for aid, a_start, a_end in mentions.select("article_id", "start", "end").iter_rows():
+        actors_by_article.setdefault(aid, []).append((a_start, a_end))
+    rows: list[tuple[object, ...]] = []
+    candidates: list[tuple[object, ...]] = []
     # plain lists grouped in Python: a polars group per article costs more than its work
     by_article: dict[str, list[tuple[int, int, int]]] = {}
     for aid, para_no, p_start, p_end in (
@@ -243,34 +274,64 @@ def _quotes(
         for k, (para_no, p_start, p_end) in enumerate(bounds):
             spans = find_quotes(text, p_start, p_end)
             for q_start, q_end in spans:
+                q = first + len(rows)
                 window = _sentence_window(text, q_start - 1, q_end + 1, p_start, p_end)
-                speaker = _speaker(text, window, spans, actors, pattern)
-                if (
-                    speaker is None
-                    and k > 0
-                    and _stands_alone(text, q_start, p_start, bounds[k - 1])
-                ):
+                for a, b, gap in _candidates(text, window, spans, actors, pattern):
+                    candidates.append((q, False, aid, a, b, gap))
+                alone = k > 0 and _stands_alone(text, q_start, p_start, bounds[k - 1])
+                if alone:
+                    # who speaks it when no actor in its own sentence does: the paragraph before
                     _, prev_start, prev_end = bounds[k - 1]
                     prev_window = _sentence_window(text, prev_end, prev_end, prev_start, prev_end)
                     prev_spans = find_quotes(text, prev_start, prev_end)
-                    speaker = _speaker(
+                    for a, b, gap in _candidates(
                         text,
                         (prev_window[0], prev_end),
                         prev_spans + [(prev_end + 2, prev_end + 2)],  # the quote after the colon
                         actors,
                         pattern,
-                    )
-                rows.append(
-                    {
-                        "article_id": aid,
-                        "para_no": para_no,
-                        "start": q_start,
-                        "end": q_end,
-                        "text": text[q_start:q_end],
-                        "speaker_entity_id": speaker,
-                    }
-                )
-    return pl.DataFrame(rows, schema=QUOTES_SCHEMA)
+                    ):
+                        candidates.append((q, True, aid, a, b, gap))
+                rows.append((q, aid, para_no, q_start, q_end, text[q_start:q_end], alone))
+    return Found(
+        pl.DataFrame(rows, schema=FOUND_SCHEMA, orient="row"),
+        pl.DataFrame(candidates, schema=CANDIDATES_SCHEMA, orient="row"),
+    )
+
+
+def speakers(found: Found, mentions: pl.DataFrame) -> pl.DataFrame:
+    """The quotes table: each quote of `found` with its speaker, the linked person (else
+    organisation) among its candidates nearest to a speech verb (the first mention of a tie);
+    one in the paragraph before when the quote stands alone and its own sentence has none."""
+    actors = (
+        _actors(mentions)
+        .select("article_id", "start", "end", "entity_id", rank=_type_rank())
+        .with_row_index("pos")
+    )
+    best = (
+        found.candidates.join(actors, on=["article_id", "start", "end"])
+        .sort("q", "fallback", "rank", "gap", "pos")
+        .unique(["q", "fallback"], keep="first", maintain_order=True)
+    )
+    own = best.filter(~pl.col("fallback")).select("q", own="entity_id")
+    before = best.filter(pl.col("fallback")).select("q", before="entity_id")
+    return (
+        found.quotes.join(own, on="q", how="left", maintain_order="left")
+        .join(before, on="q", how="left", maintain_order="left")
+        .with_columns(
+            speaker_entity_id=pl.coalesce(
+                "own", pl.when(pl.col("stands_alone")).then(pl.col("before"))
+            )
+        )
+        .select(list(QUOTES_SCHEMA))
+    )
+
+
+def _type_rank() -> pl.Expr:
+    """A speaker type's place in SPEAKER_TYPES (persons first)."""
+    return pl.col("type").replace_strict(
+        {t: i for i, t in enumerate(SPEAKER_TYPES)}, return_dtype=pl.Int32
+    )
 
 
 def _stands_alone(text: str, q_start: int, p_start: int, previous: tuple[int, int, int]) -> bool:

@@ -131,3 +131,26 @@ def test_a_paragraph_in_a_story_of_many_copies_keeps_its_best_partners_only() ->
     assert partners.min() >= 1
     # the third paragraph (no name or number) is paired in order between the copies' anchors
     assert ends.select("article", "para").unique().height == 3 * n
+
+
+def test_stories_shared_between_processes_align_as_all_of_them() -> None:
+    texts = {
+        **TEXTS,
+        **{f"y{k}": t.replace("Alpha", "Gamma") for k, t in enumerate(TEXTS.values())},
+    }
+    texts["z"] = "A lone article about Alpha."
+    articles, paragraphs, mentions, dates = hand_frames(texts, {**ACTORS, "Gamma": "e-gamma"})
+    articles = articles.with_columns(
+        story_id=pl.col("article_id").str.slice(0, 1).replace({"x": "s-x", "y": "s-y", "z": "s-z"})
+    )
+    feats = features.paragraph_features(articles, paragraphs, mentions, dates)
+    shares = align.story_shares(articles, feats, 2)
+    # whole stories of several articles, each in one share: the lone article in none
+    assert sorted(s["story_id"].unique().to_list() for s in shares) == [["s-x"], ["s-y"]]
+    assert sorted(a for s in shares for a in s["article_id"]) == sorted(set(texts) - {"z"})
+    whole = align.align(articles, paragraphs, mentions, dates, features=feats)
+    parts = pl.concat(
+        [align.align(s, paragraphs, mentions, dates, features=feats) for s in shares]
+    ).sort("story_id", "article_a", "para_a", "article_b")
+    assert whole.height > 0 and set(whole["story_id"]) == {"s-x", "s-y"}
+    assert parts.equals(whole)

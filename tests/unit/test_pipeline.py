@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dashboard.pipeline import pipeline
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from dashboard.ingest import ingest
+from dashboard.pipeline import pipeline, share
+from dashboard.steps import quotes
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -48,3 +54,84 @@ def test_analyze_does_not_translate_while_another_job_of_the_analysis_runs(tmp_p
         result = pipeline.analyze([SEEDS], out, pipeline.RunOptions(workers=1, translator=config))
     assert "another translation job" in result.translation_note
     assert result.tables["paragraphs"]["translation"].is_null().all()
+
+
+def test_no_per_article_step_may_need_what_an_aside_step_adds() -> None:
+    first = pipeline.Step("first", ("articles.text",), ("articles.x",), True, aside=True)
+    second = pipeline.Step("second", ("articles.x",), ("articles.y",), True)
+    with pytest.raises(RuntimeError, match="aside"):
+        pipeline.check_order((first, second))
+    pipeline.check_order((first, pipeline.Step("later", ("articles.x",), ("y.z",), False)))
+    assert [s.name for s in pipeline.ASIDE] == ["dates"]
+
+
+def test_a_helper_running_the_aside_steps_makes_the_same_tables(tmp_path: Path) -> None:
+    articles = ingest.load([SEEDS]).articles
+    alone = pipeline.enrich_batches(articles, workers=1)
+    # batches of two: the helper shares the per-article steps, then runs the dates over all
+    helpers = share.Helpers(1, pipeline.enrich_timed)
+    try:
+        early, aside = pipeline.enrich_shared(
+            articles, workers=2, batch_size=2, helpers=helpers, aside=True
+        )
+        assert aside is not None and "dates" not in early
+        made, seconds = aside.result()
+    finally:
+        helpers.close()
+    assert set(made) == {"dates", *pipeline.QUOTES_FOUND} and set(seconds) == {"dates", "quotes"}
+    for table in ("articles", "paragraphs", "mentions"):
+        assert_frame_equal(early[table], alone[table])
+    assert alone["dates"].height > 0
+    assert_frame_equal(made["dates"], alone["dates"])
+    # the quotes it found before linking get the speakers a linked run gives them
+    alone["mentions"] = alone["mentions"].with_columns(entity_id=pl.lit(None, pl.String))
+    linked = pipeline.finish(alone, tmp_path)["mentions"]
+    found = quotes.Found(*(made[t] for t in pipeline.QUOTES_FOUND))
+    expected = quotes.quotes(alone["articles"], alone["paragraphs"], linked)
+    assert expected["speaker_entity_id"].drop_nulls().len() > 0
+    assert_frame_equal(quotes.speakers(found, linked), expected)
+    # one worker, or no helpers started ahead: every table at once
+    assert pipeline.enrich_shared(articles, workers=1, aside=True)[1] is None
+    assert pipeline.enrich_shared(articles, workers=2, batch_size=2, aside=True)[1] is None
+
+
+def test_a_table_made_aside_is_taken_when_a_step_first_needs_it(tmp_path: Path) -> None:
+    tables = pipeline.enrich(ingest.load([SEEDS]).articles)
+    tables["mentions"] = tables["mentions"].with_columns(entity_id=pl.lit(None, pl.String))
+    expected, _ = pipeline.finish_full(dict(tables), tmp_path / "a")
+    ran: list[dict[str, object]] = []
+    taken_after: list[list[object]] = []
+
+    def dates() -> pl.DataFrame:
+        taken_after.append([line["name"] for line in ran])
+        return tables["dates"]
+
+    without = {t: f for t, f in tables.items() if t != "dates"}
+    done, _ = pipeline.finish_full(without, tmp_path / "b", ran, later={"dates": dates})
+    assert taken_after == [["entities"]]  # linking ran first; the stories need the dates
+    for table in expected:
+        assert_frame_equal(done[table], expected[table])
+
+
+def test_a_helper_aligning_a_share_of_the_stories_changes_nothing() -> None:
+    from dashboard.steps import align, features
+    from tests.unit.test_align import ACTORS, TEXTS
+    from tests.unit.test_stories import hand_frames
+
+    texts = {
+        **TEXTS,
+        **{f"y{k}": t.replace("Alpha", "Gamma") for k, t in enumerate(TEXTS.values())},
+    }
+    articles, paragraphs, mentions, dates = hand_frames(texts, {**ACTORS, "Gamma": "e-gamma"})
+    articles = articles.with_columns(story_id="s-" + pl.col("article_id").str.slice(0, 1))
+    feats = features.paragraph_features(articles, paragraphs, mentions, dates)
+    tables = {"articles": articles, "paragraphs": paragraphs, "mentions": mentions, "dates": dates}
+    assert all(s.height > 0 for s in align.story_shares(articles, feats, 2))  # a story each
+    helpers = share.Helpers(1, pipeline.enrich_timed)
+    try:
+        shared = pipeline._align(tables, pipeline.Context(features=feats, helpers=helpers))
+    finally:
+        helpers.close()
+    alone = pipeline._align(tables, pipeline.Context(features=feats))
+    assert set(alone["story_id"]) == {"s-x", "s-y"}
+    assert_frame_equal(shared, alone)

@@ -79,3 +79,27 @@ def test_every_language_file_has_speech_verbs(language: str) -> None:
 
 def test_seed_languages_have_speech_verbs() -> None:
     assert {"sr", "ro", "el", "de", "tr", "en"} <= set(quotes.speech_verb_languages())
+
+
+def test_quotes_found_before_linking_get_the_speakers_linking_decides() -> None:
+    texts = {
+        "a": "„Uključićemo i predsednika“, citirao je Beltu Lukašenko.",
+        "b": "Coordonarea a fost discutată, a transmis Lukašenko:\n„Am convenit din nou.”",
+        "c": 'Trump said Maduro\'s "days are numbered".',
+    }
+    articles, paragraphs, linked, _ = hand_frames(texts, ACTORS)
+    articles = articles.with_columns(language=pl.Series(["sr", "ro", "en"]))
+    # before linking: no ids, types as the extractor found them (Lukašenko a place here)
+    before = linked.with_columns(entity_id=pl.lit(None, pl.String), type=pl.lit("LOC"))
+    found = quotes.find(articles, paragraphs, before)
+    # linking: Lukašenko a person, Belta an organisation, Trump dropped (not confirmed)
+    linked = linked.filter(pl.col("entity_id") != "e-trump").with_columns(
+        type=pl.when(pl.col("entity_id") == "e-belta").then(pl.lit("ORG")).otherwise("type")
+    )
+    made = quotes.speakers(found, linked)
+    assert made.equals(quotes.quotes(articles, paragraphs, linked))
+    # Trump not linked: the next actor near "said" speaks
+    assert made["speaker_entity_id"].to_list() == ["e-luka", "e-luka", "e-maduro"]
+    # a person is preferred to a nearer organisation; with Lukašenko unlinked, Belta speaks
+    alone = quotes.speakers(found, linked.filter(pl.col("entity_id") != "e-luka"))
+    assert alone["speaker_entity_id"].to_list() == ["e-belta", None, "e-maduro"]

@@ -89,3 +89,21 @@ def test_an_error_here_stops_the_claims_and_is_raised() -> None:
         share.map_shared(_articles(120), _fails_at_the_end, helpers, smallest=3, largest=1000)
     front, back = helpers.bounds
     assert front == back  # nothing left to claim: the helper stops after its batch at work
+
+
+def _sizes(frames: dict[str, pl.DataFrame]) -> tuple[int, dict[str, int]]:
+    """An aside job the spawned helper can import: who ran it, and the frames' heights."""
+    return os.getpid(), {name: f.height for name, f in frames.items()}
+
+
+def test_an_aside_job_runs_in_a_helper_on_the_frames_sent() -> None:
+    helpers = share.Helpers(1, _ids)
+    try:
+        share.map_shared(_articles(30), _ids, helpers, smallest=3, largest=1000, keep=True)
+        job = share.Aside(helpers, _sizes, {"articles": _articles(7), "other": _articles(2)})
+        pid, heights = job.result()
+    finally:
+        helpers.close()
+    assert pid != os.getpid()  # the helper did it, not this process
+    assert heights == {"articles": 7, "other": 2}
+    assert not Path(job.folder.name).exists()  # the frames' files are gone once it is done
