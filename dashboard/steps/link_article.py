@@ -214,3 +214,11 @@ def bodies_before_persons(mentions: pl.DataFrame) -> pl.DataFrame:
         .sort("_row", maintain_order=True)
         .drop("_row")
     )
+
+
+def shaped(mentions: pl.DataFrame) -> pl.DataFrame:
+    """The mention rows an article's own names settle (split a body from the person after it,
+    join a generic body with its country): made when the mentions are found, so every later
+    reader (quotes found before linking, an increment) sees the rows linking keeps; linking
+    applies it again to stored mentions, where it changes nothing."""
+    return bodies_of_countries(bodies_before_persons(mentions))

@@ -28,11 +28,7 @@ from dashboard.lang.translit import (
     token_key,
 )
 from dashboard.schema import HIDDEN_TYPES
-from dashboard.steps.link_article import (
-    bodies_before_persons,
-    bodies_of_countries,
-    within_article,
-)
+from dashboard.steps.link_article import shaped, within_article
 from dashboard.steps.link_heard import Heard, surname
 
 # a cue-typed mention outweighs this many bare ones in the type vote of its key
@@ -630,7 +626,7 @@ _NUMERAL = r"\s([IVXLІХ]{2,6})$"
 def settled(mentions: pl.DataFrame) -> pl.DataFrame:
     """The keys linking compares: what each article says of its names (link_article), and no
     closing Roman numeral. A full run and an increment settle keys alike, before any lookup."""
-    return _without_numeral(within_article(bodies_of_countries(bodies_before_persons(mentions))))
+    return _without_numeral(within_article(shaped(mentions)))
 
 
 def _without_numeral(mentions: pl.DataFrame) -> pl.DataFrame:

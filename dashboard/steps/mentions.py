@@ -25,7 +25,7 @@ import polars as pl
 from dashboard import schema
 from dashboard.lang import boilerplate, datewords, lemmas, lexicon
 from dashboard.lang.translit import fold, token_key
-from dashboard.steps import mention_types
+from dashboard.steps import link_article, mention_types
 from dashboard.steps.mention_runs import _candidates
 from dashboard.steps.mention_trim import _NAME_ENDING, _NAME_STEM, _Seen, _split, _trim
 from dashboard.steps.mention_words import _WORD, _dictionary_word, _known_word, _Word, _words
@@ -414,4 +414,5 @@ def extract_mentions(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.Dat
             )
     if not rows:
         return schema.empty("mentions")
-    return schema.conform(pl.DataFrame(rows), "mentions")
+    # the rows an article's names settle (a body split from a person, a body with its country)
+    return link_article.shaped(schema.conform(pl.DataFrame(rows), "mentions"))

@@ -1189,3 +1189,25 @@ def test_a_religious_title_names_the_person_after_it() -> None:
     assert found["Mahometa"] == "PER"
     found = {t: typ for t, typ, _ in _found("Её обвинили в оскорблении пророка Мухаммеда.", "ru")}
     assert found["Мухаммеда"] == "PER"
+
+
+def test_the_rows_linking_keeps_are_the_rows_extraction_gives() -> None:
+    # quotes are found on the extracted mentions before linking (two workers): the rows an
+    # article's names settle (a body split from its chief, a court joined with its country)
+    # are made at extraction, so linking keeps every row's span
+    texts = [
+        ("pl", "Prezes Gazpromu Aleksiej Miller powiedział, że Gazprom zbuduje rurociąg."),
+        ("ru", "В пятницу Верховный суд Пакистана оправдал женщину."),
+    ]
+    articles = pl.DataFrame(
+        {"article_id": ["a0", "a1"], "text": [t for _, t in texts], "language": ["pl", "ru"]}
+    )
+    paragraphs = articles.select(
+        "article_id", para_no=pl.lit(0), start=pl.lit(0), end=pl.col("text").str.len_chars()
+    )
+    found = extract_mentions(articles, paragraphs)
+    linked, _ = link(found)
+    spans = ["article_id", "start", "end", "text"]
+    assert found.select(spans).sort(spans).equals(linked.select(spans).sort(spans))
+    assert "Верховный суд Пакистана" in found["text"].to_list()
+    assert "Aleksiej Miller" in found["text"].to_list()
