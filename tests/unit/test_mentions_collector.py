@@ -65,3 +65,29 @@ def test_the_collector_is_back_on_after_a_failure(
     with pytest.raises(RuntimeError):
         mentions.extract_mentions(*_one_article("Angela Merkel met Emmanuel Macron in Paris."))
     assert gc.isenabled()
+
+
+def test_what_the_step_leaves_alive_is_frozen_not_scanned(restore_gc: None) -> None:
+    gc.unfreeze()
+    gc.enable()
+    try:
+        found = mentions.extract_mentions(
+            *_one_article("Angela Merkel met Emmanuel Macron in Paris.")
+        )
+        # the memo tables and dictionaries the step built are out of the collector's way
+        assert gc.get_freeze_count() > 0
+        assert gc.isenabled()
+        assert found.height == 3
+    finally:
+        gc.unfreeze()
+
+
+def test_a_paused_collector_is_left_paused_and_nothing_frozen(restore_gc: None) -> None:
+    gc.unfreeze()
+    gc.disable()
+    try:
+        mentions.extract_mentions(*_one_article("Angela Merkel met Emmanuel Macron in Paris."))
+        assert gc.get_freeze_count() == 0
+        assert not gc.isenabled()
+    finally:
+        gc.unfreeze()
