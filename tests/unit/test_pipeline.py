@@ -9,7 +9,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from dashboard.ingest import ingest
-from dashboard.pipeline import pipeline, share
+from dashboard.pipeline import pipeline, share, step_table
 from dashboard.steps import quotes
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -129,9 +129,9 @@ def test_a_helper_aligning_a_share_of_the_stories_changes_nothing() -> None:
     assert all(s.height > 0 for s in align.story_shares(articles, feats, 2))  # a story each
     helpers = share.Helpers(1, pipeline.enrich_timed)
     try:
-        shared = pipeline._align(tables, pipeline.Context(features=feats, helpers=helpers))
+        shared = step_table._align(tables, pipeline.Context(features=feats, helpers=helpers))
     finally:
         helpers.close()
-    alone = pipeline._align(tables, pipeline.Context(features=feats))
+    alone = step_table._align(tables, pipeline.Context(features=feats))
     assert set(alone["story_id"]) == {"s-x", "s-y"}
     assert_frame_equal(shared, alone)

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from dashboard.ingest import ingest
-from dashboard.pipeline import pipeline, share
+from dashboard.pipeline import pipeline, share, step_table
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -20,7 +20,7 @@ def test_two_workers_give_one_workers_tables_in_input_order(
 ) -> None:
     articles = ingest.load([SEEDS]).articles
     assert articles.height >= 5
-    monkeypatch.setattr(pipeline, "MIN_SHARE", 1)  # one article a batch: both sides take some
+    monkeypatch.setattr(step_table, "MIN_SHARE", 1)  # one article a batch: both sides take some
     one = pipeline.enrich_batches(articles, workers=1, batch_size=2)
     two = pipeline.enrich_batches(articles, workers=2, batch_size=2)
     for table in ("articles", "paragraphs", "mentions", "dates"):
