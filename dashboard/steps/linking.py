@@ -495,15 +495,20 @@ def _label(forms: Counter[tuple[str, str | None]], typ: str, key: str) -> str:
     alone = {text.lower() for text, _ in forms if " " not in text}  # the surname written alone
     # a form of a tiny share of the actor's mentions does not name it, whatever its language
     least = max(forms.values()) * _LABEL_SHARE
+    # the languages writing each form: a spelling several agree on is the name's own, not one
+    # language's case or feminine form (Angela Merkel, not Angela Merkelová)
+    writers: dict[str, set[str | None]] = defaultdict(set)
+    for text, lang in forms:
+        writers[text].add(lang)
 
-    def score(item: tuple[tuple[str, str | None], int]) -> tuple[int, bool, float, int]:
+    def score(item: tuple[tuple[str, str | None], int]) -> tuple[int, bool, bool, float, int]:
         # the English form when the corpus has one (Biden, not Dzho Baydan), else a Latin form
         # of a language that does not inflect names, else any Latin form, else a romanisation
         (text, lang), n = item
         latin = script_of(text) == "Latn"
         tier = 3 if lang == "en" and latin else 2 if latin and lang in _PLAIN_LANGS else int(latin)
-        if n < least:
-            tier = -1
+        if n < least or text[:1].islower():
+            tier = -1  # a rare form, or a lower-case one (sada), names nothing
         words = text.split()
         # a person by their full name (Nancy Pelosi, not Pelosi): two or three words ending in
         # the name the corpus also writes alone, written more than once (a one-off join such as
@@ -512,7 +517,7 @@ def _label(forms: Counter[tuple[str, str | None]], typ: str, key: str) -> str:
         s = float(n)
         if typ == "PER" and len(words) > 1:
             s *= 3
-        return tier, full, s, -len(text)
+        return tier, full, len(writers[text]) > 1, s, -len(text)
 
     (text, lang), _ = max(forms.items(), key=score)
     return to_latin(text, lang)

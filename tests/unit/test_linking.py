@@ -652,3 +652,14 @@ def test_a_rare_english_form_does_not_label_an_actor_named_otherwise() -> None:
     rows.append(("en1", "Rianair", "ORG", "rianair", "en"))  # a typo in one English article
     _, entities = link(_mentions(rows))
     assert entities["label"].to_list() == ["Ryanair"]
+
+
+def test_a_spelling_several_languages_agree_on_labels_an_actor() -> None:
+    # Czech writes the feminine form more often; three other languages write her name as it is
+    rows = [(f"cs{i}", "Angela Merkelová", "PER", "anhel merkel", "cs") for i in range(6)]
+    rows += [
+        (f"{lang}1", "Angela Merkel", "PER", "anhel merkel", lang) for lang in ("pl", "sl", "hr")
+    ]
+    rows += [("bs1", "sada", "PER", "anhel merkel", "bs")] * 8  # a lower-case form never labels
+    _, entities = link(_mentions(rows))
+    assert entities["label"].to_list() == ["Angela Merkel"]
