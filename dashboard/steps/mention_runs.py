@@ -139,9 +139,6 @@ def _opens_known_name(words: list[_Word], i: int, cue: lexicon.Cues, lang: str |
     return not before.capital and _known_whole((before.text, words[i].text), lang)
 
 
-# how many words before an organisation word a title may stand and still head the name after
-
-
 def _titled(words: list[_Word], org: int, lang: str | None) -> bool:
     """Whether a title heads the organisation word at `org`, within one clause (Předseda
     Evropské komise Jean-Claude Juncker, ministra za energetiko Rick Perry)."""

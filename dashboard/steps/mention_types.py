@@ -371,9 +371,10 @@ def classify(
         # a people or its adjective (Americans, North Korean, Amerikanci): a group, not an actor
         return "GROUP", f"{people[0]} people", True
     listed = lexicon.listed_inflected(key) if len(texts) > 1 else None
-    if listed and lexicon.listed_type(listed):
+    listed_type = lexicon.listed_type(listed) if listed else None
+    if listed and listed_type:
         # a listed name whose short adjective kept its case ending (Črnega morja, Белого дома)
-        return lexicon.listed_type(listed) or "LOC", listed, True
+        return listed_type, listed, True
     found = (
         lexicon.place(key, lang, surface=" ".join(texts))
         or lemma_place(texts, lang)
