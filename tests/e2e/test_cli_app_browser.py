@@ -10,6 +10,8 @@ import sys
 import time
 import urllib.request
 
+from playwright.sync_api import expect
+
 from .conftest import ROOT, free_port, wait_idle
 
 
@@ -58,7 +60,7 @@ def test_app_on_a_corpus_folder(browser, tmp_path):
             .filter(has_text="Articles")
             .get_by_test_id("stMetricValue")
         )
-        assert metric.inner_text().strip() == "5"
+        expect(metric).to_have_text("5", timeout=30_000)
         page.close()
         analyses = list((tmp_path / "home" / "analyses").iterdir())
         assert len(analyses) == 1 and (analyses[0] / "manifest.json").is_file()
@@ -96,7 +98,7 @@ def test_app_reopens_a_bundle_on_its_view(browser, seed_analysis, tmp_path):
             .filter(has_text="Articles")
             .get_by_test_id("stMetricValue")
         )
-        assert metric.inner_text().strip() == "2"
+        expect(metric).to_have_text("2", timeout=30_000)
         assert "lang=ro" in page.url and "lang=el" in page.url
         page.close()
     finally:

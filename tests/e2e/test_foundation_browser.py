@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlparse
 
+from playwright.sync_api import expect
+
 from .conftest import wait_idle
 
 
-def articles_metric(page) -> str:
-    metric = (
+def articles_value(page):
+    return (
         page.get_by_test_id("stMetric").filter(has_text="Articles").get_by_test_id("stMetricValue")
     )
-    return metric.inner_text().strip()
 
 
 def choose_language(page, name: str) -> None:
@@ -28,23 +29,24 @@ def choose_language(page, name: str) -> None:
 def test_five_articles_then_romanian_filter_survives_reload(server, page):
     page.goto(server.url)
     wait_idle(page)
-    assert articles_metric(page) == "5"
+    expect(articles_value(page)).to_have_text("5", timeout=30_000)
 
     choose_language(page, "Romanian")
     page.wait_for_function("() => location.search.includes('lang=ro')")
-    assert articles_metric(page) == "1"
+    # the address changes while the script is still drawing: wait for the count it draws
+    expect(articles_value(page)).to_have_text("1", timeout=30_000)
     assert parse_qs(urlparse(page.url).query)["lang"] == ["ro"]
 
     page.reload()
     wait_idle(page)
-    assert articles_metric(page) == "1"
+    expect(articles_value(page)).to_have_text("1", timeout=30_000)
     assert "lang=ro" in page.url
 
     # a shared link opened in a fresh page shows the same view
     other = page.context.new_page()
     other.goto(page.url)
     wait_idle(other)
-    assert articles_metric(other) == "1"
+    expect(articles_value(other)).to_have_text("1", timeout=30_000)
     other.close()
 
 
@@ -70,4 +72,4 @@ def test_upload_through_the_browser_adds_an_article(server, page, tmp_path):
     grid.wait_for()
     page.goto(server.url)
     wait_idle(page)
-    assert articles_metric(page) == "6"
+    expect(articles_value(page)).to_have_text("6", timeout=30_000)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from .conftest import wait_idle
 
 
@@ -80,5 +82,5 @@ def test_copy_link_opens_the_same_view(server, page):
     metric = (
         other.get_by_test_id("stMetric").filter(has_text="Articles").get_by_test_id("stMetricValue")
     )
-    assert metric.inner_text().strip() == "2"
+    expect(metric).to_have_text("2", timeout=30_000)
     other.close()
