@@ -32,6 +32,7 @@ from dashboard.steps.mention_words import (
 )
 
 _MID_CAP = re.compile(r"(?<=[\w,] )[^\W\d_][\w-]*", re.UNICODE)
+_LETTER = re.compile(r"[^\W\d_]")  # a letter as _WORD reads one
 # two words in a row, overlapping (a given name and what follows it)
 _NAME_PAIR = re.compile(r"\b([^\W\d_]+)\s+(?=([^\W\d_][\w-]*))")
 
@@ -58,6 +59,46 @@ class _Seen:
     def mid_sentence(self) -> frozenset[str]:
         """Words seen after another word inside a sentence: a capital there marks a name."""
         return frozenset(_MID_CAP.findall(self.text))
+
+    def has_mid_sentence(self, word: str) -> bool:
+        """`word in self.mid_sentence`, found where the article writes " word" (a few finds in
+        C) rather than by reading every word of it: most articles ask of a word or two.
+
+        A match of _MID_CAP follows a space, which no match holds, so no earlier match can
+        cover where one starts: its matches are exactly the places it matches on its own."""
+        text, target = self.text, " " + word
+        at = text.find(target, 1)
+        while at >= 0:
+            m = _MID_CAP.match(text, at + 1)  # the look-behind sees the text before `at`
+            if m is not None and m.group() == word:
+                return True
+            at = text.find(target, at + 1)
+        return False
+
+    @cached_property
+    def _lowered(self) -> str | None:
+        """The article lower-cased where every letter stays one letter in its place (no
+        İ -> i̇, no Σ, whose lower case hangs on its neighbours), else None."""
+        lowered = self.text.lower()
+        if len(lowered) != len(self.text) or "Σ" in self.text:
+            return None
+        return lowered
+
+    def has_lower(self, low: str) -> bool:
+        """`low in self.lower`, found where the lower-cased article writes `low` (a few finds
+        in C) rather than by reading every word of it; the set where letters shift (_lowered)."""
+        lowered = self._lowered
+        if lowered is None or not low:
+            return low in self.lower
+        text, size = self.text, len(low)
+        at = lowered.find(low)
+        while at >= 0:
+            if text[at].islower() and _starts_word(text, at):
+                m = _WORD.match(text, at)
+                if m is not None and m.end() == at + size and m.group().lower() == low:
+                    return True
+            at = lowered.find(low, at + 1)
+        return False
 
     def surnames(self, lang: str | None) -> frozenset[str]:
         """Capitalised words the article writes right after a given name or, in German, after
@@ -91,6 +132,17 @@ class _Seen:
                 )
             )
         return self._surnames
+
+
+def _starts_word(text: str, at: int) -> bool:
+    """Whether _WORD.findall(text) starts a word at `at` (a letter there): no letter before
+    it, nor a hyphen after a letter (the word before would go on through it)."""
+    if at == 0:
+        return True
+    before = text[at - 1]
+    if _LETTER.match(before):
+        return False
+    return not (before == "-" and at >= 2 and _LETTER.match(text[at - 2]))
 
 
 def _opens_country(first: str, second: str, lang: str | None) -> bool:
@@ -142,9 +194,9 @@ def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
         elif (
             w.sentence_start
             and not extended
-            and w.text not in seen.mid_sentence
+            and not seen.has_mid_sentence(w.text)
             and (
-                low in seen.lower
+                seen.has_lower(low)
                 or mention_types.is_common(w.text, lang)
                 or mention_types.plain_known(w.text, lang)
                 or (len(words) == 1 and mention_types.lower_known(w.text, lang))
