@@ -11,8 +11,11 @@ mentions, never the other way round.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate, compress
+from typing import NamedTuple
 
 from dashboard.lang import datewords, lemmas, lexicon
 from dashboard.lang.translit import fold, name_key, token_key
@@ -23,6 +26,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 # a word, or an acronym written with full stops (U.S., U.K., S.A.D.)
 _ACRONYM_SUFFIX = re.compile(r"([^\W\d_a-z]{2,})-[^\W\d_A-Z]{1,4}$")
 _TOKEN = re.compile(r"(?:[^\W\d_a-z]\.){2,}(?![^\W\d_])|[^\W\d_]+(?:-[^\W\d_]+)*")
+_TOKEN_PARTS = re.compile(f"({_TOKEN.pattern})")  # split: the gaps and the tokens between them
 _APOS = "'’ʼ"
 _SENTENCE_END = re.compile(r"[.!?…:;\n•|]")
 _BREAK = re.compile(r"[^\s]")  # any non-space between two words breaks a run
@@ -114,25 +118,38 @@ def _gap_is_stop(text: str, start: int, end: int) -> bool:
     return end - start == 2 and text[start] == "." and text[start + 1] == " "
 
 
-def _title_abbreviation(raw: tuple[int, int, int, bool], text: str, lang: str | None) -> bool:
+def _title_abbreviation(word: str, lang: str | None) -> bool:
     """A short capitalised title word (Sen, Rep, Gov, Dr) the full stop after it abbreviates."""
-    word = text[raw[0] : raw[1]]
     return word[:1].isupper() and len(word) <= 5 and word.lower() in lexicon.cues(lang).titles
 
 
-def _raw_tokens(
-    text: str, start: int, end: int, lang: str | None
-) -> list[tuple[int, int, int, bool]]:
-    """Tokens of text[start:end] as (start, name end, end with suffix, suffix?).
+class _Tokens(NamedTuple):
+    """The tokens of a paragraph as columns: where each starts, where its name part ends
+    (before an apostrophe suffix), where it ends with its suffix, and whether it has one
+    (None: no token has)."""
 
-    Most paragraphs have no apostrophe and no hyphen: their tokens are the regex's matches as
-    they are, taken in one pass in C; the others go token by token."""
+    starts: list[int]
+    name_ends: list[int]
+    afters: list[int]
+    suffixes: list[bool] | None
+
+
+def _raw_tokens(text: str, start: int, end: int, lang: str | None) -> _Tokens:
+    """Tokens of text[start:end] (see _Tokens).
+
+    Most paragraphs have no apostrophe: their tokens are the regex's matches as they are,
+    split out and measured in C (no Python step a token); the others go token by token."""
     segment = text[start:end]
     if not any(a in segment for a in _APOS):
-        spans = [m.span() for m in _TOKEN.finditer(text, start, end)]
+        # [gap, token, gap, ..., token, gap]: a token starts where the text before it ends
+        offsets = list(accumulate(map(len, _TOKEN_PARTS.split(segment)), initial=start))
+        starts, ends = offsets[1:-1:2], offsets[2:-1:2]
         if "-" not in segment:
-            return [(s, e, e, False) for s, e in spans]
-        return [_acronym_cut(text, s, e, e, False) for s, e in spans]
+            return _Tokens(starts, ends, ends, None)
+        name_ends, suffixes = list(ends), [False] * len(ends)
+        for k in _holding(text, starts, ends, "-"):
+            _, name_ends[k], _, suffixes[k] = _acronym_cut(text, starts[k], ends[k], ends[k], False)
+        return _Tokens(starts, name_ends, ends, suffixes)
     raw: list[tuple[int, int, int, bool]] = []
     pos = start
     inner_apos = lang in _INNER_APOS_LANGS
@@ -153,7 +170,23 @@ def _raw_tokens(
                 suffix = True
             pos = nxt.end()
         raw.append(_acronym_cut(text, w_start, name_end, pos, suffix))
-    return raw
+    columns = [list(c) for c in zip(*raw, strict=True)] or [[], [], [], []]
+    return _Tokens(*columns)
+
+
+def _holding(text: str, starts: list[int], ends: list[int], char: str) -> list[int]:
+    """The tokens (by index; sorted starts, their ends) that hold `char`, found by finding
+    each `char` in the text (a few finds in C) rather than by looking into every token."""
+    if not starts:
+        return []
+    out: list[int] = []
+    at = text.find(char, starts[0], ends[-1])
+    while at >= 0:
+        k = bisect_right(starts, at) - 1
+        if k >= 0 and at < ends[k] and (not out or out[-1] != k):
+            out.append(k)
+        at = text.find(char, at + 1, ends[-1])
+    return out
 
 
 def _acronym_cut(
@@ -179,30 +212,29 @@ def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
     lower-case words changes nothing in a run or its context (the next kept word then counts as
     after a break, so nothing joins across the words left out).
     """
-    raw = _raw_tokens(text, start, end, lang)
-    n = len(raw)
-    if text.find("-", start, end) < 0:
-        capitals = [i for i, r in enumerate(raw) if text[r[0]].isupper()]
-    else:
-        capitals = [
-            i for i, r in enumerate(raw) if text[r[0]].isupper() or "-" in text[r[0] : r[1]]
-        ]
+    starts, name_ends, afters, suffixes = _raw_tokens(text, start, end, lang)
+    n = len(starts)
+    # a token's first letter in capitals, read in C
+    upper = list(map(str.isupper, map(text.__getitem__, starts)))
+    capitals = list(compress(range(n), upper))
+    if text.find("-", start, end) >= 0:
+        hyphenated = _holding(text, starts, name_ends, "-")
+        capitals = sorted({*capitals, *hyphenated})
     # a capitalised word and the words either side of it; after an organisation word, the words
     # back to a title that may head it (ředitel společnosti Jan Novák: the run finder's _titled)
     near = {j for i in capitals for j in (i - 1, i, i + 1) if 0 <= j < n}
     for i in capitals:
         j = i - 1
-        if j > 0 and not text[raw[j][0]].isupper():
-            word = text[raw[j][0] : raw[j][1]].lower()
+        if j > 0 and not upper[j]:
+            word = text[starts[j] : name_ends[j]].lower()
             if mention_types.cue_of(word, lang, "org"):
                 near.update(range(max(0, j - TITLE_REACH), j))
-    keep = sorted(near)
-    kept = set(keep)
     out: list[_Word] = []
-    for i in keep:
-        w_start, name_end, after, suffix = raw[i]
-        prev_end = raw[i - 1][2] if i else start
-        kept_prev = not i or (i - 1) in kept
+    for i in sorted(near):
+        w_start, name_end = starts[i], name_ends[i]
+        suffix = suffixes[i] if suffixes is not None else False
+        prev_end = afters[i - 1] if i else start
+        kept_prev = not i or (i - 1) in near
         quoted = False
         if i and w_start - prev_end == 1 and text[prev_end] == " ":
             # the common case: one space after the previous word, no break
@@ -210,7 +242,7 @@ def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
         elif (
             i
             and _gap_is_stop(text, prev_end, w_start)
-            and _title_abbreviation(raw[i - 1], text, lang)
+            and _title_abbreviation(text[starts[i - 1] : name_ends[i - 1]], lang)
         ):
             # a title written short (Sen. Warren, Det. Dennis McCarthy): the full stop is its own
             sent = False
