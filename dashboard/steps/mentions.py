@@ -174,6 +174,19 @@ def _day_of_month(text: str, pos: int, lang: str | None) -> bool:
     return m is not None and datewords.fold(m.group(0)) in lexicon.month_words(lang)
 
 
+def _tally(counts: dict[str, Counter[str]], key: str, item: str, n: int) -> None:
+    """Count `item` `n` times under `key` (a Counter made only for a new key)."""
+    found = counts.get(key)
+    if found is None:
+        found = counts[key] = Counter()
+    found[item] += n
+
+
+def _top(counts: Counter[str]) -> str:
+    """The most counted item, the first counted of equals: most_common(1)'s, without a heap."""
+    return max(counts, key=counts.__getitem__)
+
+
 def _resolve_in_article(
     found: list[tuple[int, list[_Word], str, str, bool]], text: str, lang: str | None
 ) -> list[tuple[int, int, int, str, str, str, bool]]:
@@ -184,9 +197,9 @@ def _resolve_in_article(
     votes: dict[str, Counter[str]] = {}
     cued: dict[str, Counter[str]] = {}
     for _, run_words, typ, key, strong in found:
-        votes.setdefault(key, Counter())[typ] += 3 if strong else 1
+        _tally(votes, key, typ, 3 if strong else 1)
         if strong:
-            cued.setdefault(key, Counter())[typ] += 1
+            _tally(cued, key, typ, 1)
         # a full name lends its key unless it starts with a common noun (Pilot Ryanair) or,
         # typed by no cue, with a place (Polsce Ryanair: in Poland, Ryanair)
         if (
@@ -196,19 +209,19 @@ def _resolve_in_article(
             and (strong or not _place_head(run_words[0].text, lang))
         ):
             last = key.rsplit(" ", 1)[-1]
-            full_by_last.setdefault(last, Counter())[key] += 1
+            _tally(full_by_last, last, key, 1)
             if key.split(" ", 1)[0] in lexicon.given_name_keys():
                 given_first.add(last)
     owners = _possessives(votes, full_by_last, lang)
     out: list[tuple[int, int, int, str, str, str, bool]] = []
     for para_no, words, typ, key, strong in found:
-        typ = votes[key].most_common(1)[0][0]
+        typ = _top(votes[key])
         if (
             " " not in key
             and key in full_by_last
             and _lends(votes[key], cued.get(key), key in given_first)
         ):
-            key = full_by_last[key].most_common(1)[0][0]
+            key = _top(full_by_last[key])
             typ = "PER"
         elif key in owners:
             key, typ = owners[key]
@@ -302,9 +315,9 @@ def _possessives(
             if not key.endswith(ending) or len(stem) < 3:
                 continue
             if stem in full_by_last:
-                out[key] = (full_by_last[stem].most_common(1)[0][0], "PER")
+                out[key] = (_top(full_by_last[stem]), "PER")
             elif stem in votes:
-                out[key] = (stem, votes[stem].most_common(1)[0][0])
+                out[key] = (stem, _top(votes[stem]))
             if key in out:
                 break
     return out
