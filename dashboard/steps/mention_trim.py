@@ -300,18 +300,20 @@ def _genitive(word: str, seen: _Seen) -> bool:
     return len(word) > 3 and word.endswith("s") and word[:-1] in seen.written
 
 
-_PREVIOUS_WORDS = re.compile(r"(?:([^\W\d_]+)\s+)?([^\W\d_]+)[^\w]*$")
+# the last word before a place and the word before it, read backwards from the place in the
+# reversed text (one anchored match, where a search for the pair ending there tried every start)
+_PREVIOUS_WORDS_BACKWARDS = re.compile(r"[^\w]*([^\W\d_]+)(?:\s+([^\W\d_]+))?")
 _ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")
 
 
 def _after_determiner(text: str, start: int, lang: str | None) -> bool:
     """Whether an article or possessive comes right before `start`, or before one declined
-    adjective there (der, im, seine; das Weiße)."""
-    m = _PREVIOUS_WORDS.search(text, max(0, start - 60), start)
+    adjective there (der, im, seine; das Weiße), within the 60 characters before it."""
+    m = _PREVIOUS_WORDS_BACKWARDS.match(text[max(0, start - 60) : start][::-1])
     if m is None:
         return False
     determiners = lexicon.cues(lang).determiners
-    before, last = (m.group(1) or "").lower(), m.group(2).lower()
+    before, last = (m.group(2) or "")[::-1].lower(), m.group(1)[::-1].lower()
     return last in determiners or (last.endswith(_ADJECTIVE_ENDINGS) and before in determiners)
 
 
