@@ -222,7 +222,9 @@ def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
         capitals = sorted({*capitals, *hyphenated})
     # a capitalised word and the words either side of it; after an organisation word, the words
     # back to a title that may head it (ředitel společnosti Jan Novák: the run finder's _titled)
-    near = {j for i in capitals for j in (i - 1, i, i + 1) if 0 <= j < n}
+    near = {*capitals, *map((-1).__add__, capitals), *map((1).__add__, capitals)}
+    near.discard(-1)
+    near.discard(n)
     for i in capitals:
         j = i - 1
         if j > 0 and not upper[j]:
@@ -230,51 +232,47 @@ def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
             if mention_types.cue_of(word, lang, "org"):
                 near.update(range(max(0, j - TITLE_REACH), j))
     out: list[_Word] = []
+    append = out.append
     for i in sorted(near):
         w_start, name_end = starts[i], name_ends[i]
         suffix = suffixes[i] if suffixes is not None else False
-        prev_end = afters[i - 1] if i else start
-        kept_prev = not i or (i - 1) in near
+        token = text[w_start:name_end]
         quoted = False
-        if i and w_start - prev_end == 1 and text[prev_end] == " ":
-            # the common case: one space after the previous word, no break
-            sent = brk = False
-        elif (
-            i
-            and _gap_is_stop(text, prev_end, w_start)
-            and _title_abbreviation(text[starts[i - 1] : name_ends[i - 1]], lang)
-        ):
-            # a title written short (Sen. Warren, Det. Dennis McCarthy): the full stop is its own
-            sent = False
-            brk = not kept_prev
+        if not i:
+            sent = brk = True  # the paragraph's first word
         else:
-            gap = text[prev_end:w_start]
-            first = i == 0
-            opener = gap.strip()
-            # quoted speech starts a sentence (He said, "Because ...")
-            sent = (
-                first
-                or bool(_SENTENCE_END.search(gap))
-                or (opener != "" and (opener in _OPENERS or opener[-1] in _QUOTE_OPENERS))
-            )
-            brk = first or bool(_BREAK.search(gap))
-            quoted = not first and opener != "" and all(c in _QUOTES for c in opener)
-        brk = brk or not kept_prev
-        if "-" not in text[w_start:name_end]:
-            token = text[w_start:name_end]
-            out.append(
-                _Word(w_start, name_end, token, token[:1].isupper(), sent, brk, suffix, quoted)
-            )
+            prev_end = afters[i - 1]
+            kept_prev = (i - 1) in near
+            if w_start - prev_end == 1 and text[prev_end] == " ":
+                # the common case: one space after the previous word, no break
+                sent, brk = False, not kept_prev
+            elif _gap_is_stop(text, prev_end, w_start) and _title_abbreviation(
+                text[starts[i - 1] : name_ends[i - 1]], lang
+            ):
+                # a title written short (Sen. Warren, Det. Dennis McCarthy): the full stop is
+                # its own
+                sent, brk = False, not kept_prev
+            else:
+                gap = text[prev_end:w_start]
+                opener = gap.strip()
+                # quoted speech starts a sentence (He said, "Because ...")
+                sent = bool(_SENTENCE_END.search(gap)) or (
+                    opener != "" and (opener in _OPENERS or opener[-1] in _QUOTE_OPENERS)
+                )
+                brk = bool(_BREAK.search(gap)) or not kept_prev
+                quoted = opener != "" and all(c in _QUOTES for c in opener)
+        if "-" not in token:
+            append(_Word(w_start, name_end, token, upper[i], sent, brk, suffix, quoted))
         else:
             for k, (p_start, p_end) in enumerate(_parts(text, w_start, name_end, lang)):
-                token = text[p_start:p_end]
+                part = text[p_start:p_end]
                 last = p_end == name_end
-                out.append(
+                append(
                     _Word(
                         p_start,
                         p_end,
-                        token,
-                        token[:1].isupper(),
+                        part,
+                        part[:1].isupper(),
                         sent and k == 0,
                         brk or k > 0,
                         suffix and last,
