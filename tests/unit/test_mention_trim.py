@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from dashboard.steps.mention_trim import _WORD, _Seen
+from dashboard.steps.mention_trim import _WORD, _after_determiner, _Seen
 
 TEXTS = [
     "The talks in Geneva ended. Then the minister said the Talks go on, and talks Geneva",
@@ -35,3 +35,13 @@ def test_the_finds_tell_words_apart() -> None:
     assert seen.has_lower("pro-russian") and not seen.has_lower("russian")
     assert seen.has_mid_sentence("Geneva") and not seen.has_mid_sentence("Then")
     assert not seen.has_mid_sentence("Russian")  # the end of a hyphenated word
+
+
+def test_a_determiner_or_a_declined_adjective_after_one_comes_before_a_word() -> None:
+    text = "Gestern sah er das Haus, dann das Weiße Haus und Merkel, 2024 Haus"
+    assert _after_determiner(text, text.index("Haus"), "de")
+    assert _after_determiner(text, text.index("Weiße"), "de")
+    assert _after_determiner(text, text.index("Haus", text.index("Weiße")), "de")
+    assert not _after_determiner(text, text.index("Merkel"), "de")  # after "und"
+    assert not _after_determiner(text, text.rindex("Haus"), "de")  # a number before it
+    assert not _after_determiner(text, 0, "de")
