@@ -14,7 +14,7 @@ import re
 from dashboard.lang import lexicon, name_words
 from dashboard.lang.translit import script_of, token_key
 from dashboard.steps import mention_types
-from dashboard.steps.mention_types import cue_of
+from dashboard.steps.mention_types import CUE_BITS, cue_masks
 from dashboard.steps.mention_words import TITLE_REACH, _Cand, _known_whole, _known_word, _Word
 
 
@@ -34,6 +34,8 @@ def _ends_a_name(words: list[_Word], i: int, lang: str | None) -> bool:
     return after is None or not after.capital or after.gap_break
 
 
+_TITLE, _ORG, _LOC, _MISC = (CUE_BITS[k] for k in ("title", "org", "loc", "misc"))
+
 # a Roman numeral closes a name in any script (Бенедикт XVI): no change of script
 _ROMAN = re.compile(r"[IVXLC]{2,6}")
 
@@ -41,6 +43,7 @@ _ROMAN = re.compile(r"[IVXLC]{2,6}")
 def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
     """Capitalised runs split at punctuation and title words, with their left context."""
     cue = lexicon.cues(lang)
+    masks = cue_masks(lang)  # the cue kinds of each lower-case word
     out: list[_Cand] = []
     run: list[_Word] = []
     after_title = after_org = after_in = after_misc = after_loc = False
@@ -59,13 +62,13 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
     for i, w in enumerate(words):
         low = w.text.lower()
         # a word both a title and an organisation (Ministerul next to ministrul) names the body
-        is_title = cue_of(low, lang, "title") and (low in cue.titles or low not in cue.org_words)
+        is_title = bool(masks[low] & _TITLE) and (low in cue.titles or low not in cue.org_words)
         if is_title and w.capital and i + 1 < len(words):
             # a title word heading a body's name is part of it (General Assembly; Generalnom
             # skupštinom where names lower-case the body's word)
             nxt = words[i + 1]
             if nxt.capital or (cue.extend_lowercase and not nxt.gap_break):
-                is_title = not cue_of(nxt.text.lower(), lang, "org")
+                is_title = not masks[nxt.text.lower()] & _ORG
         # a name is written in one script: a change of script starts another (Бортпровідники
         # Ryanair, Ryanair Кенни Джейкобс)
         joins = (
@@ -87,13 +90,13 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
         if w.capital and not is_title:
             if not joins:
                 close()
-                after_title = not w.gap_break and cue_of(prev_low, lang, "title")
-                after_org = not w.gap_break and cue_of(prev_low, lang, "org")
+                prev_mask = masks[prev_low]
+                after_title = not w.gap_break and bool(prev_mask & _TITLE)
+                after_org = not w.gap_break and bool(prev_mask & _ORG)
                 after_in = not w.gap_break and prev_low in cue.place_prepositions
-                after_misc = (not w.gap_break or w.quoted) and cue_of(prev_low, lang, "misc")
+                after_misc = (not w.gap_break or w.quoted) and bool(prev_mask & _MISC)
                 after_loc = not w.gap_break and (
-                    (prev_cue and cue_of(prev_low, lang, "loc"))
-                    or prev_low in cue.route_prepositions
+                    (prev_cue and bool(prev_mask & _LOC)) or prev_low in cue.route_prepositions
                 )
                 if after_org and _titled(words, i - 1, lang) and _reads_as_person(words, i, lang):
                     after_title, after_org = True, False
@@ -145,7 +148,7 @@ def _titled(words: list[_Word], org: int, lang: str | None) -> bool:
     for j in range(org - 1, max(-1, org - 1 - TITLE_REACH), -1):
         if words[j + 1].gap_break:
             return False
-        if cue_of(words[j].text.lower(), lang, "title"):
+        if cue_masks(lang)[words[j].text.lower()] & _TITLE:
             return True
     return False
 
@@ -177,7 +180,7 @@ def _qualifies_title(word: str, lang: str | None) -> bool:
 def _names_a_body(word: str, lang: str | None) -> bool:
     """Whether a run's first word is an organisation or place word (Bank, Ministerul, Gulf)."""
     low = word.lower()
-    return cue_of(low, lang, "org") or cue_of(low, lang, "loc")
+    return bool(cue_masks(lang)[low] & (_ORG | _LOC))
 
 
 def _extends(run: list[_Word], w: _Word, cue: lexicon.Cues, lang: str | None) -> bool:
@@ -192,7 +195,7 @@ def _extends(run: list[_Word], w: _Word, cue: lexicon.Cues, lang: str | None) ->
         return True
     if len(run) != 1:
         return False
-    if cue_of(low, lang, "org") or cue_of(low, lang, "loc"):
+    if cue_masks(lang)[low] & (_ORG | _LOC):
         return True
     # a name built of words with a meaning, the second in lower case (Северный поток, Severní
     # proud, Голубой поток: north stream, blue stream)

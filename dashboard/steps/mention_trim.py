@@ -15,7 +15,7 @@ from functools import cached_property
 from dashboard.lang import datewords, lexicon
 from dashboard.lang.translit import name_key, token_key
 from dashboard.steps import mention_types
-from dashboard.steps.mention_types import cue_of
+from dashboard.steps.mention_types import CUE_BITS, cue_masks, cue_of
 from dashboard.steps.mention_words import (
     _WORD,
     _calendar,
@@ -31,6 +31,7 @@ from dashboard.steps.mention_words import (
     _word_not_place,
 )
 
+_ORG = CUE_BITS["org"]
 _MID_CAP = re.compile(r"(?<=[\w,] )[^\W\d_][\w-]*", re.UNICODE)
 _LETTER = re.compile(r"[^\W\d_]")  # a letter as _WORD reads one
 # two words in a row, overlapping (a given name and what follows it)
@@ -157,6 +158,7 @@ def _opens_country(first: str, second: str, lang: str | None) -> bool:
 def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
     """Drop leading stop words, months and sentence-initial common words from a run."""
     cue = lexicon.cues(lang)
+    masks = cue_masks(lang)
     words = list(cand.words)
     if _shouted(words, lang):
         return []
@@ -176,7 +178,7 @@ def _trim(cand: _Cand, lang: str | None, seen: _Seen) -> list[_Word]:
         # where names capitalise every word, an organisation word heads its name even at a
         # sentence start (Ministerul Agriculturii); Slavic news lower-cases the descriptor
         # mid-sentence (przewoźnik Ryanair), so a capital there is only the sentence's
-        head = not cue.extend_lowercase and len(words) > 1 and cue_of(low, lang, "org")
+        head = not cue.extend_lowercase and len(words) > 1 and bool(masks[low] & _ORG)
         extended = extended or head
         if (
             low in cue.stop

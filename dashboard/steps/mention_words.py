@@ -207,6 +207,7 @@ def _acronym_cut(
 
 
 TITLE_REACH = 3
+_ORG = mention_types.CUE_BITS["org"]
 """Words between a title and the organisation word it heads (ministra za energetiko Rick Perry)."""
 
 
@@ -228,13 +229,14 @@ def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
     # a capitalised word and the words either side of it; after an organisation word, the words
     # back to a title that may head it (ředitel společnosti Jan Novák: the run finder's _titled)
     near = {*capitals, *map((-1).__add__, capitals), *map((1).__add__, capitals)}
+    masks = mention_types.cue_masks(lang)
     near.discard(-1)
     near.discard(n)
     for i in capitals:
         j = i - 1
         if j > 0 and not upper[j]:
             word = text[starts[j] : name_ends[j]].lower()
-            if mention_types.cue_of(word, lang, "org"):
+            if masks[word] & _ORG:
                 near.update(range(max(0, j - TITLE_REACH), j))
     out: list[_Word] = []
     append = out.append

@@ -79,3 +79,29 @@ def test_a_short_cue_takes_a_case_ending_not_a_verbs() -> None:
     assert cue_of("řekou", "cs", "loc")  # řeka, a river: instrumental
     assert not cue_of("řekli", "cs", "loc")  # "they said"
     assert cue_of("sudom", "hr", "org")
+
+
+@pytest.mark.parametrize("lang", [*LANGS, None])
+def test_the_cue_masks_answer_as_each_kind_alone(lang: str | None) -> None:
+    # every kind's cue words, inflected and cut, and deputies' titles, asked of every kind
+    cue = lexicon.cues(lang)
+    words = cue.titles | cue.org_words | cue.loc_words | cue.misc_words | cue.event_words
+    probes = _probes(words) + [p + t for p in lexicon.deputy_prefixes() for t in sorted(cue.titles)]
+    mention_types.cue_masks.cache_clear()
+    found = 0
+    for low in probes:
+        for kind in mention_types.CUE_BITS:
+            want = mention_types.plain_cue_of(low, lang, kind)
+            assert mention_types.cue_of(low, lang, kind) == want, (low, kind)
+            found += want
+    assert found > 0
+
+
+def test_the_cue_masks_start_again_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mention_types, "CUE_WORDS", 3)
+    mention_types.cue_masks.cache_clear()
+    masks = mention_types.cue_masks("en")
+    for low in ("minister", "bank", "river", "nothing", "ministry"):
+        assert bool(masks[low]) == (low != "nothing"), low
+        assert len(masks) <= 3
+    mention_types.cue_masks.cache_clear()
