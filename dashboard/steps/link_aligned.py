@@ -24,7 +24,7 @@ from dashboard.lang import lexicon
 from dashboard.lang.translit import script_of
 from dashboard.steps.aliases import Aliases
 from dashboard.steps.linking import CUE_WEIGHT, cue_flags, entities_of, found_types
-from dashboard.steps.mention_types import cue_of
+from dashboard.steps.mention_cues import cue_of
 
 # aligned paragraph pairs that must leave the same two actors unmatched before they join
 MIN_VOTES = 2

@@ -14,7 +14,7 @@ import re
 from dashboard.lang import lexicon, name_words
 from dashboard.lang.translit import script_of, token_key
 from dashboard.steps import mention_types
-from dashboard.steps.mention_types import CUE_BITS, cue_masks
+from dashboard.steps.mention_cues import CUE_BITS, cue_masks
 from dashboard.steps.mention_words import TITLE_REACH, _Cand, _known_whole, _known_word, _Word
 
 

@@ -15,7 +15,7 @@ from functools import cached_property
 from dashboard.lang import datewords, lexicon
 from dashboard.lang.translit import name_key, token_key
 from dashboard.steps import mention_types
-from dashboard.steps.mention_types import CUE_BITS, cue_masks, cue_of
+from dashboard.steps.mention_cues import CUE_BITS, cue_masks, cue_of
 from dashboard.steps.mention_words import (
     _WORD,
     _calendar,

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from dashboard.lang import datewords, lemmas, lexicon
 from dashboard.lang.translit import fold, name_key, token_key
-from dashboard.steps import mention_types
+from dashboard.steps import mention_cues, mention_types
 
 # a word: letters with inner hyphens; an apostrophe suffix is handled separately
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -207,7 +207,7 @@ def _acronym_cut(
 
 
 TITLE_REACH = 3
-_ORG = mention_types.CUE_BITS["org"]
+_ORG = mention_cues.CUE_BITS["org"]
 """Words between a title and the organisation word it heads (ministra za energetiko Rick Perry)."""
 
 
@@ -229,7 +229,7 @@ def _words(text: str, start: int, end: int, lang: str | None) -> list[_Word]:
     # a capitalised word and the words either side of it; after an organisation word, the words
     # back to a title that may head it (ředitel společnosti Jan Novák: the run finder's _titled)
     near = {*capitals, *map((-1).__add__, capitals), *map((1).__add__, capitals)}
-    masks = mention_types.cue_masks(lang)
+    masks = mention_cues.cue_masks(lang)
     near.discard(-1)
     near.discard(n)
     for i in capitals:

@@ -1,11 +1,12 @@
-"""The cue-word test answers as its plain definition does on real cue words of many languages."""
+"""The cue-word test answers as its plain definition does on real cue words of many languages,
+and the cue masks as each kind asked alone."""
 
 from __future__ import annotations
 
 import pytest
 
 from dashboard.lang import lexicon
-from dashboard.steps import mention_types
+from dashboard.steps import mention_cues
 
 LANGS = ["en", "de", "sr", "pl", "cs", "ru", "el", "tr", "ro", "bg", "fr"]
 
@@ -56,7 +57,7 @@ def test_has_cue_answers_as_its_plain_definition(lang: str) -> None:
         for low in _probes(words):
             for compound in (False, True):
                 want = _has_cue_plainly(low, words, prefixes, compound)
-                assert mention_types.has_cue(low, words, prefixes, compound) == want, low
+                assert mention_cues.has_cue(low, words, prefixes, compound) == want, low
                 found += want
     assert found > 0
 
@@ -65,16 +66,16 @@ def test_short_cue_words_match_their_case_forms() -> None:
     words = frozenset({"sud", "liga", "bank", "ministerstvo"})
     prefixes = lexicon._prefixes(sorted(words))
     for low in ("sudu", "sudom", "lige", "banks", "ministerstvu"):
-        assert mention_types.has_cue(low, words, prefixes, compound=False), low
+        assert mention_cues.has_cue(low, words, prefixes, compound=False), low
     # stems of five letters or more are no short cue word's (bankers: banker, banke)
-    assert not mention_types.has_cue("bankers", words, prefixes, compound=False)
+    assert not mention_cues.has_cue("bankers", words, prefixes, compound=False)
     # a compound ends in a cue word of five letters or more only (not in bank)
-    assert not mention_types.has_cue("generalbank", words, prefixes, compound=True)
-    assert mention_types.has_cue("zentralministerstvo", words, prefixes, compound=True)
+    assert not mention_cues.has_cue("generalbank", words, prefixes, compound=True)
+    assert mention_cues.has_cue("zentralministerstvo", words, prefixes, compound=True)
 
 
 def test_a_short_cue_takes_a_case_ending_not_a_verbs() -> None:
-    from dashboard.steps.mention_types import cue_of
+    from dashboard.steps.mention_cues import cue_of
 
     assert cue_of("řekou", "cs", "loc")  # řeka, a river: instrumental
     assert not cue_of("řekli", "cs", "loc")  # "they said"
@@ -87,21 +88,21 @@ def test_the_cue_masks_answer_as_each_kind_alone(lang: str | None) -> None:
     cue = lexicon.cues(lang)
     words = cue.titles | cue.org_words | cue.loc_words | cue.misc_words | cue.event_words
     probes = _probes(words) + [p + t for p in lexicon.deputy_prefixes() for t in sorted(cue.titles)]
-    mention_types.cue_masks.cache_clear()
+    mention_cues.cue_masks.cache_clear()
     found = 0
     for low in probes:
-        for kind in mention_types.CUE_BITS:
-            want = mention_types.plain_cue_of(low, lang, kind)
-            assert mention_types.cue_of(low, lang, kind) == want, (low, kind)
+        for kind in mention_cues.CUE_BITS:
+            want = mention_cues.plain_cue_of(low, lang, kind)
+            assert mention_cues.cue_of(low, lang, kind) == want, (low, kind)
             found += want
     assert found > 0
 
 
 def test_the_cue_masks_start_again_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(mention_types, "CUE_WORDS", 3)
-    mention_types.cue_masks.cache_clear()
-    masks = mention_types.cue_masks("en")
+    monkeypatch.setattr(mention_cues, "CUE_WORDS", 3)
+    mention_cues.cue_masks.cache_clear()
+    masks = mention_cues.cue_masks("en")
     for low in ("minister", "bank", "river", "nothing", "ministry"):
         assert bool(masks[low]) == (low != "nothing"), low
         assert len(masks) <= 3
-    mention_types.cue_masks.cache_clear()
+    mention_cues.cue_masks.cache_clear()
