@@ -50,7 +50,7 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
     prev_low: str = ""
     prev_cue = False
 
-    def close() -> None:
+    def close() -> None:  # callers skip it when the run is empty (most words)
         nonlocal run
         if run:
             while run and run[-1].text.lower() in cue.particles:
@@ -89,7 +89,8 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
                 run.pop()
         if w.capital and not is_title:
             if not joins:
-                close()
+                if run:
+                    close()
                 prev_mask = masks[prev_low]
                 after_title = not w.gap_break and bool(prev_mask & _TITLE)
                 after_org = not w.gap_break and bool(prev_mask & _ORG)
@@ -100,7 +101,7 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
                 )
                 if after_org and _titled(words, i - 1, lang) and _reads_as_person(words, i, lang):
                     after_title, after_org = True, False
-                if _opens_known_name(words, i, cue, lang):
+                if cue.extend_lowercase and _opens_known_name(words, i, cue, lang):
                     # a lower-case word opening a listed name (východní Evropa, vzhodni Evropi:
                     # Eastern Europe), as the language writes it
                     run.append(words[i - 1])
@@ -121,12 +122,12 @@ def _candidates(words: list[_Word], lang: str | None) -> list[_Cand]:
             )
         ):
             run.append(w)  # Bank of England, Teatrul de Comedie, Coreea de Nord
-        elif run and joins and _extends(run, w, cue, lang):
+        elif joins and cue.extend_lowercase and _extends(run, w, cue, lang):
             run.append(w)
             close()
-        else:
+        elif run:
             close()
-        if is_title:
+        if is_title and run:
             close()
         prev_low = low
         prev_cue = not w.capital  # a capitalised place word heads a name (Lake Michigan)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, compress
 from typing import NamedTuple
@@ -53,7 +53,7 @@ class _Word:
     quoted: bool = False  # only an opening quote stands between this word and the previous one
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cand:
     words: list[_Word]
     after_title: bool = False
@@ -61,7 +61,6 @@ class _Cand:
     after_in: bool = False  # right after a locative preposition (w, v, в)
     after_misc: bool = False  # right after a press or pipeline word (gazeta „X", газопровод «X»)
     after_loc: bool = False  # right after a lower-case place word (letiště X, провинции X)
-    org_tail: list[_Word] = field(default_factory=list)
 
 
 def _parts(text: str, start: int, end: int, lang: str | None) -> list[tuple[int, int]]:
