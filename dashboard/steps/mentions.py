@@ -61,6 +61,8 @@ def _cued_mentions(
     for para_no, words in paras:
         for cand in _candidates(words, lang):
             kept = _trim(cand, lang, seen)
+            if not kept:
+                continue  # a run all trimmed away (The, In): nothing to split or type
             runs = _headline_runs(kept, lang, body) if para_no in headlines else [kept]
             for part, sub in (p for run in runs for p in _split(run, cand, lang, seen)):
                 if len(part) == 1 and len(part[0].text) < 2:
