@@ -63,8 +63,12 @@ def _cued_mentions(
             kept = _trim(cand, lang, seen)
             if not kept:
                 continue  # a run all trimmed away (The, In): nothing to split or type
-            runs = _headline_runs(kept, lang, body) if para_no in headlines else [kept]
-            for part, sub in (p for run in runs for p in _split(run, cand, lang, seen)):
+            if para_no in headlines:
+                runs = _headline_runs(kept, lang, body)
+                parts = [p for run in runs for p in _split(run, cand, lang, seen)]
+            else:
+                parts = _split(kept, cand, lang, seen)
+            for part, sub in parts:
                 if len(part) == 1 and len(part[0].text) < 2:
                     continue
                 typ, key, strong = mention_types.classify(
@@ -181,7 +185,7 @@ def _tally(counts: dict[str, Counter[str]], key: str, item: str, n: int) -> None
     found = counts.get(key)
     if found is None:
         found = counts[key] = Counter()
-    found[item] += n
+    found[item] = found.get(item, 0) + n  # not += : no __missing__ call for a new item
 
 
 def _top(counts: Counter[str]) -> str:
@@ -285,11 +289,10 @@ def _listed_places(
             continue
         # two names and a comma are a name and its apposition, or a subject (Doyle, İskoçya'nın)
         listed = len(chain) > 2 or (len(chain) == 2 and said_and)
-        places = sum(out[k][2] == "LOC" and out[k][4] for k in chain)
         if (
             listed
             and {out[k][2] for k in chain if out[k][4]} == {"LOC"}
-            and 2 * places >= len(chain)
+            and 2 * sum(out[k][2] == "LOC" and out[k][4] for k in chain) >= len(chain)
         ):
             for k in chain:
                 para_no, words, typ, key, strong = out[k]
