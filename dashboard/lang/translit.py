@@ -207,6 +207,7 @@ def _letter_table(letters: list[tuple[str, str]]) -> dict[int, str] | None:
 @lru_cache(maxsize=1)
 def _fold_rules() -> tuple[
     dict[int, str],
+    bool,
     list[tuple[str, re.Pattern[str] | None, str]],
     list[tuple[str, str]],
     dict[int, str] | None,
@@ -222,17 +223,21 @@ def _fold_rules() -> tuple[
             rules.append((_needed(pattern), re.compile(pattern), repl))
     chars = {ord(k): v for k, v in fold["chars"].items()}
     letters = [(a, b) for a, b in fold["letters"]]
-    return chars, rules, letters, _letter_table(letters)
+    # whether the folded characters (ß, ł, æ...) hold an ASCII one: only then can an ASCII
+    # word change by them (a translate a word, a tenth of fold's time, saved on most words)
+    chars_ascii = any(code < 128 for code in chars)
+    return chars, chars_ascii, rules, letters, _letter_table(letters)
 
 
 def fold(text: str, lang: str | None = None, *, spelling_rules: bool = True) -> str:
     """Lower-case folded Latin spelling of `text` (no endings cut); without `spelling_rules`
     only letters are mapped (sch, ts, -ejsk- stay as written)."""
-    chars, rules, letters, letter_table = _fold_rules()
+    chars, chars_ascii, rules, letters, letter_table = _fold_rules()
     low = text.lower()
     if not low.isascii():
-        low = to_latin(low, lang, for_key=True).lower()
-    low = low.translate(chars)
+        low = to_latin(low, lang, for_key=True).lower().translate(chars)
+    elif chars_ascii:
+        low = low.translate(chars)  # the table maps an ASCII letter: else it leaves ASCII be
     for literal, pattern, repl in rules if spelling_rules else ():
         if literal in low:
             low = low.replace(literal, repl) if pattern is None else pattern.sub(repl, low)
