@@ -87,13 +87,21 @@ class _Stream(StreamMap):
         target = key.encode()
         if self._rev:
             target = target[::-1]
-        # a key the filter has no bit of is absent (most lookups): no block to decode
+        # a key the filter has no bit of is absent (most lookups): no block to decode; the
+        # first bit turns most of them away, before the second hash is taken
         keys = self._filter
         size = len(keys) << 3
-        h1, h2 = zlib.crc32(target), zlib.adler32(target) | 1
-        for bit in (h1 % size, (h1 + h2) % size, (h1 + 2 * h2) % size):
-            if not keys[bit >> 3] >> (bit & 7) & 1:
-                return None
+        h1 = zlib.crc32(target)
+        bit = h1 % size
+        if not keys[bit >> 3] >> (bit & 7) & 1:
+            return None
+        h2 = zlib.adler32(target) | 1
+        bit = (h1 + h2) % size
+        if not keys[bit >> 3] >> (bit & 7) & 1:
+            return None
+        bit = (h1 + 2 * h2) % size
+        if not keys[bit >> 3] >> (bit & 7) & 1:
+            return None
         block = bisect_right(self._firsts, target) - 1
         if block < 0:
             return None
