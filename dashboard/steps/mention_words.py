@@ -26,12 +26,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 # a word, or an acronym written with full stops (U.S., U.K., S.A.D.)
 _ACRONYM_SUFFIX = re.compile(r"([^\W\d_a-z]{2,})-[^\W\d_A-Z]{1,4}$")
 _TOKEN = re.compile(r"(?:[^\W\d_a-z]\.){2,}(?![^\W\d_])|[^\W\d_]+(?:-[^\W\d_]+)*")
-# _TOKEN as split wants it (the gaps and the tokens between them), and opening with the letter
-# every token opens with, so the regex engine skips to the next letter in C: an acronym's first
-# letter is no ASCII lower-case one ((?<![a-z]), as _TOKEN's [^\W\d_a-z] says)
-_TOKEN_PARTS = re.compile(
-    r"([^\W\d_](?:(?<![a-z])\.(?:[^\W\d_a-z]\.)+(?![^\W\d_])|[^\W\d_]*(?:-[^\W\d_]+)*))"
-)
+_TOKEN_PARTS = re.compile(f"({_TOKEN.pattern})")  # split: the gaps and the tokens between them
 _APOS = "'’ʼ"
 _SENTENCE_END = re.compile(r"[.!?…:;\n•|]")
 _BREAK = re.compile(r"[^\s]")  # any non-space between two words breaks a run
