@@ -18,6 +18,7 @@ from typing import Any
 import polars as pl
 
 from dashboard.lang import lexicon, name_words
+from dashboard.lang.translit import token_key
 
 
 def _body_of_place(key: str, lang: str | None, given: frozenset[str]) -> str | None:
@@ -33,6 +34,7 @@ def within_article(mentions: pl.DataFrame) -> pl.DataFrame:
     extractor's type, which linking votes on) follows a changed key."""
     if mentions.is_empty() or "language" not in mentions.columns:
         return mentions
+    mentions = given_name_alone(mentions)
     typed = "found_type" if "found_type" in mentions.columns else "type"
     found = pl.coalesce(typed, "type")
     strong = pl.col("cue").fill_null(False) if "cue" in mentions.columns else pl.lit(False)
@@ -68,6 +70,71 @@ def within_article(mentions: pl.DataFrame) -> pl.DataFrame:
         .drop("_body", "_alone", "_fix")
     )
     return out
+
+
+def given_name_alone(mentions: pl.DataFrame) -> pl.DataFrame:
+    """A one-word name read as a place that is the given name of a person the article names in
+    full twice or more, written alike (Азия Биби ... Азия отрече: Asia Bibi, not the continent),
+    is that person: news calls a person by the given name once it has named them. Of two persons
+    of that given name, the one named most. A place spelled otherwise stays (Azji beside Asia
+    Bibi: Polish writes the continent with a z), and so do a city of the world (a club is named
+    after it: Belfast Giants, Manchester City) and a place named before a person whose second
+    word is a given name (Niemiec Ruediger von Fritsch)."""
+    if "text" not in mentions.columns:
+        return mentions
+    typed = "found_type" if "found_type" in mentions.columns else "type"
+    found = pl.coalesce(typed, "type")
+    lead = pl.col("text").str.to_lowercase().str.slice(0, _LEAD)
+    given = list(lexicon.given_name_keys())
+    full = (
+        mentions.filter((found == "PER") & (pl.col("key").str.count_matches(" ") >= 1))
+        .group_by("article_id", "key", _lead=lead)
+        .len()
+        .with_columns(_first=pl.col("key").str.extract(r"^([^ ]+) ", 1))
+        # twice or more: a place read before a word as one name once (Украины Обойдется)
+        .filter(
+            (pl.col("len") >= 2) & ~pl.col("key").str.extract(r"^[^ ]+ ([^ ]+)", 1).is_in(given)
+        )
+    )
+    if full.is_empty():
+        return mentions
+    persons = (
+        full.sort("len", "key", descending=[True, False])
+        .group_by("article_id", "_first", "_lead", maintain_order=True)
+        .agg(_person=pl.col("key").first())
+    )
+    alone = (found == "LOC") & ~pl.col("key").str.contains(" ") & ~pl.col("text").str.contains(" ")
+    words = mentions.filter(alone).join(
+        persons.select("article_id").unique(), on="article_id", how="semi"
+    )
+    if words.is_empty():
+        return mentions
+    table = pl.DataFrame(
+        [
+            (t, lang, token_key(t, lang))
+            for t, lang in words.select("text", "language").unique().rows()
+            if lexicon.world_city((t,)) is None  # a club takes its city's name (Belfast Giants)
+        ],
+        schema={"text": pl.String, "language": pl.String, "_first": pl.String},
+        orient="row",
+    )
+    return (
+        mentions.join(
+            table, on=["text", "language"], how="left", nulls_equal=True, maintain_order="left"
+        )
+        .with_columns(_lead=lead)
+        .join(persons, on=["article_id", "_first", "_lead"], how="left", maintain_order="left")
+        .with_columns(_fix=pl.col("_person").is_not_null() & alone)
+        .with_columns(
+            key=pl.when("_fix").then("_person").otherwise("key"),
+            **{typed: pl.when("_fix").then(pl.lit("PER")).otherwise(typed)},
+        )
+        .drop("_first", "_lead", "_person", "_fix")
+    )
+
+
+# letters a given name alone and in the full name open with alike (Азия, Азия Биби; Asii, Asia)
+_LEAD = 3
 
 
 @lru_cache(maxsize=1)

@@ -12,6 +12,7 @@ from dashboard.lang import lexicon
 from dashboard.lang.translit import token_key
 from dashboard.schema import SCHEMAS
 from dashboard.steps.entities import extract_mentions, link
+from dashboard.steps.link_article import given_name_alone
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 LANGS = ["sr", "ro", "el", "de", "tr"]
@@ -1211,3 +1212,24 @@ def test_the_rows_linking_keeps_are_the_rows_extraction_gives() -> None:
     assert found.select(spans).sort(spans).equals(linked.select(spans).sort(spans))
     assert "Верховный суд Пакистана" in found["text"].to_list()
     assert "Aleksiej Miller" in found["text"].to_list()
+
+
+def test_a_place_word_that_is_the_given_name_of_the_article_s_person_is_that_person() -> None:
+    linked = _linked(
+        [
+            ("bg", "Съдът оправда Азия Биби в сряда. Адвокатът на Азия Биби говори. "
+                   "Азия отрече обвиненията. Дъщерята на Азия чака."),
+            ("pl", "Sąd uniewinnił Asię Bibi. Asia Bibi jest chrześcijanką. Misjonarze z Azji wrócili."),
+        ]
+    )  # fmt: skip
+    ids = {(t, a): e for t, a, e in linked.select("text", "article_id", "entity_id").rows()}
+    bibi = ids[("Азия Биби", "a0")]
+    assert ids[("Азия", "a0")] == bibi  # her given name, not the continent
+    assert ids[("Azji", "a1")] != bibi  # the continent, written with a z in Polish
+    # a city of the world stays itself beside a club named after it
+    club = pl.DataFrame(
+        {"article_id": ["a"] * 3, "text": ["Belfast Giants", "Belfast Giants", "Belfast"],
+         "type": ["PER", "PER", "LOC"], "key": ["belfast hianc", "belfast hianc", "belfast"],
+         "language": ["en"] * 3}
+    )  # fmt: skip
+    assert given_name_alone(club)["key"].to_list()[-1] == "belfast"
