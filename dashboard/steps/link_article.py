@@ -138,7 +138,7 @@ _LEAD = 3
 
 
 @lru_cache(maxsize=1)
-def _countries() -> list[str]:
+def countries() -> list[str]:
     """Keys of the listed places but the capitals: a capital after a body names its seat."""
     capitals = {c.lower() for c in lexicon.common()["capitals"].values()}
     return [k for k in lexicon.place_labels() if k not in capitals]
@@ -163,7 +163,7 @@ def bodies_of_countries(mentions: pl.DataFrame) -> pl.DataFrame:
     ]
     if not bodies:
         return mentions
-    countries = _countries()
+    listed = countries()
     rows = mentions.with_row_index("_row")
     after = rows.sort("article_id", "start").select(
         "_row",
@@ -179,7 +179,7 @@ def bodies_of_countries(mentions: pl.DataFrame) -> pl.DataFrame:
             (found == "ORG")
             & pl.col("key").is_in(bodies)
             & (pl.col("_next_type") == "LOC")
-            & pl.col("_next_key").is_in(countries)
+            & pl.col("_next_key").is_in(listed)
             & (pl.col("_next_start") - pl.col("end") == 1)  # one space between
             & (pl.col("_next_para_no") == pl.col("para_no"))
         )

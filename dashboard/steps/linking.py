@@ -28,7 +28,7 @@ from dashboard.lang.translit import (
     token_key,
 )
 from dashboard.schema import HIDDEN_TYPES
-from dashboard.steps.link_article import shaped, within_article
+from dashboard.steps.link_article import countries, shaped, within_article
 from dashboard.steps.link_heard import Heard, surname
 
 # a cue-typed mention outweighs this many bare ones in the type vote of its key
@@ -296,6 +296,54 @@ def _feminine_pairs(mentions: pl.DataFrame, types: dict[str, str]) -> list[tuple
         base = surnames.get(stem)
         if base is not None and stem != last:
             out.append((k, base))
+    return out
+
+
+def _bare_body_pairs(mentions: pl.DataFrame, types: dict[str, str]) -> list[tuple[str, str]]:
+    """(bare key, key with country) where a body named by generic words alone (Върховният съд,
+    Sąd Najwyższy) is the one body of that name the corpus names with a country (Верховный суд
+    Пакистана) and most articles naming it bare name that country too: they write of one court.
+    A corpus naming such bodies of two countries, or bare ones in articles about others (a
+    Polish court in Polish news), keeps them apart."""
+    listed = set(countries())
+    with_country: dict[tuple[str, ...], dict[str, str]] = defaultdict(dict)
+    bare = []
+    for k, typ in types.items():
+        if typ != "ORG" or lexicon.listed_type(k):
+            continue
+        words = k.split(" ")
+        # the country may be of several words (united states)
+        cut = next((i for i in range(1, len(words)) if " ".join(words[i:]) in listed), 0)
+        head = " ".join(words[:cut])
+        if cut and name_words.of_meanings(head) and meant(head):
+            with_country[meant(head)].setdefault(" ".join(words[cut:]), k)
+        elif len(words) > 1 and name_words.of_meanings(k):
+            bare.append(k)
+    found = [(k, with_country[meant(k)]) for k in bare if len(with_country.get(meant(k), {})) == 1]
+    if not found:
+        return []
+    keys = [k for k, _ in found]
+    arts = (
+        mentions.filter(pl.col("key").is_in(keys))
+        .group_by("key")
+        .agg(pl.col("article_id").unique())
+    )
+    naming = defaultdict(set)
+    wanted = {c for _, by in found for c in by}
+    for aid, k in (
+        mentions.filter(pl.col("key").is_in(list(wanted)))
+        .select("article_id", "key")
+        .unique()
+        .rows()
+    ):
+        naming[k].add(aid)
+    of = dict(arts.rows())
+    out = []
+    for k, by in found:
+        ((country, full),) = by.items()
+        seen = of.get(k, [])
+        if seen and sum(a in naming[country] for a in seen) * 2 >= len(seen):
+            out.append((k, full))
     return out
 
 
@@ -695,6 +743,7 @@ def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         _acronym_pairs(rows, types)
         + _defined_acronyms(mentions, types)
         + _feminine_pairs(mentions, types)
+        + _bare_body_pairs(mentions, types)
     )
     roots = _cluster(keys, types, pairs, Heard(mentions, types))
     # a cluster's type is its mentions' majority; its id is type + root key

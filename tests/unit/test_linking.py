@@ -542,6 +542,30 @@ def test_a_generic_body_before_a_country_is_that_countrys_body() -> None:
     assert ids["a"] == ids["b"] == ids["c"]
 
 
+def test_a_bare_body_is_the_one_countrys_body_its_articles_name() -> None:
+    rows = [
+        ("a", "Sąd Najwyższy Pakistanu", "ORG", "sad naivis pakistan", "pl"),
+        ("b", "Върховният съд", "ORG", "vrhovn sd", "bg"),
+        ("b", "Пакистан", "LOC", "pakistan", "bg"),
+        ("c", "Верховный суд", "ORG", "verhovn sud", "ru"),
+        ("c", "Пакистане", "LOC", "pakistan", "ru"),
+    ]
+    linked, _ = link(_mentions(rows))
+    ids = {(a, t): e for a, t, e in linked.select("article_id", "type", "entity_id").rows()}
+    assert ids[("a", "ORG")] == ids[("b", "ORG")] == ids[("c", "ORG")]
+    # bodies of two countries by that name: the bare one is neither
+    two = [*rows, ("d", "Nejvyšší soud USA", "ORG", "neivis sud united states", "cs")]
+    linked, _ = link(_mentions(two))
+    ids = {(a, t): e for a, t, e in linked.select("article_id", "type", "entity_id").rows()}
+    assert ids[("b", "ORG")] != ids[("a", "ORG")]
+    # bare ones in articles that do not name the country stay bare
+    apart = [*rows[:2], ("c", "Верховный суд", "ORG", "verhovn sud", "ru"),
+             ("e", "Sąd Najwyższy", "ORG", "sad naivis", "pl")]  # fmt: skip
+    linked, _ = link(_mentions(apart))
+    ids = {(a, t): e for a, t, e in linked.select("article_id", "type", "entity_id").rows()}
+    assert ids[("b", "ORG")] != ids[("a", "ORG")]
+
+
 def test_a_name_made_of_generic_words_is_no_person() -> None:
     # a title's genitive body read as a person (Mluvčí Bílého domu, Rzecznik Sądu Najwyższego)
     rows = [
