@@ -38,6 +38,18 @@ def _name_concepts() -> dict[str, str]:
     return {key: next(iter(c)) for key, c in meanings.items() if len(c) == 1}
 
 
+@lru_cache(maxsize=1)
+def genitive_joiners() -> dict[str, frozenset[str]]:
+    """Per language, the joining words that say "of" (of, на, des, του), lower case: a body of a
+    country (Върховният съд на Пакистан); not "and", which joins two names, nor a word that
+    says "of" in one language and "on" in another (на in Russian)."""
+    data = json.loads((DATA / "name_words.json").read_text(encoding="utf-8"))
+    return {
+        lang: frozenset(w.lower() for w in words)
+        for lang, words in data["genitive_joiners"].items()
+    }
+
+
 @lru_cache(maxsize=100_000)
 def of_meanings(key: str) -> bool:
     """A key made only of words with a listed meaning (verhovn sud, bileh dom, nord stream): a

@@ -144,13 +144,15 @@ def countries() -> list[str]:
     return [k for k in lexicon.place_labels() if k not in capitals]
 
 
-def bodies_of_countries(mentions: pl.DataFrame) -> pl.DataFrame:
+def bodies_of_countries(mentions: pl.DataFrame, texts: pl.DataFrame | None = None) -> pl.DataFrame:
     """A body named by generic words right before a listed country (Верховный суд Пакистана:
     the Supreme Court of Pakistan) is one name, as English (Supreme Court of Pakistan) and Polish
     (Sąd Najwyższy Pakistanu) write it in one: the two mentions become one keyed by both, whose
     meanings meet those names in every language (linking.meant), and the country no longer
     takes the body's mention. A capital after a body names its seat (Okresní soud Amsterdam)
-    and stays a place of its own."""
+    and stays a place of its own. Given the articles' texts (`texts`: article_id, text), a
+    joining word between the two joins them too (Върховният съд на Пакистан); without, stored
+    mentions, already joined when found, are joined across one space only."""
     need = {"start", "end", "para_no", "text"}
     if mentions.is_empty() or not need <= set(mentions.columns):
         return mentions
@@ -173,23 +175,48 @@ def bodies_of_countries(mentions: pl.DataFrame) -> pl.DataFrame:
         ),
         _next_type=found.shift(-1).over("article_id"),
     )
-    pairs = (
+    near = (
         rows.join(after, on="_row", maintain_order="left")
         .filter(
             (found == "ORG")
             & pl.col("key").is_in(bodies)
             & (pl.col("_next_type") == "LOC")
             & pl.col("_next_key").is_in(listed)
-            & (pl.col("_next_start") - pl.col("end") == 1)  # one space between
             & (pl.col("_next_para_no") == pl.col("para_no"))
+            & (pl.col("_next_start") - pl.col("end") <= _GAP)
         )
-        .select(
-            "_row",
-            "_next__row",
-            _end=pl.col("_next_end"),
-            _text=pl.concat_str("text", pl.lit(" "), "_next_text"),
-            _key=pl.concat_str("key", pl.lit(" "), "_next_key"),
+        .with_columns(
+            # without the texts, one letter between is the one space
+            _gap=pl.when(pl.col("_next_start") - pl.col("end") == 1).then(pl.lit(" ")),
+            _whole=pl.concat_str("text", pl.lit(" "), "_next_text"),
         )
+    )
+    if texts is not None and not near.is_empty():
+        whole = pl.col("_article").str.slice(pl.col("start"), pl.col("_next_end") - pl.col("start"))
+        near = (
+            near.join(texts.select("article_id", _article="text"), on="article_id", how="left")
+            .with_columns(
+                _gap=pl.col("_article").str.slice(
+                    pl.col("end"), pl.col("_next_start") - pl.col("end")
+                ),
+                _whole=whole,
+            )
+            .drop("_article")
+        )
+    joiners = pl.DataFrame(
+        [(lang, f" {w} ") for lang, ws in name_words.genitive_joiners().items() for w in ws],
+        schema={"language": pl.String, "_joiner": pl.String},
+        orient="row",
+    ).with_columns(_joined=pl.lit(True))
+    near = near.with_columns(_joiner=pl.col("_gap").str.to_lowercase()).join(
+        joiners, on=["language", "_joiner"], how="left", maintain_order="left"
+    )
+    pairs = near.filter((pl.col("_gap") == " ") | pl.col("_joined").fill_null(False)).select(
+        "_row",
+        "_next__row",
+        _end=pl.col("_next_end"),
+        _text="_whole",
+        _key=pl.concat_str("key", pl.lit(" "), "_next_key"),
     )
     if pairs.is_empty():
         return mentions
@@ -203,6 +230,10 @@ def bodies_of_countries(mentions: pl.DataFrame) -> pl.DataFrame:
         )
         .drop("_row", "_end", "_text", "_key")
     )
+
+
+# the most letters between a body and its country: spaces and joining words (" of the ")
+_GAP = 8
 
 
 def _split_at(
@@ -290,9 +321,9 @@ def bodies_before_persons(mentions: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def shaped(mentions: pl.DataFrame) -> pl.DataFrame:
+def shaped(mentions: pl.DataFrame, texts: pl.DataFrame | None = None) -> pl.DataFrame:
     """The mention rows an article's own names settle (split a body from the person after it,
     join a generic body with its country): made when the mentions are found, so every later
     reader (quotes found before linking, an increment) sees the rows linking keeps; linking
     applies it again to stored mentions, where it changes nothing."""
-    return bodies_of_countries(bodies_before_persons(mentions))
+    return bodies_of_countries(bodies_before_persons(mentions), texts)

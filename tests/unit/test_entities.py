@@ -1233,3 +1233,18 @@ def test_a_place_word_that_is_the_given_name_of_the_article_s_person_is_that_per
          "language": ["en"] * 3}
     )  # fmt: skip
     assert given_name_alone(club)["key"].to_list()[-1] == "belfast"
+
+
+def test_a_body_of_a_country_joined_by_a_word_for_of_is_one_mention() -> None:
+    linked = _linked(
+        [
+            ("bg", "Върховният съд на Пакистан оправда жената."),
+            ("en", "The Supreme Court of the United States ruled."),
+            ("ru", "Жалобу на Европейскую комиссию на Францию подали вчера."),  # на: on, to
+            ("bg", "Съдът и Пакистан мълчат."),  # и: and
+        ]
+    )
+    texts = set(linked["text"].to_list())
+    assert {"Върховният съд на Пакистан", "Supreme Court of the United States"} <= texts
+    assert "Пакистан" not in set(linked.filter(pl.col("article_id") == "a0")["text"])
+    assert "Францию" in texts and "Пакистан" in texts
