@@ -50,12 +50,27 @@ def genitive_joiners() -> dict[str, frozenset[str]]:
     }
 
 
+@lru_cache(maxsize=1)
+def acronym_meanings() -> dict[str, tuple[str, ...]]:
+    """Key of a generic body's acronym, under every language -> the meanings of its words
+    (МИД, MSZ: affairs, foreign, ministry): data/name_words.json "acronyms"."""
+    data = json.loads((DATA / "name_words.json").read_text(encoding="utf-8"))
+    out: dict[str, tuple[str, ...]] = {}
+    for meaning, forms in data["acronyms"].items():
+        for form in forms:
+            for lang in (None, *available_languages()):
+                key = token_key(form, lang)
+                if key:
+                    out[key] = tuple(meaning.split())
+    return out
+
+
 @lru_cache(maxsize=100_000)
 def of_meanings(key: str) -> bool:
     """A key made only of words with a listed meaning (verhovn sud, bileh dom, nord stream): a
     generic body's name, never a person's."""
-    meaning = name_concepts()
-    return bool(key) and all(meaning.get(w) for w in key.split(" "))
+    meaning, acronyms = name_concepts(), acronym_meanings()
+    return bool(key) and all(meaning.get(w) or w in acronyms for w in key.split(" "))
 
 
 @lru_cache(maxsize=1)

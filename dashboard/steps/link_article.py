@@ -161,7 +161,7 @@ def bodies_of_countries(mentions: pl.DataFrame, texts: pl.DataFrame | None = Non
     bodies = [
         k
         for k in mentions.filter(found == "ORG")["key"].unique().to_list()
-        if k and " " in k and name_words.of_meanings(k)
+        if k and (" " in k or k in name_words.acronym_meanings()) and name_words.of_meanings(k)
     ]
     if not bodies:
         return mentions

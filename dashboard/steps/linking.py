@@ -153,12 +153,15 @@ _CLOSE_RATIO = 88
 def meant(key: str) -> tuple[str, ...]:
     """A multi-word key's words by meaning, sorted (verhovn sud, sad naivis: court, supreme),
     or () when no word of it has a listed meaning (name_words.name_concepts)."""
-    meaning = name_words.name_concepts()
+    meaning, acronyms = name_words.name_concepts(), name_words.acronym_meanings()
     words = key.split()
-    if len(words) < 2 or not any(meaning.get(w) for w in words):
+    if len(words) < 2 or not any(meaning.get(w) or w in acronyms for w in words):
         return ()
-    # joining words (of, the, и) go: Ministry of Foreign Affairs, Ministerstwo Spraw Zagranicznych
-    return tuple(sorted(m for m in (meaning.get(w, w) for w in words) if m))
+    # an acronym stands for its words' meanings (МИД Германии: ministry of foreign affairs of
+    # Germany); joining words (of, the, и) go: Ministry of Foreign Affairs, Ministerstwo Spraw
+    # Zagranicznych
+    found = [m for w in words for m in acronyms.get(w, (meaning.get(w, w),))]
+    return tuple(sorted(m for m in found if m))
 
 
 def numbered_base(key: str) -> str | None:

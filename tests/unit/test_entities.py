@@ -1248,3 +1248,17 @@ def test_a_body_of_a_country_joined_by_a_word_for_of_is_one_mention() -> None:
     assert {"Върховният съд на Пакистан", "Supreme Court of the United States"} <= texts
     assert "Пакистан" not in set(linked.filter(pl.col("article_id") == "a0")["text"])
     assert "Францию" in texts and "Пакистан" in texts
+
+
+def test_a_foreign_ministry_s_acronym_with_its_country_is_that_country_s_ministry() -> None:
+    linked = _linked(
+        [
+            ("ru", "МИД Германии заявил протест."),
+            ("uk", "МЗС Німеччини заявило протест."),
+            ("ru", "МИД России промолчал."),
+            ("pl", "Wczoraj MSZ Niemiec zaprotestowało."),
+        ]
+    )
+    ids = {a: e for a, t, e in linked.select("article_id", "type", "entity_id").rows() if t == "ORG"}
+    assert ids["a0"] == ids["a1"] == ids["a3"]  # one ministry in three languages
+    assert ids["a2"] != ids["a0"]  # Russia's is another
