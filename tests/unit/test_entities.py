@@ -1259,6 +1259,28 @@ def test_a_foreign_ministry_s_acronym_with_its_country_is_that_country_s_ministr
             ("pl", "Wczoraj MSZ Niemiec zaprotestowało."),
         ]
     )
-    ids = {a: e for a, t, e in linked.select("article_id", "type", "entity_id").rows() if t == "ORG"}
+    ids = {
+        a: e for a, t, e in linked.select("article_id", "type", "entity_id").rows() if t == "ORG"
+    }
     assert ids["a0"] == ids["a1"] == ids["a3"]  # one ministry in three languages
     assert ids["a2"] != ids["a0"]  # Russia's is another
+
+
+def test_a_pipeline_and_an_agency_news_names_are_one_actor_in_every_language() -> None:
+    linked = _linked(
+        [
+            ("pl", "Rosja buduje Turecki Potok."),
+            ("en", "Russia builds the Turkish Stream."),
+            ("uk", "Росія будує Турецький потік."),
+            ("ru", "Об этом сообщает РИА Новости."),
+            ("bg", "Това съобщи РИА."),
+        ]
+    )
+    ids = {(a, t): e for a, t, e in linked.select("article_id", "text", "entity_id").rows()}
+    assert (
+        ids[("a0", "Turecki Potok")]
+        == ids[("a1", "Turkish Stream")]
+        == ids[("a2", "Турецький потік")]
+    )
+    assert ids[("a0", "Turecki Potok")] != ids[("a0", "Rosja")]
+    assert ids[("a3", "РИА Новости")] == ids[("a4", "РИА")]
