@@ -302,6 +302,26 @@ def _feminine_pairs(mentions: pl.DataFrame, types: dict[str, str]) -> list[tuple
     return out
 
 
+# letters a key must have without its spaces to join another spaced otherwise
+_SPACED_MIN = 6
+
+
+def _spacing_pairs(keys: Iterable[str]) -> list[tuple[str, str]]:
+    """(key, key) of one name written in one word and in two (Wizzair, Wizz Air; NordStream,
+    Nord Stream; Ittanwali, Ittan Wali): the same letters but for the spaces."""
+    first: dict[str, str] = {}
+    out = []
+    for k in sorted(keys):
+        joined = k.replace(" ", "")
+        if len(joined) < _SPACED_MIN:
+            continue
+        if joined in first:
+            out.append((first[joined], k))
+        else:
+            first[joined] = k
+    return out
+
+
 def _bare_body_pairs(mentions: pl.DataFrame, types: dict[str, str]) -> list[tuple[str, str]]:
     """(bare key, key with country) where a body named by generic words alone (Върховният съд,
     Sąd Najwyższy) is the one body of that name the corpus names with a country (Верховный суд
@@ -747,6 +767,7 @@ def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         + _defined_acronyms(mentions, types)
         + _feminine_pairs(mentions, types)
         + _bare_body_pairs(mentions, types)
+        + _spacing_pairs(keys)
     )
     roots = _cluster(keys, types, pairs, Heard(mentions, types))
     # a cluster's type is its mentions' majority; its id is type + root key

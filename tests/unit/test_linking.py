@@ -566,6 +566,21 @@ def test_a_bare_body_is_the_one_countrys_body_its_articles_name() -> None:
     assert ids[("b", "ORG")] != ids[("a", "ORG")]
 
 
+def test_one_name_in_one_word_and_in_two_is_one_actor() -> None:
+    rows = [
+        ("a", "Wizz Air", "ORG", "vis air", "pl"),
+        ("b", "Wizzair", "ORG", "visair", "uk"),
+        ("c", "Ittanwali", "LOC", "itanval", "pl"),
+        ("d", "Ittan Wali", "LOC", "itan val", "cs"),
+        ("e", "Al Ain", "LOC", "al ain", "en"),
+        ("f", "Alain", "PER", "alain", "en"),  # too short to tell
+    ]
+    linked, _ = link(_mentions(rows))
+    ids = dict(zip(linked["article_id"], linked["entity_id"], strict=True))
+    assert ids["a"] == ids["b"] and ids["c"] == ids["d"]
+    assert ids["e"] != ids["f"]
+
+
 def test_a_name_made_of_generic_words_is_no_person() -> None:
     # a title's genitive body read as a person (Mluvčí Bílého domu, Rzecznik Sądu Najwyższego)
     rows = [
