@@ -22,7 +22,10 @@ from dashboard.steps import mention_types
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 # a word, or an acronym written with full stops (U.S., U.K., S.A.D.)
 _ACRONYM_SUFFIX = re.compile(r"([^\W\d_a-z]{2,})-[^\W\d_A-Z]{1,4}$")
-_TOKEN = re.compile(r"(?:[^\W\d_a-z]\.){2,}(?![^\W\d_])|[^\W\d_]+(?:-[^\W\d_]+)*")
+# a word may hold a full stop before lower-case letters, as a name does (Ver.di, Booking.com)
+_TOKEN = re.compile(
+    r"(?:[^\W\d_a-z]\.){2,}(?![^\W\d_])|[^\W\d_]+(?:-[^\W\d_]+|\.[a-z]{2,}(?![^\W\d_]))*"
+)
 _APOS = "'’ʼ"
 _SENTENCE_END = re.compile(r"[.!?…:;\n•|]")
 _BREAK = re.compile(r"[^\s]")  # any non-space between two words breaks a run

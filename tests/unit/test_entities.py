@@ -1284,3 +1284,18 @@ def test_a_pipeline_and_an_agency_news_names_are_one_actor_in_every_language() -
     )
     assert ids[("a0", "Turecki Potok")] != ids[("a0", "Rosja")]
     assert ids[("a3", "РИА Новости")] == ids[("a4", "РИА")]
+
+
+def test_a_name_with_a_full_stop_before_lower_case_letters_is_one_word() -> None:
+    linked = _linked(
+        [
+            ("de", "Die Gewerkschaft Ver.di streikt bei Booking.com heute."),
+            ("pl", "Według związku Verdi piloci strajkują."),
+            ("en", "He left.Then the U.S. agreed."),
+        ]
+    )
+    texts = linked["text"].to_list()
+    assert "Ver.di" in texts and "Booking.com" in texts and "Ver" not in texts
+    ids = dict(zip(linked["text"], linked["entity_id"], strict=False))
+    assert ids["Ver.di"] == ids["Verdi"]
+    assert "U.S." in texts and "left.Then" not in texts  # a capital after the stop: two words
