@@ -563,6 +563,10 @@ def _spelled(key: str, lang: str, name: str) -> None:
 _DEMONYM_STEM = 4
 
 
+# languages written in Cyrillic only (Serbian is written in both)
+_CYRILLIC_ONLY = frozenset({"ru", "uk", "bg", "be", "mk"})
+
+
 @lru_cache(maxsize=100_000)
 def demonym(word: str, lang: str | None) -> tuple[str, str] | None:
     """(canonical key, English label) of the country whose people or adjective `word` names
@@ -571,9 +575,14 @@ def demonym(word: str, lang: str | None) -> tuple[str, str] | None:
     endings = cues(lang).demonym_endings
     if endings is None or not word[:1].isupper() or word.isupper():
         return None
+    if (lang in _CYRILLIC_ONLY) != bool(re.search(r"[\u0400-\u04ff]", word)) and lang != "sr":
+        return (
+            None  # a word of another script is a foreign name (Norwegian in Russian: the airline)
+        )
     spelled = fold(word, lang, spelling_rules=False)
     irregular = cues(lang).demonym_words.get(spelled)
-    if irregular:
+    # folded alike but longer, a place's case (Rusiji, in Russia, folds as Rusi, Russians)
+    if irregular and len(word) <= len(spelled) + 1:
         return irregular.lower(), irregular
     _gazetteer()
     best: tuple[int, tuple[str, str]] | None = None
@@ -586,6 +595,8 @@ def demonym(word: str, lang: str | None) -> tuple[str, str] | None:
         if common < min(_DEMONYM_STEM, len(name) - 1) or len(name) - common > 2:
             continue
         rest = spelled[common:]
+        if name[common : common + 1] == "k" and rest[:1] == "c":
+            continue  # a k softened before a case ending names the place (Америці, Americe)
         if common < _DEMONYM_STEM and len(rest) < 2:
             continue  # a short stem needs a real ending (Cub-an), not one letter (Perry: Per-i)
         if endings.match(rest) and (best is None or common > best[0]):

@@ -306,19 +306,19 @@ def _feminine_pairs(mentions: pl.DataFrame, types: dict[str, str]) -> list[tuple
 _SPACED_MIN = 6
 
 
-def _spacing_pairs(keys: Iterable[str]) -> list[tuple[str, str]]:
+def _spacing_pairs(keys: Iterable[str], types: dict[str, str]) -> list[tuple[str, str]]:
     """(key, key) of one name written in one word and in two (Wizzair, Wizz Air; NordStream,
-    Nord Stream; Ittanwali, Ittan Wali): the same letters but for the spaces."""
-    first: dict[str, str] = {}
+    Nord Stream; Ittanwali, Ittan Wali): the same letters but for the spaces, of one type and
+    not a person's (a person is linked by the surname: Al Kaida read as one is no Al-Qaeda)."""
+    first: dict[tuple[str, str], str] = {}
     out = []
     for k in sorted(keys):
         joined = k.replace(" ", "")
-        if len(joined) < _SPACED_MIN:
+        if len(joined) < _SPACED_MIN or types.get(k) in (None, "PER"):
             continue
-        if joined in first:
-            out.append((first[joined], k))
-        else:
-            first[joined] = k
+        seen = first.setdefault((joined, types[k]), k)
+        if seen != k:
+            out.append((seen, k))
     return out
 
 
@@ -767,7 +767,7 @@ def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         + _defined_acronyms(mentions, types)
         + _feminine_pairs(mentions, types)
         + _bare_body_pairs(mentions, types)
-        + _spacing_pairs(keys)
+        + _spacing_pairs(keys, types)
     )
     roots = _cluster(keys, types, pairs, Heard(mentions, types))
     # a cluster's type is its mentions' majority; its id is type + root key

@@ -219,8 +219,9 @@ def test_common_noun_before_a_name_does_not_make_a_person() -> None:
     assert ("Nordavia", "ORG", "nordav") in _found(text, "pl")
 
 
-def test_plural_people_are_persons() -> None:
-    assert ("Amerykanie", "PER", "amerikan") in _found("Protestowali wczoraj Amerykanie.", "pl")
+def test_a_plural_people_is_a_group_in_west_slavic_too() -> None:
+    found = _found("Protestowali wczoraj Amerykanie.", "pl")
+    assert found == [("Amerykanie", "GROUP", "united states people")]
 
 
 def test_capital_of_a_cldr_territory_is_a_place() -> None:
@@ -452,6 +453,15 @@ def test_a_title_cased_headline_keeps_only_the_names_the_article_gives() -> None
         ("Amerikanci", "sr", "United States"),
         ("Çinli", "tr", "China"),
         ("Chinesen", "de", "China"),
+        ("Rosjanie", "pl", "Russia"),
+        ("Pakistańczycy", "pl", "Pakistan"),
+        ("Američané", "cs", "United States"),
+        ("Ukrajinci", "sl", "Ukraine"),
+        ("Россияне", "ru", "Russia"),
+        ("Американцы", "ru", "United States"),
+        ("Українці", "uk", "Ukraine"),
+        ("Пакистанци", "bg", "Pakistan"),
+        ("Руси", "sr", "Russia"),
     ],
 )
 def test_words_for_a_people_name_their_country(word: str, lang: str, country: str) -> None:
@@ -461,7 +471,25 @@ def test_words_for_a_people_name_their_country(word: str, lang: str, country: st
 
 @pytest.mark.parametrize(
     ("word", "lang"),
-    [("China", "en"), ("Indiana", "en"), ("Christian", "en"), ("Jordan", "en"), ("Koreje", "sr")],
+    [
+        ("China", "en"),
+        ("Indiana", "en"),
+        ("Christian", "en"),
+        ("Jordan", "en"),
+        ("Koreje", "sr"),
+        # a place's case: in Russia, of Germany, in America (a softened k), in Ukraine
+        ("Rusiji", "hr"),
+        ("Русији", "sr"),
+        ("Nemčiji", "sl"),
+        ("Niemiec", "pl"),
+        ("Americe", "cs"),
+        ("Америці", "uk"),
+        ("Ukrainie", "pl"),
+        ("Pákistánu", "cs"),
+        ("Россию", "ru"),
+        # a word of another script is a foreign name (Norwegian, the airline, in Russian)
+        ("Norwegian", "ru"),
+    ],
 )
 def test_places_and_names_are_not_peoples(word: str, lang: str) -> None:
     assert lexicon.demonym(word, lang) is None
