@@ -12,6 +12,7 @@ links new articles only) apply it alike, before any key is looked up.
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import lru_cache
 from typing import Any
 
@@ -34,7 +35,7 @@ def within_article(mentions: pl.DataFrame) -> pl.DataFrame:
     extractor's type, which linking votes on) follows a changed key."""
     if mentions.is_empty() or "language" not in mentions.columns:
         return mentions
-    mentions = given_name_alone(mentions)
+    mentions = kind_word_alone(given_name_alone(mentions))
     typed = "found_type" if "found_type" in mentions.columns else "type"
     found = pl.coalesce(typed, "type")
     strong = pl.col("cue").fill_null(False) if "cue" in mentions.columns else pl.lit(False)
@@ -130,6 +131,69 @@ def given_name_alone(mentions: pl.DataFrame) -> pl.DataFrame:
             **{typed: pl.when("_fix").then(pl.lit("PER")).otherwise(typed)},
         )
         .drop("_first", "_lead", "_person", "_fix")
+    )
+
+
+def kind_word_alone(mentions: pl.DataFrame) -> pl.DataFrame:
+    """A body called by the word for its kind alone (Komisja, Unii, Комисията) in an article
+    that names it in full with that word (Komisja Europejska, Unii Europejskiej, Европейската
+    комисия) is that body, as news writes "the Commission" once it has named it. Only a word
+    with a listed meaning (commission, union, court: lang.name_words), never a company's own
+    name (Gazprom beside Gazprom Neft); of two bodies so named, the one named most."""
+    if "text" not in mentions.columns:
+        return mentions
+    typed = "found_type" if "found_type" in mentions.columns else "type"
+    found = pl.coalesce(typed, "type")
+    alone = (found == "ORG") & ~pl.col("key").str.contains(" ") & ~pl.col("text").str.contains(" ")
+    words = mentions.filter(alone)
+    if words.is_empty():
+        return mentions
+    kinds = {
+        (t, lang): k
+        for t, lang in words.select("text", "language").unique().rows()
+        if not t.isupper() and name_words.of_meanings(k := token_key(t, lang))
+    }
+    if not kinds:
+        return mentions
+    named = mentions.filter(
+        (found == "ORG")
+        & pl.col("text").str.contains(" ")
+        & pl.col("article_id").is_in(words["article_id"].unique().implode())
+    )
+    heads: dict[tuple[str, str], Counter[str]] = {}
+    for aid, text, key, lang in named.select("article_id", "text", "key", "language").rows():
+        parts = text.split()
+        for word in {parts[0], parts[-1]}:
+            heads.setdefault((aid, token_key(word, lang)), Counter())[key] += 1
+    fixes = [
+        (aid, t, lang, heads[(aid, k)].most_common(1)[0][0])
+        for aid, t, lang in words.select("article_id", "text", "language").unique().rows()
+        if (k := kinds.get((t, lang))) and (aid, k) in heads
+    ]
+    if not fixes:
+        return mentions
+    table = pl.DataFrame(
+        fixes,
+        schema={
+            "article_id": pl.String,
+            "text": pl.String,
+            "language": pl.String,
+            "_body": pl.String,
+        },
+        orient="row",
+    )
+    return (
+        mentions.join(
+            table,
+            on=["article_id", "text", "language"],
+            how="left",
+            nulls_equal=True,
+            maintain_order="left",
+        )
+        .with_columns(
+            key=pl.when(alone & pl.col("_body").is_not_null()).then("_body").otherwise("key")
+        )
+        .drop("_body")
     )
 
 

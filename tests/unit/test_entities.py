@@ -1327,3 +1327,16 @@ def test_a_name_with_a_full_stop_before_lower_case_letters_is_one_word() -> None
     ids = dict(zip(linked["text"], linked["entity_id"], strict=False))
     assert ids["Ver.di"] == ids["Verdi"]
     assert "U.S." in texts and "left.Then" not in texts  # a capital after the stop: two words
+
+
+def test_a_body_called_by_the_word_for_its_kind_is_the_body_its_article_names() -> None:
+    linked = _linked(
+        [
+            ("pl", "Komisja Europejska zbada sprawę. Jak podała Komisja, decyzja zapadła."),
+            ("pl", "Jak podała Komisja, decyzja zapadła wczoraj."),
+        ]
+    )
+    ids = {(a, t): e for a, t, e in linked.select("article_id", "text", "entity_id").rows()}
+    assert ids[("a0", "Komisja")] == ids[("a0", "Komisja Europejska")]
+    # an article that names no such body leaves the word alone
+    assert ids[("a1", "Komisja")] != ids[("a0", "Komisja Europejska")]
