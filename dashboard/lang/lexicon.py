@@ -288,6 +288,22 @@ def _fixed_names() -> dict[str, tuple[str, str, str]]:
 
 
 @lru_cache(maxsize=1)
+def listed_acronyms() -> frozenset[str]:
+    """Canonical keys of the listed names known by an acronym of four letters or more (nato,
+    osce, opec): a word that is one with a short case ending is that name (Natom, Natovi)."""
+    return frozenset(
+        canonical
+        for canonical, forms in common()["canonical"].items()
+        if len(canonical) >= _ACRONYM_MIN
+        and canonical.isalpha()
+        and any(f.isupper() and f.lower() == canonical for f in forms)
+    )
+
+
+_ACRONYM_MIN = 4
+
+
+@lru_cache(maxsize=1)
 def acronym_keys() -> frozenset[str]:
     """Keys of well-known names written only as acronyms (SAD, ONU, BM): only a word in
     capitals is one of them (SAD-a; not Sada, "now")."""

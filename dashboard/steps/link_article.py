@@ -166,9 +166,9 @@ def kind_word_alone(mentions: pl.DataFrame) -> pl.DataFrame:
         for word in {parts[0], parts[-1]}:
             heads.setdefault((aid, token_key(word, lang)), Counter())[key] += 1
     fixes = [
-        (aid, t, lang, heads[(aid, k)].most_common(1)[0][0])
+        (aid, t, lang, heads[(aid, kind)].most_common(1)[0][0])
         for aid, t, lang in words.select("article_id", "text", "language").unique().rows()
-        if (k := kinds.get((t, lang))) and (aid, k) in heads
+        if (kind := kinds.get((t, lang))) and (aid, kind) in heads
     ]
     if not fixes:
         return mentions

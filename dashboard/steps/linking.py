@@ -322,6 +322,25 @@ def _spacing_pairs(keys: Iterable[str], types: dict[str, str]) -> list[tuple[str
     return out
 
 
+# the longest case ending or possessive a listed acronym takes in a word (Natom, Natovih)
+_ACRONYM_ENDING = 3
+
+
+def _acronym_case_pairs(keys: Iterable[str]) -> list[tuple[str, str]]:
+    """(key, canonical key) of a word that is a listed acronym of four letters or more with a
+    short case ending or possessive written on it (Natom, Natovi, Natovih: NATO)."""
+    listed = lexicon.listed_acronyms()
+    out = []
+    for k in keys:
+        if " " in k or k in listed:
+            continue
+        for cut in range(1, _ACRONYM_ENDING + 1):
+            if k[:-cut] in listed and k[-cut:].isalpha():
+                out.append((k, k[:-cut]))
+                break
+    return out
+
+
 def _bare_body_pairs(mentions: pl.DataFrame, types: dict[str, str]) -> list[tuple[str, str]]:
     """(bare key, key with country) where a body named by generic words alone (Върховният съд,
     Sąd Najwyższy) is the one body of that name the corpus names with a country (Верховный суд
@@ -768,6 +787,7 @@ def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         + _feminine_pairs(mentions, types)
         + _bare_body_pairs(mentions, types)
         + _spacing_pairs(keys, types)
+        + _acronym_case_pairs(keys)
     )
     roots = _cluster(keys, types, pairs, Heard(mentions, types))
     # a cluster's type is its mentions' majority; its id is type + root key

@@ -581,6 +581,19 @@ def test_one_name_in_one_word_and_in_two_is_one_actor() -> None:
     assert ids["e"] != ids["f"]
 
 
+def test_a_listed_acronym_with_a_case_ending_is_that_name() -> None:
+    rows = [
+        ("a", "NATO", "ORG", "nato", "pl"),
+        ("b", "Natom", "ORG", "natom", "sl"),
+        ("c", "Natovi", "PER", "natov", "sl"),
+        ("d", "Natura", "ORG", "natur", "sl"),  # a word that only opens alike
+    ]
+    linked, _ = link(_mentions(rows))
+    ids = dict(zip(linked["article_id"], linked["entity_id"], strict=True))
+    assert ids["a"] == ids["b"] == ids["c"] == "ORG:nato"
+    assert ids["d"] != ids["a"]
+
+
 def test_a_name_made_of_generic_words_is_no_person() -> None:
     # a title's genitive body read as a person (Mluvčí Bílého domu, Rzecznik Sądu Najwyższego)
     rows = [
