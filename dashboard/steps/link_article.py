@@ -301,12 +301,17 @@ _GAP = 8
 
 
 def _split_at(
-    key: str, article: str, typed: dict[tuple[str, str], set[str]], given: frozenset[str]
+    key: str,
+    article: str,
+    typed: dict[tuple[str, str], set[str]],
+    given: frozenset[str],
+    surname_alone: bool = False,
 ) -> tuple[int, str]:
     """Where a person's key of three words or more starts after a body named first, and the
     body's type (gazprom aleksei miller: 1, ORG), else (0, ""): the head is named alone in the
     article, not as a person, or is a listed name; the rest opens with a given name or is a
-    person the article names."""
+    person the article names, or the article calls the person by the surname alone
+    (`surname_alone`: Пенджаба Салман Тасир ... Тасир)."""
     words = key.split(" ")
     if len(words) < 3 or words[0] in given:
         return 0, ""
@@ -318,6 +323,7 @@ def _split_at(
         kind = named[0] if named else "LOC" if head in listed else fixed[0] if fixed else ""
         person = (
             words[j] in given
+            or (surname_alone and len(words) - j >= 2)
             or "PER" in typed.get((article, tail), set())
             or "PER" in typed.get((article, words[-1]), set())
         )
@@ -349,14 +355,20 @@ def bodies_before_persons(mentions: pl.DataFrame) -> pl.DataFrame:
     ):
         typed.setdefault((aid, key), set()).add(typ)
     given = lexicon.given_name_keys()
+    # a surname alone that took the long name's key in its article (Тасир)
+    alone = set(
+        long_people.filter(~pl.col("text").str.contains(" ")).select("article_id", "key").rows()
+    )
     cuts: dict[tuple[str, str, str], tuple[int, str]] = {}
     for aid, key, text in long_people.select("article_id", "key", "text").unique().rows():
         if len(text.split()) == len(key.split(" ")):
-            j, kind = _split_at(key, aid, typed, given)
+            j, kind = _split_at(key, aid, typed, given, (aid, key) in alone)
             if j:
                 cuts[(aid, key, text)] = (j, kind)
     if not cuts:
         return mentions
+    # the surname alone follows the person's part
+    tails = {(a, k): " ".join(k.split(" ")[j:]) for (a, k, _), (j, _) in cuts.items()}
     rows = mentions.with_row_index("_row")
     cut_keys = pl.DataFrame(
         [(a, k, t) for a, k, t in cuts],
@@ -378,10 +390,21 @@ def bodies_before_persons(mentions: pl.DataFrame) -> pl.DataFrame:
                 "key": " ".join(keys[j:])}  # fmt: skip
         out.extend((head, tail))
     split = pl.DataFrame(out, schema=rows.schema)
+    moved = pl.DataFrame(
+        [(a, k, t) for (a, k), t in tails.items()],
+        schema={"article_id": pl.String, "key": pl.String, "_tail": pl.String},
+        orient="row",
+    )
     return (
         pl.concat([rows.filter(~pl.col("_row").is_in(hit["_row"].implode())), split])
         .sort("_row", maintain_order=True)
-        .drop("_row")
+        .join(moved, on=["article_id", "key"], how="left", maintain_order="left")
+        .with_columns(
+            key=pl.when(pl.col("_tail").is_not_null() & ~pl.col("text").str.contains(" "))
+            .then("_tail")
+            .otherwise("key")
+        )
+        .drop("_row", "_tail")
     )
 
 

@@ -1340,3 +1340,13 @@ def test_a_body_called_by_the_word_for_its_kind_is_the_body_its_article_names() 
     assert ids[("a0", "Komisja")] == ids[("a0", "Komisja Europejska")]
     # an article that names no such body leaves the word alone
     assert ids[("a1", "Komisja")] != ids[("a0", "Komisja Europejska")]
+
+
+def test_a_place_before_a_person_the_article_calls_by_the_surname_is_two_mentions() -> None:
+    linked = _linked(
+        [("ru", "Губернатор Пенджаба Салман Тасир был убит. Тасир защищал её. Пенджаб молчит.")]
+    )
+    texts = linked["text"].to_list()
+    assert "Салман Тасир" in texts and "Пенджаба" in texts
+    ids = dict(zip(linked["text"], linked["entity_id"], strict=False))
+    assert ids["Тасир"] == ids["Салман Тасир"] != ids["Пенджаба"]
