@@ -39,6 +39,13 @@ def _name_concepts() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def joiner_words() -> frozenset[str]:
+    """The words that join a name's words (of, the, din, и), lower case."""
+    data = json.loads((DATA / "name_words.json").read_text(encoding="utf-8"))
+    return frozenset(w.lower() for w in data["joiners"])
+
+
+@lru_cache(maxsize=1)
 def genitive_joiners() -> dict[str, frozenset[str]]:
     """Per language, the joining words that say "of" (of, на, des, του), lower case: a body of a
     country (Върховният съд на Пакистан); not "and", which joins two names, nor a word that

@@ -161,9 +161,15 @@ def kind_word_alone(mentions: pl.DataFrame) -> pl.DataFrame:
         & pl.col("article_id").is_in(words["article_id"].unique().implode())
     )
     heads: dict[tuple[str, str], Counter[str]] = {}
+    joiners = name_words.joiner_words()
     for aid, text, key, lang in named.select("article_id", "text", "key", "language").rows():
         parts = text.split()
-        for word in {parts[0], parts[-1]}:
+        # the word for the kind opens the name, or closes it in English, German and Turkish
+        # (Senate Judiciary Committee: a committee), never after "of" (Partid ... din Parlament)
+        head = {parts[-1]} if lang in _HEAD_LAST else {parts[0]}
+        if lang not in _HEAD_LAST and parts[-2].lower() not in joiners:
+            head.add(parts[-1])  # an adjective first: Европейската комисия
+        for word in head:
             heads.setdefault((aid, token_key(word, lang)), Counter())[key] += 1
     fixes = [
         (aid, t, lang, heads[(aid, kind)].most_common(1)[0][0])
@@ -196,6 +202,9 @@ def kind_word_alone(mentions: pl.DataFrame) -> pl.DataFrame:
         .drop("_body")
     )
 
+
+# languages whose names of bodies close with the word for the kind
+_HEAD_LAST = frozenset({"en", "de", "tr"})
 
 # letters a given name alone and in the full name open with alike (Азия, Азия Биби; Asii, Asia)
 _LEAD = 3
