@@ -151,7 +151,8 @@ def kind_word_alone(mentions: pl.DataFrame) -> pl.DataFrame:
     kinds = {
         (t, lang): k
         for t, lang in words.select("text", "language").unique().rows()
-        if not t.isupper() and name_words.of_meanings(k := token_key(t, lang))
+        if name_words.of_meanings(k := token_key(t, lang))
+        and (not t.isupper() or k in name_words.acronym_meanings())  # МИД beside МИД Германии
     }
     if not kinds:
         return mentions

@@ -1340,6 +1340,10 @@ def test_a_body_called_by_the_word_for_its_kind_is_the_body_its_article_names() 
     assert ids[("a0", "Komisja")] == ids[("a0", "Komisja Europejska")]
     # an article that names no such body leaves the word alone
     assert ids[("a1", "Komisja")] != ids[("a0", "Komisja Europejska")]
+    # a generic body's acronym alone is the one the article names with its country
+    linked = _linked([("ru", "МИД Германии выступил. Позже МИД уточнил позицию.")])
+    ids = dict(zip(linked["text"], linked["entity_id"], strict=False))
+    assert ids["МИД"] == ids["МИД Германии"]
 
 
 def test_a_place_before_a_person_the_article_calls_by_the_surname_is_two_mentions() -> None:
