@@ -21,7 +21,7 @@ from babel import Locale
 from babel.core import UnknownLocaleError, get_global
 
 from dashboard.lang import datacache
-from dashboard.lang.translit import cut_endings, fold, name_key, writes_latin
+from dashboard.lang.translit import cut_endings, fold, name_key, to_latin, writes_latin
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 LEXICON_KEYS = (
@@ -334,7 +334,29 @@ def fixed_name(key: str, surface: str) -> tuple[str, str, str] | None:
     if found is None or (len(key) >= 3 and key not in acronym_keys()):
         return found
     words = surface.split()
-    return found if all(re.split(r"[-'’]", w)[0].isupper() for w in words) else None
+    heads = [re.split(r"[-'’]", w)[0] for w in words]
+    forms = _acronym_forms().get(key)
+    if forms and len(words) == 1 and _romanised(heads[0]) not in forms:
+        return None  # an acronym spelled otherwise only folds alike (SAS, the airline; SAŠ, САЩ)
+    return found if all(h.isupper() for h in heads) else None
+
+
+@lru_cache(maxsize=1)
+def _acronym_forms() -> dict[str, frozenset[str]]:
+    """Key of a listed acronym -> its listed forms in Latin letters with their diacritics,
+    without full stops (USA; САЩ: SASHCH; УК: UK, as Serbian writes the UK)."""
+    out: dict[str, set[str]] = {}
+    for group in ("canonical", "canonical_loc", "canonical_misc", "loc_short"):
+        for forms in common()[group].values():
+            for form in forms:
+                if form.replace(".", "").isupper() and " " not in form:
+                    out.setdefault(name_key(form.split()), set()).add(_romanised(form))
+    return {key: frozenset(v) for key, v in out.items()}
+
+
+def _romanised(acronym: str) -> str:
+    """An acronym in Latin capitals, diacritics kept, full stops dropped (У.К.: UK)."""
+    return to_latin(acronym.replace(".", "")).upper()
 
 
 @lru_cache(maxsize=1)

@@ -1354,3 +1354,11 @@ def test_a_place_before_a_person_the_article_calls_by_the_surname_is_two_mention
     assert "Салман Тасир" in texts and "Пенджаба" in texts
     ids = dict(zip(linked["text"], linked["entity_id"], strict=False))
     assert ids["Тасир"] == ids["Салман Тасир"] != ids["Пенджаба"]
+
+
+def test_an_acronym_spelled_otherwise_is_not_the_listed_one() -> None:
+    found = {t: k for t, _, k in _found("Linie lotnicze SAS odwołały loty do USA.", "pl")}
+    assert found["USA"] == "united states"
+    assert found.get("SAS", "sas") != "united states"  # the airline, not SAŠ or САЩ
+    # the same letters in another script are the listed acronym (УК: UK, Serbian Cyrillic)
+    assert ("УК", "LOC", "united kingdom") in _found("Влада УК је одлучила.", "sr")
