@@ -21,7 +21,7 @@ from babel import Locale
 from babel.core import UnknownLocaleError, get_global
 
 from dashboard.lang import datacache
-from dashboard.lang.translit import cut_endings, fold, name_key, writes_latin
+from dashboard.lang.translit import cut_endings, fold, name_key, to_latin, writes_latin
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 LEXICON_KEYS = (
@@ -288,6 +288,22 @@ def _fixed_names() -> dict[str, tuple[str, str, str]]:
 
 
 @lru_cache(maxsize=1)
+def listed_acronyms() -> frozenset[str]:
+    """Canonical keys of the listed names known by an acronym of four letters or more (nato,
+    osce, opec): a word that is one with a short case ending is that name (Natom, Natovi)."""
+    return frozenset(
+        canonical
+        for canonical, forms in common()["canonical"].items()
+        if len(canonical) >= _ACRONYM_MIN
+        and canonical.isalpha()
+        and any(f.isupper() and f.lower() == canonical for f in forms)
+    )
+
+
+_ACRONYM_MIN = 4
+
+
+@lru_cache(maxsize=1)
 def acronym_keys() -> frozenset[str]:
     """Keys of well-known names written only as acronyms (SAD, ONU, BM): only a word in
     capitals is one of them (SAD-a; not Sada, "now")."""
@@ -318,7 +334,29 @@ def fixed_name(key: str, surface: str) -> tuple[str, str, str] | None:
     if found is None or (len(key) >= 3 and key not in acronym_keys()):
         return found
     words = surface.split()
-    return found if all(re.split(r"[-'’]", w)[0].isupper() for w in words) else None
+    heads = [re.split(r"[-'’]", w)[0] for w in words]
+    forms = _acronym_forms().get(key)
+    if forms and len(words) == 1 and _romanised(heads[0]) not in forms:
+        return None  # an acronym spelled otherwise only folds alike (SAS, the airline; SAŠ, САЩ)
+    return found if all(h.isupper() for h in heads) else None
+
+
+@lru_cache(maxsize=1)
+def _acronym_forms() -> dict[str, frozenset[str]]:
+    """Key of a listed acronym -> its listed forms in Latin letters with their diacritics,
+    without full stops (USA; САЩ: SASHCH; УК: UK, as Serbian writes the UK)."""
+    out: dict[str, set[str]] = {}
+    for group in ("canonical", "canonical_loc", "canonical_misc", "loc_short"):
+        for forms in common()[group].values():
+            for form in forms:
+                if form.replace(".", "").isupper() and " " not in form:
+                    out.setdefault(name_key(form.split()), set()).add(_romanised(form))
+    return {key: frozenset(v) for key, v in out.items()}
+
+
+def _romanised(acronym: str) -> str:
+    """An acronym in Latin capitals, diacritics kept, full stops dropped (У.К.: UK)."""
+    return to_latin(acronym.replace(".", "")).upper()
 
 
 @lru_cache(maxsize=1)
@@ -563,6 +601,10 @@ def _spelled(key: str, lang: str, name: str) -> None:
 _DEMONYM_STEM = 4
 
 
+# languages written in Cyrillic only (Serbian is written in both)
+_CYRILLIC_ONLY = frozenset({"ru", "uk", "bg", "be", "mk"})
+
+
 @lru_cache(maxsize=100_000)
 def demonym(word: str, lang: str | None) -> tuple[str, str] | None:
     """(canonical key, English label) of the country whose people or adjective `word` names
@@ -571,9 +613,14 @@ def demonym(word: str, lang: str | None) -> tuple[str, str] | None:
     endings = cues(lang).demonym_endings
     if endings is None or not word[:1].isupper() or word.isupper():
         return None
+    if (lang in _CYRILLIC_ONLY) != bool(re.search(r"[\u0400-\u04ff]", word)) and lang != "sr":
+        return (
+            None  # a word of another script is a foreign name (Norwegian in Russian: the airline)
+        )
     spelled = fold(word, lang, spelling_rules=False)
     irregular = cues(lang).demonym_words.get(spelled)
-    if irregular:
+    # folded alike but longer, a place's case (Rusiji, in Russia, folds as Rusi, Russians)
+    if irregular and len(word) <= len(spelled) + 1:
         return irregular.lower(), irregular
     _gazetteer()
     best: tuple[int, tuple[str, str]] | None = None
@@ -586,6 +633,8 @@ def demonym(word: str, lang: str | None) -> tuple[str, str] | None:
         if common < min(_DEMONYM_STEM, len(name) - 1) or len(name) - common > 2:
             continue
         rest = spelled[common:]
+        if name[common : common + 1] == "k" and rest[:1] == "c":
+            continue  # a k softened before a case ending names the place (Америці, Americe)
         if common < _DEMONYM_STEM and len(rest) < 2:
             continue  # a short stem needs a real ending (Cub-an), not one letter (Perry: Per-i)
         if endings.match(rest) and (best is None or common > best[0]):

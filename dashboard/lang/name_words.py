@@ -38,12 +38,46 @@ def _name_concepts() -> dict[str, str]:
     return {key: next(iter(c)) for key, c in meanings.items() if len(c) == 1}
 
 
+@lru_cache(maxsize=1)
+def joiner_words() -> frozenset[str]:
+    """The words that join a name's words (of, the, din, и), lower case."""
+    data = json.loads((DATA / "name_words.json").read_text(encoding="utf-8"))
+    return frozenset(w.lower() for w in data["joiners"])
+
+
+@lru_cache(maxsize=1)
+def genitive_joiners() -> dict[str, frozenset[str]]:
+    """Per language, the joining words that say "of" (of, на, des, του), lower case: a body of a
+    country (Върховният съд на Пакистан); not "and", which joins two names, nor a word that
+    says "of" in one language and "on" in another (на in Russian)."""
+    data = json.loads((DATA / "name_words.json").read_text(encoding="utf-8"))
+    return {
+        lang: frozenset(w.lower() for w in words)
+        for lang, words in data["genitive_joiners"].items()
+    }
+
+
+@lru_cache(maxsize=1)
+def acronym_meanings() -> dict[str, tuple[str, ...]]:
+    """Key of a generic body's acronym, under every language -> the meanings of its words
+    (МИД, MSZ: affairs, foreign, ministry): data/name_words.json "acronyms"."""
+    data = json.loads((DATA / "name_words.json").read_text(encoding="utf-8"))
+    out: dict[str, tuple[str, ...]] = {}
+    for meaning, forms in data["acronyms"].items():
+        for form in forms:
+            for lang in (None, *available_languages()):
+                key = token_key(form, lang)
+                if key:
+                    out[key] = tuple(meaning.split())
+    return out
+
+
 @lru_cache(maxsize=100_000)
 def of_meanings(key: str) -> bool:
     """A key made only of words with a listed meaning (verhovn sud, bileh dom, nord stream): a
     generic body's name, never a person's."""
-    meaning = name_concepts()
-    return bool(key) and all(meaning.get(w) for w in key.split(" "))
+    meaning, acronyms = name_concepts(), acronym_meanings()
+    return bool(key) and all(meaning.get(w) or w in acronyms for w in key.split(" "))
 
 
 @lru_cache(maxsize=1)

@@ -12,12 +12,14 @@ links new articles only) apply it alike, before any key is looked up.
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import lru_cache
 from typing import Any
 
 import polars as pl
 
 from dashboard.lang import lexicon, name_words
+from dashboard.lang.translit import token_key
 
 
 def _body_of_place(key: str, lang: str | None, given: frozenset[str]) -> str | None:
@@ -33,6 +35,7 @@ def within_article(mentions: pl.DataFrame) -> pl.DataFrame:
     extractor's type, which linking votes on) follows a changed key."""
     if mentions.is_empty() or "language" not in mentions.columns:
         return mentions
+    mentions = kind_word_alone(given_name_alone(mentions))
     typed = "found_type" if "found_type" in mentions.columns else "type"
     found = pl.coalesce(typed, "type")
     strong = pl.col("cue").fill_null(False) if "cue" in mentions.columns else pl.lit(False)
@@ -70,20 +73,160 @@ def within_article(mentions: pl.DataFrame) -> pl.DataFrame:
     return out
 
 
+def given_name_alone(mentions: pl.DataFrame) -> pl.DataFrame:
+    """A one-word name read as a place that is the given name of a person the article names in
+    full twice or more, written alike (Азия Биби ... Азия отрече: Asia Bibi, not the continent),
+    is that person: news calls a person by the given name once it has named them. Of two persons
+    of that given name, the one named most. A place spelled otherwise stays (Azji beside Asia
+    Bibi: Polish writes the continent with a z), and so do a city of the world (a club is named
+    after it: Belfast Giants, Manchester City) and a place named before a person whose second
+    word is a given name (Niemiec Ruediger von Fritsch)."""
+    if "text" not in mentions.columns:
+        return mentions
+    typed = "found_type" if "found_type" in mentions.columns else "type"
+    found = pl.coalesce(typed, "type")
+    lead = pl.col("text").str.to_lowercase().str.slice(0, _LEAD)
+    given = list(lexicon.given_name_keys())
+    full = (
+        mentions.filter((found == "PER") & (pl.col("key").str.count_matches(" ") >= 1))
+        .group_by("article_id", "key", _lead=lead)
+        .len()
+        .with_columns(_first=pl.col("key").str.extract(r"^([^ ]+) ", 1))
+        # twice or more: a place read before a word as one name once (Украины Обойдется)
+        .filter(
+            (pl.col("len") >= 2) & ~pl.col("key").str.extract(r"^[^ ]+ ([^ ]+)", 1).is_in(given)
+        )
+    )
+    if full.is_empty():
+        return mentions
+    persons = (
+        full.sort("len", "key", descending=[True, False])
+        .group_by("article_id", "_first", "_lead", maintain_order=True)
+        .agg(_person=pl.col("key").first())
+    )
+    alone = (found == "LOC") & ~pl.col("key").str.contains(" ") & ~pl.col("text").str.contains(" ")
+    words = mentions.filter(alone).join(
+        persons.select("article_id").unique(), on="article_id", how="semi"
+    )
+    if words.is_empty():
+        return mentions
+    table = pl.DataFrame(
+        [
+            (t, lang, token_key(t, lang))
+            for t, lang in words.select("text", "language").unique().rows()
+            if lexicon.world_city((t,)) is None  # a club takes its city's name (Belfast Giants)
+        ],
+        schema={"text": pl.String, "language": pl.String, "_first": pl.String},
+        orient="row",
+    )
+    return (
+        mentions.join(
+            table, on=["text", "language"], how="left", nulls_equal=True, maintain_order="left"
+        )
+        .with_columns(_lead=lead)
+        .join(persons, on=["article_id", "_first", "_lead"], how="left", maintain_order="left")
+        .with_columns(_fix=pl.col("_person").is_not_null() & alone)
+        .with_columns(
+            key=pl.when("_fix").then("_person").otherwise("key"),
+            **{typed: pl.when("_fix").then(pl.lit("PER")).otherwise(typed)},
+        )
+        .drop("_first", "_lead", "_person", "_fix")
+    )
+
+
+def kind_word_alone(mentions: pl.DataFrame) -> pl.DataFrame:
+    """A body called by the word for its kind alone (Komisja, Unii, Комисията) in an article
+    that names it in full with that word (Komisja Europejska, Unii Europejskiej, Европейската
+    комисия) is that body, as news writes "the Commission" once it has named it. Only a word
+    with a listed meaning (commission, union, court: lang.name_words), never a company's own
+    name (Gazprom beside Gazprom Neft); of two bodies so named, the one named most."""
+    if "text" not in mentions.columns:
+        return mentions
+    typed = "found_type" if "found_type" in mentions.columns else "type"
+    found = pl.coalesce(typed, "type")
+    alone = (found == "ORG") & ~pl.col("key").str.contains(" ") & ~pl.col("text").str.contains(" ")
+    words = mentions.filter(alone)
+    if words.is_empty():
+        return mentions
+    kinds = {
+        (t, lang): k
+        for t, lang in words.select("text", "language").unique().rows()
+        if name_words.of_meanings(k := token_key(t, lang))
+        and (not t.isupper() or k in name_words.acronym_meanings())  # МИД beside МИД Германии
+    }
+    if not kinds:
+        return mentions
+    named = mentions.filter(
+        (found == "ORG")
+        & pl.col("text").str.contains(" ")
+        & pl.col("article_id").is_in(words["article_id"].unique().implode())
+    )
+    heads: dict[tuple[str, str], Counter[str]] = {}
+    joiners = name_words.joiner_words()
+    for aid, text, key, lang in named.select("article_id", "text", "key", "language").rows():
+        parts = text.split()
+        # the word for the kind opens the name, or closes it in English, German and Turkish
+        # (Senate Judiciary Committee: a committee), never after "of" (Partid ... din Parlament)
+        head = {parts[-1]} if lang in _HEAD_LAST else {parts[0]}
+        if lang not in _HEAD_LAST and parts[-2].lower() not in joiners:
+            head.add(parts[-1])  # an adjective first: Европейската комисия
+        for word in head:
+            heads.setdefault((aid, token_key(word, lang)), Counter())[key] += 1
+    fixes = [
+        (aid, t, lang, heads[(aid, kind)].most_common(1)[0][0])
+        for aid, t, lang in words.select("article_id", "text", "language").unique().rows()
+        if (kind := kinds.get((t, lang))) and (aid, kind) in heads
+    ]
+    if not fixes:
+        return mentions
+    table = pl.DataFrame(
+        fixes,
+        schema={
+            "article_id": pl.String,
+            "text": pl.String,
+            "language": pl.String,
+            "_body": pl.String,
+        },
+        orient="row",
+    )
+    return (
+        mentions.join(
+            table,
+            on=["article_id", "text", "language"],
+            how="left",
+            nulls_equal=True,
+            maintain_order="left",
+        )
+        .with_columns(
+            key=pl.when(alone & pl.col("_body").is_not_null()).then("_body").otherwise("key")
+        )
+        .drop("_body")
+    )
+
+
+# languages whose names of bodies close with the word for the kind
+_HEAD_LAST = frozenset({"en", "de", "tr"})
+
+# letters a given name alone and in the full name open with alike (Азия, Азия Биби; Asii, Asia)
+_LEAD = 3
+
+
 @lru_cache(maxsize=1)
-def _countries() -> list[str]:
+def countries() -> list[str]:
     """Keys of the listed places but the capitals: a capital after a body names its seat."""
     capitals = {c.lower() for c in lexicon.common()["capitals"].values()}
     return [k for k in lexicon.place_labels() if k not in capitals]
 
 
-def bodies_of_countries(mentions: pl.DataFrame) -> pl.DataFrame:
+def bodies_of_countries(mentions: pl.DataFrame, texts: pl.DataFrame | None = None) -> pl.DataFrame:
     """A body named by generic words right before a listed country (Верховный суд Пакистана:
     the Supreme Court of Pakistan) is one name, as English (Supreme Court of Pakistan) and Polish
     (Sąd Najwyższy Pakistanu) write it in one: the two mentions become one keyed by both, whose
     meanings meet those names in every language (linking.meant), and the country no longer
     takes the body's mention. A capital after a body names its seat (Okresní soud Amsterdam)
-    and stays a place of its own."""
+    and stays a place of its own. Given the articles' texts (`texts`: article_id, text), a
+    joining word between the two joins them too (Върховният съд на Пакистан); without, stored
+    mentions, already joined when found, are joined across one space only."""
     need = {"start", "end", "para_no", "text"}
     if mentions.is_empty() or not need <= set(mentions.columns):
         return mentions
@@ -92,11 +235,11 @@ def bodies_of_countries(mentions: pl.DataFrame) -> pl.DataFrame:
     bodies = [
         k
         for k in mentions.filter(found == "ORG")["key"].unique().to_list()
-        if k and " " in k and name_words.of_meanings(k)
+        if k and (" " in k or k in name_words.acronym_meanings()) and name_words.of_meanings(k)
     ]
     if not bodies:
         return mentions
-    countries = _countries()
+    listed = countries()
     rows = mentions.with_row_index("_row")
     after = rows.sort("article_id", "start").select(
         "_row",
@@ -106,23 +249,48 @@ def bodies_of_countries(mentions: pl.DataFrame) -> pl.DataFrame:
         ),
         _next_type=found.shift(-1).over("article_id"),
     )
-    pairs = (
+    near = (
         rows.join(after, on="_row", maintain_order="left")
         .filter(
             (found == "ORG")
             & pl.col("key").is_in(bodies)
             & (pl.col("_next_type") == "LOC")
-            & pl.col("_next_key").is_in(countries)
-            & (pl.col("_next_start") - pl.col("end") == 1)  # one space between
+            & pl.col("_next_key").is_in(listed)
             & (pl.col("_next_para_no") == pl.col("para_no"))
+            & (pl.col("_next_start") - pl.col("end") <= _GAP)
         )
-        .select(
-            "_row",
-            "_next__row",
-            _end=pl.col("_next_end"),
-            _text=pl.concat_str("text", pl.lit(" "), "_next_text"),
-            _key=pl.concat_str("key", pl.lit(" "), "_next_key"),
+        .with_columns(
+            # without the texts, one letter between is the one space
+            _gap=pl.when(pl.col("_next_start") - pl.col("end") == 1).then(pl.lit(" ")),
+            _whole=pl.concat_str("text", pl.lit(" "), "_next_text"),
         )
+    )
+    if texts is not None and not near.is_empty():
+        whole = pl.col("_article").str.slice(pl.col("start"), pl.col("_next_end") - pl.col("start"))
+        near = (
+            near.join(texts.select("article_id", _article="text"), on="article_id", how="left")
+            .with_columns(
+                _gap=pl.col("_article").str.slice(
+                    pl.col("end"), pl.col("_next_start") - pl.col("end")
+                ),
+                _whole=whole,
+            )
+            .drop("_article")
+        )
+    joiners = pl.DataFrame(
+        [(lang, f" {w} ") for lang, ws in name_words.genitive_joiners().items() for w in ws],
+        schema={"language": pl.String, "_joiner": pl.String},
+        orient="row",
+    ).with_columns(_joined=pl.lit(True))
+    near = near.with_columns(_joiner=pl.col("_gap").str.to_lowercase()).join(
+        joiners, on=["language", "_joiner"], how="left", maintain_order="left"
+    )
+    pairs = near.filter((pl.col("_gap") == " ") | pl.col("_joined").fill_null(False)).select(
+        "_row",
+        "_next__row",
+        _end=pl.col("_next_end"),
+        _text="_whole",
+        _key=pl.concat_str("key", pl.lit(" "), "_next_key"),
     )
     if pairs.is_empty():
         return mentions
@@ -138,13 +306,22 @@ def bodies_of_countries(mentions: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+# the most letters between a body and its country: spaces and joining words (" of the ")
+_GAP = 8
+
+
 def _split_at(
-    key: str, article: str, typed: dict[tuple[str, str], set[str]], given: frozenset[str]
+    key: str,
+    article: str,
+    typed: dict[tuple[str, str], set[str]],
+    given: frozenset[str],
+    surname_alone: bool = False,
 ) -> tuple[int, str]:
     """Where a person's key of three words or more starts after a body named first, and the
     body's type (gazprom aleksei miller: 1, ORG), else (0, ""): the head is named alone in the
     article, not as a person, or is a listed name; the rest opens with a given name or is a
-    person the article names."""
+    person the article names, or the article calls the person by the surname alone
+    (`surname_alone`: Пенджаба Салман Тасир ... Тасир)."""
     words = key.split(" ")
     if len(words) < 3 or words[0] in given:
         return 0, ""
@@ -156,6 +333,7 @@ def _split_at(
         kind = named[0] if named else "LOC" if head in listed else fixed[0] if fixed else ""
         person = (
             words[j] in given
+            or (surname_alone and len(words) - j >= 2)
             or "PER" in typed.get((article, tail), set())
             or "PER" in typed.get((article, words[-1]), set())
         )
@@ -187,14 +365,20 @@ def bodies_before_persons(mentions: pl.DataFrame) -> pl.DataFrame:
     ):
         typed.setdefault((aid, key), set()).add(typ)
     given = lexicon.given_name_keys()
+    # a surname alone that took the long name's key in its article (Тасир)
+    alone = set(
+        long_people.filter(~pl.col("text").str.contains(" ")).select("article_id", "key").rows()
+    )
     cuts: dict[tuple[str, str, str], tuple[int, str]] = {}
     for aid, key, text in long_people.select("article_id", "key", "text").unique().rows():
         if len(text.split()) == len(key.split(" ")):
-            j, kind = _split_at(key, aid, typed, given)
+            j, kind = _split_at(key, aid, typed, given, (aid, key) in alone)
             if j:
                 cuts[(aid, key, text)] = (j, kind)
     if not cuts:
         return mentions
+    # the surname alone follows the person's part
+    tails = {(a, k): " ".join(k.split(" ")[j:]) for (a, k, _), (j, _) in cuts.items()}
     rows = mentions.with_row_index("_row")
     cut_keys = pl.DataFrame(
         [(a, k, t) for a, k, t in cuts],
@@ -216,16 +400,27 @@ def bodies_before_persons(mentions: pl.DataFrame) -> pl.DataFrame:
                 "key": " ".join(keys[j:])}  # fmt: skip
         out.extend((head, tail))
     split = pl.DataFrame(out, schema=rows.schema)
+    moved = pl.DataFrame(
+        [(a, k, t) for (a, k), t in tails.items()],
+        schema={"article_id": pl.String, "key": pl.String, "_tail": pl.String},
+        orient="row",
+    )
     return (
         pl.concat([rows.filter(~pl.col("_row").is_in(hit["_row"].implode())), split])
         .sort("_row", maintain_order=True)
-        .drop("_row")
+        .join(moved, on=["article_id", "key"], how="left", maintain_order="left")
+        .with_columns(
+            key=pl.when(pl.col("_tail").is_not_null() & ~pl.col("text").str.contains(" "))
+            .then("_tail")
+            .otherwise("key")
+        )
+        .drop("_row", "_tail")
     )
 
 
-def shaped(mentions: pl.DataFrame) -> pl.DataFrame:
+def shaped(mentions: pl.DataFrame, texts: pl.DataFrame | None = None) -> pl.DataFrame:
     """The mention rows an article's own names settle (split a body from the person after it,
     join a generic body with its country): made when the mentions are found, so every later
     reader (quotes found before linking, an increment) sees the rows linking keeps; linking
     applies it again to stored mentions, where it changes nothing."""
-    return bodies_of_countries(bodies_before_persons(mentions))
+    return bodies_of_countries(bodies_before_persons(mentions), texts)

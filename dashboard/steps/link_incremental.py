@@ -75,13 +75,16 @@ def related_keys(new_keys: list[str], old_keys: list[str]) -> set[str]:
     (linking.similar_across, linking.meant): same surname, words or meanings, the listed name a
     key writes with a short ending (lexicon.listed_inflected), the name without the word for its
     kind (linking.without_kind), the body without its country or opening kind word, a product's
-    bare name and its other numbers, a similar single word or surname, a short ending apart."""
+    bare name and its other numbers, the name spaced otherwise (Wizzair, Wizz Air), a similar
+    single word or surname, a short ending apart."""
     surname_of: dict[str, list[str]] = defaultdict(list)
     words_of: dict[tuple[str, ...], list[str]] = defaultdict(list)
     cut: dict[str, list[str]] = defaultdict(list)
     numbered: dict[str, list[str]] = defaultdict(list)  # a base name -> its numbered keys
+    spaced: dict[str, list[str]] = defaultdict(list)  # a key without its spaces -> the keys
     stored = set(old_keys)
     for k in old_keys:
+        spaced[k.replace(" ", "")].append(k)
         base = numbered_base(k)
         if base:
             numbered[base].append(k)
@@ -99,6 +102,7 @@ def related_keys(new_keys: list[str], old_keys: list[str]) -> set[str]:
         found.update(surname_of.get(k, ()))
         found.update(words_of.get(tuple(sorted(k.split())), ()))
         found.update(words_of.get(meant(k), ()) if meant(k) else ())
+        found.update(spaced.get(k.replace(" ", ""), ()))  # Wizzair, Wizz Air
         # keys spelled out in full: the listed name, the company without its kind word, the
         # body without its country or without the kind opening it
         whole = {lexicon.listed_inflected(k) or "", without_kind(k), k.rpartition(" ")[0]}

@@ -28,7 +28,7 @@ from dashboard.lang.translit import (
     token_key,
 )
 from dashboard.schema import HIDDEN_TYPES
-from dashboard.steps.link_article import shaped, within_article
+from dashboard.steps.link_article import countries, shaped, within_article
 from dashboard.steps.link_heard import Heard, surname
 
 # a cue-typed mention outweighs this many bare ones in the type vote of its key
@@ -153,12 +153,15 @@ _CLOSE_RATIO = 88
 def meant(key: str) -> tuple[str, ...]:
     """A multi-word key's words by meaning, sorted (verhovn sud, sad naivis: court, supreme),
     or () when no word of it has a listed meaning (name_words.name_concepts)."""
-    meaning = name_words.name_concepts()
+    meaning, acronyms = name_words.name_concepts(), name_words.acronym_meanings()
     words = key.split()
-    if len(words) < 2 or not any(meaning.get(w) for w in words):
+    if len(words) < 2 or not any(meaning.get(w) or w in acronyms for w in words):
         return ()
-    # joining words (of, the, и) go: Ministry of Foreign Affairs, Ministerstwo Spraw Zagranicznych
-    return tuple(sorted(m for m in (meaning.get(w, w) for w in words) if m))
+    # an acronym stands for its words' meanings (МИД Германии: ministry of foreign affairs of
+    # Germany); joining words (of, the, и) go: Ministry of Foreign Affairs, Ministerstwo Spraw
+    # Zagranicznych
+    found = [m for w in words for m in acronyms.get(w, (meaning.get(w, w),))]
+    return tuple(sorted(m for m in found if m))
 
 
 def numbered_base(key: str) -> str | None:
@@ -296,6 +299,93 @@ def _feminine_pairs(mentions: pl.DataFrame, types: dict[str, str]) -> list[tuple
         base = surnames.get(stem)
         if base is not None and stem != last:
             out.append((k, base))
+    return out
+
+
+# letters a key must have without its spaces to join another spaced otherwise
+_SPACED_MIN = 6
+
+
+def _spacing_pairs(keys: Iterable[str], types: dict[str, str]) -> list[tuple[str, str]]:
+    """(key, key) of one name written in one word and in two (Wizzair, Wizz Air; NordStream,
+    Nord Stream; Ittanwali, Ittan Wali): the same letters but for the spaces, of one type and
+    not a person's (a person is linked by the surname: Al Kaida read as one is no Al-Qaeda)."""
+    first: dict[tuple[str, str], str] = {}
+    out = []
+    for k in sorted(keys):
+        joined = k.replace(" ", "")
+        if len(joined) < _SPACED_MIN or types.get(k) in (None, "PER"):
+            continue
+        seen = first.setdefault((joined, types[k]), k)
+        if seen != k:
+            out.append((seen, k))
+    return out
+
+
+# the longest case ending or possessive a listed acronym takes in a word (Natom, Natovih)
+_ACRONYM_ENDING = 3
+
+
+def _acronym_case_pairs(keys: Iterable[str]) -> list[tuple[str, str]]:
+    """(key, canonical key) of a word that is a listed acronym of four letters or more with a
+    short case ending or possessive written on it (Natom, Natovi, Natovih: NATO)."""
+    listed = lexicon.listed_acronyms()
+    out = []
+    for k in keys:
+        if " " in k or k in listed:
+            continue
+        for cut in range(1, _ACRONYM_ENDING + 1):
+            if k[:-cut] in listed and k[-cut:].isalpha():
+                out.append((k, k[:-cut]))
+                break
+    return out
+
+
+def _bare_body_pairs(mentions: pl.DataFrame, types: dict[str, str]) -> list[tuple[str, str]]:
+    """(bare key, key with country) where a body named by generic words alone (Върховният съд,
+    Sąd Najwyższy) is the one body of that name the corpus names with a country (Верховный суд
+    Пакистана) and most articles naming it bare name that country too: they write of one court.
+    A corpus naming such bodies of two countries, or bare ones in articles about others (a
+    Polish court in Polish news), keeps them apart."""
+    listed = set(countries())
+    with_country: dict[tuple[str, ...], dict[str, str]] = defaultdict(dict)
+    bare = []
+    for k, typ in types.items():
+        if typ != "ORG" or lexicon.listed_type(k):
+            continue
+        words = k.split(" ")
+        # the country may be of several words (united states)
+        cut = next((i for i in range(1, len(words)) if " ".join(words[i:]) in listed), 0)
+        head = " ".join(words[:cut])
+        if cut and name_words.of_meanings(head) and meant(head):
+            with_country[meant(head)].setdefault(" ".join(words[cut:]), k)
+        elif len(words) > 1 and name_words.of_meanings(k):
+            bare.append(k)
+    found = [(k, with_country[meant(k)]) for k in bare if len(with_country.get(meant(k), {})) == 1]
+    if not found:
+        return []
+    keys = [k for k, _ in found]
+    arts = (
+        mentions.filter(pl.col("key").is_in(keys))
+        .group_by("key")
+        .agg(pl.col("article_id").unique())
+    )
+    naming = defaultdict(set)
+    wanted = {c for _, by in found for c in by}
+    for aid, k in (
+        mentions.filter(pl.col("key").is_in(list(wanted)))
+        .select("article_id", "key")
+        .unique()
+        .rows()
+    ):
+        naming[k].add(aid)
+    of = dict(arts.rows())
+    out = []
+    for k, by in found:
+        ((country, full),) = by.items()
+        seen = of.get(k, [])
+        if seen and sum(a in naming[country] for a in seen) * 2 >= len(seen):
+            out.append((k, full))
     return out
 
 
@@ -695,6 +785,9 @@ def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         _acronym_pairs(rows, types)
         + _defined_acronyms(mentions, types)
         + _feminine_pairs(mentions, types)
+        + _bare_body_pairs(mentions, types)
+        + _spacing_pairs(keys, types)
+        + _acronym_case_pairs(keys)
     )
     roots = _cluster(keys, types, pairs, Heard(mentions, types))
     # a cluster's type is its mentions' majority; its id is type + root key

@@ -25,7 +25,10 @@ from dashboard.steps import mention_cues, mention_types
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 # a word, or an acronym written with full stops (U.S., U.K., S.A.D.)
 _ACRONYM_SUFFIX = re.compile(r"([^\W\d_a-z]{2,})-[^\W\d_A-Z]{1,4}$")
-_TOKEN = re.compile(r"(?:[^\W\d_a-z]\.){2,}(?![^\W\d_])|[^\W\d_]+(?:-[^\W\d_]+)*")
+# a word may hold a full stop before lower-case letters, as a name does (Ver.di, Booking.com)
+_TOKEN = re.compile(
+    r"(?:[^\W\d_a-z]\.){2,}(?![^\W\d_])|[^\W\d_]+(?:-[^\W\d_]+|\.[a-z]{2,}(?![^\W\d_]))*"
+)
 _TOKEN_PARTS = re.compile(f"({_TOKEN.pattern})")  # split: the gaps and the tokens between them
 _APOS = "'’ʼ"
 _SENTENCE_END = re.compile(r"[.!?…:;\n•|]")

@@ -438,4 +438,6 @@ def extract_mentions(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.Dat
     if not rows:
         return schema.empty("mentions")
     # the rows an article's names settle (a body split from a person, a body with its country)
-    return link_article.shaped(schema.conform(pl.DataFrame(rows), "mentions"))
+    return link_article.shaped(
+        schema.conform(pl.DataFrame(rows), "mentions"), articles.select("article_id", "text")
+    )

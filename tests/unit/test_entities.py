@@ -12,6 +12,7 @@ from dashboard.lang import lexicon
 from dashboard.lang.translit import token_key
 from dashboard.schema import SCHEMAS
 from dashboard.steps.entities import extract_mentions, link
+from dashboard.steps.link_article import given_name_alone
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 LANGS = ["sr", "ro", "el", "de", "tr"]
@@ -218,8 +219,9 @@ def test_common_noun_before_a_name_does_not_make_a_person() -> None:
     assert ("Nordavia", "ORG", "nordav") in _found(text, "pl")
 
 
-def test_plural_people_are_persons() -> None:
-    assert ("Amerykanie", "PER", "amerikan") in _found("Protestowali wczoraj Amerykanie.", "pl")
+def test_a_plural_people_is_a_group_in_west_slavic_too() -> None:
+    found = _found("Protestowali wczoraj Amerykanie.", "pl")
+    assert found == [("Amerykanie", "GROUP", "united states people")]
 
 
 def test_capital_of_a_cldr_territory_is_a_place() -> None:
@@ -451,6 +453,15 @@ def test_a_title_cased_headline_keeps_only_the_names_the_article_gives() -> None
         ("Amerikanci", "sr", "United States"),
         ("Çinli", "tr", "China"),
         ("Chinesen", "de", "China"),
+        ("Rosjanie", "pl", "Russia"),
+        ("Pakistańczycy", "pl", "Pakistan"),
+        ("Američané", "cs", "United States"),
+        ("Ukrajinci", "sl", "Ukraine"),
+        ("Россияне", "ru", "Russia"),
+        ("Американцы", "ru", "United States"),
+        ("Українці", "uk", "Ukraine"),
+        ("Пакистанци", "bg", "Pakistan"),
+        ("Руси", "sr", "Russia"),
     ],
 )
 def test_words_for_a_people_name_their_country(word: str, lang: str, country: str) -> None:
@@ -460,7 +471,25 @@ def test_words_for_a_people_name_their_country(word: str, lang: str, country: st
 
 @pytest.mark.parametrize(
     ("word", "lang"),
-    [("China", "en"), ("Indiana", "en"), ("Christian", "en"), ("Jordan", "en"), ("Koreje", "sr")],
+    [
+        ("China", "en"),
+        ("Indiana", "en"),
+        ("Christian", "en"),
+        ("Jordan", "en"),
+        ("Koreje", "sr"),
+        # a place's case: in Russia, of Germany, in America (a softened k), in Ukraine
+        ("Rusiji", "hr"),
+        ("Русији", "sr"),
+        ("Nemčiji", "sl"),
+        ("Niemiec", "pl"),
+        ("Americe", "cs"),
+        ("Америці", "uk"),
+        ("Ukrainie", "pl"),
+        ("Pákistánu", "cs"),
+        ("Россию", "ru"),
+        # a word of another script is a foreign name (Norwegian, the airline, in Russian)
+        ("Norwegian", "ru"),
+    ],
 )
 def test_places_and_names_are_not_peoples(word: str, lang: str) -> None:
     assert lexicon.demonym(word, lang) is None
@@ -1211,3 +1240,125 @@ def test_the_rows_linking_keeps_are_the_rows_extraction_gives() -> None:
     assert found.select(spans).sort(spans).equals(linked.select(spans).sort(spans))
     assert "Верховный суд Пакистана" in found["text"].to_list()
     assert "Aleksiej Miller" in found["text"].to_list()
+
+
+def test_a_place_word_that_is_the_given_name_of_the_article_s_person_is_that_person() -> None:
+    linked = _linked(
+        [
+            ("bg", "Съдът оправда Азия Биби в сряда. Адвокатът на Азия Биби говори. "
+                   "Азия отрече обвиненията. Дъщерята на Азия чака."),
+            ("pl", "Sąd uniewinnił Asię Bibi. Asia Bibi jest chrześcijanką. Misjonarze z Azji wrócili."),
+        ]
+    )  # fmt: skip
+    ids = {(t, a): e for t, a, e in linked.select("text", "article_id", "entity_id").rows()}
+    bibi = ids[("Азия Биби", "a0")]
+    assert ids[("Азия", "a0")] == bibi  # her given name, not the continent
+    assert ids[("Azji", "a1")] != bibi  # the continent, written with a z in Polish
+    # a city of the world stays itself beside a club named after it
+    club = pl.DataFrame(
+        {"article_id": ["a"] * 3, "text": ["Belfast Giants", "Belfast Giants", "Belfast"],
+         "type": ["PER", "PER", "LOC"], "key": ["belfast hianc", "belfast hianc", "belfast"],
+         "language": ["en"] * 3}
+    )  # fmt: skip
+    assert given_name_alone(club)["key"].to_list()[-1] == "belfast"
+
+
+def test_a_body_of_a_country_joined_by_a_word_for_of_is_one_mention() -> None:
+    linked = _linked(
+        [
+            ("bg", "Върховният съд на Пакистан оправда жената."),
+            ("en", "The Supreme Court of the United States ruled."),
+            ("ru", "Жалобу на Европейскую комиссию на Францию подали вчера."),  # на: on, to
+            ("bg", "Съдът и Пакистан мълчат."),  # и: and
+        ]
+    )
+    texts = set(linked["text"].to_list())
+    assert {"Върховният съд на Пакистан", "Supreme Court of the United States"} <= texts
+    assert "Пакистан" not in set(linked.filter(pl.col("article_id") == "a0")["text"])
+    assert "Францию" in texts and "Пакистан" in texts
+
+
+def test_a_foreign_ministry_s_acronym_with_its_country_is_that_country_s_ministry() -> None:
+    linked = _linked(
+        [
+            ("ru", "МИД Германии заявил протест."),
+            ("uk", "МЗС Німеччини заявило протест."),
+            ("ru", "МИД России промолчал."),
+            ("pl", "Wczoraj MSZ Niemiec zaprotestowało."),
+        ]
+    )
+    ids = {
+        a: e for a, t, e in linked.select("article_id", "type", "entity_id").rows() if t == "ORG"
+    }
+    assert ids["a0"] == ids["a1"] == ids["a3"]  # one ministry in three languages
+    assert ids["a2"] != ids["a0"]  # Russia's is another
+
+
+def test_a_pipeline_and_an_agency_news_names_are_one_actor_in_every_language() -> None:
+    linked = _linked(
+        [
+            ("pl", "Rosja buduje Turecki Potok."),
+            ("en", "Russia builds the Turkish Stream."),
+            ("uk", "Росія будує Турецький потік."),
+            ("ru", "Об этом сообщает РИА Новости."),
+            ("bg", "Това съобщи РИА."),
+        ]
+    )
+    ids = {(a, t): e for a, t, e in linked.select("article_id", "text", "entity_id").rows()}
+    assert (
+        ids[("a0", "Turecki Potok")]
+        == ids[("a1", "Turkish Stream")]
+        == ids[("a2", "Турецький потік")]
+    )
+    assert ids[("a0", "Turecki Potok")] != ids[("a0", "Rosja")]
+    assert ids[("a3", "РИА Новости")] == ids[("a4", "РИА")]
+
+
+def test_a_name_with_a_full_stop_before_lower_case_letters_is_one_word() -> None:
+    linked = _linked(
+        [
+            ("de", "Die Gewerkschaft Ver.di streikt bei Booking.com heute."),
+            ("pl", "Według związku Verdi piloci strajkują."),
+            ("en", "He left.Then the U.S. agreed."),
+        ]
+    )
+    texts = linked["text"].to_list()
+    assert "Ver.di" in texts and "Booking.com" in texts and "Ver" not in texts
+    ids = dict(zip(linked["text"], linked["entity_id"], strict=False))
+    assert ids["Ver.di"] == ids["Verdi"]
+    assert "U.S." in texts and "left.Then" not in texts  # a capital after the stop: two words
+
+
+def test_a_body_called_by_the_word_for_its_kind_is_the_body_its_article_names() -> None:
+    linked = _linked(
+        [
+            ("pl", "Komisja Europejska zbada sprawę. Jak podała Komisja, decyzja zapadła."),
+            ("pl", "Jak podała Komisja, decyzja zapadła wczoraj."),
+        ]
+    )
+    ids = {(a, t): e for a, t, e in linked.select("article_id", "text", "entity_id").rows()}
+    assert ids[("a0", "Komisja")] == ids[("a0", "Komisja Europejska")]
+    # an article that names no such body leaves the word alone
+    assert ids[("a1", "Komisja")] != ids[("a0", "Komisja Europejska")]
+    # a generic body's acronym alone is the one the article names with its country
+    linked = _linked([("ru", "МИД Германии выступил. Позже МИД уточнил позицию.")])
+    ids = dict(zip(linked["text"], linked["entity_id"], strict=False))
+    assert ids["МИД"] == ids["МИД Германии"]
+
+
+def test_a_place_before_a_person_the_article_calls_by_the_surname_is_two_mentions() -> None:
+    linked = _linked(
+        [("ru", "Губернатор Пенджаба Салман Тасир был убит. Тасир защищал её. Пенджаб молчит.")]
+    )
+    texts = linked["text"].to_list()
+    assert "Салман Тасир" in texts and "Пенджаба" in texts
+    ids = dict(zip(linked["text"], linked["entity_id"], strict=False))
+    assert ids["Тасир"] == ids["Салман Тасир"] != ids["Пенджаба"]
+
+
+def test_an_acronym_spelled_otherwise_is_not_the_listed_one() -> None:
+    found = {t: k for t, _, k in _found("Linie lotnicze SAS odwołały loty do USA.", "pl")}
+    assert found["USA"] == "united states"
+    assert found.get("SAS", "sas") != "united states"  # the airline, not SAŠ or САЩ
+    # the same letters in another script are the listed acronym (УК: UK, Serbian Cyrillic)
+    assert ("УК", "LOC", "united kingdom") in _found("Влада УК је одлучила.", "sr")

@@ -542,6 +542,58 @@ def test_a_generic_body_before_a_country_is_that_countrys_body() -> None:
     assert ids["a"] == ids["b"] == ids["c"]
 
 
+def test_a_bare_body_is_the_one_countrys_body_its_articles_name() -> None:
+    rows = [
+        ("a", "Sąd Najwyższy Pakistanu", "ORG", "sad naivis pakistan", "pl"),
+        ("b", "Върховният съд", "ORG", "vrhovn sd", "bg"),
+        ("b", "Пакистан", "LOC", "pakistan", "bg"),
+        ("c", "Верховный суд", "ORG", "verhovn sud", "ru"),
+        ("c", "Пакистане", "LOC", "pakistan", "ru"),
+    ]
+    linked, _ = link(_mentions(rows))
+    ids = {(a, t): e for a, t, e in linked.select("article_id", "type", "entity_id").rows()}
+    assert ids[("a", "ORG")] == ids[("b", "ORG")] == ids[("c", "ORG")]
+    # bodies of two countries by that name: the bare one is neither
+    two = [*rows, ("d", "Nejvyšší soud USA", "ORG", "neivis sud united states", "cs")]
+    linked, _ = link(_mentions(two))
+    ids = {(a, t): e for a, t, e in linked.select("article_id", "type", "entity_id").rows()}
+    assert ids[("b", "ORG")] != ids[("a", "ORG")]
+    # bare ones in articles that do not name the country stay bare
+    apart = [*rows[:2], ("c", "Верховный суд", "ORG", "verhovn sud", "ru"),
+             ("e", "Sąd Najwyższy", "ORG", "sad naivis", "pl")]  # fmt: skip
+    linked, _ = link(_mentions(apart))
+    ids = {(a, t): e for a, t, e in linked.select("article_id", "type", "entity_id").rows()}
+    assert ids[("b", "ORG")] != ids[("a", "ORG")]
+
+
+def test_one_name_in_one_word_and_in_two_is_one_actor() -> None:
+    rows = [
+        ("a", "Wizz Air", "ORG", "vis air", "pl"),
+        ("b", "Wizzair", "ORG", "visair", "uk"),
+        ("c", "Ittanwali", "LOC", "itanval", "pl"),
+        ("d", "Ittan Wali", "LOC", "itan val", "cs"),
+        ("e", "Al Ain", "LOC", "al ain", "en"),
+        ("f", "Alain", "PER", "alain", "en"),  # too short to tell
+    ]
+    linked, _ = link(_mentions(rows))
+    ids = dict(zip(linked["article_id"], linked["entity_id"], strict=True))
+    assert ids["a"] == ids["b"] and ids["c"] == ids["d"]
+    assert ids["e"] != ids["f"]
+
+
+def test_a_listed_acronym_with_a_case_ending_is_that_name() -> None:
+    rows = [
+        ("a", "NATO", "ORG", "nato", "pl"),
+        ("b", "Natom", "ORG", "natom", "sl"),
+        ("c", "Natovi", "PER", "natov", "sl"),
+        ("d", "Natura", "ORG", "natur", "sl"),  # a word that only opens alike
+    ]
+    linked, _ = link(_mentions(rows))
+    ids = dict(zip(linked["article_id"], linked["entity_id"], strict=True))
+    assert ids["a"] == ids["b"] == ids["c"] == "ORG:nato"
+    assert ids["d"] != ids["a"]
+
+
 def test_a_name_made_of_generic_words_is_no_person() -> None:
     # a title's genitive body read as a person (Mluvčí Bílého domu, Rzecznik Sądu Najwyższego)
     rows = [
