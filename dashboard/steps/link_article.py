@@ -110,11 +110,13 @@ def given_name_alone(mentions: pl.DataFrame) -> pl.DataFrame:
     )
     if words.is_empty():
         return mentions
+    firsts = set(persons["_first"].to_list())
     table = pl.DataFrame(
         [
-            (t, lang, token_key(t, lang))
+            (t, lang, k)
             for t, lang in words.select("text", "language").unique().rows()
-            if lexicon.world_city((t,)) is None  # a club takes its city's name (Belfast Giants)
+            if (k := token_key(t, lang)) in firsts
+            and lexicon.world_city((t,)) is None  # a club takes its city's name (Belfast Giants)
         ],
         schema={"text": pl.String, "language": pl.String, "_first": pl.String},
         orient="row",
@@ -145,7 +147,11 @@ def kind_word_alone(mentions: pl.DataFrame) -> pl.DataFrame:
     typed = "found_type" if "found_type" in mentions.columns else "type"
     found = pl.coalesce(typed, "type")
     alone = (found == "ORG") & ~pl.col("key").str.contains(" ") & ~pl.col("text").str.contains(" ")
-    words = mentions.filter(alone)
+    # only articles that name a body in two words or more can settle one
+    named = mentions.filter((found == "ORG") & pl.col("text").str.contains(" "))
+    words = mentions.filter(alone).join(
+        named.select("article_id").unique(), on="article_id", how="semi"
+    )
     if words.is_empty():
         return mentions
     kinds = {
@@ -156,11 +162,7 @@ def kind_word_alone(mentions: pl.DataFrame) -> pl.DataFrame:
     }
     if not kinds:
         return mentions
-    named = mentions.filter(
-        (found == "ORG")
-        & pl.col("text").str.contains(" ")
-        & pl.col("article_id").is_in(words["article_id"].unique().implode())
-    )
+    named = named.join(words.select("article_id").unique(), on="article_id", how="semi")
     heads: dict[tuple[str, str], Counter[str]] = {}
     joiners = name_words.joiner_words()
     for aid, text, key, lang in named.select("article_id", "text", "key", "language").rows():
