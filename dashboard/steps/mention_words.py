@@ -71,8 +71,8 @@ def _parts(text: str, start: int, end: int, lang: str | None) -> list[tuple[int,
         # a name and a word after it make a word (Taliban-like, Netherlands-based): the name;
         # a letter and a word are a word (U-turn, X-ray)
         return [(start, start + len(pieces[0]))] if len(pieces[0]) > 1 else []
-    if not all(p[:1].isupper() for p in pieces):
-        return [(start, end)]
+    if not all(p[:1].isupper() for p in pieces) or mention_types.known(word, lang):
+        return [(start, end)]  # a listed name of two (Interfax-Ukraine, an agency) is one
     german = mention_types.lemma_lang(lang) == "de"
     if german and _german_noun_piece(pieces[-1]) and not any(map(_german_noun_piece, pieces[:-1])):
         # a name before a German noun is the compound's name (Ferrari-Pilot, BBC-Experte)

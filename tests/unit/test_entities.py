@@ -1362,3 +1362,10 @@ def test_an_acronym_spelled_otherwise_is_not_the_listed_one() -> None:
     assert found.get("SAS", "sas") != "united states"  # the airline, not SAŠ or САЩ
     # the same letters in another script are the listed acronym (УК: UK, Serbian Cyrillic)
     assert ("УК", "LOC", "united kingdom") in _found("Влада УК је одлучила.", "sr")
+
+
+def test_a_listed_name_with_a_hyphen_is_one_name() -> None:
+    found = _found("Jak podała agencja Interfax-Ukraina, spotkanie ABD-Venezuela się odbyło.", "pl")
+    texts = [t for t, _, _ in found]
+    assert "Interfax-Ukraina" in texts  # an agency, not Interfax and Ukraine
+    assert "ABD" in texts and "Venezuela" in texts  # two names a hyphen joins stay two
