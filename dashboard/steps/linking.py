@@ -435,7 +435,8 @@ def _cluster(
     places = lexicon.place_labels()
     for k in keys:
         typed_otherwise = types[k] in ("ORG", "MISC") or (types[k] == "LOC" and k not in places)
-        if typed_otherwise and " " not in k and by_surname.get(k):
+        # not a key of two letters (УНН, an agency, keys as un; Kim Jong Un's un is no surname)
+        if typed_otherwise and " " not in k and len(k) > 2 and by_surname.get(k):
             named = [x for x in by_surname[k] if " " in x]
             if named:
                 uf.union(max(named, key=lambda x: keys[x]), k)

@@ -594,6 +594,19 @@ def test_a_listed_acronym_with_a_case_ending_is_that_name() -> None:
     assert ids["d"] != ids["a"]
 
 
+def test_a_two_letter_key_is_no_persons_surname() -> None:
+    rows = [
+        ("a", "Κιμ Γιονγκ Ουν", "PER", "kim hionh un", "el"),
+        ("b", "УН", "ORG", "un", "uk"),
+        ("c", "Donald Trump", "PER", "donald trump", "en"),
+        ("d", "Trump", "ORG", "trump", "pl"),  # a surname typed otherwise is still the person
+    ]
+    linked, _ = link(_mentions(rows))
+    ids = dict(zip(linked["article_id"], linked["entity_id"], strict=True))
+    assert ids["a"] != ids["b"]
+    assert ids["c"] == ids["d"]
+
+
 def test_a_name_made_of_generic_words_is_no_person() -> None:
     # a title's genitive body read as a person (Mluvčí Bílého domu, Rzecznik Sądu Najwyższego)
     rows = [
