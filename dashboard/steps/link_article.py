@@ -1,8 +1,11 @@
 """What one article says about its own names, applied to mention keys before linking.
 
-A body named by generic words right before a country is that country's body: one mention
-(`bodies_of_countries`). A person named right after a body the article names otherwise is two
-mentions, the body and the person (`bodies_before_persons`).
+A body named by generic words right before a country, or joined to it by the language's word for
+"of", is that country's body: one mention (`bodies_of_countries`). A person named right after a
+body or place the article names otherwise is two mentions, the body and the person
+(`bodies_before_persons`). A place word that is the given name of the article's person is that
+person (`given_name_alone`: Азия beside Азия Биби), and the word for a body's kind alone is the
+body the article names in full with it (`kind_word_alone`: Komisja beside Komisja Europejska).
 
 A body's name followed by a listed place in the genitive (Нафтогаз України, Naftogaz Ukrainy:
 Naftogaz of Ukraine), read as a person's two names for want of a cue, is the body when the article
