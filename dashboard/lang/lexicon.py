@@ -613,10 +613,9 @@ def demonym(word: str, lang: str | None) -> tuple[str, str] | None:
     endings = cues(lang).demonym_endings
     if endings is None or not word[:1].isupper() or word.isupper():
         return None
+    # a word of another script is a foreign name (Norwegian in Russian: the airline)
     if (lang in _CYRILLIC_ONLY) != bool(re.search(r"[\u0400-\u04ff]", word)) and lang != "sr":
-        return (
-            None  # a word of another script is a foreign name (Norwegian in Russian: the airline)
-        )
+        return None
     spelled = fold(word, lang, spelling_rules=False)
     irregular = cues(lang).demonym_words.get(spelled)
     # folded alike but longer, a place's case (Rusiji, in Russia, folds as Rusi, Russians)
