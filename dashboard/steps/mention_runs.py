@@ -190,8 +190,10 @@ def _extends(run: list[_Word], w: _Word, cue: lexicon.Cues, lang: str | None) ->
     low = w.text.lower()
     if not cue.extend_lowercase or low in cue.stop or len(run) > 2:
         return False
-    if token_key(w.text, lang) in lexicon.name_tails() and _known_whole(
-        (*(x.text for x in run), w.text), lang
+    # the end of a well-known name, which may follow a word the trimmer takes off (Ve Spojených
+    # státech: in the United States)
+    if token_key(w.text, lang) in lexicon.name_tails() and any(
+        _known_whole((*(x.text for x in run[i:]), w.text), lang) for i in range(len(run))
     ):
         return True
     if len(run) != 1:

@@ -1369,3 +1369,12 @@ def test_a_listed_name_with_a_hyphen_is_one_name() -> None:
     texts = [t for t, _, _ in found]
     assert "Interfax-Ukraina" in texts  # an agency, not Interfax and Ukraine
     assert "ABD" in texts and "Venezuela" in texts  # two names a hyphen joins stay two
+
+
+def test_a_well_known_name_ends_after_a_word_the_trimmer_takes_off() -> None:
+    # Ve Spojených státech: in the United States, the locative plural's -ech cut from the key
+    found = _found("Ve Spojených státech je zima.", "cs")
+    assert found == [("Spojených státech", "LOC", "united states")]
+    assert _found("W Stanach Zjednoczonych pada.", "pl") == [
+        ("Stanach Zjednoczonych", "LOC", "united states")
+    ]
