@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -308,22 +309,34 @@ def acronym_keys() -> frozenset[str]:
     """Keys of well-known names written only as acronyms (SAD, ONU, BM): only a word in
     capitals is one of them (SAD-a; not Sada, "now")."""
     spelled: dict[str, set[bool]] = {}
-    for forms in (*common()["canonical"].values(), *common()["loc_short"].values()):
-        for form in forms:
-            acronym = form.replace(".", "").isupper() and " " not in form
-            spelled.setdefault(name_key(form.split()), set()).add(acronym)
+    for key, form in _listed_forms(("canonical", "loc_short")):
+        spelled.setdefault(key, set()).add(_is_acronym(form))
     return frozenset(key for key, kinds in spelled.items() if kinds == {True})
+
+
+# the groups of well-known names with their spellings (entities_common.json)
+_LISTED = ("canonical", "canonical_loc", "canonical_misc", "loc_short")
+
+
+def _listed_forms(groups: tuple[str, ...] = _LISTED) -> Iterator[tuple[str, str]]:
+    """(linking key, spelling) of every spelling listed for a well-known name in `groups`."""
+    for group in groups:
+        for forms in common()[group].values():
+            for form in forms:
+                yield name_key(form.split()), form
+
+
+def _is_acronym(form: str) -> bool:
+    """A listed spelling that is an acronym: one word in capitals, full stops aside (U.S.)."""
+    return form.replace(".", "").isupper() and " " not in form
 
 
 @lru_cache(maxsize=1)
 def fixed_spellings() -> dict[str, frozenset[str]]:
     """Linking key of a well-known name -> the folded spellings listed for it."""
     out: dict[str, set[str]] = {}
-    data = common()
-    for group in ("canonical", "canonical_loc", "canonical_misc", "loc_short"):
-        for forms in data[group].values():
-            for form in forms:
-                out.setdefault(name_key(form.split()), set()).add(fold(form, None))
+    for key, form in _listed_forms():
+        out.setdefault(key, set()).add(fold(form, None))
     return {key: frozenset(v) for key, v in out.items()}
 
 
@@ -346,11 +359,9 @@ def _acronym_forms() -> dict[str, frozenset[str]]:
     """Key of a listed acronym -> its listed forms in Latin letters with their diacritics,
     without full stops (USA; САЩ: SASHCH; УК: UK, as Serbian writes the UK)."""
     out: dict[str, set[str]] = {}
-    for group in ("canonical", "canonical_loc", "canonical_misc", "loc_short"):
-        for forms in common()[group].values():
-            for form in forms:
-                if form.replace(".", "").isupper() and " " not in form:
-                    out.setdefault(name_key(form.split()), set()).add(_romanised(form))
+    for key, form in _listed_forms():
+        if _is_acronym(form):
+            out.setdefault(key, set()).add(_romanised(form))
     return {key: frozenset(v) for key, v in out.items()}
 
 

@@ -23,16 +23,25 @@ def name_concepts() -> dict[str, str]:
     return datacache.cached("name_concepts", _name_concepts)
 
 
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    """data/name_words.json, read once."""
+    return json.loads((DATA / "name_words.json").read_text(encoding="utf-8"))
+
+
+def _keys(form: str) -> set[str]:
+    """A word's keys under every language's endings (and none)."""
+    return {k for lang in (None, *available_languages()) if (k := token_key(form, lang))}
+
+
 def _name_concepts() -> dict[str, str]:
-    data = json.loads((DATA / "name_words.json").read_text(encoding="utf-8"))
+    data = _data()
     meanings: dict[str, set[str]] = {}
     # the words that join a name's words (of, the, and) mean nothing of their own: ""
     for concept, forms in [*data["concepts"].items(), ("", data["joiners"])]:
         for form in forms:
-            for lang in (None, *available_languages()):
-                key = token_key(form, lang)
-                if key:
-                    meanings.setdefault(key, set()).add(concept)
+            for key in _keys(form):
+                meanings.setdefault(key, set()).add(concept)
         if concept:  # a listed name's key is its English name (white house, security council)
             meanings.setdefault(concept, set()).add(concept)
     return {key: next(iter(c)) for key, c in meanings.items() if len(c) == 1}
@@ -41,8 +50,7 @@ def _name_concepts() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def joiner_words() -> frozenset[str]:
     """The words that join a name's words (of, the, din, и), lower case."""
-    data = json.loads((DATA / "name_words.json").read_text(encoding="utf-8"))
-    return frozenset(w.lower() for w in data["joiners"])
+    return frozenset(w.lower() for w in _data()["joiners"])
 
 
 @lru_cache(maxsize=1)
@@ -50,10 +58,9 @@ def genitive_joiners() -> dict[str, frozenset[str]]:
     """Per language, the joining words that say "of" (of, на, des, του), lower case: a body of a
     country (Върховният съд на Пакистан); not "and", which joins two names, nor a word that
     says "of" in one language and "on" in another (на in Russian)."""
-    data = json.loads((DATA / "name_words.json").read_text(encoding="utf-8"))
     return {
         lang: frozenset(w.lower() for w in words)
-        for lang, words in data["genitive_joiners"].items()
+        for lang, words in _data()["genitive_joiners"].items()
     }
 
 
@@ -61,15 +68,12 @@ def genitive_joiners() -> dict[str, frozenset[str]]:
 def acronym_meanings() -> dict[str, tuple[str, ...]]:
     """Key of a generic body's acronym, under every language -> the meanings of its words
     (МИД, MSZ: affairs, foreign, ministry): data/name_words.json "acronyms"."""
-    data = json.loads((DATA / "name_words.json").read_text(encoding="utf-8"))
-    out: dict[str, tuple[str, ...]] = {}
-    for meaning, forms in data["acronyms"].items():
-        for form in forms:
-            for lang in (None, *available_languages()):
-                key = token_key(form, lang)
-                if key:
-                    out[key] = tuple(meaning.split())
-    return out
+    return {
+        key: tuple(meaning.split())
+        for meaning, forms in _data()["acronyms"].items()
+        for form in forms
+        for key in _keys(form)
+    }
 
 
 @lru_cache(maxsize=100_000)
