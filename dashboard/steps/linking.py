@@ -307,18 +307,27 @@ _SPACED_MIN = 6
 
 
 def _spacing_pairs(keys: Iterable[str], types: dict[str, str]) -> list[tuple[str, str]]:
-    """(key, key) of one name written in one word and in two (Wizzair, Wizz Air; NordStream,
-    Nord Stream; Ittanwali, Ittan Wali): the same letters but for the spaces, of one type and
-    not a person's (a person is linked by the surname: Al Kaida read as one is no Al-Qaeda)."""
-    first: dict[tuple[str, str], str] = {}
-    out = []
+    """(key, key) of one name written in one word and in several (Wizzair, Wizz Air; NordStream,
+    Nord Stream; Tehreek-e-Labbaik, Tehríke Labajk): the same letters once the spaces go, of
+    one type. A person only as one word against words of three letters or more, both of
+    _JOINED_MIN letters (Saif-ul-Malook, Сайфул Малук): a person is linked by the surname, and
+    Al Kaida read as a person's name is no Al-Qaeda."""
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for k in sorted(keys):
-        joined = k.replace(" ", "")
-        if len(joined) < _SPACED_MIN or types.get(k) in (None, "PER"):
+        typ, joined = types.get(k), k.replace(" ", "")
+        if typ is None or len(joined) < _SPACED_MIN:
             continue
-        seen = first.setdefault((joined, types[k]), k)
-        if seen != k:
-            out.append((seen, k))
+        if typ == "PER" and not (
+            len(k) >= _JOINED_MIN and (" " not in k or min(map(len, k.split(" "))) > 2)
+        ):
+            continue
+        groups[(joined, typ)].append(k)
+    out: list[tuple[str, str]] = []
+    for (joined, typ), group in groups.items():
+        if typ != "PER":
+            out.extend((group[0], k) for k in group[1:])
+        elif joined in group:  # a person's keys meet only through the one-word spelling
+            out.extend((joined, k) for k in group if k != joined)
     return out
 
 
@@ -501,7 +510,7 @@ def _cluster(
             if name_words.opens_body(k) and " " not in rest and types.get(rest) == types[k]:
                 uf.union(rest, k)
     # a name written as one word or as several (Tehreek-e-Labbaik, Tehríke Labajk; a person's
-    # Saif-ul-Malook, Сайфул Малук), within one type and spelled alike once the spaces go
+    # Saif-ul-Malook, Сайфул Малук), within one type and spelled nearly alike once the spaces go
     # (type -> its several-word keys by their spelling without spaces)
     flattened: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for k in keys:
@@ -517,9 +526,7 @@ def _cluster(
         for k, flat in similar_across(words, list(flats)):
             for other in flats[flat]:
                 uf.union(other, k)
-        for k in words:  # spelled the same once the spaces go
-            for other in flats.get(k, ()):
-                uf.union(other, k)
+        # spelled the same once the spaces go: _spacing_pairs
     # similar single-word keys (and surnames) of one type merge
     for typ in set(types.values()):
         words = sorted({_surname(k) if typ == "PER" else k for k in keys if types[k] == typ})
