@@ -33,14 +33,20 @@ def _body_of_place(key: str, lang: str | None, given: frozenset[str]) -> str | N
     return words[0] if lexicon.place(words[1], lang, strict=True) is not None else None
 
 
+def _found_type(mentions: pl.DataFrame) -> tuple[str, pl.Expr]:
+    """The column holding the extractor's type (found_type, linking votes on it; else type) and
+    the expression reading it."""
+    typed = "found_type" if "found_type" in mentions.columns else "type"
+    return typed, pl.coalesce(typed, "type")
+
+
 def within_article(mentions: pl.DataFrame) -> pl.DataFrame:
     """Mentions with the keys their own article settles (module docstring); `found_type` (the
     extractor's type, which linking votes on) follows a changed key."""
     if mentions.is_empty() or "language" not in mentions.columns:
         return mentions
     mentions = kind_word_alone(given_name_alone(mentions))
-    typed = "found_type" if "found_type" in mentions.columns else "type"
-    found = pl.coalesce(typed, "type")
+    typed, found = _found_type(mentions)
     strong = pl.col("cue").fill_null(False) if "cue" in mentions.columns else pl.lit(False)
     two_words = pl.col("key").str.count_matches(" ") == 1
     doubtful = mentions.filter((found == "PER") & ~strong & two_words)
@@ -86,8 +92,7 @@ def given_name_alone(mentions: pl.DataFrame) -> pl.DataFrame:
     word is a given name (Niemiec Ruediger von Fritsch)."""
     if "text" not in mentions.columns:
         return mentions
-    typed = "found_type" if "found_type" in mentions.columns else "type"
-    found = pl.coalesce(typed, "type")
+    typed, found = _found_type(mentions)
     lead = pl.col("text").str.to_lowercase().str.slice(0, _LEAD)
     given = list(lexicon.given_name_keys())
     full = (
@@ -147,8 +152,7 @@ def kind_word_alone(mentions: pl.DataFrame) -> pl.DataFrame:
     name (Gazprom beside Gazprom Neft); of two bodies so named, the one named most."""
     if "text" not in mentions.columns:
         return mentions
-    typed = "found_type" if "found_type" in mentions.columns else "type"
-    found = pl.coalesce(typed, "type")
+    typed, found = _found_type(mentions)
     alone = (found == "ORG") & ~pl.col("key").str.contains(" ") & ~pl.col("text").str.contains(" ")
     # only articles that name a body in two words or more can settle one
     named = mentions.filter((found == "ORG") & pl.col("text").str.contains(" "))
@@ -235,8 +239,7 @@ def bodies_of_countries(mentions: pl.DataFrame, texts: pl.DataFrame | None = Non
     need = {"start", "end", "para_no", "text"}
     if mentions.is_empty() or not need <= set(mentions.columns):
         return mentions
-    typed = "found_type" if "found_type" in mentions.columns else "type"
-    found = pl.coalesce(typed, "type")
+    typed, found = _found_type(mentions)
     bodies = [
         k
         for k in mentions.filter(found == "ORG")["key"].unique().to_list()
@@ -355,8 +358,7 @@ def bodies_before_persons(mentions: pl.DataFrame) -> pl.DataFrame:
     need = {"start", "end", "text", "article_id"}
     if mentions.is_empty() or not need <= set(mentions.columns):
         return mentions
-    typed_col = "found_type" if "found_type" in mentions.columns else "type"
-    found = pl.coalesce(typed_col, "type")
+    typed_col, found = _found_type(mentions)
     long_people = mentions.filter((found == "PER") & (pl.col("key").str.count_matches(" ") >= 2))
     if long_people.is_empty():
         return mentions
