@@ -350,11 +350,27 @@ def _split_at(
     return 0, ""
 
 
+# bodies named one after the other before a person (Departamentu Stanu USA Heather Nauert) are
+# peeled off one per pass, at most this many
+_PEELS = 4
+
+
 def bodies_before_persons(mentions: pl.DataFrame) -> pl.DataFrame:
     """A person named right after a body, read as one name (Gazpromu Aleksiej Miller, UOKiK
     Marek Niechciał, Нафтогаза Юрий Витренко: the body's chief), is two mentions: the body and
     the person, when the article names the body otherwise (or it is a listed name) and the
-    person's part opens with a given name or is a person the article names."""
+    person's part opens with a given name or is a person the article names. Several bodies
+    before one person (Departamentu Stanu USA Heather Nauert) are each a mention."""
+    for _ in range(_PEELS):
+        peeled = _body_before_person(mentions)
+        if peeled.height == mentions.height:  # nothing split: every split adds a row
+            return peeled
+        mentions = peeled
+    return mentions
+
+
+def _body_before_person(mentions: pl.DataFrame) -> pl.DataFrame:
+    """`bodies_before_persons`'s one pass: the first body before each person split off."""
     need = {"start", "end", "text", "article_id"}
     if mentions.is_empty() or not need <= set(mentions.columns):
         return mentions
@@ -428,6 +444,51 @@ def bodies_before_persons(mentions: pl.DataFrame) -> pl.DataFrame:
 def shaped(mentions: pl.DataFrame, texts: pl.DataFrame | None = None) -> pl.DataFrame:
     """The mention rows an article's own names settle (split a body from the person after it,
     join a generic body with its country): made when the mentions are found, so every later
-    reader (quotes found before linking, an increment) sees the rows linking keeps; linking
-    applies it again to stored mentions, where it changes nothing."""
+    reader (quotes found before linking, an increment) sees the rows linking keeps."""
     return bodies_of_countries(bodies_before_persons(mentions), texts)
+
+
+# a Roman numeral of two letters or more closing a name, in Latin or Cyrillic capitals (XVI, ХVІ)
+_NUMERAL = r"\s([IVXLІХ]{2,6})$"
+
+
+def settled(mentions: pl.DataFrame, texts: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The keys linking compares: what each article says of its names (this module), and no
+    closing Roman numeral. Made when the mentions are found (`texts`: the articles' text, see
+    `shaped`), so a worker process settles its own articles; linking settles stored mentions
+    again, where it changes nothing. A full run and an increment settle keys alike, before any
+    lookup."""
+    return _without_numeral(within_article(shaped(mentions, texts)))
+
+
+def _without_numeral(mentions: pl.DataFrame) -> pl.DataFrame:
+    """Keys without the word a closing Roman numeral made: a pope's or king's number and a
+    product's generation are written in figures elsewhere (Benedykt XVI, Бенедикт; Nord Stream
+    II, Nord Stream 2, whose key has no figures). Settled keys stay as they are."""
+    numeral = pl.col("text").str.extract(_NUMERAL, 1)
+    last = pl.col("key").str.extract(r" ([^ ]+)$", 1)
+    numbered = mentions.filter(numeral.is_not_null() & last.is_not_null())
+    if numbered.is_empty():
+        return mentions
+    # the numeral's own key under the mention's language (XVI: ksv, ХVІ: hvi)
+    made = {
+        (word, lang): token_key(word, lang)
+        for word, lang in numbered.select(numeral.alias("n"), "language").unique().rows()
+    }
+    table = pl.DataFrame(
+        [(w, lang, k) for (w, lang), k in made.items()],
+        schema={"_numeral": pl.String, "language": pl.String, "_made": pl.String},
+        orient="row",
+    )
+    return (
+        mentions.with_columns(_numeral=numeral, _last=last)
+        .join(
+            table, on=["_numeral", "language"], how="left", nulls_equal=True, maintain_order="left"
+        )
+        .with_columns(
+            key=pl.when(pl.col("_made").is_not_null() & (pl.col("_last") == pl.col("_made")))
+            .then(pl.col("key").str.replace(r" [^ ]+$", ""))
+            .otherwise(pl.col("key"))
+        )
+        .drop("_numeral", "_last", "_made")
+    )

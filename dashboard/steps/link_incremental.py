@@ -26,7 +26,6 @@ from dashboard.steps.linking import (
     link,
     meant,
     numbered_base,
-    settled,
     similar_across,
     surname,
     without_kind,
@@ -135,7 +134,8 @@ def link_new(
     if counts is None:
         counts = key_counts(old_mentions).lazy()
     old_keys = counts.select("key").unique().collect().get_column("key")
-    new_mentions = settled(confirmed(new_mentions, old_keys.to_list()))
+    # settled when found (link_article.settled), as the full run's
+    new_mentions = confirmed(new_mentions, old_keys.to_list())
     if new_mentions.is_empty():
         return schema.conform(new_mentions, "mentions"), old_entities
     keys = new_mentions.get_column("key").drop_nulls().unique()

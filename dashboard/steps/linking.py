@@ -25,10 +25,9 @@ from dashboard.lang.translit import (
     script_of,
     skeleton,
     to_latin,
-    token_key,
 )
 from dashboard.schema import HIDDEN_TYPES
-from dashboard.steps.link_article import countries, shaped, within_article
+from dashboard.steps.link_article import countries
 from dashboard.steps.link_heard import Heard, surname
 
 # a cue-typed mention outweighs this many bare ones in the type vote of its key
@@ -728,52 +727,12 @@ def _owner(key: str, lang: str | None) -> set[str]:
     }
 
 
-# a Roman numeral of two letters or more closing a name, in Latin or Cyrillic capitals (XVI, ХVІ)
-_NUMERAL = r"\s([IVXLІХ]{2,6})$"
-
-
-def settled(mentions: pl.DataFrame) -> pl.DataFrame:
-    """The keys linking compares: what each article says of its names (link_article), and no
-    closing Roman numeral. A full run and an increment settle keys alike, before any lookup."""
-    return _without_numeral(within_article(shaped(mentions)))
-
-
-def _without_numeral(mentions: pl.DataFrame) -> pl.DataFrame:
-    """Keys without the word a closing Roman numeral made: a pope's or king's number and a
-    product's generation are written in figures elsewhere (Benedykt XVI, Бенедикт; Nord Stream
-    II, Nord Stream 2, whose key has no figures). Settled keys stay as they are."""
-    numeral = pl.col("text").str.extract(_NUMERAL, 1)
-    last = pl.col("key").str.extract(r" ([^ ]+)$", 1)
-    numbered = mentions.filter(numeral.is_not_null() & last.is_not_null())
-    if numbered.is_empty():
-        return mentions
-    # the numeral's own key under the mention's language (XVI: ksv, ХVІ: hvi)
-    made = {
-        (word, lang): token_key(word, lang)
-        for word, lang in numbered.select(numeral.alias("n"), "language").unique().rows()
-    }
-    table = pl.DataFrame(
-        [(w, lang, k) for (w, lang), k in made.items()],
-        schema={"_numeral": pl.String, "language": pl.String, "_made": pl.String},
-        orient="row",
-    )
-    return (
-        mentions.with_columns(_numeral=numeral, _last=last)
-        .join(
-            table, on=["_numeral", "language"], how="left", nulls_equal=True, maintain_order="left"
-        )
-        .with_columns(
-            key=pl.when(pl.col("_made").is_not_null() & (pl.col("_last") == pl.col("_made")))
-            .then(pl.col("key").str.replace(r" [^ ]+$", ""))
-            .otherwise(pl.col("key"))
-        )
-        .drop("_numeral", "_last", "_made")
-    )
-
-
 def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Fill entity_id across articles and languages; return (mentions, entities)."""
-    mentions = settled(confirmed(mentions))
+    """Fill entity_id across articles and languages; return (mentions, entities).
+
+    The keys are compared as found: the extractor settled them (link_article.settled), each
+    worker on its own articles, and stored ones were linked."""
+    mentions = confirmed(mentions)
     if mentions.is_empty():
         return schema.conform(mentions, "mentions"), schema.empty("entities")
     keys = Counter(mentions["key"].to_list())

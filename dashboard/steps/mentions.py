@@ -437,7 +437,8 @@ def extract_mentions(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.Dat
             )
     if not rows:
         return schema.empty("mentions")
-    # the rows an article's names settle (a body split from a person, a body with its country)
-    return link_article.shaped(
+    # the rows and keys an article's names settle (a body split from a person, a body with its
+    # country, a given name alone): each worker settles its own articles
+    return link_article.settled(
         schema.conform(pl.DataFrame(rows), "mentions"), articles.select("article_id", "text")
     )

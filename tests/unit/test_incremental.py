@@ -222,12 +222,15 @@ def test_link_new_reuses_stored_ids_and_links_only_new_keys() -> None:
     assert ents.filter(pl.col("entity_id") == "PER:putin")["aliases"].item().to_list() == ["Putin"]
 
 
-def test_link_new_settles_keys_as_a_full_run_does() -> None:
-    # a closing Roman numeral is dropped from a new mention's key, as linking drops it
+def test_link_new_takes_keys_settled_as_a_full_run_does() -> None:
+    # a new mention's key is settled when found (a closing Roman numeral's word dropped), as a
+    # full run's; linking the increment joins it to the stored person
     old = _mentions([("a", "Benedict", "benedikt", "PER:benedikt", "PER")])
+    from dashboard.steps.link_article import settled
     from dashboard.steps.linking import entities_of
 
-    new = _mentions([("n", "Benedict XVI", "benedikt ksv", None, "PER")])
+    new = settled(_mentions([("n", "Benedict XVI", "benedikt ksv", None, "PER")]))
+    assert new["key"].to_list() == ["benedikt"]
     linked, _ = link_incremental.link_new(old, entities_of(old), new, Aliases())
     assert linked["entity_id"].to_list() == ["PER:benedikt"]
 

@@ -410,13 +410,15 @@ def test_a_surname_spelled_like_a_city_of_the_world_stays_the_person() -> None:
 
 
 def test_a_body_followed_by_its_country_is_the_body() -> None:
+    from dashboard.steps.link_article import settled
+
     # Naftogaz Ukrainy (Naftogaz of Ukraine) read as two names, and Naftogaz alone: one body
     rows = [
         ("a", "Нафтогаз України", "PER", "naftohas ukrain", "uk"),
         ("a", "Нафтогаз", "ORG", "naftohas", "uk"),
         ("b", "Нафтогазу", "ORG", "naftohas", "uk"),
     ]
-    linked, entities = link(_mentions(rows))
+    linked, entities = link(settled(_mentions(rows)))  # settled as found
     assert linked["entity_id"].unique().to_list() == ["ORG:naftohas"]
     assert entities.height == 1
 
@@ -429,12 +431,14 @@ def test_a_person_before_a_place_is_not_made_a_body() -> None:
 
 
 def test_a_closing_roman_numeral_is_no_surname() -> None:
+    from dashboard.steps.link_article import settled
+
     rows = [
         ("a", "Benedykt XVI", "PER", "benedikt ksv", "pl"),
         ("b", "Бенедикт ХVІ", "PER", "benedikt hvi", "bg"),
         ("c", "Бенедикт", "PER", "benedikt", "ru"),
     ]
-    linked, entities = link(_mentions(rows))
+    linked, entities = link(settled(_mentions(rows)))  # settled as found
     assert linked["entity_id"].n_unique() == 1 and entities.height == 1
 
 
@@ -471,7 +475,7 @@ def test_similar_pairs_are_the_pairs_similar_words_joins() -> None:
 def test_settled_keys_stay_settled() -> None:
     # a re-run over stored (settled) mentions settles nothing further: Nord Stream II loses its
     # numeral's word once, never "stream" after it
-    from dashboard.steps.linking import settled
+    from dashboard.steps.link_article import settled
 
     rows = [
         ("a", "Nord Stream II", "MISC", "nord stream i", "cs"),
@@ -511,7 +515,7 @@ def test_one_name_typed_apart_in_two_languages_is_one_actor() -> None:
 
 
 def test_a_generic_body_before_a_country_is_that_countrys_body() -> None:
-    from dashboard.steps.linking import settled
+    from dashboard.steps.link_article import settled
 
     def row(aid: str, start: int, text: str, typ: str, key: str, lang: str) -> dict:
         return {"article_id": aid, "para_no": 0, "start": start, "end": start + len(text),
@@ -537,7 +541,7 @@ def test_a_generic_body_before_a_country_is_that_countrys_body() -> None:
     assert (once["article_id"] == "a").sum() == 1
     assert (court["text"], court["start"], court["end"]) == ("Верховный суд Пакистана", 10, 33)
     assert (once["article_id"] == "d").sum() == (once["article_id"] == "e").sum() == 2
-    linked, _ = link(mentions)
+    linked, _ = link(once)
     ids = dict(zip(linked["article_id"], linked["entity_id"], strict=False))
     assert ids["a"] == ids["b"] == ids["c"]
 
