@@ -9,8 +9,9 @@ that every step only reads what an earlier step (or ingest) wrote.
 
 On two workers or more the helper processes (share.py) do not sit idle through the cross-article
 steps: a full run leaves the ASIDE steps (dates) and the finding of quotes (quotes.find) to a
-helper while this process links, and a helper aligns a share of the stories while this process
-aligns the rest (`step_table._align`). The tables are the same as on one worker.
+helper while this process links (this process takes the batches left once it has linked), and a
+helper aligns a share of the stories while this process aligns the rest (`step_table._align`).
+The tables are the same as on one worker.
 
 The step table itself (the steps, their order, the per-article batches) is in step_table.py; the
 names callers know from here (pipeline.STEPS, pipeline.enrich, pipeline.check_order) are

@@ -8,8 +8,10 @@ while much is left (few per-batch costs), down to `smallest` articles at the end
 side waits long for the other's last batch. The claims are two shared counters (the next
 article from the front, the article after the last one from the back) under one lock.
 
-After the shared map a helper may take one more job (`Aside`): work on the whole corpus that this
-process does not need yet, done while it runs what it does need (the cross-article steps).
+After the shared map a helper may take more jobs: work this process does not need yet, done
+while it runs what it does need (the cross-article steps). An `Aside` is one job on whole frames;
+a `SharedAside` is batches of articles claimed as in the map, this process taking from the back
+whatever is left when it first needs the result.
 """
 
 from __future__ import annotations
@@ -191,6 +193,90 @@ class Aside(Generic[R]):
             return self.future.result()
         finally:
             self.folder.cleanup()
+
+
+def _batch(frames: dict[str, pl.DataFrame], start: int, size: int) -> dict[str, pl.DataFrame]:
+    """The frames of the articles [start, start + size): the articles' rows and every other
+    frame's rows of those articles."""
+    part = frames["articles"].slice(start, size)
+    ids = part.select("article_id")
+    return {
+        name: part if name == "articles" else frame.join(ids, on="article_id", how="semi")
+        for name, frame in frames.items()
+    }
+
+
+def _aside_front(
+    work: Callable[[dict[str, pl.DataFrame]], R],
+    folder: str,
+    processes: int,
+    smallest: int,
+    largest: int,
+) -> list[tuple[int, R]]:
+    """A helper's share of a `SharedAside`: batches claimed from the front until none is left."""
+    frames = {f.stem: pl.read_ipc(f.read_bytes()) for f in sorted(Path(folder).glob("*.arrow"))}
+    done = []
+    while (claimed := _claim(True, processes, smallest, largest)) is not None:
+        start, size = claimed
+        done.append((start, work(_batch(frames, start, size))))
+    return done
+
+
+class SharedAside(Generic[R]):
+    """`work` over batches of the articles of `frames` ("articles" and frames of their rows),
+    started now in the helpers, which claim batches from the front; `result()` claims the rest
+    from the back here, as `map_shared` does, and returns `combine` of every batch's result in
+    article order.
+
+    For aside work this process may finish early enough to share: it takes what the helpers
+    have not claimed when it first needs the result, instead of waiting for them."""
+
+    def __init__(
+        self,
+        helpers: Helpers,
+        work: Callable[[dict[str, pl.DataFrame]], Any],
+        combine: Callable[[list[Any]], R],
+        frames: dict[str, pl.DataFrame],
+        *,
+        smallest: int,
+        largest: int,
+    ) -> None:
+        self.helpers, self.work, self.combine, self.frames = helpers, work, combine, frames
+        self.sizes = (helpers.count + 1, smallest, largest)
+        self.folder = tempfile.TemporaryDirectory(prefix="newsprism-aside-")
+        try:
+            for name, frame in frames.items():
+                frame.write_ipc(Path(self.folder.name) / f"{name}.arrow")
+            with helpers.lock:  # the shared map is over: its claims are spent
+                helpers.bounds[0], helpers.bounds[1] = 0, frames["articles"].height
+            processes, smallest, largest = self.sizes
+            self.futures = [
+                helpers.pool.submit(
+                    _aside_front, work, self.folder.name, processes, smallest, largest
+                )
+                for _ in range(helpers.count)
+            ]
+        except BaseException:
+            self.folder.cleanup()
+            raise
+
+    def result(self) -> R:
+        """`combine` of the batches' results, in article order; the batches not yet claimed
+        are done here."""
+        global _bounds, _lock
+        _bounds, _lock = self.helpers.bounds, self.helpers.lock
+        try:
+            done = []
+            while (claimed := _claim(False, *self.sizes)) is not None:
+                start, size = claimed
+                done.append((start, self.work(_batch(self.frames, start, size))))
+            for future in self.futures:
+                done.extend(future.result())
+        finally:
+            self.helpers.stop_claims()  # on an error the helpers stop after their batch
+            _bounds, _lock = None, None
+            self.folder.cleanup()
+        return self.combine([result for _, result in sorted(done, key=lambda d: d[0])])
 
 
 PRESTART_BYTES = 2_000_000

@@ -323,6 +323,25 @@ def aside_timed(tables: Tables, batch_size: int = 1000) -> tuple[Tables, dict[st
     return made, seconds
 
 
+def aside_joined(
+    parts: Sequence[tuple[Tables, dict[str, float]]],
+) -> tuple[Tables, dict[str, float]]:
+    """`aside_timed`'s results of consecutive batches of articles as one: the tables in order,
+    the quotes numbered on from batch to batch (as quotes.find numbers them), seconds summed."""
+    frames: dict[str, list[pl.DataFrame]] = {}
+    seconds: dict[str, float] = {}
+    first = 0  # quotes of the batches before
+    for made, took in parts:
+        for name, frame in made.items():
+            if name in QUOTES_FOUND:
+                frame = frame.with_columns((pl.col("q") + first).cast(frame.schema["q"]))
+            frames.setdefault(name, []).append(frame)
+        first += made[QUOTES_FOUND[0]].height if QUOTES_FOUND[0] in made else 0
+        for name, spent in took.items():
+            seconds[name] = seconds.get(name, 0.0) + spent
+    return {name: pl.concat(parts) for name, parts in frames.items()}, seconds
+
+
 def _aside_steps(tables: Tables, batch_size: int) -> tuple[Tables, dict[str, float]]:
     articles = tables["articles"]
     made: list[Tables] = []
@@ -375,8 +394,8 @@ MIN_SHARE = 25
 """Fewest articles in a shared batch: each batch pays its own polars calls (~8 ms)."""
 
 
-Aside = share.Aside[tuple[Tables, dict[str, float]]]
-"""The ASIDE steps' tables and seconds, made by a helper (`enrich_shared`)."""
+Aside = share.SharedAside[tuple[Tables, dict[str, float]]]
+"""The ASIDE steps' tables and seconds, made by a helper and this process (`enrich_shared`)."""
 
 
 def enrich_batches(
@@ -435,7 +454,10 @@ def enrich_shared(
         sent = {t: tables[t] for t in tables_of([n for s in ASIDE for n in s.needs])}
         # and the spans of the mentions: the helper finds the quotes too (aside_timed)
         sent["mentions"] = tables["mentions"].select("article_id", "start", "end")
-        later = share.Aside(shared, aside_timed, sent)
+        # the helper starts it; this process takes the batches left when it needs the tables
+        later = share.SharedAside(
+            shared, aside_timed, aside_joined, sent, smallest=MIN_SHARE, largest=batch_size
+        )
     # seconds of work per step, summed over batches (workers run side by side)
     tables[STEP_SECONDS] = pl.DataFrame(
         {

@@ -95,6 +95,20 @@ def test_a_helper_running_the_aside_steps_makes_the_same_tables(tmp_path: Path) 
     assert pipeline.enrich_shared(articles, workers=2, batch_size=2, aside=True)[1] is None
 
 
+def test_the_aside_done_in_batches_is_the_aside_done_whole() -> None:
+    # the helper and this process each take batches of it: joined, the quotes numbered on
+    early = step_table.enrich_early_timed(ingest.load([SEEDS]).articles)[0]
+    frames = {t: early[t] for t in ("articles", "paragraphs")}
+    frames["mentions"] = early["mentions"].select("article_id", "start", "end")
+    whole, _ = step_table.aside_timed(frames)
+    assert whole[pipeline.QUOTES_FOUND[0]].height > 2 and whole["dates"].height > 0
+    parts = [step_table.aside_timed(share._batch(frames, i, 2)) for i in range(0, 5, 2)]
+    joined, seconds = step_table.aside_joined(parts)
+    assert set(joined) == set(whole) and set(seconds) == {"dates", "quotes"}
+    for name, frame in whole.items():
+        assert_frame_equal(joined[name], frame)
+
+
 def test_a_table_made_aside_is_taken_when_a_step_first_needs_it(tmp_path: Path) -> None:
     tables = pipeline.enrich(ingest.load([SEEDS]).articles)
     tables["mentions"] = tables["mentions"].with_columns(entity_id=pl.lit(None, pl.String))

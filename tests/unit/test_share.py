@@ -107,3 +107,37 @@ def test_an_aside_job_runs_in_a_helper_on_the_frames_sent() -> None:
     assert pid != os.getpid()  # the helper did it, not this process
     assert heights == {"articles": 7, "other": 2}
     assert not Path(job.folder.name).exists()  # the frames' files are gone once it is done
+
+
+def _batch_rows(frames: dict[str, pl.DataFrame]) -> tuple[int, list[str], list[str]]:
+    """A shared aside job: who ran the batch, its articles, and the rows of the other frame."""
+    import time
+
+    time.sleep(0.05)  # a batch takes a while: this process finds batches left to claim
+    return os.getpid(), frames["articles"]["article_id"].to_list(), frames["other"]["x"].to_list()
+
+
+def test_a_shared_aside_is_finished_here_and_comes_back_in_article_order() -> None:
+    articles = _articles(60)
+    # the other frame's rows: two per article, in another order; each batch sees its own
+    other = pl.DataFrame(
+        {"article_id": [f"a{i:03d}" for i in range(59, -1, -1) for _ in range(2)]}
+    ).with_columns(x=pl.col("article_id") + "-x")
+    helpers = share.Helpers(1, _ids)
+    try:
+        share.map_shared(_articles(30), _ids, helpers, smallest=3, largest=1000, keep=True)
+        job = share.SharedAside(
+            helpers, _batch_rows, list, {"articles": articles, "other": other}, smallest=3,
+            largest=1000,
+        )  # fmt: skip
+        done = job.result()
+    finally:
+        helpers.close()
+    assert [i for _, ids, _ in done for i in ids] == articles["article_id"].to_list()
+    for _, ids, rows in done:
+        assert sorted(rows) == sorted(f"{i}-x" for i in ids for _ in range(2))
+    pids = {pid for pid, _, _ in done}
+    assert os.getpid() in pids and len(pids) == 2  # the helper and this process took batches
+    assert not Path(job.folder.name).exists()
+    front, back = helpers.bounds
+    assert front == back
