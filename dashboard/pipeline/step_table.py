@@ -7,6 +7,7 @@ pipeline.py runs the table (an analysis, an increment, a re-analysis) and writes
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -108,15 +109,35 @@ def _dates_step(t: Tables, ctx: Context) -> Tables:
 
 
 def _entities_step(t: Tables, ctx: Context) -> Tables:
-    """Linking over every mention, then the analyst's alias file."""
-    mentions, ents = entities.link(t["mentions"])
+    """Linking over every mention, then the analyst's alias file. With a helper process free
+    (ctx.helpers) and no alias file, the helper makes the entities table while this process
+    clusters the stories (which need it only for their labels, made last: ctx.later)."""
+    mentions = conform(entities.linked_mentions(t["mentions"]), "mentions")
     if ctx.out is not None:
         ctx.aliases = entities.read_aliases(ctx.out / entities.ALIAS_FILE)
-    if ctx.aliases == entities.Aliases():
-        # no corrections: applying them would only rebuild the entities linking just built
-        return {"mentions": conform(mentions, "mentions"), "entities": conform(ents, "entities")}
-    mentions, ents = entities.apply_aliases(mentions, ents, ctx.aliases)
-    return {"mentions": mentions, "entities": ents}
+    if ctx.aliases != entities.Aliases():
+        ents = entities.entities_of(mentions)
+        mentions, ents = entities.apply_aliases(mentions, ents, ctx.aliases)
+        return {"mentions": mentions, "entities": ents}
+    # no corrections: applying them would only rebuild the entities linking just built
+    if ctx.helpers is None:
+        return {
+            "mentions": mentions,
+            "entities": conform(entities.entities_of(mentions), "entities"),
+        }
+    job = share.Aside(ctx.helpers, entities_share, {"mentions": mentions})
+    ctx.later["entities"] = functools.cache(lambda: conform(job.result(), "entities"))
+    return {"mentions": mentions}
+
+
+def entities_share(tables: Tables) -> pl.DataFrame:
+    """The entities table of tables["mentions"] (a helper's job: `_entities_step`)."""
+    return entities.entities_of(tables["mentions"])
+
+
+def _entities_table(t: Tables, ctx: Context) -> pl.DataFrame | Callable[[], pl.DataFrame] | None:
+    """The entities table, or the call that waits for the helper making it (`_entities_step`)."""
+    return t["entities"] if "entities" in t else ctx.later.get("entities")
 
 
 def _stories_step(t: Tables, ctx: Context) -> Tables:
@@ -130,14 +151,19 @@ def _stories_step(t: Tables, ctx: Context) -> Tables:
     feats = paragraph_features(
         t["articles"], t["paragraphs"], t["mentions"], t["dates"], quote_table
     )
-    ents = t.get("entities")
+    ents = _entities_table(t, ctx)  # the labels, made last, wait for it
     articles, story_table = stories.cluster(
         t["articles"], t["paragraphs"], t["mentions"], t["dates"], entities=ents, features=feats
     )
     edits = stories.read_overrides(ctx.out / "stories.json") if ctx.out else None
     if edits is not None:
         articles, story_table = stories.apply_overrides(
-            articles, story_table, edits, mentions=t["mentions"], dates=t["dates"], entities=ents
+            articles,
+            story_table,
+            edits,
+            mentions=t["mentions"],
+            dates=t["dates"],
+            entities=ents() if callable(ents) else ents,
         )
     articles, date_table, redated = increment.reanchor(
         articles, t["articles"], t["paragraphs"], t["dates"], story_table
@@ -254,7 +280,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "alignments",
-        ("articles.story_id", "mentions.entity_id"),
+        ("articles.story_id", "mentions.entity_id", "entities.entity_id"),
         ("alignments.score",),
         False,
         _alignments_step,

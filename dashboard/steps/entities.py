@@ -19,7 +19,7 @@ from dashboard.steps.aliases import (
     split,
     write_aliases,
 )
-from dashboard.steps.linking import entities_of, link
+from dashboard.steps.linking import entities_of, link, linked_mentions
 from dashboard.steps.mentions import extract_mentions
 
 ALIAS_FILE = "aliases.json"
@@ -33,6 +33,7 @@ __all__ = [
     "extract_mentions",
     "hide",
     "link",
+    "linked_mentions",
     "merge",
     "read_aliases",
     "rename",

@@ -732,9 +732,16 @@ def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
     The keys are compared as found: the extractor settled them (link_article.settled), each
     worker on its own articles, and stored ones were linked."""
+    linked = linked_mentions(mentions)
+    return linked, entities_of(linked)
+
+
+def linked_mentions(mentions: pl.DataFrame) -> pl.DataFrame:
+    """`link`'s mentions alone (the entities table is `entities_of` them: a helper process may
+    make it while this one goes on)."""
     mentions = confirmed(mentions)
     if mentions.is_empty():
-        return schema.conform(mentions, "mentions"), schema.empty("entities")
+        return schema.conform(mentions, "mentions")
     keys = Counter(mentions["key"].to_list())
     # one type per key: the majority over its mentions, a cue-typed one ("in X", a title) counting
     # CUE_WEIGHT times when the table carries the extractor's "cue" column
@@ -781,5 +788,4 @@ def link(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         entity_id=pl.col("key").replace_strict({k: v[0] for k, v in ids.items()}),
         type=pl.col("key").replace_strict({k: v[1] for k, v in ids.items()}),
     )
-    linked = schema.conform(linked, "mentions")
-    return linked, entities_of(linked)
+    return schema.conform(linked, "mentions")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict
+from collections.abc import Callable
 
 import polars as pl
 
@@ -263,7 +264,7 @@ def cluster(
     mentions: pl.DataFrame,
     dates: pl.DataFrame,
     *,
-    entities: pl.DataFrame | None = None,
+    entities: pl.DataFrame | Callable[[], pl.DataFrame] | None = None,
     threshold: float = THRESHOLD,
     merge_threshold: float | None = MERGE_THRESHOLD,
     quote_table: pl.DataFrame | None = None,
@@ -273,7 +274,8 @@ def cluster(
 
     threshold groups articles into events; merge_threshold merges events sharing their core
     actors into stories (None keeps the events as the stories). features: the paragraph
-    features (features.paragraph_features) when the caller has them already.
+    features (features.paragraph_features) when the caller has them already. entities: the
+    entities table (for the stories' labels), or a call returning it, made when the labels are.
     """
     if articles.height == 0:
         return articles.with_columns(story_id=pl.lit(None, pl.String)), empty("stories")
@@ -293,6 +295,8 @@ def cluster(
         )
     groups = events.group_by("event").agg(pl.col("article_id").sort())
     membership = {story_id_for(members): members for members in groups["article_id"].to_list()}
+    if callable(entities):
+        entities = entities()
     return story_tables(articles, membership, mentions, dates, entities)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -149,3 +150,28 @@ def test_a_helper_aligning_a_share_of_the_stories_changes_nothing() -> None:
     alone = step_table._align(tables, pipeline.Context(features=feats))
     assert set(alone["story_id"]) == {"s-x", "s-y"}
     assert_frame_equal(shared, alone)
+
+
+def test_a_helper_making_the_entities_table_during_the_stories_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tables = pipeline.enrich(ingest.load([SEEDS]).articles)
+    tables["mentions"] = tables["mentions"].with_columns(entity_id=pl.lit(None, pl.String))
+    alone, _ = pipeline.finish_full(dict(tables), tmp_path / "alone")
+    jobs: list[str] = []
+    start = share.Aside.__init__
+
+    def watched(self: share.Aside, helpers: share.Helpers, work: Any, frames: Any) -> None:
+        jobs.append(work.__name__)
+        start(self, helpers, work, frames)
+
+    monkeypatch.setattr(share.Aside, "__init__", watched)
+    helpers = share.Helpers(1, pipeline.enrich_timed)
+    try:
+        shared, _ = pipeline.finish_full(dict(tables), tmp_path / "shared", helpers=helpers)
+    finally:
+        helpers.close()
+    assert "entities_share" in jobs  # the helper made the entities table
+    assert alone["entities"].height > 0 and alone["stories"].height > 0
+    for name in ("mentions", "entities", "stories", "articles", "alignments"):
+        assert_frame_equal(shared[name], alone[name])
