@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -176,40 +177,66 @@ def _stories_step(t: Tables, ctx: Context) -> Tables:
 def _alignments_step(t: Tables, ctx: Context) -> Tables:
     """Paragraph alignment; then actors joined through the paragraphs that translate each other
     (link_aligned: what spelling could not join)."""
-    alignments = _align(t, ctx)
-    joined = link_aligned.merges(t["mentions"], alignments, t["articles"], ctx.aliases)
+    alignments, counted = _align(t, ctx)
+    joined = link_aligned.merges(
+        t["mentions"], alignments, t["articles"], ctx.aliases, counted=counted
+    )
     mentions, ents = link_aligned.project(t["mentions"], t["entities"], joined)
     return {"alignments": alignments, "mentions": mentions, "entities": ents}
 
 
-def _align(t: Tables, ctx: Context) -> pl.DataFrame:
+def _align(t: Tables, ctx: Context) -> tuple[pl.DataFrame, Counter[tuple[str, str]] | None]:
     """align.align over every story; with a helper process (ctx.helpers), it aligns a share of
-    the stories meanwhile (align.story_shares: the same pairs as aligned here)."""
+    the stories meanwhile (align.story_shares: the same pairs as aligned here), and each process
+    counts the votes of its own alignments for link_aligned (None: not counted yet)."""
     if ctx.helpers is None or ctx.features is None:
-        return align.align(
+        alignments = align.align(
             t["articles"], t["paragraphs"], t["mentions"], t["dates"], features=ctx.features
         )
+        return alignments, None
     mine, theirs = align.story_shares(t["articles"], ctx.features, 2)
     ids = theirs.select("article_id")
     sent = {
-        "articles": theirs,
+        # with their languages, for the votes
+        "articles": theirs.join(
+            t["articles"].select("article_id", "language"), on="article_id", how="left"
+        ),
         "paragraphs": t["paragraphs"].join(ids, on="article_id", how="semi"),
         "features": ctx.features.join(ids, on="article_id", how="semi"),
+        "mentions": _voters(t["mentions"].join(ids, on="article_id", how="semi")),
     }
     job = share.Aside(ctx.helpers, align_share, sent)
     here = align.align(mine, t["paragraphs"], t["mentions"], t["dates"], features=ctx.features)
-    both = pl.concat([here, job.result()])
-    return both.sort("story_id", "article_a", "para_a", "article_b")  # as align sorts them
+    # a story's articles are all in one share: its pairs' votes need only that share's mentions
+    voters = _voters(t["mentions"].join(mine.select("article_id"), on="article_id", how="semi"))
+    counted = link_aligned.votes(voters, here, _languages(t["articles"]))
+    there, their_votes = job.result()
+    both = pl.concat([here, there])
+    # as align sorts them
+    return both.sort("story_id", "article_a", "para_a", "article_b"), counted + their_votes
 
 
-def align_share(tables: Tables) -> pl.DataFrame:
-    """align.align of the stories of tables["articles"] (a helper's share: `_align`)."""
-    return align.align(
+def _voters(mentions: pl.DataFrame) -> pl.DataFrame:
+    """The mentions' columns link_aligned.votes reads."""
+    return mentions.select("article_id", "para_no", "entity_id", "type")
+
+
+def _languages(articles: pl.DataFrame) -> dict[str, str | None]:
+    return dict(zip(articles["article_id"], articles["language"], strict=True))
+
+
+def align_share(tables: Tables) -> tuple[pl.DataFrame, Counter[tuple[str, str]]]:
+    """align.align of the stories of tables["articles"] and link_aligned's votes of those
+    alignments (a helper's share: `_align`)."""
+    alignments = align.align(
         tables["articles"],
         tables["paragraphs"],
         empty("mentions"),
         empty("dates"),
         features=tables["features"],
+    )
+    return alignments, link_aligned.votes(
+        tables["mentions"], alignments, _languages(tables["articles"])
     )
 
 

@@ -163,12 +163,18 @@ def merges(
     alignments: pl.DataFrame,
     articles: pl.DataFrame,
     aliases: Aliases | None = None,
+    *,
+    counted: Counter[tuple[str, str]] | None = None,
 ) -> dict[str, str]:
-    """id -> the id it joins (the one with more mentions), by the evidence of aligned pairs."""
+    """id -> the id it joins (the one with more mentions), by the evidence of aligned pairs.
+
+    counted: the `votes` of the alignments when they are counted already (a share each by two
+    processes: votes add up over stories)."""
     if mentions.is_empty() or alignments.is_empty():
         return {}
     languages = dict(zip(articles["article_id"], articles["language"], strict=True))
-    counted = votes(mentions, alignments, languages)
+    if counted is None:
+        counted = votes(mentions, alignments, languages)
     keep_out = touched(aliases) if aliases else set()
     size = Counter(mentions["entity_id"].to_list())
     where: dict[str, set[str]] = defaultdict(set)

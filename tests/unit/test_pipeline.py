@@ -129,7 +129,7 @@ def test_a_table_made_aside_is_taken_when_a_step_first_needs_it(tmp_path: Path) 
 
 
 def test_a_helper_aligning_a_share_of_the_stories_changes_nothing() -> None:
-    from dashboard.steps import align, features
+    from dashboard.steps import align, features, link_aligned
     from tests.unit.test_align import ACTORS, TEXTS
     from tests.unit.test_stories import hand_frames
 
@@ -144,12 +144,17 @@ def test_a_helper_aligning_a_share_of_the_stories_changes_nothing() -> None:
     assert all(s.height > 0 for s in align.story_shares(articles, feats, 2))  # a story each
     helpers = share.Helpers(1, pipeline.enrich_timed)
     try:
-        shared = step_table._align(tables, pipeline.Context(features=feats, helpers=helpers))
+        shared, counted = step_table._align(
+            tables, pipeline.Context(features=feats, helpers=helpers)
+        )
     finally:
         helpers.close()
-    alone = step_table._align(tables, pipeline.Context(features=feats))
+    alone, none = step_table._align(tables, pipeline.Context(features=feats))
     assert set(alone["story_id"]) == {"s-x", "s-y"}
     assert_frame_equal(shared, alone)
+    # each process counted the votes of its own share: together, those of all alignments
+    languages = dict(zip(articles["article_id"], articles["language"], strict=True))
+    assert none is None and counted == link_aligned.votes(mentions, alone, languages)
 
 
 def test_a_helper_making_the_entities_table_during_the_stories_changes_nothing(
