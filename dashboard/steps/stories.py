@@ -217,8 +217,9 @@ def _linkage(n: int, pairs: list[tuple[int, int, float]], threshold: float) -> l
     def score(a: int, b: int) -> float:
         return between[a][b] / sqrt(within[a] * within[b])
 
-    # every within starts at 1.0: a pair's first score is its similarity (s / sqrt(1.0) == s)
-    heap = [(-s, a, b) for a in range(n) for b, s in between[a].items() if a < b]
+    # every within starts at 1.0: a pair's first score is its similarity (s / sqrt(1.0) == s);
+    # a score under the threshold is never merged, only ends the loop: it is not queued at all
+    heap = [(-s, a, b) for a in range(n) for b, s in between[a].items() if a < b and s >= threshold]
     heapq.heapify(heap)
     # the scores inlined below are score()'s arithmetic, in its order (the same bits)
     while heap:
@@ -242,7 +243,8 @@ def _linkage(n: int, pairs: list[tuple[int, int, float]], threshold: float) -> l
         w_a = within[a]
         for c, s in near_a.items():
             entry = -(s / sqrt(w_a * within[c]))
-            push(heap, (entry, a, c) if a < c else (entry, c, a))
+            if -entry >= threshold:
+                push(heap, (entry, a, c) if a < c else (entry, c, a))
 
     def root(i: int) -> int:
         while parent[i] != i:
