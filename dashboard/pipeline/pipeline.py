@@ -29,6 +29,7 @@ from typing import Any
 
 import polars as pl
 
+from dashboard import collector
 from dashboard.errors import InputProblem
 from dashboard.pipeline import increment, share
 from dashboard.pipeline.step_table import (
@@ -400,6 +401,15 @@ def _cross_article(
     """Run the CROSS_ARTICLE steps' `mode` entry points in order over the per-article tables
     (those in context.later taken just before the first step that needs them)."""
     done: Tables = {t: tables[t] for t in PER_ARTICLE_TABLES if t in tables}
+    with collector.paused():
+        _steps(done, context, mode, ran)
+    for name in list(context.later):  # made aside, needed by no step
+        done[name] = context.later.pop(name)()
+    return done
+
+
+def _steps(done: Tables, context: Context, mode: str, ran: list[dict[str, Any]] | None) -> None:
+    """`_cross_article`'s steps, each adding its tables to `done`."""
     for step in CROSS_ARTICLE:
         for name in tables_of(step.needs):
             if name in context.later:
@@ -414,9 +424,6 @@ def _cross_article(
                 rows = sum(f.height - stored[t].height for t, f in made.items() if t in stored)
             ran.append(_ran(step.name, mode, time.perf_counter() - started, rows))
         done |= made
-    for name in list(context.later):  # made aside, needed by no step
-        done[name] = context.later.pop(name)()
-    return done
 
 
 def _ran(name: str, mode: str, seconds: float, made: Tables | int) -> dict[str, Any]:

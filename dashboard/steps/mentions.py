@@ -14,15 +14,12 @@ is), mention_runs (candidate runs) and mention_trim (trimming and splitting runs
 
 from __future__ import annotations
 
-import gc
 import re
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import polars as pl
 
-from dashboard import schema
+from dashboard import collector, schema
 from dashboard.lang import boilerplate, datewords, lemmas, lexicon
 from dashboard.lang.translit import fold, token_key
 from dashboard.steps import link_article, mention_types
@@ -377,25 +374,7 @@ def _inflects(surface: str, named: frozenset[str]) -> bool:
     )
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off, then as it was: the step makes millions of objects
-    and no cycles, and each collection scanned the whole process (a tenth of the step).
-
-    What is alive when the step ends is long-lived (the words' memo tables, the language
-    dictionaries it loaded): frozen, the collector skips it, where turning it back on would
-    first scan all of it (another twentieth of the step)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.freeze()
-            gc.enable()
-
-
-@_collector_paused()
+@collector.paused()
 def extract_mentions(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
     """Mentions of every article (skipping boilerplate paragraphs), as the `mentions` table.
 
