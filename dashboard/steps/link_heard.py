@@ -39,8 +39,8 @@ class Heard:
             lambda: defaultdict(set)
         )
         self.given: dict[str, set[str]] = defaultdict(set)
-        cols = mentions.select("key", "text", "language", "article_id")
-        for key, text, lang, aid in cols.unique(["key", "text", "language", "article_id"]).rows():
+        # how each spelling sounds (once per spelling), then where each name is written
+        for key, text, lang in mentions.select("key", "text", "language").unique().rows():
             typ = types[key]
             if typ == "PER" and " " in key and " " in text:
                 self.given[key].add(sound_key(text.split()[0], lang))
@@ -49,7 +49,10 @@ class Heard:
             word = _surname(key) if typ == "PER" else key
             last = text.split()[-1] if typ == "PER" and text.split() else text
             self.sounds[(typ, word)].add(sound_key(last, lang))
-            self.where[(typ, word)][lang or ""].add(aid)
+        for key, lang, aid in mentions.select("key", "language", "article_id").unique().rows():
+            typ = types[key]
+            if typ == "PER" or " " not in key:
+                self.where[(typ, _surname(key) if typ == "PER" else key)][lang or ""].add(aid)
 
     def given_alike(self, a: str, b: str) -> bool:
         """Two full names whose given names sound alike (John, Džon, Τζον) though their keys
