@@ -324,15 +324,16 @@ def _split_at(
     typed: dict[tuple[str, str], set[str]],
     given: frozenset[str],
     surname_alone: bool = False,
-) -> tuple[int, str]:
-    """Where a person's key of three words or more starts after a body named first, and the
-    body's type (gazprom aleksei miller: 1, ORG), else (0, ""): the head is named alone in the
-    article, not as a person, or is a listed name; the rest opens with a given name or is a
-    person the article names, or the article calls the person by the surname alone
-    (`surname_alone`: Пенджаба Салман Тасир ... Тасир)."""
+) -> tuple[int, str, str]:
+    """Where a person's key of three words or more starts after a body named first, the body's
+    type and its key (gazprom aleksei miller: 1, ORG, gazprom; a listed name's key is its
+    canonical one: usa heather nauert: 1, LOC, united states), else (0, "", ""): the head is
+    named alone in the article, not as a person, or is a listed name; the rest opens with a
+    given name or is a person the article names, or the article calls the person by the surname
+    alone (`surname_alone`: Пенджаба Салман Тасир ... Тасир)."""
     words = key.split(" ")
     if len(words) < 3 or words[0] in given:
-        return 0, ""
+        return 0, "", ""
     listed = lexicon.place_labels()
     for j in range(1, len(words) - 1):
         head, tail = " ".join(words[:j]), " ".join(words[j:])
@@ -346,8 +347,8 @@ def _split_at(
             or "PER" in typed.get((article, words[-1]), set())
         )
         if kind and kind != "PER" and person:
-            return j, kind
-    return 0, ""
+            return j, kind, fixed[1] if fixed and not named and head not in listed else head
+    return 0, "", ""
 
 
 # bodies named one after the other before a person (Departamentu Stanu USA Heather Nauert) are
@@ -392,16 +393,16 @@ def _body_before_person(mentions: pl.DataFrame) -> pl.DataFrame:
     alone = set(
         long_people.filter(~pl.col("text").str.contains(" ")).select("article_id", "key").rows()
     )
-    cuts: dict[tuple[str, str, str], tuple[int, str]] = {}
+    cuts: dict[tuple[str, str, str], tuple[int, str, str]] = {}
     for aid, key, text in long_people.select("article_id", "key", "text").unique().rows():
         if len(text.split()) == len(key.split(" ")):
-            j, kind = _split_at(key, aid, typed, given, (aid, key) in alone)
+            j, kind, head_key = _split_at(key, aid, typed, given, (aid, key) in alone)
             if j:
-                cuts[(aid, key, text)] = (j, kind)
+                cuts[(aid, key, text)] = (j, kind, head_key)
     if not cuts:
         return mentions
     # the surname alone follows the person's part
-    tails = {(a, k): " ".join(k.split(" ")[j:]) for (a, k, _), (j, _) in cuts.items()}
+    tails = {(a, k): " ".join(k.split(" ")[j:]) for (a, k, _), (j, _, _) in cuts.items()}
     rows = mentions.with_row_index("_row")
     cut_keys = pl.DataFrame(
         [(a, k, t) for a, k, t in cuts],
@@ -411,12 +412,12 @@ def _body_before_person(mentions: pl.DataFrame) -> pl.DataFrame:
     hit = rows.join(cut_keys, on=["article_id", "key", "text"], how="semi").filter(found == "PER")
     out: list[dict[str, Any]] = []
     for row in hit.iter_rows(named=True):
-        j, kind = cuts[(row["article_id"], row["key"], row["text"])]
+        j, kind, head_key = cuts[(row["article_id"], row["key"], row["text"])]
         words, keys = row["text"].split(), row["key"].split(" ")
         head_text = " ".join(words[:j])
         tail_start = row["start"] + row["text"].index(words[j], len(head_text))
         head = {**row, "end": row["start"] + len(head_text), "text": head_text,
-                "key": " ".join(keys[:j]), typed_col: kind}  # fmt: skip
+                "key": head_key, typed_col: kind}  # fmt: skip
         if "cue" in row:
             head["cue"] = False
         tail = {**row, "start": tail_start, "text": row["text"][tail_start - row["start"] :],
