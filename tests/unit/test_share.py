@@ -23,9 +23,10 @@ def _articles(n: int) -> pl.DataFrame:
 
 
 def test_claims_shrink_to_the_smallest_and_never_exceed_what_is_left() -> None:
-    assert share.claim_size(1000, 2, 25, 1000) == 250  # a quarter of what is left, two processes
+    assert share.claim_size(1000, 2, 25, 1000) == 500  # half of what is left, two processes
+    assert share.claim_size(1000, 3, 25, 1000) == 334  # a third, three
     assert share.claim_size(100_000, 2, 25, 1000) == 1000  # never more than the largest
-    assert share.claim_size(60, 2, 25, 1000) == 25  # the tail: the smallest
+    assert share.claim_size(40, 2, 25, 1000) == 25  # the tail: the smallest
     assert share.claim_size(10, 2, 25, 1000) == 10  # never more than are left
     assert share.claim_size(0, 2, 25, 1000) == 0
 
@@ -39,16 +40,16 @@ def test_a_helper_takes_the_front_up_to_what_the_back_claimed(
     bounds = multiprocessing.get_context("spawn").RawArray("q", [0, 100])
     monkeypatch.setattr(share, "_bounds", bounds)
     monkeypatch.setattr(share, "_lock", multiprocessing.get_context("spawn").Lock())
-    back = share._claim(False, 2, 5, 1000)  # this process took the last quarter first
-    assert back == (75, 25)
+    back = share._claim(False, 2, 5, 1000)  # this process took the last half first
+    assert back == (50, 50)
     done = share._work_front(str(source), _ids, 2, 5, 1000)
     starts = [start for start, _ in done]
     assert starts == sorted(starts) and starts[0] == 0
     taken = [i for _, (_, ids) in done for i in ids]
-    assert taken == articles["article_id"].to_list()[:75]
+    assert taken == articles["article_id"].to_list()[:50]
     sizes = [len(ids) for _, (_, ids) in done]
     assert sizes[0] > sizes[-1] >= 1  # the batches shrink towards the meeting point
-    assert list(bounds) == [75, 75]
+    assert list(bounds) == [50, 50]
 
 
 def test_shared_work_covers_every_article_once_in_order() -> None:
