@@ -31,8 +31,8 @@ R = TypeVar("R")
 
 SHARE = 1
 """Each claim takes 1 / (SHARE x processes) of the articles left: the tail shrinks geometrically.
-Every batch pays ~30-40 ms of its steps' polars calls whatever its size: a quarter of what is left
-a claim (SHARE 2) cut 2,586 articles into 16 batches on two processes, a half cuts them into 8."""
+Every batch pays ~30-40 ms of its steps' polars calls whatever its size: with a quarter of what is
+left a claim (SHARE 2), 2,586 articles went in 16 batches on two processes; with a half, in 8."""
 
 # the shared claims, set in a helper process when it starts (`_start_helper`)
 _bounds: Any = None  # shared [front, back]: articles [front, back) are not yet claimed

@@ -456,9 +456,9 @@ _NUMERAL = r"\s([IVXLІХ]{2,6})$"
 def settled(mentions: pl.DataFrame, texts: pl.DataFrame | None = None) -> pl.DataFrame:
     """The keys linking compares: what each article says of its names (this module), and no
     closing Roman numeral. Made when the mentions are found (`texts`: the articles' text, see
-    `shaped`), so a worker process settles its own articles; linking settles stored mentions
-    again, where it changes nothing. A full run and an increment settle keys alike, before any
-    lookup."""
+    `shaped`), so a worker process settles its own articles and linking compares the keys as
+    found, in a full run and an increment alike. Settled keys stay as they are when settled
+    again with their texts."""
     return _without_numeral(within_article(shaped(mentions, texts)))
 
 
