@@ -42,6 +42,7 @@ def table_downloads(name: str, data: pl.DataFrame, caption: str) -> None:
         file_name=f"newsprism-{name}.csv",
         mime="text/csv",
         key=f"csv_{name}",
+        on_click="ignore",  # a download changes nothing on the page: no rerun
     )
     cols[1].download_button(
         "Parquet",
@@ -49,6 +50,7 @@ def table_downloads(name: str, data: pl.DataFrame, caption: str) -> None:
         file_name=f"newsprism-{name}.parquet",
         mime="application/vnd.apache.parquet",
         key=f"pq_{name}",
+        on_click="ignore",
     )
 
 
@@ -153,6 +155,7 @@ def chart_downloads(name: str, fig: go.Figure, data: pl.DataFrame, caption: str)
             file_name=f"newsprism-{name}.html",
             mime="text/html",
             key=f"html_{name}",
+            on_click="ignore",  # a download changes nothing on the page: no rerun
         )
         for i, fmt in enumerate(("png", "svg"), start=1):
             if cols[i].button(fmt.upper(), key=f"make_{fmt}_{name}"):
@@ -167,6 +170,7 @@ def chart_downloads(name: str, fig: go.Figure, data: pl.DataFrame, caption: str)
                     blob,
                     file_name=f"newsprism-{name}.{fmt}",
                     key=f"dl_{fmt}_{name}",
+                    on_click="ignore",
                 )
         cols[3].download_button(
             "Data CSV",
@@ -174,6 +178,7 @@ def chart_downloads(name: str, fig: go.Figure, data: pl.DataFrame, caption: str)
             file_name=f"newsprism-{name}.csv",
             mime="text/csv",
             key=f"data_{name}",
+            on_click="ignore",
         )
 
 
@@ -197,6 +202,7 @@ def bundle_button(an: Analysis, f: Filters, charts: list[str], page: str) -> Non
             file_name=f"newsprism-{page}.zip",
             mime="application/zip",
             key=f"zipdl_{page}",
+            on_click="ignore",
         )
 
 

@@ -21,9 +21,13 @@ def test_chart_html_and_table_csv_download_from_the_overview(server, page, tmp_p
     body = saved.read_text(encoding="utf-8")
     assert "<title>Articles by language</title>" in body and "Plotly.newPlot" in body
 
-    # the "What was inferred" table: one CSV row per seed article
+    # the "What was inferred" table: one CSV row per seed article. A download button reruns the
+    # script: the next click waits for the app to be idle again, as the first did
+    wait_idle(page)
+    csv_button = page.get_by_role("button", name="CSV", exact=True).first
+    csv_button.wait_for(state="visible", timeout=30_000)
     with page.expect_download(timeout=30_000) as csv:
-        page.get_by_role("button", name="CSV", exact=True).first.click()
+        csv_button.click()
     assert csv.value.suggested_filename == "newsprism-inferred.csv"
     table = tmp_path / "inferred.csv"
     csv.value.save_as(table)
