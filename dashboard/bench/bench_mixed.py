@@ -215,6 +215,14 @@ def render(report: dict[str, Any]) -> list[str]:
         "(floor 10x); 2 workers vs 1: "
         f"{one['analyze_seconds'] / two['analyze_seconds']:.2f}x (floor 1.6x)"
     )
+    # one worker already uses the second core in places (langdetect_rs's batch, polars joins):
+    # two processes can at best halve its CPU seconds, whatever they share
+    busy = one["cpu_seconds"] / one["analyze_seconds"]
+    lines.append(
+        f"  one worker keeps {busy:.2f} cores busy (CPU {one['cpu_seconds']:.1f} s in "
+        f"{one['analyze_seconds']:.1f} s): two workers could at best be "
+        f"{one['analyze_seconds'] / (one['cpu_seconds'] / 2):.2f}x one worker"
+    )
     if "articles_per_cpu_s" in ref:
         lines.append(
             "  per CPU second (steadier on a busy machine), interleaved, 1 worker: ours "

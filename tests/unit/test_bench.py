@@ -150,6 +150,8 @@ def test_mixed_report_gives_the_floors_ratios() -> None:
     assert "mentions 5.0/2.5" in printed and "median of 3 runs" in printed
     assert "de 9.5" in printed
     assert "reference 5.0: 18.2x" in printed  # 1000 articles in 11 CPU seconds
+    # 11 CPU seconds in 10 s: two processes could at best take 5.5 s
+    assert "keeps 1.10 cores busy" in printed and "at best be 1.82x one worker" in printed
 
 
 def test_median_run_keeps_every_runs_seconds() -> None:
