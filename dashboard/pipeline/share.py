@@ -77,11 +77,30 @@ def _work_front(
 ) -> list[tuple[int, R]]:
     """A helper's whole share: batches claimed from the front until none is left."""
     articles = pl.read_ipc(Path(source).read_bytes())  # read whole: the file goes at the end
+    return _take(
+        True, lambda start, size: work(articles.slice(start, size)), processes, smallest, largest
+    )
+
+
+def _take(
+    front: bool,
+    run: Callable[[int, int], R],
+    processes: int,
+    smallest: int,
+    largest: int,
+) -> list[tuple[int, R]]:
+    """(start, run(start, size)) of every batch this process claims from one end until none is
+    left: the one claim loop of the map and the shared aside, in helpers and here."""
     done = []
-    while (claimed := _claim(True, processes, smallest, largest)) is not None:
+    while (claimed := _claim(front, processes, smallest, largest)) is not None:
         start, size = claimed
-        done.append((start, work(articles.slice(start, size))))
+        done.append((start, run(start, size)))
     return done
+
+
+def _in_order(done: list[tuple[int, R]]) -> list[R]:
+    """The batches' results in article order (by where each batch starts)."""
+    return [result for _, result in sorted(done, key=lambda d: d[0])]
 
 
 def _ready(work: Callable[[pl.DataFrame], Any]) -> None:
@@ -144,10 +163,13 @@ def map_shared(
             helpers.pool.submit(_work_front, source, work, processes, smallest, largest)
             for _ in range(helpers.count)
         ]
-        done: list[tuple[int, R]] = []
-        while (claimed := _claim(False, processes, smallest, largest)) is not None:
-            start, size = claimed
-            done.append((start, work(articles.slice(start, size))))
+        done = _take(
+            False,
+            lambda start, size: work(articles.slice(start, size)),
+            processes,
+            smallest,
+            largest,
+        )
         for future in futures:
             done.extend(future.result())
     finally:
@@ -157,13 +179,23 @@ def map_shared(
             helpers.close()
         _bounds, _lock = None, None
         folder.cleanup()
-    return [result for _, result in sorted(done, key=lambda d: d[0])]
+    return _in_order(done)
+
+
+def _write_frames(frames: dict[str, pl.DataFrame], folder: str) -> None:
+    """The frames as one .arrow file each in `folder`, for a helper to read (`_read_frames`)."""
+    for name, frame in frames.items():
+        frame.write_ipc(Path(folder) / f"{name}.arrow")
+
+
+def _read_frames(folder: str) -> dict[str, pl.DataFrame]:
+    """The frames `_write_frames` wrote in `folder`."""
+    return {f.stem: pl.read_ipc(f.read_bytes()) for f in sorted(Path(folder).glob("*.arrow"))}
 
 
 def _aside(work: Callable[[dict[str, pl.DataFrame]], R], folder: str) -> R:
-    """A helper's aside job: `work` on the frames written in `folder` (one .arrow file each)."""
-    frames = {f.stem: pl.read_ipc(f.read_bytes()) for f in sorted(Path(folder).glob("*.arrow"))}
-    return work(frames)
+    """A helper's aside job: `work` on the frames written in `folder`."""
+    return work(_read_frames(folder))
 
 
 class Aside(Generic[R]):
@@ -182,8 +214,7 @@ class Aside(Generic[R]):
         self.helpers = helpers  # their owner closes them (a job may follow this one)
         self.folder = tempfile.TemporaryDirectory(prefix="newsprism-aside-")
         try:
-            for name, frame in frames.items():
-                frame.write_ipc(Path(self.folder.name) / f"{name}.arrow")
+            _write_frames(frames, self.folder.name)
             self.future = helpers.pool.submit(_aside, work, self.folder.name)
         except BaseException:
             self.folder.cleanup()
@@ -216,12 +247,10 @@ def _aside_front(
     largest: int,
 ) -> list[tuple[int, R]]:
     """A helper's share of a `SharedAside`: batches claimed from the front until none is left."""
-    frames = {f.stem: pl.read_ipc(f.read_bytes()) for f in sorted(Path(folder).glob("*.arrow"))}
-    done = []
-    while (claimed := _claim(True, processes, smallest, largest)) is not None:
-        start, size = claimed
-        done.append((start, work(_batch(frames, start, size))))
-    return done
+    frames = _read_frames(folder)
+    return _take(
+        True, lambda start, size: work(_batch(frames, start, size)), processes, smallest, largest
+    )
 
 
 class SharedAside(Generic[R]):
@@ -247,8 +276,7 @@ class SharedAside(Generic[R]):
         self.sizes = (helpers.count + 1, smallest, largest)
         self.folder = tempfile.TemporaryDirectory(prefix="newsprism-aside-")
         try:
-            for name, frame in frames.items():
-                frame.write_ipc(Path(self.folder.name) / f"{name}.arrow")
+            _write_frames(frames, self.folder.name)
             with helpers.lock:  # the shared map is over: its claims are spent
                 helpers.bounds[0], helpers.bounds[1] = 0, frames["articles"].height
             processes, smallest, largest = self.sizes
@@ -268,17 +296,16 @@ class SharedAside(Generic[R]):
         global _bounds, _lock
         _bounds, _lock = self.helpers.bounds, self.helpers.lock
         try:
-            done = []
-            while (claimed := _claim(False, *self.sizes)) is not None:
-                start, size = claimed
-                done.append((start, self.work(_batch(self.frames, start, size))))
+            done = _take(
+                False, lambda start, size: self.work(_batch(self.frames, start, size)), *self.sizes
+            )
             for future in self.futures:
                 done.extend(future.result())
         finally:
             self.helpers.stop_claims()  # on an error the helpers stop after their batch
             _bounds, _lock = None, None
             self.folder.cleanup()
-        return self.combine([result for _, result in sorted(done, key=lambda d: d[0])])
+        return self.combine(_in_order(done))
 
 
 PRESTART_BYTES = 2_000_000
