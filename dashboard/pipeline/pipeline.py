@@ -38,7 +38,7 @@ from dashboard.pipeline.step_table import (
     PER_ARTICLE_TABLES,
     QUOTES_FOUND,
     STEP_SECONDS,
-    Aside,
+    AsideTables,
     Context,
     Tables,
     default_workers,
@@ -86,7 +86,7 @@ class Engine:
     # adds an increment's rows as part files (store.append_analysis); None: `write` everything
     append: Callable[..., dict[str, Any]] | None = None
     # `enrich` leaving the ASIDE steps to a helper (enrich_shared); None: `enrich` does all
-    enrich_aside: Callable[[pl.DataFrame], tuple[Tables, Aside | None]] | None = None
+    enrich_aside: Callable[[pl.DataFrame], tuple[Tables, AsideTables | None]] | None = None
 
 
 @dataclass
@@ -223,7 +223,7 @@ def _analyze(
     _say(options, f"analysing {new_articles.height} new articles", 0.2)
     ran: list[dict[str, Any]] = []
     started = time.perf_counter()
-    aside: Aside | None = None
+    aside: AsideTables | None = None
     if state is None and engine.enrich_aside is not None:
         enriched, aside = engine.enrich_aside(new_articles)
         fresh = dict(enriched)
@@ -294,7 +294,7 @@ def _analyze(
 
 
 def _later(
-    aside: Aside | None, old: Tables, ran: list[dict[str, Any]]
+    aside: AsideTables | None, old: Tables, ran: list[dict[str, Any]]
 ) -> tuple[dict[str, Callable[[], pl.DataFrame]], Callable[[], quotes.Found] | None]:
     """What a helper makes aside (none without `aside`): the tables of the ASIDE steps, each
     taken (merged with the stored ones) when first needed, their seconds then added to `ran`'s

@@ -209,7 +209,7 @@ def _align(t: Tables, ctx: Context) -> tuple[pl.DataFrame, Counter[tuple[str, st
     here = align.align(mine, t["paragraphs"], t["mentions"], t["dates"], features=ctx.features)
     # a story's articles are all in one share: its pairs' votes need only that share's mentions
     voters = _voters(t["mentions"].join(mine.select("article_id"), on="article_id", how="semi"))
-    counted = link_aligned.votes(voters, here, _languages(t["articles"]))
+    counted = link_aligned.votes(voters, here, link_aligned.languages_of(t["articles"]))
     there, their_votes = job.result()
     both = pl.concat([here, there])
     # as align sorts them
@@ -219,10 +219,6 @@ def _align(t: Tables, ctx: Context) -> tuple[pl.DataFrame, Counter[tuple[str, st
 def _voters(mentions: pl.DataFrame) -> pl.DataFrame:
     """The mentions' columns link_aligned.votes reads."""
     return mentions.select("article_id", "para_no", "entity_id", "type")
-
-
-def _languages(articles: pl.DataFrame) -> dict[str, str | None]:
-    return dict(zip(articles["article_id"], articles["language"], strict=True))
 
 
 def align_share(tables: Tables) -> tuple[pl.DataFrame, Counter[tuple[str, str]]]:
@@ -236,7 +232,7 @@ def align_share(tables: Tables) -> tuple[pl.DataFrame, Counter[tuple[str, str]]]
         features=tables["features"],
     )
     return alignments, link_aligned.votes(
-        tables["mentions"], alignments, _languages(tables["articles"])
+        tables["mentions"], alignments, link_aligned.languages_of(tables["articles"])
     )
 
 
@@ -447,7 +443,7 @@ MIN_SHARE = 25
 """Fewest articles in a shared batch: each batch pays its steps' own polars calls (~30-40 ms)."""
 
 
-Aside = share.SharedAside[tuple[Tables, dict[str, float]]]
+AsideTables = share.SharedAside[tuple[Tables, dict[str, float]]]
 """The ASIDE steps' tables and seconds, made by a helper and this process (`enrich_shared`)."""
 
 
@@ -470,10 +466,10 @@ def enrich_shared(
     batch_size: int = 1000,
     helpers: share.Helpers | None = None,
     aside: bool = False,
-) -> tuple[Tables, Aside | None]:
+) -> tuple[Tables, AsideTables | None]:
     """`enrich_batches`; with `aside`, when the `helpers` given share the work, the ASIDE steps
     are left to one of them, started once the others are done: their tables are missing here and
-    come from the Aside returned (None: every table is here)."""
+    come from the AsideTables returned (None: every table is here)."""
     if articles.height == 0:
         return {t: empty(t) for t in PER_ARTICLE_TABLES}, None
     order: pl.Series | None = None  # the articles' order when the batches took them in another
@@ -502,7 +498,7 @@ def enrich_shared(
     tables = {t: pl.concat([conform(p[t], t) for p, _ in timed], how="vertical") for t in names}
     if order is not None:
         tables = share.in_input_order(tables, articles["article_id"])
-    later: Aside | None = None
+    later: AsideTables | None = None
     if aside and shared is not None:
         sent = {t: tables[t] for t in tables_of([n for s in ASIDE for n in s.needs])}
         # and the spans of the mentions: the helper finds the quotes too (aside_timed)

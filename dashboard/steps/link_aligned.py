@@ -107,6 +107,11 @@ def touched(aliases: Aliases) -> set[str]:
     return out
 
 
+def languages_of(articles: pl.DataFrame) -> dict[str, str | None]:
+    """article_id -> language: what `votes` reads of the articles."""
+    return dict(zip(articles["article_id"], articles["language"], strict=True))
+
+
 def votes(
     mentions: pl.DataFrame, alignments: pl.DataFrame, languages: dict[str, str | None]
 ) -> Counter[tuple[str, str]]:
@@ -172,7 +177,7 @@ def merges(
     processes: votes add up over stories)."""
     if mentions.is_empty() or alignments.is_empty():
         return {}
-    languages = dict(zip(articles["article_id"], articles["language"], strict=True))
+    languages = languages_of(articles)
     if counted is None:
         counted = votes(mentions, alignments, languages)
     keep_out = touched(aliases) if aliases else set()
