@@ -5,7 +5,8 @@ SlavicNER in six languages, RONEC in Romanian, the seeds): files named by a hash
 reads them in no order of language. `newsprism analyze` runs in a fresh process on one worker and
 on two (after a first run has filled the disk caches, as a user's second run would), and again on
 the same files grouped by language; langdetect + dateparser, the reference pipeline, run over a
-sample of the same texts in the same run. Nothing here asserts on time.
+sample of the same texts in the same run, in a fresh process after each repeat of ours. Nothing
+here asserts on time.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import hashlib
 import json
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -93,14 +95,41 @@ def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return middle
 
 
-def reference(groups: dict[str, list[str]]) -> dict[str, Any]:
+def _fresh_reference(articles: int = REFERENCE_ARTICLES) -> dict[str, Any]:
+    """`reference` over the real corpus in a fresh process (as a user runs it)."""
+    code = (
+        "import json\n"
+        "from dashboard.bench import bench_mixed\n"
+        f"print(json.dumps(bench_mixed.reference(bench_mixed.real_corpus(), {articles})))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return result
+
+
+def _median_reference(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The reference run of median rate, with every run's articles/s."""
+    ordered = sorted(runs, key=lambda r: r["articles_per_s"])
+    middle = dict(ordered[len(ordered) // 2])
+    middle["runs_articles_per_s"] = [r["articles_per_s"] for r in runs]
+    return middle
+
+
+def paired_ratios(one: dict[str, Any], two: dict[str, Any]) -> list[float]:
+    """One worker's seconds over two workers' seconds, repeat by repeat: the two runs of a
+    repeat follow each other, so a busy spell slows both (steadier than a ratio of medians
+    taken at different moments)."""
+    return [a / b for a, b in zip(one["runs_seconds"], two["runs_seconds"], strict=True)]
+
+
+def reference(groups: dict[str, list[str]], articles: int = REFERENCE_ARTICLES) -> dict[str, Any]:
     """langdetect, then dateparser's search in the detected language, on a sample of
-    REFERENCE_ARTICLES texts."""
+    `articles` texts."""
     import langdetect
     from dateparser.search import search_dates
 
     texts = [t for texts in groups.values() for t in texts]
-    sample = random.Random(1).sample(texts, min(REFERENCE_ARTICLES, len(texts)))
+    sample = random.Random(1).sample(texts, min(articles, len(texts)))
     langdetect.DetectorFactory.seed = 0
     started, cpu = time.perf_counter(), time.process_time()
     for text in sample:
@@ -150,18 +179,22 @@ def run(repeats: int = 3) -> dict[str, Any]:
         write(groups, grouped, interleaved=False)
         _analyze(mixed, work / "warm", 1)  # fills the disk caches, as a first run does
         runs: dict[str, list[dict[str, Any]]] = {name: [] for name in RUNS}
+        references = []
         for _ in range(repeats):
             for name in RUNS:
                 corpus = mixed if name.startswith("interleaved") else grouped
                 workers = 1 if name.endswith("1_worker") else 2
                 runs[name].append(_analyze(corpus, work / "out", workers))
+            # the reference in turn with ours too (a busy moment slows both alike), and like ours
+            # in a fresh process: its language data loads in every run, as ours does
+            references.append(_fresh_reference())
         report = {
             "articles": n,
             "groups": len(groups),
             "languages": len(languages),
             "repeats": repeats,
             **{name: _median(done) for name, done in runs.items()},
-            "reference": reference(groups),
+            "reference": _median_reference(references),
             "dictionaries_mib": _dictionaries(),
         }
     finally:
@@ -184,8 +217,14 @@ def render(report: dict[str, Any]) -> list[str]:
         f"  reference langdetect + dateparser: {ref['articles_per_s']:.1f} articles/s "
         f"({ref['articles']} of the same files)",
     ]
+    if len(ref.get("runs_articles_per_s", [])) > 1:
+        lines.append(
+            "    reference runs (articles/s): "
+            + ", ".join(f"{x:.1f}" for x in ref["runs_articles_per_s"])
+        )
     for order in ("interleaved", "grouped"):
         a, b = report[f"{order}_1_worker"], report[f"{order}_2_workers"]
+        pairs = paired_ratios(a, b)
         lines += [
             f"  {order}: 1 worker {a['analyze_seconds']:.1f} s "
             f"({n / a['analyze_seconds']:,.0f} articles/s, "
@@ -198,6 +237,10 @@ def render(report: dict[str, Any]) -> list[str]:
             + ", ".join(f"{x:.1f}" for x in a["runs_seconds"])
             + "; 2 workers "
             + ", ".join(f"{x:.1f}" for x in b["runs_seconds"]),
+            "    2 workers vs 1, run by run (the two runs of a repeat one after the other): "
+            f"median {statistics.median(pairs):.2f}x ("
+            + ", ".join(f"{x:.2f}" for x in pairs)
+            + ")",
         ]
     lines.append(
         "  interleaved, step seconds (per-article steps: work summed over workers) "
@@ -213,7 +256,8 @@ def render(report: dict[str, Any]) -> list[str]:
     lines.append(
         f"  ours vs reference, interleaved, 1 worker: {rate / ref['articles_per_s']:.1f}x "
         "(floor 10x); 2 workers vs 1: "
-        f"{one['analyze_seconds'] / two['analyze_seconds']:.2f}x (floor 1.6x)"
+        f"{one['analyze_seconds'] / two['analyze_seconds']:.2f}x, run by run "
+        f"{statistics.median(paired_ratios(one, two)):.2f}x (floor 1.6x)"
     )
     # one worker already uses the second core in places (langdetect_rs's batch, polars joins):
     # two processes can at best halve its CPU seconds, whatever they share

@@ -147,11 +147,47 @@ def test_mixed_report_gives_the_floors_ratios() -> None:
     printed = "\n".join(bench_mixed.render(report))
     assert "ours vs reference, interleaved, 1 worker: 10.0x" in printed
     assert "2 workers vs 1: 2.00x" in printed
+    # run by run: 10/5 and 11/6 (the second run of each took a second more)
+    assert "median 1.92x (2.00, 1.83)" in printed and "run by run 1.92x (floor 1.6x)" in printed
     assert "mentions 5.0/2.5" in printed and "median of 3 runs" in printed
     assert "de 9.5" in printed
     assert "reference 5.0: 18.2x" in printed  # 1000 articles in 11 CPU seconds
     # 11 CPU seconds in 10 s: two processes could at best take 5.5 s
     assert "keeps 1.10 cores busy" in printed and "at best be 1.82x one worker" in printed
+
+
+def test_paired_ratios_follow_the_repeats() -> None:
+    one, two = _run(10.0), _run(5.0)
+    one["runs_seconds"], two["runs_seconds"] = [10.0, 12.0, 9.0], [5.0, 8.0, 6.0]
+    assert bench_mixed.paired_ratios(one, two) == [2.0, 1.5, 1.5]
+
+
+def test_the_reference_runs_in_a_fresh_process() -> None:
+    ran = bench_mixed._fresh_reference(articles=3)
+    assert ran["articles"] == 3
+    assert ran["articles_per_s"] > 0 and ran["articles_per_cpu_s"] > 0
+
+
+def test_median_reference_keeps_every_runs_rate() -> None:
+    runs = [{"articles": 200, "articles_per_s": r} for r in (50.0, 40.0, 60.0)]
+    middle = bench_mixed._median_reference(runs)
+    assert middle["articles_per_s"] == 50.0
+    assert middle["runs_articles_per_s"] == [50.0, 40.0, 60.0]
+    report_line = bench_mixed.render(
+        {
+            "articles": 1000,
+            "groups": 20,
+            "languages": 13,
+            "repeats": 3,
+            "interleaved_1_worker": _run(10.0),
+            "interleaved_2_workers": _run(5.0),
+            "grouped_1_worker": _run(8.0),
+            "grouped_2_workers": _run(4.0),
+            "reference": middle,
+            "dictionaries_mib": {},
+        }
+    )
+    assert "reference runs (articles/s): 50.0, 40.0, 60.0" in "\n".join(report_line)
 
 
 def test_median_run_keeps_every_runs_seconds() -> None:
