@@ -73,7 +73,11 @@ MONTH_CONFLICT = 0.3  # similarity kept by an undated pair naming months, none i
 WINDOW = 100  # a common key proposes only the articles nearest in time, about this many a side
 TOP_K = 50  # each article keeps its this-many most similar partners: a sparse kNN graph
 CANDIDATES = 4 * TOP_K  # candidates scored per article, those sharing the most keys
-PAIR_BLOCK = 1000  # articles whose candidate pairs are scored together: bounds the memory
+SCORE_ROWS = 3_000_000
+"""(candidate pair, feature) rows one block of proposing articles joins when its pairs are scored:
+bounds the memory (~150 bytes a row at the peak) whatever the articles' length. A block is this
+over CANDIDATES x the mean shared features an article: ~500 articles of 10,000 synthetic ones
+(29 features each), ~700 of the real interleaved corpus (21 each)."""
 
 
 # The candidate-pair rule of the event pass, in three public parts that the full run
@@ -165,6 +169,13 @@ def number_features(vectors: pl.DataFrame) -> pl.DataFrame:
     ).sort("i", "f")
 
 
+def pair_block(shared_rows: int, articles: int) -> int:
+    """Proposing articles scored together: SCORE_ROWS over each one's CANDIDATES x the mean
+    shared features an article (`shared_rows` over `articles`), at least one."""
+    per_article = CANDIDATES * max(1.0, shared_rows / max(1, articles))
+    return max(1, int(SCORE_ROWS / per_article))
+
+
 def pair_similarity(vectors: pl.DataFrame, block_df: int = BLOCK_DF) -> pl.DataFrame:
     """(i, i_b, sim), i < i_b: every article's TOP_K most similar candidates (a sparse kNN graph).
 
@@ -173,9 +184,9 @@ def pair_similarity(vectors: pl.DataFrame, block_df: int = BLOCK_DF) -> pl.DataF
     inverted index (no all-pairs pass, `proposals`): an article proposes pairs through its
     features rarer than block_df and its BLOCK_KEYS rarest ones (so an article naming only a
     story's main actors still finds its story); features in more than BLOCK_MAX articles never
-    propose, and a common one only among articles near in time. Pairs are scored PAIR_BLOCK
-    proposing articles at a time, so memory grows with the articles, not with a posting list
-    squared.
+    propose, and a common one only among articles near in time. Pairs are scored a block of
+    proposing articles at a time (`pair_block`), so memory stays bounded, never growing with a
+    posting list squared.
     """
     vectors = number_features(vectors)
     keys, postings = proposals(vectors, block_df)
@@ -183,8 +194,9 @@ def pair_similarity(vectors: pl.DataFrame, block_df: int = BLOCK_DF) -> pl.DataF
     days = vectors.select("i", "day").unique("i")
     blocks = []
     top = int(vectors.select(pl.col("i").max().fill_null(0)).item()) + 1
-    for first in range(0, top, PAIR_BLOCK):
-        inside = pl.col("i").is_between(first, first + PAIR_BLOCK - 1)
+    block = pair_block(shared.height, days.height)
+    for first in range(0, top, block):
+        inside = pl.col("i").is_between(first, first + block - 1)
         candidates = candidate_pairs(keys.filter(inside), postings)
         blocks.append(score_pairs(candidates, shared, days))
     if not blocks:

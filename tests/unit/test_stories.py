@@ -281,6 +281,49 @@ def test_wire_copies_make_a_sparse_graph_and_still_one_story() -> None:
     assert clustered.filter(pl.col("article_id") == "other")["story_id"].item() not in copies
 
 
+def test_pairs_scored_in_blocks_are_the_pairs_scored_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 40 articles over 8 actors: every block size gives the same graph
+    names = ["Varga", "Okonkwo", "Tallinn", "Nakamura", "Lisbon", "Reyes", "Oslo", "Haddad"]
+    texts = {
+        f"a{k:02d}": f"{names[k % 8]} met {names[(k * 3 + 1) % 8]} in {names[(k + 2) % 8]}.\n"
+        f"They signed {k % 5} deals."
+        for k in range(40)
+    }
+    actors = {name: f"e{n}" for n, name in enumerate(names)}
+    articles, paragraphs, mentions, dates = hand_frames(
+        texts, actors, {a: date(2025, 5, 1 + int(a[1:]) % 20) for a in texts}
+    )
+    index = pl.DataFrame({"article_id": sorted(texts), "i": range(len(texts))})
+    vectors = features.weighted(
+        features.paragraph_features(articles, paragraphs, mentions, dates)
+        .select("article_id", "feature")
+        .unique(),
+        ["article_id"],
+    ).join(index, on="article_id")
+    whole = stories.pair_similarity(vectors)
+    assert whole.height > 40
+    shared = vectors.filter(pl.col("df") > 1).height
+    for rows in (1, 7 * stories.CANDIDATES * shared // 40):
+        monkeypatch.setattr(stories, "SCORE_ROWS", rows)
+        assert stories.pair_block(shared, 40) < 40  # more than one block
+        assert stories.pair_similarity(vectors).equals(whole)
+
+
+def test_a_block_of_proposers_is_bounded_by_the_rows_it_joins() -> None:
+    # CANDIDATES x 30 features an article: SCORE_ROWS / 6,000 articles a block
+    assert stories.pair_block(30 * 10_000, 10_000) == stories.SCORE_ROWS // (
+        stories.CANDIDATES * 30
+    )
+    # twice the features an article, half the articles a block
+    assert stories.pair_block(60 * 10_000, 10_000) == stories.SCORE_ROWS // (
+        stories.CANDIDATES * 60
+    )
+    assert stories.pair_block(10**12, 1) == 1  # never an empty block
+    assert stories.pair_block(0, 0) == stories.SCORE_ROWS // stories.CANDIDATES
+
+
 def test_undated_articles_naming_other_months_are_kept_apart() -> None:
     # 0 and 1 undated: November against January; 0 and 2: both name November; 3 and 4 dated
     vectors = pl.DataFrame(
