@@ -231,32 +231,49 @@ def _linkage(n: int, pairs: list[tuple[int, int, float]], threshold: float) -> l
 
     # every within starts at 1.0: a pair's first score is its similarity (s / sqrt(1.0) == s);
     # a score under the threshold is never merged, only ends the loop: it is not queued at all
-    heap = [(-s, a, b) for a in range(n) for b, s in between[a].items() if a < b and s >= threshold]
-    heapq.heapify(heap)
-    # the scores inlined below are score()'s arithmetic, in its order (the same bits)
-    while heap:
-        neg, a, b = pop(heap)
+    # the first scores are sorted once and read in order; the scores of grown clusters go to a
+    # heap; each step takes the better head of the two (one queue, with a fraction of the pops)
+    first = sorted(
+        (-s, a, b) for a in range(n) for b, s in between[a].items() if a < b and s >= threshold
+    )
+    heap: list[tuple[float, int, int]] = []
+    k, m = 0, len(first)
+    # the scores inlined below are score()'s arithmetic, in its order (the same bits).
+    # A merge queues anew only the pairs of a with b's neighbours, whose shared weight grew: a
+    # pair of a with a neighbour of a alone only fell (a grew), so its queued score is still an
+    # upper bound, and it is queued at its score now when it comes out (the same merges, in the
+    # same order, as queuing every pair of a at every merge, with far fewer entries)
+    while True:
+        if heap and (k == m or heap[0] < first[k]):
+            neg, a, b = pop(heap)
+        elif k < m:
+            neg, a, b = first[k]
+            k += 1
+        else:
+            break
         if -neg < threshold:
             break
         if not (alive[a] and alive[b]):
             continue
         near_a = between[a]
-        if abs(near_a[b] / sqrt(within[a] * within[b]) + neg) > 1e-12:
-            continue  # a stale entry: a's or b's cluster grew since it was pushed
+        now = near_a[b] / sqrt(within[a] * within[b])
+        if abs(now + neg) > 1e-12:
+            if now < -neg and now >= threshold:
+                push(heap, (-now, a, b))  # fallen since queued: back at its score now
+            continue  # else risen: its fresh entry is queued already
         within[a] += within[b] + 2 * near_a.pop(b)
         alive[b] = False
         parent[b] = a
+        w_a = within[a]
         for c, s in between[b].items():
             if c != a:
                 near_a[c] += s
                 near_c = between[c]
                 near_c[a] = near_c.get(a, 0.0) + near_c.pop(b)
+                entry = -(near_a[c] / sqrt(w_a * within[c]))
+                if -entry >= threshold:
+                    push(heap, (entry, a, c) if a < c else (entry, c, a))
         between[b].clear()
-        w_a = within[a]
-        for c, s in near_a.items():
-            entry = -(s / sqrt(w_a * within[c]))
-            if -entry >= threshold:
-                push(heap, (entry, a, c) if a < c else (entry, c, a))
 
     def root(i: int) -> int:
         while parent[i] != i:

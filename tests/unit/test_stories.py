@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
+import random
 import re
+from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
@@ -322,6 +325,66 @@ def test_a_block_of_proposers_is_bounded_by_the_rows_it_joins() -> None:
     )
     assert stories.pair_block(10**12, 1) == 1  # never an empty block
     assert stories.pair_block(0, 0) == stories.SCORE_ROWS // stories.CANDIDATES
+
+
+def _merged_by_definition(
+    n: int, pairs: list[tuple[int, int, float]], threshold: float
+) -> list[int]:
+    """_linkage by its definition, slowly: merge the two clusters of the highest centroid cosine
+    (ties: the lowest pair of ids; the lower id stays) while it is at least the threshold; then
+    a lone article joins its most alike cluster at ATTACH x the threshold."""
+    between: dict[tuple[int, int], float] = defaultdict(float)
+    for a, b, s in pairs:
+        between[(min(a, b), max(a, b))] += s
+    within, parent, alive = [1.0] * n, list(range(n)), set(range(n))
+
+    def score(a: int, b: int) -> float:
+        return between.get((min(a, b), max(a, b)), 0.0) / math.sqrt(within[a] * within[b])
+
+    while True:
+        live = [(-score(a, b), a, b) for a, b in between if a in alive and b in alive]
+        best = min(live, default=None)
+        if best is None or -best[0] < threshold:
+            break
+        _, a, b = best
+        within[a] += within[b] + 2 * between.pop((a, b))
+        alive.discard(b)
+        parent[b] = a
+        for x, y in [k for k in between if b in k]:
+            c = y if x == b else x
+            between[(min(a, c), max(a, c))] += between.pop((x, y))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    size = [0] * n
+    for i in range(n):
+        size[root(i)] += 1
+    for s in [i for i in range(n) if size[i] == 1]:
+        near = [(score(s, c), c) for c in alive if c != s and size[c] > 1 and score(s, c) > 0]
+        if near and max(near)[0] >= threshold * stories.ATTACH:
+            parent[s] = max(near)[1]
+    return [root(i) for i in range(n)]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_greedy_merging_is_merging_by_the_definition(seed: int) -> None:
+    # groups of near copies (merged into big clusters), loose links between them, strays
+    rng = random.Random(seed)
+    n = 80
+    group = [rng.randrange(10) for _ in range(n)]
+    pairs = []
+    for a in range(n):
+        for b in range(a + 1, n):
+            same = group[a] == group[b]
+            if rng.random() < (0.6 if same else 0.04):
+                pairs.append((a, b, rng.uniform(0.3, 0.9) if same else rng.uniform(0.05, 0.4)))
+    rng.shuffle(pairs)
+    got = stories._linkage(n, pairs, stories.THRESHOLD)
+    assert got == _merged_by_definition(n, pairs, stories.THRESHOLD)
+    assert 1 < len(set(got)) < n  # some merged, not all
 
 
 def test_undated_articles_naming_other_months_are_kept_apart() -> None:
