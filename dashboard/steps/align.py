@@ -39,7 +39,11 @@ TRANSLATION_WEIGHT = 0.35  # share of the score from translation similarity, whe
 BLOCK_DF = 60  # within a story, features in more paragraphs than this do not propose pairs
 TOP_K = 20  # a paragraph keeps at most this many partners (its best): output grows linearly
 CANDIDATES = 4 * TOP_K  # scored pairs kept per paragraph for the matching
-CHUNK_POSTINGS = 100_000  # rare (feature, paragraph) postings of the stories scored together
+CHUNK_ROWS = 500_000
+"""Rows of the paragraph-pair join (a story's paragraphs sharing a rare feature: n x n for a
+feature in n of them) of the stories scored together: bounds the memory of a chunk, pairs and
+their cosines (~400 bytes a row at the peak), however many paragraphs a story's articles share a
+feature in. A story larger than this is scored alone."""
 # a paragraph (article number a, para_no) as one integer
 _UNIT = (pl.col("a").cast(pl.UInt64) * (1 << 32) + pl.col("para_no").cast(pl.UInt64)).alias("u")
 
@@ -107,10 +111,12 @@ def align(
     )
     # stories are scored a chunk at a time: memory is bounded by a chunk, not by the corpus
     chunk_of = (
-        rare.group_by("story_id")
-        .agg(n=pl.len())
+        rare.group_by("story_id", "feature")
+        .agg(n=pl.len().cast(pl.Int64))
+        .group_by("story_id")
+        .agg(rows=(pl.col("n") * pl.col("n")).sum())
         .sort("story_id")
-        .select("story_id", chunk=pl.col("n").cum_sum() // CHUNK_POSTINGS)
+        .select("story_id", chunk=pl.col("rows").cum_sum() // CHUNK_ROWS)
     )
     parts = []
     for _, stories in chunk_of.group_by("chunk", maintain_order=True):

@@ -154,3 +154,22 @@ def test_stories_shared_between_processes_align_as_all_of_them() -> None:
     ).sort("story_id", "article_a", "para_a", "article_b")
     assert whole.height > 0 and set(whole["story_id"]) == {"s-x", "s-y"}
     assert parts.equals(whole)
+
+
+def test_stories_scored_a_few_at_a_time_align_as_all_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # four stories of three versions each: whatever the chunk, each story is scored whole
+    texts = {
+        f"{s}{k}": t.replace("Alpha", name)
+        for s, name in zip("wxyz", ("Alpha", "Gamma", "Kappa", "Omega"), strict=True)
+        for k, t in enumerate(TEXTS.values())
+    }
+    actors = {**ACTORS, "Gamma": "e-gamma", "Kappa": "e-kappa", "Omega": "e-omega"}
+    articles, paragraphs, mentions, dates = hand_frames(texts, actors)
+    articles = articles.with_columns(story_id=pl.lit("s-") + pl.col("article_id").str.slice(0, 1))
+    whole = align.align(articles, paragraphs, mentions, dates)
+    assert set(whole["story_id"]) == {"s-w", "s-x", "s-y", "s-z"}
+    for rows in (1, 5):  # one story a chunk; two or so
+        monkeypatch.setattr(align, "CHUNK_ROWS", rows)
+        assert align.align(articles, paragraphs, mentions, dates).equals(whole)
