@@ -242,7 +242,7 @@ def _linkage(n: int, pairs: list[tuple[int, int, float]], threshold: float) -> l
     # A merge queues anew only the pairs of a with b's neighbours, whose shared weight grew: a
     # pair of a with a neighbour of a alone only fell (a grew), so its queued score is still an
     # upper bound, and it is queued at its score now when it comes out (the same merges, in the
-    # same order, as queuing every pair of a at every merge, with far fewer entries)
+    # same order, as queuing every pair of a at every merge, with fewer entries)
     while True:
         if heap and (k == m or heap[0] < first[k]):
             neg, a, b = pop(heap)
