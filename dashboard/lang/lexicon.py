@@ -736,6 +736,19 @@ def _by_spelling(
     return ranked[0][1]
 
 
+PLACE_PREFIX = 3
+"""Letters of a key an inflected form of a place shares with its base form in every language
+analysed: inflection changes a word's ending (Praze, Praha; Włoszech, Włochy; Κορέας, Κορέα;
+Moskvě, Moskva), so the first letters of the keys agree."""
+
+
+@lru_cache(maxsize=64)
+def place_prefixes(lang: str | None) -> frozenset[str]:
+    """The first PLACE_PREFIX letters of the keys of every place named in `lang` (what `place`
+    finds with strict=True)."""
+    return frozenset(k[:PLACE_PREFIX] for k, entry in _gazetteer().items() if lang in entry)
+
+
 def place(
     key: str, lang: str | None, *, strict: bool = False, surface: str | None = None
 ) -> tuple[str, str] | None:

@@ -236,9 +236,15 @@ def _place_word(word: str, lang: str | None) -> bool:
 
 
 def lemma_place(texts: Sequence[str], lang: str | None) -> tuple[str, str] | None:
-    """A place found through the dictionary's base form (Niemczech -> Niemcy)."""
+    """A place found through the dictionary's base form (Niemczech -> Niemcy), one whose key
+    starts as the words' key does (lexicon.PLACE_PREFIX): a base form of another word is not
+    the place (Romanian's dictionary gives era -> fi: ERA is not Fiji). Words whose key starts
+    as no place's key in the language does are not looked up (most names)."""
     code = lemma_lang(lang)
     if code is None or len(texts) > 3:
+        return None
+    start = name_key(tuple(texts), lang)[: lexicon.PLACE_PREFIX]
+    if start not in lexicon.place_prefixes(lang):
         return None
     try:
         bases = [lemmas.lemmatize(t, code) for t in texts]
@@ -246,7 +252,8 @@ def lemma_place(texts: Sequence[str], lang: str | None) -> tuple[str, str] | Non
         return None
     if bases == list(texts):
         return None
-    return lexicon.place(name_key(bases, lang), lang, strict=True)
+    key = name_key(bases, lang)
+    return lexicon.place(key, lang, strict=True) if key.startswith(start) else None
 
 
 # the syllables of an East Asian given name (Kim Jong Un, Ri Yong Ho, Moon Jae In)

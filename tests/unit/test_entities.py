@@ -8,9 +8,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard.lang import lexicon
+from dashboard.lang import lemmas, lexicon
 from dashboard.lang.translit import token_key
 from dashboard.schema import SCHEMAS
+from dashboard.steps import mention_types
 from dashboard.steps.entities import extract_mentions, link
 from dashboard.steps.link_article import given_name_alone
 
@@ -158,6 +159,32 @@ def test_inflected_place_is_undone_by_declension_rules() -> None:
     # a capital too, whose name the gazetteer holds in English only
     found = _found("Spotkanie odbyło się w Ankarze i w Kanadzie.", "pl")
     assert ("Ankarze", "LOC", "ankara") in found and ("Kanadzie", "LOC", "canada") in found
+
+
+@pytest.mark.parametrize(
+    ("words", "lang", "key"),
+    [
+        (("Praze",), "cs", "prague"),
+        (("Włoszech",), "pl", "italy"),
+        (("Βόρειας", "Κορέας"), "el", "north korea"),
+        (("Москве",), "ru", "moscow"),
+    ],
+)
+def test_a_place_is_found_through_its_base_form(
+    words: tuple[str, ...], lang: str, key: str
+) -> None:
+    found = mention_types.lemma_place(words, lang)
+    assert found is not None and found[0] == key
+
+
+def test_a_base_form_of_another_word_is_not_a_place() -> None:
+    # Romanian's dictionary gives era (was) -> fi (be), and fi is the key of Fiji: the base form
+    # does not start as the word does, so ERA (an acronym here) is no form of Fiji
+    assert lemmas.lemmatize("era", "ro") == "fi"
+    assert lexicon.place("fi", "ro", strict=True) is not None
+    assert mention_types.lemma_place(("ERA",), "ro") is None
+    found = _found("Proiectul ERA a fost prezentat ieri la Cluj.", "ro")
+    assert not any(key == "fiji" for _, _, key in found)
 
 
 @pytest.mark.parametrize(
