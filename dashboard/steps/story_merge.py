@@ -32,6 +32,10 @@ SPREAD_QUANTILE = 0.1  # spans and the corpus spread run from this quantile to 1
 MAX_ROUNDS = 50
 SPECIFIC = 0.01  # news-wide share under which an actor is specific (cities yes, countries no)
 MAX_POSTINGS = 500  # a core actor of more stories than this scores pairs but does not propose them
+PAIR_ROWS = 1_000_000
+"""(candidate pair, core actor) rows scored together: bounds the memory of scoring (~100 bytes a
+row at the peak), which grows with the core actors of a story (long articles name many). The
+scores are the same in any chunks."""
 PLACEHOLDER_DATE = date(1970, 1, 1)  # the Unix epoch: a missing timestamp, not a publication date
 
 
@@ -109,12 +113,21 @@ def candidate_pairs(profiles: pl.DataFrame, among: pl.Expr | None = None) -> pl.
     keys = profiles.filter((postings <= MAX_POSTINGS) & (pl.col("prior") < SPECIFIC)).select(
         "story", "entity_id"
     )
-    pairs = keys.join(keys.rename({"story": "story_b"}), on="entity_id").filter(
-        pl.col("story") < pl.col("story_b")
+    # stories numbered in their order: the join makes a row per shared actor, two numbers each,
+    # not two strings (a row per pair is left once they are made unique)
+    numbers = keys.select(pl.col("story").unique().sort()).with_row_index("s")
+    own = keys.join(numbers, on="story").select("s", "entity_id")
+    pairs = (
+        own.join(own.rename({"s": "s_b"}), on="entity_id")
+        .filter(pl.col("s") < pl.col("s_b"))
+        .select("s", "s_b")
+        .unique()
+        .join(numbers, on="s")
+        .join(numbers.rename({"s": "s_b", "story": "story_b"}), on="s_b")
     )
     if among is not None:
         pairs = pairs.filter(among)
-    return pairs.select("story", "story_b").unique()
+    return pairs.select("story", "story_b")
 
 
 def scored_pairs(
@@ -127,7 +140,30 @@ def scored_pairs(
     """(story, story_b, sim, dated, dated_b): candidate pairs (from candidate_pairs, so they
     share a core actor rarer in news in general than SPECIFIC: celebrities alone do not make two
     reports one story) whose profile cosine, damped by the gap between their spans, is at least
-    threshold. The one rule of the full merge and of an increment (dashboard.steps.story_attach)."""
+    threshold. The one rule of the full merge and of an increment (dashboard.steps.story_attach).
+    The pairs are scored PAIR_ROWS rows of (pair, core actor of its first story) at a time."""
+    sizes = profiles.group_by("story").agg(_rows=pl.len())
+    rows = candidates.join(sizes, on="story", how="left", maintain_order="left").with_columns(
+        _chunk=pl.col("_rows").fill_null(0).cum_sum() // PAIR_ROWS
+    )
+    if rows.is_empty() or rows["_chunk"].max() == 0:
+        return _scored(profiles, candidates, spans, scale, threshold)
+    return pl.concat(
+        [
+            _scored(profiles, part.drop("_rows", "_chunk"), spans, scale, threshold)
+            for _, part in rows.group_by("_chunk", maintain_order=True)
+        ]
+    )
+
+
+def _scored(
+    profiles: pl.DataFrame,
+    candidates: pl.DataFrame,
+    spans: pl.DataFrame,
+    scale: float,
+    threshold: float,
+) -> pl.DataFrame:
+    """scored_pairs of one chunk of candidates."""
     other = profiles.drop("prior").rename({"story": "story_b", "w": "w_b"})
     gap = pl.max_horizontal(
         pl.col("lo_b") - pl.col("hi"), pl.col("lo") - pl.col("hi_b"), pl.lit(0.0)

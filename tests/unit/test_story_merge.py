@@ -177,3 +177,41 @@ def test_famous_actors_weigh_less_than_specific_ones() -> None:
         4,
     )
     assert w["PER:kavanaugh"] > w["PER:trump"] > w["LOC:united-states"] > 0
+
+
+def test_pairs_scored_a_chunk_at_a_time_are_the_pairs_scored_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # many small events over a pool of specific actors: many candidate pairs, several rounds
+    events = {
+        f"e{n:02d}": [
+            [f"a{(n * 7 + k) % 23}", f"a{(n * 3 + k) % 19}", f"a{n % 5}"] for k in range(3)
+        ]
+        for n in range(40)
+    }
+    articles, member, mentions = frames(events, {f"e{n:02d}": n % 9 for n in range(40)})
+    vectors = story_merge.actor_vectors(mentions, articles.height)
+    profiles = story_merge.core_profiles(vectors, member.rename({"event": "story"}))
+    spans = story_merge.spans_of(
+        articles.select("article_id", day=pl.col("published").cast(pl.Int32).cast(pl.Float64)),
+        member.rename({"event": "story"}),
+    )
+    candidates = story_merge.candidate_pairs(profiles)
+    # the candidates: each pair once, story < story_b, every pair of stories sharing an actor
+    shared = (
+        profiles.select("story", "entity_id")
+        .join(profiles.select(story_b="story", entity_id="entity_id"), on="entity_id")
+        .filter(pl.col("story") < pl.col("story_b"))
+        .select("story", "story_b")
+        .unique()
+    )
+    assert candidates.height == candidates.unique().height > 40
+    assert candidates.sort(pl.all()).equals(shared.sort(pl.all()))
+    whole = story_merge.scored_pairs(profiles, candidates, spans, 30.0, 0.0).sort(pl.all())
+    assert whole.height > 0
+    merged = story_merge.merge_events(articles, member, mentions)
+    for rows in (1, 7):  # a pair a chunk; a few pairs a chunk
+        monkeypatch.setattr(story_merge, "PAIR_ROWS", rows)
+        chunked = story_merge.scored_pairs(profiles, candidates, spans, 30.0, 0.0)
+        assert chunked.sort(pl.all()).equals(whole)
+        assert story_merge.merge_events(articles, member, mentions).equals(merged)
