@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -131,8 +132,9 @@ def _run(seconds: float) -> dict[str, object]:
     }
 
 
-def test_mixed_report_gives_the_floors_ratios() -> None:
-    report = {
+def _mixed_report(reference: dict[str, Any], dictionaries: dict[str, float]) -> dict[str, Any]:
+    """A bench_mixed report of 1,000 articles: 10 s and 5 s interleaved, 8 s and 4 s grouped."""
+    return {
         "articles": 1000,
         "groups": 20,
         "languages": 13,
@@ -141,9 +143,15 @@ def test_mixed_report_gives_the_floors_ratios() -> None:
         "interleaved_2_workers": _run(5.0),
         "grouped_1_worker": _run(8.0),
         "grouped_2_workers": _run(4.0),
-        "reference": {"articles": 200, "articles_per_s": 10.0, "articles_per_cpu_s": 5.0},
-        "dictionaries_mib": {"de": 9.5},
+        "reference": reference,
+        "dictionaries_mib": dictionaries,
     }
+
+
+def test_mixed_report_gives_the_floors_ratios() -> None:
+    report = _mixed_report(
+        {"articles": 200, "articles_per_s": 10.0, "articles_per_cpu_s": 5.0}, {"de": 9.5}
+    )
     printed = "\n".join(bench_mixed.render(report))
     assert "ours vs reference, interleaved, 1 worker: 10.0x" in printed
     assert "2 workers vs 1: 2.00x" in printed
@@ -173,20 +181,7 @@ def test_median_reference_keeps_every_runs_rate() -> None:
     middle = bench_mixed._median_reference(runs)
     assert middle["articles_per_s"] == 50.0
     assert middle["runs_articles_per_s"] == [50.0, 40.0, 60.0]
-    report_line = bench_mixed.render(
-        {
-            "articles": 1000,
-            "groups": 20,
-            "languages": 13,
-            "repeats": 3,
-            "interleaved_1_worker": _run(10.0),
-            "interleaved_2_workers": _run(5.0),
-            "grouped_1_worker": _run(8.0),
-            "grouped_2_workers": _run(4.0),
-            "reference": middle,
-            "dictionaries_mib": {},
-        }
-    )
+    report_line = bench_mixed.render(_mixed_report(middle, {}))
     assert "reference runs (articles/s): 50.0, 40.0, 60.0" in "\n".join(report_line)
 
 

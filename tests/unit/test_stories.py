@@ -255,6 +255,21 @@ def test_seeds_form_two_stories(seed_stories) -> None:
     assert labels[stories.story_id_for([DE])].endswith("· January, year unknown")
 
 
+def _numbered_vectors(
+    articles: pl.DataFrame, paragraphs: pl.DataFrame, mentions: pl.DataFrame, dates: pl.DataFrame
+) -> pl.DataFrame:
+    """The articles' weighted feature vectors, each article numbered i in id order (what
+    stories.pair_similarity takes)."""
+    ids = sorted(articles["article_id"].to_list())
+    index = pl.DataFrame({"article_id": ids, "i": range(len(ids))})
+    return features.weighted(
+        features.paragraph_features(articles, paragraphs, mentions, dates)
+        .select("article_id", "feature")
+        .unique(),
+        ["article_id"],
+    ).join(index, on="article_id")
+
+
 def test_wire_copies_make_a_sparse_graph_and_still_one_story() -> None:
     # more copies of one text than an article keeps partners: the pairs stay linear in articles
     n = 3 * stories.TOP_K
@@ -264,17 +279,9 @@ def test_wire_copies_make_a_sparse_graph_and_still_one_story() -> None:
     }
     texts["other"] = "Nakamura opened the Lisbon port.\nIt cost 93 million."
     actors = {"Varga": "e1", "Okonkwo": "e2", "Tallinn": "e3", "Nakamura": "e4", "Lisbon": "e5"}
-    articles, paragraphs, mentions, dates = hand_frames(
-        texts, actors, {a: date(2025, 5, 12) for a in texts}
-    )
-    index = pl.DataFrame({"article_id": sorted(texts), "i": range(len(texts))})
-    vectors = features.weighted(
-        features.paragraph_features(articles, paragraphs, mentions, dates)
-        .select("article_id", "feature")
-        .unique(),
-        ["article_id"],
-    ).join(index, on="article_id")
-    pairs = stories.pair_similarity(vectors)
+    frames = hand_frames(texts, actors, {a: date(2025, 5, 12) for a in texts})
+    articles, paragraphs, mentions, dates = frames
+    pairs = stories.pair_similarity(_numbered_vectors(*frames))
     degree = pl.concat([pairs["i"], pairs["i_b"]]).value_counts()["count"]
     assert pairs.height <= n * stories.TOP_K < n * (n - 1) // 2
     assert degree.min() >= stories.TOP_K
@@ -295,16 +302,9 @@ def test_pairs_scored_in_blocks_are_the_pairs_scored_at_once(
         for k in range(40)
     }
     actors = {name: f"e{n}" for n, name in enumerate(names)}
-    articles, paragraphs, mentions, dates = hand_frames(
-        texts, actors, {a: date(2025, 5, 1 + int(a[1:]) % 20) for a in texts}
+    vectors = _numbered_vectors(
+        *hand_frames(texts, actors, {a: date(2025, 5, 1 + int(a[1:]) % 20) for a in texts})
     )
-    index = pl.DataFrame({"article_id": sorted(texts), "i": range(len(texts))})
-    vectors = features.weighted(
-        features.paragraph_features(articles, paragraphs, mentions, dates)
-        .select("article_id", "feature")
-        .unique(),
-        ["article_id"],
-    ).join(index, on="article_id")
     whole = stories.pair_similarity(vectors)
     assert whole.height > 40
     shared = vectors.filter(pl.col("df") > 1).height
