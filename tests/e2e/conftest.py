@@ -143,6 +143,33 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{rep.when}", rep)
 
 
+def settled_box(page, locator, frames: int = 3, timeout: float = 10.0) -> dict:
+    """The locator's box once it has not moved for `frames` animation frames in a row.
+
+    Plotly draws a chart, then draws it again when Streamlit gives it its final width; a box read
+    between the two puts a click beside the mark, which no person would do."""
+    deadline = time.monotonic() + timeout
+    box, same = locator.bounding_box(), 0
+    while same < frames:
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => r(null)))")
+        now = locator.bounding_box()
+        same = same + 1 if now is not None and now == box else 0
+        box = now
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the mark kept moving for {timeout} s: {box}")
+    assert box is not None
+    return box
+
+
+def click_centre(page, locator) -> None:
+    """Plotly's drag layer sits above the marks: click where the mark is, as a person does."""
+    locator.scroll_into_view_if_needed()
+    box = settled_box(page, locator)
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
+
+
 def wait_idle(page, timeout: float = 30_000) -> None:
     """Wait until the script has finished running (no sleeping)."""
     page.wait_for_selector(

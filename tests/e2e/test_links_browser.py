@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import wait_idle
+from .conftest import click_centre, settled_box, wait_idle
 
 TR = "004_c88f0ea2b8ef4623"
 DE = "003_6498edc4392190b0"
@@ -117,15 +117,6 @@ def _where_they_differ(one: object, two: object) -> tuple[str, str]:
     return a[max(0, i - 60) : i + 200], b[max(0, i - 60) : i + 200]
 
 
-def click_centre(page, locator) -> None:
-    """Plotly's drag layer sits above the marks: click where the mark is, as a person does."""
-    locator.scroll_into_view_if_needed()
-    box = locator.bounding_box()
-    assert box is not None
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-
-
 def pick(name: str, option: str, where: str = "stMain") -> Callable:
     """Choose `option` in the select box or multiselect labelled `name`, typing to search."""
 
@@ -186,8 +177,7 @@ def table_row(row: int, nth: int = 0) -> Callable:
     def change(page) -> None:
         grid = page.get_by_test_id("stDataFrame").nth(nth)
         grid.scroll_into_view_if_needed()
-        box = grid.bounding_box()
-        assert box is not None
+        box = settled_box(page, grid)
         y = box["y"] + 35 * (row + 1) + 17  # a header row, then rows of 35 px
         page.mouse.move(box["x"] + 60, y)
         page.mouse.click(box["x"] + 16, y)

@@ -6,16 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import wait_idle
-
-
-def click_centre(page, locator) -> None:
-    """Plotly's drag layer sits above the marks: click where the mark is, as a person does."""
-    locator.scroll_into_view_if_needed()
-    box = locator.bounding_box()
-    assert box is not None
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+from .conftest import click_centre, wait_idle
 
 
 def test_comparison_of_the_seed_story_then_serbian_next_to_greek(server, page):
