@@ -156,6 +156,23 @@ def test_stories_shared_between_processes_align_as_all_of_them() -> None:
     assert parts.equals(whole)
 
 
+def test_shares_weigh_a_story_by_its_pair_join_not_its_rows_alone() -> None:
+    # a huge story whose features are all too common to propose pairs, and two stories of ten
+    # near copies, each paragraph's feature shared by all ten: fewer rows, a costly join each
+    big = [(f"b{k}", 0, f) for k in range(align.BLOCK_DF + 10) for f in ("common", "usual")]
+    copies = [(f"{s}{k}", p, f"{s}-f{p}") for s in ("c", "d") for k in range(10) for p in range(3)]
+    feats = pl.DataFrame(big + copies, schema=["article_id", "para_no", "feature"], orient="row")
+    articles = (
+        feats.select("article_id")
+        .unique()
+        .with_columns(story_id=pl.lit("s-") + pl.col("article_id").str.slice(0, 1))
+    )
+    shares = [set(s["story_id"]) for s in align.story_shares(articles, feats, 2)]
+    # by rows alone (140 against 30 and 30) the big story would be alone and both copies
+    # together; by rows and join rows (140 against 330 and 330) the copies are apart
+    assert sorted(shares, key=len) == [{"s-d"}, {"s-b", "s-c"}]
+
+
 def test_stories_scored_a_few_at_a_time_align_as_all_at_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
