@@ -44,8 +44,10 @@ def test_hostile_article_reads_as_written_and_fetches_nothing(server, page):
 def test_hostile_outlet_in_caption_and_chart_labels_is_text(server, page):
     page.goto(f"{server.url}/overview?{urlencode({'outlet': OUTLET})}")
     wait_idle(page)
-    page.locator(".plotly .ytick").first.wait_for()
-    ticks = [t.text_content() or "" for t in page.locator(".plotly .ytick text").all()]
+    # the charts draw one after another: wait for the outlets' chart, not the first tick drawn
+    ticks_text = page.locator(".plotly .ytick text")
+    ticks_text.filter(has_text="evil.example").first.wait_for()
+    ticks = [t.text_content() or "" for t in ticks_text.all()]
     # a long outlet is cut to a readable label, shown as the text it is (its markup too)
     assert any(t.startswith("[Evil](https://evil.example)") for t in ticks)
     caption = page.get_by_test_id("stCaptionContainer").first.inner_text()
