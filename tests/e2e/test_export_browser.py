@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 
 import pytest
+from playwright.sync_api import expect
 
 from dashboard.store import store
 from dashboard.views import bundle, export, views
@@ -77,5 +78,5 @@ def test_bundled_chart_opens_offline(an, offline, tmp_path):
         (tmp_path / "outlets.html").write_bytes(zf.read("charts/outlets.html"))
     page.goto((tmp_path / "outlets.html").as_uri())
     page.wait_for_selector(".plotly svg.main-svg", timeout=20_000)
-    assert page.locator(".plotly .bars path").count() == 5
+    expect(page.locator(".plotly .bars path")).to_have_count(5)  # drawn after the frame
     assert attempts == []
