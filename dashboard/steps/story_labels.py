@@ -15,6 +15,9 @@ from dashboard.steps import news_prior
 from dashboard.steps.story_merge import usable_published
 
 LABEL_ACTORS = 3
+PERIOD_TAILS = 10
+"""An undated story's period leaves out, at either end, the months mentioned that together hold
+at most 1 / PERIOD_TAILS of its dated mentions."""
 
 
 def story_id_for(article_ids: list[str] | tuple[str, ...] | set[str]) -> str:
@@ -167,12 +170,23 @@ def _periods(articles: pl.DataFrame, dates: pl.DataFrame | None) -> dict[str, st
             )
             .filter(pl.col("month").is_not_null())
         )
-        # a story is dated by its publication: the dates it mentions label only undated ones
+        # a story is dated by its publication: the dates it mentions label only undated ones,
+        # without the earliest and the latest months that hold at most a tenth of its dated
+        # mentions at either end (the history it recalls, the plans it reports: 1994 and 2023
+        # in reports on a pipeline of 2017-2019)
         day = pl.date("year", "month", 1)
+        before = (pl.col("n").cum_sum() - pl.col("n")).over("story_id")
+        total = pl.col("n").sum().over("story_id")
         placed = (
             mentioned.join(pubs, on="story_id", how="anti")
             .filter(day.is_not_null())
-            .select("story_id", lo=day, hi=day)
+            .select("story_id", "n", day=day)
+            .sort("story_id", "day")
+            .filter(
+                (PERIOD_TAILS * (before + pl.col("n")) > total)
+                & (PERIOD_TAILS * before < (PERIOD_TAILS - 1) * total)
+            )
+            .select("story_id", lo="day", hi="day")
         )
         spans.append(placed)
         # only yearless months: name the most frequent one, the first seen among equals

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 import polars as pl
 
 from dashboard.steps import news_prior
-from dashboard.steps.story_labels import LABEL_ACTORS, label_stories
+from dashboard.steps.story_labels import LABEL_ACTORS, PERIOD_TAILS, label_stories
 
 EPOCH = date(1970, 1, 1)
 
@@ -220,9 +220,17 @@ def reference(articles, mentions, dates) -> dict[str, str]:
         )
         names = dict.fromkeys(e.split(":")[-1].title() for e in ranked[:LABEL_ACTORS])
         days, ps = [], sorted(pubs[s])
-        for year, month in said[s]:
-            if year and not ps:
-                days.append(date(year, month, 1))
+        if not ps:
+            # mentioned months, without those holding at most a tenth of the mentions at an end
+            months = Counter(date(y, m, 1) for y, m in said[s] if y)
+            total, seen = sum(months.values()), 0
+            for day in sorted(months):
+                if (
+                    PERIOD_TAILS * (seen + months[day]) > total
+                    and PERIOD_TAILS * seen < (PERIOD_TAILS - 1) * total
+                ):
+                    days.append(day)
+                seen += months[day]
         days += [p.replace(day=1) for p in ps]
         if not days and said[s]:
             days = [date(1, Counter(m for _, m in said[s]).most_common(1)[0][0], 1)]
@@ -264,3 +272,37 @@ def test_random_frames_follow_the_rules() -> None:
         # each article's dates in one block, so "first seen" cannot depend on join order
         dates = [(a, rng.choice(values)) for a in ids for _ in range(rng.randrange(0, 4))]
         assert labels(articles, mentions, dates) == reference(articles, mentions, dates)
+
+
+def test_an_undated_story_is_dated_by_the_bulk_of_what_it_mentions() -> None:
+    # reports on a pipeline of 2017-2019 recall its first plan (1994) and a deadline (2023)
+    arts, _, _ = frames({f"a{k}": ("s", None) for k in range(4)})
+    said = [("a0", "1994-12-01"), ("a3", "2023-01")]
+    said += [(f"a{k}", f"201{7 + k % 3}-0{1 + k}-15") for k in range(4) for _ in range(5)]
+    _, ments, dts = frames({}, [("a0", "ORG:pipe", "ORG")], said)
+    # 22 dated mentions: 1994 and 2023 hold one each, under a tenth at either end
+    assert label_stories(arts, ments, dts) == {"s": "Pipe · Jan 2017–Mar 2019"}
+    # a month mentioned as often as the rest is part of the period, however far
+    _, _, few = frames({}, [], [("a0", "1994-12-01"), ("a1", "2018-03-02"), ("a2", "2018-04")])
+    assert label_stories(arts, ments, few) == {"s": "Pipe · Dec 1994–Apr 2018"}
+
+
+def test_random_undated_stories_follow_the_period_rule() -> None:
+    # many dated mentions a story and no publication dates: the tails are cut in most of them
+    rng = random.Random(11)
+    values = ["1994-12-01", "2017-01", "2017-01-20", "2018-02", "2018-06-30", "2019-03", "2023-01"]
+    cut = 0
+    for _ in range(40):
+        articles = {f"a{i}": (rng.choice(["s1", "s2", "s3"]), None) for i in range(12)}
+        mentions = [(a, "ORG:pipe", "ORG") for a in articles]
+        weights = [rng.randrange(0, 12) for _ in values]
+        dates = [
+            (a, v) for a in articles for v in rng.choices(values, weights, k=rng.randrange(0, 8))
+        ]
+        got = labels(articles, mentions, dates)
+        assert got == reference(articles, mentions, dates)
+        ends = {s: {v[:4] for a, v in dates if articles[a][0] == s} for s in got}
+        cut += sum(
+            min(ends[s]) not in p or max(ends[s]) not in p for s, p in got.items() if ends[s]
+        )
+    assert cut > 10  # the rule was at work, not only the full range
