@@ -49,3 +49,21 @@ def test_entities_first_and_last_seen_are_the_publication_span(analysis):
     )
     assert str(first["first_seen"])[:10] == str(days.min())
     assert str(first["last_seen"])[:10] == str(days.max())
+
+
+def test_overview_and_timeline_say_how_many_articles_are_undated(analysis):
+    arts = Analysis.open(analysis).frame("articles")
+    undated = arts["published"].null_count()
+    assert undated > 0  # the seeds hold an article without a date
+    overview = open_page()
+    assert metric(overview, "Dated") == f"{arts.height - undated:,} / {arts.height:,}"
+    said = f"No publication date for {undated:,} of {arts.height:,} articles"
+    assert any(said in c.value for c in overview.caption)
+    timeline = open_page("timeline.py")
+    assert not timeline.exception
+    said = f"{undated:,} of {arts.height:,} articles have no publication date"
+    assert any(said in c.value for c in timeline.caption)
+    # filtered to dated articles only, the timeline says nothing of it
+    day = str(arts["published"].drop_nulls().min())
+    dated = open_page("timeline.py", **{"from": day})
+    assert not any("no publication date" in c.value for c in dated.caption)

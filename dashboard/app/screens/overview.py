@@ -25,6 +25,12 @@ if unknown and arts.height:
         f"Outlet unknown for {unknown:,} of {arts.height:,} articles; "
         "correct them on the Articles page."
     )
+undated = arts["published"].null_count()
+if undated:
+    st.caption(
+        f"No publication date for {undated:,} of {arts.height:,} articles: the charts by "
+        "publication date leave them out. Add dates on the Articles page or in a metadata.csv."
+    )
 if arts.height == 0:
     st.warning("No article matches the filters. Clear a filter in the sidebar.")
     st.stop()

@@ -15,6 +15,12 @@ if opts["every"] == "auto":
     st.caption(f"Grouped by {every}, chosen from the span of the reporting.")
 if not f.actors:
     st.caption("Showing the most mentioned people; choose actors in the sidebar to compare others.")
+arts = ui.frame("articles", an, f)
+if undated := arts["published"].null_count():
+    st.caption(
+        f"{undated:,} of {arts.height:,} articles have no publication date: their mentions are "
+        "not in the chart by publication date; the dates they mention are in the one below."
+    )
 
 with st.spinner("Counting mentions over time"):
     output.chart(
