@@ -19,8 +19,9 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -121,6 +122,30 @@ def _profiles() -> _Profiles:
     return _Profiles(languages, rows, logp)
 
 
+class _Normalized(dict[int, str]):
+    """str.translate table: a character as langdetect's n-grams see it (NGram.normalize),
+    case-folded; filled a character at a time, the first time one is met (a call a character
+    of every reading of every file was most of the decoding's time)."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = folded = _fold(NGram.normalize(chr(code)))
+        return folded
+
+
+_NORMALIZED = _Normalized()
+
+
+class _Scripts(dict[str, str]):
+    """A character's script (the first word of its Unicode name), looked up once a character."""
+
+    def __missing__(self, ch: str) -> str:
+        self[ch] = script = unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0]
+        return script
+
+
+_SCRIPTS = _Scripts()
+
+
 def decode_legacy(data: bytes) -> Decoding:
     """The most plausible legacy reading of bytes that are not UTF-8; Undecodable when none
     reads as text, or when parts of the file read as text only in different code pages."""
@@ -131,7 +156,7 @@ def decode_legacy(data: bytes) -> Decoding:
     for codec in _table()["candidates"]:
         # a page that cannot decode every byte still shows which stretches it reads well
         text = sample.decode(codec, errors="replace")
-        key = "".join(_fold(NGram.normalize(ch)) for ch in text)
+        key = text.translate(_NORMALIZED)
         if key in seen:
             continue  # the same letters as a page tried before (as langdetect sees letters)
         seen.add(key)
@@ -166,17 +191,15 @@ def _read(codec: str, text: str) -> _Reading | None:
     fits it best, and the mean log-probability per n-gram of each stretch of words."""
     words = text.split(" ")
     profiles = _profiles()
-    grams: list[int] = []  # row of each n-gram, -1 for one no profile lists
-    owner: list[int] = []  # the word each n-gram belongs to
-    costs = np.zeros(len(words))
-    extra = np.zeros(len(words))
-    for w, word in enumerate(words):
-        word_grams, costs[w], extra[w] = _word_evidence(word)
-        grams.extend(profiles.rows.get(g, -1) for g in word_grams)
-        owner.extend([w] * len(word_grams))
-    if not grams:
+    found = [_word_rows(word) for word in words]
+    lengths = np.fromiter((len(rows) for rows, _, _ in found), np.int64, len(found))
+    if not lengths.sum():
         return None
-    index = np.array(grams)
+    # the row of each n-gram (-1 for one no profile lists), and the word it belongs to
+    index = np.fromiter(chain.from_iterable(rows for rows, _, _ in found), np.int64)
+    owner = np.repeat(np.arange(len(words)), lengths)
+    costs = np.fromiter((cost for _, cost, _ in found), np.float64, len(found))
+    extra = np.fromiter((more for _, _, more in found), np.float64, len(found))
     logp = np.where(index[:, None] >= 0, profiles.logp[index], _UNSEEN)
     best = int(logp.sum(axis=0).argmax())
     per_word = np.bincount(owner, weights=logp[:, best], minlength=len(words)) + costs
@@ -215,13 +238,14 @@ def _name(data: bytes, decoding: Decoding) -> str:
 
 def _one_script(text: str) -> bool:
     """No control characters, and words and letters outside Latin keep to one script."""
-    if any(unicodedata.category(ch) in _CONTROL for ch in text):
+    if any(unicodedata.category(ch) in _CONTROL for ch in set(text)):
         return False
     words = text.split(" ")
     mixed = 0
     other: Counter[str] = Counter()
+    scripts_of = _SCRIPTS
     for word in words:
-        scripts = [_script(ch) for ch in word if ch.isalpha()]
+        scripts = [scripts_of[ch] for ch in word if ch.isalpha()]
         mixed += len(set(scripts)) > 1
         other.update(s for s in scripts if s != "LATIN")
     if mixed > (1 - MIN_ONE_SCRIPT) * len(words):
@@ -229,23 +253,31 @@ def _one_script(text: str) -> bool:
     return not other or max(other.values()) >= MIN_ONE_SCRIPT * sum(other.values())
 
 
-def _script(ch: str) -> str:
-    return unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0]
+@lru_cache(maxsize=20_000)
+def _word_rows(word: str) -> tuple[list[int], float, int]:
+    """`_word_evidence` with each n-gram as its row in the profiles (-1: no profile lists it),
+    once a word: common words come back in every file of their language, while a wrong code
+    page's words seldom come back, so 20,000 of the latest words keep the hits of 200,000 in
+    ~14 MB (callers only read the list)."""
+    grams, cost, extra = _word_evidence(word)
+    rows = _profiles().rows
+    return [rows.get(g, -1) for g in grams], cost, extra
 
 
 def _word_evidence(word: str) -> tuple[list[str], float, int]:
     """A word's n-grams (langdetect's normalisation, case-folded), the log-probability cost of
     its characters that are not letters, and how many n-grams that cost stands for."""
-    letters = "".join(_fold(NGram.normalize(ch)) for ch in word)
+    letters = word.translate(_NORMALIZED)
     grams: list[str] = []
     for piece in _NOT_LETTER.split(letters):
+        if not piece:
+            continue
+        # a piece holds letters only: its letters, then the pairs and triples of it padded
+        # with a space at either end (n-grams of spaces alone are no evidence)
         padded = f" {piece} "
-        grams.extend(
-            padded[i : i + n]
-            for n in (1, 2, 3)
-            for i in range(len(padded) - n + 1)
-            if padded[i : i + n].strip()
-        )
+        grams.extend(piece)
+        grams.extend([padded[i : i + 2] for i in range(len(piece) + 1)])
+        grams.extend([padded[i : i + 3] for i in range(len(piece))])
     cost, extra = 0.0, 0
     for i, ch in enumerate(word):
         if ord(ch) < 0x80 or ch.isalpha():

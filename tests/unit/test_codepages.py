@@ -123,3 +123,45 @@ def test_hebrew_reads_as_hebrew_not_as_cyrillic_mojibake():
     text = "ראש הממשלה הודיע היום על צעדים חדשים לתמיכה במשפחות עם ילדים ובגמלאים."
     found = codepages.decode_legacy(text.encode("cp1255"))
     assert (found.text, found.codec, found.language) == (text, "cp1255", "he")
+
+
+def _evidence_by_definition(word: str) -> list[str]:
+    """A word's n-grams as first written: one to three characters of each letter piece padded
+    with spaces, every one that is not spaces alone, characters normalised one by one."""
+    from langdetect.utils.ngram import NGram
+
+    letters = "".join(codepages._fold(NGram.normalize(ch)) for ch in word)
+    grams = []
+    for piece in codepages._NOT_LETTER.split(letters):
+        padded = f" {piece} "
+        grams.extend(
+            padded[i : i + n]
+            for n in (1, 2, 3)
+            for i in range(len(padded) - n + 1)
+            if padded[i : i + n].strip()
+        )
+    return grams
+
+
+def test_word_evidence_is_the_n_grams_of_its_definition() -> None:
+    # every code page's reading of words with high bytes: letters, digits, apostrophes,
+    # symbols between and around letters, one-letter pieces, a Turkish dotted capital
+    raw = [
+        b"Pr\xe9sident",
+        b"\xc8\xe5\xf0\xe3",
+        b"a\x92b",
+        b"\xb9\xe1x1y",
+        b"\xdd",
+        b"d\xe9j\xe0-vu",
+    ]
+    words = [
+        w.decode(page, errors="replace") for w in raw for page in codepages._table()["candidates"]
+    ]
+    words += ["İstanbul'da", "x", "", "12", "'", "a'b'c"]
+    for word in words:
+        assert codepages._word_evidence(word)[0] == _evidence_by_definition(word), word
+        rows, cost, extra = codepages._word_rows(word)
+        assert rows == [
+            codepages._profiles().rows.get(g, -1) for g in _evidence_by_definition(word)
+        ]
+        assert (cost, extra) == codepages._word_evidence(word)[1:]
