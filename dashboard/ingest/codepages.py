@@ -13,15 +13,20 @@ is refused rather than half garbled.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import math
+import os
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from itertools import chain
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -56,6 +61,16 @@ _NOT_LETTER = re.compile(r"[\W\d_]+")
 _CONTROL = {"Cc", "Cf", "Cn", "Co", "Cs"}
 # n-grams of one to three letters overlap, so a text's evidence is about a third of their count
 _OVERLAP = 3.0
+
+
+# BOM -> codec; UTF-32 first because its little-endian BOM starts with UTF-16's.
+BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
+    (b"\xef\xbb\xbf", "utf-8", "UTF-8"),
+    (b"\xff\xfe", "utf-16-le", "UTF-16"),
+    (b"\xfe\xff", "utf-16-be", "UTF-16"),
+)
 
 
 class Undecodable(ValueError):
@@ -146,9 +161,106 @@ class _Scripts(dict[str, str]):
 _SCRIPTS = _Scripts()
 
 
+_AHEAD: Path | None = None
+"""The folder where a helper process writes decisions made ahead (`decide_ahead`), while this
+process loads the files; None: every decision is made here."""
+
+
+@contextmanager
+def ahead(folder: Path | None) -> Iterator[None]:
+    """Decisions made ahead in `folder` are taken by `decode_legacy` while the block runs."""
+    global _AHEAD
+    before, _AHEAD = _AHEAD, folder
+    try:
+        yield
+    finally:
+        _AHEAD = before
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 def decode_legacy(data: bytes) -> Decoding:
     """The most plausible legacy reading of bytes that are not UTF-8; Undecodable when none
-    reads as text, or when parts of the file read as text only in different code pages."""
+    reads as text, or when parts of the file read as text only in different code pages.
+
+    Inside `ahead(folder)`, a decision a helper made ahead is taken from the folder, and a file
+    decided here is marked taken, so the helper passes it by."""
+    folder = _AHEAD
+    if folder is not None:
+        name = _digest(data)
+        try:
+            made = json.loads((folder / f"{name}.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            made = None
+        if made is not None:
+            if "error" in made:
+                raise Undecodable(made["error"])
+            return Decoding(made["text"], made["codec"], made["language"], made["confidence"])
+        # marked taken, so the helper passes it by (unmarked, it may decide it too: the same)
+        with suppress(OSError):
+            (folder / f"{name}.taken").touch()
+    return _decide(data)
+
+
+def decide_ahead(paths: list[str], folder: str, max_bytes: int) -> int:
+    """A helper's job while this process loads `paths`: the code pages of their files that are
+    not UTF-8, decided from the last file back (this process loads from the first), each written
+    to `folder` as it is made; files this process has taken are passed by. Ends when every file
+    is passed, or when `folder` is gone (the run is over). Returns how many it decided."""
+    out = Path(folder)
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            for root, dirs, names in os.walk(path):
+                dirs.sort()
+                files.extend(Path(root) / n for n in sorted(names))
+        else:
+            files.append(path)
+    decided = 0
+    for file in reversed(files):
+        if not out.is_dir():
+            break
+        try:
+            if file.stat().st_size > max_bytes or not file.is_file():
+                continue
+            data = file.read_bytes()
+        except OSError:
+            continue
+        if not data or b"\x00" in data or any(data.startswith(bom) for bom, _, _ in BOMS):
+            continue
+        try:
+            data.decode("utf-8")
+            continue
+        except UnicodeDecodeError:
+            pass
+        name = _digest(data)
+        if (out / f"{name}.taken").exists() or (out / f"{name}.json").exists():
+            continue
+        try:
+            found = _decide(data)
+            made: dict[str, Any] = dataclasses.asdict(found)
+        except Undecodable as exc:
+            made = {"error": str(exc)}
+        try:
+            _hand_over(out / f"{name}.json", json.dumps(made, ensure_ascii=False))
+        except OSError:
+            break  # the folder is gone: the run is over
+        decided += 1
+    return decided
+
+
+def _hand_over(path: Path, text: str) -> None:
+    """Write a decision for this run's other process: whole or not at all (a temporary name,
+    then a rename), not flushed to disk (the folder lives only as long as the run)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, "utf-8")
+    os.replace(tmp, path)
+
+
+def _decide(data: bytes) -> Decoding:
+    """decode_legacy's decision, made here."""
     words = [w for w in _WORD.findall(data) if max(w) >= 0x80][:_SAMPLE_WORDS]
     sample = b" ".join(words)
     seen: set[str] = set()

@@ -34,14 +34,6 @@ from dashboard.ingest import codepages
 Record = dict[str, Any]
 FIELDS = ("title", "source", "url", "published", "language")
 
-# BOM -> codec; UTF-32 first because its little-endian BOM starts with UTF-16's.
-_BOMS = (
-    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
-    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
-    (b"\xef\xbb\xbf", "utf-8", "UTF-8"),
-    (b"\xff\xfe", "utf-16-le", "UTF-16"),
-    (b"\xfe\xff", "utf-16-be", "UTF-16"),
-)
 # C0 controls other than tab, newlines and form feed: text never has many of them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _MAX_CONTROL_SHARE = 0.01
@@ -95,7 +87,7 @@ def config() -> dict[str, Any]:
 def decode(data: bytes, origin: str) -> tuple[str, str | None]:
     """Bytes -> text, and a warning naming the code page, language and certainty when the
     bytes were not UTF-8 (codepages.decode_legacy decides which legacy page reads as text)."""
-    for bom, codec, label in _BOMS:
+    for bom, codec, label in codepages.BOMS:
         if data.startswith(bom):
             try:
                 return data[len(bom) :].decode(codec), None

@@ -21,6 +21,7 @@ re-exported.
 from __future__ import annotations
 
 import functools
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -182,13 +183,24 @@ def analyze(
         ),
     )
     out = Path(out)
+    from dashboard.ingest import codepages  # with the ingest, when a run loads inputs
+
+    # files not in UTF-8: a helper decides their code pages from the last file back while this
+    # process loads from the first (a decision takes ~20 ms; the helper would be idle)
+    ahead = None if helpers is None else tempfile.TemporaryDirectory(prefix="newsprism-pages-")
     try:
+        if helpers is not None and ahead is not None:
+            names = [str(p) for p in paths]
+            helpers.pool.submit(codepages.decide_ahead, names, ahead.name, options.max_bytes)
         # one writer at a time per analysis folder: two sessions adding files take turns
-        with store.writing(out):
+        decided = Path(ahead.name) if ahead is not None else None
+        with store.writing(out), codepages.ahead(decided):
             return _analyze(paths, out, options, uploads, engine)
     finally:
         if helpers is not None:  # started for inputs that held fewer new articles than a batch
             helpers.close()
+        if ahead is not None:
+            ahead.cleanup()
 
 
 def _analyze(

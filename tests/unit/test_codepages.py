@@ -165,3 +165,75 @@ def test_word_evidence_is_the_n_grams_of_its_definition() -> None:
             codepages._profiles().rows.get(g, -1) for g in _evidence_by_definition(word)
         ]
         assert (cost, extra) == codepages._word_evidence(word)[1:]
+
+
+def _corpus(folder: Path) -> dict[str, bytes]:
+    """Files a loader meets: two in legacy pages, one in two of them, UTF-8, a UTF-8 BOM, binary."""
+    files = {
+        "a-ru.txt": SAMPLES["ru"]["long"].encode("cp1251"),
+        "b-pl.txt": SAMPLES["pl"]["long"].encode("cp1250"),
+        "c-mixed.txt": SAMPLES["ru"]["long"].encode("cp1251")
+        + b"\n\n"
+        + SAMPLES["el"]["long"].encode("cp1253"),
+        "d-utf8.txt": SAMPLES["ru"]["long"].encode("utf-8"),
+        "e-bom.txt": b"\xef\xbb\xbf" + SAMPLES["pl"]["long"].encode("utf-8"),
+        "f-binary.bin": b"\x00\x01\xfe" * 100,
+    }
+    folder.mkdir()
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return files
+
+
+def test_decisions_made_ahead_by_a_helper_are_the_same_and_taken_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = _corpus(tmp_path / "corpus")
+    expected: dict[str, codepages.Decoding | str] = {}
+    for name in ("a-ru.txt", "b-pl.txt", "c-mixed.txt"):
+        try:
+            expected[name] = codepages.decode_legacy(files[name])
+        except codepages.Undecodable as exc:
+            expected[name] = str(exc)
+    assert isinstance(expected["c-mixed.txt"], str)  # refused: the refusal is handed over too
+    ahead = tmp_path / "ahead"
+    ahead.mkdir()
+    # the helper's job: only the three files not in UTF-8 (no BOM, no NUL) are decided
+    assert codepages.decide_ahead([str(tmp_path / "corpus")], str(ahead), 10**6) == 3
+    assert len(list(ahead.glob("*.json"))) == 3 and not list(ahead.glob(".*"))
+
+    def not_here(data: bytes) -> codepages.Decoding:
+        raise AssertionError("decided again in this process")
+
+    monkeypatch.setattr(codepages, "_decide", not_here)
+    with codepages.ahead(ahead):
+        for name, want in expected.items():
+            if isinstance(want, str):
+                with pytest.raises(codepages.Undecodable) as refused:
+                    codepages.decode_legacy(files[name])
+                assert str(refused.value) == want
+            else:
+                assert codepages.decode_legacy(files[name]) == want
+    with pytest.raises(AssertionError):  # outside the block, nothing is taken from the folder
+        codepages.decode_legacy(files["a-ru.txt"])
+
+
+def test_a_file_decided_here_is_passed_by_ahead_and_a_finished_run_ends_the_job(
+    tmp_path: Path,
+) -> None:
+    files = _corpus(tmp_path / "corpus")
+    ahead = tmp_path / "ahead"
+    ahead.mkdir()
+    with codepages.ahead(ahead):
+        here = codepages.decode_legacy(files["a-ru.txt"])  # this process got there first
+    assert here.language == "ru"
+    assert codepages.decide_ahead([str(tmp_path / "corpus")], str(ahead), 10**6) == 2
+    assert len(list(ahead.glob("*.json"))) == 2
+    # too large for the run's limit: passed by
+    (tmp_path / "small").mkdir()
+    assert codepages.decide_ahead([str(tmp_path / "corpus")], str(tmp_path / "small"), 10) == 0
+    assert codepages.decide_ahead([str(tmp_path / "corpus")], str(tmp_path / "small"), 10**6) == 3
+    # the run is over and its folder gone: nothing is written, nothing raised
+    gone = tmp_path / "gone"
+    assert codepages.decide_ahead([str(tmp_path / "corpus")], str(gone), 10**6) == 0
+    assert not gone.exists()

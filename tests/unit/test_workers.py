@@ -92,3 +92,37 @@ def test_shared_batches_take_one_language_after_another_and_rows_come_back_in_or
 def test_repeated_article_ids_keep_the_input_order() -> None:
     articles = pl.DataFrame({"article_id": ["a", "a", "b"], "text": [ENGLISH, GERMAN, ENGLISH]})
     assert share.language_order(articles) is None
+
+
+def test_two_workers_read_legacy_code_pages_as_one_worker_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a helper, code pages may be decided ahead in it (codepages.decide_ahead): the same
+    texts and notes as one worker, and the hand-over folder is gone after the run."""
+    import json
+    import tempfile
+
+    samples = json.loads((Path(__file__).parent / "data" / "legacy_texts.json").read_text("utf-8"))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for lang, page in (("ru", "cp1251"), ("pl", "cp1250"), ("el", "cp1253"), ("tr", "cp1254")):
+        (corpus / f"{lang}.txt").write_bytes(samples[lang]["long"].encode(page))
+    (corpus / "en.txt").write_text(ENGLISH, "utf-8")
+    monkeypatch.setattr(share, "PRESTART_BYTES", 1)  # helpers for this small corpus too
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    runs = {}
+    for workers in (1, 2):
+        options = pipeline.RunOptions(workers=workers)
+        result = pipeline.analyze([corpus], tmp_path / f"out{workers}", options)
+        assert not [p for p in result.problems if p.severity == "error"]
+        runs[workers] = pl.read_parquet(tmp_path / f"out{workers}" / "articles.parquet")
+    columns = ["article_id", "text", "language", "warnings"]
+    assert (
+        runs[2]
+        .select(columns)
+        .sort("article_id")
+        .equals(runs[1].select(columns).sort("article_id"))
+    )
+    assert runs[2].filter(pl.col("warnings").list.len() > 0).height == 4  # "not UTF-8, read as ..."
+    assert not list((tmp_path / "tmp").glob("newsprism-pages-*"))
