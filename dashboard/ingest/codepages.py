@@ -22,6 +22,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -161,20 +162,20 @@ class _Scripts(dict[str, str]):
 _SCRIPTS = _Scripts()
 
 
-_AHEAD: Path | None = None
+_AHEAD: ContextVar[Path | None] = ContextVar("codepages_ahead", default=None)
 """The folder where a helper process writes decisions made ahead (`decide_ahead`), while this
-process loads the files; None: every decision is made here."""
+process loads the files; None: every decision is made here. A context variable: two sessions of
+the app loading at once each see their own."""
 
 
 @contextmanager
 def ahead(folder: Path | None) -> Iterator[None]:
     """Decisions made ahead in `folder` are taken by `decode_legacy` while the block runs."""
-    global _AHEAD
-    before, _AHEAD = _AHEAD, folder
+    token = _AHEAD.set(folder)
     try:
         yield
     finally:
-        _AHEAD = before
+        _AHEAD.reset(token)
 
 
 def _digest(data: bytes) -> str:
@@ -187,7 +188,7 @@ def decode_legacy(data: bytes) -> Decoding:
 
     Inside `ahead(folder)`, a decision a helper made ahead is taken from the folder, and a file
     decided here is marked taken, so the helper passes it by."""
-    folder = _AHEAD
+    folder = _AHEAD.get()
     if folder is not None:
         name = _digest(data)
         try:

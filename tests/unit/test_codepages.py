@@ -237,3 +237,18 @@ def test_a_file_decided_here_is_passed_by_ahead_and_a_finished_run_ends_the_job(
     gone = tmp_path / "gone"
     assert codepages.decide_ahead([str(tmp_path / "corpus")], str(gone), 10**6) == 0
     assert not gone.exists()
+
+
+def test_decisions_made_ahead_are_seen_only_by_the_run_that_waits_for_them(
+    tmp_path: Path,
+) -> None:
+    # the app's sessions load in threads of one process: another session's run decides here
+    import threading
+
+    seen: list[Path | None] = []
+    with codepages.ahead(tmp_path):
+        other = threading.Thread(target=lambda: seen.append(codepages._AHEAD.get()))
+        other.start()
+        other.join()
+        assert codepages._AHEAD.get() == tmp_path
+    assert seen == [None] and codepages._AHEAD.get() is None
