@@ -214,9 +214,11 @@ def decide_ahead(paths: list[str], folder: str, max_bytes: int) -> int:
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
+            # as the loader reads a folder: no hidden names; links are left to it (it refuses
+            # those leading out of the folder, and decides the others itself)
             for root, dirs, names in os.walk(path):
-                dirs.sort()
-                files.extend(Path(root) / n for n in sorted(names))
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                files.extend(Path(root) / n for n in sorted(names) if not n.startswith("."))
         else:
             files.append(path)
     decided = 0
@@ -224,7 +226,7 @@ def decide_ahead(paths: list[str], folder: str, max_bytes: int) -> int:
         if not out.is_dir():
             break
         try:
-            if file.stat().st_size > max_bytes or not file.is_file():
+            if file.is_symlink() or not file.is_file() or file.stat().st_size > max_bytes:
                 continue
             data = file.read_bytes()
         except OSError:

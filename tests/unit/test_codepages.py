@@ -233,6 +233,12 @@ def test_a_file_decided_here_is_passed_by_ahead_and_a_finished_run_ends_the_job(
     (tmp_path / "small").mkdir()
     assert codepages.decide_ahead([str(tmp_path / "corpus")], str(tmp_path / "small"), 10) == 0
     assert codepages.decide_ahead([str(tmp_path / "corpus")], str(tmp_path / "small"), 10**6) == 3
+    # hidden files and links are left to the loader (it refuses links leading out of a folder)
+    (tmp_path / "corpus" / ".hidden.txt").write_bytes(SAMPLES["bg"]["long"].encode("cp1251"))
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(SAMPLES["mk"]["long"].encode("cp1251"))
+    (tmp_path / "corpus" / "link.txt").symlink_to(outside)
+    assert codepages.decide_ahead([str(tmp_path / "corpus")], str(ahead), 10**6) == 0
     # the run is over and its folder gone: nothing is written, nothing raised
     gone = tmp_path / "gone"
     assert codepages.decide_ahead([str(tmp_path / "corpus")], str(gone), 10**6) == 0
