@@ -214,7 +214,10 @@ def decide_ahead(paths: list[str], folder: str, max_bytes: int) -> int:
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            # as the loader reads a folder: no hidden names; links are left to it (it refuses
+            # no dot names, as the loader; its other skips (housekeeping names, paperwork,
+            # sidecars: ingest._is_hidden, which needs the file formats' config) are not
+            # repeated here: such a file is at worst decided in vain, as a decision is used only
+            # for the very bytes the loader decodes. Links are left to the loader (it refuses
             # those leading out of the folder, and decides the others itself)
             for root, dirs, names in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
