@@ -38,6 +38,15 @@ _LETTER = re.compile(r"[^\W\d_]")  # a letter as _WORD reads one
 _NAME_PAIR = re.compile(r"\b([^\W\d_]+)\s+(?=([^\W\d_][\w-]*))")
 
 
+# A find reads the article once in C (0.3 ms at 700,000 characters); a set of its words is one
+# pass of a regex in Python's engine, ~80 times as long. A question's finds may read this many
+# times the article (a place each tried counting _HIT_CHARS more) before its set answers: a long
+# article (a transcript, a report) asks of thousands of words, and finds alone would make its
+# time grow with its length squared.
+_FIND_PASSES = 32
+_HIT_CHARS = 64
+
+
 class _Seen:
     """Words of one article that tell a sentence-initial word's nature, made when first asked
     (most runs never need them)."""
@@ -45,6 +54,9 @@ class _Seen:
     def __init__(self, text: str) -> None:
         self.text = text
         self._surnames: frozenset[str] | None = None
+        # characters the finds of each question may still read before its set answers instead
+        self._finds_left = {"mid": _FIND_PASSES * len(text), "lower": _FIND_PASSES * len(text)}
+        self._after: dict[str, list[str | None]] = {}  # named_apart's words after a stem
 
     @cached_property
     def lower(self) -> frozenset[str]:
@@ -67,14 +79,23 @@ class _Seen:
 
         A match of _MID_CAP follows a space, which no match holds, so no earlier match can
         cover where one starts: its matches are exactly the places it matches on its own."""
+        if self._finds_left["mid"] < 0:
+            return word in self.mid_sentence
         text, target = self.text, " " + word
-        at = text.find(target, 1)
+        at, hits = text.find(target, 1), 0
         while at >= 0:
+            hits += 1
             m = _MID_CAP.match(text, at + 1)  # the look-behind sees the text before `at`
             if m is not None and m.group() == word:
+                self._spend("mid", at, hits)
                 return True
             at = text.find(target, at + 1)
+        self._spend("mid", len(text), hits)
         return False
+
+    def _spend(self, question: str, read: int, hits: int) -> None:
+        """Count what a find of `question` read: `read` characters, `hits` places tried."""
+        self._finds_left[question] -= read + hits * _HIT_CHARS
 
     @cached_property
     def _lowered(self) -> str | None:
@@ -89,17 +110,30 @@ class _Seen:
         """`low in self.lower`, found where the lower-cased article writes `low` (a few finds
         in C) rather than by reading every word of it; the set where letters shift (_lowered)."""
         lowered = self._lowered
-        if lowered is None or not low:
+        if lowered is None or not low or self._finds_left["lower"] < 0:
             return low in self.lower
         text, size = self.text, len(low)
-        at = lowered.find(low)
+        at, hits = lowered.find(low), 0
         while at >= 0:
+            hits += 1
             if text[at].islower() and _starts_word(text, at):
                 m = _WORD.match(text, at)
                 if m is not None and m.end() == at + size and m.group().lower() == low:
+                    self._spend("lower", at, hits)
                     return True
             at = lowered.find(low, at + 1)
+        self._spend("lower", len(text), hits)
         return False
+
+    def named_apart(self, head: str, given: str) -> bool:
+        """Whether the article writes `head` (or another case of it) somewhere other than
+        before this given name (Naftogaz ... Naftogazu Andrij Kobolew): a name of its own, not
+        a given name the lists lack (Асиф Али Зардари, Хосе Луис Сапатеро)."""
+        stem = head[: max(_NAME_STEM, len(head) - _NAME_ENDING)]
+        after = self._after.get(stem)
+        if after is None:
+            after = self._after[stem] = _words_after(self.text, stem)
+        return any(word != given for word in after)
 
     def surnames(self, lang: str | None) -> frozenset[str]:
         """Capitalised words the article writes right after a given name or, in German, after
@@ -332,13 +366,22 @@ _NAME_STEM = 4
 _NAME_ENDING = 3
 
 
-def _named_apart(head: str, given: str, text: str) -> bool:
-    """Whether the article writes `head` (or another case of it) somewhere other than before
-    this given name (Naftogaz ... Naftogazu Andrij Kobolew): a name of its own, not a given
-    name the lists lack (Асиф Али Зардари, Хосе Луис Сапатеро)."""
-    stem = re.escape(head[: max(_NAME_STEM, len(head) - _NAME_ENDING)])
-    after = [m.group(1) for m in re.finditer(rf"(?<!\w){stem}\w*(?:[ -](\w+))?", text)]
-    return any(word != given for word in after)
+def _words_after(text: str, stem: str) -> list[str | None]:
+    r"""The word after each word `text` opens with `stem` (None: no word after it), as
+    re.finditer(rf"(?<!\w){stem}\w*(?:[ -](\w+))?") reads them: tried only where str.find
+    sees the stem (a match starts with it), each search going on after the last match, so a
+    word taken as the one after is not read again as a head (Naftogaz Naftogazu)."""
+    pattern = re.compile(rf"(?<!\w){re.escape(stem)}\w*(?:[ -](\w+))?")
+    after: list[str | None] = []
+    at = text.find(stem)
+    while at >= 0:
+        m = pattern.match(text, at)  # the look-behind sees the text before `at`
+        if m is None:
+            at = text.find(stem, at + 1)
+        else:
+            after.append(m.group(1))
+            at = text.find(stem, m.end())
+    return after
 
 
 # a head word shorter than this before a given name is a title or a particle (Sir, Ser, Don)
@@ -375,7 +418,7 @@ def _split(
         and len(first.text) >= _OWNER_HEAD
         and not any(cue_of(first.text.lower(), code, "title") for code in (lang, "en"))
         and not mention_types.ordinary(second.text, lang)
-        and _named_apart(first.text, second.text, seen.text)
+        and seen.named_apart(first.text, second.text)
     )
     if owner and not head_known:
         # a title before the run names the person (Portparol Ryanaira Michael Jacobs)

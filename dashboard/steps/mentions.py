@@ -173,7 +173,10 @@ def _lends(votes: Counter[str], cued: Counter[str] | None, given: bool) -> bool:
 
 def _day_of_month(text: str, pos: int, lang: str | None) -> bool:
     """Whether the number ending at `pos` is a day: a month name follows (25. novembra, 3 May)."""
-    m = _WORD.match(text, pos + len(text[pos:]) - len(text[pos:].lstrip(". ")))
+    at = pos
+    while text[at : at + 1] in (".", " "):  # past the dots and spaces (no copy of the text)
+        at += 1
+    m = _WORD.match(text, at)
     return m is not None and datewords.fold(m.group(0)) in lexicon.month_words(lang)
 
 

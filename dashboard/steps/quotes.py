@@ -337,4 +337,11 @@ def _type_rank() -> pl.Expr:
 def _stands_alone(text: str, q_start: int, p_start: int, previous: tuple[int, int, int]) -> bool:
     """The quote opens its paragraph and the paragraph before announces it with a colon."""
     _, _, prev_end = previous
-    return not text[p_start : q_start - 1].strip() and text[:prev_end].rstrip().endswith(":")
+    if text[p_start : q_start - 1].strip():
+        return False
+    at = min(
+        prev_end, len(text)
+    )  # the previous paragraph's last character but spaces (no copy of the text)
+    while at > 0 and text[at - 1].isspace():
+        at -= 1
+    return at > 0 and text[at - 1] == ":"

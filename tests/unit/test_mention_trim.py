@@ -1,5 +1,6 @@
 """The article-wide evidence of mention_trim._Seen answers a word's question by finding it in
-the text the same as the sets of every word do."""
+the text the same as the sets of every word do, and from the sets once a long article has asked
+more than finds should read."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 
 import pytest
 
-from dashboard.steps.mention_trim import _WORD, _after_determiner, _Seen
+from dashboard.steps.mention_trim import _WORD, _after_determiner, _Seen, _words_after
 
 TEXTS = [
     "The talks in Geneva ended. Then the minister said the Talks go on, and talks Geneva",
@@ -45,3 +46,42 @@ def test_a_determiner_or_a_declined_adjective_after_one_comes_before_a_word() ->
     assert not _after_determiner(text, text.index("Merkel"), "de")  # after "und"
     assert not _after_determiner(text, text.rindex("Haus"), "de")  # a number before it
     assert not _after_determiner(text, 0, "de")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *TEXTS,
+        "Naftogaz Naftogazu Andrij Kobolew, Naftogazem. Naftogaz-Naftogazu Andrij; xNaftogaz Ivan",
+        "Kobolew Kobolew Kobolew Andrij Kobolewa",
+        "Gazprom",
+    ],
+)
+def test_the_words_after_a_stem_are_what_the_regex_reads(text: str) -> None:
+    stems = {w[:n] for w in re.findall(r"\w+", text) for n in (1, 4, len(w))} | {"zzz", "-"}
+    for stem in sorted(stems):
+        pattern = rf"(?<!\w){re.escape(stem)}\w*(?:[ -](\w+))?"
+        assert _words_after(text, stem) == [m.group(1) for m in re.finditer(pattern, text)], stem
+
+
+def test_a_name_written_apart_from_the_given_name_after_it() -> None:
+    seen = _Seen("Naftogazu Andrij Kobolew said. Naftogaz is state-owned. Asif Ali Zardari")
+    assert seen.named_apart("Naftogazu", "Andrij")
+    assert not seen.named_apart("Asif", "Ali")
+
+
+def test_a_long_article_asks_its_sets_once_finds_have_read_it_enough() -> None:
+    paragraph = "The talks in Geneva ended. Then the minister said the Talks go on. "
+    text = paragraph * 50
+    words = sorted(set(_WORD.findall(text)) | {"geneva", "x"})
+    seen = _Seen(text)
+    answers = [(seen.has_mid_sentence(w), seen.has_lower(w.lower())) for w in words * 40]
+    # the sets were made: what finds would have read grows with the questions times the length
+    assert "mid_sentence" in seen.__dict__ and "lower" in seen.__dict__
+    fresh = _Seen(text)
+    expected = [(w in fresh.mid_sentence, w.lower() in fresh.lower) for w in words * 40]
+    assert answers == expected
+    short = _Seen(paragraph)
+    short.has_mid_sentence("Geneva")
+    short.has_lower("talks")
+    assert "mid_sentence" not in short.__dict__ and "lower" not in short.__dict__
