@@ -10,6 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from dashboard.lang import boilerplate
+from dashboard.spans import span_texts
 from dashboard.steps import news_prior
 
 # Relative weight of each kind of feature: actors and exact dates say most across languages.
@@ -32,14 +33,8 @@ def _texts(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
     paras = boilerplate.body(paragraphs)
     cols = ["article_id", "para_no", "start", "end"]
     cols += ["translation"] if "translation" in paras.columns else []
-    return (
-        paras.select(cols)
-        .join(articles.select("article_id", "text"), on="article_id", how="inner")
-        .with_columns(
-            para_text=pl.col("text").str.slice(pl.col("start"), pl.col("end") - pl.col("start"))
-        )
-        .drop("text")
-    )
+    joined = paras.select(cols).join(articles.select("article_id"), on="article_id", how="inner")
+    return joined.with_columns(para_text=span_texts(joined, articles, "start", "end"))
 
 
 def date_features(values: pl.Expr) -> pl.Expr:

@@ -20,6 +20,7 @@ import polars as pl
 
 from dashboard.lang import boilerplate
 from dashboard.schema import PROVENANCE, SCHEMAS
+from dashboard.spans import span_texts
 
 try:
     import langdetect_rs as _engine
@@ -194,13 +195,15 @@ def _ensure(frame: pl.DataFrame, table: str, names: Sequence[str]) -> pl.DataFra
 
 def _segments(arts: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
     """Each paragraph's text, letter count and whether it is worth detecting on its own."""
-    segment = pl.col("_text").str.slice(pl.col("start"), pl.col("end") - pl.col("start"))
-    return (
+    joined = (
         paragraphs.select("article_id", "start", "end", "boilerplate")
         .with_row_index("_prow")
-        .join(arts, on="article_id", how="inner")
+        .join(arts.select("article_id"), on="article_id", how="inner")
         .sort("_prow")
-        .with_columns(_segment=segment.fill_null(""))
+    )
+    segment = span_texts(joined, arts, "start", "end", text="_text")
+    return (
+        joined.with_columns(_segment=segment.fill_null(""))
         .with_columns(_letters=pl.col("_segment").str.count_matches(r"\p{L}"))
         .with_columns(_eligible=(pl.col("_letters") >= MIN_LETTERS) & boilerplate.is_body())
         .select("_prow", "article_id", "_segment", "_letters", "_eligible")

@@ -23,6 +23,7 @@ import polars as pl
 
 from dashboard.lang import lexicon, name_words
 from dashboard.lang.translit import token_key
+from dashboard.spans import span_texts
 
 
 def _body_of_place(key: str, lang: str | None, given: frozenset[str]) -> str | None:
@@ -274,16 +275,9 @@ def bodies_of_countries(mentions: pl.DataFrame, texts: pl.DataFrame | None = Non
         )
     )
     if texts is not None and not near.is_empty():
-        whole = pl.col("_article").str.slice(pl.col("start"), pl.col("_next_end") - pl.col("start"))
-        near = (
-            near.join(texts.select("article_id", _article="text"), on="article_id", how="left")
-            .with_columns(
-                _gap=pl.col("_article").str.slice(
-                    pl.col("end"), pl.col("_next_start") - pl.col("end")
-                ),
-                _whole=whole,
-            )
-            .drop("_article")
+        near = near.with_columns(
+            _gap=span_texts(near, texts, "end", "_next_start"),
+            _whole=span_texts(near, texts, "start", "_next_end"),
         )
     joiners = pl.DataFrame(
         [(lang, f" {w} ") for lang, ws in name_words.genitive_joiners().items() for w in ws],

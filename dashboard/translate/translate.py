@@ -21,6 +21,7 @@ import polars as pl
 
 from dashboard.errors import NewsprismError
 from dashboard.schema import conform
+from dashboard.spans import span_texts
 from dashboard.translate import providers, quality, translate_local
 from dashboard.translate.providers import PROVIDERS, ProviderSpec
 from dashboard.translate.translate_cache import (
@@ -147,16 +148,14 @@ def _paragraph_texts(
 ) -> tuple[list[str], list[str | None]]:
     """Each paragraph's text (articles.text[start:end]) and language (else its article's)."""
     joined = paragraphs.select("article_id", "start", "end", "language").join(
-        articles.select("article_id", pl.col("text").alias("_t"), pl.col("language").alias("_l")),
+        articles.select("article_id", pl.col("language").alias("_l")),
         on="article_id",
         how="left",
         maintain_order="left",
     )
-    out = joined.select(
-        pl.col("_t").str.slice(pl.col("start"), pl.col("end") - pl.col("start")).fill_null(""),
-        pl.coalesce(pl.col("language"), pl.col("_l")).str.to_lowercase(),
-    )
-    return out.to_series(0).to_list(), out.to_series(1).to_list()
+    texts = span_texts(joined, articles, "start", "end").fill_null("")
+    languages = joined.select(pl.coalesce(pl.col("language"), pl.col("_l")).str.to_lowercase())
+    return texts.to_list(), languages.to_series().to_list()
 
 
 class _Plan:
