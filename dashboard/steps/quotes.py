@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -146,11 +147,27 @@ def _sentence_window(
     return left, right
 
 
+class _Actors:
+    """An article's actors (start, end) in the order given, found by where they start: a long
+    article has thousands, and each quote asks only of those in its sentence."""
+
+    def __init__(self, actors: list[tuple[int, int]]) -> None:
+        self.actors = actors
+        self.order = sorted(range(len(actors)), key=lambda i: actors[i][0])
+        self.starts = [actors[i][0] for i in self.order]
+
+    def within(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """The actors inside text[lo:hi], in the order given."""
+        first, last = bisect_left(self.starts, lo), bisect_right(self.starts, hi)
+        inside = sorted(self.order[first:last])
+        return [self.actors[i] for i in inside if self.actors[i][1] <= hi]
+
+
 def _candidates(
     text: str,
     window: tuple[int, int],
     quote_spans: list[tuple[int, int]],
-    actors: list[tuple[int, int]],
+    actors: _Actors,
     pattern: re.Pattern[str],
 ) -> list[tuple[int, int, int]]:
     """(start, end, gap to the nearest speech verb) of each actor inside the window, outside
@@ -179,8 +196,8 @@ def _candidates(
 
     return [
         (a, b, min(_gap(a, b, *v) for v in verbs))
-        for a, b in actors
-        if window[0] <= a and b <= window[1] and outside(a, b) and not touching(a, b)
+        for a, b in actors.within(*window)
+        if outside(a, b) and not touching(a, b)
     ]
 
 
@@ -270,7 +287,7 @@ def _find(
         if not _opener_pattern().search(text):
             continue
         pattern = _verb_pattern(languages.get(aid))
-        actors = actors_by_article.get(aid, [])
+        actors = _Actors(actors_by_article.get(aid, []))
         for k, (para_no, p_start, p_end) in enumerate(bounds):
             spans = find_quotes(text, p_start, p_end)
             for q_start, q_end in spans:

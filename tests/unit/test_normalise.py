@@ -193,6 +193,17 @@ def test_words_mixing_look_alike_latin_and_cyrillic_letters_are_written_in_one_s
     assert normalise_text("Дaнaс\r\n") == "Данас"
 
 
+def test_a_long_text_is_written_in_one_script_line_by_line_as_a_whole() -> None:
+    from dashboard.steps.normalise import _MIXED_WORD, _one_script_word, one_script
+
+    lines = ["Oсaмнaeст држaвa", "", "plain Latin line", "Биo је_Дaнaс 12Дa", "\u2028Oвaj\r", "x"]
+    text = "\n".join(lines * 200)
+    # only the lines that mix are rewritten, as the one regex over the whole text rewrites them
+    assert one_script(text) == _MIXED_WORD.sub(_one_script_word, text)
+    assert one_script(text).split("\n")[0] == "Осамнаест држава"
+    assert one_script(text).split("\n")[2] == "plain Latin line"
+
+
 def test_a_latin_name_in_an_article_of_another_script_keeps_its_english_key() -> None:
     from dashboard.lang.translit import name_key, token_key
 

@@ -103,3 +103,17 @@ def test_quotes_found_before_linking_get_the_speakers_linking_decides() -> None:
     # a person is preferred to a nearer organisation; with Lukašenko unlinked, Belta speaks
     alone = quotes.speakers(found, linked.filter(pl.col("entity_id") != "e-luka"))
     assert alone["speaker_entity_id"].to_list() == ["e-belta", None, "e-maduro"]
+
+
+def test_the_actors_inside_a_window_are_found_by_their_starts_in_the_order_given() -> None:
+    from random import Random
+
+    from dashboard.steps.quotes import _Actors
+
+    rng = Random(7)
+    for _ in range(200):
+        actors = [(a, a + rng.randint(0, 12)) for a in (rng.randint(0, 300) for _ in range(40))]
+        lo = rng.randint(0, 300)
+        hi = lo + rng.randint(0, 120)
+        expected = [(a, b) for a, b in actors if lo <= a and b <= hi]
+        assert _Actors(actors).within(lo, hi) == expected
