@@ -12,6 +12,7 @@ from urllib.parse import quote, urlencode
 import polars as pl
 
 from dashboard.lang import datewords
+from dashboard.spans import span_texts
 from dashboard.store.store import Analysis
 from dashboard.views.filters import Filters, to_query
 
@@ -80,11 +81,20 @@ def with_sentences(
         .filter(pl.col("article_id").is_in(spans["article_id"].unique().implode()))
         .collect()
     )
-    meta = arts.select("article_id", "title", "source", "published", "language", "text")
-    text, start, end = pl.col("text_full"), pl.col("start"), pl.col("end")
+    meta = arts.select("article_id", "title", "source", "published", "language")
+    texts = arts.select("article_id", "text")
+    start, end = pl.col("start"), pl.col("end")
+    located = (
+        spans.join(paras, on=["article_id", "para_no"], how="left")
+        .join(meta, on="article_id", how="inner")
+        .with_columns(
+            pl.col("p_start").fill_null(start),
+            pl.col("p_end").fill_null(end),
+        )
+    )
     # the paragraph with ordinal days protected: the boundaries are searched there, the
-    # sentence is cut from the text as written
-    para = protect_ordinals(text.str.slice(pl.col("p_start"), pl.col("p_end") - pl.col("p_start")))
+    # sentence is cut from the text as written (pieces of long texts cut in Python: spans)
+    para = protect_ordinals(pl.col("_para"))
     before = para.str.slice(0, start - pl.col("p_start"))
     after = para.str.slice(end - pl.col("p_start"))
     s_start = pl.col("p_start") + before.str.extract(SENTENCE_BEFORE, 1).str.len_chars().fill_null(
@@ -94,21 +104,15 @@ def with_sentences(
         after.str.len_chars()
     )
     prefix = urlencode(to_query(f), doseq=True)
+    bounded = located.with_columns(
+        _para=span_texts(located, texts, "p_start", "p_end")
+    ).with_columns(
+        sentence_start=pl.max_horizontal(s_start, start - CONTEXT).cast(pl.Int32),
+        sentence_end=pl.min_horizontal(s_end, end + CONTEXT).cast(pl.Int32),
+    )
     return (
-        spans.join(paras, on=["article_id", "para_no"], how="left")
-        .join(meta.rename({"text": "text_full"}), on="article_id", how="inner")
-        .with_columns(
-            pl.col("p_start").fill_null(start),
-            pl.col("p_end").fill_null(end),
-        )
-        .with_columns(
-            sentence_start=pl.max_horizontal(s_start, start - CONTEXT).cast(pl.Int32),
-            sentence_end=pl.min_horizontal(s_end, end + CONTEXT).cast(pl.Int32),
-        )
-        .with_columns(
-            sentence=text.str.slice(
-                pl.col("sentence_start"), pl.col("sentence_end") - pl.col("sentence_start")
-            ),
+        bounded.with_columns(
+            sentence=span_texts(bounded, texts, "sentence_start", "sentence_end"),
             mark_start=start - pl.col("sentence_start"),
             mark_end=end - pl.col("sentence_start"),
             link=pl.lit("articles?" + (prefix + "&" if prefix else "") + "article=")
