@@ -4,9 +4,10 @@ The corpus is every real text the shared bench has (ntrex_dev's 62 documents in 
 SlavicNER in six languages, RONEC in Romanian, the seeds): files named by a hash, so a folder
 reads them in no order of language. `newsprism analyze` runs in a fresh process on one worker and
 on two (after a first run has filled the disk caches, as a user's second run would), and again on
-the same files grouped by language; langdetect + dateparser, the reference pipeline, run over a
-sample of the same texts in the same run, in a fresh process after each repeat of ours. Nothing
-here asserts on time.
+the same files grouped by language, and on every text joined into one file (one article as long as
+the corpus: its time must grow with its length, not with its square); langdetect + dateparser,
+the reference pipeline, run over a sample of the same texts in the same run, in a fresh process
+after each repeat of ours. Nothing here asserts on time.
 """
 
 from __future__ import annotations
@@ -53,6 +54,20 @@ def write(groups: dict[str, list[str]], folder: Path, *, interleaved: bool) -> i
             (folder / f"{name}.txt").write_text(text, encoding="utf-8")
             n += 1
     return n
+
+
+def write_one_text(groups: dict[str, list[str]], folder: Path) -> int:
+    """Every text in one file, interleaved as `write` names them (a transcript, a report, a
+    whole paper's dump: one article as long as the corpus); its size in bytes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    named = {
+        hashlib.sha1(f"{group}-{k:05d}".encode()).hexdigest(): text
+        for group, texts in groups.items()
+        for k, text in enumerate(texts)
+    }
+    data = "\n\n".join(named[name].strip() for name in sorted(named)).encode("utf-8")
+    (folder / "one-text.txt").write_bytes(data)
+    return len(data)
 
 
 def _analyze(corpus: Path, out: Path, workers: int) -> dict[str, Any]:
@@ -162,6 +177,8 @@ def _dictionaries() -> dict[str, float]:
 
 
 RUNS = ("interleaved_1_worker", "interleaved_2_workers", "grouped_1_worker", "grouped_2_workers")
+ONE_TEXT = "one_text_1_worker"
+"""Every text as one article, on one worker (one article is never shared between workers)."""
 
 
 def run(repeats: int = 3) -> dict[str, Any]:
@@ -174,22 +191,25 @@ def run(repeats: int = 3) -> dict[str, Any]:
         return {"skipped": "the shared bench data is not there"}
     work = Path(tempfile.mkdtemp(prefix="newsprism-bench-mixed-"))
     try:
-        mixed, grouped = work / "mixed", work / "grouped"
+        mixed, grouped, one = work / "mixed", work / "grouped", work / "one"
         n = write(groups, mixed, interleaved=True)
         write(groups, grouped, interleaved=False)
+        size = write_one_text(groups, one)
         _analyze(mixed, work / "warm", 1)  # fills the disk caches, as a first run does
-        runs: dict[str, list[dict[str, Any]]] = {name: [] for name in RUNS}
+        runs: dict[str, list[dict[str, Any]]] = {name: [] for name in (*RUNS, ONE_TEXT)}
         references = []
         for _ in range(repeats):
             for name in RUNS:
                 corpus = mixed if name.startswith("interleaved") else grouped
                 workers = 1 if name.endswith("1_worker") else 2
                 runs[name].append(_analyze(corpus, work / "out", workers))
+            runs[ONE_TEXT].append(_analyze(one, work / "out", 1))
             # the reference in turn with ours too (a busy moment slows both alike), and like ours
             # in a fresh process: its language data loads in every run, as ours does
             references.append(_fresh_reference())
         report = {
             "articles": n,
+            "one_text_bytes": size,
             "groups": len(groups),
             "languages": len(languages),
             "repeats": repeats,
@@ -272,6 +292,15 @@ def render(report: dict[str, Any]) -> list[str]:
             "  per CPU second (steadier on a busy machine), interleaved, 1 worker: ours "
             f"{n / one['cpu_seconds']:,.0f} articles, reference {ref['articles_per_cpu_s']:.1f}: "
             f"{n / one['cpu_seconds'] / ref['articles_per_cpu_s']:.1f}x"
+        )
+    if ONE_TEXT in report:
+        # the same bytes as one article: its time should grow with its length, not its square
+        whole, mib = report[ONE_TEXT], report["one_text_bytes"] / 2**20
+        lines.append(
+            f"  every text as one article ({mib:.1f} MiB), 1 worker: "
+            f"{whole['analyze_seconds']:.1f} s ({whole['analyze_seconds'] / mib:.2f} s/MiB, "
+            f"{one['analyze_seconds'] / mib:.2f} s/MiB as {n:,} files); "
+            f"peak {whole['peak_mib']:,.0f} MiB"
         )
     lines.append(
         "  simplemma dictionaries held (MiB): "

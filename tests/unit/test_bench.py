@@ -164,6 +164,25 @@ def test_mixed_report_gives_the_floors_ratios() -> None:
     assert "keeps 1.10 cores busy" in printed and "at best be 1.82x one worker" in printed
 
 
+def test_mixed_report_gives_one_long_texts_time_per_mib() -> None:
+    report = _mixed_report({"articles": 200, "articles_per_s": 10.0}, {})
+    report |= {"one_text_bytes": 4 * 2**20, bench_mixed.ONE_TEXT: _run(12.0)}
+    printed = "\n".join(bench_mixed.render(report))
+    assert "every text as one article (4.0 MiB), 1 worker: 12.0 s (3.00 s/MiB" in printed
+    assert "2.50 s/MiB as 1,000 files" in printed
+
+
+def test_one_text_holds_every_text_once(tmp_path: Path) -> None:
+    groups = {"a-en": ["First text.", "Second text."], "b-de": ["Dritter Text."]}
+    size = bench_mixed.write_one_text(groups, tmp_path)
+    (only,) = tmp_path.iterdir()
+    text = only.read_text(encoding="utf-8")
+    assert size == only.stat().st_size
+    assert sorted(text.split("\n\n")) == ["Dritter Text.", "First text.", "Second text."]
+    loaded = ingest.load([tmp_path]).articles
+    assert loaded.height == 1
+
+
 def test_paired_ratios_follow_the_repeats() -> None:
     one, two = _run(10.0), _run(5.0)
     one["runs_seconds"], two["runs_seconds"] = [10.0, 12.0, 9.0], [5.0, 8.0, 6.0]
