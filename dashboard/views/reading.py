@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left, bisect_right
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -137,6 +138,20 @@ def highlight(text: str, spans: list[tuple[int, int, str, str]]) -> str:
     return "".join(out)
 
 
+class _SpansByStart:
+    """Highlight spans found by where they start: each paragraph takes its own in O(log n), not
+    by reading every span of the article (a long article has tens of thousands)."""
+
+    def __init__(self, spans: list[tuple[int, int, str, str]] | None) -> None:
+        self.spans = sorted(spans or [])
+        self.starts = [s for s, *_ in self.spans]
+
+    def within(self, start: int, end: int) -> list[tuple[int, int, str, str]]:
+        """The spans inside text[start:end], their offsets from `start`."""
+        first, last = bisect_left(self.starts, start), bisect_right(self.starts, end)
+        return [(s - start, e - start, c, t) for s, e, c, t in self.spans[first:last] if e <= end]
+
+
 def article_html(
     text: str,
     paragraphs: pl.DataFrame,
@@ -148,13 +163,9 @@ def article_html(
     """The article paragraph by paragraph; boilerplate dimmed and labelled, not hidden; the
     focused paragraph marked; translations instead of originals where asked and available."""
     parts = [STYLE]
+    by_start = _SpansByStart(spans)
     for p in paragraphs.iter_rows(named=True):
-        local = [
-            (s - p["start"], e - p["start"], c, t)
-            for s, e, c, t in (spans or [])
-            if s >= p["start"] and e <= p["end"]
-        ]
-        body = highlight(text[p["start"] : p["end"]], local)
+        body = highlight(text[p["start"] : p["end"]], by_start.within(p["start"], p["end"]))
         if translated and p.get("translation"):
             body = f'<span class="np-tag">translated</span>{escape(p["translation"])}'
         if focus is not None and p["para_no"] == focus:
@@ -244,17 +255,38 @@ def mention_spans(
 
 def translated_spans(translation: str, names: dict[str, str]) -> list[tuple[int, int, str, str]]:
     """Spans in a translation where an actor's display label (or its last word) appears."""
-    import re
+    return _LabelFinder(names).spans(translation)
 
-    spans: list[tuple[int, int, str, str]] = []
-    for entity_id, label in names.items():
-        words = [label, label.split()[-1]] if " " in label else [label]
-        for word in words:
-            if len(word) < 3:
-                continue
-            for m in re.finditer(rf"\b{re.escape(word)}\b", translation):
-                spans.append((m.start(), m.end(), entity_colour(entity_id), label))
-    return spans
+
+_TOKEN = re.compile(r"\w+")
+
+
+class _LabelFinder:
+    """translated_spans for many paragraphs of one article: each label (or its last word) is
+    looked for only in a paragraph holding its first word as a whole word, which every match of
+    rf"\b{word}\b" needs (a long article names thousands of actors)."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self.by_first: dict[str | None, list[tuple[re.Pattern[str], str, str]]] = {}
+        for entity_id, label in names.items():
+            words = [label, label.split()[-1]] if " " in label else [label]
+            for word in words:
+                if len(word) < 3:
+                    continue
+                first = _TOKEN.match(word)  # None: a word not opening with a letter, always tried
+                self.by_first.setdefault(first.group() if first else None, []).append(
+                    (re.compile(rf"\b{re.escape(word)}\b"), entity_colour(entity_id), label)
+                )
+
+    def spans(self, translation: str) -> list[tuple[int, int, str, str]]:
+        tokens = set(_TOKEN.findall(translation))
+        found: list[tuple[int, int, str, str]] = []
+        for token in (*tokens, None):
+            for pattern, colour, label in self.by_first.get(token, ()):
+                found += [
+                    (m.start(), m.end(), colour, label) for m in pattern.finditer(translation)
+                ]
+        return sorted(found)
 
 
 def translation_note(manifest: dict[str, Any], paragraphs: pl.DataFrame) -> str:
@@ -292,12 +324,10 @@ def side_by_side_html(
         '<div class="np-sbs"><div class="np-h">Original</div>'
         + ('<div class="np-h">Translation</div>' if any_translation else ""),
     ]
+    by_start = _SpansByStart(spans)
+    labels_in = _LabelFinder(names)
     for p in paragraphs.iter_rows(named=True):
-        local = [
-            (s - p["start"], e - p["start"], c, t)
-            for s, e, c, t in spans
-            if s >= p["start"] and e <= p["end"]
-        ]
+        local = by_start.within(p["start"], p["end"])
         cls = "np-para np-boiler" if p["boilerplate"] else "np-para"
         tags = [p.get("language") or "?"]
         if p.get("translator"):
@@ -309,7 +339,7 @@ def side_by_side_html(
         if not any_translation:
             continue
         if p.get("translation"):
-            right = highlight(p["translation"], translated_spans(p["translation"], names))
+            right = highlight(p["translation"], labels_in.spans(p["translation"]))
         else:
             reason = p.get("translation_status") or "not translated"
             right = f'<span class="np-missing" title="{escape(reason)}">—</span>'

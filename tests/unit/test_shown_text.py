@@ -4,6 +4,7 @@ file names instead of paths."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import polars as pl
@@ -145,3 +146,66 @@ def test_paths_are_shown_as_file_names() -> None:
     assert out["file"].to_list() == ["reuters.218861", "plain", "e.txt"]
     assert out["outlet"].to_list() == ["tr · reuters.218861", "Reuters", "? · e.txt"]
     assert out["title"].to_list() == ["reuters.218861", "A title", "T"]
+
+
+def _spans_per_paragraph_by_reading_all(
+    spans: list[tuple[int, int, str, str]], start: int, end: int
+) -> list[tuple[int, int, str, str]]:
+    """What the pages did before: every span of the article read for each paragraph."""
+    return [(s - start, e - start, c, t) for s, e, c, t in spans if s >= start and e <= end]
+
+
+def test_each_paragraph_highlights_its_own_spans_found_by_where_they_start() -> None:
+    text = "Ana Novak je u Beogradu.\nMarko Horvat u Zagrebu.\nBez imena.\nAna i Marko."
+    starts = [0, 25, 49, 60]
+    ends = [24, 48, 59, len(text)]
+    names = ["Ana", "Novak", "Beogradu", "Marko", "Horvat", "Zagrebu", "Marko"]
+    spans = []
+    for name in names:
+        at = text.find(name, spans[-1][0] + 1 if spans and name == "Marko" else 0)
+        spans.append((at, at + len(name), "#123456", name))
+    spans.append((20, 30, "#abcdef", "across two paragraphs"))  # in neither
+    shuffled = spans[3:] + spans[:3]
+    by_start = reading._SpansByStart(shuffled)
+    for start, end in zip(starts, ends, strict=True):
+        assert sorted(by_start.within(start, end)) == sorted(
+            _spans_per_paragraph_by_reading_all(shuffled, start, end)
+        )
+    frame = pl.DataFrame(
+        {"para_no": range(4), "start": starts, "end": ends, "boilerplate": [False] * 4}
+    )
+    html = reading.article_html(text, frame, shuffled)
+    assert html.count("<mark") == len(names) and "across two paragraphs" not in html
+
+
+@pytest.mark.parametrize(
+    "translation",
+    [
+        "Donald Trump met Trump Tower staff; trump, Trumpism. Al-Assad and al-Assad.",
+        "(AP) U.S. officials: Łukaszenka met Lukashenko, Łukaszenka's aide; U.S.A.",
+        "",
+    ],
+)
+def test_labels_in_a_translation_are_found_where_the_regex_of_each_finds_them(
+    translation: str,
+) -> None:
+    names = {
+        "PER:trump": "Donald Trump",
+        "LOC:tower": "Trump Tower",
+        "PER:assad": "Bashar al-Assad",
+        "PER:assad2": "Al-Assad",
+        "ORG:ap": "(AP)",
+        "LOC:us": "U.S.",
+        "PER:luk": "Łukaszenka",
+        "X:short": "Al",
+    }
+    expected = []
+    for entity_id, label in names.items():
+        words = [label, label.split()[-1]] if " " in label else [label]
+        for word in words:
+            if len(word) >= 3:
+                expected += [
+                    (m.start(), m.end(), reading.entity_colour(entity_id), label)
+                    for m in re.finditer(rf"\b{re.escape(word)}\b", translation)
+                ]
+    assert reading.translated_spans(translation, names) == sorted(expected)
