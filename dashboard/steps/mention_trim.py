@@ -367,7 +367,7 @@ _NAME_ENDING = 3
 
 
 def _words_after(text: str, stem: str) -> list[str | None]:
-    r"""The word after each word `text` opens with `stem` (None: no word after it), as
+    r"""The word after each word of `text` that opens with `stem` (None: none after it), as
     re.finditer(rf"(?<!\w){stem}\w*(?:[ -](\w+))?") reads them: tried only where str.find
     sees the stem (a match starts with it), each search going on after the last match, so a
     word taken as the one after is not read again as a head (Naftogaz Naftogazu)."""

@@ -356,9 +356,8 @@ def _stands_alone(text: str, q_start: int, p_start: int, previous: tuple[int, in
     _, _, prev_end = previous
     if text[p_start : q_start - 1].strip():
         return False
-    at = min(
-        prev_end, len(text)
-    )  # the previous paragraph's last character but spaces (no copy of the text)
+    # the previous paragraph's last character but spaces, found without copying the text
+    at = min(prev_end, len(text))
     while at > 0 and text[at - 1].isspace():
         at -= 1
     return at > 0 and text[at - 1] == ":"
