@@ -24,10 +24,10 @@ def span_texts(
     on: str = "article_id",
     text: str = "text",
 ) -> pl.Series:
-    """texts[text][start:end] for each row of `spans`, the text found by `on` in `texts` (one
-    row an id), in the order of `spans`: what pl.col(text).str.slice(start, end - start) gives
-    over the two joined (the first text of an id), null where the text or an offset is null. `start` and `end` are
-    columns or expressions of `spans` (end never before start)."""
+    """texts[text][start:end] for each row of `spans`, the text found by `on` in `texts` (the
+    first row of an id), in the order of `spans`: what pl.col(text).str.slice(start, end -
+    start) gives over the two joined, null where the text or an offset is null. `start` and
+    `end` are columns or expressions of `spans` (end never before start)."""
     starts = pl.col(start) if isinstance(start, str) else start
     ends = pl.col(end) if isinstance(end, str) else end
     frame = spans.select(pl.col(on), _s=starts, _e=ends)
