@@ -56,7 +56,9 @@ def test_overview_and_timeline_say_how_many_articles_are_undated(analysis):
     undated = arts["published"].null_count()
     assert undated > 0  # the seeds hold an article without a date
     overview = open_page()
-    assert metric(overview, "Dated") == f"{arts.height - undated:,} / {arts.height:,}"
+    assert metric(overview, "Dated") == f"{arts.height - undated:,}"
+    dated = next(m for m in overview.metric if m.label == "Dated")
+    assert f"{arts.height - undated:,} of {arts.height:,} articles" in dated.help
     said = f"No publication date for {undated:,} of {arts.height:,} articles"
     assert any(said in c.value for c in overview.caption)
     timeline = open_page("timeline.py")
