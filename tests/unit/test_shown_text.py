@@ -209,3 +209,25 @@ def test_labels_in_a_translation_are_found_where_the_regex_of_each_finds_them(
                     for m in re.finditer(rf"\b{re.escape(word)}\b", translation)
                 ]
     assert reading.translated_spans(translation, names) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "am 3. märz traf er ihn, dann 25. 11. wieder",
+        "č25. novembra i ž3. 11. i 3. maja",  # a letter outside ASCII touching the day
+        "od ٢٥. novembra, 12٣. 11. i 5. 6.",  # digits outside ASCII
+        "1. 2.3. 4. 5. 6.7. 8.",  # days one after another
+        "x_5. maja, ab5. maja, (7. listopada)",
+        "",
+    ],
+)
+def test_ordinal_days_are_found_after_the_same_boundaries_read_fast(text: str) -> None:
+    from dashboard.views import sentences
+
+    texts = pl.Series([text, text.upper(), "plain text 2019. and more"])
+    unicode = texts.str.replace_all(
+        sentences._numeric_day(),
+        "${1}" + sentences._NOT_AN_END + "${2}${3}" + sentences._NOT_AN_END,
+    ).str.replace_all(sentences._ordinal_day(), "${1}" + sentences._NOT_AN_END + "${2}")
+    assert sentences._protect_days(texts).to_list() == unicode.to_list()
