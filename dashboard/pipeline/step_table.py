@@ -197,9 +197,9 @@ def _align(t: Tables, ctx: Context) -> tuple[pl.DataFrame, Counter[tuple[str, st
     mine, theirs = align.story_shares(t["articles"], ctx.features, 2)
     ids = theirs.select("article_id")
     sent = {
-        # with their languages, for the votes
+        # with their languages and scripts, for the votes
         "articles": theirs.join(
-            t["articles"].select("article_id", "language"), on="article_id", how="left"
+            t["articles"].select("article_id", "language", "script"), on="article_id", how="left"
         ),
         "paragraphs": t["paragraphs"].join(ids, on="article_id", how="semi"),
         "features": ctx.features.join(ids, on="article_id", how="semi"),
@@ -209,7 +209,12 @@ def _align(t: Tables, ctx: Context) -> tuple[pl.DataFrame, Counter[tuple[str, st
     here = align.align(mine, t["paragraphs"], t["mentions"], t["dates"], features=ctx.features)
     # a story's articles are all in one share: its pairs' votes need only that share's mentions
     voters = _voters(t["mentions"].join(mine.select("article_id"), on="article_id", how="semi"))
-    counted = link_aligned.votes(voters, here, link_aligned.languages_of(t["articles"]))
+    counted = link_aligned.votes(
+        voters,
+        here,
+        link_aligned.languages_of(t["articles"]),
+        link_aligned.scripts_of(t["articles"]),
+    )
     there, their_votes = job.result()
     both = pl.concat([here, there])
     # as align sorts them
@@ -232,7 +237,10 @@ def align_share(tables: Tables) -> tuple[pl.DataFrame, Counter[tuple[str, str]]]
         features=tables["features"],
     )
     return alignments, link_aligned.votes(
-        tables["mentions"], alignments, link_aligned.languages_of(tables["articles"])
+        tables["mentions"],
+        alignments,
+        link_aligned.languages_of(tables["articles"]),
+        link_aligned.scripts_of(tables["articles"]),
     )
 
 

@@ -5,11 +5,12 @@ are one institution, or that "Flake" typed as an organisation in one language is
 "Φλέικ" of another. The alignment step finds paragraphs of two articles in different languages
 that report the same thing; when such a pair leaves exactly one actor of a kind unmatched on each
 side (a person, or an organisation/place/product), the two are one actor told two ways. Joins
-need that evidence from at least MIN_VOTES aligned pairs, and are refused when the two clusters
-share an article or a language (one language names one actor one way), when the analyst's
-alias file already speaks about either id, or when one is many times the other and named one way
-in Latin letters by several languages that the other's Latin spelling is nowhere near (Ryanair,
-Catalan: a stray alignment, not a translation).
+need that evidence from at least MIN_VOTES aligned pairs (wire copies of one paragraph: one
+language and script, one place, the same actors, are one piece of evidence), and are refused
+when the two clusters share an article or a language (one language names one actor one way),
+when the analyst's alias file already speaks about either id, or when one is many times the
+other and named one way in Latin letters by several languages that the other's Latin spelling
+is nowhere near (Ryanair, Catalan: a stray alignment, not a translation).
 """
 
 from __future__ import annotations
@@ -112,11 +113,23 @@ def languages_of(articles: pl.DataFrame) -> dict[str, str | None]:
     return dict(zip(articles["article_id"], articles["language"], strict=True))
 
 
+def scripts_of(articles: pl.DataFrame) -> dict[str, str | None]:
+    """article_id -> script (null without the column): `votes` tells a text's copies by it."""
+    if "script" not in articles.columns:
+        return {}
+    return dict(zip(articles["article_id"], articles["script"], strict=True))
+
+
 def votes(
-    mentions: pl.DataFrame, alignments: pl.DataFrame, languages: dict[str, str | None]
+    mentions: pl.DataFrame,
+    alignments: pl.DataFrame,
+    languages: dict[str, str | None],
+    scripts: dict[str, str | None] | None = None,
 ) -> Counter[tuple[str, str]]:
     """(id, id) -> aligned pairs of paragraphs in two languages where these two are the only
-    actors (or the only ones of their kind) that the other article lacks."""
+    actors (or the only ones of their kind) that the other article lacks. Paragraphs are told
+    apart by language, script (`scripts`), place in their article and the actors they name: one
+    paragraph aligned with three wire copies of another is one vote, not three."""
     in_para: dict[tuple[str, int], set[str]] = defaultdict(set)
     in_article: dict[str, set[str]] = defaultdict(set)
     types: dict[str, str] = {}
@@ -126,11 +139,26 @@ def votes(
         in_para[(aid, para)].add(eid)
         in_article[aid].add(eid)
         types[eid] = type_
-    out: Counter[tuple[str, str]] = Counter()
     kinds = {e: _kind(t) for e, t in types.items()}
-    pairs = alignments.select("article_a", "para_a", "article_b", "para_b").iter_rows()
+    story = pl.col("story_id") if "story_id" in alignments.columns else pl.lit(None, pl.String)
+    pairs = alignments.select("article_a", "para_a", "article_b", "para_b", story).iter_rows()
     nothing: set[str] = set()
-    for a, pa, b, pb in pairs:
+    # each vote once per pair of paragraphs told apart by language, script, place in their
+    # article and the actors they name: wire copies of one paragraph aligned with the same
+    # paragraph are one piece of evidence, not one vote each (translations of it into two
+    # languages, or two scripts, are two; so are two articles' leads naming other actors)
+    written = scripts or {}
+    At = tuple[str | None, str | None, int, frozenset[str]]
+    seen: set[tuple[str, str, str | None, At, At]] = set()
+
+    def vote(x: str, y: str, in_story: str | None, a: str, pa: int, b: str, pb: int) -> None:
+        at_x = (languages.get(a), written.get(a), pa, frozenset(in_para[(a, pa)]))
+        at_y = (languages.get(b), written.get(b), pb, frozenset(in_para[(b, pb)]))
+        if y < x:
+            x, y, at_x, at_y = y, x, at_y, at_x
+        seen.add((x, y, in_story, at_x, at_y))
+
+    for a, pa, b, pb, in_story in pairs:
         if languages.get(a) == languages.get(b):
             continue
         # an actor only one side has, on each side, or no vote (most pairs: cheap sets first)
@@ -143,23 +171,23 @@ def votes(
         if len(only_a) == 1 and len(only_b) == 1:
             # the one actor left on each side, whatever the types say (a surname read as an
             # organisation in one language: Flake, Φλέικ)
-            x, y = sorted((*only_a, *only_b))
-            out[(x, y)] += 1
+            (x,), (y,) = only_a, only_b
+            vote(x, y, in_story, a, pa, b, pb)
             continue
         for kind in ("PER", "other"):
             xs = [e for e in only_a if kinds[e] == kind]
             ys = [e for e in only_b if kinds[e] == kind]
             if len(xs) == 1 and len(ys) == 1:
-                x, y = sorted((xs[0], ys[0]))
-                out[(x, y)] += 1
+                vote(xs[0], ys[0], in_story, a, pa, b, pb)
                 continue
             # several organisations and places: one of each type on each side
             for type_ in {types[e] for e in xs} & {types[e] for e in ys}:
                 xt = [e for e in xs if types[e] == type_]
                 yt = [e for e in ys if types[e] == type_]
                 if len(xt) == 1 and len(yt) == 1:
-                    x, y = sorted((xt[0], yt[0]))
-                    out[(x, y)] += 1
+                    vote(xt[0], yt[0], in_story, a, pa, b, pb)
+    # counted by story (a story lies in one share of the work: shares' votes add up to these)
+    out: Counter[tuple[str, str]] = Counter((x, y) for x, y, *_ in seen)
     return out
 
 
@@ -179,7 +207,7 @@ def merges(
         return {}
     languages = languages_of(articles)
     if counted is None:
-        counted = votes(mentions, alignments, languages)
+        counted = votes(mentions, alignments, languages, scripts_of(articles))
     keep_out = touched(aliases) if aliases else set()
     size = Counter(mentions["entity_id"].to_list())
     where: dict[str, set[str]] = defaultdict(set)

@@ -116,3 +116,45 @@ def test_a_small_actor_is_no_translation_of_a_name_latin_languages_agree_on() ->
     # the same evidence joins a name no Latin languages agree on (Φλέικ, Flake)
     small = linked.filter(pl.col("article_id").is_in(["en1", "en2", "sr1", "sr2"]))
     assert link_aligned.merges(small, pairs, articles) != {}
+
+
+def _two_names(copies: list[tuple[str, int]]) -> pl.DataFrame:
+    """One Serbian name, and an English one in each of `copies` (article, paragraph)."""
+    rows = [("sr1", 0, "Zorblat", "PER", "zorblat")]
+    rows += [(a, p, "Quxby", "PER", "quxby") for a, p in copies]
+    linked, _ = link(_mentions(rows))
+    return linked
+
+
+def test_wire_copies_of_one_paragraph_are_one_vote() -> None:
+    # two copies of one English paragraph (same place, same actors) aligned with one Serbian
+    # paragraph: one piece of evidence, under MIN_VOTES
+    copies = [("en1", 0), ("en2", 0)]
+    linked = _two_names(copies)
+    pairs = _alignments([(a, p, "sr1", 0) for a, p in copies])
+    counted = link_aligned.votes(linked, pairs, link_aligned.languages_of(ARTICLES))
+    assert list(counted.values()) == [1]
+    assert link_aligned.merges(linked, pairs, ARTICLES) == {}
+    # two different paragraphs aligned with it are two
+    apart = [("en1", 0), ("en2", 4)]
+    linked = _two_names(apart)
+    pairs = _alignments([(a, p, "sr1", 0) for a, p in apart])
+    assert len(set(link_aligned.merges(linked, pairs, ARTICLES).values())) == 1
+
+
+def test_copies_in_two_scripts_or_two_stories_are_two_votes() -> None:
+    rows = [
+        ("en1", 0, "Quxby", "PER", "quxby"),
+        ("sr1", 0, "Zorblat", "PER", "zorblat"),
+        ("sr2", 0, "Зорблат", "PER", "zorblat"),
+    ]
+    linked, _ = link(_mentions(rows))
+    pairs = _alignments([("en1", 0, "sr1", 0), ("en1", 0, "sr2", 0)])
+    scripts = {"en1": "Latn", "sr1": "Latn", "sr2": "Cyrl"}
+    languages = link_aligned.languages_of(ARTICLES)
+    assert list(link_aligned.votes(linked, pairs, languages, scripts).values()) == [2]
+    assert list(link_aligned.votes(linked, pairs, languages).values()) == [1]
+    # copies aligned in two stories count once in each: a story's votes are counted where it is
+    # aligned (this process or a helper), and the shares' votes add up to one run's
+    split = pairs.with_columns(story_id=pl.Series(["s1", "s2"]))
+    assert list(link_aligned.votes(linked, split, languages).values()) == [2]
