@@ -351,7 +351,29 @@ def fixed_name(key: str, surface: str) -> tuple[str, str, str] | None:
     forms = _acronym_forms().get(key)
     if forms and len(words) == 1 and _romanised(heads[0]) not in forms:
         return None  # an acronym spelled otherwise only folds alike (SAS, the airline; SAŠ, САЩ)
+    if len(words) == 1 and _ROMAN.fullmatch(heads[0]) and heads[0] not in _latin_acronyms(key):
+        # a number in Roman letters (secolul al IV-lea, Henry IV), though an acronym of
+        # another script reads alike in Latin letters (Greek ΗΒ, the UK: IV)
+        return None
     return found if all(h.isupper() for h in heads) else None
+
+
+_ROMAN = re.compile(r"(?=[MDCLXVI])M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+
+
+@lru_cache(maxsize=1)
+def _latin_acronym_forms() -> dict[str, frozenset[str]]:
+    """Key of a listed acronym -> its listed forms written in Latin letters, full stops dropped."""
+    out: dict[str, set[str]] = {}
+    for key, form in _listed_forms():
+        plain = form.replace(".", "")
+        if _is_acronym(form) and to_latin(plain) == plain:
+            out.setdefault(key, set()).add(plain)
+    return {key: frozenset(v) for key, v in out.items()}
+
+
+def _latin_acronyms(key: str) -> frozenset[str]:
+    return _latin_acronym_forms().get(key, frozenset())
 
 
 @lru_cache(maxsize=1)

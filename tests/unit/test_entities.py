@@ -1458,3 +1458,13 @@ def test_a_well_known_name_ends_after_a_word_the_trimmer_takes_off() -> None:
     assert _found("W Stanach Zjednoczonych pada.", "pl") == [
         ("Stanach Zjednoczonych", "LOC", "united states")
     ]
+
+
+def test_a_roman_numeral_is_no_acronym_of_another_script() -> None:
+    # Greek writes the UK ΗΒ, which reads IV in Latin letters: Roman IV is a number
+    found = _found("Autostrada se află pe Coridorul paneuropean IV, spune ministrul.", "ro")
+    assert all(key != "united kingdom" for _, _, key in found)
+    found = _found("Ο υπουργός επισκέφθηκε το ΗΒ την Τρίτη.", "el")
+    assert ("ΗΒ", "LOC", "united kingdom") in found
+    found = _found("Министар је посетио УК у уторак.", "sr")
+    assert ("УК", "LOC", "united kingdom") in found
