@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from dashboard.lang import boilerplate
+from dashboard.spans import ByStart
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -147,27 +147,11 @@ def _sentence_window(
     return left, right
 
 
-class _Actors:
-    """An article's actors (start, end) in the order given, found by where they start: a long
-    article has thousands, and each quote asks only of those in its sentence."""
-
-    def __init__(self, actors: list[tuple[int, int]]) -> None:
-        self.actors = actors
-        self.order = sorted(range(len(actors)), key=lambda i: actors[i][0])
-        self.starts = [actors[i][0] for i in self.order]
-
-    def within(self, lo: int, hi: int) -> list[tuple[int, int]]:
-        """The actors inside text[lo:hi], in the order given."""
-        first, last = bisect_left(self.starts, lo), bisect_right(self.starts, hi)
-        inside = sorted(self.order[first:last])
-        return [self.actors[i] for i in inside if self.actors[i][1] <= hi]
-
-
 def _candidates(
     text: str,
     window: tuple[int, int],
     quote_spans: list[tuple[int, int]],
-    actors: _Actors,
+    actors: ByStart[tuple[int, int]],
     pattern: re.Pattern[str],
 ) -> list[tuple[int, int, int]]:
     """(start, end, gap to the nearest speech verb) of each actor inside the window, outside
@@ -287,7 +271,8 @@ def _find(
         if not _opener_pattern().search(text):
             continue
         pattern = _verb_pattern(languages.get(aid))
-        actors = _Actors(actors_by_article.get(aid, []))
+        # a long article has thousands of actors: each quote asks only of those in its sentence
+        actors = ByStart(actors_by_article.get(aid, []))
         for k, (para_no, p_start, p_end) in enumerate(bounds):
             spans = find_quotes(text, p_start, p_end)
             for q_start, q_end in spans:

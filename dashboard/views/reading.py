@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import html
 import re
-from bisect import bisect_left, bisect_right
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import polars as pl
 
+from dashboard.spans import ByStart
 from dashboard.views.filters import language_name
 
 STYLE = """
@@ -138,18 +138,11 @@ def highlight(text: str, spans: list[tuple[int, int, str, str]]) -> str:
     return "".join(out)
 
 
-class _SpansByStart:
-    """Highlight spans found by where they start: each paragraph takes its own in O(log n), not
-    by reading every span of the article (a long article has tens of thousands)."""
-
-    def __init__(self, spans: list[tuple[int, int, str, str]] | None) -> None:
-        self.spans = sorted(spans or [])
-        self.starts = [s for s, *_ in self.spans]
-
-    def within(self, start: int, end: int) -> list[tuple[int, int, str, str]]:
-        """The spans inside text[start:end], their offsets from `start`."""
-        first, last = bisect_left(self.starts, start), bisect_right(self.starts, end)
-        return [(s - start, e - start, c, t) for s, e, c, t in self.spans[first:last] if e <= end]
+def _spans_in(
+    spans: ByStart[tuple[int, int, str, str]], start: int, end: int
+) -> list[tuple[int, int, str, str]]:
+    """The highlights inside text[start:end], their offsets from `start`."""
+    return [(s - start, e - start, c, t) for s, e, c, t in spans.within(start, end)]
 
 
 def article_html(
@@ -163,9 +156,9 @@ def article_html(
     """The article paragraph by paragraph; boilerplate dimmed and labelled, not hidden; the
     focused paragraph marked; translations instead of originals where asked and available."""
     parts = [STYLE]
-    by_start = _SpansByStart(spans)
+    by_start = ByStart(spans or [])
     for p in paragraphs.iter_rows(named=True):
-        body = highlight(text[p["start"] : p["end"]], by_start.within(p["start"], p["end"]))
+        body = highlight(text[p["start"] : p["end"]], _spans_in(by_start, p["start"], p["end"]))
         if translated and p.get("translation"):
             body = f'<span class="np-tag">translated</span>{escape(p["translation"])}'
         if focus is not None and p["para_no"] == focus:
@@ -324,10 +317,10 @@ def side_by_side_html(
         '<div class="np-sbs"><div class="np-h">Original</div>'
         + ('<div class="np-h">Translation</div>' if any_translation else ""),
     ]
-    by_start = _SpansByStart(spans)
+    by_start = ByStart(spans)
     labels_in = _LabelFinder(names)
     for p in paragraphs.iter_rows(named=True):
-        local = by_start.within(p["start"], p["end"])
+        local = _spans_in(by_start, p["start"], p["end"])
         cls = "np-para np-boiler" if p["boilerplate"] else "np-para"
         tags = [p.get("language") or "?"]
         if p.get("translator"):

@@ -108,7 +108,7 @@ def test_quotes_found_before_linking_get_the_speakers_linking_decides() -> None:
 def test_the_actors_inside_a_window_are_found_by_their_starts_in_the_order_given() -> None:
     from random import Random
 
-    from dashboard.steps.quotes import _Actors
+    from dashboard.spans import ByStart
 
     rng = Random(7)
     for _ in range(200):
@@ -116,4 +116,4 @@ def test_the_actors_inside_a_window_are_found_by_their_starts_in_the_order_given
         lo = rng.randint(0, 300)
         hi = lo + rng.randint(0, 120)
         expected = [(a, b) for a, b in actors if lo <= a and b <= hi]
-        assert _Actors(actors).within(lo, hi) == expected
+        assert ByStart(actors).within(lo, hi) == expected

@@ -10,6 +10,7 @@ from datetime import date
 import polars as pl
 import pytest
 
+from dashboard.spans import ByStart
 from dashboard.steps import comparison
 from dashboard.views import reading
 from dashboard.views.compare import file_name, shown_outlet, shown_title
@@ -164,9 +165,9 @@ def test_each_paragraph_highlights_its_own_spans_found_by_where_they_start() -> 
     found = len(spans)
     spans.append((20, 30, "#abcdef", "across two paragraphs"))  # in neither
     shuffled = spans[3:] + spans[:3]
-    by_start = reading._SpansByStart(shuffled)
+    by_start = ByStart(shuffled)
     for start, end in zip(starts, ends, strict=True):
-        assert sorted(by_start.within(start, end)) == sorted(
+        assert sorted(reading._spans_in(by_start, start, end)) == sorted(
             _spans_per_paragraph_by_reading_all(shuffled, start, end)
         )
     frame = pl.DataFrame(
