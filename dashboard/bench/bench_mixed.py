@@ -42,30 +42,34 @@ def real_corpus() -> dict[str, list[str]]:
     return groups
 
 
-def write(groups: dict[str, list[str]], folder: Path, *, interleaved: bool) -> int:
-    """The texts as .txt files named by a hash (read in no order of language) or by group."""
-    folder.mkdir(parents=True, exist_ok=True)
-    n = 0
+def _named(groups: dict[str, list[str]], *, interleaved: bool) -> list[tuple[str, str]]:
+    """(file name, text) of every text: named by group, or by a hash (in no order of language)."""
+    out = []
     for group, texts in groups.items():
         for k, text in enumerate(texts):
             name = f"{group}-{k:05d}"
             if interleaved:
                 name = hashlib.sha1(name.encode()).hexdigest()[:12]
-            (folder / f"{name}.txt").write_text(text, encoding="utf-8")
-            n += 1
-    return n
+            out.append((name, text))
+    return out
+
+
+def write(groups: dict[str, list[str]], folder: Path, *, interleaved: bool) -> int:
+    """The texts as .txt files named by a hash (read in no order of language) or by group."""
+    folder.mkdir(parents=True, exist_ok=True)
+    named = _named(groups, interleaved=interleaved)
+    for name, text in named:
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    return len(named)
 
 
 def write_one_text(groups: dict[str, list[str]], folder: Path) -> int:
-    """Every text in one file, interleaved as `write` names them (a transcript, a report, a
-    whole paper's dump: one article as long as the corpus); its size in bytes."""
+    """Every text in one file, in the order a folder `write` made interleaved reads them (a
+    transcript, a report, a whole paper's dump: one article as long as the corpus); its size
+    in bytes."""
     folder.mkdir(parents=True, exist_ok=True)
-    named = {
-        hashlib.sha1(f"{group}-{k:05d}".encode()).hexdigest(): text
-        for group, texts in groups.items()
-        for k, text in enumerate(texts)
-    }
-    data = "\n\n".join(named[name].strip() for name in sorted(named)).encode("utf-8")
+    named = sorted(_named(groups, interleaved=True))
+    data = "\n\n".join(text.strip() for _, text in named).encode("utf-8")
     (folder / "one-text.txt").write_bytes(data)
     return len(data)
 
