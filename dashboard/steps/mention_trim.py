@@ -296,19 +296,23 @@ def _cut_genitive(words: list[_Word], seen: _Seen, lang: str | None) -> None:
     """A German name in the genitive owns what follows it (Trumps Wahlkampfteam, Theresa Mays
     Partei): the words it owns leave the run, up to a name of its own (Indonesiens Hauptstadt
     Jakarta: Jakarta stays, for the split to part), and the name loses its -s where the article
-    also writes it so or a noun follows (Mays: May)."""
+    also writes it so or a noun follows (Mays: May). A word that says what kind of body or
+    paper a name is keeps its -s: Fox News, Financial Times (an article that also writes New
+    York or Time has no genitive there)."""
+    cue = lexicon.cues(lang)
+    heads = cue.org_words | cue.misc_words
     i = 0
     while i < len(words) - 1:
         w = words[i]
         noun = w.text.endswith("s") and mention_types.has_plural(words[i + 1].text)
-        if noun or _genitive(w.text, seen):
+        if w.text.lower() not in heads and (noun or _genitive(w.text, seen)):
             j = i + 1
             while j < len(words) and not _known_word(words[j].text, lang)[1]:
                 j += 1
             del words[i + 1 : j]
             words[i] = _without_s(w)
         i += 1
-    if words and _genitive(words[-1].text, seen):
+    if words and words[-1].text.lower() not in heads and _genitive(words[-1].text, seen):
         words[-1] = _without_s(words[-1])
 
 

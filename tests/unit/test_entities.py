@@ -740,6 +740,31 @@ def test_a_german_genitive_owns_what_follows_and_particles_lead_only_to_a_surnam
     assert "Heather Small" in found and not any("von Heather" in t for t in found)
 
 
+def test_english_broadcaster_and_league_names_are_bodies_in_any_language() -> None:
+    # News, Channel, Network and League head a body's name in every language's press: Fox News
+    # is no person "News" (nor, joined across translations, the Supreme Court)
+    assert ("Fox News", "ORG") in [
+        (t, typ) for t, typ, _ in _found("Prema Nielsenu, Fox News ima 2,4 milijuna.", "hr")
+    ]
+    assert ("Premier League", "ORG") in [
+        (t, typ) for t, typ, _ in _found("Golul a venit în meciul din Premier League.", "ro")
+    ]
+    assert ("Fox Business Network", "ORG") in [
+        (t, typ) for t, typ, _ in _found("Kanal Fox Business Network je rekao.", "sr")
+    ]
+
+
+def test_a_body_word_keeps_its_s_in_german() -> None:
+    # the article writes New York and Time, yet News and Times are no genitives of them
+    text = (
+        "Laut Nielsen erreicht Fox News durchschnittlich 2,4 Millionen. In New York schreibt "
+        "die Financial Times darüber, und die Time auch."
+    )
+    found = [t for t, _, _ in _found(text, "de")]
+    assert "Fox News" in found and "Fox New" not in found
+    assert "Financial Times" in found
+
+
 def test_a_sentence_in_capitals_is_no_name_but_acronyms_stay() -> None:
     text = "He held a sign: STANDING UP TO THE MOB. The BBC and NATO met at the UN."
     assert [t for t, _, _ in _found(text, "en")] == ["BBC", "NATO", "UN"]
