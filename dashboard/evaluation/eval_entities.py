@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from dashboard.evaluation.benchdata import SlavicNER, load_ronec, load_slavicner
+from dashboard.lang.translit import fold, to_latin
 from dashboard.steps.linking import link
 from dashboard.steps.mentions import extract_mentions
 
@@ -153,6 +154,38 @@ def _multilingual(scored: dict) -> pl.DataFrame:
             "merged_share": pl.Float64,
             "language_pairs_agreeing": pl.Float64,
         },
+    )
+
+
+def _labels(scored: dict, gold: pl.DataFrame, entities: pl.DataFrame) -> pl.DataFrame:
+    """The names the app shows: of the system actors matched to gold (each to the gold actor most
+    of its matched mentions are), the share whose label is one of that actor's base forms (the
+    nominative the annotators wrote, in any language, romanised or not; compared folded), per
+    gold type and for all. An inflected label (Mohameda, Putina) or a part of the name is not."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for pairs in scored["pairs"].values():
+        for cid, eid in pairs:
+            votes[eid][cid] += 1
+    bases: dict[str, set[str]] = defaultdict(set)
+    for cid, base, lang in gold.select("cross_id", "base", "lang").unique().iter_rows():
+        bases[cid] |= {base.lower(), fold(base, lang), fold(to_latin(base, lang), lang)}
+    labels = dict(entities.select("entity_id", "label").iter_rows())
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for eid, cids in votes.items():
+        cid = min(cids.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        label = labels.get(eid)
+        if label is None:
+            continue
+        ok = label.lower() in bases[cid] or fold(label) in bases[cid]
+        for key in (_TYPES.get(cid.split("-", 1)[0], cid.split("-", 1)[0]), "all"):
+            counts[key][0] += 1
+            counts[key][1] += ok
+    return pl.DataFrame(
+        [
+            {"gold_type": key, "actors": n, "label_is_base_form": ok / n}
+            for key, (n, ok) in sorted(counts.items(), key=lambda kv: (kv[0] == "all", kv[0]))
+        ],
+        schema={"gold_type": pl.String, "actors": pl.Int64, "label_is_base_form": pl.Float64},
     )
 
 
@@ -300,6 +333,7 @@ def evaluate(root: Path | None = None, *, limit: int | None = None) -> dict[str,
 
     Returns {"slavicner": per-language table, "slavicner_types": gold type by system type,
     "slavicner_multilingual": the share of actors written in several languages kept as one,
+    "slavicner_labels": the share of actors named by a base form,
     "slavicner_topics": per-topic table, "ronec": table,
     "speed": articles per second of CPU time (after a warm-up on two articles per language)}.
     Raises NewsprismError when the data is absent.
@@ -316,13 +350,14 @@ def evaluate(root: Path | None = None, *, limit: int | None = None) -> dict[str,
         )
     )
     t0 = time.process_time()
-    linked, _ = link(extract_mentions(articles, paragraphs))
+    linked, entities = link(extract_mentions(articles, paragraphs))
     elapsed = time.process_time() - t0
     scored = _score_slavicner(data.gold, linked)
     out = {
         "slavicner": _table(scored),
         "slavicner_types": _confusion(scored),
         "slavicner_multilingual": _multilingual(scored),
+        "slavicner_labels": _labels(scored, data.gold, entities),
         "slavicner_topics": _topics(data, linked),
         "slavicner_losses": _losses(scored, linked),
         "speed": pl.DataFrame({"articles": [articles.height], "seconds": [elapsed], "articles_per_s": [articles.height / elapsed if elapsed else 0.0]}),

@@ -598,6 +598,10 @@ def _label(forms: Counter[tuple[str, str | None]], typ: str, key: str) -> str:
     alone = {text.lower() for text, _ in forms if " " not in text}  # the surname written alone
     # a form of a tiny share of the actor's mentions does not name it, whatever its language
     least = max(forms.values()) * _LABEL_SHARE
+    # a case form counts for its base form (Barack Obama for Baracka Obamy, Mohamed for
+    # Mohameda): news writes a name in its oblique cases more often than in the nominative
+    if typ != "GROUP":  # a people's words are no case of one another (Rosjanie, Rus)
+        forms = _to_base_forms(forms)
     # the languages writing each form: a spelling several agree on is the name's own, not one
     # language's case or feminine form (Angela Merkel, not Angela Merkelová)
     writers: dict[str, set[str | None]] = defaultdict(set)
@@ -624,6 +628,76 @@ def _label(forms: Counter[tuple[str, str | None]], typ: str, key: str) -> str:
 
     (text, lang), _ = max(forms.items(), key=score)
     return to_latin(text, lang)
+
+
+_Form = tuple[str, str | None]
+"""A form of a name as written, and its language."""
+_CASE_ENDING_MAX = 4
+"""Letters a case ending adds to a name's base form (Borisov -> Borisovovi, May -> Mayovou)."""
+_OPEN_VOWELS = frozenset("aiou")
+_VOWELS = frozenset("aeiouyáéíóúýąęěůа")
+
+
+def _to_base_forms(forms: Counter[_Form]) -> Counter[_Form]:
+    """`forms` with the count of each case form (written in a language that inflects names) moved
+    to its base form, written in the same script in any language: a form whose words each are
+    the base form's word, that word with an ending added, or with its final vowel changed, and at
+    least one with an ending added (Mika Pencea -> Mike Pence, Baracka Obamy -> Barack Obama,
+    Mohameda -> Mohamed). A change of vowel alone tells no base (Mike, Mika); of several bases,
+    the most written."""
+    by_shape: dict[tuple[str | None, int], list[_Form]] = defaultdict(list)
+    for form in forms:
+        by_shape[(script_of(form[0]), form[0].count(" "))].append(form)
+    base_of: dict[_Form, _Form] = {}
+    for shaped in by_shape.values():
+        for text, lang in shaped if len(shaped) > 1 else ():
+            if lang in _PLAIN_LANGS:
+                continue
+            bases = [b for b in shaped if _is_case_form(text, b[0])]
+            if bases:
+                base_of[(text, lang)] = max(bases, key=lambda b: (forms[b], b[0], b[1] or ""))
+    moved: Counter[_Form] = Counter()
+    for form, n in forms.items():
+        seen = {form}
+        while form in base_of and base_of[form] not in seen:  # Borisovovi -> Borisova -> ...
+            form = base_of[form]
+            seen.add(form)
+        moved[form] += n
+    return moved
+
+
+def _is_case_form(text: str, base: str) -> bool:
+    """Whether `text` is `base` declined (see _to_base_forms)."""
+    extended = False
+    for word, stem in zip(text.split(" "), base.split(" "), strict=True):
+        if word == stem:
+            continue
+        last = stem[-1:].lower()
+        if word.startswith(stem):
+            ending = word[len(stem) :]
+            # one letter is a vowel after a consonant (Mohameda) or any after -e, -y (Pencea,
+            # Perrym): a vowel after -a, -i, -o, -u or a consonant after a consonant is a name's
+            # own (Asia is no case of Asi, Wintershall none of Wintershal)
+            if not _is_ending(ending) or (
+                len(ending) == 1
+                and (last in _OPEN_VOWELS or (last not in _VOWELS and ending not in _VOWELS))
+            ):
+                return False
+            extended = True
+        elif not (
+            len(stem) > 2
+            and word.startswith(stem[:-1])
+            and _is_ending(ending := word[len(stem) - 1 :])
+            # a base form ends in -a or -o (Obama, Bojko); in -i or -y, an adjective's longer
+            # endings replace it (Zelenski, Zelenskega); -e and the rest tell no base (Mike, Mika)
+            and (last in "ao" or (last in "iyý" and len(ending) > 1))
+        ):
+            return False
+    return extended
+
+
+def _is_ending(ending: str) -> bool:
+    return 0 < len(ending) <= _CASE_ENDING_MAX and ending.isalpha() and ending.islower()
 
 
 def slug(key: str) -> str:

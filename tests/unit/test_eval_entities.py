@@ -102,3 +102,31 @@ def test_losses_name_where_b_cubed_is_lost() -> None:
     assert table[("split", "GPE-Kyiv")]["lost"] == 1 / 5  # two mentions, each half its actor
     assert "ORG:kiev 1 [Kyjev (cs)]" in table[("split", "GPE-Kyiv")]["parts"]
     assert table[("mixed", "LOC:kyiv")]["lost"] == 1 / 5
+
+
+def test_labels_are_scored_against_the_gold_base_forms() -> None:
+    from dashboard.evaluation.eval_entities import _labels
+
+    scored = {
+        "pairs": {
+            "cs": [("PER-Muhammad", "PER:mohamed"), ("PER-Obama", "PER:obam")],
+            "ru": [("PER-Muhammad", "PER:mohamed"), ("GPE-Kyiv", "LOC:kyiv")],
+        }
+    }
+    gold = pl.DataFrame(
+        {
+            "cross_id": ["PER-Muhammad", "PER-Muhammad", "PER-Obama", "GPE-Kyiv"],
+            "base": ["Mohamed", "Мухаммед", "Barack Obama", "Киев"],
+            "lang": ["cs", "ru", "cs", "ru"],
+        }
+    )
+    entities = pl.DataFrame(
+        {
+            "entity_id": ["PER:mohamed", "PER:obam", "LOC:kyiv"],
+            "label": ["Mohameda", "Barack Obama", "Kiev"],  # Kiev: Киев romanised
+        }
+    )
+    table = {r["gold_type"]: r for r in _labels(scored, gold, entities).iter_rows(named=True)}
+    assert table["PER"]["actors"] == 2 and table["PER"]["label_is_base_form"] == 0.5
+    assert table["GPE"]["label_is_base_form"] == 1.0
+    assert table["all"]["label_is_base_form"] == 2 / 3
