@@ -58,6 +58,7 @@ from dashboard.pipeline.step_table import enrich as enrich
 from dashboard.schema import TABLES, conform, empty
 from dashboard.steps import (
     entities,
+    language,
     quotes,
     stories,
 )
@@ -228,6 +229,8 @@ def _analyze(
     new_articles, dup_problems = _drop_known(new_articles, known, known_hashes)
     problems.extend(dup_problems)
     new_articles = apply_corrections(new_articles, read_corrections(out))
+    # a short text's language among the corpus's, decided once for every batch and worker
+    new_articles = language.settle_short(new_articles, old["articles"]["language"])
 
     # an increment (or not) is known before the enrichment: a full run leaves the ASIDE steps
     # to a helper, whose tables its cross-article steps take when they need them

@@ -113,6 +113,106 @@ def guess(texts: pl.Series) -> pl.Series:
     return pl.Series("guess", found, dtype=pl.String)
 
 
+SHORT_LETTERS = 200
+"""A text with fewer letters is short: its n-grams can name a language it is not in."""
+MIN_LONG_TEXTS = 20
+"""Long texts a corpus needs before a language none of them is in says anything of a short one."""
+AMONG_CORPUS = "detected among corpus languages"
+"""An article language's provenance when `settle_short` chose it: kept by `detect`."""
+
+
+def settle_short(articles: pl.DataFrame, stored: pl.Series | None = None) -> pl.DataFrame:
+    """Short articles (under SHORT_LETTERS letters) detected in a language that none of the
+    corpus's long texts is written in are detected again among the languages those are in.
+
+    langdetect reads two or three words with certainty: "Stávka Ryanair" as Hungarian, "Finnair"
+    as Finnish, a Czech headline as Slovak. Once a corpus has MIN_LONG_TEXTS long texts (the new
+    articles' and the `stored` articles' languages), a language none of them is in is not
+    believed from a short text: it takes the most probable of the corpus's languages (each as
+    likely before its evidence, so Slovenian stays Slovenian beside Croatian), with provenance
+    AMONG_CORPUS, which `detect` keeps. A corpus decision, made once before the per-article
+    steps (they stay pure): every batch and worker then sees the same languages."""
+    articles = _ensure(articles, "articles", ("language", "language_score", "provenance"))
+    text = articles["text"].fill_null("")
+    letters = text.str.slice(0, SHORT_LETTERS * 4).str.count_matches(r"\p{L}")
+    given = articles.select(_given_language()).to_series()
+    short = (letters < SHORT_LETTERS) & ~given
+    if not short.any():
+        return articles
+    guessed = guess(text)
+    long = letters >= SHORT_LETTERS
+    known = [] if stored is None else stored.drop_nulls().to_list()
+    if int(long.sum()) + len(known) < MIN_LONG_TEXTS:
+        return articles
+    corpus = _corpus_languages(guessed.filter(long).to_list() + known)
+    suspects = (short & guessed.is_not_null() & ~guessed.is_in(sorted(corpus))).arg_true()
+    if suspects.is_empty() or not corpus:
+        return articles
+    found = _among(text.gather(suspects).to_list(), corpus)
+    settled = pl.DataFrame(
+        {
+            "_row": suspects,
+            "_lang": [None if top is None else top[0] for top in found],
+            "_score": [None if top is None else top[1] for top in found],
+        },
+        schema={"_row": pl.UInt32, "_lang": pl.String, "_score": pl.Float64},
+    ).drop_nulls("_lang")
+    hit = pl.col("_lang").is_not_null()
+    return (
+        articles.with_row_index("_row")
+        .join(settled, on="_row", how="left", maintain_order="left")
+        .with_columns(
+            language=pl.when(hit).then("_lang").otherwise("language"),
+            language_score=pl.when(hit).then("_score").otherwise("language_score"),
+            provenance=pl.when(hit)
+            .then(_filled_provenance().struct.with_fields(language=pl.lit(AMONG_CORPUS)))
+            .otherwise("provenance"),
+        )
+        .select(articles.columns)
+    )
+
+
+CORPUS_SHARE = 0.001
+"""Share of a corpus's long texts a language must be detected in to be one of its languages (a
+first guess names a wrong language in about one long text in 2,000)."""
+
+
+def _corpus_languages(found: list[str | None]) -> set[str]:
+    """The langdetect codes of the languages at least CORPUS_SHARE of `found` (first guesses of
+    long texts, stored articles' languages) are in."""
+    counts = Counter(code for lang in found if lang for code in _raw_codes(lang))
+    least = CORPUS_SHARE * len(found)
+    return {code for code, n in counts.items() if n >= least}
+
+
+def _raw_codes(lang: str) -> set[str]:
+    """The langdetect codes a stored (refined) language came from: Serbian, Croatian and
+    Bosnian are refined from hr and, in Cyrillic, from the Cyrillic candidates."""
+    markers = _markers()
+    if lang in markers.family:
+        return {"hr"} | (markers.cyrillic_candidates if lang == "sr" else set())
+    return {lang}
+
+
+def _among(texts: Sequence[str], langs: set[str]) -> list[tuple[str, float] | None]:
+    """Each text's most probable language of `langs` (all equally likely before its evidence),
+    refined like `detect_text`; None for a text without features."""
+    _engine.DetectorFactory.seed = SEED
+    factory = _engine.detector_factory
+    factory.init_factory()
+    out: list[tuple[str, float] | None] = []
+    for text in texts:
+        detector = factory._factory.create()
+        detector.set_prior_map(dict.fromkeys(langs, 1.0))
+        detector.append(text)
+        try:
+            found = detector.get_probabilities()
+        except _engine.LangDetectException:
+            found = []
+        out.append((south_slavic(text, found[0].lang), found[0].prob) if found else None)
+    return out
+
+
 def south_slavic(text: str, lang: str) -> str:
     """Refine langdetect's answer for Serbian, Croatian and Bosnian (Latin or Cyrillic) text."""
     markers = _markers()
@@ -271,7 +371,6 @@ def _given_language() -> pl.Expr:
 
 def _provenance(given: pl.Expr) -> pl.Expr:
     """Mark detected languages as "detected"; metadata provenance stays as it was."""
-    blank = pl.struct([pl.lit(None, dtype=f.dtype).alias(f.name) for f in PROVENANCE.fields])
     how = (
         pl.when(given)
         .then(pl.col("provenance").struct.field("language"))
@@ -279,12 +378,13 @@ def _provenance(given: pl.Expr) -> pl.Expr:
         .then(pl.lit("detected"))
         .otherwise(None)
     )
-    return (
-        pl.when(pl.col("provenance").is_null())
-        .then(blank)
-        .otherwise(pl.col("provenance"))
-        .struct.with_fields(language=how)
-    )
+    return _filled_provenance().struct.with_fields(language=how)
+
+
+def _filled_provenance() -> pl.Expr:
+    """The provenance column, a struct of nulls where it is null."""
+    blank = pl.struct([pl.lit(None, dtype=f.dtype).alias(f.name) for f in PROVENANCE.fields])
+    return pl.when(pl.col("provenance").is_null()).then(blank).otherwise(pl.col("provenance"))
 
 
 # -- Serbian, Croatian, Bosnian ---------------------------------------------------------------

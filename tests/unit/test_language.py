@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import permutations
 from pathlib import Path
 
 import langdetect
@@ -260,3 +261,90 @@ def test_slavicner_accuracy_floor() -> None:
     assert overall["documents"] >= 300
     assert overall["accuracy"] >= eval_language.FLOOR
     assert set(table["lang"]) == {*benchdata.SLAVICNER_LANGS, "all"}
+
+
+CZECH = [
+    "Vláda dnes schválila návrh rozpočtu na příští rok, který počítá s vyššími výdaji na školství.",
+    "Ministr zahraničí řekl novinářům, že jednání v Bruselu potrvají nejméně do konce měsíce.",
+    "Policie uzavřela dálnici u Brna kvůli nehodě tří kamionů, řidiči čekali několik hodin.",
+    "Podle meteorologů bude o víkendu na horách sněžit a teploty klesnou pod bod mrazu.",
+]
+# langdetect reads each as another language: Hungarian, Slovak
+SHORT_CZECH = {"strike": "Stávka Ryanair", "headline": "Finsko schválilo výstavbu plynovodu"}
+
+
+def _corpus(long_texts: int) -> dict[str, str]:
+    """`long_texts` long Czech and Croatian articles, the short Czech items and a short Croatian
+    one (a language the corpus has)."""
+    orders = {lang: list(permutations(pool)) for lang, pool in (("cs", CZECH), ("hr", CROATIAN))}
+    texts = {f"long{i}": "\n\n".join(orders["cs" if i % 2 else "hr"][i]) for i in range(long_texts)}
+    return {**texts, **SHORT_CZECH, "hr_short": CROATIAN[1]}
+
+
+def test_a_short_text_takes_a_language_of_the_corpus_when_none_of_its_long_texts_has_its_own():
+    articles, _ = frames(_corpus(language.MIN_LONG_TEXTS))
+    guessed = dict(zip(articles["article_id"], language.guess(articles["text"]), strict=True))
+    assert guessed["strike"] not in ("cs", "hr") and guessed["headline"] not in ("cs", "hr")
+    out = language.settle_short(articles)
+    langs = dict(zip(out["article_id"], out["language"], strict=True))
+    how = dict(zip(out["article_id"], out["provenance"].struct.field("language"), strict=True))
+    assert langs["strike"] == langs["headline"] == "cs"
+    assert how["strike"] == how["headline"] == language.AMONG_CORPUS
+    # the rest is left to `detect`, which keeps what was settled and detects the others
+    assert langs["hr_short"] is None and how["hr_short"] is None and langs["long0"] is None
+    detected, paragraphs = language.detect(out, split_blank_lines(out))
+    final = dict(zip(detected["article_id"], detected["language"], strict=True))
+    assert final["strike"] == "cs" and final["hr_short"] == "hr" and final["long1"] == "cs"
+    assert paragraphs.filter(pl.col("article_id") == "strike")["language"].to_list() == ["cs"]
+
+
+def test_a_short_text_keeps_its_language_in_a_small_corpus_and_where_metadata_gave_one():
+    few, _ = frames(_corpus(language.MIN_LONG_TEXTS - 4))
+    assert language.settle_short(few)["language"].null_count() == few.height  # nothing settled
+    # a language the stored articles have counts as the corpus's: the small increment settles
+    stored = pl.Series(["cs"] * 4)
+    grown = language.settle_short(few, stored)
+    assert dict(zip(grown["article_id"], grown["language"], strict=True))["strike"] == "cs"
+    given = {"title": None, "published": None, "source": None, "url": None, "language": "sidecar"}
+    texts = _corpus(language.MIN_LONG_TEXTS)
+    articles, _ = frames(
+        texts,
+        language=["hu" if k == "strike" else None for k in texts],
+        provenance=[given if k == "strike" else None for k in texts],
+    )
+    kept = language.settle_short(articles)
+    assert dict(zip(kept["article_id"], kept["language"], strict=True))["strike"] == "hu"
+
+
+def test_settling_with_the_pure_python_langdetect_gives_the_same_languages(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    articles, _ = frames(_corpus(language.MIN_LONG_TEXTS))
+    fast = language.settle_short(articles)
+    monkeypatch.setattr(language, "_engine", langdetect)
+    assert_frame_equal(language.settle_short(articles), fast)
+
+
+def test_analyze_settles_short_items_and_the_article_page_says_how(tmp_path: Path) -> None:
+    from dashboard.pipeline import pipeline
+    from dashboard.views.reading import metadata_html
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in _corpus(language.MIN_LONG_TEXTS).items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "analysis"
+    pipeline.analyze([folder], out, pipeline.RunOptions(workers=1))
+    articles = pl.read_parquet(out / "articles.parquet")
+    strike = articles.filter(pl.col("origin").str.contains("strike")).row(0, named=True)
+    assert strike["language"] == "cs"
+    assert strike["provenance"]["language"] == language.AMONG_CORPUS
+    assert "Czech (cs" in metadata_html(strike) and language.AMONG_CORPUS in metadata_html(strike)
+    # a second run adds nothing and changes no language
+    pipeline.analyze([folder], out, pipeline.RunOptions(workers=1))
+    again = pl.read_parquet(out / "articles.parquet")
+    assert_frame_equal(
+        again.select("article_id", "language"),
+        articles.select("article_id", "language"),
+        check_row_order=False,
+    )
