@@ -170,6 +170,36 @@ def click_centre(page, locator) -> None:
     page.mouse.click(x, y)
 
 
+# after a click on a mark: the address changed, a run began, or the plot dims the marks it did
+# not select (a point selected, whose run has not begun yet)
+_SELECTED_JS = """([before, mark]) => {
+  if (location.href !== before) return true;
+  if (document.querySelector("[data-test-script-state='running']")) return true;
+  const plot = mark.isConnected ? mark.closest('.js-plotly-plot') : null;
+  return !!plot && [...plot.querySelectorAll('.point, .point path, .points path')].some(
+    (p) => parseFloat(getComputedStyle(p).opacity) < 1);
+}"""
+
+
+def select_mark(page, locator, tries: int = 3) -> None:
+    """Click a chart's mark as a person does and see the chart take it; click again when it did
+    not (Plotly can drop a click that lands while it redraws the chart for its final width, as a
+    person would find and do). Fails when no click of `tries` selects anything."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    before = page.url
+    for _ in range(tries):
+        click_centre(page, locator)
+        try:
+            page.wait_for_function(
+                _SELECTED_JS, arg=[before, locator.element_handle()], timeout=10_000
+            )
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"{tries} clicks on the mark selected nothing")
+
+
 def wait_idle(page, timeout: float = 30_000) -> None:
     """Wait until the script has finished running (no sleeping)."""
     page.wait_for_selector(

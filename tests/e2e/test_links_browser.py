@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import click_centre, settled_box, wait_idle
+from .conftest import select_mark, settled_box, wait_idle
 
 TR = "004_c88f0ea2b8ef4623"
 DE = "003_6498edc4392190b0"
@@ -166,7 +166,7 @@ def chart_mark(nth: int, marks: str) -> Callable:
         chart = page.get_by_test_id("stPlotlyChart").nth(nth)
         mark = chart.locator(marks).first
         mark.wait_for()
-        click_centre(page, mark)
+        select_mark(page, mark)
 
     return change
 

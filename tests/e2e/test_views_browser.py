@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import click_centre, wait_idle
+from .conftest import select_mark, wait_idle
 
 
 def test_comparison_of_the_seed_story_then_serbian_next_to_greek(server, page):
@@ -32,7 +32,7 @@ def test_clicking_a_bar_lists_its_evidence(server, page):
     chart = page.get_by_test_id("stPlotlyChart").first
     bar = chart.locator(".plotly .bars .point path").first
     bar.wait_for()
-    click_centre(page, bar)
+    select_mark(page, bar)
     wait_idle(page)
     page.get_by_text("Evidence").first.wait_for(timeout=30_000)
     page.get_by_text(re.compile(r"\d+ passages? behind the selected point")).wait_for()
@@ -50,7 +50,7 @@ def test_timeline_point_shows_the_sentences_behind_it(server, page):
     chart = page.get_by_test_id("stPlotlyChart").first
     point = chart.locator(".plotly .scatterlayer .trace .points path").first
     point.wait_for()
-    click_centre(page, point)
+    select_mark(page, point)
     wait_idle(page)
     page.get_by_text(re.compile(r"\d+ passages? behind the selected point")).wait_for(
         timeout=30_000
