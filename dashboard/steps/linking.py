@@ -634,8 +634,9 @@ _Form = tuple[str, str | None]
 """A form of a name as written, and its language."""
 _CASE_ENDING_MAX = 4
 """Letters a case ending adds to a name's base form (Borisov -> Borisovovi, May -> Mayovou)."""
-_OPEN_VOWELS = frozenset("aiou")
-_VOWELS = frozenset("aeiouyáéíóúýąęěůа")
+_VOWELS = frozenset("aeiouyáéíóúýąęěůаеиоуыэюяёєіїαεηιουω")
+"""Vowels of the Latin, Cyrillic and Greek alphabets news writes names in."""
+_OPEN_VOWELS = frozenset("aiouаиоу")
 
 
 def _to_base_forms(forms: Counter[_Form]) -> Counter[_Form]:
@@ -690,7 +691,7 @@ def _is_case_form(text: str, base: str) -> bool:
             and _is_ending(ending := word[len(stem) - 1 :])
             # a base form ends in -a or -o (Obama, Bojko); in -i or -y, an adjective's longer
             # endings replace it (Zelenski, Zelenskega); -e and the rest tell no base (Mike, Mika)
-            and (last in "ao" or (last in "iyý" and len(ending) > 1))
+            and (last in "aoао" or (last in "iyýиы" and len(ending) > 1))
         ):
             return False
     return extended
