@@ -107,10 +107,20 @@ GUESS_CHARS = 200
 def guess(texts: pl.Series) -> pl.Series:
     """A first guess of each text's language from its first GUESS_CHARS characters (langdetect's
     top answer, not refined): about a tenth of `detect`'s work, for grouping the articles of one
-    language together (pipeline.enrich_batches), never as an article's language."""
-    prefixes = texts.fill_null("").str.slice(0, GUESS_CHARS).to_list()
+    language together (pipeline.enrich_batches) and for the corpus's languages (settle_short),
+    never as an article's language. The last texts' guesses are kept: a run asks for the same
+    texts twice (settle_short, then share.language_order)."""
+    prefixes = tuple(texts.fill_null("").str.slice(0, GUESS_CHARS).to_list())
+    if _LAST_GUESS and _LAST_GUESS[0][0] == prefixes:
+        return _LAST_GUESS[0][1].clone()
     found = [None if top is None else top[0] for top in _top(prefixes)]
-    return pl.Series("guess", found, dtype=pl.String)
+    guessed = pl.Series("guess", found, dtype=pl.String)
+    _LAST_GUESS[:] = [(prefixes, guessed)]
+    return guessed.clone()
+
+
+_LAST_GUESS: list[tuple[tuple[str, ...], pl.Series]] = []
+"""[(prefixes, their guesses)] of guess's last call (one entry: a corpus's texts, not a cache)."""
 
 
 SHORT_LETTERS = 200

@@ -348,3 +348,21 @@ def test_analyze_settles_short_items_and_the_article_page_says_how(tmp_path: Pat
         articles.select("article_id", "language"),
         check_row_order=False,
     )
+
+
+def test_a_run_guesses_its_texts_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    top = language._top
+
+    def counted(texts):
+        calls.append(len(texts))
+        return top(texts)
+
+    monkeypatch.setattr(language, "_top", counted)
+    monkeypatch.setattr(language, "_LAST_GUESS", [])  # whatever an earlier test guessed
+    texts = pl.Series(list(_corpus(language.MIN_LONG_TEXTS).values()))
+    first = language.guess(texts)
+    again = language.guess(texts)  # settle_short, then share.language_order
+    assert calls == [texts.len()] and first.equals(again)
+    other = language.guess(texts.head(3))  # other texts are guessed
+    assert len(calls) == 2 and other.to_list() == first.head(3).to_list()
