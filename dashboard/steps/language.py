@@ -47,10 +47,13 @@ def detect_text(text: str) -> tuple[str | None, float]:
     return detect_texts([text])[0]
 
 
-def detect_texts(texts: Sequence[str]) -> list[tuple[str | None, float]]:
-    """detect_text for many texts in one batch (the fast path)."""
+def detect_texts(
+    texts: Sequence[str], among: set[str] | None = None
+) -> list[tuple[str | None, float]]:
+    """detect_text for many texts in one batch (the fast path); with `among`, each text's most
+    probable of those langdetect codes, all equally likely before its evidence."""
     out: list[tuple[str | None, float]] = []
-    for text, top in zip(texts, _top(texts), strict=True):
+    for text, top in zip(texts, _top(texts, among), strict=True):
         if top is None:
             out.append((None, 0.0))
         else:
@@ -158,12 +161,12 @@ def settle_short(articles: pl.DataFrame, stored: pl.Series | None = None) -> pl.
     suspects = (short & guessed.is_not_null() & ~guessed.is_in(sorted(corpus))).arg_true()
     if suspects.is_empty() or not corpus:
         return articles
-    found = _among(text.gather(suspects).to_list(), corpus)
+    found = detect_texts(text.gather(suspects).to_list(), among=corpus)
     settled = pl.DataFrame(
         {
             "_row": suspects,
-            "_lang": [None if top is None else top[0] for top in found],
-            "_score": [None if top is None else top[1] for top in found],
+            "_lang": [lang for lang, _ in found],
+            "_score": [score for _, score in found],
         },
         schema={"_row": pl.UInt32, "_lang": pl.String, "_score": pl.Float64},
     ).drop_nulls("_lang")
@@ -202,25 +205,6 @@ def _raw_codes(lang: str) -> set[str]:
     if lang in markers.family:
         return {"hr"} | (markers.cyrillic_candidates if lang == "sr" else set())
     return {lang}
-
-
-def _among(texts: Sequence[str], langs: set[str]) -> list[tuple[str, float] | None]:
-    """Each text's most probable language of `langs` (all equally likely before its evidence),
-    refined like `detect_text`; None for a text without features."""
-    _engine.DetectorFactory.seed = SEED
-    factory = _engine.detector_factory
-    factory.init_factory()
-    out: list[tuple[str, float] | None] = []
-    for text in texts:
-        detector = factory._factory.create()
-        detector.set_prior_map(dict.fromkeys(langs, 1.0))
-        detector.append(text)
-        try:
-            found = detector.get_probabilities()
-        except _engine.LangDetectException:
-            found = []
-        out.append((south_slavic(text, found[0].lang), found[0].prob) if found else None)
-    return out
 
 
 def south_slavic(text: str, lang: str) -> str:
@@ -266,24 +250,35 @@ def _script_counts(frame: pl.DataFrame, scripts: dict[str, str]) -> pl.DataFrame
 # -- detection engine -------------------------------------------------------------------------
 
 
-def _top(texts: Sequence[str]) -> list[_Top]:
+def _top(texts: Sequence[str], among: set[str] | None = None) -> list[_Top]:
     """langdetect's most probable (language, probability) per text, None for featureless text
-    (the ranked rest is never read: not copied out, ~16,000 lists on the interleaved corpus)."""
+    (the ranked rest is never read: not copied out, ~16,000 lists on the interleaved corpus);
+    with `among`, of those languages only (langdetect's prior map, each equally likely)."""
     _engine.DetectorFactory.seed = SEED  # fixed seed: the same text always gets the same answer
     batch = getattr(_engine, "detect_langs_batch", None)
-    if batch is not None:
+    if batch is not None and among is None:
         return [
             None if not found else (found[0].lang, found[0].prob) for found in batch(list(texts))
         ]
     out: list[_Top] = []
     for text in texts:
         try:
-            found = _engine.detect_langs(text)
+            found = _engine.detect_langs(text) if among is None else _within(text, among)
         except _engine.LangDetectException:
             out.append(None)
             continue
         out.append((found[0].lang, found[0].prob) if found else None)
     return out
+
+
+def _within(text: str, langs: set[str]) -> list:
+    """langdetect's ranked languages of `text`, of `langs` only."""
+    factory = _engine.detector_factory
+    factory.init_factory()
+    detector = factory._factory.create()
+    detector.set_prior_map(dict.fromkeys(langs, 1.0))
+    detector.append(text)
+    return list(detector.get_probabilities())
 
 
 def _result_frame(results: list[tuple[str | None, float]]) -> pl.DataFrame:
