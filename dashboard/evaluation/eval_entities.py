@@ -115,6 +115,11 @@ def _confusion(scored: dict) -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
+def _most(counts: Counter[str]) -> str:
+    """The most frequent value, ties to the smallest: the same answer every run."""
+    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
 def _multilingual(scored: dict) -> pl.DataFrame:
     """One actor in every language: of the gold actors written in two or more languages, the
     share whose mentions take one system id in all of them (each language's most frequent id),
@@ -127,8 +132,7 @@ def _multilingual(scored: dict) -> pl.DataFrame:
     for gold, langs in per.items():
         if len(langs) < 2:
             continue
-        # each language's most frequent id, ties to the smallest: the same answer every run
-        tops = [min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for c in langs.values()]
+        tops = [_most(c) for c in langs.values()]
         pairs = [(a, b) for i, a in enumerate(tops) for b in tops[i + 1 :]]
         for key in (_TYPES.get(gold.split("-", 1)[0], gold.split("-", 1)[0]), "all"):
             row = counts[key]
@@ -172,7 +176,7 @@ def _labels(scored: dict, gold: pl.DataFrame, entities: pl.DataFrame) -> pl.Data
     labels = dict(entities.select("entity_id", "label").iter_rows())
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for eid, cids in votes.items():
-        cid = min(cids.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        cid = _most(cids)
         label = labels.get(eid)
         if label is None:
             continue
