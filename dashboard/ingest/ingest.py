@@ -14,6 +14,7 @@ import io
 import os
 import re
 import stat
+import sys
 import tempfile
 import zipfile
 import zlib
@@ -24,7 +25,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import polars as pl
-import pyarrow
 from lxml import etree
 
 from dashboard import schema
@@ -49,9 +49,15 @@ _READ_FAILURES = (
     OSError,
     zlib.error,
     pl.exceptions.PolarsError,
-    pyarrow.ArrowException,
     etree.LxmlError,
 )
+
+
+def _read_failures() -> tuple[type[BaseException], ...]:
+    """_READ_FAILURES, and arrow's errors once a reader has imported pyarrow (the Parquet reader
+    imports it when it first reads a file: before that no arrow error can be raised)."""
+    arrow = sys.modules.get("pyarrow")
+    return _READ_FAILURES if arrow is None else (*_READ_FAILURES, arrow.ArrowException)
 
 
 @dataclass
@@ -169,7 +175,7 @@ class _Loader:
         except NewsprismError as exc:
             self.problem(origin, f"metadata sidecar ignored: {exc.message}")
             return {}
-        except _READ_FAILURES as exc:
+        except _read_failures() as exc:
             self.problem(origin, f"metadata sidecar ignored: {_read_failure(exc)}")
             return {}
         lower = {c.strip().lower(): c for c in frame.columns}
@@ -264,7 +270,7 @@ class _Loader:
         except NewsprismError as exc:
             self.problem(exc.origin, exc.message)
             return
-        except _READ_FAILURES as exc:
+        except _read_failures() as exc:
             self.problem(origin, _read_failure(exc))
             return
         for note in notes:
