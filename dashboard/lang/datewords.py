@@ -62,11 +62,14 @@ def _fold_table() -> dict[int, int]:
 
 
 FOLD = _fold_table()
+# the same table as a list (the identity up to the last character it maps): str.translate looks
+# a character up by index, not by hash, which halves the time of folding whole articles
+_FOLD_LIST = [FOLD.get(cp, cp) for cp in range(max(FOLD) + 1)]
 
 
 def fold(text: str) -> str:
     """Lowercase and strip accents character by character, so len(fold(t)) == len(t)."""
-    return text.translate(FOLD)
+    return text.translate(_FOLD_LIST)
 
 
 def trie_regex(words: set[str] | list[str], space: str = r"\s+") -> str:

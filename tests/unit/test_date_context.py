@@ -238,3 +238,11 @@ def test_a_past_verb_before_the_weekday_keeps_it_past() -> None:
     assert _read("The company will cut jobs on Monday.", "en") == [
         ("Monday", "2019-01-21", "publication")
     ]
+
+
+def test_fold_maps_one_character_for_one_in_every_script() -> None:
+    """Accents off and lower case, character by character, whatever the script; characters the
+    table does not name (CJK, a dash, an emoji, past its last entry) are left as they are."""
+    text = "ŞİMDİ Άγγελα Меркель Dvořák ẞ “Ωμέγα” 東京 — 🙂 Ǆ"
+    assert fold(text) == "simdi αγγελα меркель dvorak ß “ωμεγα” 東京 — 🙂 ǆ"
+    assert len(fold(text)) == len(text)
