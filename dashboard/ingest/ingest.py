@@ -129,9 +129,11 @@ class _Loader:
 
         real_root = root.resolve()
 
-        def outside(path: Path) -> bool:
-            """A link leading out of the folder read is reported and never followed."""
-            if path.is_symlink() and not path.resolve().is_relative_to(real_root):
+        def outside(path: Path, own: os.stat_result | None = None) -> bool:
+            """A link leading out of the folder read is reported and never followed (`own`:
+            the path's own status, when it is known)."""
+            link = path.is_symlink() if own is None else stat.S_ISLNK(own.st_mode)
+            if link and not path.resolve().is_relative_to(real_root):
                 self.problem(str(path), "a link to a place outside the folder read; not followed")
                 return True
             return False
@@ -140,6 +142,8 @@ class _Loader:
             # os.walk does not descend into linked folders; the ones leading out are reported.
             dirs[:] = sorted(d for d in dirs if not _is_hidden(d) and not outside(Path(folder) / d))
             rel = Path(folder).relative_to(root)
+            # a file's id is its path in the folder read, without its extension
+            prefix = "" if rel == Path(".") else rel.as_posix() + "/"
             for name in formats.config()["sidecar_names"]:
                 if name in files and not outside(Path(folder) / name):
                     path = Path(folder) / name
@@ -160,12 +164,15 @@ class _Loader:
                         "warning",
                     )
                     continue
-                if outside(Path(folder) / name):
+                path = Path(folder) / name
+                try:
+                    own = os.lstat(path)  # one look: whether it is a link, and (if not) its status
+                except OSError:
+                    own = None  # add_file says why it cannot be read
+                if outside(path, own):
                     continue
-                file_id = (rel / name).with_suffix("").as_posix()
-                self.add_file(
-                    Path(folder) / name, file_id, str(Path(folder) / name), sidecar.get(file_id)
-                )
+                file_id = prefix + PurePosixPath(name).stem
+                self.add_file(path, file_id, str(path), sidecar.get(file_id), own)
 
     def read_sidecar(self, data: bytes, origin: str, rel: str) -> dict[str, dict[str, Any]]:
         """metadata.csv/.tsv/.jsonl -> {file_id: {field: value}} for the files it names."""
@@ -194,14 +201,24 @@ class _Loader:
                 entries[key] = {f: row[c] for f, c in wanted.items() if row[c]}
         return entries
 
-    def add_file(self, path: Path, file_id: str, origin: str, meta: dict[str, Any] | None) -> None:
+    def add_file(
+        self,
+        path: Path,
+        file_id: str,
+        origin: str,
+        meta: dict[str, Any] | None,
+        own: os.stat_result | None = None,
+    ) -> None:
+        """Read one file. `own`: its lstat when the caller has it (a folder's walk): a file that
+        is no link is its own target, and needs no second look."""
         if file_id in self.skip_ids:
             return
-        if path.is_symlink() and not path.exists():
+        linked = own is None or stat.S_ISLNK(own.st_mode)
+        if linked and path.is_symlink() and not path.exists():
             self.problem(origin, "broken link: its target does not exist")
             return
         try:
-            info = path.stat()
+            info = path.stat() if linked or own is None else own
             if not stat.S_ISREG(info.st_mode):
                 self.problem(origin, "not a regular file (device, pipe or socket); skipped")
                 return
