@@ -42,9 +42,13 @@ def articles_frame(records: list[dict[str, Any]]) -> pl.DataFrame:
     ).with_columns(text=normalise_expr("text"))
     mixed = frame["text"].str.contains(MIXED_SCRIPT).fill_null(False)
     if mixed.any():
-        texts = [one_script(t) if m else t for t, m in zip(frame["text"], mixed, strict=True)]
+        texts = [
+            one_script(t) if m else t
+            for t, m in zip(frame["text"].to_list(), mixed.to_list(), strict=True)
+        ]
         frame = frame.with_columns(text=pl.Series(texts, dtype=pl.String))
-    hashes = [hashlib.sha1(t.encode()).hexdigest()[:16] for t in frame["text"]]
+    # to_list: a Series iterated in Python yields its values one call at a time
+    hashes = [hashlib.sha1(t.encode()).hexdigest()[:16] for t in frame["text"].to_list()]
     url_date = pl.col("url").str.extract_groups(_URL_DATE)
     from_url = pl.col("published").is_null() & url_date.struct.field("1").is_not_null()
     language = pl.col("language").str.to_lowercase().str.extract(r"^([a-z]{2,3})(?:[-_].*)?$", 1)
