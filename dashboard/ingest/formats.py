@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 # trafilatura (HTML), feedparser (feeds) and pyarrow (Parquet) are imported by the readers that
-# use them: ~0.25 s of every run's start that a folder of text files never needs
+# use them: ~0.2 s of every run's start that a folder of text files never needs
 
 Record = dict[str, Any]
 FIELDS = ("title", "source", "url", "published", "language")
