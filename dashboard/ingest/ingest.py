@@ -213,12 +213,13 @@ class _Loader:
         is no link is its own target, and needs no second look."""
         if file_id in self.skip_ids:
             return
-        linked = own is None or stat.S_ISLNK(own.st_mode)
-        if linked and path.is_symlink() and not path.exists():
+        # the status the walk already has, for a file that is no link (a link's is its target's)
+        known = None if own is None or stat.S_ISLNK(own.st_mode) else own
+        if known is None and path.is_symlink() and not path.exists():
             self.problem(origin, "broken link: its target does not exist")
             return
         try:
-            info = path.stat() if linked or own is None else own
+            info = path.stat() if known is None else known
             if not stat.S_ISREG(info.st_mode):
                 self.problem(origin, "not a regular file (device, pipe or socket); skipped")
                 return
