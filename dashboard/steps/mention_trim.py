@@ -300,19 +300,23 @@ def _cut_genitive(words: list[_Word], seen: _Seen, lang: str | None) -> None:
     paper a name is keeps its -s: Fox News, Financial Times (an article that also writes New
     York or Time has no genitive there)."""
     cue = lexicon.cues(lang)
-    heads = cue.org_words | cue.misc_words
+
+    def heads(word: str) -> bool:  # asked of each set, not of their union built every call
+        low = word.lower()
+        return low in cue.org_words or low in cue.misc_words
+
     i = 0
     while i < len(words) - 1:
         w = words[i]
         noun = w.text.endswith("s") and mention_types.has_plural(words[i + 1].text)
-        if w.text.lower() not in heads and (noun or _genitive(w.text, seen)):
+        if not heads(w.text) and (noun or _genitive(w.text, seen)):
             j = i + 1
             while j < len(words) and not _known_word(words[j].text, lang)[1]:
                 j += 1
             del words[i + 1 : j]
             words[i] = _without_s(w)
         i += 1
-    if words and words[-1].text.lower() not in heads and _genitive(words[-1].text, seen):
+    if words and not heads(words[-1].text) and _genitive(words[-1].text, seen):
         words[-1] = _without_s(words[-1])
 
 
