@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -61,6 +62,19 @@ def test_text_is_normalised_and_hashed() -> None:
         assert row["text"] == normalise_text(row["text"])
         assert len(row["content_hash"]) == 16
     assert result.articles["content_hash"].n_unique() == 5
+
+
+def test_texts_not_in_nfc_are_composed_and_the_others_kept(tmp_path: Path) -> None:
+    # decomposed accents (a Mac's file names, some CMS exports), a singleton (the Ohm sign is
+    # Omega in NFC), a Hangul syllable in its letters; beside texts in NFC already
+    (tmp_path / "a.txt").write_text("Zaje\u0301c Pr\u030cemysl \u2126 \u1100\u1161", "utf-8")
+    (tmp_path / "b.txt").write_text("Zaj\u00edc P\u0159emysl \u03a9 \uac00", "utf-8")
+    (tmp_path / "c.txt").write_text("plain ASCII line", "utf-8")
+    texts = dict(load([tmp_path]).articles.select("article_id", "text").iter_rows())
+    assert texts["a"] == "Zaj\u00e9c P\u0159emysl \u03a9 \uac00"
+    assert texts["b"] == "Zaj\u00edc P\u0159emysl \u03a9 \uac00"
+    assert texts["c"] == "plain ASCII line"
+    assert all(unicodedata.is_normalized("NFC", t) for t in texts.values())
 
 
 def test_txt_header_lines(tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import re
 from pathlib import Path
 
 import polars as pl
@@ -193,15 +195,35 @@ def test_words_mixing_look_alike_latin_and_cyrillic_letters_are_written_in_one_s
     assert normalise_text("Дaнaс\r\n") == "Данас"
 
 
-def test_a_long_text_is_written_in_one_script_line_by_line_as_a_whole() -> None:
-    from dashboard.steps.normalise import _MIXED_WORD, _one_script_word, one_script
+def _whole_words_in_one_script(text: str) -> str:
+    """one_script's rule as one regex over the text: every word (a run of \\w) that holds a
+    mixed pair, rewritten."""
+    from dashboard.steps.normalise import MIXED_SCRIPT, _in_one_script
+
+    word = re.compile(r"\w*(?:" + MIXED_SCRIPT + r")\w*")
+    return word.sub(lambda m: _in_one_script(m.group(0)), text)
+
+
+def test_a_long_text_is_written_in_one_script_word_by_word_as_a_whole() -> None:
+    from dashboard.steps.normalise import one_script
 
     lines = ["Oсaмнaeст држaвa", "", "plain Latin line", "Биo је_Дaнaс 12Дa", "\u2028Oвaj\r", "x"]
     text = "\n".join(lines * 200)
-    # only the lines that mix are rewritten, as the one regex over the whole text rewrites them
-    assert one_script(text) == _MIXED_WORD.sub(_one_script_word, text)
+    assert one_script(text) == _whole_words_in_one_script(text)
     assert one_script(text).split("\n")[0] == "Осамнаест држава"
     assert one_script(text).split("\n")[2] == "plain Latin line"
+
+
+def test_one_script_finds_the_words_the_whole_word_regex_finds() -> None:
+    from dashboard.steps.normalise import one_script
+
+    # words that start, end or hold mixed pairs, joined by digits, underscores, combining marks,
+    # numbers of other scripts, punctuation and breaks; words made of look-alikes only
+    alphabet = "aAoOcCxXеЕоОсСхХдДвВ1_\u0301\u0663\u00b2 .-\n\t«"
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24)))
+        assert one_script(text) == _whole_words_in_one_script(text), repr(text)
 
 
 def test_a_latin_name_in_an_article_of_another_script_keeps_its_english_key() -> None:
