@@ -80,6 +80,11 @@ over CANDIDATES x the mean shared features an article: ~500 articles of 10,000 s
 (29 features each), ~700 of the real interleaved corpus (21 each)."""
 
 
+PAIR_SPREAD = 100
+"""A feature of at most this many articles (of a scoring's rows) is scored by pairing its articles
+directly, a commoner one pair by pair (score_pairs): a cost, not a result, setting."""
+
+
 # The candidate-pair rule of the event pass, in three public parts that the full run
 # (pair_similarity) and the increment (story_attach.nearest_neighbours) both call: one core.
 
@@ -133,18 +138,42 @@ def score_pairs(candidates: pl.DataFrame, shared: pl.DataFrame, days: pl.DataFra
     """(i, i_b, sim): each proposer's TOP_K best candidates, sim = the dot product of their
     vectors damped by exp(-gap / TIME_SCALE_DAYS) between publication days; pairs below MIN_PAIR
     are dropped. shared: (i, f, w) rows of features in 2+ articles (covering proposers and
-    candidates); days: (i, day), one row an article."""
+    candidates); days: (i, day), one row an article.
+
+    The dot product is summed in two parts over the features, by how many rows of `shared` hold
+    them: a feature of at most PAIR_SPREAD articles pairs its articles directly (a join on the
+    feature, kept for candidate pairs), a commoner one is looked up for each candidate pair (a
+    join of the pair's rows on (article, feature)). The second join grows with the candidates x
+    an article's features, the first with the features' articles: each part takes the features
+    it is cheaper for."""
     n_features = int(shared.select(pl.col("f").max().fill_null(0)).item()) + 1
+    spread = shared.group_by("f").agg(_n=pl.len())
+    rare = shared.join(spread.filter(pl.col("_n") <= PAIR_SPREAD), on="f", how="semi")
+    common = shared.join(spread.filter(pl.col("_n") > PAIR_SPREAD), on="f", how="semi")
+    proposers = candidates.select("i").unique()
+    # (proposer, partner) as one integer: the candidates' filter is on a single cheap key
+    pair = pl.col("i").cast(pl.UInt64) * (1 << 32) + pl.col("i_b").cast(pl.UInt64)
+    by_feature = (
+        rare.join(proposers, on="i", how="semi")
+        .join(rare.select(i_b="i", f="f", w_b="w"), on="f")
+        .with_columns(_pair=pair)
+        .join(candidates.select(_pair=pair), on="_pair", how="semi")
+        .select("i", "i_b", part=pl.col("w") * pl.col("w_b"))
+    )
     # (article, feature) as one integer: the scoring join is on a single cheap key
-    partners = shared.join(candidates.select(i="i_b").unique(), on="i", how="semi")
+    partners = common.join(candidates.select(i="i_b").unique(), on="i", how="semi")
     other = partners.select(k=pl.col("i").cast(pl.UInt64) * n_features + pl.col("f"), w_b="w")
-    gap = (pl.col("day") - pl.col("day_b")).abs().cast(pl.Float64)
-    scored = (
-        candidates.join(shared.join(candidates.select("i").unique(), on="i", how="semi"), on="i")
+    by_pair = (
+        candidates.join(common.join(proposers, on="i", how="semi"), on="i")
         .with_columns(k=pl.col("i_b").cast(pl.UInt64) * n_features + pl.col("f"))
         .join(other, on="k")
+        .select("i", "i_b", part=pl.col("w") * pl.col("w_b"))
+    )
+    gap = (pl.col("day") - pl.col("day_b")).abs().cast(pl.Float64)
+    scored = (
+        pl.concat([by_feature, by_pair])
         .group_by("i", "i_b")
-        .agg(sim=(pl.col("w") * pl.col("w_b")).sum())
+        .agg(sim=pl.col("part").sum())
         .join(days, on="i")
         .join(days.rename({"i": "i_b", "day": "day_b"}), on="i_b")
         .with_columns(sim=pl.col("sim") * (-gap / TIME_SCALE_DAYS).exp().fill_null(1.0))

@@ -314,6 +314,40 @@ def test_pairs_scored_in_blocks_are_the_pairs_scored_at_once(
         assert stories.pair_similarity(vectors).equals(whole)
 
 
+@pytest.mark.parametrize("spread", [0, 3, 10_000])
+def test_pairs_score_the_dot_product_whichever_way_each_feature_is_joined(
+    monkeypatch: pytest.MonkeyPatch, spread: int
+) -> None:
+    # features in 1 to 12 of 12 articles, scored by pairing their articles (rare), pair by pair
+    # (common) or both: the sums are the dot products written out, damped by the days between
+    monkeypatch.setattr(stories, "PAIR_SPREAD", spread)
+    rng = random.Random(spread)
+    rows = [
+        (i, f, rng.uniform(0.1, 1.0)) for i in range(12) for f in range(20) if rng.random() < 0.4
+    ]
+    shared = pl.DataFrame(
+        rows, schema={"i": pl.Int64, "f": pl.UInt64, "w": pl.Float64}, orient="row"
+    )
+    days = pl.DataFrame({"i": range(12), "day": [i * 30 for i in range(12)]}).cast(
+        {"day": pl.Int32}
+    )
+    candidates = pl.DataFrame(
+        [(i, j) for i in range(12) for j in range(12) if i != j and (i + j) % 3],
+        schema={"i": pl.Int64, "i_b": pl.Int64},
+        orient="row",
+    )
+    got = {(a, b): sim for a, b, sim in stories.score_pairs(candidates, shared, days).iter_rows()}
+    weights = {(i, f): w for i, f, w in rows}
+    expected = {}
+    for a, b in candidates.iter_rows():
+        dot = sum(w * weights.get((b, f), 0.0) for (i, f), w in weights.items() if i == a)
+        sim = dot * math.exp(-abs(a - b) * 30 / stories.TIME_SCALE_DAYS)
+        if sim >= stories.MIN_PAIR:
+            expected[(a, b)] = sim
+    assert got.keys() == expected.keys()
+    assert all(got[k] == pytest.approx(v, rel=1e-12) for k, v in expected.items())
+
+
 def test_a_block_of_proposers_is_bounded_by_the_rows_it_joins() -> None:
     # CANDIDATES x 30 features an article: SCORE_ROWS / 6,000 articles a block
     assert stories.pair_block(30 * 10_000, 10_000) == stories.SCORE_ROWS // (
