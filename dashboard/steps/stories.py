@@ -82,7 +82,9 @@ over CANDIDATES x the mean shared features an article: ~500 articles of 10,000 s
 
 PAIR_SPREAD = 100
 """A feature of at most this many articles (of a scoring's rows) is scored by pairing its articles
-directly, a commoner one pair by pair (score_pairs): a cost, not a result, setting."""
+directly, a commoner one pair by pair (score_pairs): a cost, not a result, setting. Under
+CANDIDATES, so pairing a proposer's feature directly makes fewer rows than looking it up for each
+of its candidate pairs would: a block's memory stays within SCORE_ROWS."""
 
 
 # The candidate-pair rule of the event pass, in three public parts that the full run

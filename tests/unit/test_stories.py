@@ -349,6 +349,9 @@ def test_pairs_score_the_dot_product_whichever_way_each_feature_is_joined(
 
 
 def test_a_block_of_proposers_is_bounded_by_the_rows_it_joins() -> None:
+    # a feature paired directly makes at most PAIR_SPREAD rows a proposer's feature, fewer than
+    # the CANDIDATES the pair-by-pair join makes: the block's bound holds for both
+    assert stories.PAIR_SPREAD < stories.CANDIDATES
     # CANDIDATES x 30 features an article: SCORE_ROWS / 6,000 articles a block
     assert stories.pair_block(30 * 10_000, 10_000) == stories.SCORE_ROWS // (
         stories.CANDIDATES * 30
