@@ -209,6 +209,9 @@ def merges(
     if counted is None:
         counted = votes(mentions, alignments, languages, scripts_of(articles))
     keep_out = touched(aliases) if aliases else set()
+    # what is read below is each voted actor's own mentions: the rows of the others are skipped
+    voted = {e for pair in counted for e in pair}
+    mentions = mentions.filter(pl.col("entity_id").is_in(voted))
     size = Counter(mentions["entity_id"].to_list())
     where: dict[str, set[str]] = defaultdict(set)
     for aid, eid in mentions.select("article_id", "entity_id").unique().iter_rows():

@@ -114,3 +114,19 @@ def test_the_gazetteer_read_from_disk_is_the_one_built(tmp_path: Path) -> None:
     assert builds == ["[('fixed_names', 1), ('gazetteer', 1)]", "[]"]  # then read from disk
     for built, read in zip(*tables, strict=True):
         assert built == read and list(built) == list(read)  # every key and value, in order
+
+
+def test_a_languages_calendar_words_are_built_once_then_read_from_disk(cache: Path) -> None:
+    from dashboard.lang import lexicon
+
+    built = lexicon._calendar_words_of("pl")
+    assert {"stycznia", "styczeń", "poniedziałek"} <= built
+    assert lexicon._calendar_words("pl") == built
+    assert lexicon._calendar_words("pl") == built
+    assert datacache.BUILDS["calendar_words_pl"] == 1
+    # a code from a metadata file that is no language code names no file: built each time
+    # (English names, as for any code CLDR does not know)
+    assert lexicon._calendar_words("x/../y") == lexicon._calendar_words_of("en")
+    assert [p.name for p in datacache.folder().iterdir()] == [
+        p.name for p in datacache.folder().glob("calendar_words_pl-*.marshal")
+    ]
