@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -199,6 +200,16 @@ def _cache(args: argparse.Namespace) -> int:
     return 0
 
 
+def _prepare(args: argparse.Namespace) -> int:
+    from dashboard.steps import prepare
+
+    codes = [c.strip() for c in (args.languages or "").split(",") if c.strip()]
+    started = time.perf_counter()
+    prepare.prepare(codes or None)
+    print(f"ready in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
 def _models(args: argparse.Namespace) -> int:
     from dashboard.translate import models
 
@@ -370,6 +381,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--pivot", help="parallel: the folder every other is compared with")
     p.add_argument("--bench", help="bench folder (default ../shared/bench or $NEWSPRISM_BENCH)")
     p.set_defaults(run=_eval)
+
+    p = sub.add_parser(
+        "prepare",
+        help="build the per-language data a first analysis needs (make install runs it)",
+    )
+    p.add_argument(
+        "--languages", help="comma-separated codes (default: every language newsprism reads)"
+    )
+    p.set_defaults(run=_prepare)
 
     p = sub.add_parser("cache", help="translation cache: stats or clear")
     p.add_argument("action", choices=("stats", "clear"))

@@ -1,0 +1,73 @@
+"""`newsprism prepare` builds the per-language data ahead; a fresh process then only reads it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(cache: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NEWSPRISM_DATA_CACHE": str(cache)}
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
+
+
+def test_prepare_builds_what_is_missing_and_a_new_process_reads_it(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = _run(cache, "prepare", "--languages", "sl,hr")
+    assert first.returncode == 0, first.stderr
+    # Slovenian's dictionary, and Croatian's under simplemma's name for it (hbs)
+    assert "sl: lemma dictionary (sl)" in first.stdout
+    assert "hr: lemma dictionary (hbs)" in first.stdout
+    dictionaries = sorted(p.name.split("-")[0] for p in cache.glob("simplemma-*/*.marshal"))
+    assert dictionaries == ["hbs", "sl"]
+    kept = {p.name.split("-")[0] for p in (cache / "data").glob("*.marshal")}
+    assert {"gazetteer", "fixed_names", "name_concepts", "calendar_words_sl"} <= kept
+    assert "calendar_words_hr" in kept
+
+    again = _run(cache, "prepare", "--languages", "sl,hr")
+    assert again.returncode == 0, again.stderr
+    assert "lemma dictionary" not in again.stdout  # nothing left to build
+
+    # a new process analysing Slovenian builds nothing: every value comes from disk
+    # (a file rewritten is a new file: atomic writes rename a new one into place)
+    stamp = {p: p.stat().st_ino for p in cache.rglob("*.marshal")}
+    code = (
+        "from dashboard.lang import datacache, lemmas, lexicon, name_words\n"
+        "lexicon.cues('sl'); lexicon.place_labels(); name_words.name_concepts()\n"
+        "assert lemmas.lemmatize('Ljubljani', 'sl') == 'Ljubljana'\n"
+        "print(sorted(datacache.BUILDS))\n"
+    )
+    env = {**os.environ, "NEWSPRISM_DATA_CACHE": str(cache)}
+    read = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert read.returncode == 0, read.stderr
+    assert read.stdout.strip() == "[]"
+    assert {p: p.stat().st_ino for p in cache.rglob("*.marshal")} == stamp
+
+
+def test_prepare_refuses_an_unknown_language_before_building(tmp_path: Path) -> None:
+    done = _run(tmp_path / "cache", "prepare", "--languages", "sl,xx")
+    assert done.returncode == 2
+    assert "xx: no such language here" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "cache").exists()
+
+
+def test_prepare_says_so_when_nothing_can_be_kept(tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    done = _run(blocked / "cache", "prepare", "--languages", "sl")
+    assert done.returncode == 0, done.stderr
+    assert "could not keep them" in done.stdout
