@@ -55,9 +55,14 @@ def folder() -> Path:
     return lemmas.cache_folder().parent / "data"
 
 
+def path_of(name: str) -> Path:
+    """The file that keeps `name`'s value for this code (it may not exist yet)."""
+    return folder() / f"{name}-{fingerprint()}.marshal"
+
+
 def cached(name: str, build: Callable[[], T]) -> T:
     """build()'s value, read from disk when an earlier process of this code built it."""
-    path = folder() / f"{name}-{fingerprint()}.marshal"
+    path = path_of(name)
     with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
         stored: Any = marshal.loads(path.read_bytes())
         # a file damaged into another readable value is not this one: built again

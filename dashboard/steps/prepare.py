@@ -28,8 +28,9 @@ def prepare(
     codes: Sequence[str] | None = None, *, say: Callable[[str], None] = print
 ) -> list[tuple[str, float]]:
     """Build the per-language data of `codes` (default: every language of `languages()`) and
-    the tables every language shares, where they are not on disk yet; (what, seconds) of each
-    built. Unknown codes are refused before anything is built."""
+    the tables every language shares, where they are not on disk yet; (what, seconds) of the
+    shared tables (read or built) and of each dictionary built. Unknown codes are refused before
+    anything is built."""
     wanted = list(codes) if codes else languages()
     unknown = [c for c in wanted if c not in languages()]
     if unknown:
@@ -55,8 +56,8 @@ def prepare(
             if not lemmas.cache_file(dictionary).is_file():
                 timed(f"{code}: lemma dictionary ({dictionary})", _lemmas(dictionary))
         lexicon.cues(code)  # with the month and weekday names, kept on disk
-    kept = all(lemmas.cache_file(d).is_file() for d in done) and any(
-        datacache.folder().glob("gazetteer-*.marshal")
+    kept = all(lemmas.cache_file(d).is_file() for d in done) and all(
+        datacache.path_of(f"calendar_words_{code}").is_file() for code in wanted
     )
     if not kept:
         say(
