@@ -44,6 +44,7 @@ __all__ = [
     "add_op",
     "apply_overrides",
     "article_vectors",
+    "by_spread",
     "cluster",
     "infer_published",
     "label_stories",
@@ -136,7 +137,21 @@ def candidate_pairs(keys: pl.DataFrame, postings: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def score_pairs(candidates: pl.DataFrame, shared: pl.DataFrame, days: pl.DataFrame) -> pl.DataFrame:
+def by_spread(shared: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The rows of `shared` (i, f, w) of features of at most PAIR_SPREAD of its articles, and
+    those of the commoner ones: the two parts score_pairs sums apart."""
+    spread = shared.group_by("f").agg(_n=pl.len())
+    rare = shared.join(spread.filter(pl.col("_n") <= PAIR_SPREAD), on="f", how="semi")
+    common = shared.join(spread.filter(pl.col("_n") > PAIR_SPREAD), on="f", how="semi")
+    return rare, common
+
+
+def score_pairs(
+    candidates: pl.DataFrame,
+    shared: pl.DataFrame,
+    days: pl.DataFrame,
+    parts: tuple[pl.DataFrame, pl.DataFrame] | None = None,
+) -> pl.DataFrame:
     """(i, i_b, sim): each proposer's TOP_K best candidates, sim = the dot product of their
     vectors damped by exp(-gap / TIME_SCALE_DAYS) between publication days; pairs below MIN_PAIR
     are dropped. shared: (i, f, w) rows of features in 2+ articles (covering proposers and
@@ -147,11 +162,10 @@ def score_pairs(candidates: pl.DataFrame, shared: pl.DataFrame, days: pl.DataFra
     feature, kept for candidate pairs), a commoner one is looked up for each candidate pair (a
     join of the pair's rows on (article, feature)). The second join grows with the candidates x
     an article's features, the first with the features' articles: each part takes the features
-    it is cheaper for."""
+    it is cheaper for. parts: by_spread(shared), when the caller scores several blocks of
+    proposers against the same rows (made once, not once a block)."""
     n_features = int(shared.select(pl.col("f").max().fill_null(0)).item()) + 1
-    spread = shared.group_by("f").agg(_n=pl.len())
-    rare = shared.join(spread.filter(pl.col("_n") <= PAIR_SPREAD), on="f", how="semi")
-    common = shared.join(spread.filter(pl.col("_n") > PAIR_SPREAD), on="f", how="semi")
+    rare, common = parts if parts is not None else by_spread(shared)
     proposers = candidates.select("i").unique()
     # (proposer, partner) as one integer: the candidates' filter is on a single cheap key
     pair = pl.col("i").cast(pl.UInt64) * (1 << 32) + pl.col("i_b").cast(pl.UInt64)
@@ -222,6 +236,7 @@ def pair_similarity(vectors: pl.DataFrame, block_df: int = BLOCK_DF) -> pl.DataF
     vectors = number_features(vectors)
     keys, postings = proposals(vectors, block_df)
     shared = vectors.filter(pl.col("df") > 1).select("i", "f", "w")
+    parts = by_spread(shared)
     days = vectors.select("i", "day").unique("i")
     blocks = []
     top = int(vectors.select(pl.col("i").max().fill_null(0)).item()) + 1
@@ -229,7 +244,7 @@ def pair_similarity(vectors: pl.DataFrame, block_df: int = BLOCK_DF) -> pl.DataF
     for first in range(0, top, block):
         inside = pl.col("i").is_between(first, first + block - 1)
         candidates = candidate_pairs(keys.filter(inside), postings)
-        blocks.append(score_pairs(candidates, shared, days))
+        blocks.append(score_pairs(candidates, shared, days, parts))
     if not blocks:
         return pl.DataFrame(schema={"i": pl.Int64, "i_b": pl.Int64, "sim": pl.Float64})
     # a pair kept from both ends is one edge
