@@ -325,11 +325,15 @@ def name_key(words: list[str] | tuple[str, ...], lang: str | None = None) -> str
 
 @lru_cache(maxsize=1)
 def _sound_rules() -> tuple[
-    list[tuple[re.Pattern[str], str]], frozenset[str], list[tuple[re.Pattern[str], str]]
+    list[tuple[str, re.Pattern[str], str]],
+    frozenset[str],
+    list[tuple[str, re.Pattern[str], str]],
 ]:
+    """The sound rules (run first, then the ch rule, then the rest), each with the letters every
+    match holds (_needed, as fold's rules): most rules find nothing in most words."""
     fold_data = _tables()["fold"]
-    first = [(re.compile(p), r) for p, r in fold_data["sound_first"]]
-    rules = [(re.compile(p), r) for p, r in fold_data["sound_rules"]]
+    first = [(_needed(p), re.compile(p), r) for p, r in fold_data["sound_first"]]
+    rules = [(_needed(p), re.compile(p), r) for p, r in fold_data["sound_rules"]]
     return first, frozenset(fold_data["sound_ch_is_h"]), rules
 
 
@@ -339,12 +343,14 @@ def sound_key(word: str, lang: str | None = None) -> str:
     as heard (Kavanaugh, Kavano, Кавано; Jeremy, Džeremi, Τζέρεμι; Diehl, Ντιλ) share it."""
     first, ch_is_h, rules = _sound_rules()
     low = to_latin(word.lower(), lang, for_key=True).lower()
-    for pattern, repl in first:
-        low = pattern.sub(repl, low)
+    for needed, pattern, repl in first:
+        if needed in low:
+            low = pattern.sub(repl, low)
     if lang not in ch_is_h:
         low = low.replace("ch", "č")
-    for pattern, repl in rules:
-        low = pattern.sub(repl, low)
+    for needed, pattern, repl in rules:
+        if needed in low:
+            low = pattern.sub(repl, low)
     return cut_endings(fold(low, lang).replace(" ", ""), lang)
 
 

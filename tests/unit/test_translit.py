@@ -118,6 +118,41 @@ def test_fold_folds_as_every_rule_run_on_every_word(spelling_rules: bool) -> Non
         assert got == _fold_plainly(text, lang, spelling_rules), text
 
 
+SOUNDED = [
+    *NAMES,
+    ("Kavanaugh", "en"),
+    ("Leigh Wright", "en"),
+    ("Hughes", "en"),
+    ("Dzhokhar Džemal Dżoch", "en"),
+    ("Tzipi Ouellet", "fr"),
+    ("Uilson", "ro"),
+    ("Christchurch", "en"),
+    ("Cicero Cyrus Mackenzie", "en"),
+    ("Ahmed Bahr", "tr"),
+    ("Pedersen Sheehan Doolittle", "en"),
+    ("Gzegorz", "pl"),
+    ("Джоан Уэлш", "ru"),
+    ("Τζέρεμι Ντιλ", "el"),
+]
+
+
+def test_sound_key_sounds_as_every_rule_run_on_every_word() -> None:
+    import re
+
+    data = translit._tables()["fold"]
+    for text, lang in SOUNDED:
+        for word in text.split():
+            low = translit.to_latin(word.lower(), lang, for_key=True).lower()
+            for pattern, repl in data["sound_first"]:
+                low = re.sub(pattern, repl, low)
+            if lang not in data["sound_ch_is_h"]:
+                low = low.replace("ch", "č")
+            for pattern, repl in data["sound_rules"]:
+                low = re.sub(pattern, repl, low)
+            plain = translit.cut_endings(translit.fold(low, lang).replace(" ", ""), lang)
+            assert translit.sound_key(word, lang) == plain, word
+
+
 def test_a_pattern_rule_runs_only_where_its_letters_are() -> None:
     assert translit._needed(r"\bou(?=[aeio])") == "ou"
     assert translit._needed(r"^eu|(?<= )eu") == "eu"
