@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import random
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -74,22 +77,41 @@ def write_one_text(groups: dict[str, list[str]], folder: Path) -> int:
     return len(data)
 
 
+def measured(call: Callable[[], object]) -> tuple[float, float, float]:
+    """(seconds, CPU seconds, peak MiB) of `call()` in this process: its CPU during the call (not
+    the imports before it) and its child processes' (analyze's helpers, which it leaves to exit on
+    their own: waited for once the seconds are taken, or their CPU would not be counted)."""
+
+    def used(who: int) -> float:
+        usage = resource.getrusage(who)
+        return usage.ru_utime + usage.ru_stime
+
+    before, before_kids = used(resource.RUSAGE_SELF), used(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    call()
+    seconds = time.perf_counter() - started
+    cpu = used(resource.RUSAGE_SELF) - before
+    for child in multiprocessing.active_children():
+        child.join()
+    cpu += used(resource.RUSAGE_CHILDREN) - before_kids
+    peak = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    )
+    return seconds, cpu, peak / 1024
+
+
 def _analyze(corpus: Path, out: Path, workers: int) -> dict[str, Any]:
     """A fresh `newsprism analyze` process: wall seconds, CPU seconds and peak memory of the
-    process tree, and the seconds of each step its manifest records."""
+    process tree (`measured`), and the seconds of each step its manifest records."""
     shutil.rmtree(out, ignore_errors=True)
     code = (
-        "import resource, sys, time\n"
         "from pathlib import Path\n"
+        "from dashboard.bench import bench_mixed\n"
         "from dashboard.pipeline import pipeline\n"
-        "started = time.perf_counter()\n"
-        f"pipeline.analyze([Path({str(corpus)!r})], Path({str(out)!r}), "
-        f"pipeline.RunOptions(workers={workers}))\n"
-        "seconds = time.perf_counter() - started\n"
-        "own = resource.getrusage(resource.RUSAGE_SELF)\n"
-        "kids = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-        "cpu = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime\n"
-        "print(seconds, cpu, max(own.ru_maxrss, kids.ru_maxrss) / 1024)\n"
+        "print(*bench_mixed.measured(lambda: pipeline.analyze(\n"
+        f"    [Path({str(corpus)!r})], Path({str(out)!r}), pipeline.RunOptions(workers={workers})\n"
+        ")))\n"
     )
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

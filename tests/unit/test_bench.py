@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import time
 from pathlib import Path
 from typing import Any
 
@@ -181,6 +183,23 @@ def test_one_text_holds_every_text_once(tmp_path: Path) -> None:
     assert sorted(text.split("\n\n")) == ["Dritter Text.", "First text.", "Second text."]
     loaded = ingest.load([tmp_path]).articles
     assert loaded.height == 1
+
+
+def _burn(spent: Any) -> None:
+    """A child's work: 0.2 CPU seconds, then its CPU time, which it says before it exits."""
+    started = time.process_time()
+    while time.process_time() - started < 0.2:
+        pass
+    spent.value = time.process_time()
+
+
+def test_measured_counts_the_cpu_of_child_processes_left_to_exit() -> None:
+    # as analyze's helpers: started by the call, not waited for by it
+    context = multiprocessing.get_context("fork")
+    spent = context.Value("d", 0.0)
+    _, cpu, _ = bench_mixed.measured(lambda: context.Process(target=_burn, args=(spent,)).start())
+    assert spent.value >= 0.2
+    assert cpu >= spent.value
 
 
 def test_paired_ratios_follow_the_repeats() -> None:
