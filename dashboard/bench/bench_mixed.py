@@ -313,6 +313,12 @@ def render(report: dict[str, Any]) -> list[str]:
         f"{one['analyze_seconds']:.1f} s): two workers could at best be "
         f"{one['analyze_seconds'] / (one['cpu_seconds'] / 2):.2f}x one worker"
     )
+    # what two processes lose: their CPU seconds beyond one worker's, and their cores left idle
+    lines.append(
+        f"  two workers use {two['cpu_seconds']:.1f} CPU s (one worker {one['cpu_seconds']:.1f}) "
+        f"and leave {2 * two['analyze_seconds'] - two['cpu_seconds']:.1f} core-seconds of "
+        f"{2 * two['analyze_seconds']:.1f} idle"
+    )
     if "articles_per_cpu_s" in ref:
         lines.append(
             "  per CPU second (steadier on a busy machine), interleaved, 1 worker: ours "

@@ -164,6 +164,10 @@ def test_mixed_report_gives_the_floors_ratios() -> None:
     assert "reference 5.0: 18.2x" in printed  # 1000 articles in 11 CPU seconds
     # 11 CPU seconds in 10 s: two processes could at best take 5.5 s
     assert "keeps 1.10 cores busy" in printed and "at best be 1.82x one worker" in printed
+    # two workers: 5.5 CPU seconds in 5 s on two cores
+    assert "two workers use 5.5 CPU s (one worker 11.0) and leave 4.5 core-seconds of 10.0" in (
+        printed
+    )
 
 
 def test_mixed_report_gives_one_long_texts_time_per_mib() -> None:
