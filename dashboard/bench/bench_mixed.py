@@ -80,7 +80,8 @@ def write_one_text(groups: dict[str, list[str]], folder: Path) -> int:
 def measured(call: Callable[[], object]) -> tuple[float, float, float]:
     """(seconds, CPU seconds, peak MiB) of `call()` in this process: its CPU during the call (not
     the imports before it) and its child processes' (analyze's helpers, which it leaves to exit on
-    their own: waited for once the seconds are taken, or their CPU would not be counted)."""
+    their own: waited for once the seconds are taken, or their CPU would not be counted); the
+    peak is the largest resident set of this process or of any child."""
 
     def used(who: int) -> float:
         usage = resource.getrusage(who)
@@ -102,8 +103,8 @@ def measured(call: Callable[[], object]) -> tuple[float, float, float]:
 
 
 def _analyze(corpus: Path, out: Path, workers: int) -> dict[str, Any]:
-    """A fresh `newsprism analyze` process: wall seconds, CPU seconds and peak memory of the
-    process tree (`measured`), and the seconds of each step its manifest records."""
+    """A fresh `newsprism analyze` process: wall seconds, and the CPU seconds and peak memory of
+    its process tree (`measured`), and the seconds of each step its manifest records."""
     shutil.rmtree(out, ignore_errors=True)
     code = (
         "from pathlib import Path\n"
