@@ -76,18 +76,20 @@ def state_entry(
     mode: str,
     *,
     units: int | None = None,
+    ahead: Callable[[], tuple[int, dict[str, list[str]]]] | None = None,
 ) -> dict[str, Any]:
     """The manifest's "state" entry. Without `units` (a full run) the state tables are staged
-    whole first (the features sidecar and the story state, story_state.initial) and switched in
-    with the analysis (store.write_analysis); an increment appends its rows itself and passes
-    the new number of units."""
+    whole first (the features sidecar and the story state: `stage_state`, or `ahead`, which
+    waits for a helper that staged them meanwhile; then the key counts) and switched in with the
+    analysis (store.write_analysis); an increment appends its rows itself and passes the new
+    number of units."""
     staged: dict[str, list[str]] = {}
     if units is None:
-        centroids, df, units = story_state.initial(tables["articles"], features)
+        units, staged = (
+            ahead() if ahead is not None else stage_state(out, tables["articles"], features)
+        )
         keys = key_counts(tables["mentions"])
-        generation = store.new_generation()
-        for name, frame in ((FEATURES, features), (CENTROIDS, centroids), (DF, df), (KEYS, keys)):
-            staged[name] = [store.stage(out, name, frame, generation)]
+        staged[KEYS] = [store.stage(out, KEYS, keys, store.new_generation())]
     return {
         "features": store.base_file(FEATURES),
         "centroids": store.base_file(CENTROIDS),
@@ -103,6 +105,18 @@ def state_entry(
         # the state tables of a full run, switched in with its tables (store.taken_state)
         **({"staged": staged} if staged else {}),
     }
+
+
+def stage_state(
+    out: Path, articles: pl.DataFrame, features: pl.DataFrame
+) -> tuple[int, dict[str, list[str]]]:
+    """A full run's story state (story_state.initial) and its features sidecar, staged in `out`
+    for the switch: (the number of units, the staged files by state table). `articles` needs
+    article_id, published and story_id; the articles' stories and features are final."""
+    centroids, df, units = story_state.initial(articles, features)
+    generation = store.new_generation()
+    frames = ((FEATURES, features), (CENTROIDS, centroids), (DF, df))
+    return units, {name: [store.stage(out, name, frame, generation)] for name, frame in frames}
 
 
 def usable_state(out: Path, old: Tables, n_new: int, recluster: bool) -> State | None:

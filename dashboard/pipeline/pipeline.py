@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 
@@ -103,6 +103,15 @@ class Result:
     problems: list[InputProblem]
     new_articles: int
     translation_note: str
+
+
+class Finished(NamedTuple):
+    """What `finish_full` made: the tables, the paragraph features (the increment's sidecar) and
+    the call that waits for the story state a helper staged meanwhile (None: none did)."""
+
+    tables: Tables
+    features: pl.DataFrame
+    state_ahead: Callable[[], tuple[int, dict[str, list[str]]]] | None
 
 
 def _ingest() -> Any:
@@ -281,7 +290,7 @@ def _analyze(
     _say(options, "linking actors", 0.7)
     extra = _manifest_extra(out, paths, uploads, problems, translation_counts)
     if state is None:
-        tables, feats = finish_full(
+        tables, feats, ahead = finish_full(
             tables,
             out,
             ran,
@@ -290,7 +299,7 @@ def _analyze(
             helpers=None if aside is None else aside.helpers,
         )
         _say(options, "writing", 0.95)
-        extra["state"] = increment.state_entry(out, tables, feats, "full")
+        extra["state"] = increment.state_entry(out, tables, feats, "full", ahead=ahead)
         extra["steps"] = ran
         manifest = engine.write(out, tables, {**extra, "engine": engine.info})
     else:
@@ -364,7 +373,7 @@ def _write_added(
 
 def finish(tables: Tables, out: Path) -> Tables:
     """Cross-article steps: linking (+ alias file), stories (+ overrides), dates, alignments."""
-    return finish_full(tables, out)[0]
+    return finish_full(tables, out).tables
 
 
 def finish_full(
@@ -375,16 +384,17 @@ def finish_full(
     later: dict[str, Callable[[], pl.DataFrame]] | None = None,
     found_quotes: Callable[[], quotes.Found] | None = None,
     helpers: share.Helpers | None = None,
-) -> tuple[Tables, pl.DataFrame]:
+) -> Finished:
     """`finish` over every article (the CROSS_ARTICLE steps' full entry points, in order); also
     the paragraph features (the increment's sidecar). `ran` gets a line per step (the
     manifest's "steps"); `later`: tables not in `tables` yet, each made when called;
     found_quotes: every article's quotes found ahead; helpers: processes free to share the
-    work (Context)."""
+    work (Context). The third value waits for the story state a helper staged meanwhile
+    (increment.state_entry's `ahead`; None: none did)."""
     context = Context(out=out, later=dict(later or {}), found_quotes=found_quotes, helpers=helpers)
     done = _cross_article(tables, context, "full", ran)
     assert context.features is not None
-    return done, context.features
+    return Finished(done, context.features, context.state_ahead)
 
 
 def finish_increment(
@@ -578,7 +588,7 @@ def refresh(out: Path) -> Result:
 def _write_full(out: Path, tables: Tables, previous: dict[str, Any]) -> dict[str, Any]:
     """Run the full `finish` on tables (updated in place) and write them with the sidecar."""
     ran: list[dict[str, Any]] = []
-    done, feats = finish_full(tables, out, ran)
+    done, feats, _ = finish_full(tables, out, ran)
     tables.update(done)
     extra = {
         k: v for k, v in previous.items() if k in ("inputs", "problems", "translation", "engine")

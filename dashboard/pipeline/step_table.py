@@ -61,6 +61,9 @@ class Context:
     found_quotes: Callable[[], quotes.Found] | None = None
     # helper processes free for a share of the cross-article work (the alignments)
     helpers: share.Helpers | None = None
+    # the story state and features sidecar a helper stages after its share of the alignments
+    # (increment.stage_state): increment.state_entry waits for it
+    state_ahead: Callable[[], tuple[int, dict[str, list[str]]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -206,6 +209,18 @@ def _align(t: Tables, ctx: Context) -> tuple[pl.DataFrame, Counter[tuple[str, st
         "mentions": _voters(t["mentions"].join(ids, on="article_id", how="semi")),
     }
     job = share.Aside(ctx.helpers, align_share, sent)
+    if ctx.out is not None:
+        # next in the helper: the story state, staged while this process counts its votes and
+        # joins actors (the articles' stories and the features are final here)
+        state = share.Aside(
+            ctx.helpers,
+            functools.partial(state_share, str(ctx.out)),
+            {
+                "articles": t["articles"].select("article_id", "published", "story_id"),
+                "features": ctx.features,
+            },
+        )
+        ctx.state_ahead = state.result
     here = align.align(mine, t["paragraphs"], t["mentions"], t["dates"], features=ctx.features)
     # a story's articles are all in one share: its pairs' votes need only that share's mentions
     voters = _voters(t["mentions"].join(mine.select("article_id"), on="article_id", how="semi"))
@@ -242,6 +257,12 @@ def align_share(tables: Tables) -> tuple[pl.DataFrame, Counter[tuple[str, str]]]
         link_aligned.languages_of(tables["articles"]),
         link_aligned.scripts_of(tables["articles"]),
     )
+
+
+def state_share(out: str, tables: Tables) -> tuple[int, dict[str, list[str]]]:
+    """increment.stage_state of tables["articles"] and tables["features"] in the analysis folder
+    `out` (a helper's job: `_align`)."""
+    return increment.stage_state(Path(out), tables["articles"], tables["features"])
 
 
 def _delta(ctx: Context) -> increment.Delta:

@@ -10,7 +10,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from dashboard.ingest import ingest
-from dashboard.pipeline import pipeline, share, step_table
+from dashboard.pipeline import increment, pipeline, share, step_table
 from dashboard.steps import quotes
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -113,7 +113,7 @@ def test_the_aside_done_in_batches_is_the_aside_done_whole() -> None:
 def test_a_table_made_aside_is_taken_when_a_step_first_needs_it(tmp_path: Path) -> None:
     tables = pipeline.enrich(ingest.load([SEEDS]).articles)
     tables["mentions"] = tables["mentions"].with_columns(entity_id=pl.lit(None, pl.String))
-    expected, _ = pipeline.finish_full(dict(tables), tmp_path / "a")
+    expected = pipeline.finish_full(dict(tables), tmp_path / "a").tables
     ran: list[dict[str, object]] = []
     taken_after: list[list[object]] = []
 
@@ -122,7 +122,7 @@ def test_a_table_made_aside_is_taken_when_a_step_first_needs_it(tmp_path: Path) 
         return tables["dates"]
 
     without = {t: f for t, f in tables.items() if t != "dates"}
-    done, _ = pipeline.finish_full(without, tmp_path / "b", ran, later={"dates": dates})
+    done = pipeline.finish_full(without, tmp_path / "b", ran, later={"dates": dates}).tables
     assert taken_after == [["entities"]]  # linking ran first; the stories need the dates
     for table in expected:
         assert_frame_equal(done[table], expected[table])
@@ -162,21 +162,54 @@ def test_a_helper_making_the_entities_table_during_the_stories_changes_nothing(
 ) -> None:
     tables = pipeline.enrich(ingest.load([SEEDS]).articles)
     tables["mentions"] = tables["mentions"].with_columns(entity_id=pl.lit(None, pl.String))
-    alone, _ = pipeline.finish_full(dict(tables), tmp_path / "alone")
+    alone = pipeline.finish_full(dict(tables), tmp_path / "alone").tables
     jobs: list[str] = []
     start = share.Aside.__init__
 
     def watched(self: share.Aside, helpers: share.Helpers, work: Any, frames: Any) -> None:
-        jobs.append(work.__name__)
+        jobs.append(getattr(work, "func", work).__name__)  # a partial: its function's name
         start(self, helpers, work, frames)
 
     monkeypatch.setattr(share.Aside, "__init__", watched)
     helpers = share.Helpers(1, pipeline.enrich_timed)
     try:
-        shared, _ = pipeline.finish_full(dict(tables), tmp_path / "shared", helpers=helpers)
+        shared = pipeline.finish_full(dict(tables), tmp_path / "shared", helpers=helpers).tables
     finally:
         helpers.close()
     assert "entities_share" in jobs  # the helper made the entities table
+    assert "state_share" in jobs  # and staged the story state
     assert alone["entities"].height > 0 and alone["stories"].height > 0
     for name in ("mentions", "entities", "stories", "articles", "alignments"):
         assert_frame_equal(shared[name], alone[name])
+
+
+def test_a_helper_stages_the_story_state_this_process_would_stage(tmp_path: Path) -> None:
+    tables = pipeline.enrich(ingest.load([SEEDS]).articles)
+    tables["mentions"] = tables["mentions"].with_columns(entity_id=pl.lit(None, pl.String))
+    alone = pipeline.finish_full(dict(tables), tmp_path / "alone")
+    assert alone.state_ahead is None
+    here = increment.state_entry(tmp_path / "alone", alone.tables, alone.features, "full")
+    helpers = share.Helpers(1, pipeline.enrich_timed)
+    try:
+        shared = pipeline.finish_full(dict(tables), tmp_path / "shared", helpers=helpers)
+        assert shared.state_ahead is not None
+        there = increment.state_entry(
+            tmp_path / "shared", shared.tables, shared.features, "full", ahead=shared.state_ahead
+        )
+    finally:
+        helpers.close()
+    staged_here, staged_there = here.pop("staged"), there.pop("staged")
+    assert here == there  # units, rows, hashes
+    assert (
+        sorted(staged_here)
+        == sorted(staged_there)
+        == sorted([increment.FEATURES, increment.CENTROIDS, increment.DF, increment.KEYS])
+    )
+    for name, (file,) in staged_here.items():
+        (other,) = staged_there[name]
+        mine, theirs = (
+            pl.read_parquet(tmp_path / "alone" / file),
+            pl.read_parquet(tmp_path / "shared" / other),
+        )
+        assert mine.height > 0
+        assert_frame_equal(mine.sort(mine.columns), theirs.sort(theirs.columns))
