@@ -51,6 +51,8 @@ RECLUSTER_SHARE = 0.2  # more new articles than this share of the corpus: full r
 FEATURES = "state_features"  # the paragraph features of every article (a state table)
 CENTROIDS, DF = story_state.CENTROIDS, story_state.DF  # story centroids, feature counts
 KEYS = "state_keys"  # linked mentions per key and entity (link_incremental.key_counts)
+StagedState = tuple[int, dict[str, list[str]]]
+"""A full run's staged story state (stage_state): the number of units, the files by state table."""
 
 
 @dataclass
@@ -76,7 +78,7 @@ def state_entry(
     mode: str,
     *,
     units: int | None = None,
-    ahead: Callable[[], tuple[int, dict[str, list[str]]]] | None = None,
+    ahead: Callable[[], StagedState] | None = None,
 ) -> dict[str, Any]:
     """The manifest's "state" entry. Without `units` (a full run) the state tables are staged
     whole first (the features sidecar and the story state: `stage_state`, or `ahead`, which
@@ -107,9 +109,7 @@ def state_entry(
     }
 
 
-def stage_state(
-    out: Path, articles: pl.DataFrame, features: pl.DataFrame
-) -> tuple[int, dict[str, list[str]]]:
+def stage_state(out: Path, articles: pl.DataFrame, features: pl.DataFrame) -> StagedState:
     """A full run's story state (story_state.initial) and its features sidecar, staged in `out`
     for the switch: (the number of units, the staged files by state table). `articles` needs
     article_id, published and story_id; the articles' stories and features are final."""

@@ -111,7 +111,7 @@ class Finished(NamedTuple):
 
     tables: Tables
     features: pl.DataFrame
-    state_ahead: Callable[[], tuple[int, dict[str, list[str]]]] | None
+    state_ahead: Callable[[], increment.StagedState] | None
 
 
 def _ingest() -> Any:

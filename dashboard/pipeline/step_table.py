@@ -63,7 +63,7 @@ class Context:
     helpers: share.Helpers | None = None
     # the story state and features sidecar a helper stages after its share of the alignments
     # (increment.stage_state): increment.state_entry waits for it
-    state_ahead: Callable[[], tuple[int, dict[str, list[str]]]] | None = None
+    state_ahead: Callable[[], increment.StagedState] | None = None
 
 
 @dataclass(frozen=True)
@@ -259,7 +259,7 @@ def align_share(tables: Tables) -> tuple[pl.DataFrame, Counter[tuple[str, str]]]
     )
 
 
-def state_share(out: str, tables: Tables) -> tuple[int, dict[str, list[str]]]:
+def state_share(out: str, tables: Tables) -> increment.StagedState:
     """increment.stage_state of tables["articles"] and tables["features"] in the analysis folder
     `out` (a helper's job: `_align`)."""
     return increment.stage_state(Path(out), tables["articles"], tables["features"])

@@ -204,6 +204,11 @@ class Control:
     check: Callable | None = None  # one more thing the fresh browser must show
 
 
+def row_control(page: str, row: int, query: str) -> Control:
+    """Selecting a table row on `page`: clicked again until the address holds `query`."""
+    return Control(page, table_row(row, query), query)
+
+
 def evidence(p) -> None:
     """The passages behind the chosen point are listed (and there are some)."""
     expect(
@@ -236,7 +241,7 @@ CONTROLS = {
     "overview-outlets-bar": Control("overview", chart_mark(1, BARS), "point-outlets=", evidence),
     # (its bars of the seeds' one day are drawn zero pixels wide: no person can click them)
     # Articles: the article read below the table
-    "articles-row": Control("articles", table_row(1, "article="), "article="),
+    "articles-row": row_control("articles", 1, "article="),
     # Timeline
     "timeline-grouping": Control(
         "timeline",
@@ -247,7 +252,7 @@ CONTROLS = {
     "timeline-point": Control("timeline", chart_mark(0, POINTS), "point-timeline=", evidence),
     # Entities
     "entities-search": Control("entities", typed("Search names and aliases", "Maduro"), "q=Maduro"),
-    "entities-row": Control("entities", table_row(2, "entity="), "entity="),
+    "entities-row": row_control("entities", 2, "entity="),
     # Compare sources
     "compare-story": Control("compare", pick("Story", "Juan Guaido"), f"cmp={DE_STORY}"),
     "compare-rows": Control(
