@@ -24,11 +24,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
-from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from langdetect.utils.ngram import NGram
@@ -103,11 +102,15 @@ class _Reading:
 
 @dataclass(frozen=True)
 class _Profiles:
-    """langdetect's profiles as one matrix: n-gram row -> log-probability per language."""
+    """langdetect's profiles as one matrix: n-gram row -> log-probability per language. The last
+    row is an n-gram no profile lists (_UNSEEN in every language): row -1. `codes` holds each
+    listed n-gram as one integer (`_gram_code`), sorted, and `code_rows` its row."""
 
     languages: list[str]
     rows: dict[str, int]
     logp: np.ndarray
+    codes: np.ndarray
+    code_rows: np.ndarray
 
 
 @cache
@@ -131,11 +134,26 @@ def _profiles() -> _Profiles:
         folded.append(counts)
         totals.append(profile["n_words"])
     rows = {gram: i for i, gram in enumerate(sorted(set().union(*folded)))}
-    logp = np.full((len(rows), len(languages)), _UNSEEN)
+    logp = np.full((len(rows) + 1, len(languages)), _UNSEEN)  # + the row of unlisted n-grams
     for j, counts in enumerate(folded):
         for gram, count in counts.items():
             logp[rows[gram], j] = math.log(count / totals[j][len(gram) - 1])
-    return _Profiles(languages, rows, logp)
+    codes = np.fromiter((_gram_code(gram) for gram in rows), np.int64, len(rows))
+    order = np.argsort(codes)
+    return _Profiles(languages, rows, logp, codes[order], np.arange(len(rows))[order])
+
+
+_BITS = 21
+"""Bits of a code point: an n-gram of up to three characters is one integer of 63 bits."""
+
+
+def _gram_code(gram: str) -> int:
+    """An n-gram as one integer, its characters' code points side by side: a bigram's first
+    character is at least a space (0x20), so no two n-grams of any length share a code."""
+    code = 0
+    for ch in gram:
+        code = (code << _BITS) | ord(ch)
+    return code
 
 
 class _Normalized(dict[int, str]):
@@ -151,15 +169,36 @@ class _Normalized(dict[int, str]):
 _NORMALIZED = _Normalized()
 
 
-class _Scripts(dict[str, str]):
-    """A character's script (the first word of its Unicode name), looked up once a character."""
-
-    def __missing__(self, ch: str) -> str:
-        self[ch] = script = unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0]
-        return script
+_PIECE = re.compile(r"[^\W\d_]")  # a character _NOT_LETTER does not split at
+_IS_PIECE, _IS_ALPHA, _IS_APOSTROPHE, _IS_CONTROL = 1, 2, 4, 8
+_LATIN = 0  # script number of LATIN (`_CharTable.scripts`)
 
 
-_SCRIPTS = _Scripts()
+class _CharTable(dict[int, int]):
+    """What a reading's arrays ask of a character (by code point), looked up once a character:
+    bit flags (_IS_PIECE: a letter of an n-gram piece, as langdetect's normalised character;
+    _IS_ALPHA; _IS_APOSTROPHE; _IS_CONTROL: control, format, unassigned or private), and above
+    them the number of its script (the first word of its Unicode name, numbered as met)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: dict[str, int] = {"LATIN": _LATIN}
+
+    def __missing__(self, code: int) -> int:
+        ch = chr(code)
+        script = unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0]
+        number = self.scripts.setdefault(script, len(self.scripts))
+        flags = (
+            (_IS_PIECE if _PIECE.match(ch) else 0)
+            | (_IS_ALPHA if ch.isalpha() else 0)
+            | (_IS_APOSTROPHE if ch in _APOSTROPHES else 0)
+            | (_IS_CONTROL if unicodedata.category(ch) in _CONTROL else 0)
+        )
+        self[code] = value = (number << 4) | flags
+        return value
+
+
+_CHARS = _CharTable()
 
 
 _AHEAD: ContextVar[Path | None] = ContextVar("codepages_ahead", default=None)
@@ -278,7 +317,7 @@ def _decide(data: bytes) -> Decoding:
         if key in seen:
             continue  # the same letters as a page tried before (as langdetect sees letters)
         seen.add(key)
-        reading = _read(codec, text)
+        reading = _read(codec, text, key)
         if reading is not None:
             readings.append(reading)
     plausible: list[tuple[float, _Reading, Decoding]] = []
@@ -304,29 +343,113 @@ def _decide(data: bytes) -> Decoding:
     return dataclasses.replace(decoding, codec=_name(data, decoding), confidence=confidence)
 
 
-def _read(codec: str, text: str) -> _Reading | None:
-    """A code page's reading of the sample words: its log-likelihood under the profile that
-    fits it best, and the mean log-probability per n-gram of each stretch of words."""
-    words = text.split(" ")
-    profiles = _profiles()
-    found = [_word_rows(word) for word in words]
-    lengths = np.fromiter((len(rows) for rows, _, _ in found), np.int64, len(found))
-    if not lengths.sum():
+class _Evidence(NamedTuple):
+    """What a reading's words say (`_evidence`): the profile row of each n-gram (-1: no profile
+    lists it) and the word it belongs to, in the words' order; per word, the log-probability
+    cost of its characters that are not letters and how many n-grams that cost stands for; and
+    what `_one_script` reads (`_CHARS` of each character, the word of each letter)."""
+
+    rows: np.ndarray
+    owner: np.ndarray
+    costs: np.ndarray
+    extra: np.ndarray
+    words: int
+    table: np.ndarray
+    letter_words: np.ndarray
+
+
+def _evidence(text: str, normalized: str | None = None) -> _Evidence | None:
+    """The evidence of the words of `text` (split at spaces; None when they hold no letter).
+
+    A word's evidence is its n-grams (langdetect's normalisation, case-folded): each piece of
+    letters between characters that are not (_NOT_LETTER), then the pairs and triples of it
+    padded with a space at either end (n-grams of spaces alone are no evidence); and a cost
+    for each character outside ASCII that is not a letter, which stands for three n-grams
+    (_SYMBOL, or _UNSEEN between two letters unless an apostrophe). Found for the whole text at
+    once, over arrays of its characters: per word in Python, this was most of the time a file
+    not in UTF-8 took to load. `normalized`: text.translate(_NORMALIZED), when the caller has it.
+    """
+    chars = np.frombuffer(text.encode("utf-32-le"), np.uint32).astype(np.int64)
+    if normalized is None:
+        normalized = text.translate(_NORMALIZED)
+    # a character normalises to one character: the two arrays line up
+    letters = np.frombuffer(normalized.encode("utf-32-le"), np.uint32).astype(np.int64)
+    n = chars.size
+    met, back = np.unique(np.concatenate([chars, letters]), return_inverse=True)
+    table = np.fromiter((_CHARS[code] for code in met.tolist()), np.int64, met.size)[back]
+    own = table[:n]
+    space = chars == 0x20
+    word_of = np.cumsum(space) - space
+    words = int(space.sum()) + 1
+    piece = (table[n:] & _IS_PIECE) > 0
+    at = np.flatnonzero(piece)
+    if at.size == 0:
         return None
-    # the row of each n-gram (-1 for one no profile lists), and the word it belongs to
-    index = np.fromiter(chain.from_iterable(rows for rows, _, _ in found), np.int64)
-    owner = np.repeat(np.arange(len(words)), lengths)
-    costs = np.fromiter((cost for _, cost, _ in found), np.float64, len(found))
-    extra = np.fromiter((more for _, _, more in found), np.float64, len(found))
-    logp = np.where(index[:, None] >= 0, profiles.logp[index], _UNSEEN)
+    first = ~np.concatenate(([False], piece[:-1]))[at]  # a piece's first and last letters
+    last = ~np.concatenate((piece[1:], [False]))[at]
+    piece_no = np.cumsum(first) - 1
+    ch = letters[at]
+    before = np.where(first, 0x20, letters[at - 1])
+    after = np.where(last, 0x20, letters[np.minimum(at + 1, n - 1)])
+    pairs = (before << _BITS) | ch
+    grams = np.concatenate([ch, pairs, (ch[last] << _BITS) | 0x20, (pairs << _BITS) | after])
+    # in a word's order: piece by piece, its letters, its pairs (the closing one last), triples
+    kind = np.repeat([0, 1, 1, 2], [at.size, at.size, int(last.sum()), at.size])
+    place = np.concatenate([at, at, at[last] + 1, at])
+    piece_of = np.concatenate([piece_no, piece_no, piece_no[last], piece_no])
+    order = np.argsort((piece_of * 3 + kind) * (n + 2) + place)  # one key: (piece, kind, place)
+    grams = grams[order]
+    profiles = _profiles()
+    spot = np.minimum(np.searchsorted(profiles.codes, grams), profiles.codes.size - 1)
+    rows = np.where(profiles.codes[spot] == grams, profiles.code_rows[spot], -1)
+    alpha = (own & _IS_ALPHA) > 0
+    symbols = np.flatnonzero((chars >= 0x80) & ~alpha)
+    # between two letters of its word (a space is no letter: the words' ends need no test)
+    inside = np.concatenate(([False], alpha[:-1])) & np.concatenate((alpha[1:], [False]))
+    inside &= (own & _IS_APOSTROPHE) == 0
+    costs = np.bincount(
+        word_of[symbols],
+        weights=np.where(inside[symbols], 3 * _UNSEEN, 3 * _SYMBOL),
+        minlength=words,
+    )
+    extra = np.bincount(word_of[symbols], minlength=words) * 3.0
+    owner = word_of[at[first]][piece_of[order]]
+    return _Evidence(rows, owner, costs, extra, words, own, word_of[alpha])
+
+
+def _read(codec: str, text: str, normalized: str | None = None) -> _Reading | None:
+    """A code page's reading of the sample words: its log-likelihood under the profile that
+    fits it best, and the mean log-probability per n-gram of each stretch of words
+    (`_evidence`: what each word says)."""
+    found = _evidence(text, normalized)
+    if found is None:
+        return None
+    logp = _profiles().logp.take(found.rows, axis=0)  # row -1: an n-gram no profile lists
     best = int(logp.sum(axis=0).argmax())
-    per_word = np.bincount(owner, weights=logp[:, best], minlength=len(words)) + costs
-    evidence = np.bincount(owner, minlength=len(words)) + extra
-    stretch = np.arange(len(words)) // _CHUNK_WORDS
+    words = found.words
+    per_word = np.bincount(found.owner, weights=logp[:, best], minlength=words) + found.costs
+    evidence = np.bincount(found.owner, minlength=words) + found.extra
+    stretch = np.arange(words) // _CHUNK_WORDS
     means = np.bincount(stretch, weights=per_word) / np.maximum(
         np.bincount(stretch, weights=evidence), 1
     )
-    return _Reading(codec, float(per_word.sum()), means, _one_script(text))
+    one_script = _one_script(found.table, found.letter_words, words)
+    return _Reading(codec, float(per_word.sum()), means, one_script)
+
+
+def _one_script(table: np.ndarray, letter_words: np.ndarray, words: int) -> bool:
+    """No control characters, and words and letters outside Latin keep to one script (table:
+    `_CHARS` of each character of the reading; letter_words: the word of each of its letters)."""
+    if (table & _IS_CONTROL).any():
+        return False
+    scripts = table[(table & _IS_ALPHA) > 0] >> 4
+    # words whose letters are of two scripts or more: (word, script) pairs counted by word
+    known = len(_CHARS.scripts)
+    mixed = int((np.bincount(np.unique(letter_words * known + scripts) // known) > 1).sum())
+    if mixed > (1 - MIN_ONE_SCRIPT) * words:
+        return False
+    other = np.bincount(scripts[scripts != _LATIN])
+    return not other.size or bool(other.max() >= MIN_ONE_SCRIPT * other.sum())
 
 
 def _decoding(data: bytes, codec: str) -> tuple[Decoding, float] | None:
@@ -352,58 +475,6 @@ def _name(data: bytes, decoding: Decoding) -> str:
         except UnicodeDecodeError:
             continue
     return decoding.codec
-
-
-def _one_script(text: str) -> bool:
-    """No control characters, and words and letters outside Latin keep to one script."""
-    if any(unicodedata.category(ch) in _CONTROL for ch in set(text)):
-        return False
-    words = text.split(" ")
-    mixed = 0
-    other: Counter[str] = Counter()
-    scripts_of = _SCRIPTS
-    for word in words:
-        scripts = [scripts_of[ch] for ch in word if ch.isalpha()]
-        mixed += len(set(scripts)) > 1
-        other.update(s for s in scripts if s != "LATIN")
-    if mixed > (1 - MIN_ONE_SCRIPT) * len(words):
-        return False
-    return not other or max(other.values()) >= MIN_ONE_SCRIPT * sum(other.values())
-
-
-@lru_cache(maxsize=20_000)
-def _word_rows(word: str) -> tuple[list[int], float, int]:
-    """`_word_evidence` with each n-gram as its row in the profiles (-1: no profile lists it),
-    once a word: common words come back in every file of their language, while a wrong code
-    page's words seldom come back, so 20,000 of the latest words keep the hits of 200,000 in
-    ~14 MB (callers only read the list)."""
-    grams, cost, extra = _word_evidence(word)
-    rows = _profiles().rows
-    return [rows.get(g, -1) for g in grams], cost, extra
-
-
-def _word_evidence(word: str) -> tuple[list[str], float, int]:
-    """A word's n-grams (langdetect's normalisation, case-folded), the log-probability cost of
-    its characters that are not letters, and how many n-grams that cost stands for."""
-    letters = word.translate(_NORMALIZED)
-    grams: list[str] = []
-    for piece in _NOT_LETTER.split(letters):
-        if not piece:
-            continue
-        # a piece holds letters only: its letters, then the pairs and triples of it padded
-        # with a space at either end (n-grams of spaces alone are no evidence)
-        padded = f" {piece} "
-        grams.extend(piece)
-        grams.extend([padded[i : i + 2] for i in range(len(piece) + 1)])
-        grams.extend([padded[i : i + 3] for i in range(len(piece))])
-    cost, extra = 0.0, 0
-    for i, ch in enumerate(word):
-        if ord(ch) < 0x80 or ch.isalpha():
-            continue
-        inside = 0 < i < len(word) - 1 and word[i - 1].isalpha() and word[i + 1].isalpha()
-        cost += 3 * (_UNSEEN if inside and ch not in _APOSTROPHES else _SYMBOL)
-        extra += 3
-    return grams, cost, extra
 
 
 def _fold(ch: str) -> str:

@@ -3,10 +3,14 @@ of its legacy code pages; mixed-script and mixed-code-page traps; no plausible r
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
+import unicodedata
+from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from dashboard.ingest import codepages
@@ -143,28 +147,113 @@ def _evidence_by_definition(word: str) -> list[str]:
     return grams
 
 
-def test_word_evidence_is_the_n_grams_of_its_definition() -> None:
-    # every code page's reading of words with high bytes: letters, digits, apostrophes,
-    # symbols between and around letters, one-letter pieces, a Turkish dotted capital
-    raw = [
-        b"Pr\xe9sident",
-        b"\xc8\xe5\xf0\xe3",
-        b"a\x92b",
-        b"\xb9\xe1x1y",
-        b"\xdd",
-        b"d\xe9j\xe0-vu",
-    ]
-    words = [
-        w.decode(page, errors="replace") for w in raw for page in codepages._table()["candidates"]
-    ]
-    words += ["İstanbul'da", "x", "", "12", "'", "a'b'c"]
+def _cost_by_definition(word: str) -> tuple[float, int]:
+    """A word's cost as first written: each character outside ASCII that is not a letter stands
+    for three n-grams, unseen between two letters (but an apostrophe), else a symbol's."""
+    cost, extra = 0.0, 0
+    for i, ch in enumerate(word):
+        if ord(ch) < 0x80 or ch.isalpha():
+            continue
+        inside = 0 < i < len(word) - 1 and word[i - 1].isalpha() and word[i + 1].isalpha()
+        apostrophe = ch in codepages._APOSTROPHES
+        cost += 3 * (codepages._UNSEEN if inside and not apostrophe else codepages._SYMBOL)
+        extra += 3
+    return cost, extra
+
+
+def _one_script_by_definition(text: str) -> bool:
+    """One script as first written, word by word, with each letter's Unicode name."""
+    if any(unicodedata.category(ch) in codepages._CONTROL for ch in set(text)):
+        return False
+    words = text.split(" ")
+    mixed, other = 0, Counter[str]()
     for word in words:
-        assert codepages._word_evidence(word)[0] == _evidence_by_definition(word), word
-        rows, cost, extra = codepages._word_rows(word)
-        assert rows == [
-            codepages._profiles().rows.get(g, -1) for g in _evidence_by_definition(word)
-        ]
-        assert (cost, extra) == codepages._word_evidence(word)[1:]
+        scripts = [unicodedata.name(ch, "UNKNOWN").split(" ")[0] for ch in word if ch.isalpha()]
+        mixed += len(set(scripts)) > 1
+        other.update(s for s in scripts if s != "LATIN")
+    if mixed > (1 - codepages.MIN_ONE_SCRIPT) * len(words):
+        return False
+    return not other or max(other.values()) >= codepages.MIN_ONE_SCRIPT * sum(other.values())
+
+
+def _reading_by_definition(text: str) -> tuple[float, np.ndarray, bool] | None:
+    """A reading's numbers as first written, word by word: the log-likelihood of its words'
+    n-grams under the profile that fits them best, each stretch's mean per n-gram."""
+    profiles = codepages._profiles()
+    words = text.split(" ")
+    rows = [[profiles.rows.get(g, -1) for g in _evidence_by_definition(w)] for w in words]
+    if not any(rows):
+        return None
+    index = np.array([r for word in rows for r in word])
+    logp = np.where(index[:, None] >= 0, profiles.logp[index], codepages._UNSEEN)
+    best = int(logp.sum(axis=0).argmax())
+    owner = np.repeat(np.arange(len(words)), [len(word) for word in rows])
+    costs = np.array([_cost_by_definition(w)[0] for w in words])
+    extra = np.array([_cost_by_definition(w)[1] for w in words], np.float64)
+    per_word = np.bincount(owner, weights=logp[:, best], minlength=len(words)) + costs
+    evidence = np.bincount(owner, minlength=len(words)) + extra
+    stretch = np.arange(len(words)) // codepages._CHUNK_WORDS
+    means = np.bincount(stretch, weights=per_word) / np.maximum(
+        np.bincount(stretch, weights=evidence), 1
+    )
+    return float(per_word.sum()), means, _one_script_by_definition(text)
+
+
+_RAW_WORDS = [
+    b"Pr\xe9sident",
+    b"\xc8\xe5\xf0\xe3",
+    b"a\x92b",
+    b"\xb9\xe1x1y",
+    b"\xdd",
+    b"d\xe9j\xe0-vu",
+]
+"""Words with high bytes: letters, digits, apostrophes, symbols between and around letters,
+one-letter pieces."""
+
+
+def test_word_evidence_is_the_n_grams_of_its_definition() -> None:
+    # every code page's reading of the words, and a Turkish dotted capital, empty words, digits,
+    # apostrophes alone and between letters, a control character, a second script in a word
+    words = [
+        w.decode(page, errors="replace")
+        for w in _RAW_WORDS
+        for page in codepages._table()["candidates"]
+    ]
+    words += ["İstanbul'da", "x", "", "12", "'", "a'b'c", "a\u2019b", "\u2019a", "x\x01y"]
+    words += ["ΑθήναRoma", "²x", "a_b", "\ufffd\ufffd"]
+    found = codepages._evidence(" ".join(words))
+    assert found is not None and found.words == len(words)
+    rows = codepages._profiles().rows
+    for i, word in enumerate(words):
+        expected = [rows.get(g, -1) for g in _evidence_by_definition(word)]
+        assert found.rows[found.owner == i].tolist() == expected, word
+        assert (found.costs[i], found.extra[i]) == _cost_by_definition(word), word
+    assert codepages._evidence("12 - ,,") is None  # no letter: no evidence
+
+
+@pytest.mark.parametrize("sample", sorted(SAMPLES))
+def test_a_reading_gives_the_numbers_of_its_definition(sample: str) -> None:
+    # every code page's reading of each language's sample words in a page of the language (as a
+    # file is sampled) and of the raw words: the same log-likelihood, stretch means and
+    # one-script test as word by word, to the last bit
+    for text in SAMPLES[sample].values():
+        data = text.encode("utf-8")  # a language whose pages cannot write this text: UTF-8's
+        for page in PAGES[sample.split("-")[0]]:
+            with contextlib.suppress(UnicodeEncodeError):
+                data = text.encode(page)
+                break
+        words = [w for w in codepages._WORD.findall(data) if max(w) >= 0x80]
+        sample_bytes = b" ".join(words + _RAW_WORDS)
+        for page in codepages._table()["candidates"]:
+            reading_text = sample_bytes.decode(page, errors="replace")
+            reading = codepages._read(page, reading_text)
+            expected = _reading_by_definition(reading_text)
+            assert (reading is None) == (expected is None), page
+            if reading is not None and expected is not None:
+                loglik, means, one_script = expected
+                assert reading.loglik == loglik, page
+                assert np.array_equal(reading.chunks, means), page
+                assert reading.one_script == one_script, page
 
 
 def _corpus(folder: Path) -> dict[str, bytes]:
