@@ -199,6 +199,26 @@ class _CharTable(dict[int, int]):
 
 
 _CHARS = _CharTable()
+_BMP = np.full(0x10000, -1, np.int64)
+"""`_CHARS` of the characters of the Basic Multilingual Plane met so far, by code point (-1: not
+yet): a reading's characters are looked up in one gather."""
+
+
+def _char_table(codes: np.ndarray) -> np.ndarray:
+    """`_CHARS` of each code point."""
+    small = codes < _BMP.size
+    found = np.empty(codes.size, np.int64)
+    bmp = codes[small]
+    values = _BMP[bmp]
+    if (values < 0).any():
+        for code in np.unique(bmp[values < 0]).tolist():
+            _BMP[code] = _CHARS[code]
+        values = _BMP[bmp]
+    found[small] = values
+    if not small.all():
+        rare, back = np.unique(codes[~small], return_inverse=True)
+        found[~small] = np.fromiter((_CHARS[c] for c in rare.tolist()), np.int64, rare.size)[back]
+    return found
 
 
 _AHEAD: ContextVar[Path | None] = ContextVar("codepages_ahead", default=None)
@@ -308,18 +328,13 @@ def _decide(data: bytes) -> Decoding:
     """decode_legacy's decision, made here."""
     words = [w for w in _WORD.findall(data) if max(w) >= 0x80][:_SAMPLE_WORDS]
     sample = b" ".join(words)
-    seen: set[str] = set()
-    readings: list[_Reading] = []
+    seen: dict[str, tuple[str, str]] = {}  # normalised reading -> (code page, reading)
     for codec in _table()["candidates"]:
         # a page that cannot decode every byte still shows which stretches it reads well
         text = sample.decode(codec, errors="replace")
-        key = text.translate(_NORMALIZED)
-        if key in seen:
-            continue  # the same letters as a page tried before (as langdetect sees letters)
-        seen.add(key)
-        reading = _read(codec, text, key)
-        if reading is not None:
-            readings.append(reading)
+        # the same letters as a page tried before (as langdetect sees letters): not read again
+        seen.setdefault(text.translate(_NORMALIZED), (codec, text))
+    readings = [r for r in _readings(list(seen.values()), list(seen)) if r is not None]
     plausible: list[tuple[float, _Reading, Decoding]] = []
     for reading in readings:
         if reading.chunks.mean() < MIN_LIKELIHOOD or not reading.one_script:
@@ -375,8 +390,7 @@ def _evidence(text: str, normalized: str | None = None) -> _Evidence | None:
     # a character normalises to one character: the two arrays line up
     letters = np.frombuffer(normalized.encode("utf-32-le"), np.uint32).astype(np.int64)
     n = chars.size
-    met, back = np.unique(np.concatenate([chars, letters]), return_inverse=True)
-    table = np.fromiter((_CHARS[code] for code in met.tolist()), np.int64, met.size)[back]
+    table = _char_table(np.concatenate([chars, letters]))
     own = table[:n]
     space = chars == 0x20
     word_of = np.cumsum(space) - space
@@ -392,13 +406,18 @@ def _evidence(text: str, normalized: str | None = None) -> _Evidence | None:
     before = np.where(first, 0x20, letters[at - 1])
     after = np.where(last, 0x20, letters[np.minimum(at + 1, n - 1)])
     pairs = (before << _BITS) | ch
-    grams = np.concatenate([ch, pairs, (ch[last] << _BITS) | 0x20, (pairs << _BITS) | after])
-    # in a word's order: piece by piece, its letters, its pairs (the closing one last), triples
-    kind = np.repeat([0, 1, 1, 2], [at.size, at.size, int(last.sum()), at.size])
-    place = np.concatenate([at, at, at[last] + 1, at])
-    piece_of = np.concatenate([piece_no, piece_no, piece_no[last], piece_no])
-    order = np.argsort((piece_of * 3 + kind) * (n + 2) + place)  # one key: (piece, kind, place)
-    grams = grams[order]
+    # in a word's order: piece by piece, its letters, its pairs (the closing one last), its
+    # triples. A piece of L letters, the p-th, whose first letter is the a-th of all, makes
+    # 3L + 1 n-grams from place 3a + p: each n-gram is put in its place (no sort)
+    starts = np.flatnonzero(first)
+    lengths = np.diff(np.append(starts, at.size))
+    own_start, own_length = starts[piece_no], lengths[piece_no]
+    place = 2 * own_start + piece_no + np.arange(at.size)
+    grams = np.empty(3 * at.size + starts.size, np.int64)
+    grams[place] = ch
+    grams[place + own_length] = pairs
+    grams[3 * starts + np.arange(starts.size) + 2 * lengths] = (ch[last] << _BITS) | 0x20
+    grams[place + 2 * own_length + 1] = (pairs << _BITS) | after
     profiles = _profiles()
     spot = np.minimum(np.searchsorted(profiles.codes, grams), profiles.codes.size - 1)
     rows = np.where(profiles.codes[spot] == grams, profiles.code_rows[spot], -1)
@@ -413,28 +432,70 @@ def _evidence(text: str, normalized: str | None = None) -> _Evidence | None:
         minlength=words,
     )
     extra = np.bincount(word_of[symbols], minlength=words) * 3.0
-    owner = word_of[at[first]][piece_of[order]]
+    owner = np.repeat(word_of[at[starts]], 3 * lengths + 1)
     return _Evidence(rows, owner, costs, extra, words, own, word_of[alpha])
 
 
-def _read(codec: str, text: str, normalized: str | None = None) -> _Reading | None:
-    """A code page's reading of the sample words: its log-likelihood under the profile that
-    fits it best, and the mean log-probability per n-gram of each stretch of words
-    (`_evidence`: what each word says)."""
-    found = _evidence(text, normalized)
+def _read(codec: str, text: str) -> _Reading | None:
+    """A code page's reading of the sample words (`_readings` of that one reading)."""
+    return _readings([(codec, text)])[0]
+
+
+def _readings(
+    pages: list[tuple[str, str]], normalized: list[str] | None = None
+) -> list[_Reading | None]:
+    """Each (code page, reading of the sample words)'s log-likelihood under the profile that
+    fits it best, and the mean log-probability per n-gram of each stretch of words (None: a
+    reading with no letter). `_evidence` finds what each word says for all of them at once (the
+    readings joined by a space: a word never spans two), a file's arrays in one pass rather
+    than a pass a reading; each reading's numbers are then those of its own words.
+    normalized: the readings translated by _NORMALIZED, when the caller has them."""
+    texts = [text for _, text in pages]
+    joined = " ".join(texts)
+    found = _evidence(joined, None if normalized is None else " ".join(normalized))
     if found is None:
-        return None
+        return [None] * len(pages)
+    words = np.array([text.count(" ") + 1 for text in texts])
+    first_word = np.concatenate(([0], np.cumsum(words)[:-1]))
+    # each n-gram's reading, each n-gram row's span of readings
+    reading_of = np.repeat(np.arange(len(pages)), words)[found.owner]
+    spans = np.searchsorted(reading_of, np.arange(len(pages) + 1))
     logp = _profiles().logp.take(found.rows, axis=0)  # row -1: an n-gram no profile lists
-    best = int(logp.sum(axis=0).argmax())
-    words = found.words
-    per_word = np.bincount(found.owner, weights=logp[:, best], minlength=words) + found.costs
-    evidence = np.bincount(found.owner, minlength=words) + found.extra
-    stretch = np.arange(words) // _CHUNK_WORDS
+    best = np.zeros(len(pages), np.int64)
+    for r in range(len(pages)):
+        if spans[r] < spans[r + 1]:
+            best[r] = int(logp[spans[r] : spans[r + 1]].sum(axis=0).argmax())
+    chosen = logp[np.arange(logp.shape[0]), best[reading_of]]
+    per_word = np.bincount(found.owner, weights=chosen, minlength=found.words) + found.costs
+    evidence = np.bincount(found.owner, minlength=found.words) + found.extra
+    # stretches of _CHUNK_WORDS words of each reading, numbered on from reading to reading
+    local = np.arange(found.words) - np.repeat(first_word, words)
+    stretches = -(-words // _CHUNK_WORDS)
+    stretch = np.repeat(np.cumsum(stretches) - stretches, words) + local // _CHUNK_WORDS
     means = np.bincount(stretch, weights=per_word) / np.maximum(
         np.bincount(stretch, weights=evidence), 1
     )
-    one_script = _one_script(found.table, found.letter_words, words)
-    return _Reading(codec, float(per_word.sum()), means, one_script)
+    chars = np.array([len(text) + 1 for text in texts])  # with the space that follows
+    char_end = np.cumsum(chars)
+    out: list[_Reading | None] = []
+    for r, (codec, _) in enumerate(pages):
+        if spans[r] == spans[r + 1]:
+            out.append(None)
+            continue
+        w0, w1 = int(first_word[r]), int(first_word[r] + words[r])
+        s0 = int(stretch[w0])
+        c0, c1 = int(char_end[r] - chars[r]), int(char_end[r] - 1)
+        table = found.table[c0:c1]
+        letters = found.letter_words[(found.letter_words >= w0) & (found.letter_words < w1)]
+        out.append(
+            _Reading(
+                codec,
+                float(per_word[w0:w1].sum()),
+                means[s0 : s0 + int(stretches[r])],
+                _one_script(table, letters, int(words[r])),
+            )
+        )
+    return out
 
 
 def _one_script(table: np.ndarray, letter_words: np.ndarray, words: int) -> bool:

@@ -213,14 +213,15 @@ one-letter pieces."""
 
 def test_word_evidence_is_the_n_grams_of_its_definition() -> None:
     # every code page's reading of the words, and a Turkish dotted capital, empty words, digits,
-    # apostrophes alone and between letters, a control character, a second script in a word
+    # apostrophes alone and between letters, a control character, a second script in a word,
+    # characters beyond the Basic Multilingual Plane
     words = [
         w.decode(page, errors="replace")
         for w in _RAW_WORDS
         for page in codepages._table()["candidates"]
     ]
     words += ["İstanbul'da", "x", "", "12", "'", "a'b'c", "a\u2019b", "\u2019a", "x\x01y"]
-    words += ["ΑθήναRoma", "²x", "a_b", "\ufffd\ufffd"]
+    words += ["ΑθήναRoma", "²x", "a_b", "\ufffd\ufffd", "a\U0001f600b", "\U00010400x"]
     found = codepages._evidence(" ".join(words))
     assert found is not None and found.words == len(words)
     rows = codepages._profiles().rows
