@@ -111,6 +111,7 @@ class _Profiles:
     logp: np.ndarray
     codes: np.ndarray
     code_rows: np.ndarray
+    letter_rows: np.ndarray  # the row of each one-letter n-gram by code point (the BMP; -1: none)
 
 
 @cache
@@ -140,7 +141,11 @@ def _profiles() -> _Profiles:
             logp[rows[gram], j] = math.log(count / totals[j][len(gram) - 1])
     codes = np.fromiter((_gram_code(gram) for gram in rows), np.int64, len(rows))
     order = np.argsort(codes)
-    return _Profiles(languages, rows, logp, codes[order], np.arange(len(rows))[order])
+    letter_rows = np.full(0x10000, -1, np.int64)
+    for gram, row in rows.items():
+        if len(gram) == 1 and ord(gram) < letter_rows.size:
+            letter_rows[ord(gram)] = row
+    return _Profiles(languages, rows, logp, codes[order], np.arange(len(rows))[order], letter_rows)
 
 
 _BITS = 21
@@ -362,7 +367,8 @@ class _Evidence(NamedTuple):
     """What a reading's words say (`_evidence`): the profile row of each n-gram (-1: no profile
     lists it) and the word it belongs to, in the words' order; per word, the log-probability
     cost of its characters that are not letters and how many n-grams that cost stands for; and
-    what `_one_script` reads (`_CHARS` of each character, the word of each letter)."""
+    what `_one_script` reads (`_CHARS` and the word of each character, the word of each
+    letter)."""
 
     rows: np.ndarray
     owner: np.ndarray
@@ -370,6 +376,7 @@ class _Evidence(NamedTuple):
     extra: np.ndarray
     words: int
     table: np.ndarray
+    word_of: np.ndarray
     letter_words: np.ndarray
 
 
@@ -413,14 +420,14 @@ def _evidence(text: str, normalized: str | None = None) -> _Evidence | None:
     lengths = np.diff(np.append(starts, at.size))
     own_start, own_length = starts[piece_no], lengths[piece_no]
     place = 2 * own_start + piece_no + np.arange(at.size)
-    grams = np.empty(3 * at.size + starts.size, np.int64)
-    grams[place] = ch
-    grams[place + own_length] = pairs
-    grams[3 * starts + np.arange(starts.size) + 2 * lengths] = (ch[last] << _BITS) | 0x20
-    grams[place + 2 * own_length + 1] = (pairs << _BITS) | after
     profiles = _profiles()
-    spot = np.minimum(np.searchsorted(profiles.codes, grams), profiles.codes.size - 1)
-    rows = np.where(profiles.codes[spot] == grams, profiles.code_rows[spot], -1)
+    rows = np.empty(3 * at.size + starts.size, np.int64)
+    rows[place] = _rows_of(ch, profiles)
+    rows[place + own_length] = _rows_of(pairs, profiles)
+    rows[3 * starts + np.arange(starts.size) + 2 * lengths] = _rows_of(
+        (ch[last] << _BITS) | 0x20, profiles
+    )
+    rows[place + 2 * own_length + 1] = _rows_of((pairs << _BITS) | after, profiles)
     alpha = (own & _IS_ALPHA) > 0
     symbols = np.flatnonzero((chars >= 0x80) & ~alpha)
     # between two letters of its word (a space is no letter: the words' ends need no test)
@@ -433,7 +440,19 @@ def _evidence(text: str, normalized: str | None = None) -> _Evidence | None:
     )
     extra = np.bincount(word_of[symbols], minlength=words) * 3.0
     owner = np.repeat(word_of[at[starts]], 3 * lengths + 1)
-    return _Evidence(rows, owner, costs, extra, words, own, word_of[alpha])
+    return _Evidence(rows, owner, costs, extra, words, own, word_of, word_of[alpha])
+
+
+def _rows_of(grams: np.ndarray, profiles: _Profiles) -> np.ndarray:
+    """The profile row of each n-gram code (-1: no profile lists it); a letter of the Basic
+    Multilingual Plane by table, the others by binary search."""
+    rows = np.empty(grams.size, np.int64)
+    small = grams < profiles.letter_rows.size
+    rows[small] = profiles.letter_rows[grams[small]]
+    other = grams[~small]
+    spot = np.minimum(np.searchsorted(profiles.codes, other), profiles.codes.size - 1)
+    rows[~small] = np.where(profiles.codes[spot] == other, profiles.code_rows[spot], -1)
+    return rows
 
 
 def _read(codec: str, text: str) -> _Reading | None:
@@ -475,8 +494,7 @@ def _readings(
     means = np.bincount(stretch, weights=per_word) / np.maximum(
         np.bincount(stretch, weights=evidence), 1
     )
-    chars = np.array([len(text) + 1 for text in texts])  # with the space that follows
-    char_end = np.cumsum(chars)
+    one_script = _one_script(found, np.repeat(np.arange(len(pages)), words), words)
     out: list[_Reading | None] = []
     for r, (codec, _) in enumerate(pages):
         if spans[r] == spans[r + 1]:
@@ -484,33 +502,36 @@ def _readings(
             continue
         w0, w1 = int(first_word[r]), int(first_word[r] + words[r])
         s0 = int(stretch[w0])
-        c0, c1 = int(char_end[r] - chars[r]), int(char_end[r] - 1)
-        table = found.table[c0:c1]
-        letters = found.letter_words[(found.letter_words >= w0) & (found.letter_words < w1)]
-        out.append(
-            _Reading(
-                codec,
-                float(per_word[w0:w1].sum()),
-                means[s0 : s0 + int(stretches[r])],
-                _one_script(table, letters, int(words[r])),
-            )
-        )
+        loglik = float(per_word[w0:w1].sum())
+        out.append(_Reading(codec, loglik, means[s0 : s0 + stretches[r]], bool(one_script[r])))
     return out
 
 
-def _one_script(table: np.ndarray, letter_words: np.ndarray, words: int) -> bool:
-    """No control characters, and words and letters outside Latin keep to one script (table:
-    `_CHARS` of each character of the reading; letter_words: the word of each of its letters)."""
-    if (table & _IS_CONTROL).any():
-        return False
-    scripts = table[(table & _IS_ALPHA) > 0] >> 4
-    # words whose letters are of two scripts or more: (word, script) pairs counted by word
+def _one_script(found: _Evidence, reading_of: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """For each reading: no control characters, and its words and its letters outside Latin
+    keep to one script (reading_of: each word's reading; words: each reading's words)."""
+    readings = words.size
+    # a character's reading: that of its word (a joining space is no control character)
+    control = np.bincount(
+        reading_of[found.word_of[(found.table & _IS_CONTROL) > 0]], minlength=readings
+    )
+    scripts = found.table[(found.table & _IS_ALPHA) > 0] >> 4
     known = len(_CHARS.scripts)
-    mixed = int((np.bincount(np.unique(letter_words * known + scripts) // known) > 1).sum())
-    if mixed > (1 - MIN_ONE_SCRIPT) * words:
-        return False
-    other = np.bincount(scripts[scripts != _LATIN])
-    return not other.size or bool(other.max() >= MIN_ONE_SCRIPT * other.sum())
+    # words whose letters are of two scripts or more: (word, script) pairs counted by word
+    pairs = np.unique(found.letter_words * known + scripts) // known
+    mixed_words = np.flatnonzero(np.bincount(pairs, minlength=found.words) > 1)
+    mixed = np.bincount(reading_of[mixed_words], minlength=readings)
+    other = scripts != _LATIN
+    counts = np.bincount(
+        reading_of[found.letter_words[other]] * known + scripts[other],
+        minlength=readings * known,
+    ).reshape(readings, known)
+    total, most = counts.sum(axis=1), counts.max(axis=1)
+    return (
+        (control == 0)
+        & ~(mixed > (1 - MIN_ONE_SCRIPT) * words)
+        & ((total == 0) | (most >= MIN_ONE_SCRIPT * total))
+    )
 
 
 def _decoding(data: bytes, codec: str) -> tuple[Decoding, float] | None:
