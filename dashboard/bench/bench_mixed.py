@@ -4,8 +4,10 @@ The corpus is every real text the shared bench has (ntrex_dev's 62 documents in 
 SlavicNER in six languages, RONEC in Romanian, the seeds): files named by a hash, so a folder
 reads them in no order of language. `newsprism analyze` runs in a fresh process on one worker and
 on two (after a first run has filled the disk caches, as a user's second run would), and again on
-the same files grouped by language, and on every text joined into one file (one article as long as
-the corpus: its time must grow with its length, not with its square); langdetect + dateparser,
+the same files grouped by language, and with LEGACY_SHARE of the files in a legacy code page of
+their script (an archive's old files: each is decided by plausibility, `ingest/codepages.py`), and
+on every text joined into one file (one article as long as the corpus: its time must grow with its
+length, not with its square); langdetect + dateparser,
 the reference pipeline, run over a sample of the same texts in the same run, in a fresh process
 after each repeat of ours. Nothing here asserts on time.
 """
@@ -64,6 +66,46 @@ def write(groups: dict[str, list[str]], folder: Path, *, interleaved: bool) -> i
     for name, text in named:
         (folder / f"{name}.txt").write_text(text, encoding="utf-8")
     return len(named)
+
+
+LEGACY_SHARE = 0.3
+"""Share of the files the legacy case writes in a legacy code page."""
+LEGACY_PAGES = ("cp1252", "cp1250", "cp1251", "cp1253", "cp1254")
+"""The Windows pages tried in turn: a text takes the first that writes every character of it."""
+LEGACY_TWINS = {"cp1250": "iso8859_2", "cp1251": "koi8_r", "cp1253": "iso8859_7"}
+"""An older page of the same script, which half of those texts take instead (when it can)."""
+
+
+def write_legacy(
+    groups: dict[str, list[str]], folder: Path, share: float = LEGACY_SHARE
+) -> dict[str, int]:
+    """The texts as `write` names them interleaved, `share` of them (a seeded draw) in a legacy
+    page of their script, the rest in UTF-8; how many files each page took. A text no page
+    writes whole, or one of ASCII alone (the same bytes in every page), stays UTF-8."""
+    folder.mkdir(parents=True, exist_ok=True)
+    draw = random.Random(14)
+    pages: dict[str, int] = {}
+    for name, text in _named(groups, interleaved=True):
+        data = text.encode("utf-8")
+        if draw.random() < share and not text.isascii():
+            for page in LEGACY_PAGES:
+                twin = LEGACY_TWINS.get(page)
+                tried = (twin, page) if twin and draw.random() < 0.5 else (page,)
+                written = next((t for t in tried if _writes(text, t)), None)
+                if written is not None:
+                    data = text.encode(written)
+                    pages[written] = pages.get(written, 0) + 1
+                    break
+        (folder / f"{name}.txt").write_bytes(data)
+    return pages
+
+
+def _writes(text: str, page: str) -> bool:
+    try:
+        text.encode(page)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def write_one_text(groups: dict[str, list[str]], folder: Path) -> int:
@@ -204,6 +246,8 @@ def _dictionaries() -> dict[str, float]:
 
 
 RUNS = ("interleaved_1_worker", "interleaved_2_workers", "grouped_1_worker", "grouped_2_workers")
+LEGACY = ("legacy_1_worker", "legacy_2_workers")
+"""The interleaved corpus with LEGACY_SHARE of its files in legacy code pages."""
 ONE_TEXT = "one_text_1_worker"
 """Every text as one article, on one worker (one article is never shared between workers)."""
 
@@ -221,13 +265,15 @@ def run(repeats: int = 3) -> dict[str, Any]:
         mixed, grouped, one = work / "mixed", work / "grouped", work / "one"
         n = write(groups, mixed, interleaved=True)
         write(groups, grouped, interleaved=False)
+        legacy = write_legacy(groups, work / "legacy")
         size = write_one_text(groups, one)
         _analyze(mixed, work / "warm", 1)  # fills the disk caches, as a first run does
-        runs: dict[str, list[dict[str, Any]]] = {name: [] for name in (*RUNS, ONE_TEXT)}
+        runs: dict[str, list[dict[str, Any]]] = {name: [] for name in (*RUNS, *LEGACY, ONE_TEXT)}
+        corpora = {"interleaved": mixed, "grouped": grouped, "legacy": work / "legacy"}
         references = []
         for _ in range(repeats):
-            for name in RUNS:
-                corpus = mixed if name.startswith("interleaved") else grouped
+            for name in (*RUNS, *LEGACY):
+                corpus = corpora[name.split("_")[0]]
                 workers = 1 if name.endswith("1_worker") else 2
                 runs[name].append(_analyze(corpus, work / "out", workers))
             runs[ONE_TEXT].append(_analyze(one, work / "out", 1))
@@ -237,6 +283,7 @@ def run(repeats: int = 3) -> dict[str, Any]:
         report = {
             "articles": n,
             "one_text_bytes": size,
+            "legacy_pages": legacy,
             "groups": len(groups),
             "languages": len(languages),
             "repeats": repeats,
@@ -325,6 +372,18 @@ def render(report: dict[str, Any]) -> list[str]:
             "  per CPU second (steadier on a busy machine), interleaved, 1 worker: ours "
             f"{n / one['cpu_seconds']:,.0f} articles, reference {ref['articles_per_cpu_s']:.1f}: "
             f"{n / one['cpu_seconds'] / ref['articles_per_cpu_s']:.1f}x"
+        )
+    if LEGACY[0] in report:
+        # the same texts, some in legacy pages: each such file's page is decided by plausibility
+        pages = report.get("legacy_pages", {})
+        one_l, two_l = report[LEGACY[0]], report[LEGACY[1]]
+        lines.append(
+            f"  {sum(pages.values()):,} of the {n:,} files in legacy pages ("
+            + ", ".join(f"{k} {v}" for k, v in sorted(pages.items()))
+            + f"): 1 worker {one_l['analyze_seconds']:.1f} s "
+            f"({one_l['analyze_seconds'] / one['analyze_seconds']:.2f}x the UTF-8 files), "
+            f"2 workers {two_l['analyze_seconds']:.1f} s "
+            f"({two_l['analyze_seconds'] / two['analyze_seconds']:.2f}x)"
         )
     if ONE_TEXT in report:
         # the same bytes as one article: its time should grow with its length, not its square

@@ -178,6 +178,41 @@ def test_mixed_report_gives_one_long_texts_time_per_mib() -> None:
     assert "2.50 s/MiB as 1,000 files" in printed
 
 
+def test_mixed_report_gives_the_legacy_pages_time_beside_the_utf8_files() -> None:
+    report = _mixed_report({"articles": 200, "articles_per_s": 10.0}, {})
+    report |= {
+        "legacy_pages": {"cp1251": 120, "cp1250": 80},
+        "legacy_1_worker": _run(15.0),
+        "legacy_2_workers": _run(6.0),
+    }
+    printed = "\n".join(bench_mixed.render(report))
+    assert "200 of the 1,000 files in legacy pages (cp1250 80, cp1251 120)" in printed
+    assert "1 worker 15.0 s (1.50x the UTF-8 files), 2 workers 6.0 s (1.20x)" in printed
+
+
+def test_legacy_files_load_as_the_same_texts(tmp_path: Path) -> None:
+    samples = json.loads((Path(__file__).parent / "data" / "legacy_texts.json").read_text("utf-8"))
+    groups = {f"x-{lang}": [texts["long"], texts["short"]] for lang, texts in samples.items()}
+    groups["x-en"] = ["Plain ASCII text stays as it is."]
+    pages = bench_mixed.write_legacy(groups, tmp_path / "legacy", share=1.0)
+    bench_mixed.write(groups, tmp_path / "utf8", interleaved=True)
+    legacy_files = []
+    for file in sorted((tmp_path / "legacy").iterdir()):
+        try:
+            file.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            legacy_files.append(file.name)
+    # every text a Windows page of its script writes whole is in one (ASCII alone is not)
+    assert len(legacy_files) == sum(pages.values()) >= len(groups) - 2
+    family = {twin: page for page, twin in bench_mixed.LEGACY_TWINS.items()}
+    assert {"cp1250", "cp1251", "cp1253"} <= {family.get(page, page) for page in pages}
+    # and each loads back as the text written in UTF-8
+    legacy = ingest.load([tmp_path / "legacy"]).articles
+    utf8 = ingest.load([tmp_path / "utf8"]).articles
+    assert sorted(legacy["text"].to_list()) == sorted(utf8["text"].to_list())
+    assert legacy.height == utf8.height == sum(len(t) for t in groups.values())
+
+
 def test_one_text_holds_every_text_once(tmp_path: Path) -> None:
     groups = {"a-en": ["First text.", "Second text."], "b-de": ["Dritter Text."]}
     size = bench_mixed.write_one_text(groups, tmp_path)
