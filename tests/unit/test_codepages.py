@@ -4,6 +4,7 @@ of its legacy code pages; mixed-script and mixed-code-page traps; no plausible r
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import random
 import unicodedata
@@ -255,6 +256,29 @@ def test_a_reading_gives_the_numbers_of_its_definition(sample: str) -> None:
                 assert reading.loglik == loglik, page
                 assert np.array_equal(reading.chunks, means), page
                 assert reading.one_script == one_script, page
+
+
+def test_the_best_profile_is_the_argmax_of_the_in_order_sums() -> None:
+    # profiles two of which differ by a rounding error: summed in another order, their sums may
+    # swap; the choice must still be the argmax of each reading's rows summed in order
+    rng = np.random.default_rng(7)
+    base = rng.normal(-8.0, 3.0, (300, 4))
+    logp = np.column_stack([base, base[:, 0] + rng.normal(0.0, 1e-14, 300), base[:, 1]])
+    profiles = dataclasses.replace(
+        codepages._profiles(), logp=logp, largest=float(np.abs(logp).max())
+    )
+    for trial in range(40):
+        sizes = rng.integers(0, 400, 12)
+        rows = rng.integers(-1, 300, int(sizes.sum()))
+        if trial % 2:
+            rows = rng.choice(rows[:5], rows.size) if rows.size else rows  # few rows, repeated
+        reading_of = np.repeat(np.arange(sizes.size), sizes)
+        spans = np.concatenate(([0], np.cumsum(sizes)))
+        best = codepages._best_profiles(rows, reading_of, spans, profiles)
+        for r in range(sizes.size):
+            mine = rows[spans[r] : spans[r + 1]]
+            expected = int(logp.take(mine, axis=0).sum(axis=0).argmax()) if mine.size else 0
+            assert best[r] == expected, (trial, r)
 
 
 def _corpus(folder: Path) -> dict[str, bytes]:
