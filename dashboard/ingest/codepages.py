@@ -519,13 +519,14 @@ def _best_profiles(
 ) -> np.ndarray:
     """The profile (column of profiles.logp) under which each reading's n-grams (`rows`, of reading
     `reading_of`, reading r's from spans[r] to spans[r + 1]) are most likely: the argmax of the
-    column sums of their rows, summed in order (0 for a reading with none).
+    column sums of their rows as `sum(axis=0)` takes them (0 for a reading with none).
 
-    The sums are taken first as each distinct row's count times its log-probabilities (a fifth
-    of the work: a file's n-grams repeat). Summed in another order they may differ from the
-    in-order sums by (n + distinct) x 2^-53 x the sum of |log-probabilities| (n: the reading's
-    n-grams), less than n^2 x max|logp| x 2^-52; a reading whose two best profiles are closer
-    than twice that is summed again in order. The choice is the in-order argmax, always."""
+    The sums are taken first as each distinct row's count times its log-probabilities (~1/6 of
+    the time: a file's n-grams repeat). Two sums of the same terms in different orders differ by
+    at most (n + distinct) x 2^-53 x the sum of |log-probabilities| (n: the reading's n-grams),
+    under n^2 x max|logp| x 2^-52; `bound` doubles that, for the terms of second order. A
+    reading whose two best profiles are closer than twice the bound is summed again as
+    `sum(axis=0)` sums it: the choice is always that sum's argmax."""
     readings = spans.size - 1
     logp = profiles.logp
     size = logp.shape[0]
