@@ -183,7 +183,6 @@ class _Normalized(dict[int, str]):
 _NORMALIZED = _Normalized()
 
 
-_PIECE = re.compile(r"[^\W\d_]")  # a character _NOT_LETTER does not split at
 _IS_PIECE, _IS_ALPHA, _IS_APOSTROPHE, _IS_CONTROL = 1, 2, 4, 8
 _LATIN = 0  # script number of LATIN (`_CharTable.scripts`)
 
@@ -203,7 +202,7 @@ class _CharTable(dict[int, int]):
         script = unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0]
         number = self.scripts.setdefault(script, len(self.scripts))
         flags = (
-            (_IS_PIECE if _PIECE.match(ch) else 0)
+            (0 if _NOT_LETTER.match(ch) else _IS_PIECE)  # _NOT_LETTER does not split at it
             | (_IS_ALPHA if ch.isalpha() else 0)
             | (_IS_APOSTROPHE if ch in _APOSTROPHES else 0)
             | (_IS_CONTROL if unicodedata.category(ch) in _CONTROL else 0)
@@ -464,11 +463,6 @@ def _rows_of(grams: np.ndarray, profiles: _Profiles) -> np.ndarray:
     return rows
 
 
-def _read(codec: str, text: str) -> _Reading | None:
-    """A code page's reading of the sample words (`_readings` of that one reading)."""
-    return _readings([(codec, text)])[0]
-
-
 def _readings(
     pages: list[tuple[str, str]], normalized: list[str] | None = None
 ) -> list[_Reading | None]:
@@ -485,8 +479,9 @@ def _readings(
         return [None] * len(pages)
     words = np.array([text.count(" ") + 1 for text in texts])
     first_word = np.concatenate(([0], np.cumsum(words)[:-1]))
-    # each n-gram's reading, each n-gram row's span of readings
-    reading_of = np.repeat(np.arange(len(pages)), words)[found.owner]
+    # each word's and each n-gram's reading, each reading's span of n-grams
+    word_reading = np.repeat(np.arange(len(pages)), words)
+    reading_of = word_reading[found.owner]
     spans = np.searchsorted(reading_of, np.arange(len(pages) + 1))
     profiles = _profiles()
     logp = profiles.logp
@@ -501,7 +496,7 @@ def _readings(
     means = np.bincount(stretch, weights=per_word) / np.maximum(
         np.bincount(stretch, weights=evidence), 1
     )
-    one_script = _one_script(found, np.repeat(np.arange(len(pages)), words), words)
+    one_script = _one_script(found, word_reading, words)
     out: list[_Reading | None] = []
     for r, (codec, _) in enumerate(pages):
         if spans[r] == spans[r + 1]:

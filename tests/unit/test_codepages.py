@@ -248,7 +248,7 @@ def test_a_reading_gives_the_numbers_of_its_definition(sample: str) -> None:
         sample_bytes = b" ".join(words + _RAW_WORDS)
         for page in codepages._table()["candidates"]:
             reading_text = sample_bytes.decode(page, errors="replace")
-            reading = codepages._read(page, reading_text)
+            (reading,) = codepages._readings([(page, reading_text)])
             expected = _reading_by_definition(reading_text)
             assert (reading is None) == (expected is None), page
             if reading is not None and expected is not None:
