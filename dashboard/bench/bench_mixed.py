@@ -6,6 +6,7 @@ reads them in no order of language. `newsprism analyze` runs in a fresh process 
 on two (after a first run has filled the disk caches, as a user's second run would), and again on
 the same files grouped by language, and with LEGACY_SHARE of the files in a legacy code page of
 their script (an archive's old files: each is decided by plausibility, `ingest/codepages.py`), and
+with PAGE_SHARE of them as saved web pages (each page's main text extracted as it loads), and
 on every text joined into one file (one article as long as the corpus: its time must grow with its
 length, not with its square); langdetect + dateparser,
 the reference pipeline, run over a sample of the same texts in the same run, in a fresh process
@@ -15,6 +16,7 @@ after each repeat of ours. Nothing here asserts on time.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import multiprocessing
 import random
@@ -98,6 +100,75 @@ def write_legacy(
                     break
         (folder / f"{name}.txt").write_bytes(data)
     return pages
+
+
+PAGE_SHARE = 0.3
+"""Share of the files the web-pages case writes as a news site's page saved from a browser."""
+
+
+def write_pages(groups: dict[str, list[str]], folder: Path, share: float = PAGE_SHARE) -> int:
+    """The texts as `write` names them interleaved, `share` of them (a seeded draw) as .html pages
+    the way a news site serves them (head metadata, styles and scripts, navigation, the article
+    with an inline link and an ad slot, related links, comments, a footer: what main-text
+    extraction reads past), the rest as .txt; how many pages."""
+    folder.mkdir(parents=True, exist_ok=True)
+    draw = random.Random(15)
+    named = _named(groups, interleaved=True)
+    headlines = [html.escape(text.strip().split("\n", 1)[0][:90]) for _, text in named]
+    pages = 0
+    for k, (name, text) in enumerate(named):
+        if draw.random() >= share:
+            (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+            continue
+        pages += 1
+        (folder / f"{name}.html").write_text(
+            _news_page(
+                text,
+                f"outlet{k % 40}",
+                f"2019-{1 + k % 12:02d}-{1 + k % 28:02d}",
+                lambda n: draw.choices(headlines, k=n),
+            ),
+            encoding="utf-8",
+        )
+    return pages
+
+
+def _news_page(text: str, site: str, day: str, headlines: Callable[[int], list[str]]) -> str:
+    """One article as a news site's page (write_pages)."""
+    title, _, body = text.strip().partition("\n")
+    paragraphs = [html.escape(p.strip()) for p in body.split("\n\n") if p.strip()]
+
+    def links(n: int, kind: str) -> str:
+        items = "".join(
+            f"<li><a href='/{kind}/{i}'>{h}</a></li>" for i, h in enumerate(headlines(n))
+        )
+        return f"<ul class='{kind}'>{items}</ul>"
+
+    inline = f"<div class='read-also'>Read also: <a href='/more'>{headlines(1)[0]}</a></div>"
+    ad = "<div class='ad'><script>window.ads=(window.ads||[]).concat(['slot-2'])</script></div>"
+    article = "".join(
+        f"<p>{p}</p>" + (inline + ad if i == 2 else "") for i, p in enumerate(paragraphs)
+    )
+    style = "".join(f".c{i}{{margin:{i}px;color:#{i:06x}}}" for i in range(200))
+    script = "var dataLayer=[];" + "".join(f"dataLayer.push({{e:{i}}});" for i in range(60))
+    return (
+        f"<!DOCTYPE html><html lang='xx'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)} | {site}</title>"
+        f"<meta property='og:title' content='{html.escape(title, quote=True)}'>"
+        f"<meta property='og:site_name' content='{site}'>"
+        f"<meta property='article:published_time' content='{day}T08:00:00+01:00'>"
+        f"<style>{style}</style><script>{script}</script></head><body>"
+        "<div class='cookies'>This site uses cookies. <a href='/privacy'>Privacy</a></div>"
+        f"<header><a href='/'>{site}</a><nav>{links(30, 'menu')}</nav></header><main>"
+        f"<article><h1>{html.escape(title)}</h1><div class='byline'>Staff reporter, "
+        f"<time datetime='{day}'>{day}</time></div>{article}"
+        "<div class='share'><a href='#'>Share</a> <a href='#'>Email</a></div></article>"
+        f"<aside><h3>Most read</h3>{links(10, 'popular')}</aside>"
+        f"<section class='related'><h3>Related</h3>{links(8, 'related')}</section>"
+        f"<section class='comments'><h3>Comments</h3><p>{headlines(1)[0]}</p></section>"
+        f"</main><footer>{links(40, 'footer')}<p>&copy; {site}</p></footer>"
+        f"<script>{script}</script></body></html>"
+    )
 
 
 def _writes(text: str, page: str) -> bool:
@@ -248,6 +319,8 @@ def _dictionaries() -> dict[str, float]:
 RUNS = ("interleaved_1_worker", "interleaved_2_workers", "grouped_1_worker", "grouped_2_workers")
 LEGACY = ("legacy_1_worker", "legacy_2_workers")
 """The interleaved corpus with LEGACY_SHARE of its files in legacy code pages."""
+PAGES = ("pages_1_worker", "pages_2_workers")
+"""The interleaved corpus with PAGE_SHARE of its files as web pages."""
 ONE_TEXT = "one_text_1_worker"
 """Every text as one article, on one worker (one article is never shared between workers)."""
 
@@ -266,13 +339,21 @@ def run(repeats: int = 3) -> dict[str, Any]:
         n = write(groups, mixed, interleaved=True)
         write(groups, grouped, interleaved=False)
         legacy = write_legacy(groups, work / "legacy")
+        web_pages = write_pages(groups, work / "pages")
         size = write_one_text(groups, one)
         _analyze(mixed, work / "warm", 1)  # fills the disk caches, as a first run does
-        runs: dict[str, list[dict[str, Any]]] = {name: [] for name in (*RUNS, *LEGACY, ONE_TEXT)}
-        corpora = {"interleaved": mixed, "grouped": grouped, "legacy": work / "legacy"}
+        runs: dict[str, list[dict[str, Any]]] = {
+            name: [] for name in (*RUNS, *LEGACY, *PAGES, ONE_TEXT)
+        }
+        corpora = {
+            "interleaved": mixed,
+            "grouped": grouped,
+            "legacy": work / "legacy",
+            "pages": work / "pages",
+        }
         references = []
         for _ in range(repeats):
-            for name in (*RUNS, *LEGACY):
+            for name in (*RUNS, *LEGACY, *PAGES):
                 corpus = corpora[name.split("_")[0]]
                 workers = 1 if name.endswith("1_worker") else 2
                 runs[name].append(_analyze(corpus, work / "out", workers))
@@ -284,6 +365,7 @@ def run(repeats: int = 3) -> dict[str, Any]:
             "articles": n,
             "one_text_bytes": size,
             "legacy_pages": legacy,
+            "web_pages": web_pages,
             "groups": len(groups),
             "languages": len(languages),
             "repeats": repeats,
@@ -384,6 +466,17 @@ def render(report: dict[str, Any]) -> list[str]:
             f"({one_l['analyze_seconds'] / one['analyze_seconds']:.2f}x the UTF-8 files), "
             f"2 workers {two_l['analyze_seconds']:.1f} s "
             f"({two_l['analyze_seconds'] / two['analyze_seconds']:.2f}x)"
+        )
+    if PAGES[0] in report:
+        # the same texts, some as web pages: each page's main text is extracted as it loads
+        one_p, two_p = report[PAGES[0]], report[PAGES[1]]
+        lines.append(
+            f"  {report['web_pages']:,} of the {n:,} files as web pages: "
+            f"1 worker {one_p['analyze_seconds']:.1f} s "
+            f"({one_p['analyze_seconds'] / one['analyze_seconds']:.2f}x the text files), "
+            f"2 workers {two_p['analyze_seconds']:.1f} s "
+            f"({two_p['analyze_seconds'] / two['analyze_seconds']:.2f}x; "
+            f"{one_p['analyze_seconds'] / two_p['analyze_seconds']:.2f}x one worker)"
         )
     if ONE_TEXT in report:
         # the same bytes as one article: its time should grow with its length, not its square

@@ -13,25 +13,20 @@ is refused rather than half garbled.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import math
-import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
 from langdetect.utils.ngram import NGram
 
+from dashboard.ingest import ahead
 from dashboard.steps import language
 
 # words of ASCII letters and high bytes: only words with a high byte differ between code pages
@@ -234,107 +229,42 @@ def _char_table(codes: np.ndarray) -> np.ndarray:
     return found
 
 
-_AHEAD: ContextVar[Path | None] = ContextVar("codepages_ahead", default=None)
-"""The folder where a helper process writes decisions made ahead (`decide_ahead`), while this
-process loads the files; None: every decision is made here. A context variable: two sessions of
-the app loading at once each see their own."""
-
-
-@contextmanager
-def ahead(folder: Path | None) -> Iterator[None]:
-    """Decisions made ahead in `folder` are taken by `decode_legacy` while the block runs."""
-    token = _AHEAD.set(folder)
-    try:
-        yield
-    finally:
-        _AHEAD.reset(token)
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
 def decode_legacy(data: bytes) -> Decoding:
     """The most plausible legacy reading of bytes that are not UTF-8; Undecodable when none
     reads as text, or when parts of the file read as text only in different code pages.
 
-    Inside `ahead(folder)`, a decision a helper made ahead is taken from the folder, and a file
-    decided here is marked taken, so the helper passes it by."""
-    folder = _AHEAD.get()
-    if folder is not None:
-        name = _digest(data)
-        try:
-            made = json.loads((folder / f"{name}.json").read_text("utf-8"))
-        except (OSError, ValueError):
-            made = None
-        if made is not None:
-            if "error" in made:
-                raise Undecodable(made["error"])
-            return Decoding(made["text"], made["codec"], made["language"], made["confidence"])
-        # marked taken, so the helper passes it by (unmarked, it may decide it too: the same)
-        with suppress(OSError):
-            (folder / f"{name}.taken").touch()
-    return _decide(data)
+    While a helper works ahead on the inputs (ahead.py), its decision is taken if it made one."""
+    made = ahead.take(AHEAD_KIND, data)
+    if made is None:
+        return _decide(data)
+    if "error" in made:
+        raise Undecodable(made["error"])
+    return Decoding(made["text"], made["codec"], made["language"], made["confidence"])
 
 
-def decide_ahead(paths: list[str], folder: str, max_bytes: int) -> int:
-    """A helper's job while this process loads `paths`: the code pages of their files that are
-    not UTF-8, decided from the last file back (this process loads from the first), each written
-    to `folder` as it is made; files this process has taken are passed by. Ends when every file
-    is passed, or when `folder` is gone (the run is over). Returns how many it decided."""
-    out = Path(folder)
-    files: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            # no dot names, as the loader; its other skips (housekeeping names, paperwork,
-            # sidecars: ingest._is_hidden, which needs the file formats' config) are not
-            # repeated here: such a file is at worst decided in vain, as a decision is used only
-            # for the very bytes the loader decodes. Links are left to the loader (it refuses
-            # those leading out of the folder, and decides the others itself)
-            for root, dirs, names in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                files.extend(Path(root) / n for n in sorted(names) if not n.startswith("."))
-        else:
-            files.append(path)
-    decided = 0
-    for file in reversed(files):
-        if not out.is_dir():
-            break
-        try:
-            if file.is_symlink() or not file.is_file() or file.stat().st_size > max_bytes:
-                continue
-            data = file.read_bytes()
-        except OSError:
-            continue
-        if not data or b"\x00" in data or any(data.startswith(bom) for bom, _, _ in BOMS):
-            continue
-        try:
-            data.decode("utf-8")
-            continue
-        except UnicodeDecodeError:
-            pass
-        name = _digest(data)
-        if (out / f"{name}.taken").exists() or (out / f"{name}.json").exists():
-            continue
-        try:
-            found = _decide(data)
-            made: dict[str, Any] = dataclasses.asdict(found)
-        except Undecodable as exc:
-            made = {"error": str(exc)}
-        try:
-            _hand_over(out / f"{name}.json", json.dumps(made, ensure_ascii=False))
-        except OSError:
-            break  # the folder is gone: the run is over
-        decided += 1
-    return decided
+AHEAD_KIND = "page"
+"""The name of a code-page decision among the results a helper hands over (ahead.py)."""
 
 
-def _hand_over(path: Path, text: str) -> None:
-    """Write a decision for this run's other process: whole or not at all (a temporary name,
-    then a rename), not flushed to disk (the folder lives only as long as the run)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, "utf-8")
-    os.replace(tmp, path)
+def needs_deciding(data: bytes) -> bool:
+    """Whether `decode` would decide a code page for these bytes: not empty, no NUL byte (binary),
+    no byte order mark, not UTF-8."""
+    if not data or b"\x00" in data or any(data.startswith(bom) for bom, _, _ in BOMS):
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def decided(data: bytes) -> dict[str, Any]:
+    """`decode_legacy`'s decision made for a helper to hand over: the Decoding's fields, or
+    {"error": why} for a refusal."""
+    try:
+        return dataclasses.asdict(_decide(data))
+    except Undecodable as exc:
+        return {"error": str(exc)}
 
 
 def _decide(data: bytes) -> Decoding:

@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from itertools import accumulate
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from lxml import etree
 
 from dashboard.errors import NewsprismError
-from dashboard.ingest import codepages
+from dashboard.ingest import ahead, codepages
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -248,18 +249,66 @@ def _plain(data: bytes, origin: str, front_matter: bool) -> list[Record]:
 
 
 def _html(data: bytes, origin: str) -> list[Record]:
-    markup, warning = decode(data, origin)
+    made = ahead.take(HTML_KIND, data)
+    if made is None:
+        made = html_main_text(data)
+    if "error" in made:
+        raise NewsprismError(origin, made["error"])
+    return [_record(made["text"], made["fields"], "html-meta", made["warning"])]
+
+
+HTML_KIND = "html"
+"""The name of a web page's main text among the results a helper hands over (ahead.py)."""
+
+
+def html_main_text(data: bytes) -> dict[str, Any]:
+    """A web page's main text, its metadata (title, published, source, url) and the decoding's
+    warning (text, fields, warning), or {"error": why}: what `_html` reads, made where it is
+    read or by a helper ahead (work_ahead)."""
+    try:
+        markup, warning = decode(data, "")
+    except NewsprismError as exc:
+        return {"error": exc.message}
     if not markup.strip():
-        raise NewsprismError(origin, "empty file")
+        return {"error": "empty file"}
     import trafilatura
 
     doc: Any = trafilatura.bare_extraction(markup, with_metadata=True, include_comments=False)
     if doc is None or not (doc.text or "").strip():
-        raise NewsprismError(origin, "no main text found in the HTML page")
+        return {"error": "no main text found in the HTML page"}
     # trafilatura puts one block element per line; blank lines make them paragraphs.
     body = "\n\n".join(line for line in doc.text.split("\n") if line.strip())
     fields = {"title": doc.title, "published": doc.date, "source": doc.sitename, "url": doc.url}
-    return [_record(body, fields, "html-meta", warning)]
+    return {"text": body, "fields": fields, "warning": warning}
+
+
+def work_ahead(paths: list[str], folder: str, max_bytes: int) -> int:
+    """A helper's job while this process loads `paths` (ahead.py): from the last file back, the
+    main text of each web page and the code page of each other file not in UTF-8, each handed
+    over in `folder` as it is made; files this process has taken are passed by. Ends when every
+    file is passed, or when `folder` is gone (the run is over). Returns how many it made."""
+    out = Path(folder)
+    made = 0
+    for file, data in ahead.files(paths, max_bytes):
+        if not out.is_dir():
+            break
+        html = config()["extensions"].get(file.suffix.lower()) == "html"
+        if not html and not codepages.needs_deciding(data):
+            continue
+        kind = HTML_KIND if html else codepages.AHEAD_KIND
+        name = ahead.digest(data)
+        if not ahead.wanted(out, kind, name):
+            continue
+        try:
+            result = html_main_text(data) if html else codepages.decided(data)
+        except Exception:  # the loader reads the file again and says what went wrong
+            continue
+        try:
+            ahead.hand_over(out, kind, name, result)
+        except OSError:
+            break  # the folder is gone: the run is over
+        made += 1
+    return made
 
 
 def _feed(data: bytes, origin: str) -> tuple[list[Record], list[str]]:

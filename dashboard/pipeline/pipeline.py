@@ -193,24 +193,25 @@ def analyze(
         ),
     )
     out = Path(out)
-    from dashboard.ingest import codepages  # with the ingest, when a run loads inputs
+    from dashboard.ingest import ahead, formats  # with the ingest, when a run loads inputs
 
-    # files not in UTF-8: a helper decides their code pages from the last file back while this
-    # process loads from the first (a decision takes ~20 ms; the helper would be idle)
-    ahead = None if helpers is None else tempfile.TemporaryDirectory(prefix="newsprism-pages-")
+    # web pages and files not in UTF-8: a helper extracts their text and decides their code pages
+    # from the last file back while this process loads from the first (~10-15 ms a file, and the
+    # helper would be idle)
+    work = None if helpers is None else tempfile.TemporaryDirectory(prefix="newsprism-ahead-")
     try:
-        if helpers is not None and ahead is not None:
+        if helpers is not None and work is not None:
             names = [str(p) for p in paths]
-            helpers.pool.submit(codepages.decide_ahead, names, ahead.name, options.max_bytes)
+            helpers.pool.submit(formats.work_ahead, names, work.name, options.max_bytes)
         # one writer at a time per analysis folder: two sessions adding files take turns
-        decided = Path(ahead.name) if ahead is not None else None
-        with store.writing(out), codepages.ahead(decided):
+        handed = Path(work.name) if work is not None else None
+        with store.writing(out), ahead.folder(handed):
             return _analyze(paths, out, options, uploads, engine)
     finally:
         if helpers is not None:  # started for inputs that held fewer new articles than a batch
             helpers.close()
-        if ahead is not None:
-            ahead.cleanup()
+        if work is not None:
+            work.cleanup()
 
 
 def _analyze(

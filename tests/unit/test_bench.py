@@ -284,3 +284,32 @@ def test_the_mixed_run_alone_prints_and_writes_its_report(
     assert asked == [1]
     assert "real interleaved corpus: skipped (no data here)" in capsys.readouterr().out
     assert json.loads(out.read_text(encoding="utf-8")) == {"skipped": "no data here"}
+
+
+def test_mixed_report_gives_the_web_pages_time_beside_the_text_files() -> None:
+    report = _mixed_report({"articles": 200, "articles_per_s": 10.0}, {})
+    report |= {"web_pages": 300, "pages_1_worker": _run(30.0), "pages_2_workers": _run(12.0)}
+    printed = "\n".join(bench_mixed.render(report))
+    assert "300 of the 1,000 files as web pages: 1 worker 30.0 s (3.00x the text files)" in printed
+    assert "2 workers 12.0 s (2.40x; 2.50x one worker)" in printed
+
+
+def test_web_pages_load_as_their_texts_with_their_metadata(tmp_path: Path) -> None:
+    paragraphs = [f"Paragraph {k} of the report says something about the talks." for k in range(6)]
+    groups = {
+        "x-en": ["Talks resume in Geneva\n\n" + "\n\n".join(paragraphs)],
+        "x-de": ["Gespräche in Genf\n\nErster Absatz über das Treffen.\n\nZweiter Absatz."],
+    }
+    assert bench_mixed.write_pages(groups, tmp_path / "all", share=1.0) == 2
+    assert bench_mixed.write_pages(groups, tmp_path / "none", share=0.0) == 0
+    assert sorted(p.suffix for p in (tmp_path / "all").iterdir()) == [".html", ".html"]
+    assert sorted(p.suffix for p in (tmp_path / "none").iterdir()) == [".txt", ".txt"]
+    loaded = ingest.load([tmp_path / "all"])
+    assert not loaded.problems
+    pages = loaded.articles.sort("title")
+    assert pages["title"].to_list() == ["Gespräche in Genf", "Talks resume in Geneva"]
+    assert pages["source"].str.starts_with("Outlet").all()
+    assert pages["published"].is_not_null().all()
+    # the page's main text: the article's paragraphs, not its menus, links or footer
+    text = pages["text"][1]
+    assert all(p in text for p in paragraphs) and "Most read" not in text

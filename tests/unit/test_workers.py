@@ -125,4 +125,4 @@ def test_two_workers_read_legacy_code_pages_as_one_worker_does(
         .equals(runs[1].select(columns).sort("article_id"))
     )
     assert runs[2].filter(pl.col("warnings").list.len() > 0).height == 4  # "not UTF-8, read as ..."
-    assert not list((tmp_path / "tmp").glob("newsprism-pages-*"))
+    assert not list((tmp_path / "tmp").glob("newsprism-ahead-*"))
