@@ -7,7 +7,8 @@ is idle while this process loads, so it walks the input files from the last back
 formats.work_ahead) while this process loads from the first, and hands each result over in a
 folder that lives as long as the run, named by the kind of work and the digest of the file's
 bytes. This process takes a result from there (`take`), or does the work itself and marks the
-file taken, so the helper passes it by. A result is used only for the very bytes it was made
+file taken, so the helpers pass it by; a helper claims a file by that mark too (`claim`), so
+that with more helpers each file is worked on by one. A result is used only for the very bytes it was made
 from: a file the loader skips, or one changed in between, costs at most work done in vain.
 """
 
@@ -61,11 +62,15 @@ def take(kind: str, data: bytes) -> dict[str, Any] | None:
     return None
 
 
-def wanted(out: Path, kind: str, name: str) -> bool:
-    """Whether the `kind` result of the file whose digest is `name` is still to be made: this
-    process has not taken the file, and no result is there yet."""
-    stem = f"{kind}-{name}"
-    return not ((out / f"{stem}.taken").exists() or (out / f"{stem}.json").exists())
+def claim(out: Path, kind: str, name: str) -> bool:
+    """Claim the `kind` work on the file whose digest is `name` for this helper: False when this
+    process has taken the file, or another helper has claimed it (the claim is the taken mark,
+    made only if it is not there: two helpers walking the same files never do one twice)."""
+    try:
+        os.close(os.open(out / f"{kind}-{name}.taken", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True
 
 
 def hand_over(out: Path, kind: str, name: str, made: dict[str, Any]) -> None:

@@ -285,8 +285,9 @@ def html_main_text(data: bytes) -> dict[str, Any]:
 def work_ahead(paths: list[str], folder: str, max_bytes: int) -> int:
     """A helper's job while this process loads `paths` (ahead.py): from the last file back, the
     main text of each web page and the code page of each other file not in UTF-8, each handed
-    over in `folder` as it is made; files this process has taken are passed by. Ends when every
-    file is passed, or when `folder` is gone (the run is over). Returns how many it made."""
+    over in `folder` as it is made; files this process has taken, or another helper has claimed,
+    are passed by. Ends when every file is passed, or when `folder` is gone (the run is over).
+    Returns how many it made."""
     out = Path(folder)
     made = 0
     for file, data in ahead.files(paths, max_bytes):
@@ -297,8 +298,11 @@ def work_ahead(paths: list[str], folder: str, max_bytes: int) -> int:
             continue
         kind = HTML_KIND if html else codepages.AHEAD_KIND
         name = ahead.digest(data)
-        if not ahead.wanted(out, kind, name):
-            continue
+        try:
+            if not ahead.claim(out, kind, name):
+                continue
+        except OSError:
+            break  # the folder is gone: the run is over
         try:
             result = html_main_text(data) if html else codepages.decided(data)
         except Exception:  # the loader reads the file again and says what went wrong

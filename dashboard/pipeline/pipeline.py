@@ -195,14 +195,15 @@ def analyze(
     out = Path(out)
     from dashboard.ingest import ahead, formats  # with the ingest, when a run loads inputs
 
-    # web pages and files not in UTF-8: a helper extracts their text and decides their code pages
+    # web pages and files not in UTF-8: the helpers extract their text and decide their code pages
     # from the last file back while this process loads from the first (~10-15 ms a file, and the
-    # helper would be idle)
+    # helpers would be idle)
     work = None if helpers is None else tempfile.TemporaryDirectory(prefix="newsprism-ahead-")
     try:
         if helpers is not None and work is not None:
             names = [str(p) for p in paths]
-            helpers.pool.submit(formats.work_ahead, names, work.name, options.max_bytes)
+            for _ in range(helpers.count):
+                helpers.pool.submit(formats.work_ahead, names, work.name, options.max_bytes)
         # one writer at a time per analysis folder: two sessions adding files take turns
         handed = Path(work.name) if work is not None else None
         with store.writing(out), ahead.folder(handed):

@@ -112,6 +112,26 @@ def test_a_file_taken_here_is_passed_by_ahead_and_a_finished_run_ends_the_job(
     assert not gone.exists()
 
 
+def test_helpers_working_ahead_at_once_do_each_file_once(tmp_path: Path) -> None:
+    _corpus(tmp_path / "corpus")
+    handed = tmp_path / "ahead"
+    handed.mkdir()
+    made: list[int] = []
+    jobs = [
+        threading.Thread(
+            target=lambda: made.append(
+                formats.work_ahead([str(tmp_path / "corpus")], str(handed), 10**6)
+            )
+        )
+        for _ in range(3)
+    ]
+    for job in jobs:
+        job.start()
+    for job in jobs:
+        job.join()
+    assert sum(made) == 6 and len(list(handed.glob("*.json"))) == 6
+
+
 def test_results_made_ahead_are_seen_only_by_the_run_that_waits_for_them(
     tmp_path: Path,
 ) -> None:
