@@ -176,6 +176,25 @@ class _Normalized(dict[int, str]):
 
 
 _NORMALIZED = _Normalized()
+_NORMAL_BMP = np.full(0x10000, -1, np.int64)
+"""`_NORMALIZED` of the characters of the Basic Multilingual Plane met so far, as code points, by
+code point (-1: not yet): a reading is normalised in one gather."""
+
+
+def _normal_codes(text: str) -> np.ndarray:
+    """The code points of text.translate(_NORMALIZED) (a character normalises to one character):
+    in one gather over the Basic Multilingual Plane, where every code page's reading is."""
+    codes = np.frombuffer(text.encode("utf-32-le"), np.uint32).astype(np.int64)
+    if codes.size and int(codes.max()) >= _NORMAL_BMP.size:
+        return np.frombuffer(text.translate(_NORMALIZED).encode("utf-32-le"), np.uint32).astype(
+            np.int64
+        )
+    values = _NORMAL_BMP[codes]
+    if (values < 0).any():
+        for code in np.unique(codes[values < 0]).tolist():
+            _NORMAL_BMP[code] = ord(_NORMALIZED[code])
+        values = _NORMAL_BMP[codes]
+    return values
 
 
 _IS_PIECE, _IS_ALPHA, _IS_APOSTROPHE, _IS_CONTROL = 1, 2, 4, 8
@@ -271,13 +290,17 @@ def _decide(data: bytes) -> Decoding:
     """decode_legacy's decision, made here."""
     words = [w for w in _WORD.findall(data) if max(w) >= 0x80][:_SAMPLE_WORDS]
     sample = b" ".join(words)
-    seen: dict[str, tuple[str, str]] = {}  # normalised reading -> (code page, reading)
+    # normalised reading's code points -> (code page, reading, those code points)
+    seen: dict[bytes, tuple[str, str, np.ndarray]] = {}
     for codec in _table()["candidates"]:
         # a page that cannot decode every byte still shows which stretches it reads well
         text = sample.decode(codec, errors="replace")
         # the same letters as a page tried before (as langdetect sees letters): not read again
-        seen.setdefault(text.translate(_NORMALIZED), (codec, text))
-    readings = [r for r in _readings(list(seen.values()), list(seen)) if r is not None]
+        normal = _normal_codes(text)
+        seen.setdefault(normal.tobytes(), (codec, text, normal))
+    pages = [(codec, text) for codec, text, _ in seen.values()]
+    read = _readings(pages, [normal for _, _, normal in seen.values()])
+    readings = [r for r in read if r is not None]
     plausible: list[tuple[float, _Reading, Decoding]] = []
     for reading in readings:
         if reading.chunks.mean() < MIN_LIKELIHOOD or not reading.one_script:
@@ -318,7 +341,7 @@ class _Evidence(NamedTuple):
     letter_words: np.ndarray
 
 
-def _evidence(text: str, normalized: str | None = None) -> _Evidence | None:
+def _evidence(text: str, normalized: np.ndarray | None = None) -> _Evidence | None:
     """The evidence of the words of `text` (split at spaces; None when they hold no letter).
 
     A word's evidence is its n-grams (langdetect's normalisation, case-folded): each piece of
@@ -327,13 +350,11 @@ def _evidence(text: str, normalized: str | None = None) -> _Evidence | None:
     for each character outside ASCII that is not a letter, which stands for three n-grams
     (_SYMBOL, or _UNSEEN between two letters unless an apostrophe). Found for the whole text at
     once, over arrays of its characters: per word in Python, this was most of the time a file
-    not in UTF-8 took to load. `normalized`: text.translate(_NORMALIZED), when the caller has it.
+    not in UTF-8 took to load. `normalized`: the text's `_normal_codes`, when the caller has them.
     """
     chars = np.frombuffer(text.encode("utf-32-le"), np.uint32).astype(np.int64)
-    if normalized is None:
-        normalized = text.translate(_NORMALIZED)
     # a character normalises to one character: the two arrays line up
-    letters = np.frombuffer(normalized.encode("utf-32-le"), np.uint32).astype(np.int64)
+    letters = _normal_codes(text) if normalized is None else normalized
     n = chars.size
     table = _char_table(np.concatenate([chars, letters]))
     own = table[:n]
@@ -394,17 +415,22 @@ def _rows_of(grams: np.ndarray, profiles: _Profiles) -> np.ndarray:
 
 
 def _readings(
-    pages: list[tuple[str, str]], normalized: list[str] | None = None
+    pages: list[tuple[str, str]], normalized: list[np.ndarray] | None = None
 ) -> list[_Reading | None]:
     """Each (code page, reading of the sample words)'s log-likelihood under the profile that
     fits it best, and the mean log-probability per n-gram of each stretch of words (None: a
     reading with no letter). `_evidence` finds what each word says for all of them at once (the
     readings joined by a space: a word never spans two), a file's arrays in one pass rather
     than a pass a reading; each reading's numbers are then those of its own words.
-    normalized: the readings translated by _NORMALIZED, when the caller has them."""
+    normalized: the readings' `_normal_codes`, when the caller has them."""
     texts = [text for _, text in pages]
     joined = " ".join(texts)
-    found = _evidence(joined, None if normalized is None else " ".join(normalized))
+    if normalized is not None:  # joined as the texts are, by a space (normalised as itself)
+        space = np.array([0x20], np.int64)
+        parts = [part for codes in normalized for part in (space, codes)][1:]
+        found = _evidence(joined, np.concatenate(parts) if parts else space[:0])
+    else:
+        found = _evidence(joined)
     if found is None:
         return [None] * len(pages)
     words = np.array([text.count(" ") + 1 for text in texts])

@@ -279,3 +279,21 @@ def test_the_best_profile_is_the_argmax_of_the_in_order_sums() -> None:
             mine = rows[spans[r] : spans[r + 1]]
             expected = int(logp.take(mine, axis=0).sum(axis=0).argmax()) if mine.size else 0
             assert best[r] == expected, (trial, r)
+
+
+def test_a_reading_normalises_as_the_translate_table_does() -> None:
+    every_byte = bytes(range(0x20, 0x100))
+    texts = [every_byte.decode(page, errors="replace") for page in codepages._table()["candidates"]]
+    texts += ["", "Ab \U0001f600 ǅ ẞ İ Σς", SAMPLES["ru"]["long"]]
+    for text in texts:
+        want = [ord(c) for c in text.translate(codepages._NORMALIZED)]
+        assert codepages._normal_codes(text).tolist() == want, text[:20]
+    # a file's readings read alike with the codes given or made from the texts
+    sample = SAMPLES["pl"]["long"].encode("cp1250")
+    pages = [(page, sample.decode(page, errors="replace")) for page in ("cp1250", "cp1252")]
+    given = codepages._readings(pages, [codepages._normal_codes(t) for _, t in pages])
+    made = codepages._readings(pages)
+    for a, b in zip(given, made, strict=True):
+        assert a is not None and b is not None
+        assert (a.codec, a.loglik, a.one_script) == (b.codec, b.loglik, b.one_script)
+        assert a.chunks.tolist() == b.chunks.tolist()
