@@ -17,6 +17,7 @@ whatever is left when it first needs the result.
 from __future__ import annotations
 
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
@@ -61,11 +62,14 @@ def _claim(front: bool, processes: int, smallest: int, largest: int) -> tuple[in
         return end - size, size
 
 
-def _start_helper(bounds: Any, lock: Any) -> None:
+def _start_helper(bounds: Any, lock: Any, started: Any) -> None:
     """A helper process's initializer: the shared claims (they travel only at a process's start;
-    the articles go with the task, whose sending does not wait for the process to start)."""
+    the articles go with the task, whose sending does not wait for the process to start); and
+    one more helper counted as started (Helpers.close waits for every one)."""
     global _bounds, _lock
     _bounds, _lock = bounds, lock
+    with lock:
+        started.value += 1
 
 
 def _work_front(
@@ -117,8 +121,12 @@ class Helpers:
         self.count = count
         self.bounds = context.RawArray("q", [0, 0])
         self.lock = context.Lock()
+        self.started = context.RawValue("q", 0)
         self.pool = ProcessPoolExecutor(
-            count, mp_context=context, initializer=_start_helper, initargs=(self.bounds, self.lock)
+            count,
+            mp_context=context,
+            initializer=_start_helper,
+            initargs=(self.bounds, self.lock, self.started),
         )
         for _ in range(count):
             self.pool.submit(_ready, work)
@@ -130,7 +138,12 @@ class Helpers:
 
     def close(self) -> None:
         """Stop the helpers once their work is done; their exit (an interpreter's teardown,
-        ~0.2-0.5 s) is not waited for."""
+        ~0.2-0.5 s) is not waited for, their start is: a run that ends before a helper has
+        started (inputs all refused) would otherwise free the shared lock, whose name the
+        starting helper still needs (it would print a traceback, then fail)."""
+        deadline = time.monotonic() + START_WAIT
+        while self.started.value < self.count and time.monotonic() < deadline:
+            time.sleep(0.01)
         self.stop_claims()  # on an error the helpers stop after the batch they are at
         self.pool.shutdown(wait=False, cancel_futures=True)
 
@@ -308,6 +321,8 @@ class SharedAside(Generic[R]):
         return self.combine(_in_order(done))
 
 
+START_WAIT = 10.0
+"""Seconds Helpers.close waits at most for its helpers to have started (~0.3-0.8 s each)."""
 PRESTART_BYTES = 2_000_000
 """Inputs of at least this many bytes (about a batch of 1000 news articles) start the helper
 processes before they are loaded; the helpers of smaller ones would seldom get any work."""

@@ -71,6 +71,30 @@ def test_bad_inputs_exit_2_with_one_line_each_and_good_files_still_analysed(corp
     assert "5 articles" in run.stdout
 
 
+def test_inputs_all_refused_on_two_workers_end_without_a_helpers_traceback(tmp_path):
+    """Inputs large enough to start the helpers ahead (share.PRESTART_BYTES), every one refused:
+    the run ends before a helper has started, and must not free what the helper still needs to
+    start (it printed a traceback on the user's terminal, every time)."""
+    from dashboard.pipeline import share
+
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    for name in ("a.pdf", "b.txt"):
+        (folder / name).write_bytes(b"\x00\x01\x02\xff" * (share.PRESTART_BYTES // 4 + 1))
+    run = subprocess.run(
+        [sys.executable, "-m", "dashboard.cli", "analyze", str(folder)]
+        + ["--out", str(tmp_path / "out"), "--workers", "2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr, run.stderr
+    assert "a.pdf: unsupported file type" in run.stderr
+    assert "b.txt: binary file" in run.stderr
+    assert "0 articles" in run.stdout
+
+
 def test_rerun_analyses_only_new_files(corpus, tmp_path, capsys):
     out = tmp_path / "out"
     cli.main(["analyze", str(corpus), "--out", str(out), "--workers", "1"])
