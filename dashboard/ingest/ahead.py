@@ -4,7 +4,7 @@ Loading runs in this process, file by file, and most files cost next to nothing.
 ~10-15 ms each: a file not in UTF-8 (its code page is decided by plausibility, codepages.py) and
 a web page (its main text is extracted, formats.html_main_text). On two workers or more, the
 helpers are idle while this process loads, so each walks the input files from the last back
-(`files`, formats.work_ahead) while this process loads from the first, and hands each result over
+(`files`, ingest.work_ahead) while this process loads from the first, and hands each result over
 in a folder that lives as long as the run, named by the kind of work and the digest of the file's
 bytes. This process takes a result from there (`take`), or does the work itself and marks the
 file taken, so the helpers pass it by; a helper claims a file by that mark too (`claim`), so

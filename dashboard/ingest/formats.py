@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from itertools import accumulate
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -264,7 +263,7 @@ HTML_KIND = "html"
 def html_main_text(data: bytes) -> dict[str, Any]:
     """A web page's main text, its metadata (title, published, source, url) and the decoding's
     warning (text, fields, warning), or {"error": why}: what `_html` reads, made where it is
-    read or by a helper ahead (work_ahead)."""
+    read or by a helper ahead (ingest.work_ahead)."""
     try:
         markup, warning = decode(data, "")
     except NewsprismError as exc:
@@ -280,39 +279,6 @@ def html_main_text(data: bytes) -> dict[str, Any]:
     body = "\n\n".join(line for line in doc.text.split("\n") if line.strip())
     fields = {"title": doc.title, "published": doc.date, "source": doc.sitename, "url": doc.url}
     return {"text": body, "fields": fields, "warning": warning}
-
-
-def work_ahead(paths: list[str], folder: str, max_bytes: int) -> int:
-    """A helper's job while this process loads `paths` (ahead.py): from the last file back, the
-    main text of each web page and the code page of each other file not in UTF-8, each handed
-    over in `folder` as it is made; files this process has taken, or another helper has claimed,
-    are passed by. Ends when every file is passed, or when `folder` is gone (the run is over).
-    Returns how many it made."""
-    out = Path(folder)
-    made = 0
-    for file, data in ahead.files(paths, max_bytes):
-        if not out.is_dir():
-            break
-        html = config()["extensions"].get(file.suffix.lower()) == "html"
-        if not html and not codepages.needs_deciding(data):
-            continue
-        kind = HTML_KIND if html else codepages.AHEAD_KIND
-        name = ahead.digest(data)
-        try:
-            if not ahead.claim(out, kind, name):
-                continue
-        except OSError:
-            break  # the folder is gone: the run is over
-        try:
-            result = html_main_text(data) if html else codepages.decided(data)
-        except Exception:  # the loader reads the file again and says what went wrong
-            continue
-        try:
-            ahead.hand_over(out, kind, name, result)
-        except OSError:
-            break  # the folder is gone: the run is over
-        made += 1
-    return made
 
 
 def _feed(data: bytes, origin: str) -> tuple[list[Record], list[str]]:

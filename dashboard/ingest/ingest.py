@@ -18,7 +18,7 @@ import sys
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -29,7 +29,7 @@ from lxml import etree
 
 from dashboard import schema
 from dashboard.errors import InputProblem, NewsprismError
-from dashboard.ingest import formats, records
+from dashboard.ingest import ahead, codepages, formats, records
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 ARCHIVE_FACTOR = 10
@@ -94,6 +94,98 @@ def _paperwork(name: str) -> bool:
 def _is_hidden(name: str) -> bool:
     """Dotfiles and housekeeping names (README, __MACOSX...) are skipped silently in folders."""
     return name.startswith(".") or name.lower() in _ignored()
+
+
+def open_zip(
+    data: bytes, budget: formats.Budget, origin: str
+) -> tuple[zipfile.ZipFile, dict[PurePosixPath, zipfile.ZipInfo]]:
+    """A zip archive and its members by path inside it (no folders), its expansion taken from
+    `budget`; NewsprismError when it cannot be read, would expand past the budget or looks like
+    a zip bomb (then nothing of it is read)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = [m for m in archive.infolist() if not m.is_dir()]
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+        raise NewsprismError(origin, "not a readable zip archive (damaged, or not a zip)") from None
+    try:
+        budget.take(sum(m.file_size for m in members), origin, "archive expands to")
+    except NewsprismError as exc:
+        raise NewsprismError(exc.origin, f"{exc.message}; not opened") from None
+    if any(
+        m.file_size > BOMB_MIN_BYTES and m.file_size > BOMB_RATIO * max(m.compress_size, 1)
+        for m in members
+    ):
+        raise NewsprismError(
+            origin, "looks like a zip bomb (extreme compression ratio); not opened"
+        )
+    return archive, {PurePosixPath(m.filename.replace("\\", "/")): m for m in members}
+
+
+def _unsafe(rel: PurePosixPath) -> bool:
+    """Whether a path inside an archive would lead out of it (absolute, .., a drive)."""
+    return rel.is_absolute() or ".." in rel.parts or ":" in rel.parts[0]
+
+
+def work_ahead(paths: list[str], folder: str, max_bytes: int) -> int:
+    """A helper's job while this process loads `paths` (ahead.py): from the last file back (and
+    through a zip archive from its last member back), the main text of each web page and the
+    code page of each other file not in UTF-8, each handed over in `folder` as it is made; files
+    this process has taken, or another helper has claimed, are passed by. Ends when every file
+    is passed, or when `folder` is gone (the run is over). Returns how many it made."""
+    out = Path(folder)
+    made = 0
+    for file, data in ahead.files(paths, max_bytes):
+        if not out.is_dir():
+            break
+        kind = formats.config()["extensions"].get(file.suffix.lower())
+        try:
+            for inner_kind, inner in (
+                _zip_members(data, max_bytes) if kind == "zip" else [(kind, data)]
+            ):
+                made += _work_on(out, inner_kind, inner)
+        except OSError:
+            break  # the folder is gone: the run is over
+    return made
+
+
+def _work_on(out: Path, kind: str | None, data: bytes) -> int:
+    """A web page's main text or a code page made and handed over (1), or nothing to do (0);
+    OSError when the hand-over folder is gone."""
+    html = kind == "html"
+    if not html and not codepages.needs_deciding(data):
+        return 0
+    what = formats.HTML_KIND if html else codepages.AHEAD_KIND
+    name = ahead.digest(data)
+    if not ahead.claim(out, what, name):
+        return 0
+    try:
+        result = formats.html_main_text(data) if html else codepages.decided(data)
+    except Exception:  # the loader reads the file again and says what went wrong
+        return 0
+    ahead.hand_over(out, what, name, result)
+    return 1
+
+
+def _zip_members(data: bytes, max_bytes: int) -> Iterator[tuple[str | None, bytes]]:
+    """(kind, bytes) of the members of a zip archive the loader reads (`open_zip`'s checks, safe
+    paths, no hidden names, within `max_bytes`), from the last back; archives inside it are left
+    to the loader."""
+    try:
+        archive, inner = open_zip(data, formats.Budget(ARCHIVE_FACTOR * max_bytes), "")
+    except NewsprismError:
+        return
+    for rel, member in sorted(inner.items(), reverse=True):
+        if _unsafe(rel) or any(_is_hidden(part) for part in rel.parts):
+            continue
+        kind = formats.config()["extensions"].get(rel.suffix.lower())
+        if member.file_size > max_bytes or kind in ("zip", "gzip"):
+            continue
+        try:
+            with archive.open(member) as handle:
+                content = handle.read(max_bytes + 1)
+        except (RuntimeError, NotImplementedError, zipfile.BadZipFile, OSError, EOFError):
+            continue
+        yield kind, content
 
 
 class _Loader:
@@ -344,27 +436,14 @@ class _Loader:
             self.problem(origin, f"archives nested more than {MAX_ARCHIVE_DEPTH} deep; not opened")
             return
         try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-            members = [m for m in archive.infolist() if not m.is_dir()]
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
-            self.problem(origin, "not a readable zip archive (damaged, or not a zip)")
-            return
-        try:
-            self.budget.take(sum(m.file_size for m in members), origin, "archive expands to")
+            archive, inner = open_zip(data, self.budget, origin)
         except NewsprismError as exc:
-            self.problem(exc.origin, f"{exc.message}; not opened")
+            self.problem(exc.origin, exc.message)
             return
-        if any(
-            m.file_size > BOMB_MIN_BYTES and m.file_size > BOMB_RATIO * max(m.compress_size, 1)
-            for m in members
-        ):
-            self.problem(origin, "looks like a zip bomb (extreme compression ratio); not opened")
-            return
-        inner = {PurePosixPath(m.filename.replace("\\", "/")): m for m in members}
         sidecar = self.zip_sidecar(archive, inner, file_id, origin)
         for rel, member in sorted(inner.items()):
             member_origin = f"{origin}/{rel}"
-            if rel.is_absolute() or ".." in rel.parts or ":" in rel.parts[0]:
+            if _unsafe(rel):
                 self.problem(
                     member_origin, "unsafe path inside the archive (absolute or ..); skipped"
                 )

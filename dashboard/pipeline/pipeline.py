@@ -193,7 +193,7 @@ def analyze(
         ),
     )
     out = Path(out)
-    from dashboard.ingest import ahead, formats  # with the ingest, when a run loads inputs
+    from dashboard.ingest import ahead  # with the ingest, when a run loads inputs
 
     # web pages and files not in UTF-8: the helpers extract their text and decide their code pages
     # from the last file back while this process loads from the first (~10-15 ms a file, and the
@@ -203,7 +203,7 @@ def analyze(
         if helpers is not None and work is not None:
             names = [str(p) for p in paths]
             for _ in range(helpers.count):
-                helpers.pool.submit(formats.work_ahead, names, work.name, options.max_bytes)
+                helpers.pool.submit(_ingest().work_ahead, names, work.name, options.max_bytes)
         # one writer at a time per analysis folder: two sessions adding files take turns
         handed = Path(work.name) if work is not None else None
         with store.writing(out), ahead.folder(handed):

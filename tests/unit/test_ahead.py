@@ -1,10 +1,12 @@
-"""Work a helper does ahead on the inputs (ingest/ahead.py, formats.work_ahead): web pages'
+"""Work a helper does ahead on the inputs (ingest/ahead.py, ingest.work_ahead): web pages'
 main texts and legacy code pages, handed over whole and taken once, the same as made here."""
 
 from __future__ import annotations
 
+import io
 import json
 import threading
+import zipfile
 from pathlib import Path
 
 import polars as pl
@@ -67,7 +69,7 @@ def test_results_made_ahead_are_the_same_and_taken_once(
     handed = tmp_path / "ahead"
     handed.mkdir()
     # the helper's job: three web pages, and the three other files not in UTF-8 (no BOM, no NUL)
-    assert formats.work_ahead([str(tmp_path / "corpus")], str(handed), 10**6) == 6
+    assert ingest.work_ahead([str(tmp_path / "corpus")], str(handed), 10**6) == 6
     names = sorted(p.name.split("-")[0] for p in handed.glob("*.json"))
     assert names == ["html"] * 3 + ["page"] * 3 and not list(handed.glob(".*"))
 
@@ -83,6 +85,46 @@ def test_results_made_ahead_are_the_same_and_taken_once(
         ingest.load([tmp_path / "corpus"])
 
 
+def test_the_members_of_a_zip_archive_are_worked_on_ahead_as_the_loader_reads_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = _page("Talks resume", SAMPLES["pl"]["long"]).encode("utf-8")
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as nested:
+        nested.writestr("deeper.html", _page("Deeper", SAMPLES["de"]["long"]))
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "saved.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("pages/a.html", page)
+        archive.writestr("pages/b.htm", _page("Переговоры", SAMPLES["bg"]["long"]).encode("cp1251"))
+        archive.writestr("c-ru.txt", SAMPLES["ru"]["long"].encode("cp1251"))
+        archive.writestr("d-utf8.txt", SAMPLES["sl"]["long"].encode("utf-8"))
+        # refused or passed by the loader: never worked on
+        archive.writestr("../escape.html", _page("Out", SAMPLES["cs"]["long"]))
+        archive.writestr("/abs/escape.html", _page("Absolute", SAMPLES["hr"]["long"]))
+        archive.writestr(".hidden.html", _page("Hidden", SAMPLES["sk"]["long"]))
+        archive.writestr("nested.zip", inner.getvalue())  # left to the loader
+    articles, problems = _loaded(folder)
+    assert articles.height == 5 and any("unsafe path" in p for p in problems)
+    handed = tmp_path / "ahead"
+    handed.mkdir()
+    # two pages and the file in a legacy page; from the last member back
+    assert ingest.work_ahead([str(folder)], str(handed), 10**6) == 3
+    assert sorted(p.name.split("-")[0] for p in handed.glob("*.json")) == ["html", "html", "page"]
+
+    def not_here(data: bytes) -> object:
+        if b"Deeper" in data:  # the nested archive's page is made here
+            return original(data)
+        raise AssertionError("made again in this process")
+
+    original = formats.html_main_text
+    monkeypatch.setattr(codepages, "_decide", not_here)
+    monkeypatch.setattr(formats, "html_main_text", not_here)
+    with ahead.folder(handed):
+        again, again_problems = _loaded(folder)
+    assert again.equals(articles) and again_problems == problems
+
+
 def test_a_file_taken_here_is_passed_by_ahead_and_a_finished_run_ends_the_job(
     tmp_path: Path,
 ) -> None:
@@ -95,20 +137,20 @@ def test_a_file_taken_here_is_passed_by_ahead_and_a_finished_run_ends_the_job(
         assert codepages.decode_legacy(files["a-ru.txt"]).language == "ru"
         assert formats.parse("html", files["g-page.html"], "g", formats.Budget(10**6))[0]
     assert len(list(handed.glob("*.taken"))) == 2
-    assert formats.work_ahead(corpus, str(handed), 10**6) == 4
+    assert ingest.work_ahead(corpus, str(handed), 10**6) == 4
     # too large for the run's limit: passed by
     (tmp_path / "small").mkdir()
-    assert formats.work_ahead(corpus, str(tmp_path / "small"), 10) == 0
-    assert formats.work_ahead(corpus, str(tmp_path / "small"), 10**6) == 6
+    assert ingest.work_ahead(corpus, str(tmp_path / "small"), 10) == 0
+    assert ingest.work_ahead(corpus, str(tmp_path / "small"), 10**6) == 6
     # hidden files and links are left to the loader (it refuses links leading out of a folder)
     (tmp_path / "corpus" / ".hidden.txt").write_bytes(SAMPLES["bg"]["long"].encode("cp1251"))
     outside = tmp_path / "outside.html"
     outside.write_text(_page("Elsewhere", SAMPLES["mk"]["long"]), "utf-8")
     (tmp_path / "corpus" / "link.html").symlink_to(outside)
-    assert formats.work_ahead(corpus, str(handed), 10**6) == 0
+    assert ingest.work_ahead(corpus, str(handed), 10**6) == 0
     # the run is over and its folder gone: nothing is written, nothing raised
     gone = tmp_path / "gone"
-    assert formats.work_ahead(corpus, str(gone), 10**6) == 0
+    assert ingest.work_ahead(corpus, str(gone), 10**6) == 0
     assert not gone.exists()
 
 
@@ -120,7 +162,7 @@ def test_helpers_working_ahead_at_once_do_each_file_once(tmp_path: Path) -> None
     jobs = [
         threading.Thread(
             target=lambda: made.append(
-                formats.work_ahead([str(tmp_path / "corpus")], str(handed), 10**6)
+                ingest.work_ahead([str(tmp_path / "corpus")], str(handed), 10**6)
             )
         )
         for _ in range(3)
