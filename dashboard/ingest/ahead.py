@@ -84,8 +84,11 @@ def hand_over(out: Path, kind: str, name: str, made: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
-def files(paths: Sequence[str | Path], max_bytes: int) -> Iterator[tuple[Path, bytes]]:
-    """The input files and their bytes from the last back (this process loads from the first):
+def files(
+    paths: Sequence[str | Path], max_bytes: int, part: int = 0, parts: int = 1
+) -> Iterator[tuple[Path, bytes]]:
+    """The input files and their bytes from the last back (this process loads from the first),
+    every `parts`-th from the `part`-th (each helper of several reads its own files only):
     regular files within `max_bytes`, no dot names. The loader's other skips (housekeeping names,
     paperwork, sidecars: ingest._is_hidden, which needs the file formats' config) are not
     repeated: such a file is at worst worked on in vain. Links are left to the loader (it refuses
@@ -98,7 +101,7 @@ def files(paths: Sequence[str | Path], max_bytes: int) -> Iterator[tuple[Path, b
                 found.extend(Path(root) / n for n in sorted(names) if not n.startswith("."))
         else:
             found.append(path)
-    for file in reversed(found):
+    for file in found[::-1][part::parts]:
         try:
             if file.is_symlink() or not file.is_file() or file.stat().st_size > max_bytes:
                 continue

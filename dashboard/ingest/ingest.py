@@ -126,15 +126,16 @@ def _unsafe(rel: PurePosixPath) -> bool:
     return rel.is_absolute() or ".." in rel.parts or ":" in rel.parts[0]
 
 
-def work_ahead(paths: list[str], folder: str, max_bytes: int) -> int:
+def work_ahead(paths: list[str], folder: str, max_bytes: int, part: int = 0, parts: int = 1) -> int:
     """A helper's job while this process loads `paths` (ahead.py): from the last file back (and
     through a zip archive from its last member back), the main text of each web page and the
     code page of each other file not in UTF-8, each handed over in `folder` as it is made; files
-    this process has taken, or another helper has claimed, are passed by. Ends when every file
-    is passed, or when `folder` is gone (the run is over). Returns how many it made."""
+    this process has taken, or another helper has claimed, are passed by. With several helpers,
+    each takes every `parts`-th file from the `part`-th. Ends when every file is passed, or when
+    `folder` is gone (the run is over). Returns how many it made."""
     out = Path(folder)
     made = 0
-    for file, data in ahead.files(paths, max_bytes):
+    for file, data in ahead.files(paths, max_bytes, part, parts):
         if not out.is_dir():
             break
         kind = formats.config()["extensions"].get(file.suffix.lower())

@@ -202,8 +202,10 @@ def analyze(
     try:
         if helpers is not None and work is not None:
             names = [str(p) for p in paths]
-            for _ in range(helpers.count):
-                helpers.pool.submit(_ingest().work_ahead, names, work.name, options.max_bytes)
+            for part in range(helpers.count):  # each helper its own files
+                helpers.pool.submit(
+                    _ingest().work_ahead, names, work.name, options.max_bytes, part, helpers.count
+                )
         # one writer at a time per analysis folder: two sessions adding files take turns
         handed = Path(work.name) if work is not None else None
         with store.writing(out), ahead.folder(handed):

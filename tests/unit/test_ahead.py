@@ -172,6 +172,14 @@ def test_helpers_working_ahead_at_once_do_each_file_once(tmp_path: Path) -> None
     for job in jobs:
         job.join()
     assert sum(made) == 6 and len(list(handed.glob("*.json"))) == 6
+    # several helpers each take their own files: every one is worked on, by one helper
+    striped = tmp_path / "striped"
+    striped.mkdir()
+    mine = [
+        ingest.work_ahead([str(tmp_path / "corpus")], str(striped), 10**6, k, 2) for k in (0, 1)
+    ]
+    assert sum(mine) == 6 and all(0 < n < 6 for n in mine)
+    assert len(list(striped.glob("*.json"))) == 6
 
 
 def test_results_made_ahead_are_seen_only_by_the_run_that_waits_for_them(
