@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from itertools import accumulate
+from itertools import accumulate, islice
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -147,8 +147,11 @@ def html_to_text(markup: str) -> str:
     line break; comments, scripts, styles, the head and attribute values are not text."""
     # lxml's parser is linear in the input, unlike regexes over crafted markup.
     root = etree.fromstring(markup.encode("utf-8"), _html_parser()) if markup.strip() else None
-    if root is None:
-        return ""
+    return "" if root is None else _block_text(root)
+
+
+def _block_text(root: Any) -> str:
+    """html_to_text of an element of a parsed page."""
     parts: list[str] = []
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
@@ -256,6 +259,24 @@ def _html(data: bytes, origin: str) -> list[Record]:
     return [_record(made["text"], made["fields"], "html-meta", made["warning"])]
 
 
+def _in_blocks(markup: str, flat: str) -> str:
+    """A page's main text that came back as one line, cut at the blocks of the page's <article>
+    whose text it is, word for word: trafilatura's rescue of a short article (under its
+    MIN_EXTRACTED_SIZE) takes the article element's text whole, its paragraphs run together.
+    `flat` itself when no article's text is it. The first _MAX_ARTICLES articles only (a crafted
+    page nesting thousands would cost their depth squared)."""
+    words = flat.split()
+    root = etree.fromstring(markup.encode("utf-8"), _html_parser())
+    articles = root.iter("article") if root is not None else iter(())
+    for article in islice(articles, _MAX_ARTICLES):
+        text = _block_text(article)
+        if text.split() == words:
+            return text
+    return flat
+
+
+_MAX_ARTICLES = 10
+"""Articles of a page `_in_blocks` looks at (a page has one, or a few teasers beside it)."""
 HTML_KIND = "html"
 """The name of a web page's main text among the results a helper hands over (ahead.py)."""
 
@@ -275,8 +296,9 @@ def html_main_text(data: bytes) -> dict[str, Any]:
     doc: Any = trafilatura.bare_extraction(markup, with_metadata=True, include_comments=False)
     if doc is None or not (doc.text or "").strip():
         return {"error": "no main text found in the HTML page"}
+    text = doc.text if "\n" in doc.text.strip() else _in_blocks(markup, doc.text)
     # trafilatura puts one block element per line; blank lines make them paragraphs.
-    body = "\n\n".join(line for line in doc.text.split("\n") if line.strip())
+    body = "\n\n".join(line for line in text.split("\n") if line.strip())
     fields = {"title": doc.title, "published": doc.date, "source": doc.sitename, "url": doc.url}
     return {"text": body, "fields": fields, "warning": warning}
 

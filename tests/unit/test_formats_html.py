@@ -61,3 +61,46 @@ def test_feed_summary_has_no_comment_or_attribute_text(tmp_path: Path) -> None:
     )
     result = load([tmp_path / "feed.rss"])
     assert result.articles["text"].to_list() == ["Talks in Minsk.\n\nSecond."]
+
+
+SHORT_REPORT = [
+    "The first paragraph says who met.",
+    "The second paragraph says where.",
+    "The third says when they meet again.",
+]
+
+
+def _short_page() -> str:
+    """A short report in its site's page: under trafilatura's MIN_EXTRACTED_SIZE, so its main
+    text comes back through the rescue that runs the <article>'s paragraphs into one line."""
+    links = "".join(f"<li><a href='/n/{i}'>Another headline here</a></li>" for i in range(30))
+    body = "".join(f"<p>{p}</p>" for p in SHORT_REPORT)
+    return (
+        "<html><head><title>Talks | Daily</title></head><body>"
+        f"<nav><ul>{links}</ul></nav><article><h1>Talks resume</h1>"
+        f"<div class='byline'>Staff reporter</div>{body}</article>"
+        f"<footer><ul>{links}</ul></footer></body></html>"
+    )
+
+
+def test_a_short_reports_paragraphs_come_back_from_its_article(tmp_path: Path) -> None:
+    import trafilatura
+
+    page = _short_page()
+    flat = trafilatura.bare_extraction(page, with_metadata=True, include_comments=False).text
+    assert "\n" not in flat.strip()  # what the rescue gives: one line
+    (tmp_path / "short.html").write_text(page, encoding="utf-8")
+    text = load([tmp_path]).articles["text"][0]
+    paragraphs = text.split("\n\n")
+    assert all(p in paragraphs for p in SHORT_REPORT), text
+    assert text.split() == flat.split()  # the same words, only cut at the article's blocks
+
+
+def test_a_one_line_text_no_article_holds_is_left_as_it_came() -> None:
+    from dashboard.ingest.formats import _in_blocks
+
+    page = _short_page()
+    assert _in_blocks(page, "Words the page does not hold") == "Words the page does not hold"
+    assert _in_blocks("<p>no article here</p>", "no article here") == "no article here"
+    cut = _in_blocks(page, " ".join(["Talks resume", "Staff reporter", *SHORT_REPORT]))
+    assert [p for p in cut.split("\n\n") if p] == ["Talks resume", "Staff reporter", *SHORT_REPORT]
