@@ -266,7 +266,10 @@ def _in_blocks(markup: str, flat: str) -> str:
     `flat` itself when no article's text is it. The first _MAX_ARTICLES articles only (a crafted
     page nesting thousands would cost their depth squared)."""
     words = flat.split()
-    root = etree.fromstring(markup.encode("utf-8"), _html_parser())
+    try:
+        root = etree.fromstring(markup.encode("utf-8"), _html_parser())
+    except etree.LxmlError:  # trafilatura read it: its text stands
+        return flat
     articles = root.iter("article") if root is not None else iter(())
     for article in islice(articles, _MAX_ARTICLES):
         text = _block_text(article)
@@ -277,6 +280,7 @@ def _in_blocks(markup: str, flat: str) -> str:
 
 _MAX_ARTICLES = 10
 """Articles of a page `_in_blocks` looks at (a page has one, or a few teasers beside it)."""
+
 HTML_KIND = "html"
 """The name of a web page's main text among the results a helper hands over (ahead.py)."""
 
