@@ -1,8 +1,9 @@
 """Work a helper process does ahead on the input files while this process loads them.
 
-Loading runs in this process, file by file, and most files cost next to nothing. Two kinds cost
-~10-15 ms each: a file not in UTF-8 (its code page is decided by plausibility, codepages.py) and
-a web page (its main text is extracted, formats.html_main_text). On two workers or more, the
+Loading runs in this process, file by file, and most files cost next to nothing. Some cost
+~10-15 ms each: a file not in UTF-8 (its code page is decided by plausibility, codepages.py), a
+web page (its main text is extracted, formats.html_main_text); and a feed ~1 ms an entry
+(formats.feed_records). On two workers or more, the
 helpers are idle while this process loads, so each walks the input files from the last back
 (`files`, ingest.work_ahead) while this process loads from the first, and hands each result over
 in a folder that lives as long as the run, named by the kind of work and the digest of the file's

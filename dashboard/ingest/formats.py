@@ -308,6 +308,21 @@ def html_main_text(data: bytes) -> dict[str, Any]:
 
 
 def _feed(data: bytes, origin: str) -> tuple[list[Record], list[str]]:
+    made = ahead.take(FEED_KIND, data)
+    if made is None:
+        made = feed_records(data)
+    if "error" in made:
+        raise NewsprismError(origin, made["error"])
+    return made["records"], made["notes"]
+
+
+FEED_KIND = "feed"
+"""The name of a feed's records among the results a helper hands over (ahead.py)."""
+
+
+def feed_records(data: bytes) -> dict[str, Any]:
+    """An RSS/Atom feed's records and notes (records, notes), or {"error": why}: what `_feed`
+    reads, made where it is read or by a helper ahead (ingest.work_ahead)."""
     import feedparser
 
     parsed = feedparser.parse(data)
@@ -315,8 +330,8 @@ def _feed(data: bytes, origin: str) -> tuple[list[Record], list[str]]:
     reason = re.sub(r"^<unknown>:(\d+):\d+:", r"line \1:", str(parsed.get("bozo_exception", "")))
     if not parsed.entries:
         if parsed.bozo:
-            raise NewsprismError(origin, f"not a valid RSS/Atom feed ({reason[:100]})")
-        raise NewsprismError(origin, "not a feed: no RSS/Atom entries found")
+            return {"error": f"not a valid RSS/Atom feed ({reason[:100]})"}
+        return {"error": "not a feed: no RSS/Atom entries found"}
     notes = ["feed is not well-formed; read the entries that could be read"] if parsed.bozo else []
     channel = parsed.feed
     records = []
@@ -337,10 +352,10 @@ def _feed(data: bytes, origin: str) -> tuple[list[Record], list[str]]:
         records.append(_record(body, fields, "feed", None))
     if not records:
         broken = f"not a valid RSS/Atom feed ({reason[:100]})" if parsed.bozo else ""
-        raise NewsprismError(origin, broken or "no feed entry has any text")
+        return {"error": broken or "no feed entry has any text"}
     if len(records) < len(parsed.entries):
         notes.append(f"{len(parsed.entries) - len(records)} feed entries without text skipped")
-    return records, notes
+    return {"records": records, "notes": notes}
 
 
 def _json_depth(text: str) -> int:

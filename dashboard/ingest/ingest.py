@@ -128,8 +128,8 @@ def _unsafe(rel: PurePosixPath) -> bool:
 
 def work_ahead(paths: list[str], folder: str, max_bytes: int, part: int = 0, parts: int = 1) -> int:
     """A helper's job while this process loads `paths` (ahead.py): from the last file back (and
-    through a zip archive from its last member back), the main text of each web page and the
-    code page of each other file not in UTF-8, each handed over in `folder` as it is made; files
+    through a zip archive from its last member back), the main text of each web page, the
+    records of each feed and the code page of each other file not in UTF-8, each handed over in `folder` as it is made; files
     this process has taken, or another helper has claimed, are passed by. With several helpers,
     each takes every `parts`-th file from the `part`-th. Ends when every file is passed, or when
     `folder` is gone (the run is over). Returns how many it made."""
@@ -150,17 +150,21 @@ def work_ahead(paths: list[str], folder: str, max_bytes: int, part: int = 0, par
 
 
 def _work_on(out: Path, kind: str | None, data: bytes) -> int:
-    """A web page's main text or a code page made and handed over (1), or nothing to do (0);
-    OSError when the hand-over folder is gone."""
-    html = kind == "html"
-    if not html and not codepages.needs_deciding(data):
+    """A web page's main text, a feed's records or a code page made and handed over (1), or
+    nothing to do (0); OSError when the hand-over folder is gone."""
+    if kind == "html":
+        what, make = formats.HTML_KIND, formats.html_main_text
+    elif kind == "feed":
+        what, make = formats.FEED_KIND, formats.feed_records
+    elif codepages.needs_deciding(data):
+        what, make = codepages.AHEAD_KIND, codepages.decided
+    else:
         return 0
-    what = formats.HTML_KIND if html else codepages.AHEAD_KIND
     name = ahead.digest(data)
     if not ahead.claim(out, what, name):
         return 0
     try:
-        result = formats.html_main_text(data) if html else codepages.decided(data)
+        result = make(data)
     except Exception:  # the loader reads the file again and says what went wrong
         return 0
     ahead.hand_over(out, what, name, result)

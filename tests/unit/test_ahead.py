@@ -31,9 +31,20 @@ def _page(title: str, text: str) -> str:
     )
 
 
+def _feed(langs: tuple[str, ...]) -> bytes:
+    """An RSS feed of one entry a language."""
+    items = "".join(
+        f"<item><guid>{lang}-1</guid><title>{lang}</title>"
+        f"<description>&lt;p&gt;{SAMPLES[lang]['long']}&lt;/p&gt;</description></item>"
+        for lang in langs
+    )
+    head = '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+    return f"{head}{items}</channel></rss>".encode()
+
+
 def _corpus(folder: Path) -> dict[str, bytes]:
     """Files a loader meets: three web pages (UTF-8, one in a legacy page, one without main
-    text), two files in legacy pages, one in two of them, UTF-8, a UTF-8 BOM, binary."""
+    text), a feed, two files in legacy pages, one in two of them, UTF-8, a UTF-8 BOM, binary."""
     files = {
         "a-ru.txt": SAMPLES["ru"]["long"].encode("cp1251"),
         "b-pl.txt": SAMPLES["pl"]["long"].encode("cp1250"),
@@ -46,6 +57,7 @@ def _corpus(folder: Path) -> dict[str, bytes]:
         "g-page.html": _page("Talks resume", SAMPLES["pl"]["long"]).encode("utf-8"),
         "h-page.htm": _page("Переговоры", SAMPLES["bg"]["long"]).encode("cp1251"),
         "i-empty.html": b"<html><head><title>T</title></head><body><script>x=1</script></body>",
+        "j-feed.rss": _feed(("cs", "sk")),
     }
     folder.mkdir()
     for name, data in files.items():
@@ -64,20 +76,22 @@ def test_results_made_ahead_are_the_same_and_taken_once(
     _corpus(tmp_path / "corpus")
     articles, problems = _loaded(tmp_path / "corpus")
     # refused: pages mixed, binary, no main text; two copies of other files' texts
-    assert articles.height == 4 and len(problems) == 5
+    assert articles.height == 6 and len(problems) == 5
     assert articles.filter(pl.col("article_id") == "g-page")["title"].to_list() == ["Talks resume"]
     handed = tmp_path / "ahead"
     handed.mkdir()
-    # the helper's job: three web pages, and the three other files not in UTF-8 (no BOM, no NUL)
-    assert ingest.work_ahead([str(tmp_path / "corpus")], str(handed), 10**6) == 6
+    # the helper's job: three web pages, a feed, and the three other files not in UTF-8 (no
+    # BOM, no NUL)
+    assert ingest.work_ahead([str(tmp_path / "corpus")], str(handed), 10**6) == 7
     names = sorted(p.name.split("-")[0] for p in handed.glob("*.json"))
-    assert names == ["html"] * 3 + ["page"] * 3 and not list(handed.glob(".*"))
+    assert names == ["feed"] + ["html"] * 3 + ["page"] * 3 and not list(handed.glob(".*"))
 
     def not_here(data: bytes) -> object:
         raise AssertionError("made again in this process")
 
     monkeypatch.setattr(codepages, "_decide", not_here)
     monkeypatch.setattr(formats, "html_main_text", not_here)
+    monkeypatch.setattr(formats, "feed_records", not_here)
     with ahead.folder(handed):
         again, again_problems = _loaded(tmp_path / "corpus")
     assert again.equals(articles) and again_problems == problems
@@ -137,11 +151,11 @@ def test_a_file_taken_here_is_passed_by_ahead_and_a_finished_run_ends_the_job(
         assert codepages.decode_legacy(files["a-ru.txt"]).language == "ru"
         assert formats.parse("html", files["g-page.html"], "g", formats.Budget(10**6))[0]
     assert len(list(handed.glob("*.taken"))) == 2
-    assert ingest.work_ahead(corpus, str(handed), 10**6) == 4
+    assert ingest.work_ahead(corpus, str(handed), 10**6) == 5
     # too large for the run's limit: passed by
     (tmp_path / "small").mkdir()
     assert ingest.work_ahead(corpus, str(tmp_path / "small"), 10) == 0
-    assert ingest.work_ahead(corpus, str(tmp_path / "small"), 10**6) == 6
+    assert ingest.work_ahead(corpus, str(tmp_path / "small"), 10**6) == 7
     # hidden files and links are left to the loader (it refuses links leading out of a folder)
     (tmp_path / "corpus" / ".hidden.txt").write_bytes(SAMPLES["bg"]["long"].encode("cp1251"))
     outside = tmp_path / "outside.html"
@@ -171,15 +185,15 @@ def test_helpers_working_ahead_at_once_do_each_file_once(tmp_path: Path) -> None
         job.start()
     for job in jobs:
         job.join()
-    assert sum(made) == 6 and len(list(handed.glob("*.json"))) == 6
+    assert sum(made) == 7 and len(list(handed.glob("*.json"))) == 7
     # several helpers each take their own files: every one is worked on, by one helper
     striped = tmp_path / "striped"
     striped.mkdir()
     mine = [
         ingest.work_ahead([str(tmp_path / "corpus")], str(striped), 10**6, k, 2) for k in (0, 1)
     ]
-    assert sum(mine) == 6 and all(0 < n < 6 for n in mine)
-    assert len(list(striped.glob("*.json"))) == 6
+    assert sum(mine) == 7 and all(0 < n < 7 for n in mine)
+    assert len(list(striped.glob("*.json"))) == 7
 
 
 def test_results_made_ahead_are_seen_only_by_the_run_that_waits_for_them(
