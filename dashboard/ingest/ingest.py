@@ -129,10 +129,11 @@ def _unsafe(rel: PurePosixPath) -> bool:
 def work_ahead(paths: list[str], folder: str, max_bytes: int, part: int = 0, parts: int = 1) -> int:
     """A helper's job while this process loads `paths` (ahead.py): from the last file back (and
     through a zip archive from its last member back), the main text of each web page, the
-    records of each feed and the code page of each other file not in UTF-8, each handed over in `folder` as it is made; files
-    this process has taken, or another helper has claimed, are passed by. With several helpers,
-    each takes every `parts`-th file from the `part`-th. Ends when every file is passed, or when
-    `folder` is gone (the run is over). Returns how many it made."""
+    records of each feed and the code page of each other file not in UTF-8, each handed over in
+    `folder` as it is made; files this process has taken, or another helper has claimed, are
+    passed by. With several helpers, each takes every `parts`-th file from the `part`-th. Ends
+    when every file is passed, or when `folder` is gone (the run is over). Returns how many it
+    made."""
     out = Path(folder)
     made = 0
     for file, data in ahead.files(paths, max_bytes, part, parts):
