@@ -18,6 +18,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -181,20 +182,33 @@ _NORMAL_BMP = np.full(0x10000, -1, np.int64)
 code point (-1: not yet): a reading is normalised in one gather."""
 
 
-def _normal_codes(text: str) -> np.ndarray:
-    """The code points of text.translate(_NORMALIZED) (a character normalises to one character):
-    in one gather over the Basic Multilingual Plane, where every code page's reading is."""
-    codes = np.frombuffer(text.encode("utf-32-le"), np.uint32).astype(np.int64)
-    if codes.size and int(codes.max()) >= _NORMAL_BMP.size:
-        return np.frombuffer(text.translate(_NORMALIZED).encode("utf-32-le"), np.uint32).astype(
-            np.int64
-        )
-    values = _NORMAL_BMP[codes]
+def _code_points(text: str) -> np.ndarray:
+    """The code points of `text`."""
+    return np.frombuffer(text.encode("utf-32-le"), np.uint32).astype(np.int64)
+
+
+def _normal_codes(codes: np.ndarray) -> np.ndarray:
+    """The code points of the text of `codes` translated by _NORMALIZED (a character normalises
+    to one character)."""
+    return _by_table(codes, _NORMAL_BMP, lambda code: ord(_NORMALIZED[code]))
+
+
+def _by_table(codes: np.ndarray, bmp: np.ndarray, value: Callable[[int], int]) -> np.ndarray:
+    """`value` of each code point: those of the Basic Multilingual Plane in one gather from `bmp`
+    (filled the first time a character is met; -1: not yet), the others one by one."""
+    small = codes < bmp.size
+    found = np.empty(codes.size, np.int64)
+    inside = codes[small]
+    values = bmp[inside]
     if (values < 0).any():
-        for code in np.unique(codes[values < 0]).tolist():
-            _NORMAL_BMP[code] = ord(_NORMALIZED[code])
-        values = _NORMAL_BMP[codes]
-    return values
+        for code in np.unique(inside[values < 0]).tolist():
+            bmp[code] = value(code)
+        values = bmp[inside]
+    found[small] = values
+    if not small.all():
+        rare, back = np.unique(codes[~small], return_inverse=True)
+        found[~small] = np.fromiter((value(c) for c in rare.tolist()), np.int64, rare.size)[back]
+    return found
 
 
 _IS_PIECE, _IS_ALPHA, _IS_APOSTROPHE, _IS_CONTROL = 1, 2, 4, 8
@@ -233,19 +247,7 @@ yet): a reading's characters are looked up in one gather."""
 
 def _char_table(codes: np.ndarray) -> np.ndarray:
     """`_CHARS` of each code point."""
-    small = codes < _BMP.size
-    found = np.empty(codes.size, np.int64)
-    bmp = codes[small]
-    values = _BMP[bmp]
-    if (values < 0).any():
-        for code in np.unique(bmp[values < 0]).tolist():
-            _BMP[code] = _CHARS[code]
-        values = _BMP[bmp]
-    found[small] = values
-    if not small.all():
-        rare, back = np.unique(codes[~small], return_inverse=True)
-        found[~small] = np.fromiter((_CHARS[c] for c in rare.tolist()), np.int64, rare.size)[back]
-    return found
+    return _by_table(codes, _BMP, _CHARS.__getitem__)
 
 
 def decode_legacy(data: bytes) -> Decoding:
@@ -296,7 +298,7 @@ def _decide(data: bytes) -> Decoding:
         # a page that cannot decode every byte still shows which stretches it reads well
         text = sample.decode(codec, errors="replace")
         # the same letters as a page tried before (as langdetect sees letters): not read again
-        normal = _normal_codes(text)
+        normal = _normal_codes(_code_points(text))
         seen.setdefault(normal.tobytes(), (codec, text, normal))
     pages = [(codec, text) for codec, text, _ in seen.values()]
     read = _readings(pages, [normal for _, _, normal in seen.values()])
@@ -350,11 +352,12 @@ def _evidence(text: str, normalized: np.ndarray | None = None) -> _Evidence | No
     for each character outside ASCII that is not a letter, which stands for three n-grams
     (_SYMBOL, or _UNSEEN between two letters unless an apostrophe). Found for the whole text at
     once, over arrays of its characters: per word in Python, this was most of the time a file
-    not in UTF-8 took to load. `normalized`: the text's `_normal_codes`, when the caller has them.
+    not in UTF-8 took to load. `normalized`: the `_normal_codes` of its code points, when the caller
+    has them.
     """
-    chars = np.frombuffer(text.encode("utf-32-le"), np.uint32).astype(np.int64)
+    chars = _code_points(text)
     # a character normalises to one character: the two arrays line up
-    letters = _normal_codes(text) if normalized is None else normalized
+    letters = _normal_codes(chars) if normalized is None else normalized
     n = chars.size
     table = _char_table(np.concatenate([chars, letters]))
     own = table[:n]

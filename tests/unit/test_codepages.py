@@ -287,11 +287,13 @@ def test_a_reading_normalises_as_the_translate_table_does() -> None:
     texts += ["", "Ab \U0001f600 ǅ ẞ İ Σς", SAMPLES["ru"]["long"]]
     for text in texts:
         want = [ord(c) for c in text.translate(codepages._NORMALIZED)]
-        assert codepages._normal_codes(text).tolist() == want, text[:20]
+        assert codepages._normal_codes(codepages._code_points(text)).tolist() == want, text[:20]
     # a file's readings read alike with the codes given or made from the texts
     sample = SAMPLES["pl"]["long"].encode("cp1250")
     pages = [(page, sample.decode(page, errors="replace")) for page in ("cp1250", "cp1252")]
-    given = codepages._readings(pages, [codepages._normal_codes(t) for _, t in pages])
+    given = codepages._readings(
+        pages, [codepages._normal_codes(codepages._code_points(t)) for _, t in pages]
+    )
     made = codepages._readings(pages)
     for a, b in zip(given, made, strict=True):
         assert a is not None and b is not None
