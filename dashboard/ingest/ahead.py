@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from pathlib import Path
@@ -62,6 +62,12 @@ def take(kind: str, data: bytes) -> dict[str, Any] | None:
     with suppress(OSError):
         (out / f"{name}.taken").touch()
     return None
+
+
+def result(kind: str, data: bytes, make: Callable[[bytes], dict[str, Any]]) -> dict[str, Any]:
+    """The `kind` result for these bytes: a helper's (`take`), else `make(data)` here."""
+    made = take(kind, data)
+    return make(data) if made is None else made
 
 
 def claim(out: Path, kind: str, name: str) -> bool:

@@ -255,12 +255,10 @@ def decode_legacy(data: bytes) -> Decoding:
     reads as text, or when parts of the file read as text only in different code pages.
 
     While a helper works ahead on the inputs (ahead.py), its decision is taken if it made one."""
-    made = ahead.take(AHEAD_KIND, data)
-    if made is None:
-        return _decide(data)
+    made = ahead.result(AHEAD_KIND, data, decided)
     if "error" in made:
         raise Undecodable(made["error"])
-    return Decoding(made["text"], made["codec"], made["language"], made["confidence"])
+    return Decoding(**made)
 
 
 AHEAD_KIND = "page"

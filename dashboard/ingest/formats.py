@@ -251,9 +251,7 @@ def _plain(data: bytes, origin: str, front_matter: bool) -> list[Record]:
 
 
 def _html(data: bytes, origin: str) -> list[Record]:
-    made = ahead.take(HTML_KIND, data)
-    if made is None:
-        made = html_main_text(data)
+    made = ahead.result(HTML_KIND, data, html_main_text)
     if "error" in made:
         raise NewsprismError(origin, made["error"])
     return [_record(made["text"], made["fields"], "html-meta", made["warning"])]
@@ -308,9 +306,7 @@ def html_main_text(data: bytes) -> dict[str, Any]:
 
 
 def _feed(data: bytes, origin: str) -> tuple[list[Record], list[str]]:
-    made = ahead.take(FEED_KIND, data)
-    if made is None:
-        made = feed_records(data)
+    made = ahead.result(FEED_KIND, data, feed_records)
     if "error" in made:
         raise NewsprismError(origin, made["error"])
     return made["records"], made["notes"]
