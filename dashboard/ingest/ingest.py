@@ -39,6 +39,9 @@ BOMB_RATIO = 100
 """A member compressed more than this (and over BOMB_MIN_BYTES) is treated as a zip bomb."""
 BOMB_MIN_BYTES = 1024 * 1024
 MAX_ARCHIVE_DEPTH = 3
+# What extracting one member of a zip archive raises when the member cannot be read (encrypted,
+# an unknown compression, damaged, cut short)
+_MEMBER_FAILURES = (RuntimeError, NotImplementedError, zipfile.BadZipFile, OSError, EOFError)
 _SAFE_NAME = re.compile(r"[^\w.\-]+")
 # What a reader (ours or a library's) raises on input it cannot read; anything else is a bug.
 _READ_FAILURES = (
@@ -189,7 +192,7 @@ def _zip_members(data: bytes, max_bytes: int) -> Iterator[tuple[str | None, byte
         try:
             with archive.open(member) as handle:
                 content = handle.read(max_bytes + 1)
-        except (RuntimeError, NotImplementedError, zipfile.BadZipFile, OSError, EOFError):
+        except _MEMBER_FAILURES:
             continue
         yield kind, content
 
@@ -471,13 +474,7 @@ class _Loader:
             try:
                 with archive.open(member) as handle:
                     content = handle.read(self.max_bytes + 1)
-            except (
-                RuntimeError,
-                NotImplementedError,
-                zipfile.BadZipFile,
-                OSError,
-                EOFError,
-            ) as exc:
+            except _MEMBER_FAILURES as exc:
                 self.problem(member_origin, f"cannot extract from the archive ({exc})")
                 continue
             self.add_bytes(
@@ -502,7 +499,7 @@ class _Loader:
             base = f"{file_id}/{rel.parent.as_posix()}" if rel.parent.parts else file_id
             try:
                 data = archive.read(member)
-            except (RuntimeError, NotImplementedError, zipfile.BadZipFile, OSError, EOFError):
+            except _MEMBER_FAILURES:
                 self.problem(f"{origin}/{rel}", "metadata sidecar ignored: cannot extract it")
                 continue
             entries.update(self.read_sidecar(data, f"{origin}/{rel}", base))
