@@ -25,9 +25,13 @@ from dashboard.steps import mention_cues, mention_types
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 # a word, or an acronym written with full stops (U.S., U.K., S.A.D.)
 _ACRONYM_SUFFIX = re.compile(r"([^\W\d_a-z]{2,})-[^\W\d_A-Z]{1,4}$")
-# a word may hold a full stop before lower-case letters, as a name does (Ver.di, Booking.com)
+# a word may hold a full stop before lower-case letters, as a name does (Ver.di, Booking.com).
+# Written to open with its first letter, outside the alternatives, so that the regex engine skips
+# the characters no token starts with in C (a pattern opening with a group tries each of them):
+# the same tokens as (?:[^\W\d_a-z]\.){2,}(?![^\W\d_])|[^\W\d_]+(?:...)* in half the time
 _TOKEN = re.compile(
-    r"(?:[^\W\d_a-z]\.){2,}(?![^\W\d_])|[^\W\d_]+(?:-[^\W\d_]+|\.[a-z]{2,}(?![^\W\d_]))*"
+    r"[^\W\d_](?:(?<=[^\W\d_a-z])\.(?:[^\W\d_a-z]\.)+(?![^\W\d_])"
+    r"|[^\W\d_]*(?:-[^\W\d_]+|\.[a-z]{2,}(?![^\W\d_]))*)"
 )
 _TOKEN_PARTS = re.compile(f"({_TOKEN.pattern})")  # split: the gaps and the tokens between them
 _APOS = "'’ʼ"

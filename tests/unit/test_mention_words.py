@@ -3,7 +3,10 @@ token by token."""
 
 from __future__ import annotations
 
-from dashboard.steps.mention_words import _words
+import itertools
+import re
+
+from dashboard.steps.mention_words import _TOKEN, _TOKEN_PARTS, _words
 
 
 def _read(text: str, lang: str = "en") -> list[tuple[str, bool, bool, bool, bool]]:
@@ -42,3 +45,25 @@ def test_an_acronym_loses_its_hyphenated_case_ending_on_the_quick_path() -> None
 def test_a_hyphenated_lower_case_word_counts_as_a_capital() -> None:
     text = "un jour de porte-parole au ministère"
     assert [w[0] for w in _read(text, "fr")] == ["de", "porte-parole", "au"]
+
+
+# the token as plain alternatives: what _TOKEN, written to open with its first letter, must match
+_ALTERNATIVES = re.compile(
+    r"(?:[^\W\d_a-z]\.){2,}(?![^\W\d_])|[^\W\d_]+(?:-[^\W\d_]+|\.[a-z]{2,}(?![^\W\d_]))*"
+)
+
+
+def test_the_token_pattern_finds_what_its_plain_alternatives_find() -> None:
+    texts = [
+        "U.S. and U.K. officials, S.A.D. U.Sa. Ver.di and Booking.com said",
+        "FBI-ul, UN-a, TV-u; Jean-Luc Mélenchon e.g. A.b. A.B.c. Ж.Д. Ω.ω.",
+        "Maduro'yu, d'acord, 2019-01-03 x_y a1b",
+    ]
+    # every string of up to 4 characters of an alphabet that meets each branch of the pattern
+    alphabet = "aZ.-'_1 Éßжω"
+    texts += ["".join(p) for n in range(1, 5) for p in itertools.product(alphabet, repeat=n)]
+    for text in texts:
+        for pos in range(len(text) + 1):
+            found = [m.span() for m in _TOKEN.finditer(text, pos)]
+            assert found == [m.span() for m in _ALTERNATIVES.finditer(text, pos)], (text, pos)
+        assert _TOKEN_PARTS.split(text) == re.split(f"({_ALTERNATIVES.pattern})", text)
