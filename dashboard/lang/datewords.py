@@ -16,6 +16,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_date_format, get_day_names, get_month_names
 
@@ -67,9 +68,21 @@ FOLD = _fold_table()
 _FOLD_LIST = [FOLD.get(cp, cp) for cp in range(max(FOLD) + 1)]
 
 
+# the table as an array, for folding a whole article in one gather: str.translate builds its
+# result a character at a time (~30 ns each), a third of the time when the text is not ASCII
+_FOLD_CODES = np.array(_FOLD_LIST, np.uint32)
+_GATHER_FROM = 1000
+"""Characters from which a text is folded by a gather (a word is folded faster by translate)."""
+
+
 def fold(text: str) -> str:
     """Lowercase and strip accents character by character, so len(fold(t)) == len(t)."""
-    return text.translate(_FOLD_LIST)
+    if len(text) < _GATHER_FROM or text.isascii():
+        return text.translate(_FOLD_LIST)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+    inside = np.minimum(codes, _FOLD_CODES.size - 1)
+    folded = np.where(codes < _FOLD_CODES.size, _FOLD_CODES[inside], codes)
+    return folded.tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def trie_regex(words: set[str] | list[str], space: str = r"\s+") -> str:

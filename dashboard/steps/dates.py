@@ -23,7 +23,9 @@ from dashboard.lang import boilerplate
 from dashboard.lang.datewords import FROM_ANOTHER_DATE, RELATIVE, Lexicon, fold, lexicon
 from dashboard.steps.date_context import Context, Hit, day_month, in_context, month, weekday
 
-_PREV_WORDS = re.compile(r"(\w+)\W+(?:(\w+)\W+)?$")
+# the last two words before a date, read backwards from it in the reversed text: one anchored
+# match, where a search for (\w+)\W+(?:(\w+)\W+)?$ ending at the date tried every start before it
+_PREV_WORDS_BACKWARDS = re.compile(r"\W+(\w+)(?:\W+(\w+))?")
 _NEXT_WORD = re.compile(r"\W+(\w+)")
 _EXPLICIT_DAY = frozenset({"iso", "num", "dmy", "mdy"})
 
@@ -98,9 +100,9 @@ def _shifted(unit: str, delta: int, published: date) -> str:
 
 
 def _words_around(folded: str, start: int, end: int) -> tuple[list[str], str | None]:
-    before = _PREV_WORDS.search(folded, max(0, start - 60), start)
+    before = _PREV_WORDS_BACKWARDS.match(folded[max(0, start - 60) : start][::-1])
     after = _NEXT_WORD.match(folded, end)
-    previous = [w for w in (before.group(1), before.group(2)) if w] if before else []
+    previous = [w[::-1] for w in (before.group(2), before.group(1)) if w] if before else []
     return previous, after.group(1) if after else None
 
 

@@ -12,6 +12,7 @@ from babel.dates import get_month_names
 from polars.testing import assert_frame_equal
 
 from dashboard import schema
+from dashboard.lang import datewords
 from dashboard.lang.datewords import (
     FROM_ANOTHER_DATE,
     RELATIVE,
@@ -20,7 +21,7 @@ from dashboard.lang.datewords import (
     lexicon,
     relative_table,
 )
-from dashboard.steps.dates import extract_dates, latest_mentioned, tag
+from dashboard.steps.dates import _words_around, extract_dates, latest_mentioned, tag
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 PUB = date(2025, 12, 12)  # a Friday
@@ -373,3 +374,36 @@ def test_month_joined_to_year_by_a_joiner_word(lang: str) -> None:
     text = f"x {month} {grammar(lang)['year_joiners'][0]} 2017 x"
     found = tag(text, lang, date(2019, 1, 17), [(0, 0, len(text))])
     assert [f[4][0] for f in found] == ["2017-09"]
+
+
+def test_a_long_text_folds_as_each_of_its_characters_does() -> None:
+    # a whole article is folded by a gather, a word by str.translate: the same characters out,
+    # with those past the table, outside the Basic Multilingual Plane and lone surrogates kept
+    chars = "AÉéßİıς’`ΆΩжЖЁ\u1e9e\u2603\U0001d538\U0001f600\ud800\udfff \n.,1"
+    text = "".join(chars[(i * 7919) % len(chars)] for i in range(3 * datewords._GATHER_FROM))
+    each = "".join(datewords.fold(c) for c in text)
+    assert len(each) == len(text)
+    assert datewords.fold(text) == each
+    assert datewords.fold(text) == text.translate(datewords._FOLD_LIST)
+    assert datewords.fold("ΆΩ Ёж İı") == "αω \u0435ж ii"  # Ё: Cyrillic е
+
+
+def test_the_words_before_a_date_are_the_last_two_of_the_sixty_characters_before_it() -> None:
+    # read backwards in the reversed text, as a search for the pair ending at the date finds them
+    pair = re.compile(r"(\w+)\W+(?:(\w+)\W+)?$")
+    texts = [
+        "la 5 martie",
+        "rekao je u petak, 5. marta",
+        "   5 march",
+        "x" * 70 + " dd, 5 march",
+        "w" * 80 + " 5 march",
+        "one two three-four, 5 march",
+        "before5 march",
+        "it said: «on» 12 may",
+    ]
+    for text in texts:
+        start = text.index("5") if "5" in text else text.index("12")
+        found = pair.search(text, max(0, start - 60), start)
+        expected = [w for w in found.groups() if w] if found else []
+        assert _words_around(text, start, start + 1)[0] == expected, text
+    assert _words_around("rekao je u petak, 5. marta", 18, 26) == (["u", "petak"], None)
