@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import marshal
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -60,6 +62,10 @@ def path_of(name: str) -> Path:
     return folder() / f"{name}-{fingerprint()}.marshal"
 
 
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+"""A language code a value may be kept under (a code read from data names no file)."""
+
+
 def cached(name: str, build: Callable[[], T]) -> T:
     """build()'s value, read from disk when an earlier process of this code built it."""
     path = path_of(name)
@@ -77,6 +83,50 @@ def cached(name: str, build: Callable[[], T]) -> T:
         atomic.write_bytes(path, marshal.dumps((name, value)))  # type: ignore[arg-type]
         _prune(path.parent, name)
     return value
+
+
+def kept_pattern(pattern: re.Pattern[str]) -> tuple[Any, ...]:
+    """A compiled pattern as a value to keep (`cached`), read back by `pattern_of`: its source and
+    flags, and the program re's compiler made of them. Python's regex compiler parses a pattern
+    in Python (a language's date grammar, thousands of words in tries: ~25 ms, every process);
+    the program loads in a fraction of a millisecond. A Python whose compiler does not make the
+    same pattern from its program keeps only the source and flags."""
+    source, flags = pattern.pattern, pattern.flags
+    return (source, flags, *(_program(source, flags) or ()))
+
+
+def pattern_of(kept: tuple[Any, ...]) -> re.Pattern[str]:
+    """The pattern `kept_pattern` kept: from its program, else compiled from its source."""
+    if len(kept) > 2:
+        with contextlib.suppress(TypeError, ValueError, RuntimeError):
+            # _sre validates the program it is given (RuntimeError: invalid SRE code)
+            return importlib.import_module("_sre").compile(kept[0], *kept[2:])  # type: ignore[no-any-return]
+    return re.compile(kept[0], kept[1])
+
+
+def _program(source: str, flags: int) -> tuple[Any, ...] | None:
+    """The arguments after the source that re's compiler gives _sre.compile for
+    re.compile(source, flags), made as re._compiler.compile makes them; None when they do not
+    make the pattern re.compile makes."""
+    try:
+        parser, compiler = (importlib.import_module(f"re.{m}") for m in ("_parser", "_compiler"))
+        parsed = parser.parse(source, flags)
+        state = parsed.state
+        names: list[str | None] = [None] * state.groups
+        for group, number in state.groupdict.items():
+            names[number] = group
+        program = (
+            int(flags | state.flags),
+            [int(op) for op in compiler._code(parsed, flags)],  # named constants: plain ints
+            state.groups - 1,
+            dict(state.groupdict),
+            tuple(names),
+        )
+        if importlib.import_module("_sre").compile(source, *program) != re.compile(source, flags):
+            return None
+    except (AttributeError, TypeError, ValueError, RuntimeError, re.error):
+        return None
+    return program
 
 
 def _prune(where: Path, name: str) -> None:

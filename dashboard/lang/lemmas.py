@@ -55,7 +55,14 @@ def cache_folder() -> Path:
     """$NEWSPRISM_DATA_CACHE, else the user cache; one sub-folder per simplemma version."""
     root = os.environ.get("NEWSPRISM_DATA_CACHE")
     base = Path(root) if root else Path.home() / ".cache" / "newsprism"
-    return base / f"simplemma-{version('simplemma')}"
+    return base / f"simplemma-{_simplemma()}"
+
+
+@lru_cache(maxsize=1)
+def _simplemma() -> str:
+    """simplemma's version: read from its metadata once (~4 ms a reading, and every value kept
+    on disk asks for the folder)."""
+    return version("simplemma")
 
 
 def cache_file(lang: str) -> Path:

@@ -176,12 +176,9 @@ def _calendar_words(lang: str) -> frozenset[str]:
     """Month and weekday names (all forms babel has) in lower case; a language code's are
     built once and then read from disk (loading a locale's CLDR data takes ~10 ms, in every
     process that reads the language)."""
-    if not _CODE.fullmatch(lang):
+    if not datacache.LANGUAGE_CODE.fullmatch(lang):
         return _calendar_words_of(lang)
     return datacache.cached(f"calendar_words_{lang}", lambda: _calendar_words_of(lang))
-
-
-_CODE = re.compile(r"[a-z]{2,3}")
 
 
 def _calendar_words_of(lang: str) -> frozenset[str]:

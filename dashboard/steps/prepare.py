@@ -4,7 +4,7 @@ first analysis reads it from disk instead of building it.
 A fresh machine's first `analyze` of the seeds took ~9 s, against ~1.5 s once the data was on
 disk: it built each language's lemma dictionary (simplemma's, re-laid for fast look-ups; Polish
 alone ~5 s), the place gazetteer, the fixed names, the name concepts, the world's cities and
-each language's month and weekday names. Preparing builds what is missing of them and leaves
+each language's month and weekday names and date grammar (its patterns compiled). Preparing builds what is missing of them and leaves
 what is there; the caches themselves (dashboard.lang.lemmas, dashboard.lang.datacache) keep
 their rules: versioned, written atomically, rebuilt when the code or the data change.
 """
@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from dashboard.errors import NewsprismError
-from dashboard.lang import datacache, lemmas, lexicon, name_words
+from dashboard.lang import datacache, datewords, lemmas, lexicon, name_words
 from dashboard.steps.mention_types import lemma_lang
 
 
@@ -56,8 +56,11 @@ def prepare(
             if not lemmas.cache_file(dictionary).is_file():
                 timed(f"{code}: lemma dictionary ({dictionary})", _lemmas(dictionary))
         lexicon.cues(code)  # with the month and weekday names, kept on disk
+        datewords.lexicon(code)  # and the date grammar
     kept = all(lemmas.cache_file(d).is_file() for d in done) and all(
-        datacache.path_of(f"calendar_words_{code}").is_file() for code in wanted
+        datacache.path_of(f"{value}_{code}").is_file()
+        for code in wanted
+        for value in ("calendar_words", "date_lexicon")
     )
     if not kept:
         say(
@@ -72,6 +75,7 @@ def _shared() -> None:
     lexicon.fixed_names()
     lexicon.world_city(["Maribor"])
     name_words.name_concepts()
+    datewords.lexicon(None)  # every language's dates: for text of no language
 
 
 def _lemmas(code: str) -> Callable[[], object]:

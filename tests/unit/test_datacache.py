@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -130,3 +131,70 @@ def test_a_languages_calendar_words_are_built_once_then_read_from_disk(cache: Pa
     assert [p.name for p in datacache.folder().iterdir()] == [
         p.name for p in datacache.folder().glob("calendar_words_pl-*.marshal")
     ]
+
+
+def _not_compiled(*args: object) -> re.Pattern[str]:
+    raise AssertionError("compiled from its source")
+
+
+def test_a_kept_pattern_reads_back_as_the_pattern_compiled(cache: Path) -> None:
+    patterns = [
+        re.compile(r"(?<!\w)(?P<day>\d\d?)\.?\s+(?P<month>mart[aeu]?|april[au]?)(?!\w)"),
+        re.compile(r"(?i)\bcafé\b|[^\W\d_]+(?:-[^\W\d_]+)*", re.MULTILINE),
+        re.compile(rb"\x00+".decode("latin-1")),
+    ]
+    for pattern in patterns:
+        kept = datacache.cached(
+            f"pattern_{patterns.index(pattern)}", lambda p=pattern: datacache.kept_pattern(p)
+        )
+        assert len(kept) > 2  # the program, not only the source: this Python's compiler made it
+        read = datacache.cached(f"pattern_{patterns.index(pattern)}", lambda: ("", 0))
+        with pytest.MonkeyPatch.context() as patch:  # read from the program, not compiled
+            patch.setattr(datacache.re, "compile", _not_compiled)
+            back = datacache.pattern_of(read)
+        assert back == pattern and back.groupindex == pattern.groupindex
+        text = "Na 5. marta i 12 aprila, CAFÉ Jean-Luc\x00\x00"
+        assert [m.groupdict() or m.span() for m in back.finditer(text)] == [
+            m.groupdict() or m.span() for m in pattern.finditer(text)
+        ]
+    # a damaged program is not run: the pattern is compiled from its source
+    source, flags, *program = datacache.kept_pattern(patterns[0])
+    program[1] = [7] * len(program[1])
+    assert datacache.pattern_of((source, flags, *program)) == patterns[0]
+    assert datacache.pattern_of((source, flags)) == patterns[0]
+
+
+def test_a_languages_date_lexicon_is_built_once_then_read_from_disk(tmp_path: Path) -> None:
+    code = """
+import pickle, re, sys
+from dashboard.lang import datacache, datewords
+lexicons = [datewords.lexicon(c) for c in ("sr", "el", None, "x/../y")]
+print(sorted(datacache.BUILDS.items()))
+# a pattern compares by its program: the one read back is the one the source compiles to
+patterns = [p for x in lexicons for p in (x.pattern, x.future, x.range_before) if p]
+print(all(p == re.compile(p.pattern, p.flags) for p in patterns), len(patterns))
+with open(sys.argv[1], "wb") as out:
+    pickle.dump(lexicons, out)
+"""
+    env = {"NEWSPRISM_DATA_CACHE": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
+    builds, lexicons = [], []
+    for k in range(2):
+        dump = tmp_path / f"lexicons-{k}.pickle"
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(dump)], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        builds.append(done.stdout.strip())
+        lexicons.append(pickle.loads(dump.read_bytes()))
+    names = ["date_lexicon_all", "date_lexicon_el", "date_lexicon_sr"]
+    built = str([(name, 1) for name in names])
+    assert [b.splitlines()[0] for b in builds] == [built, "[]"]  # then read from disk
+    assert [b.splitlines()[1] for b in builds] == ["True 12"] * 2
+    # every field, the compiled patterns too (a pattern pickles as its source and flags)
+    assert lexicons[0] == lexicons[1]
+    first, again = lexicons[0][0], lexicons[1][0]
+    assert again.pattern.groupindex == first.pattern.groupindex
+    assert [m.lastgroup for m in again.pattern.finditer("5. marta 2019, u petak")] == ["dmy", "wd"]
+    # a code from data that is no language code names no file
+    kept = sorted(p.name.split("-")[0] for p in (tmp_path / "cache" / "data").glob("*.marshal"))
+    assert kept == names

@@ -33,7 +33,7 @@ def test_prepare_builds_what_is_missing_and_a_new_process_reads_it(tmp_path: Pat
     assert dictionaries == ["hbs", "sl"]
     kept = {p.name.split("-")[0] for p in (cache / "data").glob("*.marshal")}
     assert {"gazetteer", "fixed_names", "name_concepts", "calendar_words_sl"} <= kept
-    assert "calendar_words_hr" in kept
+    assert {"calendar_words_hr", "date_lexicon_sl", "date_lexicon_hr", "date_lexicon_all"} <= kept
 
     again = _run(cache, "prepare", "--languages", "sl,hr")
     assert again.returncode == 0, again.stderr
@@ -43,8 +43,9 @@ def test_prepare_builds_what_is_missing_and_a_new_process_reads_it(tmp_path: Pat
     # (a file rewritten is a new file: atomic writes rename a new one into place)
     stamp = {p: p.stat().st_ino for p in cache.rglob("*.marshal")}
     code = (
-        "from dashboard.lang import datacache, lemmas, lexicon, name_words\n"
+        "from dashboard.lang import datacache, datewords, lemmas, lexicon, name_words\n"
         "lexicon.cues('sl'); lexicon.place_labels(); name_words.name_concepts()\n"
+        "datewords.lexicon('sl'); datewords.lexicon(None)\n"
         "assert lemmas.lemmatize('Ljubljani', 'sl') == 'Ljubljana'\n"
         "print(sorted(datacache.BUILDS))\n"
     )
