@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
-from dashboard.lang import boilerplate
+from dashboard.lang import boilerplate, datacache
 from dashboard.schema import PROVENANCE, SCHEMAS
 from dashboard.spans import span_texts
 
@@ -218,33 +219,71 @@ def south_slavic(text: str, lang: str) -> str:
 
 
 def script_of(texts: pl.Series) -> pl.Series:
-    """ISO 15924 code of the script most letters of each text are in; null without letters."""
-    scripts = _scripts()
-    frame = pl.DataFrame({"text": texts.fill_null("")}).with_row_index("_row")
-    # the first scripts listed cover nearly all news text: count the rest only where they do not
-    common = _script_counts(frame, dict(list(scripts.items())[:3]))
-    letters = pl.col("text").str.count_matches(r"\p{L}")
-    decided = common.filter((pl.col("_best") * 2 > letters) | (letters == 0))
-    rest = _script_counts(frame.join(decided.select("_row"), on="_row", how="anti"), scripts)
-    return pl.concat([decided, rest]).sort("_row")["_script"].alias("script")
+    """ISO 15924 code of the script of each text (null: none of the listed scripts).
+
+    One of the first three scripts listed (they cover nearly all news text) when it has more than
+    half the text's letters, or the text has no letter; else the listed script with most
+    characters (a tie: the first listed). Counted in one pass over the texts' characters, each
+    looked up in a table of what \\p{Name} and \\p{L} match in polars's regex engine
+    (`_char_classes`), where a count of matches a script read every text again."""
+    codes = list(_scripts())
+    values = texts.fill_null("").to_list()
+    n, width = len(values), 2 * (len(codes) + 1)
+    # polars's strings are UTF-8: no lone surrogate to refuse
+    chars = np.frombuffer("".join(values).encode("utf-32-le"), np.uint32)
+    row = np.repeat(np.arange(n), np.fromiter(map(len, values), np.int64, n))
+    # per text, characters of each class: a script (the last: none of them) and letter or not
+    classes = np.bincount(row * width + _char_classes(chars), minlength=n * width)
+    by_letter = classes.reshape(n, len(codes) + 1, 2)
+    counts, letters = by_letter.sum(axis=2)[:, :-1], by_letter[:, :, 1].sum(axis=1)
+    common = counts[:, :_COMMON_SCRIPTS]
+    best = common.max(axis=1, initial=0)
+    decided = (best * 2 > letters) | (letters == 0)
+    found = np.where(
+        decided,
+        np.where(best > 0, common.argmax(axis=1), -1),
+        np.where(counts.max(axis=1) > 0, counts.argmax(axis=1), -1),
+    )
+    return pl.Series("script", [codes[i] if i >= 0 else None for i in found], pl.String)
 
 
-def _script_counts(frame: pl.DataFrame, scripts: dict[str, str]) -> pl.DataFrame:
-    """_script: the script with most letters (null when none), _best: how many letters it has."""
-    counts = pl.concat_list(
-        [pl.col("text").str.count_matches(rf"\p{{{name}}}") for name in scripts.values()]
+_COMMON_SCRIPTS = 3
+"""The first scripts of language_scripts.json a text is one of when it has most its letters."""
+
+
+def _char_classes(chars: np.ndarray) -> np.ndarray:
+    """Each code point's class: 2 x its script's number in _scripts() (len(_scripts()): none),
+    + 1 for a letter. Those of the Basic Multilingual Plane from a table, the others asked of the
+    regex engine (each once)."""
+    table = _bmp_classes()
+    small = chars < table.size
+    if small.all():
+        return table[chars]
+    rare, back = np.unique(chars[~small], return_inverse=True)
+    found = table[np.where(small, chars, 0)]
+    found[~small] = _classes(rare.tolist())[back]
+    return found
+
+
+@cache
+def _bmp_classes() -> np.ndarray:
+    """_classes of every code point of the Basic Multilingual Plane (a surrogate: none, no
+    letter); built once (~0.1 s) and kept on disk, for this polars (its regex engine's tables)."""
+    kept = datacache.cached(
+        f"char_classes_{pl.__version__}",
+        lambda: _classes([c if not 0xD800 <= c < 0xE000 else 0 for c in range(0x10000)]).tobytes(),
     )
-    codes = list(scripts)
-    return frame.with_columns(_counts=counts).select(
-        "_row",
-        "text",
-        _best=pl.col("_counts").list.max(),
-        _script=pl.when(pl.col("_counts").list.max() > 0).then(
-            pl.col("_counts")
-            .list.arg_max()
-            .replace_strict(list(range(len(codes))), codes, return_dtype=pl.String)
-        ),
-    )
+    return np.frombuffer(kept, np.uint8)
+
+
+def _classes(points: list[int]) -> np.ndarray:
+    """The classes (`_char_classes`) of `points`, as polars's regex reads \\p{Name} and \\p{L}."""
+    chars = pl.Series([chr(c) for c in points], dtype=pl.String)
+    names = list(_scripts().values())
+    script = np.full(len(points), len(names), np.uint8)
+    for number, name in reversed(list(enumerate(names))):  # a character's first script listed
+        script[chars.str.count_matches(rf"\p{{{name}}}").to_numpy() > 0] = number
+    return script * 2 + (chars.str.count_matches(r"\p{L}").to_numpy() > 0)
 
 
 # -- detection engine -------------------------------------------------------------------------

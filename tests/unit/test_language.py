@@ -223,6 +223,50 @@ def test_script_of() -> None:
     ]
 
 
+def _script_by_matches(text: str) -> str | None:
+    """The script rule counted by the regex engine itself, a count of matches a script."""
+    counts = {
+        code: pl.Series([text]).str.count_matches(rf"\p{{{name}}}")[0]
+        for code, name in language._scripts().items()
+    }
+    letters = pl.Series([text]).str.count_matches(r"\p{L}")[0]
+    common = list(counts.items())[:3]
+    best = max(common, key=lambda c: c[1])  # the first of equals, as the listed order
+    if best[1] * 2 > letters or letters == 0:
+        return best[0] if best[1] else None
+    best = max(counts.items(), key=lambda c: c[1])
+    return best[0] if best[1] else None
+
+
+def test_script_of_counts_each_character_as_the_regex_engine_reads_it() -> None:
+    # ties, scripts past the first three, characters past the Basic Multilingual Plane (Han,
+    # emoji), marks and digits that are no letter, letters of no listed script
+    texts = [
+        "ab αβ",
+        "ab αβ абв",
+        "abc αβγ δεζ",
+        "مرحبا bonjour",
+        "مرحبا بالعالم hello",
+        "日本語のテキスト 𠀀𠀁𠀂",
+        "𠀀 ab",
+        "😀😀 ab",
+        "e\u0301\u0301 ℵ ǅ ᾈ ʰ",
+        "12345 ...",
+        "한국어 텍스트 and",
+        "ᚠᚢᚦ runes",
+        # Arabic-Indic digits are of a script but no letters: the first scripts' letters decide
+        "٣٣٣٣٣٣٣٣٣٣ ab",
+        "٣٣٣٣٣٣٣٣٣٣ αβ",
+        "٣٣٣",
+        "Ⅻ Ⅳ",
+        "ꙮ ab",
+        "Ⰰ Ⰱ glagolitic",
+        "\u00ad\u200b",
+        "ß ẞ ﬁ",
+    ]
+    assert language.script_of(pl.Series(texts)).to_list() == [_script_by_matches(t) for t in texts]
+
+
 def test_langdetect_fallback_gives_the_same_answers(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = SERBIAN + CROATIAN + SERBIAN_CYRILLIC + list(OTHER_CYRILLIC.values()) + [""]
     fast = language.detect_texts(texts)
