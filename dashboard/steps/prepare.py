@@ -3,10 +3,11 @@ first analysis reads it from disk instead of building it.
 
 A fresh machine's first `analyze` of the seeds took ~9 s, against ~1.5 s once the data was on
 disk: it built each language's lemma dictionary (simplemma's, re-laid for fast look-ups; Polish
-alone ~5 s), the place gazetteer, the fixed names, the name concepts, the world's cities and
-each language's month and weekday names and date grammar (its patterns compiled). Preparing builds what is missing of them and leaves
-what is there; the caches themselves (dashboard.lang.lemmas, dashboard.lang.datacache) keep
-their rules: versioned, written atomically, rebuilt when the code or the data change.
+alone ~5 s), the place gazetteer, the fixed names, the name concepts, the world's cities, each
+language's month and weekday names and date grammar (its patterns compiled), and the
+characters' scripts. Preparing builds what is missing of them and leaves what is there; the
+caches themselves (dashboard.lang.lemmas, dashboard.lang.datacache) keep their rules:
+versioned, written atomically, rebuilt when the code or the data change.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable, Sequence
 
 from dashboard.errors import NewsprismError
 from dashboard.lang import datacache, datewords, lemmas, lexicon, name_words
+from dashboard.steps import language
 from dashboard.steps.mention_types import lemma_lang
 
 
@@ -76,6 +78,7 @@ def _shared() -> None:
     lexicon.world_city(["Maribor"])
     name_words.name_concepts()
     datewords.lexicon(None)  # every language's dates: for text of no language
+    language._bmp_classes()  # the characters' scripts
 
 
 def _lemmas(code: str) -> Callable[[], object]:

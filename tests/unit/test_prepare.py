@@ -34,6 +34,7 @@ def test_prepare_builds_what_is_missing_and_a_new_process_reads_it(tmp_path: Pat
     kept = {p.name.split("-")[0] for p in (cache / "data").glob("*.marshal")}
     assert {"gazetteer", "fixed_names", "name_concepts", "calendar_words_sl"} <= kept
     assert {"calendar_words_hr", "date_lexicon_sl", "date_lexicon_hr", "date_lexicon_all"} <= kept
+    assert any(name.startswith("char_classes_") for name in kept)
 
     again = _run(cache, "prepare", "--languages", "sl,hr")
     assert again.returncode == 0, again.stderr
