@@ -49,7 +49,7 @@ def prepare(
         say(f"  {what}: {built[-1][1]:.1f} s")
 
     # shared by every language: read from disk when there (~0.2 s), else built
-    timed("place names, fixed names, name concepts, world cities", _shared)
+    timed("place names, fixed names, name concepts, world cities, dates, scripts", _shared)
     done: set[str] = set()
     for code in wanted:
         dictionary = lemma_lang(code)
