@@ -77,10 +77,19 @@ _GATHER_FROM = 1000
 """Characters from which a text is folded by a gather (a word is folded faster by translate)."""
 
 
+_GATHER_CHARS = 1 << 20
+"""Characters folded in one gather: a long text goes a slice at a time (~20 bytes a character
+while a slice is folded, not the whole text's)."""
+
+
 def fold(text: str) -> str:
     """Lowercase and strip accents character by character, so len(fold(t)) == len(t)."""
     if len(text) < _GATHER_FROM or text.isascii():
         return text.translate(_FOLD_LIST)
+    if len(text) > _GATHER_CHARS:
+        return "".join(
+            map(fold, (text[at : at + _GATHER_CHARS] for at in range(0, len(text), _GATHER_CHARS)))
+        )
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
     inside = np.minimum(codes, _FOLD_CODES.size - 1)
     folded = np.where(codes < _FOLD_CODES.size, _FOLD_CODES[inside], codes)

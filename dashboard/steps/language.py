@@ -228,13 +228,8 @@ def script_of(texts: pl.Series) -> pl.Series:
     (`_char_classes`), where a count of matches a script read every text again."""
     codes = list(_scripts())
     values = texts.fill_null("").to_list()
-    n, width = len(values), 2 * (len(codes) + 1)
-    # polars's strings are UTF-8: no lone surrogate to refuse
-    chars = np.frombuffer("".join(values).encode("utf-32-le"), np.uint32)
-    row = np.repeat(np.arange(n), np.fromiter(map(len, values), np.int64, n))
     # per text, characters of each class: a script (the last: none of them) and letter or not
-    classes = np.bincount(row * width + _char_classes(chars), minlength=n * width)
-    by_letter = classes.reshape(n, len(codes) + 1, 2)
+    by_letter = _class_counts(values, 2 * (len(codes) + 1)).reshape(len(values), len(codes) + 1, 2)
     counts, letters = by_letter.sum(axis=2)[:, :-1], by_letter[:, :, 1].sum(axis=1)
     common = counts[:, :_COMMON_SCRIPTS]
     best = common.max(axis=1, initial=0)
@@ -245,6 +240,42 @@ def script_of(texts: pl.Series) -> pl.Series:
         np.where(counts.max(axis=1) > 0, counts.argmax(axis=1), -1),
     )
     return pl.Series("script", [codes[i] if i >= 0 else None for i in found], pl.String)
+
+
+def _class_counts(values: list[str], width: int) -> np.ndarray:
+    """(text, class): how many characters of each text are of each class (`_char_classes`),
+    counted over chunks of at most _CHUNK_CHARS characters (a text longer than that, a slice at a
+    time): the arrays of a count take ~20 bytes a character."""
+    counts = np.zeros((len(values), width), np.int64)
+    start = 0
+    while start < len(values):
+        end, size = start + 1, len(values[start])
+        while end < len(values) and size + len(values[end]) <= _CHUNK_CHARS:
+            size += len(values[end])
+            end += 1
+        if size > _CHUNK_CHARS:  # one long text
+            text = values[start]
+            for at in range(0, size, _CHUNK_CHARS):
+                found = _char_classes(_code_points(text[at : at + _CHUNK_CHARS]))
+                counts[start] += np.bincount(found, minlength=width)
+        else:
+            part = values[start:end]
+            row = np.repeat(np.arange(len(part)), np.fromiter(map(len, part), np.int64, len(part)))
+            found = _char_classes(_code_points("".join(part)))
+            counts[start:end] = np.bincount(
+                row * width + found, minlength=len(part) * width
+            ).reshape(len(part), width)
+        start = end
+    return counts
+
+
+_CHUNK_CHARS = 1 << 22
+"""Characters whose classes are counted at once (script_of)."""
+
+
+def _code_points(text: str) -> np.ndarray:
+    """The text's code points (polars's strings are UTF-8: no lone surrogate to refuse)."""
+    return np.frombuffer(text.encode("utf-32-le"), np.uint32)
 
 
 _COMMON_SCRIPTS = 3

@@ -376,7 +376,7 @@ def test_month_joined_to_year_by_a_joiner_word(lang: str) -> None:
     assert [f[4][0] for f in found] == ["2017-09"]
 
 
-def test_a_long_text_folds_as_each_of_its_characters_does() -> None:
+def test_a_long_text_folds_as_each_of_its_characters_does(monkeypatch: pytest.MonkeyPatch) -> None:
     # a whole article is folded by a gather, a word by str.translate: the same characters out,
     # with those past the table, outside the Basic Multilingual Plane and lone surrogates kept
     chars = "AÉéßİıς’`ΆΩжЖЁ\u1e9e\u2603\U0001d538\U0001f600\ud800\udfff \n.,1"
@@ -385,6 +385,9 @@ def test_a_long_text_folds_as_each_of_its_characters_does() -> None:
     assert len(each) == len(text)
     assert datewords.fold(text) == each
     assert datewords.fold(text) == text.translate(datewords._FOLD_LIST)
+    # a long text is folded a slice at a time: the same
+    monkeypatch.setattr(datewords, "_GATHER_CHARS", datewords._GATHER_FROM + 7)
+    assert datewords.fold(text) == each
     assert datewords.fold("ΆΩ Ёж İı") == "αω \u0435ж ii"  # Ё: Cyrillic е
 
 

@@ -238,7 +238,9 @@ def _script_by_matches(text: str) -> str | None:
     return best[0] if best[1] else None
 
 
-def test_script_of_counts_each_character_as_the_regex_engine_reads_it() -> None:
+def test_script_of_counts_each_character_as_the_regex_engine_reads_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # ties, scripts past the first three, characters past the Basic Multilingual Plane (Han,
     # emoji), marks and digits that are no letter, letters of no listed script
     texts = [
@@ -264,7 +266,11 @@ def test_script_of_counts_each_character_as_the_regex_engine_reads_it() -> None:
         "\u00ad\u200b",
         "ß ẞ ﬁ",
     ]
-    assert language.script_of(pl.Series(texts)).to_list() == [_script_by_matches(t) for t in texts]
+    expected = [_script_by_matches(t) for t in texts]
+    assert language.script_of(pl.Series(texts)).to_list() == expected
+    # counted a chunk of characters at a time, a long text a slice at a time: the same
+    monkeypatch.setattr(language, "_CHUNK_CHARS", 7)
+    assert language.script_of(pl.Series(texts)).to_list() == expected
 
 
 def test_langdetect_fallback_gives_the_same_answers(monkeypatch: pytest.MonkeyPatch) -> None:
