@@ -269,7 +269,7 @@ def _class_counts(values: list[str], width: int) -> np.ndarray:
     return counts
 
 
-_CHUNK_CHARS = 1 << 22
+_CHUNK_CHARS = 1 << 20
 """Characters whose classes are counted at once (script_of)."""
 
 
