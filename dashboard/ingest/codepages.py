@@ -28,6 +28,7 @@ import numpy as np
 from langdetect.utils.ngram import NGram
 
 from dashboard.ingest import ahead
+from dashboard.lang import codepoints
 from dashboard.steps import language
 
 # words of ASCII letters and high bytes: only words with a high byte differ between code pages
@@ -183,32 +184,19 @@ code point (-1: not yet): a reading is normalised in one gather."""
 
 
 def _code_points(text: str) -> np.ndarray:
-    """The code points of `text`."""
-    return np.frombuffer(text.encode("utf-32-le"), np.uint32).astype(np.int64)
+    """The code points of `text`, as the evidence's arithmetic takes them."""
+    return codepoints.of(text).astype(np.int64)
 
 
 def _normal_codes(codes: np.ndarray) -> np.ndarray:
     """The code points of the text of `codes` translated by _NORMALIZED (a character normalises
     to one character)."""
-    return _by_table(codes, _NORMAL_BMP, lambda code: ord(_NORMALIZED[code]))
+    return codepoints.by_table(codes, _NORMAL_BMP, _each(lambda code: ord(_NORMALIZED[code])))
 
 
-def _by_table(codes: np.ndarray, bmp: np.ndarray, value: Callable[[int], int]) -> np.ndarray:
-    """`value` of each code point: those of the Basic Multilingual Plane in one gather from `bmp`
-    (filled the first time a character is met; -1: not yet), the others one by one."""
-    small = codes < bmp.size
-    found = np.empty(codes.size, np.int64)
-    inside = codes[small]
-    values = bmp[inside]
-    if (values < 0).any():
-        for code in np.unique(inside[values < 0]).tolist():
-            bmp[code] = value(code)
-        values = bmp[inside]
-    found[small] = values
-    if not small.all():
-        rare, back = np.unique(codes[~small], return_inverse=True)
-        found[~small] = np.fromiter((value(c) for c in rare.tolist()), np.int64, rare.size)[back]
-    return found
+def _each(value: Callable[[int], int]) -> Callable[[list[int]], list[int]]:
+    """`value` of each of a list of code points (codepoints.by_table asks for a list)."""
+    return lambda codes: [value(code) for code in codes]
 
 
 _IS_PIECE, _IS_ALPHA, _IS_APOSTROPHE, _IS_CONTROL = 1, 2, 4, 8
@@ -247,7 +235,7 @@ yet): a reading's characters are looked up in one gather."""
 
 def _char_table(codes: np.ndarray) -> np.ndarray:
     """`_CHARS` of each code point."""
-    return _by_table(codes, _BMP, _CHARS.__getitem__)
+    return codepoints.by_table(codes, _BMP, _each(_CHARS.__getitem__))
 
 
 def decode_legacy(data: bytes) -> Decoding:

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from dashboard.lang import boilerplate, datacache
+from dashboard.lang import boilerplate, codepoints, datacache
 from dashboard.schema import PROVENANCE, SCHEMAS
 from dashboard.spans import span_texts
 
@@ -256,12 +256,12 @@ def _class_counts(values: list[str], width: int) -> np.ndarray:
         if size > _CHUNK_CHARS:  # one long text
             text = values[start]
             for at in range(0, size, _CHUNK_CHARS):
-                found = _char_classes(_code_points(text[at : at + _CHUNK_CHARS]))
+                found = _char_classes(codepoints.of(text[at : at + _CHUNK_CHARS]))
                 counts[start] += np.bincount(found, minlength=width)
         else:
             part = values[start:end]
             row = np.repeat(np.arange(len(part)), np.fromiter(map(len, part), np.int64, len(part)))
-            found = _char_classes(_code_points("".join(part)))
+            found = _char_classes(codepoints.of("".join(part)))
             counts[start:end] = np.bincount(
                 row * width + found, minlength=len(part) * width
             ).reshape(len(part), width)
@@ -273,11 +273,6 @@ _CHUNK_CHARS = 1 << 20
 """Characters whose classes are counted at once (script_of)."""
 
 
-def _code_points(text: str) -> np.ndarray:
-    """The text's code points (polars's strings are UTF-8: no lone surrogate to refuse)."""
-    return np.frombuffer(text.encode("utf-32-le"), np.uint32)
-
-
 _COMMON_SCRIPTS = 3
 """The first scripts of language_scripts.json a text is one of when it has most its letters."""
 
@@ -286,14 +281,7 @@ def _char_classes(chars: np.ndarray) -> np.ndarray:
     """Each code point's class: 2 x its script's number in _scripts() (len(_scripts()): none),
     + 1 for a letter. Those of the Basic Multilingual Plane from a table, the others asked of the
     regex engine (each once)."""
-    table = _bmp_classes()
-    small = chars < table.size
-    if small.all():
-        return table[chars]
-    rare, back = np.unique(chars[~small], return_inverse=True)
-    found = table[np.where(small, chars, 0)]
-    found[~small] = _classes(rare.tolist())[back]
-    return found
+    return codepoints.by_table(chars, _bmp_classes(), _classes)
 
 
 @cache
