@@ -406,30 +406,22 @@ def _lexicon(code: str | None) -> Lexicon:
     if code is not None and not datacache.LANGUAGE_CODE.fullmatch(code):
         return _built(code)
     kept = datacache.cached(f"date_lexicon_{code or 'all'}", lambda: _kept(_built(code)))
-    patterns: dict[str, Any] = {
-        name: value and datacache.pattern_of(value) for name, value in kept[1].items()
-    }
+    patterns: dict[str, Any] = {name: datacache.pattern_of(v) for name, v in kept[1].items()}
     return Lexicon(**kept[0], **patterns)
 
 
 def _kept(lexicon: Lexicon) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The lexicon's fields as values to keep (datacache): its plain fields, and its patterns
-    as datacache.kept_pattern (None: none)."""
+    """The lexicon's fields as values to keep (datacache): its plain fields (None included), and
+    its patterns as datacache.kept_pattern."""
     plain: dict[str, Any] = {}
     patterns: dict[str, Any] = {}
     for f in fields(lexicon):
         value = getattr(lexicon, f.name)
         if isinstance(value, re.Pattern):
             patterns[f.name] = datacache.kept_pattern(value)
-        elif f.name in _PATTERN_FIELDS:
-            patterns[f.name] = None
         else:
             plain[f.name] = value
     return plain, patterns
-
-
-_PATTERN_FIELDS = ("future", "range_before", "range_after")
-"""Lexicon's fields that hold a pattern or None."""
 
 
 def _built(code: str | None) -> Lexicon:
