@@ -253,6 +253,19 @@ def test_the_reference_runs_in_a_fresh_process() -> None:
     assert ran["articles_per_s"] > 0 and ran["articles_per_cpu_s"] > 0
 
 
+def test_the_reference_reads_every_text_analyze_reads() -> None:
+    # a sample would load each language's data for fewer articles: a slower reference
+    # (more texts than the 200 it once sampled)
+    groups = {"a-en": ["Talks resumed on Monday."] * 100, "b-de": ["Am Montag, 3. Mai."] * 101}
+    assert bench_mixed.reference(groups)["articles"] == 201
+    assert bench_mixed.reference(groups, 2)["articles"] == 2
+    everyone = {"articles": 1000, "articles_per_s": 10.0, "articles_per_cpu_s": 5.0}
+    printed = "\n".join(bench_mixed.render(_mixed_report(everyone, {})))
+    assert "10.0 articles/s (every one of the 1,000 files)" in printed
+    sampled = "\n".join(bench_mixed.render(_mixed_report({**everyone, "articles": 200}, {})))
+    assert "10.0 articles/s (200 of the same files)" in sampled
+
+
 def test_median_reference_keeps_every_runs_rate() -> None:
     runs = [{"articles": 200, "articles_per_s": r} for r in (50.0, 40.0, 60.0)]
     middle = bench_mixed._median_reference(runs)
