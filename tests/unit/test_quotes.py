@@ -117,3 +117,31 @@ def test_the_actors_inside_a_window_are_found_by_their_starts_in_the_order_given
         hi = lo + rng.randint(0, 120)
         expected = [(a, b) for a, b in actors if lo <= a and b <= hi]
         assert ByStart(actors).within(lo, hi) == expected
+
+
+def _closing_by_character(text: str, i: int, end: int, closers: tuple[str, ...]) -> int | None:
+    """The closing mark as found character by character (the plain reading of the rule)."""
+    for j in range(i, end):
+        if text[j] in closers and not (
+            text[j] in "’‘" and j + 1 < end and text[j + 1].isalpha() and text[j - 1].isalpha()
+        ):
+            return j
+    return None
+
+
+def test_the_closing_mark_is_the_one_a_character_by_character_reading_finds() -> None:
+    import random
+
+    rng = random.Random(7)
+    alphabet = "ab ’‘'\"”“»«„.-"
+    pairs = quotes._marks()[0]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30)))
+        closers = pairs[rng.choice(sorted(pairs))]
+        i = rng.randint(1, len(text))
+        end = rng.randint(i, len(text))
+        assert quotes._closing(text, i, end, closers) == _closing_by_character(
+            text, i, end, closers
+        ), (text, i, end, closers)
+    # an apostrophe between letters is passed by; the closing quote after it is found
+    assert quotes._closing("„Putin’in dom“", 1, 14, ("“",)) == 13
