@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 
 import polars as pl
 import pytest
@@ -130,8 +131,6 @@ def _closing_by_character(text: str, i: int, end: int, closers: tuple[str, ...])
 
 
 def test_the_closing_mark_is_the_one_a_character_by_character_reading_finds() -> None:
-    import random
-
     rng = random.Random(7)
     alphabet = "ab ’‘'\"”“»«„.-"
     pairs = quotes._marks()[0]
@@ -144,4 +143,4 @@ def test_the_closing_mark_is_the_one_a_character_by_character_reading_finds() ->
             text, i, end, closers
         ), (text, i, end, closers)
     # an apostrophe between letters is passed by; the closing quote after it is found
-    assert quotes._closing("„Putin’in dom“", 1, 14, ("“",)) == 13
+    assert quotes._closing("‘Putin’in dom’", 1, 14, ("’",)) == 13
