@@ -118,7 +118,13 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[tuple
 
 @cache
 def _opener_pattern() -> re.Pattern[str]:
-    return re.compile("[" + re.escape("".join(_marks()[0])) + "]")
+    return _any_of(tuple(_marks()[0]))
+
+
+@cache
+def _any_of(marks: tuple[str, ...]) -> re.Pattern[str]:
+    """One character of `marks` (the opening marks, or one opener's closing marks)."""
+    return re.compile("[" + re.escape("".join(marks)) + "]")
 
 
 def _opens(text: str, i: int, floor: int) -> bool:
@@ -130,18 +136,13 @@ def _closing(text: str, i: int, end: int, closers: tuple[str, ...]) -> int | Non
     """Where the first of `closers` in text[i:end] stands that closes (a curly single quote
     between two letters is an apostrophe: Putin’in); the marks are found in C, not character
     by character."""
-    for mark in _closer_pattern(closers).finditer(text, i, end):
+    for mark in _any_of(closers).finditer(text, i, end):
         j = mark.start()
         if not (
             text[j] in "’‘" and j + 1 < end and text[j + 1].isalpha() and text[j - 1].isalpha()
         ):
             return j
     return None
-
-
-@cache
-def _closer_pattern(closers: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("[" + re.escape("".join(closers)) + "]")
 
 
 def _sentence_window(
