@@ -8,12 +8,20 @@ language's month and weekday names and date grammar (its patterns compiled), and
 characters' scripts. Preparing builds what is missing of them and leaves what is there; the
 caches themselves (dashboard.lang.lemmas, dashboard.lang.datacache) keep their rules:
 versioned, written atomically, rebuilt when the code or the data change.
+
+It also compiles newsprism's own modules to bytecode beside them (`bytecode`). An editable
+install (make install's) leaves none, and where PYTHONDONTWRITEBYTECODE is set (the machines
+this project is built on set it) Python never writes it either: every process compiled every
+module again, ~0.3 s of each `analyze` and of each helper process it starts (importing the
+pipeline took 1.0 s, 0.7 s with the bytecode there).
 """
 
 from __future__ import annotations
 
+import compileall
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from dashboard.errors import NewsprismError
 from dashboard.lang import datacache, datewords, lemmas, lexicon, name_words
@@ -48,6 +56,7 @@ def prepare(
         built.append((what, time.perf_counter() - started))
         say(f"  {what}: {built[-1][1]:.1f} s")
 
+    timed("newsprism's modules, compiled", bytecode)
     # shared by every language: read from disk when there (~0.2 s), else built
     timed("place names, fixed names, name concepts, world cities, dates, scripts", _shared)
     done: set[str] = set()
@@ -70,6 +79,18 @@ def prepare(
             "analysis will build them again"
         )
     return built
+
+
+PACKAGE = Path(__file__).resolve().parents[1]
+"""newsprism's modules (the dashboard package)."""
+
+
+def bytecode(package: Path = PACKAGE) -> bool:
+    """Compile the modules under `package` to bytecode where it is missing or older than their
+    source (Python's own __pycache__ files, each written atomically; a module changed later is
+    compiled again when imported, as always); False where some could not be written (a
+    read-only install still runs, only starting more slowly)."""
+    return bool(compileall.compile_dir(package, quiet=2))
 
 
 def _shared() -> None:

@@ -73,3 +73,33 @@ def test_prepare_says_so_when_nothing_can_be_kept(tmp_path: Path) -> None:
     done = _run(blocked / "cache", "prepare", "--languages", "sl")
     assert done.returncode == 0, done.stderr
     assert "could not keep them" in done.stdout
+
+
+def test_prepare_compiles_the_modules_a_process_would_compile_again(tmp_path: Path) -> None:
+    from importlib.util import cache_from_source
+
+    from dashboard.steps import prepare
+
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    modules = [package / "a.py", package / "sub" / "b.py"]
+    for module in modules:
+        module.write_text("VALUE = 1\n")
+    assert prepare.bytecode(package)
+    assert all(Path(cache_from_source(str(m))).is_file() for m in modules)
+    # where the bytecode cannot be written, it says so and nothing is raised
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()
+    (blocked / "c.py").write_text("VALUE = 2\n")
+    (blocked / "__pycache__").write_text("a file where the folder would go")
+    assert not prepare.bytecode(blocked)
+
+
+def test_prepare_leaves_newsprism_compiled(tmp_path: Path) -> None:
+    from importlib.util import cache_from_source
+
+    done = _run(tmp_path / "cache", "prepare", "--languages", "sl")
+    assert done.returncode == 0, done.stderr
+    assert "newsprism's modules, compiled" in done.stdout
+    for module in ("cli.py", "steps/mentions.py", "pipeline/pipeline.py"):
+        assert Path(cache_from_source(str(ROOT / "dashboard" / module))).is_file()
