@@ -10,10 +10,10 @@ caches themselves (dashboard.lang.lemmas, dashboard.lang.datacache) keep their r
 versioned, written atomically, rebuilt when the code or the data change.
 
 It also compiles newsprism's own modules to bytecode beside them (`bytecode`). An editable
-install (make install's) leaves none, and where PYTHONDONTWRITEBYTECODE is set (the machines
-this project is built on set it) Python never writes it either: every process compiled every
-module again, ~0.3 s of each `analyze` and of each helper process it starts (importing the
-pipeline took 1.0 s, 0.7 s with the bytecode there).
+install (make install's) leaves none, and where PYTHONDONTWRITEBYTECODE is set (as on the
+machine this was measured on) Python never writes it either: every process compiled every module
+again, ~0.3 s of each `analyze` and of each helper process it starts (importing the pipeline took
+~0.95 s, ~0.7 s with the bytecode there).
 """
 
 from __future__ import annotations
@@ -50,13 +50,18 @@ def prepare(
     say(f"per-language data, kept in {lemmas.cache_folder().parent}:")
     built: list[tuple[str, float]] = []
 
-    def timed(what: str, build: Callable[[], object]) -> None:
+    def timed(what: str, build: Callable[[], object]) -> object:
         started = time.perf_counter()
-        build()
+        made = build()
         built.append((what, time.perf_counter() - started))
         say(f"  {what}: {built[-1][1]:.1f} s")
+        return made
 
-    timed("newsprism's modules, compiled", bytecode)
+    if not timed("newsprism's modules, compiled", bytecode):
+        say(
+            f"  could not write newsprism's bytecode in {PACKAGE} (not writable?): every process"
+            " compiles the modules again"
+        )
     # shared by every language: read from disk when there (~0.2 s), else built
     timed("place names, fixed names, name concepts, world cities, dates, scripts", _shared)
     done: set[str] = set()
@@ -85,12 +90,12 @@ PACKAGE = Path(__file__).resolve().parents[1]
 """newsprism's modules (the dashboard package)."""
 
 
-def bytecode(package: Path = PACKAGE) -> bool:
-    """Compile the modules under `package` to bytecode where it is missing or older than their
-    source (Python's own __pycache__ files, each written atomically; a module changed later is
-    compiled again when imported, as always); False where some could not be written (a
-    read-only install still runs, only starting more slowly)."""
-    return bool(compileall.compile_dir(package, quiet=2))
+def bytecode(package: Path | None = None) -> bool:
+    """Compile the modules under `package` (default PACKAGE) to bytecode where it is missing or
+    older than their source (Python's own __pycache__ files, each written atomically; a module
+    changed later is compiled again when imported, as always); False where some could not be
+    written (a read-only install still runs, only starting more slowly)."""
+    return bool(compileall.compile_dir(package or PACKAGE, quiet=2))
 
 
 def _shared() -> None:

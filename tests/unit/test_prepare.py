@@ -5,7 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from importlib.util import cache_from_source
 from pathlib import Path
+
+import pytest
+
+from dashboard.steps import prepare
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,10 +81,6 @@ def test_prepare_says_so_when_nothing_can_be_kept(tmp_path: Path) -> None:
 
 
 def test_prepare_compiles_the_modules_a_process_would_compile_again(tmp_path: Path) -> None:
-    from importlib.util import cache_from_source
-
-    from dashboard.steps import prepare
-
     package = tmp_path / "pkg"
     (package / "sub").mkdir(parents=True)
     modules = [package / "a.py", package / "sub" / "b.py"]
@@ -96,10 +97,22 @@ def test_prepare_compiles_the_modules_a_process_would_compile_again(tmp_path: Pa
 
 
 def test_prepare_leaves_newsprism_compiled(tmp_path: Path) -> None:
-    from importlib.util import cache_from_source
-
     done = _run(tmp_path / "cache", "prepare", "--languages", "sl")
     assert done.returncode == 0, done.stderr
     assert "newsprism's modules, compiled" in done.stdout
     for module in ("cli.py", "steps/mentions.py", "pipeline/pipeline.py"):
         assert Path(cache_from_source(str(ROOT / "dashboard" / module))).is_file()
+
+
+def test_prepare_says_so_when_the_bytecode_cannot_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "m.py").write_text("VALUE = 1\n")
+    (package / "__pycache__").write_text("a file where the folder would go")
+    monkeypatch.setattr(prepare, "PACKAGE", package)
+    said: list[str] = []
+    prepare.prepare(["sl"], say=said.append)  # the data of make install's prepare: read, not built
+    assert any("could not write newsprism's bytecode" in line for line in said)
+    assert any("place names" in line for line in said)  # and the rest was prepared all the same
