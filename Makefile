@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 PORT ?= 8501
 
-.PHONY: install run test test-unit bench bench-pages eval lint chromium clean
+.PHONY: install run test test-unit bench bench-pages eval lint chromium valgrind clean
 
 install: $(STAMP)
 
@@ -27,7 +27,15 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "chromium is missing and this is not root: install it (apt-get install chromium) for the browser tests"; fi
 
-test: install chromium
+# Debian's valgrind, whose callgrind bench_count's tests run, when missing and we are root.
+valgrind:
+	@if command -v valgrind >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian valgrind for the instruction-count tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null; \
+	else echo "valgrind is missing and this is not root: install it (apt-get install valgrind) for the instruction-count tests"; fi
+
+test: install chromium valgrind
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile -p no:cacheprovider
 
 test-unit: install
