@@ -15,7 +15,7 @@ caches (per-language data, bytecode), as a user's second run would find them:
 
 - start: the imports and loading the sample's files (`ingest.load`);
 - enrich: start, then the per-article steps over the sample (`step_table.enrich`: normalise,
-  language, mentions, dates, quotes, features);
+  language, mentions, dates);
 - analyze: the imports and `pipeline.analyze` of the sample on one worker, every step and the
   writing of the tables.
 
@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.bench import bench_mixed
+from dashboard.evaluation import benchdata
 
 SEED = 26
 """The sample's seed: the same articles in every count, so that two counts compare."""
@@ -67,8 +68,8 @@ else:
 _TOTAL = re.compile(r"^(?:summary|totals):\s*(\d+)", re.MULTILINE)
 
 
-class NoValgrind(RuntimeError):
-    """valgrind is not installed: nothing can be counted."""
+class CannotCount(RuntimeError):
+    """Nothing can be counted: valgrind is not installed, or there are no real texts to count on."""
 
 
 def sample(articles: int, seed: int = SEED) -> list[tuple[str, str]]:
@@ -94,10 +95,10 @@ def instructions(command: list[str], env: dict[str, str] | None = None) -> int:
 
 
 def _valgrind() -> str:
-    """valgrind's path (NoValgrind when it is not installed)."""
+    """valgrind's path (CannotCount when it is not installed)."""
     found = shutil.which("valgrind")
     if found is None:
-        raise NoValgrind("valgrind is not installed (Debian: apt-get install valgrind)")
+        raise CannotCount("valgrind is not installed (Debian: apt-get install valgrind)")
     return found
 
 
@@ -114,6 +115,10 @@ def count(articles: int = 200, *, analyze: bool = False, seed: int = SEED) -> di
     of a sample of `articles` real texts; a report for `render`."""
     _valgrind()  # before any work
     texts = sample(articles, seed)
+    if not texts:
+        raise CannotCount(
+            f"no real texts to count on: the shared bench data is not in {benchdata.default_root()}"
+        )
     cases = ["start", "enrich", *(["analyze"] if analyze else [])]
     counts: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="newsprism-count-") as root:
@@ -170,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         report = count(args.articles, analyze=args.analyze, seed=args.seed)
-    except NoValgrind as exc:
+    except CannotCount as exc:
         print(f"bench_count: {exc}", file=sys.stderr)
         return 2
     except subprocess.CalledProcessError as exc:

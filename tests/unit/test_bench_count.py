@@ -37,11 +37,21 @@ def test_without_valgrind_it_says_so_and_counts_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # a folder with no valgrind in it
-    with pytest.raises(bench_count.NoValgrind):
+    with pytest.raises(bench_count.CannotCount):
         bench_count.instructions(["true"])
     monkeypatch.setattr(bench_mixed, "real_corpus", lambda: {"en": ["One.", "Two."]})
     assert bench_count.main(["--articles", "2"]) == 2
     assert "valgrind is not installed" in capsys.readouterr().err
+
+
+def test_without_real_texts_it_says_where_they_were_looked_for(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if shutil.which("valgrind") is None:
+        pytest.skip("no valgrind (make test installs Debian's valgrind when run as root)")
+    monkeypatch.setattr(bench_mixed, "real_corpus", dict)  # no shared bench data, no seeds
+    assert bench_count.main(["--articles", "5"]) == 2
+    assert "no real texts to count on" in capsys.readouterr().err
 
 
 def test_the_sample_is_the_same_for_a_seed_and_mixes_the_languages(
