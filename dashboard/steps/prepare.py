@@ -86,7 +86,7 @@ def prepare(
     return built
 
 
-PACKAGE = Path(__file__).resolve().parents[1]
+PACKAGE = datacache.PACKAGE
 """newsprism's modules (the dashboard package)."""
 
 
