@@ -10,7 +10,8 @@ with PAGE_SHARE of them as saved web pages (each page's main text extracted as i
 on every text joined into one file (one article as long as the corpus: its time must grow with its
 length, not with its square); langdetect + dateparser,
 the reference pipeline, run over every one of the same texts in the same run, in a fresh process
-after each repeat of ours. Nothing here asserts on time.
+after each repeat of ours; and what each language's data adds to a process's memory, apart from
+what every language shares (`language_memory`). Nothing here asserts on time.
 """
 
 from __future__ import annotations
@@ -323,6 +324,70 @@ def _dictionaries() -> dict[str, float]:
     return lemmas.sizes()
 
 
+_HELD_CHILD = """\
+import gc, json, shutil, sys, tempfile, tracemalloc
+from pathlib import Path
+from dashboard.pipeline import pipeline
+from dashboard.store import store
+texts = json.loads(sys.stdin.read())
+work = Path(tempfile.mkdtemp(prefix="newsprism-held-"))
+tracemalloc.start()
+out = []
+for k, text in enumerate(texts):
+    folder = work / f"in{k}"
+    folder.mkdir()
+    (folder / "article.txt").write_text(text, encoding="utf-8")
+    gc.collect()
+    before = tracemalloc.get_traced_memory()[0]
+    report = pipeline.analyze([folder], work / f"out{k}", pipeline.RunOptions(workers=1))
+    del report
+    gc.collect()
+    languages = store.scan(work / f"out{k}", "articles").collect()["language"].to_list()
+    out.append([languages[0] if languages else None, tracemalloc.get_traced_memory()[0] - before])
+shutil.rmtree(work, ignore_errors=True)
+print(json.dumps(out))
+"""
+"""A fresh process analysing one article at a time (each a one-file folder, every step): what
+Python holds more after each, by tracemalloc, is what that article's language added."""
+
+
+def _held_after(texts: list[str]) -> list[tuple[str | None, int]]:
+    """(language, bytes held more) after analysing each text in turn in a fresh process."""
+    done = subprocess.run(
+        [sys.executable, "-c", _HELD_CHILD],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [(lang, int(held)) for lang, held in json.loads(done.stdout.splitlines()[-1])]
+
+
+def language_memory(texts: list[str]) -> dict[str, Any]:
+    """MiB of the data each language adds to a process (every per-language resource: dictionary,
+    lexicons and cues, date words, boilerplate and quote markers, CLDR names), and of the data
+    every language shares (gazetteer, names, language profiles): the Python memory held more
+    after a language's first article, every step of `analyze` run on it (`_HELD_CHILD`).
+
+    `texts`: a text of each language, the first two in different languages. The first article
+    also loads what every language shares: a second process reads the second text first, then
+    the first, which gives the first language's own share."""
+    first = _held_after(texts)
+    second = _held_after([texts[1], texts[0]])
+    own: dict[str, float] = {}
+    for lang, held in [second[1], *first[1:]]:
+        if lang is not None and lang not in own:
+            own[lang] = held / 2**20
+    shared = first[0][1] / 2**20 - own.get(str(first[0][0]), 0.0)
+    return {"shared_mib": shared, "languages_mib": own}
+
+
+def _language_texts(groups: dict[str, list[str]]) -> list[str]:
+    """The first text of each group, the seeds' last (five languages the others have too)."""
+    ordered = sorted(groups, key=lambda g: (g.startswith("seed"), g))
+    return [groups[g][0] for g in ordered if groups[g]]
+
+
 RUNS = ("interleaved_1_worker", "interleaved_2_workers", "grouped_1_worker", "grouped_2_workers")
 LEGACY = ("legacy_1_worker", "legacy_2_workers")
 """The interleaved corpus with LEGACY_SHARE of its files in legacy code pages."""
@@ -379,6 +444,7 @@ def run(repeats: int = 3) -> dict[str, Any]:
             **{name: _median(done) for name, done in runs.items()},
             "reference": _median_reference(references),
             "dictionaries_mib": _dictionaries(),
+            "held": language_memory(_language_texts(groups)),
         }
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -502,6 +568,15 @@ def render(report: dict[str, Any]) -> list[str]:
         "  simplemma dictionaries held (MiB): "
         + ", ".join(f"{k} {v:.1f}" for k, v in sorted(report["dictionaries_mib"].items()))
     )
+    if "held" in report:
+        # in the order measured: languages sharing data (sr, hr, bs: one dictionary) or reading
+        # another's (English words in every language's names) find it held by the first
+        held = report["held"]
+        lines.append(
+            "  data a language adds to a process, its first article analysed (MiB, in this order): "
+            + ", ".join(f"{k} {v:.1f}" for k, v in held["languages_mib"].items())
+            + f"; shared by every language: {held['shared_mib']:.1f}"
+        )
     return lines
 
 

@@ -326,3 +326,21 @@ def test_web_pages_load_as_their_texts_with_their_metadata(tmp_path: Path) -> No
     # the page's main text: the article's paragraphs, not its menus, links or footer
     text = pages["text"][1]
     assert all(p in text for p in paragraphs) and "Most read" not in text
+
+
+def test_language_memory_gives_what_each_language_adds_and_what_they_share() -> None:
+    # German, Turkish, Romanian seeds, each analysed whole in fresh processes (real steps)
+    texts = [(SEEDS / name).read_text(encoding="utf-8") for name in sorted(SEEDS.glob("00[341]_*"))]
+    texts = [texts[1], texts[2], texts[0]]  # de, tr, ro
+    held = bench_mixed.language_memory(texts)
+    assert list(held["languages_mib"]) == ["de", "tr", "ro"]
+    # what Turkish adds holds its dictionary, whose size the lemmatizer reports
+    from dashboard.lang import lemmas
+
+    lemmas.lemmatize("Test", "tr")
+    assert held["languages_mib"]["tr"] >= lemmas.sizes()["tr"] > 1
+    # the gazetteer, the names and the other shared data come with the first article only
+    assert held["shared_mib"] > max(held["languages_mib"].values())
+    report = _mixed_report({"articles": 200, "articles_per_s": 10.0}, {}) | {"held": held}
+    printed = "\n".join(bench_mixed.render(report))
+    assert "(MiB, in this order): de " in printed and "; shared by every language: " in printed
