@@ -371,7 +371,9 @@ def language_memory(texts: list[str]) -> dict[str, Any]:
 
     `texts`: a text of each language, the first two in different languages. The first article
     also loads what every language shares: a second process reads the second text first, then
-    the first, which gives the first language's own share."""
+    the first, which gives the first language's own share. Measure after a run has filled the
+    disk caches (`run` does): otherwise the first article also rebuilds the gazetteer and names
+    kept there, and the shared part holds what building them left behind (~3x as much)."""
     first = _held_after(texts)
     second = _held_after([texts[1], texts[0]])
     own: dict[str, float] = {}
