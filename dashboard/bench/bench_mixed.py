@@ -366,8 +366,8 @@ def _held_after(texts: list[str]) -> list[tuple[str | None, int]]:
 def language_memory(texts: list[str]) -> dict[str, Any]:
     """MiB of the data each language adds to a process (every per-language resource: dictionary,
     lexicons and cues, date words, boilerplate and quote markers, CLDR names), and of the data
-    every language shares (gazetteer, names, language profiles): the Python memory held more
-    after a language's first article, every step of `analyze` run on it (`_HELD_CHILD`).
+    every language shares (the gazetteer, well-known names, world cities): the Python memory held
+    more after a language's first article, every step of `analyze` run on it (`_HELD_CHILD`).
 
     `texts`: a text of each language, the first two in different languages. The first article
     also loads what every language shares: a second process reads the second text first, then
@@ -380,7 +380,7 @@ def language_memory(texts: list[str]) -> dict[str, Any]:
     for lang, held in [second[1], *first[1:]]:
         if lang is not None and lang not in own:
             own[lang] = held / 2**20
-    shared = first[0][1] / 2**20 - own.get(str(first[0][0]), 0.0)
+    shared = first[0][1] / 2**20 - own.get(first[0][0] or "", 0.0)
     return {"shared_mib": shared, "languages_mib": own}
 
 
