@@ -19,21 +19,23 @@ $(STAMP): pyproject.toml
 run: install
 	$(BIN)/newsprism app seeds --port $(PORT)
 
+# $(call debian,package,commands that tell it is there,what needs it): install a Debian package
+# when none of the commands is found and we are root; otherwise say what is missing.
+define debian
+	@if $(foreach c,$(2),command -v $(c) >/dev/null 2>&1 ||) false; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian $(1) for the $(3)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
+	else echo "$(1) is missing and this is not root: install it (apt-get install $(1)) for the $(3)"; fi
+endef
+
 # Debian's chromium for the browser tests and static chart export, when missing and we are root.
 chromium:
-	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "installing Debian chromium for the browser tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else echo "chromium is missing and this is not root: install it (apt-get install chromium) for the browser tests"; fi
+	$(call debian,chromium,chromium chromium-browser,browser tests)
 
 # Debian's valgrind, whose callgrind bench_count's tests run, when missing and we are root.
 valgrind:
-	@if command -v valgrind >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "installing Debian valgrind for the instruction-count tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null; \
-	else echo "valgrind is missing and this is not root: install it (apt-get install valgrind) for the instruction-count tests"; fi
+	$(call debian,valgrind,valgrind,instruction-count tests)
 
 test: install chromium valgrind
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile -p no:cacheprovider
