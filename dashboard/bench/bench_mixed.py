@@ -261,9 +261,17 @@ def _fresh_reference(articles: int | None = REFERENCE_ARTICLES) -> dict[str, Any
         "from dashboard.bench import bench_mixed\n"
         f"print(json.dumps(bench_mixed.reference(bench_mixed.real_corpus(), {articles})))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    result: dict[str, Any] = _fresh_json(code)
     return result
+
+
+def _fresh_json(code: str, given: str | None = None) -> Any:
+    """What Python `code` run in a fresh process (`given` on its standard input) prints as JSON
+    on its last line."""
+    done = subprocess.run(
+        [sys.executable, "-c", code], input=given, capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout.splitlines()[-1])
 
 
 def _median_reference(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -353,14 +361,7 @@ Python holds more after each, by tracemalloc, is what that article's language ad
 
 def _held_after(texts: list[str]) -> list[tuple[str | None, int]]:
     """(language, bytes held more) after analysing each text in turn in a fresh process."""
-    done = subprocess.run(
-        [sys.executable, "-c", _HELD_CHILD],
-        input=json.dumps(texts),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return [(lang, int(held)) for lang, held in json.loads(done.stdout.splitlines()[-1])]
+    return [(lang, int(held)) for lang, held in _fresh_json(_HELD_CHILD, json.dumps(texts))]
 
 
 def language_memory(texts: list[str]) -> dict[str, Any]:
