@@ -22,13 +22,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from importlib.metadata import version
 from typing import Any, NamedTuple
 
 import numpy as np
 from langdetect.utils.ngram import NGram
 
 from dashboard.ingest import ahead
-from dashboard.lang import codepoints
+from dashboard.lang import codepoints, datacache
 from dashboard.steps import language
 
 # words of ASCII letters and high bytes: only words with a high byte differ between code pages
@@ -100,16 +101,17 @@ class _Reading:
 @dataclass(frozen=True)
 class _Profiles:
     """langdetect's profiles as one matrix: n-gram row -> log-probability per language. The last
-    row is an n-gram no profile lists (_UNSEEN in every language): row -1. `codes` holds each
-    listed n-gram as one integer (`_gram_code`), sorted, and `code_rows` its row."""
+    row is an n-gram no profile lists (_UNSEEN in every language): row -1. `slots` holds each
+    listed n-gram as one integer (`_gram_code`) in a hash table (`_hash_table`), `slot_rows`
+    its row."""
 
     languages: list[str]
     rows: dict[str, int]
     logp: np.ndarray
-    codes: np.ndarray
-    code_rows: np.ndarray
     letter_rows: np.ndarray  # the row of each one-letter n-gram by code point (the BMP; -1: none)
     largest: float  # the largest |log-probability|
+    slots: np.ndarray  # the code of the n-gram in each slot (-1: an empty slot)
+    slot_rows: np.ndarray  # the row of the n-gram in each slot
 
 
 @cache
@@ -120,6 +122,31 @@ def _table() -> dict[str, Any]:
 
 @cache
 def _profiles() -> _Profiles:
+    """The profiles, built once (~0.5 s: every profile's JSON read and folded) and kept on disk
+    for this langdetect (`datacache`): a process's first file not in UTF-8 does not wait."""
+    languages, grams, logp, slots, slot_rows = datacache.cached(
+        f"codepage_profiles_{version('langdetect')}", _built_profiles
+    )
+    logp_rows = np.frombuffer(logp, np.float64).reshape(-1, len(languages))
+    letter_rows = np.full(0x10000, -1, np.int64)
+    for row, gram in enumerate(grams):
+        if len(gram) == 1 and ord(gram) < letter_rows.size:
+            letter_rows[ord(gram)] = row
+    return _Profiles(
+        languages,
+        {gram: row for row, gram in enumerate(grams)},
+        logp_rows,
+        letter_rows,
+        float(np.abs(logp_rows).max()),
+        np.frombuffer(slots, np.int64),
+        np.frombuffer(slot_rows, np.int64),
+    )
+
+
+def _built_profiles() -> tuple[list[str], list[str], bytes, bytes, bytes]:
+    """The profiles' languages, n-grams (a row each), the log-probabilities (rows of a float64
+    per language, and the row of unlisted n-grams last) and the n-grams' hash table, as the
+    disk cache keeps them (plain values)."""
     root = resources.files("langdetect").joinpath("profiles")
     languages = list(_table()["profiles"])
     folded: list[Counter[str]] = []
@@ -132,26 +159,14 @@ def _profiles() -> _Profiles:
             counts["".join(_fold(ch) for ch in gram)] += count
         folded.append(counts)
         totals.append(profile["n_words"])
-    rows = {gram: i for i, gram in enumerate(sorted(set().union(*folded)))}
+    grams = sorted(set().union(*folded))
+    rows = {gram: i for i, gram in enumerate(grams)}
     logp = np.full((len(rows) + 1, len(languages)), _UNSEEN)  # + the row of unlisted n-grams
     for j, counts in enumerate(folded):
         for gram, count in counts.items():
             logp[rows[gram], j] = math.log(count / totals[j][len(gram) - 1])
-    codes = np.fromiter((_gram_code(gram) for gram in rows), np.int64, len(rows))
-    order = np.argsort(codes)
-    letter_rows = np.full(0x10000, -1, np.int64)
-    for gram, row in rows.items():
-        if len(gram) == 1 and ord(gram) < letter_rows.size:
-            letter_rows[ord(gram)] = row
-    return _Profiles(
-        languages,
-        rows,
-        logp,
-        codes[order],
-        np.arange(len(rows))[order],
-        letter_rows,
-        float(np.abs(logp).max()),
-    )
+    slots, slot_rows = _hash_table(np.fromiter(map(_gram_code, grams), np.int64, len(grams)))
+    return languages, grams, logp.tobytes(), slots.tobytes(), slot_rows.tobytes()
 
 
 _BITS = 21
@@ -393,14 +408,62 @@ def _evidence(text: str, normalized: np.ndarray | None = None) -> _Evidence | No
 
 def _rows_of(grams: np.ndarray, profiles: _Profiles) -> np.ndarray:
     """The profile row of each n-gram code (-1: no profile lists it); a letter of the Basic
-    Multilingual Plane by table, the others by binary search."""
+    Multilingual Plane by table, the others in the hash table (`_hashed`)."""
     rows = np.empty(grams.size, np.int64)
     small = grams < profiles.letter_rows.size
     rows[small] = profiles.letter_rows[grams[small]]
-    other = grams[~small]
-    spot = np.minimum(np.searchsorted(profiles.codes, other), profiles.codes.size - 1)
-    rows[~small] = np.where(profiles.codes[spot] == other, profiles.code_rows[spot], -1)
+    rows[~small] = _hashed(grams[~small], profiles.slots, profiles.slot_rows)
     return rows
+
+
+_HASH_BITS = 18
+"""Slots of the n-gram hash table: 2^18, about eight for each of langdetect's ~31,000 n-grams
+(a sparse table: most look-ups end at their first slot)."""
+_HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: 2^64 / the golden ratio
+
+
+def _slot(codes: np.ndarray, bits: int) -> np.ndarray:
+    """Each code's first slot in a table of 2^bits: the top bits of code x the multiplier
+    (modulo 2^64)."""
+    return ((codes.astype(np.uint64) * _HASH_MULTIPLIER) >> np.uint64(64 - bits)).astype(np.int64)
+
+
+def _hash_table(codes: np.ndarray, bits: int = _HASH_BITS) -> tuple[np.ndarray, np.ndarray]:
+    """`codes` (distinct, non-negative) in an open-addressing table of 2^bits slots, linear
+    probing: (the code in each slot, -1 where empty; the index in `codes` of each slot's code).
+    A binary search of the sorted codes, a look-up per n-gram of every reading of every file,
+    took twice as long."""
+    size = 1 << bits
+    if codes.size * 2 > size:
+        raise ValueError(f"{codes.size} codes do not fit a sparse table of {size} slots")
+    slots = np.full(size, -1, np.int64)
+    slot_rows = np.full(size, -1, np.int64)
+    firsts = _slot(codes, bits).tolist()
+    for row, (code, first) in enumerate(zip(codes.tolist(), firsts, strict=True)):
+        at = first
+        while slots[at] >= 0:
+            at = (at + 1) & (size - 1)
+        slots[at], slot_rows[at] = code, row
+    return slots, slot_rows
+
+
+def _hashed(grams: np.ndarray, slots: np.ndarray, slot_rows: np.ndarray) -> np.ndarray:
+    """The row of each code of `grams` in the table `_hash_table` made (-1: not in it): every
+    code probes its next slot at once, until each has met itself or an empty slot."""
+    mask = slots.size - 1
+    at = _slot(grams, mask.bit_length())
+    held = slots[at]
+    hit = held == grams
+    found = np.where(hit, slot_rows[at], -1)
+    pending = np.flatnonzero(~hit & (held >= 0))  # another code there: the next slot
+    at = (at[pending] + 1) & mask
+    while pending.size:
+        held = slots[at]
+        hit = held == grams[pending]
+        found[pending[hit]] = slot_rows[at[hit]]
+        going = ~hit & (held >= 0)
+        pending, at = pending[going], (at[going] + 1) & mask
+    return found
 
 
 def _readings(
@@ -498,9 +561,14 @@ def _one_script(found: _Evidence, reading_of: np.ndarray, words: np.ndarray) -> 
     )
     scripts = found.table[(found.table & _IS_ALPHA) > 0] >> 4
     known = len(_CHARS.scripts)
-    # words whose letters are of two scripts or more: (word, script) pairs counted by word
-    pairs = np.unique(found.letter_words * known + scripts) // known
-    mixed_words = np.flatnonzero(np.bincount(pairs, minlength=found.words) > 1)
+    # words whose letters are of two scripts or more: a letter of another script than its
+    # word's first letter (the letters come word by word)
+    words_of = found.letter_words
+    opens = np.flatnonzero(np.diff(words_of, prepend=-1))  # each word's first letter
+    first = np.repeat(opens, np.diff(np.append(opens, words_of.size)))
+    mixed_words = np.flatnonzero(
+        np.bincount(words_of[scripts != scripts[first]], minlength=found.words)
+    )
     mixed = np.bincount(reading_of[mixed_words], minlength=readings)
     other = scripts != _LATIN
     counts = np.bincount(

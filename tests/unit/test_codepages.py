@@ -258,6 +258,32 @@ def test_a_reading_gives_the_numbers_of_its_definition(sample: str) -> None:
                 assert reading.one_script == one_script, page
 
 
+def test_the_ngram_table_finds_what_a_dictionary_finds() -> None:
+    # crowded tables (up to half full) make long probe chains that wrap past the last slot; the
+    # codes looked up are listed ones and others, near them and far, repeated
+    rng = np.random.default_rng(14)
+    for bits, count in ((4, 8), (6, 32), (10, 300), (12, 2048)):
+        codes = rng.choice(np.int64(1) << 62, count, replace=False).astype(np.int64)
+        slots, slot_rows = codepages._hash_table(codes, bits)
+        assert (slots >= 0).sum() == count and sorted(slots[slots >= 0]) == sorted(codes)
+        index = {int(code): row for row, code in enumerate(codes)}
+        asked = np.concatenate(
+            [codes, codes + 1, rng.integers(0, np.int64(1) << 62, 500), codes[:3].repeat(4)]
+        )
+        rng.shuffle(asked)
+        found = codepages._hashed(asked, slots, slot_rows)
+        assert found.tolist() == [index.get(int(code), -1) for code in asked], bits
+        assert codepages._hashed(asked[:0], slots, slot_rows).size == 0
+    with pytest.raises(ValueError, match="do not fit"):
+        codepages._hash_table(np.arange(9, dtype=np.int64), 4)  # more than half full
+    # every n-gram of the profiles at its own row
+    profiles = codepages._profiles()
+    grams = [gram for gram in profiles.rows if len(gram) > 1]
+    codes = np.fromiter(map(codepages._gram_code, grams), np.int64, len(grams))
+    found = codepages._hashed(codes, profiles.slots, profiles.slot_rows)
+    assert found.tolist() == [profiles.rows[gram] for gram in grams]
+
+
 def test_the_best_profile_is_the_argmax_of_the_in_order_sums() -> None:
     # profiles two of which differ by a rounding error: summed in another order, their sums may
     # swap; the choice must still be the argmax of each reading's rows summed in order

@@ -117,6 +117,41 @@ def test_the_gazetteer_read_from_disk_is_the_one_built(tmp_path: Path) -> None:
         assert built == read and list(built) == list(read)  # every key and value, in order
 
 
+_PROFILES = """
+import pickle, sys
+from dashboard.ingest import codepages
+from dashboard.lang import datacache
+p = codepages._profiles()
+arrays = [p.logp, p.letter_rows, p.slots, p.slot_rows]
+with open(sys.argv[1], "wb") as out:
+    pickle.dump((p.languages, list(p.rows.items()), p.largest, [a.tolist() for a in arrays]), out)
+print(sorted(datacache.BUILDS.items()))
+"""
+
+
+def test_the_code_page_profiles_read_from_disk_are_the_ones_built(tmp_path: Path) -> None:
+    # langdetect's profiles as the code-page decision reads them (~0.5 s to build from their
+    # JSON): built by a process's first file not in UTF-8, then read by the next process
+    env = {"NEWSPRISM_DATA_CACHE": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
+    builds, profiles = [], []
+    for k in range(2):
+        dump = tmp_path / f"profiles-{k}.pickle"
+        done = subprocess.run(
+            [sys.executable, "-c", _PROFILES, str(dump)], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        builds.append(done.stdout.strip())
+        profiles.append(pickle.loads(dump.read_bytes()))
+    from importlib.metadata import version
+
+    name = f"codepage_profiles_{version('langdetect')}"
+    assert builds == [f"[('{name}', 1)]", "[]"]  # then read from disk
+    assert profiles[0] == profiles[1]
+    languages, rows, _, (logp, letter_rows, _, _) = profiles[0]
+    assert len(logp) == len(rows) + 1 and all(len(r) == len(languages) for r in logp)
+    assert letter_rows[ord("a")] == dict(rows)["a"]
+
+
 def test_a_languages_calendar_words_are_built_once_then_read_from_disk(cache: Path) -> None:
     from dashboard.lang import lexicon
 
