@@ -1,7 +1,7 @@
 """Work a helper process does ahead on the input files while this process loads them.
 
 Loading runs in this process, file by file, and most files cost next to nothing. Some cost
-~10-15 ms each: a file not in UTF-8 (its code page is decided by plausibility, codepages.py), a
+~6-10 ms each: a file not in UTF-8 (its code page is decided by plausibility, codepages.py), a
 web page (its main text is extracted, formats.html_main_text); and a feed ~1 ms an entry
 (formats.feed_records). On two workers or more, the
 helpers are idle while this process loads, so each walks the input files from the last back
