@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -87,6 +88,23 @@ def test_a_cache_that_cannot_be_written_still_builds(cache: Path) -> None:
     assert datacache.BUILDS["thing"] == 2
 
 
+def _twice(tmp_path: Path, code: str, name: str) -> tuple[list[str], list[Any]]:
+    """What `code` prints and the value it pickles into the file named by its first argument, in
+    two fresh processes one after the other sharing one new cache: the first builds, the second
+    reads what the first kept."""
+    env = {"NEWSPRISM_DATA_CACHE": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
+    printed, values = [], []
+    for k in range(2):
+        dump = tmp_path / f"{name}-{k}.pickle"
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(dump)], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        printed.append(done.stdout.strip())
+        values.append(pickle.loads(dump.read_bytes()))
+    return printed, values
+
+
 _DUMP = """
 import pickle, sys
 from dashboard.lang import datacache, lexicon
@@ -99,19 +117,7 @@ print(sorted(datacache.BUILDS.items()))
 
 
 def test_the_gazetteer_read_from_disk_is_the_one_built(tmp_path: Path) -> None:
-    env = {"NEWSPRISM_DATA_CACHE": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
-    builds, tables = [], []
-    for k in range(2):
-        dump = tmp_path / f"tables-{k}.pickle"
-        done = subprocess.run(
-            [sys.executable, "-c", _DUMP, str(dump)],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        builds.append(done.stdout.strip())
-        tables.append(pickle.loads(dump.read_bytes()))
+    builds, tables = _twice(tmp_path, _DUMP, "tables")
     assert builds == ["[('fixed_names', 1), ('gazetteer', 1)]", "[]"]  # then read from disk
     for built, read in zip(*tables, strict=True):
         assert built == read and list(built) == list(read)  # every key and value, in order
@@ -132,16 +138,7 @@ print(sorted(datacache.BUILDS.items()))
 def test_the_code_page_profiles_read_from_disk_are_the_ones_built(tmp_path: Path) -> None:
     # langdetect's profiles as the code-page decision reads them (~0.5 s to build from their
     # JSON): built by a process's first file not in UTF-8, then read by the next process
-    env = {"NEWSPRISM_DATA_CACHE": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
-    builds, profiles = [], []
-    for k in range(2):
-        dump = tmp_path / f"profiles-{k}.pickle"
-        done = subprocess.run(
-            [sys.executable, "-c", _PROFILES, str(dump)], env=env, capture_output=True, text=True
-        )
-        assert done.returncode == 0, done.stderr
-        builds.append(done.stdout.strip())
-        profiles.append(pickle.loads(dump.read_bytes()))
+    builds, profiles = _twice(tmp_path, _PROFILES, "profiles")
     from importlib.metadata import version
 
     name = f"codepage_profiles_{version('langdetect')}"
@@ -211,16 +208,7 @@ print(all(p == re.compile(p.pattern, p.flags) for p in patterns), len(patterns))
 with open(sys.argv[1], "wb") as out:
     pickle.dump(lexicons, out)
 """
-    env = {"NEWSPRISM_DATA_CACHE": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
-    builds, lexicons = [], []
-    for k in range(2):
-        dump = tmp_path / f"lexicons-{k}.pickle"
-        done = subprocess.run(
-            [sys.executable, "-c", code, str(dump)], env=env, capture_output=True, text=True
-        )
-        assert done.returncode == 0, done.stderr
-        builds.append(done.stdout.strip())
-        lexicons.append(pickle.loads(dump.read_bytes()))
+    builds, lexicons = _twice(tmp_path, code, "lexicons")
     names = ["date_lexicon_all", "date_lexicon_el", "date_lexicon_sr"]
     built = str([(name, 1) for name in names])
     assert [b.splitlines()[0] for b in builds] == [built, "[]"]  # then read from disk
