@@ -11,7 +11,8 @@ on every text joined into one file (one article as long as the corpus: its time 
 length, not with its square); langdetect + dateparser,
 the reference pipeline, run over every one of the same texts in the same run, in a fresh process
 after each repeat of ours; and what each language's data adds to a process's memory, apart from
-what every language shares (`language_memory`). Nothing here asserts on time.
+what every language shares (`language_memory`), and each language's time per 1,000 words in
+the per-article steps (`language_speed`). Nothing here asserts on time.
 """
 
 from __future__ import annotations
@@ -385,6 +386,58 @@ def language_memory(texts: list[str]) -> dict[str, Any]:
     return {"shared_mib": shared, "languages_mib": own}
 
 
+_SPEED_CHILD = """\
+import json, shutil, sys, tempfile, time
+from pathlib import Path
+import polars as pl
+from dashboard.ingest import ingest
+from dashboard.pipeline import step_table
+from dashboard.steps import language
+texts = json.loads(sys.stdin.read())
+work = Path(tempfile.mkdtemp(prefix="newsprism-speed-"))
+for k, text in enumerate(texts):
+    (work / f"{k:05d}.txt").write_text(text, encoding="utf-8")
+articles = ingest.load([work]).articles
+shutil.rmtree(work, ignore_errors=True)
+articles = articles.with_columns(_guess=language.guess(articles["text"]))
+out = {}
+for lang in sorted(articles["_guess"].drop_nulls().unique().to_list()):
+    part = articles.filter(pl.col("_guess") == lang).drop("_guess")
+    words = int(part["text"].str.count_matches(r"\\w+").sum())
+    passes = []
+    for _ in range(2):
+        started = time.perf_counter()
+        _, seconds = step_table.enrich_timed(part)
+        passes.append([time.perf_counter() - started, seconds["mentions"]])
+    out[lang] = {"articles": part.height, "words": words, "passes": passes}
+print(json.dumps(out))
+"""
+"""A fresh process running the per-article steps (`step_table.enrich_timed`) on each language's
+articles in turn (by `language.guess`, in the order of their codes), twice: the seconds of
+each pass, and of its mentions step."""
+
+
+def language_speed(texts: list[str]) -> dict[str, dict[str, Any]]:
+    """For each language of `texts` (a first guess of each text's, as the workers' order takes
+    it): its articles, words, and the milliseconds per 1,000 words of the per-article steps and
+    of the mentions step alone, the first time a process meets the language (the languages
+    before it in the order already met) and again. A development figure: a language much slower
+    than the others cannot hide in the corpus's rate."""
+    speed: dict[str, dict[str, Any]] = {}
+    for lang, done in _fresh_json(_SPEED_CHILD, json.dumps(texts)).items():
+        per_kword = 1e6 / max(done["words"], 1)  # seconds -> ms per 1,000 words
+        (first, first_mentions), (again, again_mentions) = done["passes"]
+        speed[lang] = {
+            "articles": done["articles"],
+            "words": done["words"],
+            "first_ms": first * per_kword,
+            "again_ms": again * per_kword,
+            "mentions_first_ms": first_mentions * per_kword,
+            "mentions_again_ms": again_mentions * per_kword,
+        }
+    return speed
+
+
 def _language_texts(groups: dict[str, list[str]]) -> list[str]:
     """The first text of each group, the seeds' last (five languages the others have too)."""
     ordered = sorted(groups, key=lambda g: (g.startswith("seed"), g))
@@ -448,6 +501,7 @@ def run(repeats: int = 3) -> dict[str, Any]:
             "reference": _median_reference(references),
             "dictionaries_mib": _dictionaries(),
             "held": language_memory(_language_texts(groups)),
+            "speed": language_speed([t for texts in groups.values() for t in texts]),
         }
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -579,6 +633,16 @@ def render(report: dict[str, Any]) -> list[str]:
             "  data a language adds to a process, its first article analysed (MiB, in this order): "
             + ", ".join(f"{k} {v:.1f}" for k, v in held["languages_mib"].items())
             + f"; shared by every language: {held['shared_mib']:.1f}"
+        )
+    if "speed" in report:
+        lines.append(
+            "  per-article steps by language, ms per 1,000 words, the first pass in a process (the"
+            " languages before it met already) / again, and the mentions step alone: "
+            + ", ".join(
+                f"{lang} {v['first_ms']:.1f}/{v['again_ms']:.1f}"
+                f" ({v['mentions_first_ms']:.1f}/{v['mentions_again_ms']:.1f})"
+                for lang, v in report["speed"].items()
+            )
         )
     return lines
 

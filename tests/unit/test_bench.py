@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -327,6 +328,24 @@ def test_web_pages_load_as_their_texts_with_their_metadata(tmp_path: Path) -> No
     # the page's main text: the article's paragraphs, not its menus, links or footer
     text = pages["text"][1]
     assert all(p in text for p in paragraphs) and "Most read" not in text
+
+
+def test_language_speed_gives_each_languages_time_per_thousand_words() -> None:
+    # the five seeds, each language's articles through the per-article steps in a fresh process
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    speed = bench_mixed.language_speed(texts)
+    assert {"de", "tr", "ro"} <= set(speed) and list(speed) == sorted(speed)
+    assert sum(v["articles"] for v in speed.values()) == len(texts)
+    german = speed["de"]
+    (seed,) = SEEDS.glob("003*")  # the German seed
+    assert german["words"] == len(re.findall(r"\w+", seed.read_text(encoding="utf-8")))
+    for figures in speed.values():
+        assert figures["first_ms"] > 0 and figures["again_ms"] > 0
+        assert 0 < figures["mentions_first_ms"] < figures["first_ms"]  # a part of the steps
+    report = _mixed_report({"articles": 200, "articles_per_s": 10.0}, {}) | {"speed": speed}
+    printed = "\n".join(bench_mixed.render(report))
+    line = next(x for x in printed.splitlines() if "per-article steps by language" in x)
+    assert f"de {german['first_ms']:.1f}/{german['again_ms']:.1f} (" in line
 
 
 def test_language_memory_gives_what_each_language_adds_and_what_they_share() -> None:
