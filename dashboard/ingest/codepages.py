@@ -106,7 +106,7 @@ class _Profiles:
     its row."""
 
     languages: list[str]
-    rows: dict[str, int]
+    grams: list[str]  # the n-gram of each row
     logp: np.ndarray
     letter_rows: np.ndarray  # the row of each one-letter n-gram by code point (the BMP; -1: none)
     largest: float  # the largest |log-probability|
@@ -122,7 +122,7 @@ def _table() -> dict[str, Any]:
 
 @cache
 def _profiles() -> _Profiles:
-    """The profiles, built once (~0.5 s: every profile's JSON read and folded) and kept on disk
+    """The profiles, built once (0.25-0.45 s: every profile's JSON read and folded) and kept on disk
     for this langdetect (`datacache`): a process's first file not in UTF-8 does not wait."""
     languages, grams, logp, slots, slot_rows = datacache.cached(
         f"codepage_profiles_{version('langdetect')}", _built_profiles
@@ -134,7 +134,7 @@ def _profiles() -> _Profiles:
             letter_rows[ord(gram)] = row
     return _Profiles(
         languages,
-        {gram: row for row, gram in enumerate(grams)},
+        grams,
         logp_rows,
         letter_rows,
         float(np.abs(logp_rows).max()),

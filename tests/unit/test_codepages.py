@@ -130,6 +130,11 @@ def test_hebrew_reads_as_hebrew_not_as_cyrillic_mojibake():
     assert (found.text, found.codec, found.language) == (text, "cp1255", "he")
 
 
+def _profile_rows() -> dict[str, int]:
+    """Each n-gram the profiles list and its row."""
+    return {gram: row for row, gram in enumerate(codepages._profiles().grams)}
+
+
 def _evidence_by_definition(word: str) -> list[str]:
     """A word's n-grams as first written: one to three characters of each letter piece padded
     with spaces, every one that is not spaces alone, characters normalised one by one."""
@@ -182,7 +187,8 @@ def _reading_by_definition(text: str) -> tuple[float, np.ndarray, bool] | None:
     n-grams under the profile that fits them best, each stretch's mean per n-gram."""
     profiles = codepages._profiles()
     words = text.split(" ")
-    rows = [[profiles.rows.get(g, -1) for g in _evidence_by_definition(w)] for w in words]
+    listed = _profile_rows()
+    rows = [[listed.get(g, -1) for g in _evidence_by_definition(w)] for w in words]
     if not any(rows):
         return None
     index = np.array([r for word in rows for r in word])
@@ -225,7 +231,7 @@ def test_word_evidence_is_the_n_grams_of_its_definition() -> None:
     words += ["ΑθήναRoma", "²x", "a_b", "\ufffd\ufffd", "a\U0001f600b", "\U00010400x"]
     found = codepages._evidence(" ".join(words))
     assert found is not None and found.words == len(words)
-    rows = codepages._profiles().rows
+    rows = _profile_rows()
     for i, word in enumerate(words):
         expected = [rows.get(g, -1) for g in _evidence_by_definition(word)]
         assert found.rows[found.owner == i].tolist() == expected, word
@@ -277,11 +283,11 @@ def test_the_ngram_table_finds_what_a_dictionary_finds() -> None:
     with pytest.raises(ValueError, match="do not fit"):
         codepages._hash_table(np.arange(9, dtype=np.int64), 4)  # more than half full
     # every n-gram of the profiles at its own row
-    profiles = codepages._profiles()
-    grams = [gram for gram in profiles.rows if len(gram) > 1]
+    profiles, listed = codepages._profiles(), _profile_rows()
+    grams = [gram for gram in listed if len(gram) > 1]
     codes = np.fromiter(map(codepages._gram_code, grams), np.int64, len(grams))
     found = codepages._hashed(codes, profiles.slots, profiles.slot_rows)
-    assert found.tolist() == [profiles.rows[gram] for gram in grams]
+    assert found.tolist() == [listed[gram] for gram in grams]
 
 
 def test_the_best_profile_is_the_argmax_of_the_in_order_sums() -> None:
