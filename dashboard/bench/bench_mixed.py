@@ -8,7 +8,9 @@ the same files grouped by language, and with LEGACY_SHARE of the files in a lega
 their script (an archive's old files: each is decided by plausibility, `ingest/codepages.py`), and
 with PAGE_SHARE of them as saved web pages (each page's main text extracted as it loads), and
 on every text joined into one file (one article as long as the corpus: its time must grow with its
-length, not with its square); langdetect + dateparser,
+length, not with its square), and on one worker with the mentions step's tables given
+(`given_mentions`: what every other step costs, the most a mention finder that cost nothing could
+reach); langdetect + dateparser,
 the reference pipeline, run over every one of the same texts in the same run, in a fresh process
 after each repeat of ours; and what each language's data adds to a process's memory, apart from
 what every language shares (`language_memory`), and each language's time per 1,000 words in
@@ -220,15 +222,45 @@ def measured(call: Callable[[], object]) -> tuple[float, float, float]:
     return seconds, cpu, peak / 1024
 
 
-def _analyze(corpus: Path, out: Path, workers: int) -> dict[str, Any]:
+def given_mentions(stored: Path) -> Callable[[Any, Any], Any]:
+    """A stand-in for the mentions step's finder (`entities.extract_mentions`) that finds
+    nothing: it returns the rows of `stored` (an analysis's mentions.parquet of the same files)
+    of the articles it is given. With it, `analyze` runs every other step as it is: what the
+    rest costs, the most any mention finder could reach (one that cost nothing). The tables
+    come out as the finder's own would make them (test_bench)."""
+    import polars as pl
+
+    table = pl.read_parquet(stored)
+
+    def given(articles: pl.DataFrame, paragraphs: pl.DataFrame) -> pl.DataFrame:
+        return table.join(articles.select("article_id"), on="article_id", how="semi")
+
+    return given
+
+
+def _analyze(
+    corpus: Path, out: Path, workers: int, mentions_from: Path | None = None
+) -> dict[str, Any]:
     """A fresh `newsprism analyze` process: wall seconds, and the CPU seconds and peak memory of
-    its process tree (`measured`), and the seconds of each step its manifest records."""
+    its process tree (`measured`), and the seconds of each step its manifest records.
+    mentions_from: an analysis of the same files whose mentions the mentions step takes instead
+    of finding them (`given_mentions`; one worker only: a helper process would find its own)."""
     shutil.rmtree(out, ignore_errors=True)
+    given = ""
+    if mentions_from is not None:
+        assert workers == 1, "a helper process would find its mentions itself"
+        given = (
+            "from dashboard.steps import entities\n"
+            "entities.extract_mentions = bench_mixed.given_mentions(\n"
+            f"    Path({str(mentions_from / 'mentions.parquet')!r})\n"
+            ")\n"
+        )
     code = (
         "from pathlib import Path\n"
         "from dashboard.bench import bench_mixed\n"
         "from dashboard.pipeline import pipeline\n"
-        "print(*bench_mixed.measured(lambda: pipeline.analyze(\n"
+        + given
+        + "print(*bench_mixed.measured(lambda: pipeline.analyze(\n"
         f"    [Path({str(corpus)!r})], Path({str(out)!r}), pipeline.RunOptions(workers={workers})\n"
         ")))\n"
     )
@@ -451,6 +483,8 @@ PAGES = ("pages_1_worker", "pages_2_workers")
 """The interleaved corpus with PAGE_SHARE of its files as web pages."""
 ONE_TEXT = "one_text_1_worker"
 """Every text as one article, on one worker (one article is never shared between workers)."""
+MENTIONS_FREE = "interleaved_mentions_free"
+"""The interleaved corpus on one worker, its mentions given (`given_mentions`): every other step."""
 
 
 def run(repeats: int = 3) -> dict[str, Any]:
@@ -471,7 +505,7 @@ def run(repeats: int = 3) -> dict[str, Any]:
         size = write_one_text(groups, one)
         _analyze(mixed, work / "warm", 1)  # fills the disk caches, as a first run does
         runs: dict[str, list[dict[str, Any]]] = {
-            name: [] for name in (*RUNS, *LEGACY, *PAGES, ONE_TEXT)
+            name: [] for name in (*RUNS, *LEGACY, *PAGES, ONE_TEXT, MENTIONS_FREE)
         }
         corpora = {
             "interleaved": mixed,
@@ -486,6 +520,9 @@ def run(repeats: int = 3) -> dict[str, Any]:
                 workers = 1 if name.endswith("1_worker") else 2
                 runs[name].append(_analyze(corpus, work / "out", workers))
             runs[ONE_TEXT].append(_analyze(one, work / "out", 1))
+            # the warm-up run's mentions: the same files, analysed alike
+            free = _analyze(mixed, work / "out", 1, mentions_from=work / "warm")
+            runs[MENTIONS_FREE].append(free)
             # the reference in turn with ours too (a busy moment slows both alike), and like ours
             # in a fresh process: its language data loads in every run, as ours does
             references.append(_fresh_reference())
@@ -569,6 +606,15 @@ def render(report: dict[str, Any]) -> list[str]:
         f"{one['analyze_seconds'] / two['analyze_seconds']:.2f}x, run by run "
         f"{statistics.median(paired_ratios(one, two)):.2f}x (floor 1.6x)"
     )
+    if MENTIONS_FREE in report:
+        # what a mention finder costing nothing would leave: how far the rest is from the floor
+        free = report[MENTIONS_FREE]["analyze_seconds"]
+        lines.append(
+            f"  interleaved, 1 worker, the mentions given (a finder that costs nothing; every "
+            f"other step as run): {free:.1f} s ({n / free:,.0f} articles/s, "
+            f"{n / free / ref['articles_per_s']:.1f}x the reference); the finder takes "
+            f"{one['analyze_seconds'] - free:.1f} s of {one['analyze_seconds']:.1f} s"
+        )
     # one worker already uses the second core in places (langdetect_rs's batch, polars joins):
     # two processes can at best halve its CPU seconds, whatever they share
     busy = one["cpu_seconds"] / one["analyze_seconds"]

@@ -16,6 +16,7 @@ from dashboard.bench import bench, bench_latency, bench_mixed, corpus_synth
 from dashboard.ingest import ingest
 from dashboard.lang import lemmas
 from dashboard.pipeline import pipeline
+from dashboard.steps import entities, mentions
 from dashboard.store import store
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -170,6 +171,42 @@ def test_mixed_report_gives_the_floors_ratios() -> None:
     assert "two workers use 5.5 CPU s (one worker 11.0) and leave 4.5 core-seconds of 10.0" in (
         printed
     )
+
+
+def test_mixed_report_gives_the_time_left_with_the_mentions_given() -> None:
+    report = _mixed_report({"articles": 200, "articles_per_s": 10.0}, {})
+    printed = "\n".join(bench_mixed.render(report))
+    assert "the mentions given" not in printed  # a report from before the case
+    report[bench_mixed.MENTIONS_FREE] = _run(4.0)
+    printed = "\n".join(bench_mixed.render(report))
+    assert "the mentions given (a finder that costs nothing; every other step as run): 4.0 s" in (
+        printed
+    )
+    assert "(250 articles/s, 25.0x the reference); the finder takes 6.0 s of 10.0 s" in printed
+
+
+def test_the_mentions_given_make_the_tables_the_finder_makes(
+    seeds_analysis: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def finder(*args: object) -> None:
+        raise AssertionError("the mention finder ran")
+
+    stored = seeds_analysis / "mentions.parquet"
+    monkeypatch.setattr(entities, "extract_mentions", bench_mixed.given_mentions(stored))
+    monkeypatch.setattr(mentions, "_cued_mentions", finder)
+    out = tmp_path / "given"
+    pipeline.analyze([SEEDS], out, pipeline.RunOptions(workers=1))
+    # a batch of articles gets their rows alone, in the stored order
+    table = pl.read_parquet(stored)
+    some = pl.read_parquet(seeds_analysis / "articles.parquet").slice(1, 2)
+    rows = bench_mixed.given_mentions(stored)(some, pl.DataFrame())
+    assert rows.height > 0 and set(rows["article_id"]) == set(some["article_id"])
+    assert rows.equals(table.filter(pl.col("article_id").is_in(some["article_id"].implode())))
+    tables = ("articles", "paragraphs", "mentions", "entities", "dates", "stories", "alignments")
+    for table in tables:
+        made, found = (pl.read_parquet(d / f"{table}.parquet") for d in (out, seeds_analysis))
+        assert found.height > 0
+        assert made.equals(found), table
 
 
 def test_mixed_report_gives_one_long_texts_time_per_mib() -> None:
