@@ -683,10 +683,12 @@ def render(report: dict[str, Any]) -> list[str]:
     if "speed" in report:
         lines.append(
             "  per-article steps by language, ms per 1,000 words, the first pass in a process (the"
-            " languages before it met already) / again, and the mentions step alone: "
+            " languages before it met already) / again, and the mentions step alone, with the"
+            " language's articles (a language of a few articles measures mostly a pass's fixed"
+            " polars calls): "
             + ", ".join(
                 f"{lang} {v['first_ms']:.1f}/{v['again_ms']:.1f}"
-                f" ({v['mentions_first_ms']:.1f}/{v['mentions_again_ms']:.1f})"
+                f" ({v['mentions_first_ms']:.1f}/{v['mentions_again_ms']:.1f}; {v['articles']:,})"
                 for lang, v in report["speed"].items()
             )
         )

@@ -383,6 +383,9 @@ def test_language_speed_gives_each_languages_time_per_thousand_words() -> None:
     printed = "\n".join(bench_mixed.render(report))
     line = next(x for x in printed.splitlines() if "per-article steps by language" in x)
     assert f"de {german['first_ms']:.1f}/{german['again_ms']:.1f} (" in line
+    # with the language's articles: one German seed
+    mentions = f"{german['mentions_first_ms']:.1f}/{german['mentions_again_ms']:.1f}"
+    assert f"({mentions}; 1)" in line
 
 
 def test_language_memory_gives_what_each_language_adds_and_what_they_share() -> None:
