@@ -197,11 +197,11 @@ def test_the_mentions_given_make_the_tables_the_finder_makes(
     out = tmp_path / "given"
     pipeline.analyze([SEEDS], out, pipeline.RunOptions(workers=1))
     # a batch of articles gets their rows alone, in the stored order
-    table = pl.read_parquet(stored)
+    every = pl.read_parquet(stored)
     some = pl.read_parquet(seeds_analysis / "articles.parquet").slice(1, 2)
     rows = bench_mixed.given_mentions(stored)(some, pl.DataFrame())
     assert rows.height > 0 and set(rows["article_id"]) == set(some["article_id"])
-    assert rows.equals(table.filter(pl.col("article_id").is_in(some["article_id"].implode())))
+    assert rows.equals(every.filter(pl.col("article_id").is_in(some["article_id"].implode())))
     tables = ("articles", "paragraphs", "mentions", "entities", "dates", "stories", "alignments")
     for table in tables:
         made, found = (pl.read_parquet(d / f"{table}.parquet") for d in (out, seeds_analysis))
@@ -384,8 +384,8 @@ def test_language_speed_gives_each_languages_time_per_thousand_words() -> None:
     line = next(x for x in printed.splitlines() if "per-article steps by language" in x)
     assert f"de {german['first_ms']:.1f}/{german['again_ms']:.1f} (" in line
     # with the language's articles: one German seed
-    mentions = f"{german['mentions_first_ms']:.1f}/{german['mentions_again_ms']:.1f}"
-    assert f"({mentions}; 1)" in line
+    alone = f"{german['mentions_first_ms']:.1f}/{german['mentions_again_ms']:.1f}"
+    assert f"({alone}; 1)" in line
 
 
 def test_language_memory_gives_what_each_language_adds_and_what_they_share() -> None:
