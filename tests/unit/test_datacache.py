@@ -7,6 +7,7 @@ import pickle
 import re
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -139,9 +140,7 @@ def test_the_code_page_profiles_read_from_disk_are_the_ones_built(tmp_path: Path
     # langdetect's profiles as the code-page decision reads them (0.25-0.45 s to build from their
     # JSON): built by a process's first file not in UTF-8, then read by the next process
     builds, profiles = _twice(tmp_path, _PROFILES, "profiles")
-    from importlib.metadata import version
-
-    name = f"codepage_profiles_{version('langdetect')}"
+    name = f"codepage_profiles_{metadata.version('langdetect')}"
     assert builds == [f"[('{name}', 1)]", "[]"]  # then read from disk
     assert profiles[0] == profiles[1]
     languages, rows, _, (logp, letter_rows, _, _) = profiles[0]
